@@ -1,0 +1,131 @@
+"""Accounts: users, their sign-in sessions, single-use tokens and login failures."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from polka.db import Base, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from polka.communities.models import Membership
+    from polka.organisations.models import Organisation
+
+
+class AccountStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for email verification and/or an administrator
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REJECTED = "rejected"
+
+
+class User(Base):
+    __tablename__ = "account_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    status: Mapped[AccountStatus] = mapped_column(str_enum(AccountStatus), default=AccountStatus.PENDING)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    email_verified_at: Mapped[datetime | None]
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("org_organisations.id"), index=True)
+    # Registration from a domain outside the allowed list: who vouches and why.
+    sponsor_email: Mapped[str | None] = mapped_column(String(254))
+    registration_reason: Mapped[str | None] = mapped_column(Text)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    # Profile, shown in the people directory.
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    ask_me_about: Mapped[str] = mapped_column(String(300), default="")
+    # Two-factor authentication (TOTP); the secret is set at enrolment, confirmed by a first code.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None]
+    totp_last_counter: Mapped[int | None]
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
+    )
+    expertise: Mapped[list[Expertise]] = relationship(
+        cascade="all, delete-orphan", order_by="Expertise.tag", lazy="selectin"
+    )
+
+    @property
+    def is_active_account(self) -> bool:
+        return self.status is AccountStatus.ACTIVE and self.email_verified_at is not None
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class Expertise(Base):
+    """One expertise tag on a profile ("ANPR", "PNC auditing")."""
+
+    __tablename__ = "account_expertise"
+    __table_args__ = (UniqueConstraint("user_id", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"))
+    tag: Mapped[str] = mapped_column(String(60), index=True)
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its hash is stored."""
+
+    __tablename__ = "account_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    two_factor_at: Mapped[datetime | None]
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class TokenPurpose(enum.StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+
+
+class AccountToken(Base):
+    """A single-use, expiring token sent by email. Only its hash is stored."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class LoginFailure(Base):
+    """A failed sign-in, keyed by the address typed (existing or not) and the client address."""
+
+    __tablename__ = "account_login_failures"
+    __table_args__ = (Index("ix_account_login_failures_email_at", "email", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(45), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,87 @@
+"""Signed-in sessions: created at sign-in, checked on every request, revocable all at once.
+
+The browser's cookie carries a random token; the database keeps only its SHA-256. A session ends
+after ``session_idle`` without a request or ``session_absolute`` after sign-in, whichever is first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User, UserSession
+from polka.db import utcnow
+
+#: How stale ``last_seen_at`` may get before a request refreshes it (saves a write per request).
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User, *, ip: str = "", user_agent: str = "") -> str:
+    """Open a new signed-in session for ``user``; return the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        UserSession(
+            token_hash=hash_token(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            ip=ip[:45],
+            user_agent=user_agent[:300],
+        )
+    )
+    session.flush()
+    return token
+
+
+def find_session(
+    session: Session, token: str, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
+) -> UserSession | None:
+    """The live session for ``token`` whose user is still active, or None."""
+    now = now or utcnow()
+    found = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    if found is None:
+        return None
+    if now - found.last_seen_at > idle or now - found.created_at > absolute:
+        return None
+    if not found.user.is_active_account:
+        return None
+    return found
+
+
+def needs_touch(user_session: UserSession, now: datetime | None = None) -> bool:
+    return (now or utcnow()) - user_session.last_seen_at > TOUCH_INTERVAL
+
+
+def touch_session(session: Session, session_id: int, now: datetime | None = None) -> None:
+    found = session.get(UserSession, session_id)
+    if found is not None:
+        found.last_seen_at = now or utcnow()
+
+
+def end_session(session: Session, token: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.token_hash == hash_token(token)))
+
+
+def end_all_sessions(session: Session, user: User) -> int:
+    """Revoke every session of ``user`` (password change, suspension, de-approval); return how many."""
+    result = session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def purge_expired_sessions(session: Session, *, idle: timedelta, absolute: timedelta) -> int:
+    now = utcnow()
+    result = session.execute(
+        delete(UserSession).where(
+            (UserSession.last_seen_at < now - idle) | (UserSession.created_at < now - absolute)
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,101 @@
+"""Who is signed in: loading the user for each request, and the decorators views use.
+
+Every endpoint needs a signed-in, active user unless its view is marked ``@public``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import current_app, flash, g, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+from polka.accounts import sessions
+from polka.accounts.models import User
+from polka.config import Settings
+from polka.db import transaction
+from polka.http import db, session_factory
+
+SESSION_KEY = "sid"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def settings() -> Settings:
+    value: Settings = current_app.extensions["polka.settings"]
+    return value
+
+
+def current_user() -> User | None:
+    """The signed-in user of this request, or None."""
+    user: User | None = g.get("user")
+    return user
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without signing in (sign-in, registration, password reset)."""
+    view.polka_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def load_user() -> None:
+    """Before each request: find the live session behind the cookie and its user."""
+    g.user = None
+    g.user_session_id = None
+    token = session.get(SESSION_KEY)
+    if not token:
+        return
+    conf = settings()
+    found = sessions.find_session(db(), token, idle=conf.session_idle, absolute=conf.session_absolute)
+    if found is None:
+        session.pop(SESSION_KEY, None)
+        return
+    if sessions.needs_touch(found):
+        # A short write of its own, so read-only requests stay read-only transactions.
+        with session_factory()() as side, transaction(side):
+            sessions.touch_session(side, found.id)
+    g.user = found.user
+    g.user_session_id = found.id
+
+
+def require_signed_in() -> Response | None:
+    """Before each request: send anonymous visitors of non-public endpoints to the sign-in page."""
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is not None and getattr(view, "polka_public", False):
+        return None
+    if current_user() is None:
+        flash("Sign in to continue.", "info")
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def sign_in(user: User, token: str) -> None:
+    """Rotate the cookie session and store the new session token in it."""
+    session.clear()
+    session[SESSION_KEY] = token
+    g.user = user
+
+
+def sign_out() -> str | None:
+    token: str | None = session.get(SESSION_KEY)
+    session.clear()
+    g.user = None
+    return token
+
+
+def two_factor_required(view: F) -> F:
+    """For powers that need two-factor authentication: send an unenrolled user to enrol first."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = current_user()
+        if user is not None and not user.has_two_factor:
+            flash("Set up two-factor authentication before you use these powers.", "info")
+            return redirect(url_for("accounts.two_factor_setup", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

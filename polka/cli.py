@@ -1,0 +1,41 @@
+"""The ``polka`` command: a Flask CLI group holding every operator task.
+
+Each command commits once, through ``transaction()``, like a request.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from sqlalchemy.orm import Session
+
+from polka.db import transaction
+
+
+def cli_session() -> Session:
+    session: Session = current_app.extensions["polka.sessions"]()
+    return session
+
+
+def register(app: Flask) -> None:
+    from polka.accounts.cli import users
+    from polka.dbcli import db_group
+    from polka.demo import demo
+    from polka.jobs.cli import worker
+
+    for command in (db_group, users, demo, worker):
+        app.cli.add_command(command)
+
+
+
+
+def _create_app() -> Flask:
+    from polka import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True, load_dotenv=False)
+def main() -> None:
+    """POLKA's operator commands."""

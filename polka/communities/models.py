@@ -1,0 +1,134 @@
+"""Communities of practice, their members and the ways in: join requests and invitations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from polka.db import Base, str_enum, utcnow
+from polka.markings import Marking, MarkingType
+
+if TYPE_CHECKING:
+    from polka.accounts.models import User
+
+
+class Visibility(enum.StrEnum):
+    OPEN = "open"  # every active user reads and joins
+    RESTRICTED = "restricted"  # listed; content for members; join by request
+    PRIVATE = "private"  # unlisted; invite only; 404 to everyone else
+
+
+class Role(enum.StrEnum):
+    READER = "reader"
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    MANAGER = "manager"
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+    def at_least(self, other: Role) -> bool:
+        return self.rank >= other.rank
+
+
+_ROLE_RANK = {Role.READER: 0, Role.MEMBER: 1, Role.MODERATOR: 2, Role.MANAGER: 3}
+
+
+class CommunityStatus(enum.StrEnum):
+    REQUESTED = "requested"  # asked for by a user, waiting for an administrator
+    ACTIVE = "active"
+    REJECTED = "rejected"
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class Community(Base):
+    __tablename__ = "community_communities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility), default=Visibility.OPEN)
+    marking_ceiling: Mapped[Marking] = mapped_column(MarkingType, default=Marking.OFFICIAL)
+    region: Mapped[str | None] = mapped_column(String(80), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("community_communities.id"), index=True)
+    status: Mapped[CommunityStatus] = mapped_column(str_enum(CommunityStatus), default=CommunityStatus.ACTIVE)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id"))
+    request_reason: Mapped[str] = mapped_column(Text, default="")
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[Community | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Community]] = relationship(back_populates="parent", order_by="Community.name")
+
+    def __repr__(self) -> str:
+        return f"<Community {self.slug}>"
+
+
+class Membership(Base):
+    __tablename__ = "community_memberships"
+    __table_args__ = (UniqueConstraint("community_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community_communities.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.MEMBER)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    community: Mapped[Community] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
+
+
+class JoinRequest(Base):
+    """A user asking to join a restricted community; managers approve or decline it."""
+
+    __tablename__ = "community_join_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("community_communities.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus), default=RequestStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id"))
+    decision_message: Mapped[str] = mapped_column(Text, default="")
+
+    community: Mapped[Community] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Invitation(Base):
+    """A manager inviting an existing user into a community (the only way into a private one)."""
+
+    __tablename__ = "community_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("community_communities.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("account_users.id"))
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.MEMBER)
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus), default=RequestStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+    community: Mapped[Community] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id])

@@ -1,0 +1,160 @@
+"""Settings: every value comes from a ``POLKA_*`` environment variable or ``instance/config.py``.
+
+Defaults run POLKA on one machine: SQLite and files under ``./instance``, mail written to
+``instance/mail`` as ``.eml`` files, and access allowed from loopback and the private ranges.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PRIVATE_NETWORKS = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class ConfigError(ValueError):
+    """A setting has a value POLKA cannot use."""
+
+
+def _networks(value: str) -> tuple[IpNetwork, ...]:
+    try:
+        return tuple(ipaddress.ip_network(v.strip(), strict=False) for v in value.split(",") if v.strip())
+    except ValueError as exc:
+        raise ConfigError(f"not a list of CIDR networks: {value!r} ({exc})") from exc
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"not a yes/no value: {value!r}")
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(v.strip().lower() for v in value.split(",") if v.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting POLKA reads, typed, with its default."""
+
+    data_dir: Path = Path("instance")
+    database_url: str = ""
+    secret_key: str = ""
+    trusted_networks: tuple[IpNetwork, ...] = field(default_factory=lambda: _networks(PRIVATE_NETWORKS))
+    trusted_proxies: tuple[IpNetwork, ...] = ()
+    allowed_email_domains: tuple[str, ...] = ("police.uk",)
+    require_approval: bool = False
+    smtp_url: str = ""
+    mail_from: str = "POLKA <no-reply@polka.police.uk>"
+    base_url: str = "http://127.0.0.1:5000"
+    max_upload_mb: int = 200
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    login_max_failures: int = 10
+    login_window_minutes: int = 15
+    login_lock_minutes: int = 15
+    ip_max_failures: int = 50
+    token_hours: int = 24
+    #: argon2id cost; tests lower these, production keeps the OWASP-recommended defaults.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+
+    @property
+    def session_idle(self) -> timedelta:
+        return timedelta(minutes=self.session_idle_minutes)
+
+    @property
+    def session_absolute(self) -> timedelta:
+        return timedelta(hours=self.session_absolute_hours)
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+
+_PARSERS: dict[str, Any] = {
+    "data_dir": Path,
+    "trusted_networks": _networks,
+    "trusted_proxies": _networks,
+    "allowed_email_domains": _words,
+    "require_approval": _bool,
+}
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    parser = _PARSERS.get(name)
+    if parser is not None:
+        return parser(raw)
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"POLKA_{name.upper()} must be a whole number, not {raw!r}") from exc
+    return raw
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build settings from the environment, ``instance/config.py`` and explicit overrides (tests)."""
+    env = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    defaults = Settings()
+    data_dir = Path(overrides.get("data_dir") or env.get("POLKA_DATA_DIR") or defaults.data_dir)
+    file_values = _read_config_file(data_dir / "config.py")
+    for f in fields(Settings):
+        key = f"POLKA_{f.name.upper()}"
+        if f.name in overrides:
+            values[f.name] = overrides[f.name]
+        elif key in env:
+            values[f.name] = _parse(f.name, env[key], getattr(defaults, f.name))
+        elif key in file_values:
+            raw = file_values[key]
+            values[f.name] = _parse(f.name, raw, getattr(defaults, f.name)) if isinstance(raw, str) else raw
+    values["data_dir"] = data_dir.resolve()
+    settings = Settings(**values)
+    if not settings.database_url:
+        settings = replace(settings, database_url=f"sqlite:///{settings.data_dir / 'polka.db'}")
+    if not settings.secret_key:
+        settings = replace(settings, secret_key=_stored_secret_key(settings.data_dir))
+    return settings
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    namespace: dict[str, Any] = {}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # noqa: S102 - operator's own file
+    return {k: v for k, v in namespace.items() if k.startswith("POLKA_")}
+
+
+def _stored_secret_key(data_dir: Path) -> str:
+    """Read the secret key kept in the data directory, generating it on first run."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    if not path.exists():
+        tmp = data_dir / f".secret_key.{secrets.token_hex(8)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)  # fails if another process won the race; its key is kept
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

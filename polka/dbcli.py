@@ -1,0 +1,41 @@
+"""``polka db``: migrations (Alembic) and the reference data every site needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import current_app
+from flask.cli import with_appcontext
+
+from polka.cli import cli_session
+from polka.db import transaction
+from polka.organisations.services import sync_organisations
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database migrations and reference data."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def upgrade() -> None:
+    """Migrate the database to the newest schema and load the organisations list."""
+    settings = current_app.extensions["polka.settings"]
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(settings.database_url), "head")
+    with cli_session() as session, transaction(session):
+        added = sync_organisations(session)
+    click.echo(f"Database is up to date ({added} organisations added).")

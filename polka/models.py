@@ -1,0 +1,8 @@
+"""Import every model module so ``Base.metadata`` is complete (Alembic, tests, ``polka db``)."""
+
+from polka.accounts import models as accounts  # noqa: F401
+from polka.activity import models as activity  # noqa: F401
+from polka.audit import models as audit  # noqa: F401
+from polka.communities import models as communities  # noqa: F401
+from polka.jobs import models as jobs  # noqa: F401
+from polka.organisations import models as organisations  # noqa: F401

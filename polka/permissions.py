@@ -1,0 +1,180 @@
+"""The one permission policy: ``can`` for objects in hand, ``visible_filter`` for SQL, ``require``.
+
+Every exit of data goes through here. The rules, in words:
+
+- Only an active, verified account can do anything; anonymous, pending, suspended and rejected
+  accounts see nothing.
+- A community is *visible* (exists for you) when it is active and open or restricted, or when you
+  are a member. A private community you are not in does not exist for you (404, never 403).
+- A community's content is *readable* when the community is open, or when you are a member.
+- An OFFICIAL-SENSITIVE item is need-to-know: only members of its own community see it.
+- Roles are ordered reader < member < moderator < manager; each action names the least role.
+
+``can(user, VIEW, x)`` and ``visible_filter(user, type(x))`` must always agree; a hypothesis test
+checks that after random mutations.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, and_, false, or_, select
+
+from polka.accounts.models import User
+from polka.communities.models import Community, CommunityStatus, Membership, Role, Visibility
+from polka.errors import Forbidden, NotFound
+from polka.markings import Marking
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"  # see that it exists: a community's home page and listing, an item
+    READ = "read"  # read a community's content and member list
+    JOIN = "join"  # join an open community at once
+    REQUEST_JOIN = "request_join"  # ask to join a restricted community
+    LEAVE = "leave"
+    CONTRIBUTE = "contribute"  # create content in a community
+    MODERATE = "moderate"  # act on other people's content
+    MANAGE = "manage"  # members, roles, join requests, invitations, settings
+    ADMINISTER = "administer"  # the site: accounts, communities, organisations, audit log
+
+
+class SiteTarget:
+    """Stands for the whole site in ``can(user, ADMINISTER, SITE)``."""
+
+
+SITE = SiteTarget()
+
+_LEAST_ROLE = {
+    Action.LEAVE: Role.READER,
+    Action.CONTRIBUTE: Role.MEMBER,
+    Action.MODERATE: Role.MODERATOR,
+    Action.MANAGE: Role.MANAGER,
+}
+
+
+class MarkedContent(Protocol):
+    """What a content item offers the policy: its community and its marking."""
+
+    community_id: Any
+    marking: Any
+
+
+def is_active(user: User | None) -> bool:
+    return user is not None and user.is_active_account
+
+
+def role_in(user: User | None, community_id: int | None) -> Role | None:
+    """The user's role in a community, or None when not a member (or not an active account)."""
+    if not is_active(user) or community_id is None:
+        return None
+    assert user is not None
+    for membership in user.memberships:
+        if membership.community_id == community_id:
+            return membership.role
+    return None
+
+
+def can(user: User | None, action: Action, target: object) -> bool:
+    """Whether ``user`` may do ``action`` to ``target`` (a community, a marked item, or SITE)."""
+    if not is_active(user):
+        return False
+    assert user is not None
+    if isinstance(target, SiteTarget):
+        return action is Action.ADMINISTER and user.is_admin
+    if isinstance(target, Community):
+        return _can_community(user, action, target)
+    if hasattr(target, "marking") and hasattr(target, "community_id"):
+        return _can_item(user, action, target)
+    raise TypeError(f"no permission rule for {type(target).__name__}")
+
+
+def _can_community(user: User, action: Action, community: Community) -> bool:
+    if community.status is not CommunityStatus.ACTIVE:
+        return False
+    role = role_in(user, community.id)
+    if action is Action.VIEW:
+        return community.visibility is not Visibility.PRIVATE or role is not None
+    if action is Action.READ:
+        return community.visibility is Visibility.OPEN or role is not None
+    if action is Action.JOIN:
+        return community.visibility is Visibility.OPEN and role is None
+    if action is Action.REQUEST_JOIN:
+        return community.visibility is Visibility.RESTRICTED and role is None
+    least = _LEAST_ROLE.get(action)
+    return least is not None and role is not None and role.at_least(least)
+
+
+def _can_item(user: User, action: Action, item: Any) -> bool:
+    community = item.community
+    if community is None or not _can_community(user, Action.READ, community):
+        return False
+    if Marking(item.marking).sensitive and role_in(user, community.id) is None:
+        return False
+    if action in (Action.VIEW, Action.READ):
+        return True
+    return _can_community(user, action, community)
+
+
+def require(user: User | None, action: Action, target: object) -> None:
+    """Raise unless ``can``: NotFound when the user may not even see the target, else Forbidden."""
+    if can(user, action, target):
+        return
+    if isinstance(target, SiteTarget) or action is Action.VIEW or not can(user, Action.VIEW, target):
+        raise NotFound()
+    raise Forbidden("You do not have permission to do that.")
+
+
+def member_community_ids(user: User) -> Any:
+    """SQL: ids of the communities the user belongs to (any role)."""
+    return select(Membership.community_id).where(Membership.user_id == user.id).scalar_subquery()
+
+
+def readable_community_ids(user: User) -> Any:
+    """SQL: ids of the active communities whose content the user may read."""
+    return (
+        select(Community.id)
+        .where(
+            Community.status == CommunityStatus.ACTIVE,
+            or_(Community.visibility == Visibility.OPEN, Community.id.in_(member_community_ids(user))),
+        )
+        .scalar_subquery()
+    )
+
+
+def visible_filter(user: User | None, model: Any) -> ColumnElement[bool]:
+    """SQL condition selecting the rows of ``model`` that ``can(user, VIEW, row)`` allows."""
+    if not is_active(user):
+        return false()
+    assert user is not None
+    if model is Community:
+        return and_(
+            Community.status == CommunityStatus.ACTIVE,
+            or_(Community.visibility != Visibility.PRIVATE, Community.id.in_(member_community_ids(user))),
+        )
+    if hasattr(model, "marking") and hasattr(model, "community_id"):
+        return and_(
+            model.community_id.in_(readable_community_ids(user)),
+            or_(model.marking == Marking.OFFICIAL, model.community_id.in_(member_community_ids(user))),
+        )
+    raise TypeError(f"no visibility rule for {model.__name__}")
+
+
+def readable_filter(user: User | None) -> ColumnElement[bool]:
+    """SQL condition selecting the communities whose content ``can(user, READ, c)`` allows."""
+    if not is_active(user):
+        return false()
+    assert user is not None
+    return Community.id.in_(readable_community_ids(user))
+
+
+__all__ = [
+    "SITE",
+    "Action",
+    "can",
+    "is_active",
+    "readable_filter",
+    "require",
+    "role_in",
+    "visible_filter",
+]

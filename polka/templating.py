@@ -1,0 +1,43 @@
+"""Jinja filters and globals shared by every template: Markdown, dates in UK time, assets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from markupsafe import Markup
+
+from polka.markup import render_markdown
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def uk_datetime(value: datetime | None) -> str:
+    """``24 November 2026, 2:05pm`` in UK time."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    return f"{local.day} {local:%B %Y}, {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def uk_date(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    return f"{local.day} {local:%B %Y}"
+
+
+def iso(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def markdown(source: str | None) -> Markup:
+    return render_markdown(source or "")
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters.update(uk_datetime=uk_datetime, uk_date=uk_date, iso=iso, markdown=markdown)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

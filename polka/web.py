@@ -1,0 +1,121 @@
+"""Composition: wire settings, database, security, sign-in, templates, blueprints and the CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from polka import models  # noqa: F401  (every table registered on Base.metadata)
+from polka.accounts.passwords import PasswordHashing
+from polka.accounts.web import current_user, load_user, require_signed_in
+from polka.config import Settings
+from polka.db import make_engine, make_session_factory
+from polka.errors import PolkaError
+from polka.http import close_db
+from polka.markings import Marking
+from polka.permissions import SITE, Action, can
+from polka.security import init_security
+from polka.templating import init_templating
+
+
+class PolkaSessionInterface(SecureCookieSessionInterface):
+    """The signed cookie is marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(request and request.is_secure) or super().get_cookie_secure(app)
+
+
+def configure(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="polka_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which expires itself
+        WTF_CSRF_SSL_STRICT=True,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.session_interface = PolkaSessionInterface()
+    engine = make_engine(settings.database_url)
+    app.extensions["polka.settings"] = settings
+    app.extensions["polka.engine"] = engine
+    app.extensions["polka.sessions"] = make_session_factory(engine)
+    app.extensions["polka.passwords"] = PasswordHashing(settings.argon2_time_cost, settings.argon2_memory_kib)
+
+    CSRFProtect(app)
+    init_security(app, settings)
+    app.before_request(load_user)
+    app.before_request(require_signed_in)
+    app.teardown_appcontext(close_db)
+    init_templating(app)
+    app.jinja_env.globals.update(can=_can, Action=Action, SITE=SITE, Marking=Marking, current_user=current_user)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_cli(app)
+
+
+def _can(action: Action, target: object) -> bool:
+    """``can`` for templates: always about the signed-in user."""
+    return can(current_user(), action, target)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from polka.accounts.views import bp as accounts_bp
+    from polka.admin.views import bp as admin_bp
+    from polka.communities.views import bp as communities_bp
+    from polka.home import bp as home_bp
+    from polka.people.views import bp as people_bp
+
+    for bp in (home_bp, accounts_bp, people_bp, communities_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    titles = {
+        400: "There is a problem with the request",
+        403: "You do not have permission to do that",
+        404: "Page not found",
+        405: "That action is not available here",
+        409: "That could not be done",
+        413: "The upload is too large",
+        429: "Too many attempts",
+        500: "Sorry, there is a problem with the service",
+    }
+
+    def page(status: int, message: str | None = None) -> Any:
+        return (
+            render_template("errors/error.html", status=status, title=titles.get(status, "Error"), message=message),
+            status,
+        )
+
+    @app.errorhandler(PolkaError)
+    def polka_error(exc: PolkaError) -> Any:
+        return page(exc.status_code, str(exc) if exc.status_code != 404 else None)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> Any:
+        return page(400, "The form had expired or was sent from elsewhere. Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        status = exc.code or 500
+        if status == 413:
+            limit = app.extensions["polka.settings"].max_upload_mb
+            return page(413, f"The request was larger than the {limit} MB limit.")
+        return page(status)
+
+    @app.errorhandler(500)
+    def server_error(exc: Exception) -> Any:
+        return page(500, "Try again later. The problem has been logged.")
+
+
+def _register_cli(app: Flask) -> None:
+    from polka.cli import register
+
+    register(app)

@@ -1,0 +1,207 @@
+"""Shared fixtures: a fresh data directory and database per test, the app, a browser-like client,
+and factories that go through the services.
+
+Set ``POLKA_TEST_DATABASE_URL`` (a PostgreSQL URL) to run everything on PostgreSQL: the schema is
+created once per run and emptied between tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+from flask import Flask
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from polka import create_app
+from polka.accounts.models import User
+from polka.accounts.passwords import PasswordHashing
+from polka.accounts.services import create_user
+from polka.communities.models import Community, Role, Visibility
+from polka.communities.services import add_member, create_community
+from polka.db import Base, make_engine, transaction, utcnow
+from polka.markings import Marking
+from polka.models import accounts  # noqa: F401  (all tables on Base.metadata)
+from polka.organisations.services import sync_organisations
+from tests.support import Web
+
+PASSWORD = "lantern-quietly-harbour-91"
+PG_URL = os.environ.get("POLKA_TEST_DATABASE_URL", "")
+CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8192}
+
+
+@pytest.fixture(scope="session")
+def pg_engine() -> Iterator[Engine | None]:
+    """On PostgreSQL: one schema for the run, emptied before each test."""
+    if not PG_URL:
+        yield None
+        return
+    engine = make_engine(PG_URL)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_postgres(engine: Engine) -> None:
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, pg_engine: Engine | None) -> str:
+    if pg_engine is not None:
+        _empty_postgres(pg_engine)
+        return PG_URL
+    url = f"sqlite:///{tmp_path / 'data' / 'polka.db'}"
+    (tmp_path / "data").mkdir(exist_ok=True)
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def settings_overrides(tmp_path: Path, database_url: str) -> dict[str, Any]:
+    """Settings every test app gets; a test may change them before asking for ``app``."""
+    return {
+        "data_dir": tmp_path / "data",
+        "database_url": database_url,
+        "secret_key": "test-secret-key",
+        "smtp_url": "",
+        "base_url": "http://localhost",
+        **CHEAP_ARGON2,
+    }
+
+
+@pytest.fixture
+def app(settings_overrides: dict[str, Any]) -> Iterator[Flask]:
+    application = create_app(**settings_overrides)
+    application.config["TESTING"] = True
+    with application.app_context():
+        session = application.extensions["polka.sessions"]()
+        with transaction(session):
+            sync_organisations(session)
+        session.close()
+    yield application
+    application.extensions["polka.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def web(client: Any) -> Web:
+    return Web(client)
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A database session for arranging and checking state (commit with ``transaction``)."""
+    s: Session = app.extensions["polka.sessions"]()
+    yield s
+    s.close()
+
+
+class Factory:
+    """Makes users, communities and memberships through the services, committed."""
+
+    def __init__(self, app: Flask, session: Session) -> None:
+        self.app = app
+        self.session = session
+        self.hasher: PasswordHashing = app.extensions["polka.passwords"]
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def user(self, name: str | None = None, *, email: str | None = None, admin: bool = False,
+             two_factor: bool | None = None, password: str = PASSWORD) -> User:
+        n = self._next()
+        name = name or f"Test User {n}"
+        email = email or f"user{n}@met.police.uk"
+        with transaction(self.session):
+            user = create_user(self.session, self.hasher, email=email, name=name, password=password, admin=admin)
+            if two_factor if two_factor is not None else admin:
+                user.totp_secret = pyotp.random_base32()
+                user.totp_confirmed_at = utcnow()
+        return user
+
+    def admin(self, name: str = "Site Admin") -> User:
+        return self.user(name, admin=True)
+
+    def community(self, name: str | None = None, *, visibility: Visibility = Visibility.OPEN,
+                  ceiling: Marking = Marking.OFFICIAL, managers: list[User] | None = None,
+                  parent: Community | None = None, region: str | None = None, **kwargs: Any) -> Community:
+        n = self._next()
+        with transaction(self.session):
+            return create_community(
+                self.session, None, name=name or f"Community {n}", visibility=visibility,
+                marking_ceiling=ceiling, managers=managers, parent=parent, region=region, **kwargs,
+            )
+
+    def member(self, community: Community, user: User | None = None, role: Role = Role.MEMBER) -> User:
+        user = user or self.user()
+        with transaction(self.session):
+            add_member(self.session, community, user, role)
+        return user
+
+
+@pytest.fixture
+def make(app: Flask, session: Session) -> Factory:
+    return Factory(app, session)
+
+
+class Login:
+    """Signs a ``Web`` browser in as a user, answering the two-factor step when there is one."""
+
+    def __init__(self, web: Web, make: Factory) -> None:
+        self.web = web
+        self.make = make
+
+    def __call__(self, user: User, password: str = PASSWORD) -> User:
+        response = self.web.post("/login", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        if "/login/two-factor" in response.headers["Location"]:
+            assert user.totp_secret
+            code = pyotp.TOTP(user.totp_secret).now()
+            response = self.web.post("/login/two-factor", {"code": code}, token_from="/login/two-factor")
+            assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return user
+
+    def as_new_user(self, **kwargs: Any) -> User:
+        return self(self.make.user(**kwargs))
+
+    def as_admin(self) -> User:
+        return self(self.make.admin())
+
+    def as_role(self, community: Community, role: Role) -> User:
+        """Sign in as a fresh user holding ``role`` in ``community`` (managers get two-factor set up)."""
+        user = self.make.user(two_factor=role is Role.MANAGER)
+        self.make.member(community, user, role)
+        return self(user)
+
+    def as_member(self, community: Community) -> User:
+        return self.as_role(community, Role.MEMBER)
+
+    def as_manager(self, community: Community) -> User:
+        return self.as_role(community, Role.MANAGER)
+
+
+@pytest.fixture
+def login(web: Web, make: Factory) -> Login:
+    return Login(web, make)

@@ -1,0 +1,50 @@
+"""Test helpers: a test client that fills in CSRF tokens, and HTML assertions."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(page: str) -> str:
+    found = _CSRF.search(page)
+    assert found, "no CSRF token on the page"
+    return html.unescape(found.group(1))
+
+
+class Web:
+    """A user's browser: GETs pages and submits forms with the page's CSRF token, like a person would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def get(self, url: str, **kwargs: Any) -> TestResponse:
+        return self.client.get(url, **kwargs)
+
+    def token(self, page_url: str = "/login") -> str:
+        """A CSRF token for this browser's session, read from a page that has a form."""
+        response = self.client.get(page_url)
+        if response.status_code in (301, 302, 303):
+            response = self.client.get("/account")
+        return csrf_from(response.get_data(as_text=True))
+
+    def post(self, url: str, data: dict[str, Any] | None = None, *, token_from: str | None = None,
+             **kwargs: Any) -> TestResponse:
+        """Submit a form to ``url`` with a valid CSRF token (read from ``token_from`` or a known page)."""
+        fields = dict(data or {})
+        fields.setdefault("csrf_token", self.token(token_from or "/login"))
+        return self.client.post(url, data=fields, **kwargs)
+
+
+def text(response: TestResponse) -> str:
+    """The page's visible text, tags stripped and white space folded (for 'the page says …')."""
+    body = response.get_data(as_text=True)
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<[^>]+>", " ", body)
+    return re.sub(r"\s+", " ", html.unescape(body)).strip()
