@@ -16,6 +16,8 @@ from polka.config import Settings
 from polka.db import make_engine, make_session_factory
 from polka.errors import PolkaError
 from polka.http import close_db
+from polka.jobs.runner import JobRunner
+from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
 from polka.permissions import SITE, Action, can
 from polka.security import init_security
@@ -47,6 +49,7 @@ def configure(app: Flask, settings: Settings) -> None:
     app.extensions["polka.engine"] = engine
     app.extensions["polka.sessions"] = make_session_factory(engine)
     app.extensions["polka.passwords"] = PasswordHashing(settings.argon2_time_cost, settings.argon2_memory_kib)
+    app.extensions["polka.jobs"] = JobRunner(app.extensions["polka.sessions"], {MAIL_JOB: mail_handler(settings)})
 
     CSRFProtect(app)
     init_security(app, settings)

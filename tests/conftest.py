@@ -8,6 +8,10 @@ created once per run and emptied between tests.
 from __future__ import annotations
 
 import os
+import re
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -164,6 +168,43 @@ class Factory:
 @pytest.fixture
 def make(app: Flask, session: Session) -> Factory:
     return Factory(app, session)
+
+
+class Mailbox:
+    """The mail POLKA sent: runs the queued jobs, then reads the ``.eml`` files in the data directory."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def messages(self) -> list[EmailMessage]:
+        self.app.extensions["polka.jobs"].run_until_idle()
+        folder = self.app.extensions["polka.settings"].mail_dir
+        parsed = []
+        for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
+            with open(path, "rb") as handle:
+                parsed.append(BytesParser(policy=policy.default).parse(handle))
+        return parsed  # type: ignore[return-value]
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages() if m["To"] == address]
+
+    @staticmethod
+    def body(message: EmailMessage) -> str:
+        part = message.get_body(("plain",))
+        assert part is not None
+        return str(part.get_content())
+
+    def link(self, message: EmailMessage, contains: str = "http") -> str:
+        """The first link in the email containing ``contains``, made relative for the test client."""
+        for url in re.findall(r"https?://\S+", self.body(message)):
+            if contains in url:
+                return url.replace(self.app.extensions["polka.settings"].base_url, "")
+        raise AssertionError(f"no link containing {contains!r} in the email")
+
+
+@pytest.fixture
+def mailbox(app: Flask) -> Mailbox:
+    return Mailbox(app)
 
 
 class Login:
