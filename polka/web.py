@@ -70,6 +70,7 @@ def _can(action: Action, target: object) -> bool:
 
 def _register_blueprints(app: Flask) -> None:
     from polka.accounts.views import bp as accounts_bp
+    from polka.admin import accounts, audit, communities, organisations  # noqa: F401  (admin routes)
     from polka.admin.views import bp as admin_bp
     from polka.communities.views import bp as communities_bp
     from polka.home import bp as home_bp
