@@ -10,8 +10,6 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy.orm import Session
 
-from polka.db import transaction
-
 
 def cli_session() -> Session:
     session: Session = current_app.extensions["polka.sessions"]()
@@ -26,8 +24,6 @@ def register(app: Flask) -> None:
 
     for command in (db_group, users, demo, worker):
         app.cli.add_command(command)
-
-
 
 
 def _create_app() -> Flask:

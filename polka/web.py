@@ -49,7 +49,9 @@ def configure(app: Flask, settings: Settings) -> None:
     app.extensions["polka.engine"] = engine
     app.extensions["polka.sessions"] = make_session_factory(engine)
     app.extensions["polka.passwords"] = PasswordHashing(settings.argon2_time_cost, settings.argon2_memory_kib)
-    app.extensions["polka.jobs"] = JobRunner(app.extensions["polka.sessions"], {MAIL_JOB: mail_handler(settings)})
+    app.extensions["polka.jobs"] = JobRunner(
+        app.extensions["polka.sessions"], {MAIL_JOB: mail_handler(settings)}
+    )
 
     CSRFProtect(app)
     init_security(app, settings)
@@ -57,7 +59,9 @@ def configure(app: Flask, settings: Settings) -> None:
     app.before_request(require_signed_in)
     app.teardown_appcontext(close_db)
     init_templating(app)
-    app.jinja_env.globals.update(can=_can, Action=Action, SITE=SITE, Marking=Marking, current_user=current_user)
+    app.jinja_env.globals.update(
+        can=_can, Action=Action, SITE=SITE, Marking=Marking, current_user=current_user
+    )
     _register_blueprints(app)
     _register_error_pages(app)
     _register_cli(app)
@@ -94,7 +98,9 @@ def _register_error_pages(app: Flask) -> None:
 
     def page(status: int, message: str | None = None) -> Any:
         return (
-            render_template("errors/error.html", status=status, title=titles.get(status, "Error"), message=message),
+            render_template(
+                "errors/error.html", status=status, title=titles.get(status, "Error"), message=message
+            ),
             status,
         )
 
@@ -104,7 +110,9 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Any:
-        return page(400, "The form had expired or was sent from elsewhere. Go back, reload the page and try again.")
+        return page(
+            400, "The form had expired or was sent from elsewhere. Go back, reload the page and try again."
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -133,13 +133,22 @@ class Factory:
         self._n += 1
         return self._n
 
-    def user(self, name: str | None = None, *, email: str | None = None, admin: bool = False,
-             two_factor: bool | None = None, password: str = PASSWORD) -> User:
+    def user(
+        self,
+        name: str | None = None,
+        *,
+        email: str | None = None,
+        admin: bool = False,
+        two_factor: bool | None = None,
+        password: str = PASSWORD,
+    ) -> User:
         n = self._next()
         name = name or f"Test User {n}"
         email = email or f"user{n}@met.police.uk"
         with transaction(self.session):
-            user = create_user(self.session, self.hasher, email=email, name=name, password=password, admin=admin)
+            user = create_user(
+                self.session, self.hasher, email=email, name=name, password=password, admin=admin
+            )
             if two_factor if two_factor is not None else admin:
                 user.totp_secret = pyotp.random_base32()
                 user.totp_confirmed_at = utcnow()
@@ -148,14 +157,29 @@ class Factory:
     def admin(self, name: str = "Site Admin") -> User:
         return self.user(name, admin=True)
 
-    def community(self, name: str | None = None, *, visibility: Visibility = Visibility.OPEN,
-                  ceiling: Marking = Marking.OFFICIAL, managers: list[User] | None = None,
-                  parent: Community | None = None, region: str | None = None, **kwargs: Any) -> Community:
+    def community(
+        self,
+        name: str | None = None,
+        *,
+        visibility: Visibility = Visibility.OPEN,
+        ceiling: Marking = Marking.OFFICIAL,
+        managers: list[User] | None = None,
+        parent: Community | None = None,
+        region: str | None = None,
+        **kwargs: Any,
+    ) -> Community:
         n = self._next()
         with transaction(self.session):
             return create_community(
-                self.session, None, name=name or f"Community {n}", visibility=visibility,
-                marking_ceiling=ceiling, managers=managers, parent=parent, region=region, **kwargs,
+                self.session,
+                None,
+                name=name or f"Community {n}",
+                visibility=visibility,
+                marking_ceiling=ceiling,
+                managers=managers,
+                parent=parent,
+                region=region,
+                **kwargs,
             )
 
     def member(self, community: Community, user: User | None = None, role: Role = Role.MEMBER) -> User:

@@ -34,8 +34,9 @@ class Web:
             response = self.client.get("/account")
         return csrf_from(response.get_data(as_text=True))
 
-    def post(self, url: str, data: dict[str, Any] | None = None, *, token_from: str | None = None,
-             **kwargs: Any) -> TestResponse:
+    def post(
+        self, url: str, data: dict[str, Any] | None = None, *, token_from: str | None = None, **kwargs: Any
+    ) -> TestResponse:
         """Submit a form to ``url`` with a valid CSRF token (read from ``token_from`` or a known page)."""
         fields = dict(data or {})
         fields.setdefault("csrf_token", self.token(token_from or "/login"))
