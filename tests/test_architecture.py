@@ -1,0 +1,121 @@
+"""The layers of DESIGN.md, checked by reading imports.
+
+kernel (0) < core (1) < features (2) < composition (3): a module imports only from its own layer or
+below, and no feature imports another feature. A new top-level module must be given a layer here.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "polka"
+
+KERNEL, CORE, FEATURE, COMPOSITION = 0, 1, 2, 3
+LAYERS = {
+    "config": KERNEL,
+    "db": KERNEL,
+    "errors": KERNEL,
+    "markup": KERNEL,
+    "storage": KERNEL,
+    "jobs": KERNEL,
+    "mail": KERNEL,
+    "http": KERNEL,
+    "templating": KERNEL,
+    "accounts": CORE,
+    "organisations": CORE,
+    "communities": CORE,
+    "permissions": CORE,
+    "markings": CORE,
+    "activity": CORE,
+    "audit": CORE,
+    "people": CORE,
+    "wiki": FEATURE,
+    "forum": FEATURE,
+    "blog": FEATURE,
+    "docs": FEATURE,
+    "events": FEATURE,
+    "__init__": COMPOSITION,
+    "web": COMPOSITION,
+    "security": COMPOSITION,
+    "cli": COMPOSITION,
+    "dbcli": COMPOSITION,
+    "demo": COMPOSITION,
+    "home": COMPOSITION,
+    "admin": COMPOSITION,
+    "models": COMPOSITION,
+}
+NAMES = {KERNEL: "kernel", CORE: "core", FEATURE: "feature", COMPOSITION: "composition"}
+
+
+def top_level(module: str) -> str:
+    """``polka.accounts.views`` -> ``accounts``; ``polka`` -> ``__init__``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def module_name(path: Path) -> str:
+    relative = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(relative.parts)
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts.pop()
+    return ".".join(parts)
+
+
+def polka_imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names if alias.name.startswith("polka")]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "polka":
+                found += [(node.lineno, f"polka.{alias.name}") for alias in node.names]
+            elif node.module.startswith("polka."):
+                found.append((node.lineno, node.module))
+    return found
+
+
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_top_level_module_has_a_layer():
+    unknown = {top_level(module_name(p)) for p in SOURCES} - set(LAYERS)
+    assert not unknown, f"give these modules a layer in {__file__}: {sorted(unknown)}"
+
+
+def violations(importer: str, imports: list[tuple[int, str]]) -> list[str]:
+    """What is wrong with ``importer`` (a top-level module name) importing ``imports``."""
+    layer = LAYERS[importer]
+    problems = []
+    for lineno, imported in imports:
+        target = top_level(imported)
+        if target not in LAYERS:
+            continue  # reported by test_every_top_level_module_has_a_layer
+        target_layer = LAYERS[target]
+        if target_layer > layer:
+            problems.append(f"line {lineno}: {NAMES[layer]} module imports {NAMES[target_layer]} {imported}")
+        elif layer == FEATURE and target_layer == FEATURE and target != importer:
+            problems.append(f"line {lineno}: feature {importer} imports another feature, {imported}")
+    return problems
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_module_imports_only_its_layer_or_below(path):
+    problems = violations(top_level(module_name(path)), polka_imports(path))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_checker_catches_upward_and_sideways_imports(tmp_path):
+    source = tmp_path / "example.py"
+    source.write_text("from polka.accounts.models import User\nimport polka.forum.models\nfrom polka import db\n")
+    imports = polka_imports(source)
+    assert imports == [(1, "polka.accounts.models"), (2, "polka.forum.models"), (3, "polka.db")]
+    assert violations("db", imports) == [
+        "line 1: kernel module imports core polka.accounts.models",
+        "line 2: kernel module imports feature polka.forum.models",
+    ]
+    assert violations("wiki", imports) == ["line 2: feature wiki imports another feature, polka.forum.models"]
+    assert violations("web", imports) == []
