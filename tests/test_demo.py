@@ -1,0 +1,38 @@
+from sqlalchemy import func, select
+
+from polka.accounts.models import User
+from polka.communities.models import Community, Visibility
+from polka.demo import ADMIN_EMAIL, DEMO_PASSWORD
+from polka.markings import Marking
+from tests.support import text
+
+
+def test_demo_loads_a_realistic_site_once(runner, session):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert DEMO_PASSWORD in first.output
+    users = session.scalar(select(func.count()).select_from(User))
+    assert users >= 30
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert "not loaded" in second.output
+    assert session.scalar(select(func.count()).select_from(User)) == users
+
+
+def test_demo_communities_match_real_use(runner, session):
+    runner.invoke(args=["demo"])
+    by_name = {c.name: c for c in session.scalars(select(Community))}
+    assert by_name["PNC Operators"].visibility is Visibility.RESTRICTED
+    assert {c.name for c in by_name["PNC Operators"].children} >= {"PNC Operators – North West"}
+    assert by_name["Digital and Social Media Engagement"].visibility is Visibility.OPEN
+    forensics = by_name["Forensics Practitioners"]
+    assert forensics.visibility is Visibility.PRIVATE
+    assert forensics.marking_ceiling is Marking.OFFICIAL_SENSITIVE
+    assert by_name["Neighbourhood Policing"].visibility is Visibility.OPEN
+
+
+def test_demo_admin_can_sign_in_with_the_documented_password(runner, web):
+    runner.invoke(args=["demo"])
+    response = web.post("/login", {"email": ADMIN_EMAIL, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert "Alex Morgan" in text(web.get("/"))
