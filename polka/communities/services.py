@@ -14,6 +14,7 @@ from polka.audit.services import record
 from polka.communities.models import (
     Community,
     CommunityStatus,
+    Invitation,
     JoinRequest,
     Membership,
     RequestStatus,
@@ -158,5 +159,22 @@ def pending_for_manager(session: Session, user: User | None) -> list[JoinRequest
         select(JoinRequest)
         .where(JoinRequest.status == RequestStatus.PENDING, JoinRequest.community_id.in_(managed))
         .order_by(JoinRequest.created_at)
+    )
+    return list(session.scalars(query))
+
+
+def pending_invitations(session: Session, user: User | None) -> list[Invitation]:
+    """The user's invitations to communities still waiting for an answer, newest first."""
+    if user is None:
+        return []
+    query = (
+        select(Invitation)
+        .join(Community, Community.id == Invitation.community_id)
+        .where(
+            Invitation.user_id == user.id,
+            Invitation.status == RequestStatus.PENDING,
+            Community.status == CommunityStatus.ACTIVE,
+        )
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
     return list(session.scalars(query))
