@@ -1,0 +1,82 @@
+# POLKA's developer commands. From a fresh clone:
+#   make run     set up, migrate, load the demo data once, serve on http://127.0.0.1:$(PORT)
+#   make test    the whole test suite (browser tests included when /usr/bin/chromium exists)
+#   make check   ruff, ruff format --check, mypy, then the tests
+#   make assets  compile the stylesheet and copy GOV.UK Frontend's script into polka/static/
+# Every set-up step runs only when its inputs changed, so running a command again is fast.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 5000
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA_DIR := $(or $(POLKA_DATA_DIR),instance)
+PYTEST_ARGS ?=
+
+VENV_STAMP := $(VENV)/.polka-installed
+NPM_STAMP := node_modules/.polka-installed
+ASSETS := polka/static/polka.css polka/static/govuk-frontend.min.js
+DEMO_STAMP := $(DATA_DIR)/.demo-loaded
+
+.PHONY: help run serve test check lint typecheck assets install clean-assets
+
+help:
+	@echo "make run     set up, migrate, load demo data once, serve on http://127.0.0.1:$(PORT) (PORT=… to change)"
+	@echo "make test    the whole test suite"
+	@echo "make check   ruff, mypy and the tests"
+	@echo "make assets  build the front-end assets"
+
+# --- Python ------------------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml is newer than the last install.
+$(VENV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+# --- Front end ---------------------------------------------------------------------------------
+
+# `npm ci` only when the lock file (or package.json) changed since the last install.
+$(NPM_STAMP): package-lock.json package.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+$(ASSETS) &: assets/polka.scss assets/build.mjs $(NPM_STAMP)
+	node assets/build.mjs
+
+assets: $(ASSETS)
+
+install: $(VENV_STAMP) $(ASSETS)
+
+# --- Commands ----------------------------------------------------------------------------------
+
+run: install
+	$(BIN)/polka db upgrade
+	@if [ ! -e "$(DEMO_STAMP)" ]; then \
+		echo "Loading the demo data (once)…"; \
+		$(BIN)/polka demo; \
+		mkdir -p "$(DATA_DIR)"; \
+		touch "$(DEMO_STAMP)"; \
+	fi
+	PORT=$(PORT) scripts/serve
+
+test: install
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(VENV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV_STAMP)
+	$(BIN)/mypy
+
+check: lint typecheck
+	$(MAKE) --no-print-directory test
+
+clean-assets:
+	rm -f $(ASSETS)
