@@ -19,16 +19,17 @@ from typing import Any
 import pyotp
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, text, update
 from sqlalchemy.orm import Session
 
 from polka import create_app
+from polka.accounts import twofactor
 from polka.accounts.models import User
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.services import create_user
 from polka.communities.models import Community, Role, Visibility
 from polka.communities.services import add_member, create_community
-from polka.db import Base, make_engine, transaction, utcnow
+from polka.db import Base, make_engine, transaction
 from polka.markings import Marking
 from polka.models import accounts  # noqa: F401  (all tables on Base.metadata)
 from polka.organisations.services import sync_organisations
@@ -150,8 +151,8 @@ class Factory:
                 self.session, self.hasher, email=email, name=name, password=password, admin=admin
             )
             if two_factor if two_factor is not None else admin:
-                user.totp_secret = pyotp.random_base32()
-                user.totp_confirmed_at = utcnow()
+                secret = twofactor.begin_enrolment(self.session, user)
+                twofactor.confirm_enrolment(self.session, user, pyotp.TOTP(secret).now())
         return user
 
     def admin(self, name: str = "Site Admin") -> User:
@@ -243,10 +244,21 @@ class Login:
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         if "/login/two-factor" in response.headers["Location"]:
             assert user.totp_secret
+            self.forget_last_code(user)
             code = pyotp.TOTP(user.totp_secret).now()
             response = self.web.post("/login/two-factor", {"code": code}, token_from="/login/two-factor")
             assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return user
+
+    def forget_last_code(self, user: User) -> None:
+        """Let the current code be used again, as if 30 seconds had passed since the last sign-in.
+
+        A code is refused once used (replay protection), and tests sign the same person in more
+        than once within a 30-second step.
+        """
+        engine: Engine = self.make.app.extensions["polka.engine"]
+        with engine.begin() as conn:
+            conn.execute(update(User).where(User.id == user.id).values(totp_last_counter=None))
 
     def as_new_user(self, **kwargs: Any) -> User:
         return self(self.make.user(**kwargs))

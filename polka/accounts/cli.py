@@ -10,11 +10,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from polka.accounts.services import create_user
-from polka.cli import cli_session
 from polka.db import transaction
 from polka.errors import PolkaError
 
-PASSWORD_ENV = "POLKA_NEW_USER_PASSWORD"
+PASSWORD_ENV = "POLKA_NEW_USER_PASSWORD"  # noqa: S105 - a variable name, not a password
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -37,14 +36,16 @@ def users() -> None:
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
 @click.option("--admin", is_flag=True, help="Make the account a site administrator.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
 @with_appcontext
 def create(email: str, name: str, admin: bool, password_stdin: bool) -> None:
     """Create an active, verified account (password from stdin or POLKA_NEW_USER_PASSWORD)."""
     password = _read_password(password_stdin)
     hasher = current_app.extensions["polka.passwords"]
     try:
-        with cli_session() as session, transaction(session):
+        with current_app.extensions["polka.sessions"]() as session, transaction(session):
             user = create_user(session, hasher, email=email, name=name, password=password, admin=admin)
     except PolkaError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -54,7 +55,9 @@ def create(email: str, name: str, admin: bool, password_stdin: bool) -> None:
 @users.command("create-admin")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
 @click.pass_context
 def create_admin(ctx: click.Context, email: str, name: str, password_stdin: bool) -> None:
     """Create an active site administrator (same as ``create --admin``)."""

@@ -47,6 +47,8 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None]
     totp_last_counter: Mapped[int | None]
+    #: A secret being enrolled (not yet confirmed by a code); an enrolled secret stays in force meanwhile.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -102,7 +104,7 @@ class UserSession(Base):
 
 class TokenPurpose(enum.StrEnum):
     VERIFY_EMAIL = "verify_email"
-    RESET_PASSWORD = "reset_password"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose, not a password
 
 
 class AccountToken(Base):
@@ -129,3 +131,17 @@ class LoginFailure(Base):
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(45), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LoginLock(Base):
+    """Throttling state for one typed address (existing or not): a lock, and when counting restarts.
+
+    Failures before ``counted_from`` no longer count (a successful sign-in or a lock resets the count).
+    """
+
+    __tablename__ = "account_login_locks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    locked_until: Mapped[datetime | None]
+    counted_from: Mapped[datetime | None]

@@ -6,6 +6,8 @@ no composition rules, and common or guessable passwords refused using zxcvbn's b
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
@@ -23,6 +25,7 @@ class PasswordHashing:
 
     def __init__(self, time_cost: int = 3, memory_kib: int = 65536) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+        self._dummy_hash: str | None = None
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
@@ -32,6 +35,13 @@ class PasswordHashing:
             return self._hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    def dummy_verify(self, password: str) -> bool:
+        """Spend the time of a real check when there is no account, so timing reveals nothing."""
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+        self.verify(self._dummy_hash, password)
+        return False
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self._hasher.check_needs_rehash(password_hash)

@@ -85,3 +85,31 @@ def purge_expired_sessions(session: Session, *, idle: timedelta, absolute: timed
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def live_sessions(
+    session: Session, user: User, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
+) -> list[UserSession]:
+    """The user's sessions that have not expired, most recently used first."""
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(UserSession)
+            .where(
+                UserSession.user_id == user.id,
+                UserSession.last_seen_at >= now - idle,
+                UserSession.created_at >= now - absolute,
+            )
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+        )
+    )
+
+
+def end_other_sessions(session: Session, user: User, keep_token: str) -> int:
+    """Revoke every session of ``user`` but the one behind ``keep_token``; return how many."""
+    result = session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.token_hash != hash_token(keep_token)
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,38 +1,145 @@
-"""Sign-in, sign-out, registration, verification, password reset, two-factor and account settings."""
+"""Sign-in (password, then two-factor when enrolled) and sign-out.
+
+Registration and verification, password reset and the account pages add their routes to ``bp`` from
+their own modules, imported at the end of this one.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as cookie
+from werkzeug.wrappers import Response
 
-from polka.accounts import sessions
-from polka.accounts.forms import LoginForm
-from polka.accounts.services import find_user_by_email
-from polka.accounts.web import current_user, public, sign_in, sign_out
+from polka.accounts import sessions, signin
+from polka.accounts.forms import LoginForm, TwoFactorLoginForm
+from polka.accounts.models import User
+from polka.accounts.passwords import PasswordHashing
+from polka.accounts.signin import Outcome
+from polka.accounts.web import SESSION_KEY, public, settings, sign_in, sign_out
 from polka.db import transaction
 from polka.http import client_ip, db, safe_next
 
 bp = Blueprint("accounts", __name__)
+
+#: The Flask-session key holding a sign-in that passed the password and waits for a code.
+PENDING_KEY = "pending_login"
+PENDING_SECONDS = 300
+WRONG_CREDENTIALS = "Enter a correct email address and password"
+
+
+def hasher() -> PasswordHashing:
+    value: PasswordHashing = current_app.extensions["polka.passwords"]
+    return value
+
+
+def _finish(user: User, *, two_factor: bool, next_url: str | None) -> Response:
+    """Start the server-side session (rotating the cookie) and go where the person was heading."""
+    session = db()
+    with transaction(session):
+        token = signin.start_signed_in_session(
+            session,
+            user,
+            ip=client_ip(),
+            user_agent=request.user_agent.string,
+            two_factor=two_factor,
+            replacing=cookie.get(SESSION_KEY),
+        )
+    sign_in(user, token)
+    return redirect(safe_next(next_url))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login() -> Any:
     form = LoginForm()
-    if form.validate_on_submit():
-        session = db()
-        user = find_user_by_email(session, form.email.data or "")
-        hasher = current_app.extensions["polka.passwords"]
-        if user is not None and user.is_active_account and hasher.verify(user.password_hash, form.password.data):
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate():
+            session = db()
             with transaction(session):
-                token = sessions.start_session(
-                    session, user, ip=client_ip(), user_agent=request.user_agent.string
+                attempt = signin.check_password(
+                    session,
+                    hasher(),
+                    form.email.data or "",
+                    form.password.data or "",
+                    ip=client_ip(),
+                    settings=settings(),
                 )
-            sign_in(user, token)
-            return redirect(safe_next(request.args.get("next")))
-        form.password.errors = ["Enter a correct email address and password"]
-    return render_template("accounts/login.html", form=form, page_title="Sign in")
+            next_url = request.args.get("next")
+            if attempt.outcome is Outcome.SIGNED_IN and attempt.user is not None:
+                return _finish(attempt.user, two_factor=False, next_url=next_url)
+            if attempt.outcome is Outcome.TWO_FACTOR and attempt.user is not None:
+                cookie[PENDING_KEY] = {
+                    "uid": attempt.user.id,
+                    "at": int(time.time()),
+                    "next": safe_next(next_url),
+                }
+                return redirect(url_for("accounts.two_factor_login"))
+            if attempt.outcome is Outcome.AWAITING_APPROVAL:
+                form.email.errors = [
+                    "Your account is waiting for an administrator to approve it. We will email you."
+                ]
+                status = 403
+            elif attempt.outcome is Outcome.LOCKED:
+                form.email.errors = [signin.locked_message(settings())]
+                status = 429
+            else:
+                form.password.errors = [WRONG_CREDENTIALS]
+    return render_template("accounts/login.html", form=form, page_title="Sign in"), status
+
+
+def _pending_login() -> tuple[int, str] | None:
+    pending = cookie.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    try:
+        uid, started, next_url = int(pending["uid"]), int(pending["at"]), str(pending["next"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not 0 <= time.time() - started <= PENDING_SECONDS:
+        return None
+    return uid, next_url
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@public
+def two_factor_login() -> Any:
+    pending = _pending_login()
+    if pending is None:
+        cookie.pop(PENDING_KEY, None)
+        flash("Sign in again: the sign-in had expired.", "info")
+        return redirect(url_for("accounts.login"))
+    uid, next_url = pending
+    form = TwoFactorLoginForm()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        session = db()
+        user = session.get(User, uid)
+        if user is None:
+            cookie.pop(PENDING_KEY, None)
+            return redirect(url_for("accounts.login"))
+        if form.validate():
+            with transaction(session):
+                attempt = signin.check_code(
+                    session, user, form.code.data or "", ip=client_ip(), settings=settings()
+                )
+            if attempt.outcome is Outcome.SIGNED_IN:
+                cookie.pop(PENDING_KEY, None)
+                return _finish(user, two_factor=True, next_url=next_url)
+            if attempt.outcome is Outcome.LOCKED:
+                cookie.pop(PENDING_KEY, None)
+                form.code.errors = [signin.locked_message(settings())]
+                status = 429
+            else:
+                form.code.errors = ["Enter a correct code from your authenticator app"]
+    return render_template(
+        "accounts/two_factor_login.html", form=form, page_title="Enter your two-factor code"
+    ), status
 
 
 @bp.post("/logout")
@@ -46,6 +153,5 @@ def logout() -> Any:
     return redirect(url_for("accounts.login"))
 
 
-@bp.get("/account")
-def settings() -> Any:
-    return render_template("accounts/settings.html", user=current_user(), page_title="Your account")
+# The other account pages register their routes on ``bp``.
+from polka.accounts import account_views, password_views, signup_views  # noqa: E402, F401

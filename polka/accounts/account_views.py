@@ -1,0 +1,178 @@
+"""The account page: details, password change, two-factor enrolment, and signed-in sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask import session as cookie
+from werkzeug.wrappers import Response
+
+from polka.accounts import services, sessions, twofactor
+from polka.accounts.forms import (
+    ActionForm,
+    ChangePasswordForm,
+    PasswordCheckForm,
+    TwoFactorConfirmForm,
+    apply_errors,
+)
+from polka.accounts.models import User
+from polka.accounts.views import bp, hasher
+from polka.accounts.web import SESSION_KEY, current_user, settings, sign_in
+from polka.db import transaction
+from polka.errors import ValidationError
+from polka.http import client_ip, db, safe_next, session_factory
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None  # every page here needs a signed-in user (require_signed_in)
+    return user
+
+
+def _account_page(password_form: ChangePasswordForm | None = None, status: int = 200) -> Any:
+    user = _user()
+    conf = settings()
+    live = sessions.live_sessions(db(), user, idle=conf.session_idle, absolute=conf.session_absolute)
+    return render_template(
+        "accounts/settings.html",
+        user=user,
+        password_form=password_form or ChangePasswordForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+        sessions=live,
+        current_session_id=g.get("user_session_id"),
+        two_factor_required=twofactor.is_required(user),
+        page_title="Your account",
+    ), status
+
+
+@bp.get("/account", endpoint="settings")
+def account() -> Any:
+    return _account_page()
+
+
+@bp.post("/account/password")
+def change_password() -> Any:
+    user = _user()
+    form = ChangePasswordForm()
+    if form.validate():
+        session = db()
+        try:
+            with transaction(session):
+                services.change_password(
+                    session,
+                    hasher(),
+                    user,
+                    form.current_password.data or "",
+                    form.new_password.data or "",
+                    settings(),
+                    ip=client_ip(),
+                )
+                token = sessions.start_session(
+                    session, user, ip=client_ip(), user_agent=request.user_agent.string
+                )
+        except ValidationError as exc:
+            apply_errors(form, exc.field_errors, str(exc))
+        else:
+            sign_in(user, token)
+            flash("Your password has been changed. Every other session has been signed out.", "success")
+            return redirect(url_for("accounts.settings"))
+    return _account_page(form, 400)
+
+
+@bp.post("/account/sessions/end-others")
+def end_other_sessions() -> Response:
+    user = _user()
+    token = cookie.get(SESSION_KEY) or ""
+    with transaction(db()) as session:
+        ended = services.end_other_sessions(session, user, token, ip=client_ip())
+    flash(
+        "You have signed out of every other session."
+        if ended
+        else "There were no other sessions to sign out of.",
+        "success",
+    )
+    return redirect(url_for("accounts.settings"))
+
+
+# --- Two-factor authentication -------------------------------------------------------------------
+
+
+def _next() -> str:
+    return safe_next(request.values.get("next"), "accounts.settings")
+
+
+def _two_factor_page(
+    secret: str | None,
+    form: TwoFactorConfirmForm | None = None,
+    disable_form: PasswordCheckForm | None = None,
+    status: int = 200,
+) -> Any:
+    user = _user()
+    return render_template(
+        "accounts/two_factor.html",
+        user=user,
+        secret=secret,
+        grouped_secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) if secret else "",
+        qr=twofactor.qr_data_uri(twofactor.provisioning_uri(user, secret)) if secret else None,
+        form=form or TwoFactorConfirmForm(formdata=None),
+        disable_form=disable_form or PasswordCheckForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+        required=twofactor.is_required(user),
+        next_url=_next(),
+        page_title="Two-factor authentication",
+    ), status
+
+
+@bp.get("/account/two-factor", endpoint="two_factor_setup")
+def two_factor_setup() -> Any:
+    user = _user()
+    secret = user.totp_pending_secret
+    if secret is None and not user.has_two_factor:
+        # A GET that writes: a secret to enrol is needed to show the QR code. It is harmless until
+        # confirmed with a code, and kept across reloads.
+        with session_factory()() as side, transaction(side):
+            own = side.get(User, user.id)
+            assert own is not None
+            secret = twofactor.begin_enrolment(side, own)
+    return _two_factor_page(secret)
+
+
+@bp.post("/account/two-factor/start")
+def two_factor_start() -> Response:
+    user = _user()
+    with transaction(db()) as session:
+        twofactor.begin_enrolment(session, user)
+    return redirect(url_for("accounts.two_factor_setup", next=_next()))
+
+
+@bp.post("/account/two-factor")
+def two_factor_confirm() -> Any:
+    user = _user()
+    form = TwoFactorConfirmForm()
+    if form.validate():
+        try:
+            with transaction(db()) as session:
+                twofactor.confirm_enrolment(session, user, form.code.data or "", ip=client_ip())
+        except ValidationError as exc:
+            apply_errors(form, exc.field_errors, str(exc))
+        else:
+            flash("Two-factor authentication is on.", "success")
+            return redirect(_next())
+    return _two_factor_page(user.totp_pending_secret, form=form, status=400)
+
+
+@bp.post("/account/two-factor/disable")
+def two_factor_disable() -> Any:
+    user = _user()
+    form = PasswordCheckForm()
+    if form.validate():
+        try:
+            with transaction(db()) as session:
+                twofactor.disable(session, user, hasher(), form.password.data or "", ip=client_ip())
+        except ValidationError as exc:
+            apply_errors(form, exc.field_errors, str(exc))
+        else:
+            flash("Two-factor authentication is off.", "success")
+            return redirect(url_for("accounts.settings"))
+    return _two_factor_page(user.totp_pending_secret, disable_form=form, status=400)
