@@ -68,10 +68,14 @@ class Community(Base):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id"))
     request_reason: Mapped[str] = mapped_column(Text, default="")
     decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
 
     parent: Mapped[Community | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Community]] = relationship(back_populates="parent", order_by="Community.name")
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
 
     def __repr__(self) -> str:
         return f"<Community {self.slug}>"
@@ -110,6 +114,7 @@ class JoinRequest(Base):
 
     community: Mapped[Community] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
 
 class Invitation(Base):

@@ -1,12 +1,18 @@
-"""Community rules: finding communities through the policy, creating them, and membership."""
+"""Community rules: finding communities through the policy, creating, configuring and requesting them.
+
+Membership (joining, leaving, roles, join requests and invitations) lives in ``membership.py``.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from polka.accounts.models import User
 from polka.activity.services import record_activity
@@ -21,11 +27,18 @@ from polka.communities.models import (
     Role,
     Visibility,
 )
+from polka.db import utcnow
 from polka.errors import Conflict, NotFound, ValidationError
+from polka.mail import queue_mail
 from polka.markings import Marking
-from polka.permissions import Action, require, role_in, visible_filter
+from polka.organisations.data import REGIONS
+from polka.permissions import SITE, Action, can, require, role_in, visible_filter
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+#: Words under /c/ that name pages, not communities.
+RESERVED_SLUGS = frozenset({"request", "requests", "invitations", "new", "search"})
+PER_PAGE = 50
+NAME_MAX, SUMMARY_MAX, DESCRIPTION_MAX, REASON_MAX = 120, 300, 20_000, 2_000
 
 
 def slugify(text: str, max_length: int = 60) -> str:
@@ -37,7 +50,7 @@ def slugify(text: str, max_length: int = 60) -> str:
 def unique_slug(session: Session, name: str) -> str:
     base = slugify(name)
     slug, n = base, 2
-    while session.scalar(select(Community.id).where(Community.slug == slug)) is not None:
+    while slug in RESERVED_SLUGS or session.scalar(select(Community.id).where(Community.slug == slug)):
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -49,6 +62,28 @@ def get_community(session: Session, user: User | None, slug: str, action: Action
         raise NotFound()
     require(user, action, community)
     return community
+
+
+def check_text(field: str, value: str, max_length: int, label: str, *, required: bool = False) -> str:
+    """Strip ``value`` and refuse it when empty (if required), too long, or holding unreadable characters."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(f"Enter {label}", {field: f"Enter {label}"})
+    if len(value) > max_length:
+        message = f"{label[0].upper()}{label[1:]} must be {max_length:,} characters or fewer"
+        raise ValidationError(message, {field: message})
+    if "\x00" in value or "\ufffd" in value:
+        message = f"{label[0].upper()}{label[1:]} contains characters that cannot be stored"
+        raise ValidationError(message, {field: message})
+    return value
+
+
+def _check_region(region: str | None) -> str | None:
+    if not region:
+        return None
+    if region not in REGIONS:
+        raise ValidationError("Choose a region from the list", {"region": "Choose a region from the list"})
+    return region
 
 
 def create_community(
@@ -66,9 +101,7 @@ def create_community(
     slug: str | None = None,
 ) -> Community:
     """Create an active community directly (administrators, demo data); its managers join as managers."""
-    name = name.strip()
-    if not name:
-        raise ValidationError("Enter a name for the community", {"name": "Enter a name for the community"})
+    name = check_text("name", name, NAME_MAX, "a name for the community", required=True)
     if slug is not None and session.scalar(select(Community.id).where(Community.slug == slug)) is not None:
         raise Conflict(f"The address /c/{slug}/ is already taken")
     community = Community(
@@ -178,3 +211,355 @@ def pending_invitations(session: Session, user: User | None) -> list[Invitation]
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
     return list(session.scalars(query))
+
+
+# --- The index -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommunityRow:
+    community: Community
+    members: int
+    role: Role | None
+
+
+@dataclass(frozen=True)
+class CommunityPage:
+    rows: list[CommunityRow]
+    total: int
+    page: int
+    pages: int
+    regions: list[tuple[str, int]]  # (region, how many visible communities) for the filter
+
+
+def _members_subquery() -> ScalarSelect[int]:
+    return (
+        select(func.count(Membership.id))
+        .where(Membership.community_id == Community.id)
+        .correlate(Community)
+        .scalar_subquery()
+    )
+
+
+def list_communities(
+    session: Session,
+    user: User | None,
+    *,
+    query: str = "",
+    region: str | None = None,
+    mine: bool = False,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> CommunityPage:
+    """The communities the user may see, searched by name and summary, filtered by region and "mine"."""
+    conditions = [visible_filter(user, Community)]
+    words = (query or "").strip().lower()
+    if words:
+        conditions.append(
+            or_(
+                func.lower(Community.name).contains(words, autoescape=True),
+                func.lower(Community.summary).contains(words, autoescape=True),
+            )
+        )
+    if mine and user is not None:
+        conditions.append(
+            Community.id.in_(select(Membership.community_id).where(Membership.user_id == user.id))
+        )
+    regions = [
+        (str(name), int(count))
+        for name, count in session.execute(
+            select(Community.region, func.count(Community.id))
+            .where(*conditions, Community.region.is_not(None))
+            .group_by(Community.region)
+            .order_by(Community.region)
+        )
+    ]
+    if region:
+        conditions.append(Community.region == region)
+    total = int(session.scalar(select(func.count(Community.id)).where(*conditions)) or 0)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    members = _members_subquery()
+    rows = session.execute(
+        select(Community, members)
+        .where(*conditions)
+        .order_by(func.lower(Community.name), Community.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return CommunityPage(
+        rows=[CommunityRow(c, int(n or 0), role_in(user, c.id)) for c, n in rows],
+        total=total,
+        page=page,
+        pages=pages,
+        regions=regions,
+    )
+
+
+# --- A community's home page ----------------------------------------------------------------------
+
+
+def visible_parent(user: User | None, community: Community) -> Community | None:
+    parent = community.parent
+    return parent if parent is not None and can(user, Action.VIEW, parent) else None
+
+
+def visible_children(session: Session, user: User | None, community: Community) -> list[Community]:
+    query = (
+        select(Community)
+        .where(Community.parent_id == community.id, visible_filter(user, Community))
+        .order_by(func.lower(Community.name))
+    )
+    return list(session.scalars(query))
+
+
+def managers_of(session: Session, community: Community) -> list[User]:
+    query = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.community_id == community.id, Membership.role == Role.MANAGER)
+        .order_by(User.name)
+    )
+    return list(session.scalars(query))
+
+
+def pending_join_request(session: Session, user: User | None, community: Community) -> JoinRequest | None:
+    if user is None:
+        return None
+    return session.scalar(
+        select(JoinRequest).where(
+            JoinRequest.community_id == community.id,
+            JoinRequest.user_id == user.id,
+            JoinRequest.status == RequestStatus.PENDING,
+        )
+    )
+
+
+# --- Settings and parents --------------------------------------------------------------------------
+
+
+def parent_choices(
+    session: Session, user: User | None, community: Community | None = None
+) -> list[Community]:
+    """Communities the user may see that could be ``community``'s parent (not itself or below it)."""
+    candidates = session.scalars(
+        select(Community).where(visible_filter(user, Community)).order_by(func.lower(Community.name))
+    )
+    if community is None:
+        return list(candidates)
+    return [c for c in candidates if not _is_within(c, community)]
+
+
+def _is_within(candidate: Community, community: Community) -> bool:
+    """Whether ``candidate`` is ``community`` or one of its descendants (following parents upwards)."""
+    seen: set[int] = set()
+    node: Community | None = candidate
+    while node is not None and node.id not in seen:
+        if node.id == community.id:
+            return True
+        seen.add(node.id)
+        node = node.parent
+    return False
+
+
+def _resolve_parent(
+    session: Session, user: User, parent_id: int | None, community: Community | None
+) -> Community | None:
+    if parent_id is None:
+        return None
+    parent = session.scalar(
+        select(Community).where(Community.id == parent_id, visible_filter(user, Community))
+    )
+    if parent is None:
+        raise ValidationError(
+            "Choose a parent community from the list", {"parent": "Choose a community from the list"}
+        )
+    if community is not None and _is_within(parent, community):
+        message = "A community cannot sit below itself or one of its sub-communities"
+        raise ValidationError(message, {"parent": message})
+    return parent
+
+
+def update_settings(
+    session: Session,
+    actor: User,
+    community: Community,
+    *,
+    name: str,
+    summary: str,
+    description: str,
+    visibility: Visibility,
+    marking_ceiling: Marking,
+    region: str | None,
+    parent_id: int | None,
+) -> Community:
+    """Change a community's settings (managers); visibility, ceiling and parent changes are audited."""
+    require(actor, Action.MANAGE, community)
+    name = check_text("name", name, NAME_MAX, "a name for the community", required=True)
+    summary = check_text("summary", summary, SUMMARY_MAX, "the summary")
+    description = check_text("description", description, DESCRIPTION_MAX, "the description")
+    region = _check_region(region)
+    parent = _resolve_parent(session, actor, parent_id, community)
+    changes: dict[str, tuple[str, str]] = {}
+    for field, old, new in (
+        ("visibility", community.visibility.value, visibility.value),
+        ("ceiling", community.marking_ceiling.value, marking_ceiling.value),
+        ("parent", community.parent.slug if community.parent else "", parent.slug if parent else ""),
+    ):
+        if old != new:
+            changes[field] = (old, new)
+    community.name, community.summary, community.description = name, summary, description
+    community.visibility, community.marking_ceiling, community.region = visibility, marking_ceiling, region
+    community.parent = parent
+    community.updated_at = utcnow()
+    session.flush()
+    for field, (old, new) in changes.items():
+        record(
+            session,
+            actor,
+            f"community.{field}_changed",
+            target_type="community",
+            target_id=community.id,
+            target_label=community.name,
+            community_id=community.id,
+            detail={"from": old, "to": new},
+        )
+    record(
+        session,
+        actor,
+        "community.updated",
+        target_type="community",
+        target_id=community.id,
+        target_label=community.name,
+        community_id=community.id,
+    )
+    return community
+
+
+# --- Requesting a new community, and administrators deciding ---------------------------------------
+
+
+def request_community(
+    session: Session,
+    user: User,
+    *,
+    name: str,
+    summary: str,
+    description: str,
+    visibility: Visibility,
+    marking_ceiling: Marking,
+    region: str | None,
+    parent_id: int | None,
+    reason: str,
+) -> Community:
+    """Any active user may ask for a new community; it waits (``requested``) for an administrator."""
+    if not user.is_active_account:
+        raise NotFound()
+    name = check_text("name", name, NAME_MAX, "a name for the community", required=True)
+    summary = check_text("summary", summary, SUMMARY_MAX, "the summary")
+    description = check_text("description", description, DESCRIPTION_MAX, "the description")
+    reason = check_text("reason", reason, REASON_MAX, "why the community is needed", required=True)
+    region = _check_region(region)
+    parent = _resolve_parent(session, user, parent_id, None)
+    community = Community(
+        slug=unique_slug(session, name),
+        name=name,
+        summary=summary,
+        description=description,
+        visibility=visibility,
+        marking_ceiling=marking_ceiling,
+        region=region,
+        parent=parent,
+        status=CommunityStatus.REQUESTED,
+        requested_by_id=user.id,
+        request_reason=reason,
+    )
+    session.add(community)
+    session.flush()
+    record(
+        session,
+        user,
+        "community.requested",
+        target_type="community",
+        target_id=community.id,
+        target_label=community.name,
+        community_id=community.id,
+        detail={"visibility": visibility.value, "ceiling": marking_ceiling.value},
+    )
+    return community
+
+
+def my_community_requests(session: Session, user: User) -> list[Community]:
+    query = (
+        select(Community)
+        .where(Community.requested_by_id == user.id)
+        .order_by(Community.created_at.desc(), Community.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+def community_requests(session: Session, actor: User) -> list[Community]:
+    """Communities waiting for an administrator's decision, oldest first."""
+    require(actor, Action.ADMINISTER, SITE)
+    query = (
+        select(Community)
+        .where(Community.status == CommunityStatus.REQUESTED)
+        .order_by(Community.created_at, Community.id)
+    )
+    return list(session.scalars(query))
+
+
+def all_communities(session: Session, actor: User) -> list[tuple[Community, int]]:
+    """Every community with its member count, for administrators (metadata only)."""
+    require(actor, Action.ADMINISTER, SITE)
+    rows = session.execute(
+        select(Community, _members_subquery()).order_by(func.lower(Community.name), Community.id)
+    ).all()
+    return [(community, int(count or 0)) for community, count in rows]
+
+
+def decide_community_request(
+    session: Session, actor: User, community_id: int, *, approve: bool, reason: str, base_url: str
+) -> Community:
+    """Approve a requested community (the requester becomes its manager) or reject it with a reason."""
+    require(actor, Action.ADMINISTER, SITE)
+    community = session.get(Community, community_id)
+    if community is None:
+        raise NotFound()
+    if community.status is not CommunityStatus.REQUESTED:
+        raise Conflict(f"The request for {community.name} has already been decided.")
+    reason = check_text("reason", reason, REASON_MAX, "a reason", required=not approve)
+    requester = session.get(User, community.requested_by_id) if community.requested_by_id else None
+    community.status = CommunityStatus.ACTIVE if approve else CommunityStatus.REJECTED
+    community.decision_reason = reason
+    community.decided_at = utcnow()
+    community.decided_by_id = actor.id
+    session.flush()
+    record(
+        session,
+        actor,
+        "community.approved" if approve else "community.rejected",
+        target_type="community",
+        target_id=community.id,
+        target_label=community.name,
+        community_id=community.id,
+        detail={"reason": reason} if reason else None,
+    )
+    if requester is None:
+        return community
+    if approve:
+        add_member(session, community, requester, Role.MANAGER, actor=actor)
+        body = (
+            f"Hello {requester.name},\n\nYour request for the community {community.name} has been approved, "
+            f"and you are its manager.\n\nOpen it here: {base_url}/c/{community.slug}/\n\n"
+            "As a manager you will be asked to set up two-factor authentication before you manage members."
+        )
+        subject = f"POLKA: {community.name} has been approved"
+    else:
+        body = (
+            f"Hello {requester.name},\n\nYour request for the community {community.name} was not approved.\n\n"
+            f"Reason: {reason}\n\nSee your requests: {base_url}/c/request"
+        )
+        subject = f"POLKA: your request for {community.name}"
+    queue_mail(session, to=requester.email, subject=subject, body=body)
+    return community
