@@ -172,6 +172,7 @@ class UserSearchForm(FlaskForm):
             SelectChoice("suspended", "Suspended"),
             SelectChoice("rejected", "Rejected"),
         ],
+        default="",
         validate_choice=True,
     )
 
