@@ -1,0 +1,160 @@
+"""Content-addressed storage: round trip, dedupe, limits, crash safety, hash validation, memory."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from polka.storage import TEMP_DIR, FileStore, FileTooLarge, InvalidHash
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def store(tmp_path):
+    return FileStore(tmp_path / "files")
+
+
+def stored_names(root: Path) -> list[str]:
+    """Every file under the store except the temporary area, relative to its root."""
+    return sorted(
+        str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and TEMP_DIR not in p.parts
+    )
+
+
+def temp_files(root: Path) -> list[Path]:
+    return sorted((root / TEMP_DIR).glob("*")) if (root / TEMP_DIR).exists() else []
+
+
+class Endless(io.RawIOBase):
+    """``size`` bytes made up on demand, so the test itself holds no big buffer."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n < 0 else min(n, self.left)
+        self.left -= n
+        return b"x" * n
+
+
+def test_saved_file_reads_back_under_its_sha256_address(store):
+    content = b"Minutes of the PNC regional meeting\n" * 1000
+    saved = store.save_stream(io.BytesIO(content), max_bytes=10**6)
+    digest = hashlib.sha256(content).hexdigest()
+    assert (saved.sha256, saved.size) == (digest, len(content))
+    assert saved.path == store.root / digest[:2] / digest
+    with store.open_file(digest) as handle:
+        assert handle.read() == content
+    assert stored_names(store.root) == [f"{digest[:2]}/{digest}"]
+    assert temp_files(store.root) == []
+
+
+def test_same_content_is_stored_once(store):
+    first = store.save_stream(io.BytesIO(b"same bytes"), max_bytes=100)
+    second = store.save_stream(io.BytesIO(b"same bytes"), max_bytes=100)
+    assert first == second
+    assert len(stored_names(store.root)) == 1
+    assert temp_files(store.root) == []
+
+
+def test_empty_file_is_stored(store):
+    saved = store.save_stream(io.BytesIO(b""), max_bytes=10)
+    assert saved.size == 0
+    assert saved.sha256 == hashlib.sha256(b"").hexdigest()
+
+
+def test_file_of_exactly_the_limit_is_kept(store):
+    assert store.save_stream(io.BytesIO(b"a" * 100), max_bytes=100).size == 100
+
+
+def test_file_over_the_limit_is_refused_and_leaves_no_file(store):
+    with pytest.raises(FileTooLarge, match="larger than the limit of 1 MB"):
+        store.save_stream(Endless(1024 * 1024 + 1), max_bytes=1024 * 1024)
+    assert stored_names(store.root) == []
+    assert temp_files(store.root) == []
+
+
+def test_peak_memory_does_not_grow_with_the_file(store):
+    tracemalloc.start()
+    try:
+        saved = store.save_stream(Endless(32 * 1024 * 1024), max_bytes=64 * 1024 * 1024)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert saved.size == 32 * 1024 * 1024
+    assert peak < 1024 * 1024, f"peak {peak} bytes while saving 32 MiB"
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from polka.storage import FileStore
+FileStore(Path(sys.argv[1])).save_stream(sys.stdin.buffer, max_bytes=10**9)
+"""
+
+
+def test_writer_killed_mid_file_leaves_no_file_under_a_real_name_and_sweeper_removes_its_temp(store):
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(store.root)], cwd=ROOT, stdin=subprocess.PIPE)
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(b"partial upload " * 20_000)  # ~300 KB, then the writer waits for more
+        proc.stdin.flush()
+        deadline = time.monotonic() + 15
+        while not any(p.stat().st_size > 0 for p in temp_files(store.root)):
+            assert time.monotonic() < deadline, "the writer never started writing"
+            time.sleep(0.02)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.close()
+    assert stored_names(store.root) == []
+    [orphan] = temp_files(store.root)
+
+    assert store.sweep_temp_files(older_than=timedelta(hours=1)) == 0, "too recent to be swept"
+    old = time.time() - 7200
+    os.utime(orphan, (old, old))
+    assert store.sweep_temp_files(older_than=timedelta(hours=1)) == 1
+    assert temp_files(store.root) == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "../x",
+        "../../etc/passwd",
+        "/etc/passwd",
+        "ab/../../secret_key",
+        "A" * 64,
+        "0" * 63,
+        "0" * 65,
+        "0" * 63 + "/",
+        "0" * 64 + "\n",
+        "",
+    ],
+)
+def test_anything_but_a_sha256_hex_digest_is_refused_as_an_address(store, address):
+    with pytest.raises(InvalidHash):
+        store.open_file(address)
+    with pytest.raises(InvalidHash):
+        store.path_for(address)
+
+
+def test_missing_file_is_reported(store):
+    with pytest.raises(FileNotFoundError):
+        store.open_file("0" * 64)
