@@ -3,18 +3,43 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from polka.audit.models import AuditEntry
 from polka.db import utcnow
+from polka.errors import ValidationError
+from polka.permissions import SITE, Action, require
 
 if TYPE_CHECKING:
     from polka.accounts.models import User
 
 #: Keys that must never reach the audit log, whatever a caller passes.
 _SECRET_KEYS = frozenset({"password", "token", "reset_link", "secret", "totp", "code", "link"})
+
+LONDON = ZoneInfo("Europe/London")
+PER_PAGE = 50
+#: Cells a spreadsheet would run as a formula: prefixed with ' in exports.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = (
+    "id",
+    "at_utc",
+    "actor",
+    "actor_id",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "community_id",
+    "ip",
+    "detail",
+)
 
 
 def record(
@@ -35,7 +60,9 @@ def record(
     entry = AuditEntry(
         at=utcnow(),
         actor_id=actor.id if actor is not None else None,
-        actor_label=actor_label if actor_label is not None else (actor.email if actor is not None else "system"),
+        actor_label=actor_label
+        if actor_label is not None
+        else (actor.email if actor is not None else "system"),
         action=action,
         target_type=target_type,
         target_id=str(target_id)[:64] if target_id != "" else "",
@@ -47,3 +74,156 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What an administrator narrows the log to; empty values mean "any"."""
+
+    actor: str = ""  # part of the actor's email (or "system")
+    action: str = ""  # exact ("login.failed"), a dotted prefix ("login"), or a prefix ending in "*"
+    target_type: str = ""
+    target_id: str = ""
+    date_from: date | None = None  # UK dates, inclusive
+    date_to: date | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("date_from", "date_to"):
+            day = getattr(self, name)
+            if day is not None and not date(1970, 1, 2) <= day < date(9999, 12, 31):
+                raise ValidationError(
+                    "Enter a date between 1970 and 9998", {name: "Enter a date between 1970 and 9998"}
+                )
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            message = "The 'from' date must be the same as or before the 'to' date"
+            raise ValidationError(message, {"date_to": message})
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as URL query arguments (for paging links and the CSV export)."""
+        values = {
+            "actor": self.actor,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "date_from": self.date_from.isoformat() if self.date_from else "",
+            "date_to": self.date_to.isoformat() if self.date_to else "",
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+def uk_day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` in UK time, as an aware UTC datetime."""
+    return datetime.combine(day, time(0, 0), tzinfo=LONDON).astimezone(UTC)
+
+
+def _conditions(filters: AuditFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.actor.strip():
+        conditions.append(
+            func.lower(AuditEntry.actor_label).contains(filters.actor.strip().lower(), autoescape=True)
+        )
+    action = filters.action.strip()
+    if action.endswith("*"):
+        conditions.append(AuditEntry.action.startswith(action.rstrip("*"), autoescape=True))
+    elif action:
+        conditions.append(
+            or_(
+                AuditEntry.action == action,
+                AuditEntry.action.startswith(action.rstrip(".") + ".", autoescape=True),
+            )
+        )
+    if filters.target_type.strip():
+        conditions.append(AuditEntry.target_type == filters.target_type.strip())
+    if filters.target_id.strip():
+        conditions.append(AuditEntry.target_id == filters.target_id.strip())
+    if filters.date_from:
+        conditions.append(AuditEntry.at >= uk_day_start(filters.date_from))
+    if filters.date_to:
+        conditions.append(AuditEntry.at < uk_day_start(filters.date_to + timedelta(days=1)))
+    return conditions
+
+
+def _query(filters: AuditFilters) -> Select[AuditEntry]:
+    return (
+        select(AuditEntry).where(*_conditions(filters)).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    page: int
+    per_page: int
+    total: int
+    filters: AuditFilters = field(default_factory=AuditFilters)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def search_audit(
+    session: Session, user: User | None, filters: AuditFilters, *, page: int = 1, per_page: int = PER_PAGE
+) -> AuditPage:
+    """One page of the entries matching ``filters``, newest first (administrators only)."""
+    require(user, Action.ADMINISTER, SITE)
+    total = int(
+        session.scalar(select(func.count()).select_from(AuditEntry).where(*_conditions(filters))) or 0
+    )
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    entries = list(session.scalars(_query(filters).limit(per_page).offset((page - 1) * per_page)))
+    return AuditPage(entries, page, per_page, total, filters)
+
+
+def audit_actions(session: Session, user: User | None) -> list[str]:
+    """Every action name in the log, for the filter's suggestions."""
+    require(user, Action.ADMINISTER, SITE)
+    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell a spreadsheet will show, never run: formula starts get a leading '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def export_rows(session: Session, user: User | None, filters: AuditFilters) -> Iterator[list[str]]:
+    """The header, then every entry matching ``filters`` (newest first) as CSV-safe cells.
+
+    The permission is checked at once, before the first row is asked for.
+    """
+    require(user, Action.ADMINISTER, SITE)
+    return _export_rows(session, filters)
+
+
+def _export_rows(session: Session, filters: AuditFilters) -> Iterator[list[str]]:
+    yield list(CSV_HEADER)
+    for entry in session.scalars(_query(filters).execution_options(yield_per=500)):
+        yield [
+            csv_cell(v)
+            for v in (
+                entry.id,
+                entry.at.astimezone(UTC).isoformat(),
+                entry.actor_label,
+                entry.actor_id if entry.actor_id is not None else "",
+                entry.action,
+                entry.target_type,
+                entry.target_id,
+                entry.target_label,
+                entry.community_id if entry.community_id is not None else "",
+                entry.ip,
+                entry.detail,
+            )
+        ]

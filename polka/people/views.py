@@ -4,11 +4,126 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
+
+from polka.accounts.web import current_user
+from polka.db import transaction
+from polka.errors import ValidationError
+from polka.http import db
+from polka.organisations.services import active_organisations
+from polka.people.forms import DirectoryForm, ProfileForm
+from polka.people.services import (
+    DirectoryQuery,
+    ProfileChanges,
+    directory_regions,
+    get_person,
+    person_communities,
+    search_people,
+    update_profile,
+)
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
 
+def _page_number() -> int:
+    page = request.args.get("page", default=1, type=int)
+    return page if page is not None and 0 < page < 1_000_000 else 1
+
+
 @bp.get("/")
 def directory() -> Any:
-    return render_template("people/directory.html", section="people", page_title="People")
+    session = db()
+    user = current_user()
+    organisations = active_organisations(session)
+    form = DirectoryForm(formdata=request.args)
+    form.organisation.choices = [SelectChoice("", "Any organisation")] + [
+        SelectChoice(str(o.id), o.name) for o in organisations
+    ]
+    form.region.choices = [SelectChoice("", "Any region")] + [
+        SelectChoice(r, r) for r in directory_regions(session)
+    ]
+    searched = any(request.args.get(name) for name in ("name", "q", "expertise", "organisation", "region"))
+    if searched and not form.validate():
+        return render_template(
+            "people/directory.html", form=form, results=None, section="people", page_title="People"
+        ), 400
+    query = DirectoryQuery(
+        name=(form.name.data or "").strip(),
+        text=(form.q.data or "").strip(),
+        expertise=(form.expertise.data or "").strip(),
+        organisation_id=int(form.organisation.data) if form.organisation.data else None,
+        region=form.region.data or "",
+    )
+    results = search_people(session, user, query, page=_page_number())
+    return render_template(
+        "people/directory.html", form=form, results=results, section="people", page_title="People"
+    )
+
+
+@bp.get("/<int:user_id>")
+def profile(user_id: int) -> Any:
+    session = db()
+    viewer = current_user()
+    person = get_person(session, viewer, user_id)
+    return render_template(
+        "people/profile.html",
+        person=person,
+        communities=person_communities(session, viewer, person),
+        is_me=viewer is not None and viewer.id == person.id,
+        section="people",
+        page_title=person.name,
+    )
+
+
+@bp.route("/me/edit", methods=["GET", "POST"])
+def edit_profile() -> Any:
+    session = db()
+    user = current_user()
+    assert user is not None  # every page needs a signed-in user
+    form = ProfileForm(
+        data={
+            "job_title": user.job_title,
+            "organisation_id": str(user.organisation_id or ""),
+            "expertise": ", ".join(e.tag for e in user.expertise),
+            "ask_me_about": user.ask_me_about,
+            "phone": user.phone,
+            "bio": user.bio,
+        }
+    )
+    choices = [SelectChoice("", "Not listed")] + [
+        SelectChoice(str(o.id), o.name) for o in active_organisations(session)
+    ]
+    if user.organisation is not None and not user.organisation.active:
+        choices.append(
+            SelectChoice(str(user.organisation.id), f"{user.organisation.name} (no longer listed)")
+        )
+    form.organisation_id.choices = choices
+    errors: list[tuple[str | None, str]] = []
+    if form.validate_on_submit():
+        changes = ProfileChanges(
+            job_title=form.job_title.data or "",
+            phone=form.phone.data or "",
+            bio=form.bio.data or "",
+            ask_me_about=form.ask_me_about.data or "",
+            expertise=form.expertise.data or "",
+            organisation_id=int(form.organisation_id.data) if form.organisation_id.data else None,
+        )
+        try:
+            with transaction(session):
+                update_profile(session, user, changes)
+        except ValidationError as exc:
+            for name, message in exc.field_errors.items():
+                if name in form:
+                    form[name].errors = [message]
+                else:
+                    errors.append((None, message))
+            if not exc.field_errors:
+                errors.append((None, str(exc)))
+        else:
+            flash("Your profile has been saved.", "success")
+            return redirect(url_for("people.profile", user_id=user.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "people/edit_profile.html", form=form, errors=errors, section="people", page_title="Edit your profile"
+    ), status

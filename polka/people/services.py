@@ -1,0 +1,279 @@
+"""People: the directory, profiles as another user sees them, and editing your own profile.
+
+Only active accounts are people here: pending, suspended and rejected accounts are absent from the
+directory and their profiles are 404. The communities shown on a profile go through the permission
+policy, so a profile never reveals a community, or a membership, the viewer may not see.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import AccountStatus, Expertise, User
+from polka.audit.services import record
+from polka.communities.models import Community, Membership, Role
+from polka.errors import NotFound, ValidationError
+from polka.organisations.data import REGIONS
+from polka.organisations.models import Organisation
+from polka.permissions import is_active, readable_filter
+
+PER_PAGE = 20
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 60
+MAX_BIO_LENGTH = 10_000
+#: Column sizes of the profile fields on ``User``.
+LIMITS = {"job_title": 120, "phone": 40, "ask_me_about": 300, "bio": MAX_BIO_LENGTH}
+_PHONE = re.compile(r"^\+?[0-9 ()\-.]{3,}(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+def active_people() -> ColumnElement[bool]:
+    """SQL: accounts that are people in the directory (active and verified)."""
+    return and_(User.status == AccountStatus.ACTIVE, User.email_verified_at.is_not(None))
+
+
+# The directory -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """What someone looks for in the directory; empty values mean "any"."""
+
+    name: str = ""
+    text: str = ""  # words in the job title or "ask me about"
+    expertise: str = ""
+    organisation_id: int | None = None
+    region: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.text or self.expertise or self.organisation_id or self.region)
+
+    def as_query(self) -> dict[str, str]:
+        """The search as URL query arguments (for paging links)."""
+        values = {
+            "name": self.name,
+            "q": self.text,
+            "expertise": self.expertise,
+            "organisation": str(self.organisation_id) if self.organisation_id else "",
+            "region": self.region,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    people: list[User]
+    page: int
+    per_page: int
+    total: int
+    query: DirectoryQuery = field(default_factory=DirectoryQuery)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _contains(column: Any, value: str) -> ColumnElement[bool]:
+    """Case-insensitive "contains", with LIKE wildcards in the value taken literally."""
+    return func.lower(column).contains(value.lower(), autoescape=True)
+
+
+def _directory_conditions(query: DirectoryQuery) -> list[ColumnElement[bool]]:
+    conditions = [active_people()]
+    if query.name:
+        conditions.append(_contains(User.name, query.name))
+    if query.text:
+        for word in query.text.split():
+            conditions.append(_contains(User.job_title, word) | _contains(User.ask_me_about, word))
+    if query.expertise:
+        conditions.append(
+            exists().where(Expertise.user_id == User.id, _contains(Expertise.tag, query.expertise))
+        )
+    if query.organisation_id:
+        conditions.append(User.organisation_id == query.organisation_id)
+    if query.region:
+        conditions.append(
+            User.organisation_id.in_(select(Organisation.id).where(Organisation.region == query.region))
+        )
+    return conditions
+
+
+def search_people(
+    session: Session, viewer: User | None, query: DirectoryQuery, *, page: int = 1, per_page: int = PER_PAGE
+) -> PeoplePage:
+    """One page of the active people matching ``query``, by name (nothing for an inactive viewer)."""
+    if not is_active(viewer):
+        return PeoplePage([], 1, per_page, 0, query)
+    conditions = _directory_conditions(query)
+    total = int(session.scalar(select(func.count(User.id)).where(*conditions)) or 0)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    people = session.scalars(
+        select(User)
+        .where(*conditions)
+        .order_by(User.name, User.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return PeoplePage(list(people), page, per_page, total, query)
+
+
+def directory_regions(session: Session) -> list[str]:
+    """The regions that active organisations are in, for the directory's filter."""
+    used = set(session.scalars(select(Organisation.region).where(Organisation.active.is_(True)).distinct()))
+    return [r for r in REGIONS if r in used] + sorted(used - set(REGIONS))
+
+
+# Profiles ----------------------------------------------------------------------------------------
+
+
+def get_person(session: Session, viewer: User | None, user_id: int) -> User:
+    """The profile of an active account (NotFound for anyone else, and for an inactive viewer)."""
+    if not is_active(viewer):
+        raise NotFound()
+    person = session.scalar(select(User).where(User.id == user_id, active_people()))
+    if person is None:
+        raise NotFound()
+    return person
+
+
+def person_communities(session: Session, viewer: User | None, person: User) -> list[tuple[Community, Role]]:
+    """The communities ``person`` belongs to whose members the viewer may know about, with their role.
+
+    Member lists are community content (``Action.READ``): a restricted community's members are for
+    its members, and a private community does not exist for outsiders, so both stay off the profile.
+    """
+    rows = session.execute(
+        select(Community, Membership.role)
+        .join(Membership, Membership.community_id == Community.id)
+        .where(Membership.user_id == person.id, readable_filter(viewer))
+        .order_by(Community.name)
+    ).all()
+    return [(community, role) for community, role in rows]
+
+
+def profile_is_incomplete(user: User) -> bool:
+    """Whether the profile lacks what helps others find this person (a job title and expertise)."""
+    return not user.job_title or not user.expertise
+
+
+# Editing your profile ----------------------------------------------------------------------------
+
+
+def _has_control_characters(value: str, *, multiline: bool = False) -> bool:
+    allowed = {"\n", "\r", "\t"} if multiline else set()
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+
+
+def parse_expertise(value: str) -> list[str]:
+    """Comma-separated tags, tidied (spaces folded, a leading # dropped) and de-duplicated ignoring case."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for raw in (value or "").split(","):
+        tag = _SPACES.sub(" ", unicodedata.normalize("NFC", raw)).strip().lstrip("#").strip()
+        if not tag:
+            continue
+        if _has_control_characters(tag):
+            raise ValidationError(
+                "Tags must not contain control characters",
+                {"expertise": "Tags must not contain control characters"},
+            )
+        if len(tag) > MAX_TAG_LENGTH:
+            message = f"Each tag must be {MAX_TAG_LENGTH} characters or fewer ({tag[:20]}… is longer)"
+            raise ValidationError(message, {"expertise": message})
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        message = f"Enter {MAX_TAGS} tags or fewer"
+        raise ValidationError(message, {"expertise": message})
+    return tags
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    job_title: str = ""
+    phone: str = ""
+    bio: str = ""
+    ask_me_about: str = ""
+    expertise: str = ""  # comma-separated
+    organisation_id: int | None = None
+
+
+def _clean_text(changes: ProfileChanges) -> dict[str, str]:
+    values = {
+        "job_title": " ".join(changes.job_title.split()),
+        "phone": changes.phone.strip(),
+        "ask_me_about": " ".join(changes.ask_me_about.split()),
+        "bio": changes.bio.replace("\r\n", "\n").strip(),
+    }
+    errors: dict[str, str] = {}
+    labels = {"job_title": "Job title", "phone": "Phone", "ask_me_about": "Ask me about", "bio": "Bio"}
+    for name, value in values.items():
+        if _has_control_characters(value, multiline=name == "bio"):
+            errors[name] = f"{labels[name]} must not contain control characters"
+        elif len(value) > LIMITS[name]:
+            errors[name] = f"{labels[name]} must be {LIMITS[name]} characters or fewer"
+    if "phone" not in errors and values["phone"] and not _PHONE.match(values["phone"]):
+        errors["phone"] = "Enter a phone number using digits, spaces, brackets and + only, like 020 7230 1212"
+    if errors:
+        raise ValidationError(next(iter(errors.values())), errors)
+    return values
+
+
+def _choose_organisation(session: Session, user: User, organisation_id: int | None) -> Organisation | None:
+    if organisation_id is None:
+        return None
+    if user.organisation is not None and user.organisation.id == organisation_id:
+        return user.organisation  # kept even if it has since been made inactive
+    org = session.get(Organisation, organisation_id)
+    if org is None or not org.active:
+        message = "Choose your organisation from the list"
+        raise ValidationError(message, {"organisation_id": message})
+    return org
+
+
+def update_profile(session: Session, user: User, changes: ProfileChanges) -> User:
+    """Save the user's own profile; a change of organisation is audited."""
+    if not is_active(user):
+        raise NotFound()
+    values = _clean_text(changes)
+    tags = parse_expertise(changes.expertise)
+    organisation = _choose_organisation(session, user, changes.organisation_id)
+    for name, value in values.items():
+        setattr(user, name, value)
+    kept = [e for e in user.expertise if e.tag in tags]
+    kept_tags = {e.tag for e in kept}
+    user.expertise = kept + [Expertise(tag=tag) for tag in tags if tag not in kept_tags]
+    previous = user.organisation
+    if (previous.id if previous else None) != (organisation.id if organisation else None):
+        user.organisation = organisation
+        record(
+            session,
+            user,
+            "profile.organisation_changed",
+            target_type="user",
+            target_id=user.id,
+            target_label=user.email,
+            detail={
+                "from": previous.name if previous else "",
+                "to": organisation.name if organisation else "",
+            },
+        )
+    session.flush()
+    return user
