@@ -31,6 +31,7 @@ from polka.db import utcnow
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.mail import queue_mail
 from polka.markings import Marking
+from polka.markup import check_markdown
 from polka.organisations.data import REGIONS
 from polka.permissions import SITE, Action, can, require, role_in, visible_filter
 
@@ -398,6 +399,7 @@ def update_settings(
     name = check_text("name", name, NAME_MAX, "a name for the community", required=True)
     summary = check_text("summary", summary, SUMMARY_MAX, "the summary")
     description = check_text("description", description, DESCRIPTION_MAX, "the description")
+    check_markdown(description, "description")
     region = _check_region(region)
     parent = _resolve_parent(session, actor, parent_id, community)
     changes: dict[str, tuple[str, str]] = {}
@@ -458,6 +460,7 @@ def request_community(
     name = check_text("name", name, NAME_MAX, "a name for the community", required=True)
     summary = check_text("summary", summary, SUMMARY_MAX, "the summary")
     description = check_text("description", description, DESCRIPTION_MAX, "the description")
+    check_markdown(description, "description")
     reason = check_text("reason", reason, REASON_MAX, "why the community is needed", required=True)
     region = _check_region(region)
     parent = _resolve_parent(session, user, parent_id, None)

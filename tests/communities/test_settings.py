@@ -162,3 +162,11 @@ def test_a_moderator_cannot_open_the_settings(web, login, managed):
     community, _manager = managed
     login.as_role(community, Role.MODERATOR)
     assert web.get(f"/c/{community.slug}/settings").status_code == 403
+
+
+def test_a_description_nested_too_deeply_is_a_clear_error(web, login, managed):
+    community, manager = managed
+    login(manager)
+    response = web.post(f"/c/{community.slug}/settings", _form(community, description=">" * 200 + " deep"))
+    assert response.status_code == 400
+    assert "nested too deeply" in text(response)
