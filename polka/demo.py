@@ -6,6 +6,7 @@ Every demo account shares one documented password (demo only — never on a real
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import click
 from flask import current_app
@@ -247,10 +248,10 @@ def load_demo(session: Session, hasher: PasswordHashing) -> dict[str, User]:
         people[person.key] = user
     session.flush()
 
-    def community(name: str, managers: list[str], **kwargs: object) -> Community:
+    def community(name: str, managers: list[str], **kwargs: Any) -> Community:
         return create_community(
             session, people["admin"], name=name, managers=[people[k] for k in managers], **kwargs
-        )  # type: ignore[arg-type]
+        )
 
     def members(target: Community, role: Role, *keys: str) -> None:
         for key in keys:
