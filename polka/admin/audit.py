@@ -10,12 +10,12 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, render_template, request, stream_with_context, url_for
+from flask import Response, render_template, request, url_for
 
 from polka.accounts.web import current_user, two_factor_required
 from polka.admin.views import bp
 from polka.audit.forms import AuditFilterForm
-from polka.audit.services import AuditFilters, audit_actions, export_rows, record, search_audit
+from polka.audit.services import CSV_HEADER, AuditFilters, audit_actions, export_batch, record, search_audit
 from polka.db import transaction, utcnow
 from polka.errors import ValidationError
 from polka.http import client_ip, db, session_factory
@@ -38,6 +38,12 @@ def _filters(form: AuditFilterForm) -> AuditFilters | None:
         for name, message in exc.field_errors.items():
             form[name].errors = [message]
         return None
+
+
+def _csv_lines(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def _page_number() -> int:
@@ -81,9 +87,10 @@ def audit_csv() -> Any:
             section="admin",
             page_title="Audit log",
         ), 400
-    rows = export_rows(session, user, filters)
+    first, cursor = export_batch(session, user, filters)  # checks permission before anything is sent
     # A short write of its own: this request is a read, but taking a copy of the log is recorded.
-    with session_factory()() as side, transaction(side):
+    factory = session_factory()
+    with factory() as side, transaction(side):
         record(
             side,
             user,
@@ -94,18 +101,17 @@ def audit_csv() -> Any:
         )
 
     def generate() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        yield "\ufeff"  # a byte-order mark, so spreadsheet programs read the file as UTF-8
-        for row in rows:
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+        # Later batches are read in sessions of their own: the download holds no transaction open.
+        yield "\ufeff" + _csv_lines([list(CSV_HEADER), *first])  # a BOM, so spreadsheets read UTF-8
+        after = cursor
+        while after is not None:
+            with factory() as batch_session:
+                rows, after = export_batch(batch_session, user, filters, after=after)
+            yield _csv_lines(rows)
 
     filename = f"polka-audit-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(
-        stream_with_context(generate()),
+        generate(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from polka.audit.models import AuditEntry
@@ -199,31 +198,49 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def export_rows(session: Session, user: User | None, filters: AuditFilters) -> Iterator[list[str]]:
-    """The header, then every entry matching ``filters`` (newest first) as CSV-safe cells.
+#: Where an export stopped: the (time, id) of the last entry written, newest first.
+ExportCursor = tuple[datetime, int]
 
-    The permission is checked at once, before the first row is asked for.
+
+def export_batch(
+    session: Session,
+    user: User | None,
+    filters: AuditFilters,
+    *,
+    after: ExportCursor | None = None,
+    size: int = 1000,
+) -> tuple[list[list[str]], ExportCursor | None]:
+    """The next ``size`` entries matching ``filters`` (newest first) as CSV-safe cells, and where to go on.
+
+    Exports are read in batches keyed on (time, id), each in a short transaction, so a long
+    download never holds the database open; the cursor is None after the last batch. Entries
+    written during the export are newer than the cursor and so are not mixed in.
     """
     require(user, Action.ADMINISTER, SITE)
-    return _export_rows(session, filters)
+    query = _query(filters)
+    if after is not None:
+        at, entry_id = after
+        query = query.where(or_(AuditEntry.at < at, and_(AuditEntry.at == at, AuditEntry.id < entry_id)))
+    entries = list(session.scalars(query.limit(size)))
+    rows = [csv_row(entry) for entry in entries]
+    cursor = (entries[-1].at, entries[-1].id) if len(entries) == size else None
+    return rows, cursor
 
 
-def _export_rows(session: Session, filters: AuditFilters) -> Iterator[list[str]]:
-    yield list(CSV_HEADER)
-    for entry in session.scalars(_query(filters).execution_options(yield_per=500)):
-        yield [
-            csv_cell(v)
-            for v in (
-                entry.id,
-                entry.at.astimezone(UTC).isoformat(),
-                entry.actor_label,
-                entry.actor_id if entry.actor_id is not None else "",
-                entry.action,
-                entry.target_type,
-                entry.target_id,
-                entry.target_label,
-                entry.community_id if entry.community_id is not None else "",
-                entry.ip,
-                entry.detail,
-            )
-        ]
+def csv_row(entry: AuditEntry) -> list[str]:
+    return [
+        csv_cell(v)
+        for v in (
+            entry.id,
+            entry.at.astimezone(UTC).isoformat(),
+            entry.actor_label,
+            entry.actor_id if entry.actor_id is not None else "",
+            entry.action,
+            entry.target_type,
+            entry.target_id,
+            entry.target_label,
+            entry.community_id if entry.community_id is not None else "",
+            entry.ip,
+            entry.detail,
+        )
+    ]
