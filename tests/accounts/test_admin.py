@@ -330,3 +330,20 @@ def test_reactivating_over_http(web, login, make, session):
     page = f"/admin/users/{user.id}"
     assert web.post(f"{page}/reactivate", token_from=page).status_code == 302
     assert _get(session, user).is_active_account
+
+
+def test_an_over_long_suspension_reason_is_a_clear_error(web, login, make, session):
+    user = make.user()
+    login.as_admin()
+    page = f"/admin/users/{user.id}"
+    response = web.post(f"{page}/suspend", {"suspend-reason": "x" * 2001}, token_from=page)
+    assert response.status_code == 400
+    assert "2000 characters or fewer" in text(response)
+    assert _get(session, user).is_active_account
+
+
+def test_a_nul_byte_in_the_search_is_a_clear_error(web, login):
+    login.as_admin()
+    response = web.get("/admin/users?q=a%00b")
+    assert response.status_code == 400
+    assert "must not contain control characters" in text(response)

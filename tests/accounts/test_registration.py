@@ -224,7 +224,7 @@ def test_an_over_long_field_is_a_clear_form_error(web, field, length):
     assert "or fewer" in text(response)
 
 
-def test_registering_without_a_csrf_token_is_refused(web):
+def test_registering_without_a_csrf_token_is_refused(web, session):
     response = web.client.post("/register", data=registration())
     assert response.status_code == 400
-    assert web.client.application.extensions["polka.sessions"]().scalar(select(User)) is None
+    assert fresh(session).scalar(select(User)) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from polka.accounts.models import User, UserSession
@@ -109,11 +110,14 @@ def test_suspension_ends_every_session(app, make, session):
     assert _count(session, user) == 0
 
 
-def test_a_suspended_user_with_a_surviving_row_still_has_no_access(web, login, session):
+@pytest.mark.parametrize("status", ["suspended", "pending", "rejected"])
+def test_an_account_that_is_not_active_has_no_access_even_with_a_live_session(web, login, session, status):
     user = login.as_new_user()
+    assert _signed_in(web)
     with transaction(fresh(session)):
-        session.execute(update(User).where(User.id == user.id).values(status="suspended"))
+        session.execute(update(User).where(User.id == user.id).values(status=status))
     assert not _signed_in(web)
+    assert web.get("/").status_code == 302
 
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(web, make):
