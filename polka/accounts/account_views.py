@@ -8,7 +8,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask import session as cookie
 from werkzeug.wrappers import Response
 
-from polka.accounts import services, sessions, twofactor
+from polka.accounts import credentials, services, sessions, twofactor
 from polka.accounts.forms import (
     ActionForm,
     ChangePasswordForm,
@@ -59,7 +59,7 @@ def change_password() -> Any:
         session = db()
         try:
             with transaction(session):
-                services.change_password(
+                credentials.change_password(
                     session,
                     hasher(),
                     user,

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from polka.accounts import services
+from polka.accounts import credentials
 from polka.accounts.forms import EmailForm, NewPasswordForm, apply_errors
 from polka.accounts.models import TokenPurpose
 from polka.accounts.signup_views import token_problem
@@ -27,7 +27,7 @@ def reset_request() -> Any:
         status = 400
         if form.validate():
             with transaction(db()) as session:
-                services.request_password_reset(session, form.email.data or "", settings(), ip=client_ip())
+                credentials.request_password_reset(session, form.email.data or "", settings(), ip=client_ip())
             return redirect(url_for("accounts.reset_sent"))
     return render_template(
         "accounts/email_form.html",
@@ -62,7 +62,7 @@ def reset_password(token: str) -> Any:
         if form.validate():
             try:
                 with transaction(db()) as session:
-                    state, user = services.reset_password(
+                    state, user = credentials.reset_password(
                         session, hasher(), token, form.password.data or "", settings(), ip=client_ip()
                     )
             except ValidationError as exc:

@@ -1,4 +1,7 @@
-"""Account rules: creating users, registration, verification, sign-in, passwords, profiles."""
+"""Account rules: creating users, registration and verification, and administering accounts.
+
+Sign-in lives in ``signin``, password reset and change in ``credentials``, two-factor in ``twofactor``.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from polka.accounts import emails, sessions
 from polka.accounts.models import AccountStatus, TokenPurpose, User
 from polka.accounts.passwords import PasswordHashing, password_problem
 from polka.accounts.sessions import end_all_sessions
-from polka.accounts.tokens import TokenState, check_token, issue_token, retire_tokens, use_token
+from polka.accounts.tokens import TokenState, issue_token, use_token
 from polka.audit.services import record
 from polka.config import Settings
 from polka.db import utcnow
@@ -107,7 +110,7 @@ def domain_allowed(email: str, allowed_domains: tuple[str, ...]) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in allowed_domains if d)
 
 
-def _valid_email(email: str) -> str | None:
+def valid_email(email: str) -> str | None:
     """The normalised address, or None if it is not a usable email address."""
     email = normalise_email(email)
     if not email or len(email) > EMAIL_LENGTH:
@@ -133,7 +136,7 @@ def _check_registration(
         errors["name"] = "Enter your full name"
     elif len(name) > NAME_LENGTH or _has_control_characters(name):
         errors["name"] = f"Enter a name of {NAME_LENGTH} characters or fewer, without control characters"
-    email = _valid_email(form.email)
+    email = valid_email(form.email)
     if email is None:
         errors["email"] = "Enter an email address in the correct format, like name@force.police.uk"
     try:
@@ -146,7 +149,7 @@ def _check_registration(
         if organisation is None or not organisation.active:
             errors["organisation"] = "Choose an organisation from the list"
     if email is not None and not domain_allowed(email, allowed):
-        sponsor = _valid_email(form.sponsor_email)
+        sponsor = valid_email(form.sponsor_email)
         if not form.sponsor_email.strip():
             errors["sponsor_email"] = "Enter the email address of a POLKA member who can vouch for you"
         elif sponsor is None:
@@ -225,7 +228,7 @@ def send_verification(session: Session, user: User, settings: Settings) -> None:
 
 def resend_verification(session: Session, email: str, settings: Settings) -> None:
     """Send a new verification link if the address has an unverified account; otherwise do nothing."""
-    user = find_user_by_email(session, email) if _valid_email(email) else None
+    user = find_user_by_email(session, email) if valid_email(email) else None
     if user is not None and user.status is AccountStatus.PENDING and user.email_verified_at is None:
         send_verification(session, user, settings)
 
@@ -261,96 +264,6 @@ def verify_email(
         if sponsor is not None and sponsor.is_active_account:
             emails.sponsor_notice(session, settings, sponsor, user)
     return state, user
-
-
-# --- Passwords ----------------------------------------------------------------------------------
-
-
-def request_password_reset(session: Session, email: str, settings: Settings, *, ip: str = "") -> None:
-    """Email a reset link if the address has an account that may sign in; otherwise do nothing."""
-    user = find_user_by_email(session, email) if _valid_email(email) else None
-    if user is None or user.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
-        return
-    token = issue_token(session, user, TokenPurpose.RESET_PASSWORD, hours=settings.token_hours)
-    if token is not None:
-        emails.password_reset(session, settings, user, token)
-        record(
-            session,
-            None,
-            "password.reset_requested",
-            target_type="user",
-            target_id=user.id,
-            target_label=user.email,
-            ip=ip,
-            actor_label=user.email,
-        )
-
-
-def _set_password(session: Session, hasher: PasswordHashing, user: User, password: str) -> None:
-    user.password_hash = hasher.hash(password)
-    user.password_changed_at = utcnow()
-    end_all_sessions(session, user)
-    retire_tokens(session, user, TokenPurpose.RESET_PASSWORD)
-    session.flush()
-
-
-def reset_password(
-    session: Session, hasher: PasswordHashing, token: str, password: str, settings: Settings, *, ip: str = ""
-) -> tuple[TokenState, User | None]:
-    """Set a new password with a reset token and end every session of the account.
-
-    Raises ValidationError (``password``) when the new password breaks the rules; the token is
-    then left unused so the person can try again.
-    """
-    state, found = check_token(session, token, TokenPurpose.RESET_PASSWORD)
-    if state is not TokenState.VALID or found is None:
-        return state, None
-    owner = session.get(User, found.user_id)
-    assert owner is not None
-    check_new_password(password, email=owner.email, name=owner.name)
-    state, user = use_token(session, token, TokenPurpose.RESET_PASSWORD)
-    if state is not TokenState.VALID or user is None:
-        return state, None
-    _set_password(session, hasher, user, password)
-    record(
-        session, user, "password.reset", target_type="user", target_id=user.id, target_label=user.email, ip=ip
-    )
-    emails.password_changed(session, settings, user)
-    return state, user
-
-
-def change_password(
-    session: Session,
-    hasher: PasswordHashing,
-    user: User,
-    current_password: str,
-    new_password: str,
-    settings: Settings,
-    *,
-    ip: str = "",
-) -> None:
-    """Change the password (the current one proves it is the owner) and end every session.
-
-    Raises ValidationError on ``current_password`` or ``new_password``.
-    """
-    if not hasher.verify(user.password_hash, current_password or ""):
-        message = "Your current password is not correct"
-        raise ValidationError(message, {"current_password": message})
-    try:
-        check_new_password(new_password, email=user.email, name=user.name)
-    except ValidationError as exc:
-        raise ValidationError(str(exc), {"new_password": str(exc)}) from exc
-    _set_password(session, hasher, user, new_password)
-    record(
-        session,
-        user,
-        "password.changed",
-        target_type="user",
-        target_id=user.id,
-        target_label=user.email,
-        ip=ip,
-    )
-    emails.password_changed(session, settings, user)
 
 
 # --- Administration -----------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from polka.accounts.credentials import change_password, request_password_reset, reset_password
 from polka.accounts.models import AccountToken, User, UserSession
-from polka.accounts.services import change_password, request_password_reset, reset_password
 from polka.accounts.tokens import TokenState
 from polka.audit.models import AuditEntry
 from polka.db import transaction, utcnow

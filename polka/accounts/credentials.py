@@ -1,0 +1,106 @@
+"""Forgotten and changed passwords: reset links (nothing revealed about accounts) and changes.
+
+Either way every session of the account ends, and the owner is told by email.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from polka.accounts import emails
+from polka.accounts.models import AccountStatus, TokenPurpose, User
+from polka.accounts.passwords import PasswordHashing
+from polka.accounts.services import check_new_password, find_user_by_email, valid_email
+from polka.accounts.sessions import end_all_sessions
+from polka.accounts.tokens import TokenState, check_token, issue_token, retire_tokens, use_token
+from polka.audit.services import record
+from polka.config import Settings
+from polka.db import utcnow
+from polka.errors import ValidationError
+
+
+def request_password_reset(session: Session, email: str, settings: Settings, *, ip: str = "") -> None:
+    """Email a reset link if the address has an account that may sign in; otherwise do nothing."""
+    user = find_user_by_email(session, email) if valid_email(email) else None
+    if user is None or user.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
+        return
+    token = issue_token(session, user, TokenPurpose.RESET_PASSWORD, hours=settings.token_hours)
+    if token is not None:
+        emails.password_reset(session, settings, user, token)
+        record(
+            session,
+            None,
+            "password.reset_requested",
+            target_type="user",
+            target_id=user.id,
+            target_label=user.email,
+            ip=ip,
+            actor_label=user.email,
+        )
+
+
+def _set_password(session: Session, hasher: PasswordHashing, user: User, password: str) -> None:
+    user.password_hash = hasher.hash(password)
+    user.password_changed_at = utcnow()
+    end_all_sessions(session, user)
+    retire_tokens(session, user, TokenPurpose.RESET_PASSWORD)
+    session.flush()
+
+
+def reset_password(
+    session: Session, hasher: PasswordHashing, token: str, password: str, settings: Settings, *, ip: str = ""
+) -> tuple[TokenState, User | None]:
+    """Set a new password with a reset token and end every session of the account.
+
+    Raises ValidationError (``password``) when the new password breaks the rules; the token is
+    then left unused so the person can try again.
+    """
+    state, found = check_token(session, token, TokenPurpose.RESET_PASSWORD)
+    if state is not TokenState.VALID or found is None:
+        return state, None
+    owner = session.get(User, found.user_id)
+    assert owner is not None
+    check_new_password(password, email=owner.email, name=owner.name)
+    state, user = use_token(session, token, TokenPurpose.RESET_PASSWORD)
+    if state is not TokenState.VALID or user is None:
+        return state, None
+    _set_password(session, hasher, user, password)
+    record(
+        session, user, "password.reset", target_type="user", target_id=user.id, target_label=user.email, ip=ip
+    )
+    emails.password_changed(session, settings, user)
+    return state, user
+
+
+def change_password(
+    session: Session,
+    hasher: PasswordHashing,
+    user: User,
+    current_password: str,
+    new_password: str,
+    settings: Settings,
+    *,
+    ip: str = "",
+) -> None:
+    """Change the password (the current one proves it is the owner) and end every session.
+
+    Raises ValidationError on ``current_password`` or ``new_password``.
+    """
+    if not hasher.verify(user.password_hash, current_password or ""):
+        message = "Your current password is not correct"
+        raise ValidationError(message, {"current_password": message})
+    try:
+        check_new_password(new_password, email=user.email, name=user.name)
+    except ValidationError as exc:
+        raise ValidationError(str(exc), {"new_password": str(exc)}) from exc
+    _set_password(session, hasher, user, new_password)
+    record(
+        session,
+        user,
+        "password.changed",
+        target_type="user",
+        target_id=user.id,
+        target_label=user.email,
+        ip=ip,
+    )
+    emails.password_changed(session, settings, user)
