@@ -14,18 +14,21 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from polka.accounts.models import Expertise, User
+from polka.accounts.models import TokenPurpose, User
 from polka.accounts.passwords import PasswordHashing
-from polka.accounts.services import create_user, find_user_by_email
-from polka.activity.services import record_activity
+from polka.accounts.services import Registration, create_user, find_user_by_email, register, verify_email
+from polka.accounts.tokens import issue_token
+from polka.communities.membership import request_to_join
 from polka.communities.models import Community, Role, Visibility
-from polka.communities.services import add_member, create_community
+from polka.communities.services import add_member, create_community, request_community
+from polka.config import Settings
 from polka.db import transaction
 from polka.http import session_factory
 from polka.markings import Marking
 from polka.organisations.services import sync_organisations
+from polka.people.services import ProfileChanges, update_profile
 
-DEMO_PASSWORD = "polka-demo-lantern-2026"
+DEMO_PASSWORD = "polka-demo-lantern-2026"  # noqa: S105 - documented, demo only
 ADMIN_EMAIL = "admin@college.police.uk"
 
 
@@ -229,7 +232,7 @@ and trainers.
 """
 
 
-def load_demo(session: Session, hasher: PasswordHashing) -> dict[str, User]:
+def load_demo(session: Session, hasher: PasswordHashing, settings: Settings) -> dict[str, User]:
     """Create the demo site; assumes an empty database (apart from organisations)."""
     sync_organisations(session)
     people: dict[str, User] = {}
@@ -242,9 +245,16 @@ def load_demo(session: Session, hasher: PasswordHashing) -> dict[str, User]:
             password=DEMO_PASSWORD,
             admin=person.key == "admin",
         )
-        user.job_title = person.job_title
-        user.ask_me_about = person.ask_me_about
-        user.expertise = [Expertise(tag=tag) for tag in person.expertise]
+        update_profile(
+            session,
+            user,
+            ProfileChanges(
+                job_title=person.job_title,
+                ask_me_about=person.ask_me_about,
+                expertise=", ".join(person.expertise),
+                organisation_id=user.organisation_id,
+            ),
+        )
         people[person.key] = user
     session.flush()
 
@@ -317,16 +327,51 @@ def load_demo(session: Session, hasher: PasswordHashing) -> dict[str, User]:
     )
     members(neighbourhood, Role.READER, "college", "analyst")
 
-    record_activity(
-        session,
-        people["college"],
-        "shared",
-        neighbourhood,
-        target_kind="community",
-        target_id=neighbourhood.id,
-        target_title="Welcome, new members: introduce yourselves",
-    )
+    _waiting_for_decisions(session, hasher, settings, people, pnc)
     return people
+
+
+def _waiting_for_decisions(
+    session: Session, hasher: PasswordHashing, settings: Settings, people: dict[str, User], pnc: Community
+) -> None:
+    """Things for the demo's managers and administrator to decide: a join request, an account from
+    outside policing, and a request for a new community."""
+    request_to_join(
+        session,
+        people["newbie"],
+        pnc,
+        "I have just started in the Hampshire PNC bureau and would like to learn from other operators.",
+        base_url=settings.base_url,
+    )
+    register(
+        session,
+        hasher,
+        Registration(
+            name="Sam Contractor",
+            email="sam.contractor@example.com",
+            password=DEMO_PASSWORD,
+            sponsor_email=people["pnc_lead"].email,
+            reason="Supporting the PNC replacement programme's user research for the Home Office.",
+        ),
+        settings,
+    )
+    contractor = find_user_by_email(session, "sam.contractor@example.com")
+    assert contractor is not None
+    token = issue_token(session, contractor, TokenPurpose.VERIFY_EMAIL, hours=settings.token_hours)
+    assert token is not None
+    verify_email(session, token, settings)
+    request_community(
+        session,
+        people["neighbourhood1"],
+        name="Rural and Wildlife Crime",
+        summary="Farm, wildlife and heritage crime officers",
+        description="A place for rural crime officers to share what works.",
+        visibility=Visibility.OPEN,
+        marking_ceiling=Marking.OFFICIAL,
+        region="South West",
+        parent_id=None,
+        reason="Rural crime officers across the South West share practice by email today.",
+    )
 
 
 @click.command("demo")
@@ -338,6 +383,6 @@ def demo() -> None:
         if find_user_by_email(session, ADMIN_EMAIL) is not None or session.scalar(select(User.id).limit(1)):
             click.echo("The database already has users; demo data not loaded.")
             return
-        people = load_demo(session, hasher)
+        people = load_demo(session, hasher, current_app.extensions["polka.settings"])
     click.echo(f"Demo data loaded: {len(people)} users. Every demo account's password is: {DEMO_PASSWORD}")
     click.echo(f"Administrator: {ADMIN_EMAIL}")

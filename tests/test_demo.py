@@ -36,3 +36,15 @@ def test_demo_admin_can_sign_in_with_the_documented_password(runner, web):
     response = web.post("/login", {"email": ADMIN_EMAIL, "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert "Alex Morgan" in text(web.get("/"))
+
+
+def test_demo_leaves_decisions_waiting(runner, session):
+    runner.invoke(args=["demo"])
+    from polka.accounts.models import AccountStatus
+    from polka.communities.models import CommunityStatus, JoinRequest, RequestStatus
+
+    contractor = session.scalars(select(User).where(User.email == "sam.contractor@example.com")).one()
+    assert contractor.status is AccountStatus.PENDING
+    assert contractor.email_verified_at is not None
+    assert session.scalars(select(JoinRequest).where(JoinRequest.status == RequestStatus.PENDING)).all()
+    assert session.scalars(select(Community).where(Community.status == CommunityStatus.REQUESTED)).all()
