@@ -65,10 +65,29 @@ class QuietRequestHandler(WSGIRequestHandler):
         pass
 
 
+def buffered(app: Any) -> Any:
+    """Answer each request from memory, the app's response (and any file it opened) closed at once.
+
+    Chromium may drop a connection mid-response (a late favicon fetch when the test closes the
+    tab); werkzeug's server can then skip closing the response, leaking a file handle (an error
+    under ``filterwarnings = error``) or a database session that blocks the next test's clean-up.
+    """
+
+    def application(environ: dict[str, Any], start_response: Any) -> Any:
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return application
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """Serve the test's app on a free port in a thread; stopped after the test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
