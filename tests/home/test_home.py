@@ -210,3 +210,17 @@ def test_an_answered_invitation_is_not_waiting(web, login, invitation, session):
         invitation["invitation"].status = RequestStatus.DECLINED
     login(invitation["invitee"])
     assert "invited" not in text(web.get("/"))
+
+
+def test_joining_reads_as_joining_the_community(web, login, make):
+    community = make.community("Neighbourhood Policing")
+    make.member(community, make.user("Kate Wilson"))
+    login.as_new_user()
+    page = text(web.get("/"))
+    assert "Kate Wilson joined Neighbourhood Policing" in page
+    assert "joined Neighbourhood Policing in Neighbourhood Policing" not in page
+
+
+def test_official_activity_goes_without_a_marking_tag(web, login, world):
+    login.as_new_user()
+    assert "OFFICIAL" not in text(web.get("/")).replace("OFFICIAL-SENSITIVE", "")
