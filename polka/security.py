@@ -78,7 +78,8 @@ def init_security(app: Flask, settings: Settings) -> None:
     @app.before_request
     def refuse_untrusted_networks() -> Any:
         address = request.remote_addr or ""
-        if _in_networks(address, settings.trusted_networks):
+        # Static files are public GOV.UK styles and scripts; the refusal page itself needs them.
+        if request.endpoint == "static" or _in_networks(address, settings.trusted_networks):
             return None
         with session_factory()() as session, transaction(session):
             record(

@@ -110,7 +110,9 @@ def test_module_imports_only_its_layer_or_below(path):
 
 def test_the_checker_catches_upward_and_sideways_imports(tmp_path):
     source = tmp_path / "example.py"
-    source.write_text("from polka.accounts.models import User\nimport polka.forum.models\nfrom polka import db\n")
+    source.write_text(
+        "from polka.accounts.models import User\nimport polka.forum.models\nfrom polka import db\n"
+    )
     imports = polka_imports(source)
     assert imports == [(1, "polka.accounts.models"), (2, "polka.forum.models"), (3, "polka.db")]
     assert violations("db", imports) == [

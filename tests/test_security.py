@@ -79,4 +79,11 @@ def test_pages_have_no_inline_script(web, login):
     page = web.get("/").get_data(as_text=True)
     assert "<script>" not in page
     assert " onclick=" not in page
-    assert "<script type=\"module\" src=" in page
+    assert '<script type="module" src=' in page
+
+
+def test_refusal_page_can_load_its_styles_from_outside(web):
+    """Static files are public GOV.UK assets; without them the 403 page would be unstyled."""
+    response = web.get("/static/polka.svg", environ_base=OUTSIDE)
+    response.close()
+    assert response.status_code == 200
