@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Denial:
+    """What the permission policy refused, for the audit log (the page itself says nothing more)."""
+
+    action: str
+    target_type: str
+    target_id: str = ""
+    target_label: str = ""
+    community_id: int | None = None
+
 
 class PolkaError(Exception):
     """Base of every error a service raises on purpose."""
 
     status_code = 400
+    #: Set when the permission policy refused: the web layer writes it to the audit log.
+    denial: Denial | None = None
 
 
 class NotFound(PolkaError):

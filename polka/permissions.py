@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from polka.accounts.models import User
 from polka.communities.models import Community, CommunityStatus, Membership, Role, Visibility
-from polka.errors import Forbidden, NotFound
+from polka.errors import Denial, Forbidden, NotFound
 from polka.markings import Marking
 
 
@@ -117,12 +117,33 @@ def _can_item(user: User, action: Action, item: Any) -> bool:
 
 
 def require(user: User | None, action: Action, target: object) -> None:
-    """Raise unless ``can``: NotFound when the user may not even see the target, else Forbidden."""
+    """Raise unless ``can``: NotFound when the user may not even see the target, else Forbidden.
+
+    The error carries a ``Denial`` describing the refusal, which the web layer audits.
+    """
     if can(user, action, target):
         return
+    error: NotFound | Forbidden
     if isinstance(target, SiteTarget) or action is Action.VIEW or not can(user, Action.VIEW, target):
-        raise NotFound()
-    raise Forbidden("You do not have permission to do that.")
+        error = NotFound()
+    else:
+        error = Forbidden("You do not have permission to do that.")
+    error.denial = _denial(action, target)
+    raise error
+
+
+def _denial(action: Action, target: object) -> Denial:
+    if isinstance(target, SiteTarget):
+        return Denial(action.value, "site")
+    if isinstance(target, Community):
+        return Denial(action.value, "community", str(target.id), target.name, target.id)
+    return Denial(
+        action.value,
+        type(target).__name__.lower(),
+        str(getattr(target, "id", "")),
+        str(getattr(target, "title", "") or ""),
+        getattr(target, "community_id", None),
+    )
 
 
 def member_community_ids(user: User) -> Any:

@@ -12,10 +12,11 @@ from werkzeug.exceptions import HTTPException
 from polka import models  # noqa: F401  (every table registered on Base.metadata)
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.web import current_user, load_user, require_signed_in
+from polka.audit.services import record
 from polka.config import Settings
-from polka.db import make_engine, make_session_factory
-from polka.errors import PolkaError
-from polka.http import close_db
+from polka.db import make_engine, make_session_factory, transaction
+from polka.errors import Denial, PolkaError
+from polka.http import client_ip, close_db, db
 from polka.jobs.runner import JobRunner
 from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
@@ -106,6 +107,8 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(PolkaError)
     def polka_error(exc: PolkaError) -> Any:
+        if exc.denial is not None:
+            _audit_denial(exc.denial)
         return page(exc.status_code, str(exc) if exc.status_code != 404 else None)
 
     @app.errorhandler(CSRFError)
@@ -125,6 +128,27 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(exc: Exception) -> Any:
         return page(500, "Try again later. The problem has been logged.")
+
+
+def _audit_denial(denial: Denial) -> None:
+    """Record a refusal by the permission policy; whatever the request had done is rolled back first."""
+    user = current_user()
+    if user is None:
+        return
+    session = db()
+    session.rollback()
+    with transaction(session):
+        record(
+            session,
+            user,
+            "access.denied",
+            target_type=denial.target_type,
+            target_id=denial.target_id,
+            target_label=denial.target_label,
+            community_id=denial.community_id,
+            ip=client_ip(),
+            detail={"action": denial.action, "method": request.method, "path": request.path[:200]},
+        )
 
 
 def _register_cli(app: Flask) -> None:
