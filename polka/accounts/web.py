@@ -15,8 +15,8 @@ from werkzeug.wrappers import Response
 from polka.accounts import sessions
 from polka.accounts.models import User
 from polka.config import Settings
-from polka.db import transaction
-from polka.http import db, session_factory
+from polka.db import begin_write, transaction
+from polka.http import SAFE_METHODS, db, session_factory
 
 SESSION_KEY = "sid"
 
@@ -53,9 +53,16 @@ def load_user() -> None:
         session.pop(SESSION_KEY, None)
         return
     if sessions.needs_touch(found):
-        # A short write of its own, so read-only requests stay read-only transactions.
-        with session_factory()() as side, transaction(side):
-            sessions.touch_session(side, found.id)
+        if request.method in SAFE_METHODS:
+            # A short write of its own, so read-only requests stay read-only transactions.
+            with session_factory()() as side, transaction(side):
+                sessions.touch_session(side, found.id)
+        else:
+            # A write request already holds the write lock (SQLite), so a second session would wait
+            # on it for ever: touch in the request's own session, before the request does any work.
+            sessions.touch_session(db(), found.id)
+            db().commit()
+            begin_write(db())
     g.user = found.user
     g.user_session_id = found.id
 

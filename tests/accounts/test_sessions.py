@@ -183,3 +183,25 @@ def test_the_account_page_shows_details_and_the_profile_link(web, login):
     assert "Metropolitan Police Service" in text(page)
     assert 'href="/people/me/edit"' in page.get_data(as_text=True)
     assert "Off" in text(page)
+
+
+def test_a_form_sent_after_a_pause_keeps_the_session_alive(web, login, session, conf, make):
+    """A POST after a few idle minutes refreshes the session in its own write transaction."""
+    community = make.community("Open Group")
+    login.as_new_user()
+    token = web.token("/c/")
+    _age(session, last_seen=timedelta(minutes=5))
+    response = web.client.post(f"/c/{community.slug}/join", data={"csrf_token": token})
+    assert response.status_code == 302
+    last_seen = fresh(session).scalar(select(UserSession.last_seen_at))
+    assert utcnow() - last_seen < timedelta(minutes=1)
+
+
+def test_a_refused_form_after_a_pause_still_keeps_the_session_alive(web, login, session, conf):
+    login.as_new_user()
+    token = web.token("/account")
+    _age(session, last_seen=timedelta(minutes=5))
+    response = web.client.post("/c/request", data={"csrf_token": token, "name": ""})
+    assert response.status_code == 400
+    last_seen = fresh(session).scalar(select(UserSession.last_seen_at))
+    assert utcnow() - last_seen < timedelta(minutes=1)
