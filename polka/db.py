@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import ColumnElement, DateTime, Engine, Enum, MetaData, create_engine, event, func
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, QueryableAttribute, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -65,6 +65,11 @@ def str_enum(cls: type[enum.StrEnum]) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def contains_text(column: QueryableAttribute[Any], text: str) -> ColumnElement[bool]:
+    """SQL: ``column`` contains ``text``, ignoring case; ``%``, ``_`` and ``/`` typed by a user are literal."""
+    return func.lower(column).contains(text.lower(), autoescape=True)
 
 
 class Base(DeclarativeBase):

@@ -7,9 +7,9 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from polka.accounts import credentials
-from polka.accounts.forms import EmailForm, NewPasswordForm, apply_errors
+from polka.accounts.forms import NewPasswordForm, apply_errors
 from polka.accounts.models import TokenPurpose
-from polka.accounts.signup_views import token_problem
+from polka.accounts.signup_views import email_form_page, token_problem
 from polka.accounts.tokens import TokenState, check_token
 from polka.accounts.views import bp, hasher
 from polka.accounts.web import public, settings, sign_out
@@ -21,21 +21,13 @@ from polka.http import client_ip, db
 @bp.route("/reset", methods=["GET", "POST"])
 @public
 def reset_request() -> Any:
-    form = EmailForm()
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.validate():
-            with transaction(db()) as session:
-                credentials.request_password_reset(session, form.email.data or "", settings(), ip=client_ip())
-            return redirect(url_for("accounts.reset_sent"))
-    return render_template(
-        "accounts/email_form.html",
-        form=form,
+    return email_form_page(
+        lambda session, email: credentials.request_password_reset(session, email, settings(), ip=client_ip()),
+        done="accounts.reset_sent",
         page_title="Reset your password",
         intro="Enter the email address of your POLKA account. We will email you a link to choose a new password.",
         button="Send me a link",
-    ), status
+    )
 
 
 @bp.get("/reset/sent")

@@ -18,10 +18,11 @@ from polka.accounts.sessions import end_all_sessions
 from polka.accounts.tokens import TokenState, issue_token, use_token
 from polka.audit.services import record
 from polka.config import Settings
-from polka.db import utcnow
+from polka.db import contains_text, utcnow
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.organisations.models import Organisation
 from polka.organisations.services import email_domain, suggest_organisation
+from polka.pagination import Page, paginate
 from polka.permissions import SITE, Action, require
 
 
@@ -336,29 +337,17 @@ def search_users(
     status: AccountStatus | None = None,
     page: int = 1,
     per_page: int = PAGE_SIZE,
-) -> tuple[list[User], int]:
-    """Accounts matching a name or email fragment and a status, one page of them, and the total."""
+) -> Page[User]:
+    """One page of the accounts matching a name or email fragment and a status, by name."""
     require(actor, Action.ADMINISTER, SITE)
     conditions: list[ColumnElement[bool]] = []
     words = query.strip()[:254]
     if words:
-        pattern = "%" + words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(
-            func.lower(User.name).like(pattern, escape="\\")
-            | func.lower(User.email).like(pattern, escape="\\")
-        )
+        conditions.append(contains_text(User.name, words) | contains_text(User.email, words))
     if status is not None:
         conditions.append(User.status == status)
-    total = session.scalar(select(func.count(User.id)).where(*conditions)) or 0
-    page = max(1, page)
-    users = session.scalars(
-        select(User)
-        .where(*conditions)
-        .order_by(func.lower(User.name), User.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(users), total
+    users = select(User).where(*conditions).order_by(func.lower(User.name), User.id)
+    return paginate(session, users, page, per_page)
 
 
 def approve_account(

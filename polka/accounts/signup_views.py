@@ -5,9 +5,11 @@ Every answer is the same whether or not the address already has an account.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from polka.accounts import services
@@ -125,24 +127,36 @@ def verify_confirm(token: str) -> Any:
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/verify/resend", methods=["GET", "POST"])
-@public
-def resend_verification() -> Any:
+def email_form_page(
+    send: Callable[[Session, str], object], *, done: str, page_title: str, intro: str, button: str
+) -> Any:
+    """A page asking for an email address: on a valid POST, ``send`` to it and go to ``done``.
+
+    The same answer whether or not the address has an account; a POST with a bad address is 400.
+    """
     form = EmailForm()
     status = 200
     if request.method == "POST":
         status = 400
         if form.validate():
             with transaction(db()) as session:
-                services.resend_verification(session, form.email.data or "", settings())
-            return redirect(url_for("accounts.resent"))
+                send(session, form.email.data or "")
+            return redirect(url_for(done))
     return render_template(
-        "accounts/email_form.html",
-        form=form,
+        "accounts/email_form.html", form=form, page_title=page_title, intro=intro, button=button
+    ), status
+
+
+@bp.route("/verify/resend", methods=["GET", "POST"])
+@public
+def resend_verification() -> Any:
+    return email_form_page(
+        lambda session, email: services.resend_verification(session, email, settings()),
+        done="accounts.resent",
         page_title="Get a new confirmation link",
         intro="Enter the email address you registered with. If it needs confirming, we will send a new link.",
         button="Send a new link",
-    ), status
+    )
 
 
 @bp.get("/verify/resend/sent")

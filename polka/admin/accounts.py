@@ -95,15 +95,11 @@ def users() -> Any:
     else:
         status = 400
     page = request.args.get("page", 1, type=int) or 1
-    found, total = services.search_users(db(), current_user(), query=query, status=state, page=page)
-    pages = max(1, -(-total // services.PAGE_SIZE))
+    results = services.search_users(db(), current_user(), query=query, status=state, page=page)
     return render_template(
         "admin/accounts/users.html",
         form=form,
-        users=found,
-        total=total,
-        page=min(max(1, page), pages),
-        pages=pages,
+        results=results,
         query=query,
         state=state.value if state else "",
         section="admin",

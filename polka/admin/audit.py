@@ -63,6 +63,7 @@ def audit_log() -> Any:
         "admin/audit/index.html",
         form=form,
         results=results,
+        filters=filters,
         actions=audit_actions(session, user),
         csv_url=url_for("admin.audit_csv", **(filters.as_query() if filters else {})),  # type: ignore[arg-type]
         section="admin",

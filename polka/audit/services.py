@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from polka.audit.models import AuditEntry
-from polka.db import utcnow
+from polka.db import contains_text, utcnow
 from polka.errors import ValidationError
+from polka.pagination import Page, paginate
 from polka.permissions import SITE, Action, require
 
 if TYPE_CHECKING:
@@ -121,9 +122,7 @@ def uk_day_start(day: date) -> datetime:
 def _conditions(filters: AuditFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.actor.strip():
-        conditions.append(
-            func.lower(AuditEntry.actor_label).contains(filters.actor.strip().lower(), autoescape=True)
-        )
+        conditions.append(contains_text(AuditEntry.actor_label, filters.actor.strip()))
     action = filters.action.strip()
     if action.endswith("*"):
         conditions.append(AuditEntry.action.startswith(action.rstrip("*"), autoescape=True))
@@ -151,39 +150,12 @@ def _query(filters: AuditFilters) -> Select[AuditEntry]:
     )
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    entries: list[AuditEntry]
-    page: int
-    per_page: int
-    total: int
-    filters: AuditFilters = field(default_factory=AuditFilters)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
 def search_audit(
     session: Session, user: User | None, filters: AuditFilters, *, page: int = 1, per_page: int = PER_PAGE
-) -> AuditPage:
+) -> Page[AuditEntry]:
     """One page of the entries matching ``filters``, newest first (administrators only)."""
     require(user, Action.ADMINISTER, SITE)
-    total = int(
-        session.scalar(select(func.count()).select_from(AuditEntry).where(*_conditions(filters))) or 0
-    )
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    entries = list(session.scalars(_query(filters).limit(per_page).offset((page - 1) * per_page)))
-    return AuditPage(entries, page, per_page, total, filters)
+    return paginate(session, _query(filters), page, per_page)
 
 
 def audit_actions(session: Session, user: User | None) -> list[str]:

@@ -5,7 +5,6 @@ Membership (joining, leaving, roles, join requests and invitations) lives in ``m
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,12 +26,13 @@ from polka.communities.models import (
     Role,
     Visibility,
 )
-from polka.db import utcnow
+from polka.db import contains_text, utcnow
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.mail import queue_mail
 from polka.markings import Marking
 from polka.markup import check_markdown
 from polka.organisations.data import REGIONS
+from polka.pagination import Page, paginate
 from polka.permissions import SITE, Action, can, require, role_in, visible_filter
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
@@ -225,11 +225,8 @@ class CommunityRow:
 
 
 @dataclass(frozen=True)
-class CommunityPage:
-    rows: list[CommunityRow]
-    total: int
-    page: int
-    pages: int
+class CommunityIndex:
+    results: Page[CommunityRow]
     regions: list[tuple[str, int]]  # (region, how many visible communities) for the filter
 
 
@@ -251,17 +248,12 @@ def list_communities(
     mine: bool = False,
     page: int = 1,
     per_page: int = PER_PAGE,
-) -> CommunityPage:
+) -> CommunityIndex:
     """The communities the user may see, searched by name and summary, filtered by region and "mine"."""
     conditions = [visible_filter(user, Community)]
-    words = (query or "").strip().lower()
+    words = (query or "").strip()
     if words:
-        conditions.append(
-            or_(
-                func.lower(Community.name).contains(words, autoescape=True),
-                func.lower(Community.summary).contains(words, autoescape=True),
-            )
-        )
+        conditions.append(or_(contains_text(Community.name, words), contains_text(Community.summary, words)))
     if mine and user is not None:
         conditions.append(
             Community.id.in_(select(Membership.community_id).where(Membership.user_id == user.id))
@@ -277,24 +269,21 @@ def list_communities(
     ]
     if region:
         conditions.append(Community.region == region)
-    total = int(session.scalar(select(func.count(Community.id)).where(*conditions)) or 0)
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
-    members = _members_subquery()
-    rows = session.execute(
-        select(Community, members)
-        .where(*conditions)
-        .order_by(func.lower(Community.name), Community.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return CommunityPage(
-        rows=[CommunityRow(c, int(n or 0), role_in(user, c.id)) for c, n in rows],
-        total=total,
-        page=page,
-        pages=pages,
-        regions=regions,
+    communities = select(Community).where(*conditions).order_by(func.lower(Community.name), Community.id)
+    found = paginate(session, communities, page, per_page)
+    members = _members_counts(session, [c.id for c in found.items])
+    rows = found.map(lambda c: CommunityRow(c, members.get(c.id, 0), role_in(user, c.id)))
+    return CommunityIndex(results=rows, regions=regions)
+
+
+def _members_counts(session: Session, community_ids: list[int]) -> dict[int, int]:
+    """How many members each of these communities has."""
+    if not community_ids:
+        return {}
+    counted = session.execute(
+        select(Community.id, _members_subquery()).where(Community.id.in_(community_ids))
     )
+    return {community_id: int(count or 0) for community_id, count in counted}
 
 
 # --- A community's home page ----------------------------------------------------------------------

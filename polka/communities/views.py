@@ -88,7 +88,7 @@ def index() -> Any:
         return render_template(
             "communities/index.html", form=form, result=None, section="communities", page_title="Communities"
         ), 400
-    result = services.list_communities(
+    index = services.list_communities(
         db(),
         user,
         query=form.q.data or "",
@@ -99,12 +99,16 @@ def index() -> Any:
     chosen = form.region.data
     form.region.choices = [
         ("", "All regions"),
-        *((name, f"{name} ({count})") for name, count in result.regions),
+        *((name, f"{name} ({count})") for name, count in index.regions),
     ]
-    if chosen and chosen not in dict(result.regions):
+    if chosen and chosen not in dict(index.regions):
         form.region.choices.append((chosen, f"{chosen} (0)"))
     return render_template(
-        "communities/index.html", form=form, result=result, section="communities", page_title="Communities"
+        "communities/index.html",
+        form=form,
+        result=index.results,
+        section="communities",
+        page_title="Communities",
     )
 
 

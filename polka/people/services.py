@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import AccountStatus, Expertise, User
 from polka.audit.services import record
 from polka.communities.models import Community, Membership, Role
+from polka.db import contains_text
 from polka.errors import NotFound, ValidationError
 from polka.organisations.data import REGIONS
 from polka.organisations.models import Organisation
+from polka.pagination import Page, empty_page, paginate
 from polka.permissions import is_active, readable_filter
 
 PER_PAGE = 20
@@ -67,42 +68,16 @@ class DirectoryQuery:
         return {k: v for k, v in values.items() if v}
 
 
-@dataclass(frozen=True)
-class PeoplePage:
-    people: list[User]
-    page: int
-    per_page: int
-    total: int
-    query: DirectoryQuery = field(default_factory=DirectoryQuery)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def _contains(column: Any, value: str) -> ColumnElement[bool]:
-    """Case-insensitive "contains", with LIKE wildcards in the value taken literally."""
-    return func.lower(column).contains(value.lower(), autoescape=True)
-
-
 def _directory_conditions(query: DirectoryQuery) -> list[ColumnElement[bool]]:
     conditions = [active_people()]
     if query.name:
-        conditions.append(_contains(User.name, query.name))
+        conditions.append(contains_text(User.name, query.name))
     if query.text:
         for word in query.text.split():
-            conditions.append(_contains(User.job_title, word) | _contains(User.ask_me_about, word))
+            conditions.append(contains_text(User.job_title, word) | contains_text(User.ask_me_about, word))
     if query.expertise:
         conditions.append(
-            exists().where(Expertise.user_id == User.id, _contains(Expertise.tag, query.expertise))
+            exists().where(Expertise.user_id == User.id, contains_text(Expertise.tag, query.expertise))
         )
     if query.organisation_id:
         conditions.append(User.organisation_id == query.organisation_id)
@@ -115,22 +90,12 @@ def _directory_conditions(query: DirectoryQuery) -> list[ColumnElement[bool]]:
 
 def search_people(
     session: Session, viewer: User | None, query: DirectoryQuery, *, page: int = 1, per_page: int = PER_PAGE
-) -> PeoplePage:
+) -> Page[User]:
     """One page of the active people matching ``query``, by name (nothing for an inactive viewer)."""
     if not is_active(viewer):
-        return PeoplePage([], 1, per_page, 0, query)
-    conditions = _directory_conditions(query)
-    total = int(session.scalar(select(func.count(User.id)).where(*conditions)) or 0)
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    people = session.scalars(
-        select(User)
-        .where(*conditions)
-        .order_by(User.name, User.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return PeoplePage(list(people), page, per_page, total, query)
+        return empty_page(per_page)
+    people = select(User).where(*_directory_conditions(query)).order_by(User.name, User.id)
+    return paginate(session, people, page, per_page)
 
 
 def directory_regions(session: Session) -> list[str]:

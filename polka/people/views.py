@@ -57,7 +57,12 @@ def directory() -> Any:
     )
     results = search_people(session, user, query, page=_page_number())
     return render_template(
-        "people/directory.html", form=form, results=results, section="people", page_title="People"
+        "people/directory.html",
+        form=form,
+        results=results,
+        search=query,
+        section="people",
+        page_title="People",
     )
 
 

@@ -128,29 +128,38 @@ def test_search_finds_by_name_or_email_and_filters_by_status(session, make):
     make.user("Alice Archer", email="alice@met.police.uk")
     make.user("Bob Baker", email="bob.archer@kent.police.uk")
     make.user("Carol Clark")
-    found, total = services.search_users(session, admin, query="archer")
-    assert total == 2
-    assert {u.name for u in found} == {"Alice Archer", "Bob Baker"}
-    _, suspended = services.search_users(session, admin, status=AccountStatus.SUSPENDED)
+    found = services.search_users(session, admin, query="archer")
+    assert found.total == 2
+    assert {u.name for u in found.items} == {"Alice Archer", "Bob Baker"}
+    suspended = services.search_users(session, admin, status=AccountStatus.SUSPENDED).total
     assert suspended == 0
 
 
 def test_search_treats_wildcards_literally(session, make):
     admin = make.admin()
     make.user("Alice Archer")
-    _, total = services.search_users(session, admin, query="%")
-    assert total == 0
+    assert services.search_users(session, admin, query="%").total == 0
+    assert services.search_users(session, admin, query="_").total == 0
+
+
+def test_search_finds_wildcard_characters_as_typed(session, make):
+    admin = make.admin()
+    make.user("Data_Team 100%")
+    make.user("Data Team 1000")
+    found = services.search_users(session, admin, query="a_t")
+    assert [u.name for u in found.items] == ["Data_Team 100%"]
+    assert [u.name for u in services.search_users(session, admin, query="100%").items] == ["Data_Team 100%"]
 
 
 def test_search_pages_through_results(session, make):
     admin = make.admin()
     for n in range(5):
         make.user(f"Person {n}")
-    page_one, total = services.search_users(session, admin, query="person", per_page=2, page=1)
-    page_three, _ = services.search_users(session, admin, query="person", per_page=2, page=3)
-    assert total == 5
-    assert len(page_one) == 2
-    assert len(page_three) == 1
+    page_one = services.search_users(session, admin, query="person", per_page=2, page=1)
+    page_three = services.search_users(session, admin, query="person", per_page=2, page=3)
+    assert page_one.total == 5
+    assert len(page_one.items) == 2
+    assert len(page_three.items) == 1
 
 
 # --- Over HTTP -------------------------------------------------------------------------------------
@@ -273,6 +282,14 @@ def test_the_users_page_paginates(web, login, make):
     assert "Page 1 of 2" in first
     assert "Next" in first
     assert "Page 2 of 2" in second
+
+
+def test_the_users_page_links_keep_the_search(web, login, make):
+    login.as_admin()
+    for n in range(services.PAGE_SIZE + 1):
+        make.user(f"Person {n:02d}")
+    body = web.get("/admin/users?q=person&status=active").get_data(as_text=True)
+    assert 'href="/admin/users?q=person&amp;status=active&amp;page=2"' in body
 
 
 def test_suspending_over_http_signs_the_person_out(web, app, login, make, session):

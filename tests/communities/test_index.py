@@ -55,6 +55,17 @@ def test_search_treats_like_wildcards_as_plain_text(web, login, make):
     make.community("Ordinary Group")
     login.as_new_user()
     assert "No communities match" in text(web.get("/c/?q=%25"))
+    assert "No communities match" in text(web.get("/c/?q=_"))
+
+
+def test_search_finds_an_underscore_as_typed(web, login, make):
+    make.community("Data_Sharing")
+    make.community("Data Sharing Forum")
+    login.as_new_user()
+    page = text(web.get("/c/?q=a_s"))
+    assert "1 community" in page
+    assert "Data_Sharing" in page
+    assert "Data Sharing Forum" not in page
 
 
 def test_search_never_finds_a_private_community_of_others(web, login, make):
@@ -111,6 +122,15 @@ def test_more_than_fifty_communities_are_paginated(web, login, make, session):
     assert "Group 54" in second
     assert "Group 00" not in second
     assert "Next page" in first
+
+
+def test_the_page_links_keep_the_search(web, login, session):
+    with transaction(session):
+        for n in range(55):
+            create_community(session, None, name=f"Group {n:02d}")
+    login.as_new_user()
+    body = web.get("/c/?q=group").get_data(as_text=True)
+    assert 'href="/c/?q=group&amp;page=2"' in body
 
 
 def test_a_page_beyond_the_last_shows_the_last_page(web, login, make):

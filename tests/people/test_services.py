@@ -63,7 +63,7 @@ def people(make, session):
 
 
 def names(page):
-    return [p.name for p in page.people]
+    return [p.name for p in page.items]
 
 
 def test_directory_lists_everyone_active_by_name(session, people):
@@ -108,6 +108,8 @@ def test_directory_filters_combine(session, people):
 def test_directory_treats_like_wildcards_literally(session, people):
     assert names(search_people(session, people["rhys"], DirectoryQuery(name="%"))) == []
     assert names(search_people(session, people["rhys"], DirectoryQuery(name="_"))) == []
+    assert names(search_people(session, people["rhys"], DirectoryQuery(text="%"))) == []
+    assert names(search_people(session, people["rhys"], DirectoryQuery(expertise="_"))) == []
 
 
 @pytest.mark.parametrize("status", [AccountStatus.PENDING, AccountStatus.SUSPENDED, AccountStatus.REJECTED])
@@ -123,7 +125,7 @@ def test_directory_pages_results(session, make, people):
     first = search_people(session, people["rhys"], DirectoryQuery(), page=1, per_page=4)
     second = search_people(session, people["rhys"], DirectoryQuery(), page=2, per_page=4)
     assert (first.total, first.pages, first.has_next, second.has_previous) == (6, 2, True, True)
-    assert len(first.people) == 4
+    assert len(first.items) == 4
     assert names(second) == ["Zed Person 1", "Zed Person 2"]
 
 
