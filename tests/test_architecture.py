@@ -24,6 +24,7 @@ LAYERS = {
     "mail": KERNEL,
     "http": KERNEL,
     "templating": KERNEL,
+    "forms": KERNEL,
     "pagination": KERNEL,
     "accounts": CORE,
     "organisations": CORE,

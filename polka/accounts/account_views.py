@@ -14,13 +14,13 @@ from polka.accounts.forms import (
     ChangePasswordForm,
     PasswordCheckForm,
     TwoFactorConfirmForm,
-    apply_errors,
 )
 from polka.accounts.models import User
 from polka.accounts.views import bp, hasher
 from polka.accounts.web import SESSION_KEY, current_user, settings, sign_in
 from polka.db import transaction
 from polka.errors import ValidationError
+from polka.forms import show_errors
 from polka.http import client_ip, db, safe_next, session_factory
 
 
@@ -72,7 +72,7 @@ def change_password() -> Any:
                     session, user, ip=client_ip(), user_agent=request.user_agent.string
                 )
         except ValidationError as exc:
-            apply_errors(form, exc.field_errors, str(exc))
+            show_errors(form, exc)
         else:
             sign_in(user, token)
             flash("Your password has been changed. Every other session has been signed out.", "success")
@@ -155,7 +155,7 @@ def two_factor_confirm() -> Any:
             with transaction(db()) as session:
                 twofactor.confirm_enrolment(session, user, form.code.data or "", ip=client_ip())
         except ValidationError as exc:
-            apply_errors(form, exc.field_errors, str(exc))
+            show_errors(form, exc)
         else:
             flash("Two-factor authentication is on.", "success")
             return redirect(_next())
@@ -171,7 +171,7 @@ def two_factor_disable() -> Any:
             with transaction(db()) as session:
                 twofactor.disable(session, user, hasher(), form.password.data or "", ip=client_ip())
         except ValidationError as exc:
-            apply_errors(form, exc.field_errors, str(exc))
+            show_errors(form, exc)
         else:
             flash("Two-factor authentication is off.", "success")
             return redirect(url_for("accounts.settings"))

@@ -175,14 +175,3 @@ class UserSearchForm(FlaskForm):
         default="",
         validate_choice=True,
     )
-
-
-def apply_errors(form: FlaskForm, field_errors: dict[str, str], message: str = "") -> None:
-    """Put a service's ValidationError onto the form's fields (unmatched ones on the first field)."""
-    fields = [f for f in form if f.type != "CSRFTokenField"]
-    unmatched = [m for name, m in field_errors.items() if name not in form._fields]
-    for name, text in field_errors.items():
-        if name in form._fields:
-            form._fields[name].errors = [text]
-    if (unmatched or (message and not field_errors)) and fields:
-        fields[0].errors = [*(unmatched or [message])]

@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from polka.accounts import credentials
-from polka.accounts.forms import NewPasswordForm, apply_errors
+from polka.accounts.forms import NewPasswordForm
 from polka.accounts.models import TokenPurpose
 from polka.accounts.signup_views import email_form_page, token_problem
 from polka.accounts.tokens import TokenState, check_token
@@ -15,6 +15,7 @@ from polka.accounts.views import bp, hasher
 from polka.accounts.web import public, settings, sign_out
 from polka.db import transaction
 from polka.errors import ValidationError
+from polka.forms import show_errors
 from polka.http import client_ip, db
 
 
@@ -58,7 +59,7 @@ def reset_password(token: str) -> Any:
                         session, hasher(), token, form.password.data or "", settings(), ip=client_ip()
                     )
             except ValidationError as exc:
-                apply_errors(form, exc.field_errors, str(exc))
+                show_errors(form, exc)
             else:
                 if state is not TokenState.VALID or user is None:
                     return token_problem(state, url_for("accounts.reset_request"), "Ask for a new link")

@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from polka.accounts import services
-from polka.accounts.forms import ActionForm, EmailForm, RegisterForm, apply_errors
+from polka.accounts.forms import ActionForm, EmailForm, RegisterForm
 from polka.accounts.models import AccountStatus, TokenPurpose
 from polka.accounts.tokens import TokenState, check_token
 from polka.accounts.views import bp, hasher
 from polka.accounts.web import public, settings
 from polka.db import transaction
 from polka.errors import ValidationError
+from polka.forms import show_errors
 from polka.http import client_ip, db
 from polka.organisations.services import suggest_organisation
 
@@ -54,7 +55,7 @@ def register() -> Any:
                 with transaction(db()) as session:
                     services.register(session, hasher(), registration, conf, ip=client_ip())
             except ValidationError as exc:
-                apply_errors(form, exc.field_errors, str(exc))
+                show_errors(form, exc)
             else:
                 return redirect(url_for("accounts.registered"))
         suggested = _suggestion(form)

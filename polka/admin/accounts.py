@@ -11,13 +11,14 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from polka.accounts import services
-from polka.accounts.forms import ActionForm, ReasonForm, UserSearchForm, apply_errors
+from polka.accounts.forms import ActionForm, ReasonForm, UserSearchForm
 from polka.accounts.models import AccountStatus, User
 from polka.accounts.web import current_user, two_factor_required
 from polka.admin.views import bp
 from polka.config import Settings
 from polka.db import transaction
 from polka.errors import ValidationError
+from polka.forms import show_errors
 from polka.http import client_ip, db
 
 
@@ -73,7 +74,7 @@ def reject_account(user_id: int) -> Any:
                     session, current_user(), user, form.reason.data or "", _settings(), ip=client_ip()
                 )
         except ValidationError as exc:
-            apply_errors(form, exc.field_errors, str(exc))
+            show_errors(form, exc)
         else:
             flash(f"{user.name}'s registration is rejected. We have emailed them the reason.", "success")
             return redirect(url_for("admin.pending_accounts"))
@@ -137,7 +138,7 @@ def suspend_user(user_id: int) -> Any:
             with transaction(session):
                 services.suspend_user(session, current_user(), user, form.reason.data or "", ip=client_ip())
         except ValidationError as exc:
-            apply_errors(form, exc.field_errors, str(exc))
+            show_errors(form, exc)
         else:
             flash(f"{user.name} is suspended and signed out everywhere.", "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))

@@ -18,6 +18,7 @@ from polka.audit.forms import AuditFilterForm
 from polka.audit.services import CSV_HEADER, AuditFilters, audit_actions, export_batch, record, search_audit
 from polka.db import transaction, utcnow
 from polka.errors import ValidationError
+from polka.forms import show_errors
 from polka.http import client_ip, db, session_factory
 
 
@@ -35,8 +36,7 @@ def _filters(form: AuditFilterForm) -> AuditFilters | None:
             date_to=form.date_to.data,
         )
     except ValidationError as exc:
-        for name, message in exc.field_errors.items():
-            form[name].errors = [message]
+        show_errors(form, exc)
         return None
 
 

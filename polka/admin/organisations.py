@@ -16,23 +16,11 @@ from polka.accounts.web import current_user, two_factor_required
 from polka.admin.views import bp
 from polka.db import transaction
 from polka.errors import ValidationError
+from polka.forms import show_errors
 from polka.http import db
 from polka.organisations import services
 from polka.organisations.forms import DomainForm, OrganisationForm
 from polka.organisations.models import Organisation
-
-
-def _put_errors(form: Any, error: ValidationError) -> list[tuple[str | None, str]]:
-    """Put a service's field errors on the form; return the ones no field can show."""
-    loose: list[tuple[str | None, str]] = []
-    for name, message in error.field_errors.items():
-        if name in form:
-            form[name].errors = [message]
-        else:
-            loose.append((None, message))
-    if not error.field_errors:
-        loose.append((None, str(error)))
-    return loose
 
 
 @bp.get("/organisations")
@@ -48,7 +36,6 @@ def organisations() -> Any:
 @two_factor_required
 def new_organisation() -> Any:
     form = OrganisationForm()
-    errors: list[tuple[str | None, str]] = []
     if form.validate_on_submit():
         session = db()
         try:
@@ -62,7 +49,7 @@ def new_organisation() -> Any:
                     active=bool(form.active.data),
                 )
         except ValidationError as exc:
-            errors = _put_errors(form, exc)
+            show_errors(form, exc)
         else:
             flash(f"{org.name} has been added. Add its email domains below.", "success")
             return redirect(url_for("admin.edit_organisation", organisation_id=org.id))
@@ -70,7 +57,6 @@ def new_organisation() -> Any:
     return render_template(
         "admin/organisations/new.html",
         form=form,
-        errors=errors,
         section="admin",
         page_title="Add an organisation",
     ), status
@@ -80,7 +66,6 @@ def _edit_page(
     org: Organisation,
     form: OrganisationForm | None = None,
     domain_form: DomainForm | None = None,
-    errors: list[tuple[str | None, str]] | None = None,
     status: int = 200,
 ) -> Any:
     if form is None:
@@ -98,7 +83,6 @@ def _edit_page(
         org=org,
         form=form,
         domain_form=domain_form or DomainForm(formdata=None),
-        errors=errors or [],
         section="admin",
         page_title=f"Edit {org.name}",
     ), status
@@ -112,7 +96,6 @@ def edit_organisation(organisation_id: int) -> Any:
     if request.method == "GET":
         return _edit_page(org)
     form = OrganisationForm()
-    errors: list[tuple[str | None, str]] = []
     if form.validate():
         try:
             with transaction(session):
@@ -126,11 +109,11 @@ def edit_organisation(organisation_id: int) -> Any:
                     active=bool(form.active.data),
                 )
         except ValidationError as exc:
-            errors = _put_errors(form, exc)
+            show_errors(form, exc)
         else:
             flash(f"{org.name} has been saved.", "success")
             return redirect(url_for("admin.edit_organisation", organisation_id=org.id))
-    return _edit_page(org, form=form, errors=errors, status=400)
+    return _edit_page(org, form=form, status=400)
 
 
 @bp.post("/organisations/<int:organisation_id>/domains")
@@ -139,17 +122,16 @@ def add_organisation_domain(organisation_id: int) -> Any:
     session = db()
     org = services.get_organisation(session, current_user(), organisation_id)
     form = DomainForm()
-    errors: list[tuple[str | None, str]] = []
     if form.validate():
         try:
             with transaction(session):
                 row = services.add_domain(session, current_user(), org, form.domain.data or "")
         except ValidationError as exc:
-            errors = _put_errors(form, exc)
+            show_errors(form, exc)
         else:
             flash(f"{row.domain} now suggests {org.name} to people who register.", "success")
             return redirect(url_for("admin.edit_organisation", organisation_id=org.id))
-    return _edit_page(org, domain_form=form, errors=errors, status=400)
+    return _edit_page(org, domain_form=form, status=400)
 
 
 @bp.post("/organisations/<int:organisation_id>/domains/<int:domain_id>/remove")

@@ -10,9 +10,10 @@ from polka.accounts.web import current_user, settings
 from polka.communities import membership, services
 from polka.communities.forms import InviteForm, MessageForm, RoleForm
 from polka.communities.models import Community, Role
-from polka.communities.views import bp, managing, put_errors, render_home, signed_in
+from polka.communities.views import bp, managing, render_home, signed_in
 from polka.db import transaction
 from polka.errors import ValidationError
+from polka.forms import show_errors
 from polka.http import db
 from polka.permissions import Action, can
 
@@ -88,7 +89,7 @@ def request_to_join(slug: str) -> Any:
         with transaction(session):
             membership.request_to_join(session, user, community, form.message.data or "", base_url=base_url())
     except ValidationError as error:
-        put_errors(form, error)
+        show_errors(form, error)
         return render_home(community, form, 400)
     flash(f"Your request to join {community.name} has been sent to its managers.", "success")
     return redirect(url_for("communities.home", slug=community.slug))
@@ -166,7 +167,7 @@ def decide_request(community: Community, request_id: int) -> Any:
                 base_url=base_url(),
             )
     except ValidationError as error:
-        put_errors(form, error)
+        show_errors(form, error)
         return _queue_page(community, form, request_id)
     verb = "approved: they are now a member" if decision == "approve" else "declined"
     flash(f"{decided.user.name}'s request was {verb}.", "success")
@@ -208,7 +209,7 @@ def invite(community: Community) -> Any:
                 base_url=base_url(),
             )
     except ValidationError as error:
-        put_errors(form, error)
+        show_errors(form, error)
         return _invite_page(community, form, 400)
     flash(INVITE_SENT, "success")
     return redirect(url_for("communities.invite", slug=community.slug))

@@ -28,6 +28,7 @@ from polka.communities.forms import (
 from polka.communities.models import Community, Visibility
 from polka.db import transaction
 from polka.errors import ValidationError
+from polka.forms import show_errors
 from polka.http import db, form_data
 from polka.markings import Marking
 from polka.permissions import Action, can
@@ -66,18 +67,6 @@ def managing(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(community, **kwargs)
 
     return wrapper
-
-
-def put_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's field errors on the form (or on its first field when none fits)."""
-    placed = False
-    for name, message in error.field_errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
-            placed = True
-    if not placed:
-        form.form_errors.append(str(error))
 
 
 @bp.get("/")
@@ -186,7 +175,7 @@ def settings(community: Community) -> Any:
                 parent_id=form.parent_id(),
             )
     except ValidationError as error:
-        put_errors(form, error)
+        show_errors(form, error)
         return _settings_page(community, form, 400)
     flash("The community's settings have been saved.", "success")
     return redirect(url_for("communities.home", slug=community.slug))
@@ -230,7 +219,7 @@ def request_new() -> Any:
                 reason=values["reason"],
             )
     except ValidationError as error:
-        put_errors(form, error)
+        show_errors(form, error)
         return _request_page(form, 400)
     flash(f"Your request for {community.name} has been sent to the administrators.", "success")
     return redirect(url_for("communities.request_new"))

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from polka.accounts.web import current_user
 from polka.db import transaction
 from polka.errors import ValidationError
+from polka.forms import show_errors
 from polka.http import db
 from polka.organisations.services import active_organisations
 from polka.people.forms import DirectoryForm, ProfileForm
@@ -104,7 +105,6 @@ def edit_profile() -> Any:
             SelectChoice(str(user.organisation.id), f"{user.organisation.name} (no longer listed)")
         )
     form.organisation_id.choices = choices
-    errors: list[tuple[str | None, str]] = []
     if form.validate_on_submit():
         changes = ProfileChanges(
             job_title=form.job_title.data or "",
@@ -118,17 +118,11 @@ def edit_profile() -> Any:
             with transaction(session):
                 update_profile(session, user, changes)
         except ValidationError as exc:
-            for name, message in exc.field_errors.items():
-                if name in form:
-                    form[name].errors = [message]
-                else:
-                    errors.append((None, message))
-            if not exc.field_errors:
-                errors.append((None, str(exc)))
+            show_errors(form, exc)
         else:
             flash("Your profile has been saved.", "success")
             return redirect(url_for("people.profile", user_id=user.id))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "people/edit_profile.html", form=form, errors=errors, section="people", page_title="Edit your profile"
+        "people/edit_profile.html", form=form, section="people", page_title="Edit your profile"
     ), status

@@ -1,0 +1,24 @@
+"""Form plumbing shared by every blueprint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from polka.errors import ValidationError
+
+
+def show_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ValidationError on a WTForms form, so the page can show it with what was typed.
+
+    Each field error goes on its field; an error no field can show goes in ``form.form_errors``,
+    which the ``error_summary`` macro lists too.
+    """
+    placed = False
+    for name, message in error.field_errors.items():
+        if name in form._fields:
+            form._fields[name].errors = [message]
+            placed = True
+        else:
+            form.form_errors.append(message)
+    if not placed and not form.form_errors:
+        form.form_errors.append(str(error))
