@@ -30,6 +30,7 @@ from polka.errors import ValidationError
 from polka.jobs.models import Job
 from polka.jobs.runner import Handler
 from polka.jobs.services import PermanentJobError, enqueue
+from polka.storage import fsync_directory
 
 MAIL_JOB = "mail.send"
 SMTP_TIMEOUT = 30
@@ -163,16 +164,8 @@ def write_eml(directory: Path, message: EmailMessage) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_directory(directory)
+    fsync_directory(directory)
     return final
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def mail_handler(settings: Settings) -> Handler:

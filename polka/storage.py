@@ -98,7 +98,7 @@ class FileStore:
                 temp.unlink()  # the same bytes are stored already
             else:
                 os.replace(temp, target)
-                _fsync_dir(target.parent)
+                fsync_directory(target.parent)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
@@ -133,10 +133,11 @@ def _make_dir(path: Path) -> None:
         path.mkdir(mode=0o700)
     except FileExistsError:
         return
-    _fsync_dir(path.parent)
+    fsync_directory(path.parent)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_directory(path: Path) -> None:
+    """Make a rename or new file in ``path`` durable (the directory entry itself is flushed)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
