@@ -57,6 +57,13 @@ def change_password() -> Any:
     form = ChangePasswordForm()
     if form.validate():
         session = db()
+        with transaction(session):
+            confirmed = credentials.confirm_current_password(
+                session, hasher(), user, form.current_password.data or "", settings(), ip=client_ip()
+            )
+        if not confirmed:
+            form.current_password.errors = [credentials.WRONG_CURRENT_PASSWORD]
+            return _account_page(form, 400)
         try:
             with transaction(session):
                 credentials.change_password(

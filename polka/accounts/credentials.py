@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from polka.accounts import emails
+from polka.accounts import emails, signin
 from polka.accounts.models import AccountStatus, TokenPurpose, User
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.services import check_new_password, find_user_by_email, valid_email
@@ -16,7 +16,7 @@ from polka.accounts.tokens import TokenState, check_token, issue_token, retire_t
 from polka.audit.services import record
 from polka.config import Settings
 from polka.db import utcnow
-from polka.errors import ValidationError
+from polka.errors import TooManyRequests, ValidationError
 
 
 def request_password_reset(session: Session, email: str, settings: Settings, *, ip: str = "") -> None:
@@ -72,6 +72,25 @@ def reset_password(
     return state, user
 
 
+WRONG_CURRENT_PASSWORD = "Your current password is not correct"  # noqa: S105 - a message, not a secret
+
+
+def confirm_current_password(
+    session: Session, hasher: PasswordHashing, user: User, password: str, settings: Settings, *, ip: str = ""
+) -> bool:
+    """Check a signed-in user's password before a change; a wrong one counts toward the sign-in lock,
+    so a borrowed session cannot be used to guess it. Raises TooManyRequests while locked.
+
+    The caller commits, whatever the answer: the failure must be kept.
+    """
+    if signin.is_locked(session, user.email):
+        raise TooManyRequests(signin.locked_message(settings))
+    if hasher.verify(user.password_hash, password or ""):
+        return True
+    signin.record_failure(session, user.email, ip, settings, user)
+    return False
+
+
 def change_password(
     session: Session,
     hasher: PasswordHashing,
@@ -87,8 +106,7 @@ def change_password(
     Raises ValidationError on ``current_password`` or ``new_password``.
     """
     if not hasher.verify(user.password_hash, current_password or ""):
-        message = "Your current password is not correct"
-        raise ValidationError(message, {"current_password": message})
+        raise ValidationError(WRONG_CURRENT_PASSWORD, {"current_password": WRONG_CURRENT_PASSWORD})
     try:
         check_new_password(new_password, email=user.email, name=user.name)
     except ValidationError as exc:

@@ -230,3 +230,14 @@ def test_an_over_long_new_password_is_a_clear_error(web, login):
     response = _change(web, PASSWORD, "a" * 1025)
     assert response.status_code == 400
     assert "1024 characters or fewer" in text(response)
+
+
+def test_wrong_current_passwords_count_toward_the_sign_in_lock(web, login, conf, session, hasher):
+    """A borrowed session cannot be used to guess the password on the change form."""
+    user = login.as_new_user()
+    for _ in range(conf.login_max_failures):
+        _change(web, "not-my-password-at-all", NEW_PASSWORD)
+    response = _change(web, PASSWORD, NEW_PASSWORD)
+    assert response.status_code == 429
+    assert "Too many attempts" in text(response)
+    assert hasher.verify(fresh(session).get(User, user.id).password_hash, PASSWORD)
