@@ -139,10 +139,3 @@ def sanitise_html(html: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-
-
-def plain_excerpt(source: str, length: int = 200) -> str:
-    """A short plain-text excerpt of Markdown (for lists and emails)."""
-    text = re.sub(r"[#*_`>\[\]()!|~-]+", " ", source or "")
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"

@@ -176,11 +176,20 @@ def check_code(session: Session, user: User, code: str, *, ip: str, settings: Se
 
 
 def start_signed_in_session(
-    session: Session, user: User, *, ip: str, user_agent: str, two_factor: bool, replacing: str | None = None
+    session: Session,
+    user: User,
+    settings: Settings,
+    *,
+    ip: str,
+    user_agent: str,
+    two_factor: bool,
+    replacing: str | None = None,
 ) -> str:
     """Open the server-side session after every check passed; end the browser's previous one."""
     if replacing:
         sessions.end_session(session, replacing)
+    # Sign-ins are rare enough to carry the clean-up of sessions that expired on their own.
+    sessions.purge_expired_sessions(session, idle=settings.session_idle, absolute=settings.session_absolute)
     token = sessions.start_session(session, user, ip=ip, user_agent=user_agent)
     if two_factor:
         found = session.scalar(

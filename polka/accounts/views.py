@@ -42,6 +42,7 @@ def _finish(user: User, *, two_factor: bool, next_url: str | None) -> Response:
         token = signin.start_signed_in_session(
             session,
             user,
+            settings(),
             ip=client_ip(),
             user_agent=request.user_agent.string,
             two_factor=two_factor,

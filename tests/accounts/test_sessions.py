@@ -205,3 +205,12 @@ def test_a_refused_form_after_a_pause_still_keeps_the_session_alive(web, login, 
     assert response.status_code == 400
     last_seen = fresh(session).scalar(select(UserSession.last_seen_at))
     assert utcnow() - last_seen < timedelta(minutes=1)
+
+
+def test_sessions_that_expired_on_their_own_are_cleared_at_the_next_sign_in(web, login, session, conf, make):
+    first = login.as_new_user()
+    _age(session, last_seen=conf.session_idle + timedelta(minutes=1))
+    second = make.user()
+    login(second)
+    assert _count(session, first) == 0
+    assert _count(session, second) == 1
