@@ -6,6 +6,7 @@ Sign-in lives in ``signin``, password reset and change in ``credentials``, two-f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import ColumnElement, func, select
@@ -15,7 +16,8 @@ from polka.accounts import emails, sessions
 from polka.accounts.models import AccountStatus, TokenPurpose, User
 from polka.accounts.passwords import PasswordHashing, password_problem
 from polka.accounts.sessions import end_all_sessions
-from polka.accounts.tokens import TokenState, issue_token, use_token
+from polka.accounts.tokens import MAX_PER_HOUR, TokenState, issue_token, use_token
+from polka.audit.models import AuditEntry
 from polka.audit.services import record
 from polka.config import Settings
 from polka.db import contains_text, utcnow
@@ -183,7 +185,17 @@ def register(
     if existing is not None:
         if existing.status is AccountStatus.PENDING and existing.email_verified_at is None:
             send_verification(session, existing, settings)
-        else:
+        elif _duplicate_registrations_last_hour(session, existing) < MAX_PER_HOUR:
+            record(
+                session,
+                None,
+                "account.registration_repeated",
+                target_type="user",
+                target_id=existing.id,
+                target_label=email,
+                ip=ip,
+                actor_label=email,
+            )
             emails.already_registered(session, settings, existing)
         return
     inside = domain_allowed(email, settings.allowed_email_domains)
@@ -212,6 +224,20 @@ def register(
         detail={"allowed_domain": inside},
     )
     send_verification(session, user, settings)
+
+
+def _duplicate_registrations_last_hour(session: Session, user: User) -> int:
+    """How often someone registered again with this account's address lately (caps those emails)."""
+    since = utcnow() - timedelta(hours=1)
+    count = session.scalar(
+        select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == "account.registration_repeated",
+            AuditEntry.target_type == "user",
+            AuditEntry.target_id == str(user.id),
+            AuditEntry.at > since,
+        )
+    )
+    return int(count or 0)
 
 
 def organisation_choices(session: Session) -> list[Organisation]:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from polka.accounts.models import AccountStatus, AccountToken, User
 from polka.accounts.services import Registration, domain_allowed, find_user_by_email, register
+from polka.accounts.tokens import MAX_PER_HOUR
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.organisations.models import Organisation
@@ -161,6 +162,14 @@ def test_registering_an_existing_address_looks_the_same_and_warns_the_owner(web,
     assert "/login" in body
     assert "/reset" in body
     assert "/verify/" not in body
+
+
+def test_repeated_registrations_with_a_taken_address_cannot_flood_its_owner(web, make, mailbox):
+    make.user(email="taken@met.police.uk")
+    answers = {register_over_http(web, email="taken@met.police.uk").headers["Location"] for _ in range(8)}
+    assert len(answers) == 1
+    warnings = mailbox.to("taken@met.police.uk")
+    assert len(warnings) == MAX_PER_HOUR
 
 
 def test_registering_again_before_verifying_sends_a_new_link(web, mailbox):
