@@ -26,6 +26,7 @@ from polka.communities.services import REASON_MAX, add_member, check_text, manag
 from polka.db import utcnow
 from polka.errors import Conflict, NotFound
 from polka.mail import queue_mail
+from polka.pagination import Page, paginate
 from polka.permissions import Action, require, role_in
 
 MESSAGE_MAX = REASON_MAX
@@ -58,8 +59,14 @@ def _link(base_url: str, community: Community, page: str = "") -> str:
     return f"{base_url}/c/{community.slug}/{page}"
 
 
-def list_members(session: Session, user: User | None, community: Community) -> list[Membership]:
-    """The members of a community, managers first, for someone who may read it."""
+#: Members shown on one page of a community's member list.
+MEMBERS_PER_PAGE = 100
+
+
+def list_members(
+    session: Session, user: User | None, community: Community, *, page: int = 1
+) -> Page[Membership]:
+    """One page of a community's members, managers first, for someone who may read it."""
     require(user, Action.READ, community)
     rank = case({r.value: r.rank for r in Role}, value=Membership.role)
     query = (
@@ -68,7 +75,7 @@ def list_members(session: Session, user: User | None, community: Community) -> l
         .where(Membership.community_id == community.id)
         .order_by(rank.desc(), func.lower(User.name), User.id)
     )
-    return list(session.scalars(query))
+    return paginate(session, query, page, MEMBERS_PER_PAGE)
 
 
 def _membership(session: Session, community: Community, membership_id: int) -> Membership:

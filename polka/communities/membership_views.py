@@ -34,7 +34,7 @@ def members(slug: str) -> Any:
     return render_template(
         "communities/members.html",
         community=community,
-        members=membership.list_members(session, user, community),
+        members=membership.list_members(session, user, community, page=request.args.get("page", 1, type=int)),
         roles=list(Role),
         manager=can(user, Action.MANAGE, community),
         section="communities",

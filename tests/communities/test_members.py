@@ -177,3 +177,18 @@ def test_an_unenrolled_outsider_of_a_private_community_gets_404_not_the_two_fact
     community = make.community("Hidden", visibility=Visibility.PRIVATE)
     login.as_new_user()
     assert web.get(f"/c/{community.slug}/settings").status_code == 404
+
+
+def test_a_large_community_lists_its_members_a_page_at_a_time(web, login, make, session, monkeypatch):
+    monkeypatch.setattr(membership, "MEMBERS_PER_PAGE", 3)
+    community = make.community("Big Group")
+    for n in range(5):
+        make.member(community, make.user(f"Person {n}"))
+    login.as_member(community)
+    first = text(web.get(f"/c/{community.slug}/members"))
+    second = text(web.get(f"/c/{community.slug}/members?page=2"))
+    assert "6 members" in first
+    assert "Next page" in first
+    assert "Previous page" in second
+    shown = [name for name in (f"Person {n}" for n in range(5)) if name in first or name in second]
+    assert len(shown) == 5
