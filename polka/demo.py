@@ -20,7 +20,8 @@ from polka.accounts.services import Registration, create_user, find_user_by_emai
 from polka.accounts.tokens import issue_token
 from polka.communities.membership import request_to_join
 from polka.communities.models import Community, Role, Visibility
-from polka.communities.services import add_member, create_community, request_community
+from polka.communities.requests import request_community
+from polka.communities.services import add_member, create_community
 from polka.config import Settings
 from polka.db import transaction
 from polka.http import session_factory

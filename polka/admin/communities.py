@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, url_for
 
 from polka.accounts.web import current_user, settings, two_factor_required
 from polka.admin.views import bp
-from polka.communities import services
+from polka.communities import requests
 from polka.communities.forms import RejectForm
 from polka.communities.models import Community
 from polka.db import transaction
@@ -26,7 +26,7 @@ def _admin() -> Any:
 @bp.get("/communities")
 @two_factor_required
 def communities() -> Any:
-    rows = services.all_communities(db(), _admin())
+    rows = requests.all_communities(db(), _admin())
     return render_template(
         "admin/communities/index.html", rows=rows, section="admin", page_title="Communities"
     )
@@ -35,7 +35,7 @@ def communities() -> Any:
 def _requests_page(form: RejectForm | None = None, failed: int | None = None) -> Any:
     return render_template(
         "admin/communities/requests.html",
-        requests=services.community_requests(db(), _admin()),
+        requests=requests.community_requests(db(), _admin()),
         form=form,
         failed=failed,
         section="admin",
@@ -54,7 +54,7 @@ def community_requests() -> Any:
 def approve_community(community_id: int) -> Any:
     session = db()
     with transaction(session):
-        community: Community = services.decide_community_request(
+        community: Community = requests.decide_community_request(
             session, _admin(), community_id, approve=True, reason="", base_url=settings().base_url
         )
     flash(f"{community.name} is now open for business; its requester is the manager.", "success")
@@ -70,7 +70,7 @@ def reject_community(community_id: int) -> Any:
     session = db()
     try:
         with transaction(session):
-            community = services.decide_community_request(
+            community = requests.decide_community_request(
                 session,
                 _admin(),
                 community_id,

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from polka.accounts.models import User
 from polka.accounts.web import current_user
 from polka.activity.services import recent_activity
-from polka.communities import services
+from polka.communities import requests, services
 from polka.communities.forms import (
     CEILING_HINTS,
     VISIBILITY_HINTS,
@@ -186,7 +186,7 @@ def _request_page(form: CommunityRequestForm, status: int = 200) -> Any:
     return render_template(
         "communities/request.html",
         form=form,
-        requests=services.my_community_requests(session, user),
+        requests=requests.my_community_requests(session, user),
         visibility_hints=VISIBILITY_HINTS,
         ceiling_hints=CEILING_HINTS,
         section="communities",
@@ -206,7 +206,7 @@ def request_new() -> Any:
     values = form_data(form)
     try:
         with transaction(session):
-            community = services.request_community(
+            community = requests.request_community(
                 session,
                 user,
                 name=values["name"],

@@ -14,7 +14,7 @@ from polka.accounts.models import User
 from polka.accounts.services import Registration, register
 from polka.communities.membership import invite, request_to_join
 from polka.communities.models import Community, Role, Visibility
-from polka.communities.services import request_community
+from polka.communities.requests import request_community
 from polka.db import transaction
 from polka.markings import Marking
 from tests.browser.conftest import Tab, check_page
