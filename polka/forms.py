@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from polka.errors import ValidationError
@@ -22,3 +23,10 @@ def show_errors(form: Any, error: ValidationError) -> None:
             form.form_errors.append(message)
     if not placed and not form.form_errors:
         form.form_errors.append(str(error))
+
+
+def has_control_characters(value: str, *, multiline: bool = False) -> bool:
+    """Whether typed text holds control characters (NUL and friends); line breaks and tabs are
+    allowed only in ``multiline`` text."""
+    allowed = {"\n", "\r", "\t"} if multiline else set()
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)

@@ -39,3 +39,13 @@ def test_an_error_without_fields_is_shown_as_it_is(app):
         html = app.jinja_env.get_template("macros/forms.html").module.error_summary(form)
     assert form.form_errors == ["The community was archived meanwhile"]
     assert "The community was archived meanwhile" in str(html)
+
+
+def test_control_characters_are_found_in_typed_text():
+    from polka.forms import has_control_characters
+
+    assert has_control_characters("nul\x00byte")
+    assert has_control_characters("bell\x07")
+    assert has_control_characters("two\nlines")
+    assert not has_control_characters("two\nlines", multiline=True)
+    assert not has_control_characters("Dr Ruth Adeyemi – Ffion Ó Ceallaigh")

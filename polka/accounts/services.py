@@ -22,6 +22,7 @@ from polka.audit.services import record
 from polka.config import Settings
 from polka.db import contains_text, utcnow
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
+from polka.forms import has_control_characters
 from polka.organisations.models import Organisation
 from polka.organisations.services import email_domain, suggest_organisation
 from polka.pagination import Page, paginate
@@ -125,10 +126,6 @@ def valid_email(email: str) -> str | None:
     return email
 
 
-def _has_control_characters(value: str) -> bool:
-    return any(ord(ch) < 32 and ch not in "\t\r\n" for ch in value)
-
-
 def _check_registration(
     session: Session, form: Registration, allowed: tuple[str, ...]
 ) -> Organisation | None:
@@ -137,7 +134,7 @@ def _check_registration(
     name = form.name.strip()
     if not name:
         errors["name"] = "Enter your full name"
-    elif len(name) > NAME_LENGTH or _has_control_characters(name):
+    elif len(name) > NAME_LENGTH or has_control_characters(name):
         errors["name"] = f"Enter a name of {NAME_LENGTH} characters or fewer, without control characters"
     email = valid_email(form.email)
     if email is None:

@@ -19,6 +19,7 @@ from polka.audit.services import record
 from polka.communities.models import Community, Membership, Role
 from polka.db import contains_text
 from polka.errors import NotFound, ValidationError
+from polka.forms import has_control_characters
 from polka.organisations.data import REGIONS
 from polka.organisations.models import Organisation
 from polka.pagination import Page, empty_page, paginate
@@ -140,11 +141,6 @@ def profile_is_incomplete(user: User) -> bool:
 # Editing your profile ----------------------------------------------------------------------------
 
 
-def _has_control_characters(value: str, *, multiline: bool = False) -> bool:
-    allowed = {"\n", "\r", "\t"} if multiline else set()
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
-
-
 def parse_expertise(value: str) -> list[str]:
     """Comma-separated tags, tidied (spaces folded, a leading # dropped) and de-duplicated ignoring case."""
     tags: list[str] = []
@@ -153,7 +149,7 @@ def parse_expertise(value: str) -> list[str]:
         tag = _SPACES.sub(" ", unicodedata.normalize("NFC", raw)).strip().lstrip("#").strip()
         if not tag:
             continue
-        if _has_control_characters(tag):
+        if has_control_characters(tag):
             raise ValidationError(
                 "Tags must not contain control characters",
                 {"expertise": "Tags must not contain control characters"},
@@ -190,7 +186,7 @@ def _clean_text(changes: ProfileChanges) -> dict[str, str]:
     errors: dict[str, str] = {}
     labels = {"job_title": "Job title", "phone": "Phone", "ask_me_about": "Ask me about", "bio": "Bio"}
     for name, value in values.items():
-        if _has_control_characters(value, multiline=name == "bio"):
+        if has_control_characters(value, multiline=name == "bio"):
             errors[name] = f"{labels[name]} must not contain control characters"
         elif len(value) > LIMITS[name]:
             errors[name] = f"{labels[name]} must be {LIMITS[name]} characters or fewer"
