@@ -6,14 +6,8 @@ Each command commits once, through ``transaction()``, like a request.
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import FlaskGroup
-from sqlalchemy.orm import Session
-
-
-def cli_session() -> Session:
-    session: Session = current_app.extensions["polka.sessions"]()
-    return session
 
 
 def register(app: Flask) -> None:

@@ -10,8 +10,8 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import with_appcontext
 
-from polka.cli import cli_session
 from polka.db import transaction
+from polka.http import session_factory
 from polka.organisations.services import sync_organisations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,6 @@ def upgrade() -> None:
     settings = current_app.extensions["polka.settings"]
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(settings.database_url), "head")
-    with cli_session() as session, transaction(session):
+    with session_factory()() as session, transaction(session):
         added = sync_organisations(session)
     click.echo(f"Database is up to date ({added} organisations added).")

@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from polka.accounts.services import create_user
 from polka.db import transaction
 from polka.errors import PolkaError
+from polka.http import session_factory
 
 PASSWORD_ENV = "POLKA_NEW_USER_PASSWORD"  # noqa: S105 - a variable name, not a password
 
@@ -45,7 +46,7 @@ def create(email: str, name: str, admin: bool, password_stdin: bool) -> None:
     password = _read_password(password_stdin)
     hasher = current_app.extensions["polka.passwords"]
     try:
-        with current_app.extensions["polka.sessions"]() as session, transaction(session):
+        with session_factory()() as session, transaction(session):
             user = create_user(session, hasher, email=email, name=name, password=password, admin=admin)
     except PolkaError as exc:
         raise click.ClickException(str(exc)) from exc
