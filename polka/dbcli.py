@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config
-from flask import current_app
 from flask.cli import with_appcontext
 
+from polka.accounts.web import settings as app_settings
 from polka.db import transaction
 from polka.http import session_factory
 from polka.organisations.services import sync_organisations
@@ -33,7 +33,7 @@ def db_group() -> None:
 @with_appcontext
 def upgrade() -> None:
     """Migrate the database to the newest schema and load the organisations list."""
-    settings = current_app.extensions["polka.settings"]
+    settings = app_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(settings.database_url), "head")
     with session_factory()() as session, transaction(session):

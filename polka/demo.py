@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +17,7 @@ from polka.accounts.models import TokenPurpose, User
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.services import Registration, create_user, find_user_by_email, register, verify_email
 from polka.accounts.tokens import issue_token
+from polka.accounts.web import hasher, settings
 from polka.communities.membership import request_to_join
 from polka.communities.models import Community, Role, Visibility
 from polka.communities.requests import request_community
@@ -379,11 +379,10 @@ def _waiting_for_decisions(
 @with_appcontext
 def demo() -> None:
     """Load the demo data once (a second run changes nothing)."""
-    hasher: PasswordHashing = current_app.extensions["polka.passwords"]
     with session_factory()() as session, transaction(session):
         if find_user_by_email(session, ADMIN_EMAIL) is not None or session.scalar(select(User.id).limit(1)):
             click.echo("The database already has users; demo data not loaded.")
             return
-        people = load_demo(session, hasher, current_app.extensions["polka.settings"])
+        people = load_demo(session, hasher(), settings())
     click.echo(f"Demo data loaded: {len(people)} users. Every demo account's password is: {DEMO_PASSWORD}")
     click.echo(f"Administrator: {ADMIN_EMAIL}")

@@ -16,8 +16,8 @@ from polka.accounts.forms import (
     TwoFactorConfirmForm,
 )
 from polka.accounts.models import User
-from polka.accounts.views import bp, hasher
-from polka.accounts.web import SESSION_KEY, current_user, settings, sign_in
+from polka.accounts.views import bp
+from polka.accounts.web import SESSION_KEY, current_user, hasher, settings, sign_in
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors

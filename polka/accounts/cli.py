@@ -6,10 +6,10 @@ import os
 import sys
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from polka.accounts.services import create_user
+from polka.accounts.web import hasher
 from polka.db import transaction
 from polka.errors import PolkaError
 from polka.http import session_factory
@@ -44,10 +44,9 @@ def users() -> None:
 def create(email: str, name: str, admin: bool, password_stdin: bool) -> None:
     """Create an active, verified account (password from stdin or POLKA_NEW_USER_PASSWORD)."""
     password = _read_password(password_stdin)
-    hasher = current_app.extensions["polka.passwords"]
     try:
         with session_factory()() as session, transaction(session):
-            user = create_user(session, hasher, email=email, name=name, password=password, admin=admin)
+            user = create_user(session, hasher(), email=email, name=name, password=password, admin=admin)
     except PolkaError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {'administrator' if admin else 'user'} {user.email}.")

@@ -16,8 +16,8 @@ from polka.accounts import services
 from polka.accounts.forms import ActionForm, EmailForm, RegisterForm
 from polka.accounts.models import AccountStatus, TokenPurpose
 from polka.accounts.tokens import TokenState, check_token
-from polka.accounts.views import bp, hasher
-from polka.accounts.web import public, settings
+from polka.accounts.views import bp
+from polka.accounts.web import hasher, public, settings
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors

@@ -9,16 +9,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask import session as cookie
 from werkzeug.wrappers import Response
 
 from polka.accounts import sessions, signin
 from polka.accounts.forms import LoginForm, TwoFactorLoginForm
 from polka.accounts.models import User
-from polka.accounts.passwords import PasswordHashing
 from polka.accounts.signin import Outcome
-from polka.accounts.web import SESSION_KEY, public, settings, sign_in, sign_out
+from polka.accounts.web import SESSION_KEY, hasher, public, settings, sign_in, sign_out
 from polka.db import transaction
 from polka.http import client_ip, db, safe_next
 
@@ -28,11 +27,6 @@ bp = Blueprint("accounts", __name__)
 PENDING_KEY = "pending_login"
 PENDING_SECONDS = 300
 WRONG_CREDENTIALS = "Enter a correct email address and password"
-
-
-def hasher() -> PasswordHashing:
-    value: PasswordHashing = current_app.extensions["polka.passwords"]
-    return value
 
 
 def _finish(user: User, *, two_factor: bool, next_url: str | None) -> Response:

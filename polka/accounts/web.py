@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from polka.accounts import sessions
 from polka.accounts.models import User
+from polka.accounts.passwords import PasswordHashing
 from polka.config import Settings
 from polka.db import begin_write, transaction
 from polka.http import SAFE_METHODS, db, session_factory
@@ -25,6 +26,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def settings() -> Settings:
     value: Settings = current_app.extensions["polka.settings"]
+    return value
+
+
+def hasher() -> PasswordHashing:
+    """The app's argon2id password hashing (its cost comes from the settings)."""
+    value: PasswordHashing = current_app.extensions["polka.passwords"]
     return value
 
 

@@ -7,24 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from polka.accounts import services
 from polka.accounts.forms import ActionForm, ReasonForm, UserSearchForm
 from polka.accounts.models import AccountStatus, User
-from polka.accounts.web import current_user, two_factor_required
+from polka.accounts.web import current_user, settings, two_factor_required
 from polka.admin.views import bp
-from polka.config import Settings
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors
 from polka.http import client_ip, db
-
-
-def _settings() -> Settings:
-    value: Settings = current_app.extensions["polka.settings"]
-    return value
 
 
 def _pending_page(reject_forms: dict[int, ReasonForm] | None = None, status: int = 200) -> Any:
@@ -56,7 +50,7 @@ def pending_accounts() -> Any:
 def approve_account(user_id: int) -> Response:
     with transaction(db()) as session:
         user = services.get_user(session, current_user(), user_id)
-        services.approve_account(session, current_user(), user, _settings(), ip=client_ip())
+        services.approve_account(session, current_user(), user, settings(), ip=client_ip())
     flash(f"{user.name}'s account is approved. We have emailed them.", "success")
     return redirect(url_for("admin.pending_accounts"))
 
@@ -71,7 +65,7 @@ def reject_account(user_id: int) -> Any:
         try:
             with transaction(session):
                 services.reject_account(
-                    session, current_user(), user, form.reason.data or "", _settings(), ip=client_ip()
+                    session, current_user(), user, form.reason.data or "", settings(), ip=client_ip()
                 )
         except ValidationError as exc:
             show_errors(form, exc)
