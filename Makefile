@@ -46,7 +46,7 @@ $(NPM_STAMP): package-lock.json package.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-$(ASSETS) &: assets/polka.scss assets/build.mjs $(NPM_STAMP)
+$(ASSETS) &: $(wildcard assets/*.scss) assets/build.mjs $(NPM_STAMP)
 	node assets/build.mjs
 
 assets: $(ASSETS)

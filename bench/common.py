@@ -1,0 +1,79 @@
+"""Timing helpers shared by the benchmarks: run a callable many times, report median and p95,
+compare with a target, and exit non-zero when a target is missed."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: list[float]
+    target_ms: float | None = None
+    #: which statistic the target applies to: "median", "p95" or "max"
+    against: str = "median"
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.seconds) * 1000
+
+    @property
+    def p95_ms(self) -> float:
+        ordered = sorted(self.seconds)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
+
+    @property
+    def max_ms(self) -> float:
+        return max(self.seconds) * 1000
+
+    @property
+    def figure_ms(self) -> float:
+        return {"median": self.median_ms, "p95": self.p95_ms, "max": self.max_ms}[self.against]
+
+    @property
+    def met(self) -> bool:
+        return self.target_ms is None or self.figure_ms <= self.target_ms
+
+
+def time_calls(fn: Callable[[], object], *, repeat: int, warmup: int = 2) -> list[float]:
+    """Wall-clock seconds of ``repeat`` calls of ``fn`` after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    seconds = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+@dataclass
+class Report:
+    title: str
+    measures: list[Measure] = field(default_factory=list)
+
+    def add(self, measure: Measure) -> Measure:
+        self.measures.append(measure)
+        return measure
+
+    def print(self) -> None:
+        print(f"\n{self.title}")
+        print(f"{'measure':58} {'n':>5} {'median ms':>10} {'p95 ms':>9} {'max ms':>9}  target")
+        for m in self.measures:
+            target = "" if m.target_ms is None else f"{m.against} ≤ {m.target_ms:g} ms"
+            verdict = "" if m.target_ms is None else ("  met" if m.met else "  MISSED")
+            print(
+                f"{m.name:58} {len(m.seconds):>5} {m.median_ms:>10.1f} {m.p95_ms:>9.1f} {m.max_ms:>9.1f}"
+                f"  {target}{verdict}"
+            )
+
+    def exit(self) -> None:
+        """Print the report; exit 1 if any target was missed."""
+        self.print()
+        if not all(m.met for m in self.measures):
+            sys.exit(1)

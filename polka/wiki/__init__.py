@@ -1,0 +1,1 @@
+"""Community wikis: pages with full history, safe Markdown, review and no lost edits."""
