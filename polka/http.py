@@ -14,6 +14,7 @@ from flask import current_app, g, request, url_for
 from sqlalchemy.orm import Session, sessionmaker
 
 from polka.db import begin_write
+from polka.storage import FileStore
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -21,6 +22,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def session_factory() -> sessionmaker[Session]:
     factory: sessionmaker[Session] = current_app.extensions["polka.sessions"]
     return factory
+
+
+def file_store() -> FileStore:
+    """The app's file store (uploads, attachments), under the data directory."""
+    store: FileStore = current_app.extensions["polka.files"]
+    return store
 
 
 def db() -> Session:

@@ -18,6 +18,7 @@ import os
 import re
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -151,3 +152,36 @@ def _human(size: int) -> str:
     if size >= 1024:
         return f"{size / 1024:g} KB"
     return f"{size} bytes"
+
+
+#: Characters that reorder or hide text (bidirectional overrides and marks, zero-width joiners).
+_INVISIBLE = dict.fromkeys(
+    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x061C, 0xFEFF]
+)
+_RESERVED_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
+FILENAME_MAX = 200
+
+
+def clean_filename(name: str, fallback: str = "file") -> str:
+    """A file name from a user made safe to show and to offer as a download name.
+
+    Never used as a path (files are stored by hash), but still: no directories, no control or
+    direction-changing characters, no leading dots, no device names, at most ``FILENAME_MAX`` characters
+    with the extension kept.
+    """
+    text = unicodedata.normalize("NFC", str(name or ""))
+    text = re.split(r"[/\\]", text)[-1]
+    text = "".join(ch for ch in text.translate(_INVISIBLE) if unicodedata.category(ch)[0] != "C")
+    text = " ".join(text.split()).strip(" .")
+    stem, dot, extension = text.partition(".")
+    if stem.lower() in _RESERVED_NAMES:  # CON, CON.txt and CON.tar.gz are all devices on Windows
+        text = f"_{text}"
+    if len(text) > FILENAME_MAX:
+        stem, dot, extension = text.rpartition(".")
+        if not dot or len(extension) > 20:
+            stem, extension = text, ""
+        keep = FILENAME_MAX - len(extension) - 1 if extension else FILENAME_MAX
+        text = f"{stem[:keep].rstrip(' .')}.{extension}" if extension else stem[:keep].rstrip(" .")
+    return text or fallback

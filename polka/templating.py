@@ -36,8 +36,20 @@ def markdown(source: str | None) -> Markup:
     return render_markdown(source or "")
 
 
+def filesize(size: int | None) -> str:
+    """A byte count as people read it: 512 bytes, 14 KB, 3.2 MB."""
+    size = size or 0
+    if size < 1024:
+        return f"{size} bytes" if size != 1 else "1 byte"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def init_templating(app: Flask) -> None:
-    app.jinja_env.filters.update(uk_datetime=uk_datetime, uk_date=uk_date, iso=iso, markdown=markdown)
+    app.jinja_env.filters.update(
+        uk_datetime=uk_datetime, uk_date=uk_date, iso=iso, markdown=markdown, filesize=filesize
+    )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -22,6 +22,7 @@ from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
 from polka.permissions import SITE, Action, can
 from polka.security import init_security
+from polka.storage import FileStore
 from polka.templating import init_templating
 
 
@@ -49,6 +50,7 @@ def configure(app: Flask, settings: Settings) -> None:
     app.extensions["polka.settings"] = settings
     app.extensions["polka.engine"] = engine
     app.extensions["polka.sessions"] = make_session_factory(engine)
+    app.extensions["polka.files"] = FileStore(settings.files_dir)
     app.extensions["polka.passwords"] = PasswordHashing(settings.argon2_time_cost, settings.argon2_memory_kib)
     app.extensions["polka.jobs"] = JobRunner(
         app.extensions["polka.sessions"], {MAIL_JOB: mail_handler(settings)}
@@ -80,8 +82,9 @@ def _register_blueprints(app: Flask) -> None:
     from polka.communities.views import bp as communities_bp
     from polka.home import bp as home_bp
     from polka.people.views import bp as people_bp
+    from polka.wiki.views import bp as wiki_bp
 
-    for bp in (home_bp, accounts_bp, people_bp, communities_bp, admin_bp):
+    for bp in (home_bp, accounts_bp, people_bp, communities_bp, wiki_bp, admin_bp):
         app.register_blueprint(bp)
 
 

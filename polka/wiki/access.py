@@ -1,0 +1,152 @@
+"""Reaching wiki pages and revisions through the permission policy, and what each role may do to them.
+
+A page is visible when the policy lets the user see it (its community and marking), it is not deleted,
+and it has been published (an approved revision). A page still waiting for its first review is visible
+only to its author and the community's moderators. Every "may this user…" question about the wiki is
+answered here, for views, templates and services alike.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.communities.models import Community, Role
+from polka.errors import Forbidden, NotFound
+from polka.permissions import Action, can, require, role_in, visible_filter
+from polka.wiki.models import RevisionStatus, WikiPage, WikiRedirect, WikiRevision, WikiSettings
+
+#: How long managers may restore a deleted page.
+RESTORE_DAYS = 30
+
+
+def review_required(session: Session, community: Community) -> bool:
+    settings = session.get(WikiSettings, community.id)
+    return settings is not None and settings.review_required
+
+
+def needs_review(session: Session, user: User, community: Community) -> bool:
+    """Whether this user's edits wait for a moderator (review is on and they are a plain member)."""
+    if can(user, Action.MODERATE, community):
+        return False
+    return review_required(session, community)
+
+
+def live_pages(user: User | None) -> ColumnElement[bool]:
+    """SQL: the published, undeleted pages the user may see."""
+    return and_(visible_filter(user, WikiPage), WikiPage.deleted_at.is_(None), WikiPage.head_number > 0)
+
+
+def _has_pending_by(session: Session, user: User, page: WikiPage) -> bool:
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    WikiRevision.page_id == page.id,
+                    WikiRevision.author_id == user.id,
+                    WikiRevision.status == RevisionStatus.PENDING,
+                )
+            )
+        )
+    )
+
+
+def may_view(session: Session, user: User | None, page: WikiPage) -> bool:
+    if page.is_deleted or not can(user, Action.VIEW, page):
+        return False
+    if page.head_number > 0:
+        return True
+    assert user is not None  # can() refused anonymous users above
+    return can(user, Action.MODERATE, page) or _has_pending_by(session, user, page)
+
+
+def get_page(session: Session, user: User | None, community: Community, slug: str) -> WikiPage:
+    """The visible page at ``slug`` in the community; ``NotFound`` (and an audited denial) otherwise."""
+    page = session.scalar(
+        select(WikiPage).where(WikiPage.community_id == community.id, WikiPage.slug == slug)
+    )
+    if page is None:
+        raise NotFound()
+    if not may_view(session, user, page):
+        require(user, Action.VIEW, page)  # audits a refusal by the policy itself
+        raise NotFound()
+    return page
+
+
+def find_redirect(session: Session, user: User | None, community: Community, slug: str) -> WikiPage | None:
+    """The page an old slug now leads to, if there is one and the user may see it."""
+    page = session.scalar(
+        select(WikiPage)
+        .join(WikiRedirect, WikiRedirect.page_id == WikiPage.id)
+        .where(WikiRedirect.community_id == community.id, WikiRedirect.slug == slug)
+    )
+    if page is None or not may_view(session, user, page):
+        return None
+    return page
+
+
+def get_revision(session: Session, user: User | None, page: WikiPage, number: int) -> WikiRevision:
+    """Approved revision ``number`` of a page the caller has already reached through ``get_page``."""
+    revision = session.scalar(
+        select(WikiRevision).where(
+            WikiRevision.page_id == page.id,
+            WikiRevision.number == number,
+            WikiRevision.status == RevisionStatus.APPROVED,
+        )
+    )
+    if revision is None or not may_view(session, user, page):
+        raise NotFound()
+    return revision
+
+
+def get_proposed(session: Session, user: User | None, page: WikiPage, revision_id: int) -> WikiRevision:
+    """An unpublished revision (pending, rejected or withdrawn): for its author and moderators only."""
+    revision = session.get(WikiRevision, revision_id)
+    if revision is None or revision.page_id != page.id or revision.status is RevisionStatus.APPROVED:
+        raise NotFound()
+    if not may_view(session, user, page):
+        raise NotFound()
+    assert user is not None
+    if revision.author_id != user.id and not can(user, Action.MODERATE, page):
+        raise NotFound()
+    return revision
+
+
+# What each role may do ---------------------------------------------------------------------------
+
+
+def can_edit(user: User | None, page: WikiPage) -> bool:
+    """Members edit; a protected page only moderators and managers."""
+    action = Action.MODERATE if page.protected else Action.CONTRIBUTE
+    return can(user, action, page)
+
+
+def can_move(session: Session, user: User | None, page: WikiPage) -> bool:
+    """Members may rename or re-parent an unprotected page unless the community reviews their edits."""
+    if user is None or not can_edit(user, page):
+        return False
+    return not needs_review(session, user, page.community)
+
+
+def can_moderate(user: User | None, page: WikiPage) -> bool:
+    """Delete, protect, mark as a template, review pending edits."""
+    return can(user, Action.MODERATE, page)
+
+
+def can_restore(user: User | None, community: Community) -> bool:
+    return can(user, Action.MANAGE, community)
+
+
+def can_lower_marking(user: User | None, page: WikiPage) -> bool:
+    return role_in(user, page.community_id) in {Role.MODERATOR, Role.MANAGER}
+
+
+def require_edit(user: User | None, page: WikiPage) -> None:
+    if page.protected and can(user, Action.CONTRIBUTE, page) and not can(user, Action.MODERATE, page):
+        raise Forbidden("This page is protected: only moderators and managers may change it.")
+    require(user, Action.MODERATE if page.protected else Action.CONTRIBUTE, page)
+
+
+def require_moderate(user: User | None, page: WikiPage) -> None:
+    require(user, Action.MODERATE, page)

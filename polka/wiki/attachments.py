@@ -1,0 +1,148 @@
+"""Files attached to wiki pages: stored by content hash, typed by content, never served inline.
+
+The bytes go to the file store first and the row that points at them second, so a row is never
+visible without its bytes. The type is read from the content (libmagic), not from the name or the
+browser's claim; whatever it is, downloads are ``attachment``s, and types a browser could run (HTML,
+SVG, XML, scripts) are sent as ``application/octet-stream``.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+import magic
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from polka.accounts.models import User
+from polka.audit.services import record
+from polka.db import utcnow
+from polka.errors import NotFound, ValidationError
+from polka.markings import Marking
+from polka.permissions import Action, can
+from polka.storage import FileStore, Readable, clean_filename
+from polka.wiki import access
+from polka.wiki.models import WikiAttachment, WikiPage
+
+MAX_ATTACHMENTS = 200
+#: Types a browser might render or run, whatever the Content-Disposition says.
+ACTIVE_TYPES = ("text/html", "image/svg", "application/xhtml", "text/xml", "application/xml", "text/javascript",
+                "application/javascript", "application/x-javascript")  # fmt: skip
+SNIFF_BYTES = 8192
+
+
+def detect_type(store: FileStore, sha256: str) -> str:
+    """The media type of stored bytes, read from their content."""
+    with store.open_file(sha256) as handle:
+        head = handle.read(SNIFF_BYTES)
+    detected = magic.from_buffer(head, mime=True) if head else "application/x-empty"
+    return str(detected)[:127]
+
+
+def served_type(content_type: str) -> str:
+    """The type to send: the detected one, unless a browser could treat it as a page or a script."""
+    if content_type.startswith(ACTIVE_TYPES) or "script" in content_type or "+xml" in content_type:
+        return "application/octet-stream"
+    return content_type
+
+
+def attach_file(
+    session: Session,
+    user: User,
+    page: WikiPage,
+    store: FileStore,
+    stream: Readable,
+    filename: str,
+    max_bytes: int,
+) -> WikiAttachment:
+    """Store an uploaded file and attach it to a page (``FileTooLarge`` past ``max_bytes``)."""
+    access.require_edit(user, page)
+    count = len(attachments_of(session, user, page))
+    if count >= MAX_ATTACHMENTS:
+        raise ValidationError(
+            f"A page can hold {MAX_ATTACHMENTS} attachments. Remove one first.",
+            {"file": "Too many attachments"},
+        )
+    name = clean_filename(filename)
+    stored = store.save_stream(stream, max_bytes)
+    if stored.size == 0:
+        message = "The selected file is empty"
+        raise ValidationError(message, {"file": message})
+    attachment = WikiAttachment(
+        page_id=page.id,
+        sha256=stored.sha256,
+        size=stored.size,
+        filename=name,
+        content_type=detect_type(store, stored.sha256),
+        uploaded_by_id=user.id,
+        created_at=utcnow(),
+    )
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def attachments_of(session: Session, user: User | None, page: WikiPage) -> list[WikiAttachment]:
+    if not access.may_view(session, user, page):
+        raise NotFound()
+    query = (
+        select(WikiAttachment)
+        .where(WikiAttachment.page_id == page.id, WikiAttachment.deleted_at.is_(None))
+        .options(joinedload(WikiAttachment.uploaded_by))
+        .order_by(WikiAttachment.filename, WikiAttachment.id)
+    )
+    return list(session.scalars(query))
+
+
+def get_attachment(session: Session, user: User | None, page: WikiPage, attachment_id: int) -> WikiAttachment:
+    """An attachment of a page the user may see; ``NotFound`` for anything else."""
+    attachment = session.get(WikiAttachment, attachment_id)
+    if attachment is None or attachment.page_id != page.id or attachment.deleted_at is not None:
+        raise NotFound()
+    if not access.may_view(session, user, page):
+        raise NotFound()
+    return attachment
+
+
+def can_remove(user: User | None, attachment: WikiAttachment) -> bool:
+    page = attachment.page
+    own = user is not None and attachment.uploaded_by_id == user.id and access.can_edit(user, page)
+    return own or can(user, Action.MODERATE, page)
+
+
+def remove_attachment(session: Session, user: User, attachment: WikiAttachment) -> None:
+    """Take an attachment off its page (its uploader, or a moderator)."""
+    if not can_remove(user, attachment):
+        access.require_moderate(user, attachment.page)
+    attachment.deleted_at = utcnow()
+    session.flush()
+
+
+def download_name(page: WikiPage, attachment: WikiAttachment) -> str:
+    """The file name offered on download; OFFICIAL-SENSITIVE files carry their marking in it."""
+    if page.marking is Marking.OFFICIAL_SENSITIVE:
+        return f"{Marking.OFFICIAL_SENSITIVE.value} - {attachment.filename}"
+    return attachment.filename
+
+
+def record_download(
+    session: Session, user: User, page: WikiPage, attachment: WikiAttachment, ip: str
+) -> None:
+    """Downloads of OFFICIAL-SENSITIVE files are written to the audit log."""
+    if page.marking is not Marking.OFFICIAL_SENSITIVE:
+        return
+    record(
+        session,
+        user,
+        "wiki.attachment_downloaded",
+        target_type="wiki_attachment",
+        target_id=attachment.id,
+        target_label=attachment.filename,
+        community_id=page.community_id,
+        ip=ip,
+        detail={"page": page.id},
+    )
+
+
+def open_attachment(store: FileStore, attachment: WikiAttachment) -> BinaryIO:
+    return store.open_file(attachment.sha256)

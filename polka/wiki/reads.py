@@ -1,0 +1,185 @@
+"""What the wiki's pages show: history, recent changes, the page tree, breadcrumbs, subpages,
+backlinks and templates — every list filtered by the permission policy in SQL."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
+
+from polka.accounts.models import User
+from polka.communities.models import Community
+from polka.pagination import Page, paginate
+from polka.permissions import Action, require
+from polka.wiki import access
+from polka.wiki.models import RevisionStatus, WikiLink, WikiPage, WikiRedirect, WikiRevision
+from polka.wiki.pages import MAX_DEPTH
+
+HISTORY_PER_PAGE = 50
+CHANGES_PER_PAGE = 50
+FEED_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    revision: WikiRevision
+    #: bytes added (positive) or removed (negative) compared with the revision before
+    size_change: int
+
+
+def history(session: Session, user: User | None, page: WikiPage, page_number: int = 1) -> Page[HistoryEntry]:
+    """A page's published revisions, newest first, each with its size change."""
+    if not access.may_view(session, user, page):
+        require(user, Action.VIEW, page)
+    query = (
+        select(WikiRevision)
+        .where(WikiRevision.page_id == page.id, WikiRevision.status == RevisionStatus.APPROVED)
+        .options(joinedload(WikiRevision.author))
+        .order_by(WikiRevision.number.desc())
+    )
+    revisions = paginate(session, query, page_number, HISTORY_PER_PAGE)
+    numbers = [r.number for r in revisions.items if r.number is not None]
+    sizes: dict[int, int] = {}
+    if numbers:
+        before = min(numbers) - 1
+        sizes = dict(
+            session.execute(  # type: ignore[arg-type]
+                select(WikiRevision.number, WikiRevision.size).where(
+                    WikiRevision.page_id == page.id, WikiRevision.number == before
+                )
+            ).all()
+        )
+    sizes.update({r.number: r.size for r in revisions.items if r.number is not None})
+    return revisions.map(lambda r: HistoryEntry(r, r.size - sizes.get((r.number or 0) - 1, 0)))
+
+
+def proposed_revisions(session: Session, user: User, page: WikiPage) -> list[WikiRevision]:
+    """Unpublished edits of a page the user may see: all of them for moderators, else their own."""
+    query = (
+        select(WikiRevision)
+        .where(WikiRevision.page_id == page.id, WikiRevision.status != RevisionStatus.APPROVED)
+        .options(joinedload(WikiRevision.author), joinedload(WikiRevision.reviewed_by))
+        .order_by(WikiRevision.created_at.desc(), WikiRevision.id.desc())
+    )
+    if not access.can_moderate(user, page):
+        query = query.where(WikiRevision.author_id == user.id)
+    return list(session.scalars(query))
+
+
+def recent_changes_query(user: User | None, community: Community) -> Select[WikiRevision]:
+    return (
+        select(WikiRevision)
+        .join(WikiPage, WikiPage.id == WikiRevision.page_id)
+        .where(
+            WikiPage.community_id == community.id,
+            WikiRevision.status == RevisionStatus.APPROVED,
+            access.live_pages(user),
+        )
+        .options(joinedload(WikiRevision.page), joinedload(WikiRevision.author))
+        .order_by(WikiRevision.created_at.desc(), WikiRevision.id.desc())
+    )
+
+
+def recent_changes(
+    session: Session, user: User | None, community: Community, page_number: int = 1
+) -> Page[WikiRevision]:
+    """Published revisions across the community's pages the user may see, newest first."""
+    return paginate(session, recent_changes_query(user, community), page_number, CHANGES_PER_PAGE)
+
+
+def feed_entries(session: Session, user: User | None, community: Community) -> list[WikiRevision]:
+    return list(session.scalars(recent_changes_query(user, community).limit(FEED_ENTRIES)))
+
+
+@dataclass
+class TreeNode:
+    page_id: int
+    title: str
+    slug: str
+    updated_at: datetime
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def page_tree(session: Session, user: User | None, community: Community) -> list[TreeNode]:
+    """Every page the user may see, as a tree by parent (a page whose parent they cannot see is a root)."""
+    rows = session.execute(
+        select(WikiPage.id, WikiPage.title, WikiPage.slug, WikiPage.updated_at, WikiPage.parent_id)
+        .where(WikiPage.community_id == community.id, access.live_pages(user))
+        .order_by(WikiPage.title)
+    ).all()
+    nodes = {row.id: TreeNode(row.id, row.title, row.slug, row.updated_at) for row in rows}
+    children: dict[int | None, list[TreeNode]] = defaultdict(list)
+    for row in rows:
+        parent = row.parent_id if row.parent_id in nodes else None
+        children[parent].append(nodes[row.id])
+    for page_id, node in nodes.items():
+        node.children = children.get(page_id, [])
+    return children.get(None, [])
+
+
+def ancestors(session: Session, user: User | None, page: WikiPage) -> list[WikiPage]:
+    """The page's parents from the top down, as far as the user may see them (breadcrumbs)."""
+    chain: list[WikiPage] = []
+    parent = page.parent
+    while parent is not None and len(chain) < MAX_DEPTH:
+        if not access.may_view(session, user, parent):
+            break
+        chain.append(parent)
+        parent = parent.parent
+    return list(reversed(chain))
+
+
+def subpages(session: Session, user: User | None, page: WikiPage) -> list[WikiPage]:
+    query = (
+        select(WikiPage)
+        .where(WikiPage.parent_id == page.id, access.live_pages(user))
+        .order_by(WikiPage.title)
+    )
+    return list(session.scalars(query))
+
+
+def backlinks(session: Session, user: User | None, page: WikiPage) -> list[WikiPage]:
+    """Pages the user may see whose current text links here, by this title or an old one."""
+    old_slugs = select(WikiRedirect.slug).where(WikiRedirect.page_id == page.id)
+    query = (
+        select(WikiPage)
+        .join(WikiLink, WikiLink.page_id == WikiPage.id)
+        .where(
+            WikiLink.community_id == page.community_id,
+            (WikiLink.target_slug == page.slug) | WikiLink.target_slug.in_(old_slugs),
+            WikiPage.id != page.id,
+            access.live_pages(user),
+        )
+        .distinct()
+        .order_by(WikiPage.title)
+    )
+    return list(session.scalars(query))
+
+
+def templates(session: Session, user: User | None, community: Community) -> list[WikiPage]:
+    query = (
+        select(WikiPage)
+        .where(WikiPage.community_id == community.id, WikiPage.is_template.is_(True), access.live_pages(user))
+        .order_by(WikiPage.title)
+    )
+    return list(session.scalars(query))
+
+
+def parent_choices(
+    session: Session, user: User | None, community: Community, page: WikiPage | None = None
+) -> list[tuple[int, str]]:
+    """Pages that may be chosen as a parent, indented by depth (excluding the page and its subpages)."""
+    choices: list[tuple[int, str]] = []
+
+    def walk(nodes: list[TreeNode], depth: int) -> None:
+        for node in nodes:
+            if page is not None and node.page_id == page.id:
+                continue
+            choices.append((node.page_id, "— " * depth + node.title))
+            walk(node.children, depth + 1)
+
+    walk(page_tree(session, user, community), 0)
+    return choices

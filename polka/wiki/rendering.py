@@ -1,0 +1,157 @@
+"""Rendering revisions to HTML, cached per revision, and the link table behind "what links here".
+
+The cache (``WikiRendering``) holds what depends only on the revision's text: the sanitised HTML, its
+headings and the slugs it links to. Whether a linked page exists is decided when the page is shown,
+so creating or deleting a page never makes a cached rendering stale. Saves render and store at once;
+a reader meeting a missing or outdated cache renders in memory (a GET never writes), and
+``polka wiki rerender`` rebuilds every cache.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from markupsafe import Markup
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from polka.communities.models import Community
+from polka.markup import Heading, mark_missing_links, render_document
+from polka.wiki.models import WikiLink, WikiPage, WikiRedirect, WikiRendering, WikiRevision
+from polka.wiki.slugs import slug_for
+
+#: Bump when rendering changes: older cached renderings are then ignored and rebuilt.
+RENDERER_VERSION = 1
+#: Long pages get a table of contents when they have at least this many section headings.
+TOC_MIN_HEADINGS = 3
+
+
+def page_path(community: Community, slug: str) -> str:
+    return f"/c/{community.slug}/wiki/{slug}"
+
+
+def new_page_path(community: Community, title: str) -> str:
+    return f"/c/{community.slug}/wiki/new?title={quote(title, safe='')}"
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """What the cache holds for one revision."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    #: (slug, title as written) for each wiki link, in order
+    links: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    html: Markup
+    headings: tuple[Heading, ...]
+
+    @property
+    def toc(self) -> tuple[Heading, ...]:
+        """Section headings for a table of contents, when the page is long enough to need one."""
+        sections = tuple(h for h in self.headings if h.level in (2, 3))
+        return sections if len(sections) >= TOC_MIN_HEADINGS else ()
+
+
+def render_body(community: Community, body: str) -> Rendering:
+    document = render_document(body, lambda target: page_path(community, slug_for(target)))
+    links = tuple((slug_for(target), target) for target in document.links)
+    return Rendering(html=document.html, headings=document.headings, links=links)
+
+
+def _to_row(revision: WikiRevision, rendering: Rendering) -> WikiRendering:
+    return WikiRendering(
+        revision_id=revision.id,
+        renderer_version=RENDERER_VERSION,
+        html=rendering.html,
+        headings=json.dumps([[h.level, h.text, h.anchor] for h in rendering.headings]),
+        links=json.dumps([list(link) for link in rendering.links]),
+    )
+
+
+def _from_row(row: WikiRendering) -> Rendering:
+    return Rendering(
+        html=row.html,
+        headings=tuple(Heading(level, text, anchor) for level, text, anchor in json.loads(row.headings)),
+        links=tuple((slug, title) for slug, title in json.loads(row.links)),
+    )
+
+
+def store_rendering(session: Session, revision: WikiRevision, community: Community) -> Rendering:
+    """Render a revision and keep the result (inside a write transaction)."""
+    rendering = render_body(community, revision.body)
+    session.merge(_to_row(revision, rendering))
+    session.flush()
+    return rendering
+
+
+def rendering_of(session: Session, revision: WikiRevision, community: Community) -> Rendering:
+    """The cached rendering of a revision, or a fresh one (not stored) when the cache has none."""
+    row = session.get(WikiRendering, revision.id)
+    if row is not None and row.renderer_version == RENDERER_VERSION:
+        return _from_row(row)
+    return render_body(community, revision.body)
+
+
+def existing_slugs(session: Session, community: Community, slugs: set[str]) -> set[str]:
+    """Which of these slugs lead somewhere: a live page or a redirect to one."""
+    if not slugs:
+        return set()
+    pages = session.scalars(
+        select(WikiPage.slug).where(
+            WikiPage.community_id == community.id,
+            WikiPage.slug.in_(slugs),
+            WikiPage.deleted_at.is_(None),
+        )
+    )
+    redirects = session.scalars(
+        select(WikiRedirect.slug)
+        .join(WikiPage, WikiPage.id == WikiRedirect.page_id)
+        .where(
+            WikiRedirect.community_id == community.id,
+            WikiRedirect.slug.in_(slugs),
+            WikiPage.deleted_at.is_(None),
+        )
+    )
+    return set(pages) | set(redirects)
+
+
+def present(session: Session, community: Community, rendering: Rendering) -> RenderedPage:
+    """The rendering ready for a page: links to pages not written yet offer to create them."""
+    found = existing_slugs(session, community, {slug for slug, _ in rendering.links})
+    missing = {
+        page_path(community, slug): new_page_path(community, title)
+        for slug, title in rendering.links
+        if slug not in found
+    }
+    return RenderedPage(html=mark_missing_links(rendering.html, missing), headings=rendering.headings)
+
+
+def show_revision(session: Session, revision: WikiRevision, community: Community) -> RenderedPage:
+    return present(session, community, rendering_of(session, revision, community))
+
+
+def update_links(session: Session, page: WikiPage, rendering: Rendering) -> None:
+    """Make the link table say what the page's current revision links to."""
+    session.execute(delete(WikiLink).where(WikiLink.page_id == page.id))
+    for slug in dict.fromkeys(slug for slug, _ in rendering.links):
+        session.add(WikiLink(page_id=page.id, target_slug=slug, community_id=page.community_id))
+    session.flush()
+
+
+def rerender_all(session: Session) -> int:
+    """Rebuild every cached rendering and the link table from the revisions; return how many."""
+    session.execute(delete(WikiRendering))
+    count = 0
+    for page in session.scalars(select(WikiPage)):
+        for revision in session.scalars(select(WikiRevision).where(WikiRevision.page_id == page.id)):
+            rendering = store_rendering(session, revision, page.community)
+            if revision.number is not None and revision.number == page.head_number:
+                update_links(session, page, rendering)
+            count += 1
+    return count

@@ -1,0 +1,116 @@
+"""Review before publishing: moderators approve or reject members' pending edits.
+
+Approving publishes the edit as the page's next revision; if the page changed after the edit was
+made, the two are merged when they touch different parts, and otherwise approval is refused (the
+moderator rejects it with a comment asking the author to edit the current version).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from polka.accounts.models import User
+from polka.audit.services import record
+from polka.communities.models import Community
+from polka.db import utcnow
+from polka.errors import Conflict, ValidationError
+from polka.forms import has_control_characters
+from polka.permissions import Action, require
+from polka.wiki import access
+from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
+from polka.wiki.services import Edit, EditConflict, publish, record_page_activity
+
+COMMENT_MAX = 2_000
+
+
+def pending_revisions(session: Session, user: User, community: Community) -> list[WikiRevision]:
+    """Edits waiting for review in a community, oldest first (moderators)."""
+    require(user, Action.MODERATE, community)
+    query = (
+        select(WikiRevision)
+        .join(WikiPage, WikiPage.id == WikiRevision.page_id)
+        .where(
+            WikiPage.community_id == community.id,
+            WikiPage.deleted_at.is_(None),
+            WikiRevision.status == RevisionStatus.PENDING,
+        )
+        .options(joinedload(WikiRevision.page), joinedload(WikiRevision.author))
+        .order_by(WikiRevision.created_at, WikiRevision.id)
+    )
+    return list(session.scalars(query))
+
+
+def my_pending(session: Session, user: User | None, page: WikiPage) -> WikiRevision | None:
+    """The user's own edit of this page waiting for review, if any."""
+    if user is None:
+        return None
+    return session.scalar(
+        select(WikiRevision).where(
+            WikiRevision.page_id == page.id,
+            WikiRevision.author_id == user.id,
+            WikiRevision.status == RevisionStatus.PENDING,
+        )
+    )
+
+
+def _check_comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX or has_control_characters(comment, multiline=True):
+        message = f"The comment must be {COMMENT_MAX:,} characters or fewer, in plain text"
+        raise ValidationError(message, {"comment": message})
+    return comment
+
+
+def _decide(
+    session: Session, user: User, revision: WikiRevision, status: RevisionStatus, comment: str
+) -> None:
+    revision.reviewed_by_id = user.id
+    revision.reviewed_at = utcnow()
+    revision.review_comment = comment
+    revision.status = status
+    record(
+        session,
+        user,
+        f"wiki.edit_{status.value}",
+        target_type="wiki_page",
+        target_id=revision.page_id,
+        target_label=revision.page.title,
+        community_id=revision.page.community_id,
+        detail={"revision": revision.id},
+    )
+
+
+def approve(session: Session, user: User, revision: WikiRevision, comment: str = "") -> WikiRevision:
+    """Publish a pending edit as the page's next revision (merged with later changes if it can be)."""
+    page = revision.page
+    access.require_moderate(user, page)
+    if revision.status is not RevisionStatus.PENDING:
+        raise Conflict("This edit has already been reviewed.")
+    comment = _check_comment(comment)
+    edit = Edit(
+        body=revision.body, summary=revision.summary, marking=page.marking, base_number=revision.base_number
+    )
+    try:
+        publish(session, page, revision, edit)
+    except EditConflict as conflict:
+        raise Conflict(
+            "This edit overlaps a change published since it was made. Reject it with a comment asking "
+            "the author to edit the current version."
+        ) from conflict
+    _decide(session, user, revision, RevisionStatus.APPROVED, comment)
+    author = revision.author
+    record_page_activity(session, author, "created" if revision.number == 1 else "edited", page)
+    return revision
+
+
+def reject(session: Session, user: User, revision: WikiRevision, comment: str) -> None:
+    """Decline a pending edit with a comment for its author; the page is unchanged."""
+    access.require_moderate(user, revision.page)
+    if revision.status is not RevisionStatus.PENDING:
+        raise Conflict("This edit has already been reviewed.")
+    comment = _check_comment(comment)
+    if not comment:
+        message = "Say why, so the author can put it right"
+        raise ValidationError(message, {"comment": message})
+    _decide(session, user, revision, RevisionStatus.REJECTED, comment)

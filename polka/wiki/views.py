@@ -1,0 +1,253 @@
+"""The wiki's main pages: the page tree, reading a page, creating one and editing it.
+
+History, diffs and feeds are in ``history_views.py``; moving, deleting, protecting, watching, review
+and settings in ``manage_views.py``; attachments in ``attachment_views.py`` — all on this blueprint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request
+
+from polka.accounts.web import current_user, settings
+from polka.db import transaction
+from polka.errors import NotFound, ValidationError
+from polka.forms import show_errors
+from polka.http import db
+from polka.markings import Marking, parse_marking
+from polka.permissions import Action, can
+from polka.wiki import access, attachments, pages, reads, rendering, review, services
+from polka.wiki.diffs import diff_texts
+from polka.wiki.forms import MARKING_HINTS, EditPageForm, NewPageForm
+from polka.wiki.models import WikiPage
+from polka.wiki.services import Edit, EditConflict
+from polka.wiki.web import audit_read, community_for, page_for, page_url, signed_in
+
+bp = Blueprint("wiki", __name__, url_prefix="/c/<slug>/wiki")
+
+
+def _marking(value: str | None) -> Marking:
+    return parse_marking(value)
+
+
+@bp.get("/")
+def index(slug: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), current_user()
+    return render_template(
+        "wiki/index.html",
+        community=community,
+        tree=reads.page_tree(session, user, community),
+        templates=reads.templates(session, user, community),
+        pending_count=len(review.pending_revisions(session, signed_in(), community))
+        if can(user, Action.MODERATE, community)
+        else 0,
+        section="communities",
+        page_title=f"Wiki – {community.name}",
+    )
+
+
+@bp.get("/<page>")
+def view_page(slug: str, page: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), current_user()
+    try:
+        wiki_page = access.get_page(session, user, community, page)
+    except NotFound:
+        moved = access.find_redirect(session, user, community, page)
+        if moved is None:
+            raise
+        return redirect(page_url(moved), 301)
+    current = services.current_revision(session, wiki_page)
+    mine = review.my_pending(session, user, wiki_page)
+    shown = current or mine  # a page waiting for its first review shows its author's text
+    assert shown is not None
+    context = {
+        "community": community,
+        "page": wiki_page,
+        "revision": shown,
+        "rendered": rendering.show_revision(session, shown, community),
+        "ancestors": reads.ancestors(session, user, wiki_page),
+        "subpages": reads.subpages(session, user, wiki_page),
+        "backlinks": reads.backlinks(session, user, wiki_page),
+        "attachments": attachments.attachments_of(session, user, wiki_page),
+        "my_pending": mine,
+        "watching": pages.is_watching(session, signed_in(), wiki_page),
+        "can_edit": access.can_edit(user, wiki_page),
+        "can_move": access.can_move(session, user, wiki_page),
+        "can_moderate": access.can_moderate(user, wiki_page),
+        "can_remove": lambda file: attachments.can_remove(user, file),
+        "max_upload_mb": settings().max_upload_mb,
+        "section": "communities",
+        "page_title": f"{wiki_page.title} – {community.name}",
+    }
+    response = render_template("wiki/page.html", **context)
+    audit_read(wiki_page)
+    return response
+
+
+def _new_page_screen(community: Any, form: NewPageForm, *, preview: Any = None, status: int = 200) -> Any:
+    return render_template(
+        "wiki/new.html",
+        community=community,
+        form=form,
+        marking_hints=MARKING_HINTS,
+        templates=reads.templates(db(), current_user(), community),
+        preview=preview,
+        needs_review=access.needs_review(db(), signed_in(), community),
+        section="communities",
+        page_title=f"New page – {community.name}",
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_page(slug: str) -> Any:
+    community = community_for(slug, Action.CONTRIBUTE)
+    session, user = db(), signed_in()
+    if request.method == "GET":
+        form = NewPageForm(
+            data={
+                "title": request.args.get("title", "")[:120],
+                "parent": request.args.get("parent", ""),
+                "body": _template_text(community, request.args.get("template", "")),
+            }
+        )
+        form.set_parents(reads.parent_choices(session, user, community))
+        return _new_page_screen(community, form)
+    form = NewPageForm()
+    form.set_parents(reads.parent_choices(session, user, community))
+    if not form.validate():
+        return _new_page_screen(community, form, status=400)
+    parent = session.get(WikiPage, form.parent_id()) if form.parent_id() else None
+    try:
+        edit = Edit(
+            body=form.body.data or "", summary=form.summary.data or "", marking=_marking(form.marking.data)
+        )
+        if request.form.get("action") == "preview":
+            services.check_edit(user, community, edit, current=Marking.OFFICIAL)
+            return _new_page_screen(
+                community,
+                form,
+                preview=rendering.present(session, community, rendering.render_body(community, edit.body)),
+            )
+        with transaction(session):
+            saved = services.create_page(
+                session, user, community, title=form.title.data or "", edit=edit, parent=parent
+            )
+    except ValidationError as error:
+        show_errors(form, error)
+        return _new_page_screen(community, form, status=400)
+    page = saved.revision.page
+    if saved.pending:
+        flash("Your new page has been sent to the moderators. It will appear once it is approved.", "success")
+    else:
+        flash(f"“{page.title}” has been created.", "success")
+    return redirect(page_url(page))
+
+
+def _template_text(community: Any, template_slug: str) -> str:
+    """The text of a template page, to start a new page from (nothing if there is no such template)."""
+    if not template_slug:
+        return ""
+    try:
+        template = access.get_page(db(), current_user(), community, template_slug)
+    except NotFound:
+        return ""
+    current = services.current_revision(db(), template)
+    return current.body if template.is_template and current is not None else ""
+
+
+def _edit_screen(
+    community: Any,
+    page: WikiPage,
+    form: EditPageForm,
+    *,
+    preview: Any = None,
+    conflict: EditConflict | None = None,
+    status: int = 200,
+) -> Any:
+    diff = None
+    if conflict is not None:
+        diff = diff_texts(conflict.current.body, services.normalise_body(conflict.edit.body))
+    return render_template(
+        "wiki/edit.html",
+        community=community,
+        page=page,
+        form=form,
+        marking_hints=MARKING_HINTS,
+        preview=preview,
+        conflict=conflict,
+        diff=diff,
+        needs_review=access.needs_review(db(), signed_in(), community),
+        may_lower=access.can_lower_marking(signed_in(), page),
+        section="communities",
+        page_title=f"Edit {page.title} – {community.name}",
+    ), status
+
+
+def _set_field(field: Any, value: object) -> None:
+    field.data = value
+    field.raw_data = [str(value)]
+
+
+@bp.route("/<page>/edit", methods=["GET", "POST"])
+def edit_page(slug: str, page: str) -> Any:
+    community, wiki_page = page_for(slug, page)
+    session, user = db(), signed_in()
+    access.require_edit(user, wiki_page)
+    if request.method == "GET":
+        current = services.current_revision(session, wiki_page)
+        mine = review.my_pending(session, user, wiki_page)
+        start = mine if mine is not None else current
+        form = EditPageForm(
+            data={
+                "body": start.body if start is not None else "",
+                "marking": wiki_page.marking.value,
+                "base": wiki_page.head_number if mine is None else mine.base_number,
+                "base_marking": wiki_page.marking.value,
+            }
+        )
+        return _edit_screen(community, wiki_page, form)
+    form = EditPageForm()
+    if not form.validate():
+        return _edit_screen(community, wiki_page, form, status=400)
+    try:
+        base_marking = _marking(form.base_marking.data) if form.base_marking.data else None
+        edit = Edit(
+            body=form.body.data or "",
+            summary=form.summary.data or "",
+            marking=_marking(form.marking.data),
+            base_number=form.base.data or 0,
+            base_marking=base_marking,
+        )
+        if request.form.get("action") == "preview":
+            services.check_edit(user, wiki_page, edit, current=wiki_page.marking)
+            shown = rendering.present(session, community, rendering.render_body(community, edit.body))
+            return _edit_screen(community, wiki_page, form, preview=shown)
+        with transaction(session):
+            saved = services.save_edit(session, user, wiki_page, edit)
+    except EditConflict as conflict:
+        # Nothing was saved. The next save starts from the version now current; the text stays theirs.
+        _set_field(form.base, wiki_page.head_number)
+        _set_field(form.base_marking, wiki_page.marking.value)
+        return _edit_screen(community, wiki_page, form, conflict=conflict, status=409)
+    except ValidationError as error:
+        show_errors(form, error)
+        return _edit_screen(community, wiki_page, form, status=400)
+    if saved.pending:
+        flash(
+            "Your edit has been sent to the moderators. Readers will see it once it is approved.", "success"
+        )
+    elif saved.merged:
+        flash(
+            "Someone else saved a change while you were editing. Both changes have been kept: "
+            "check the history to see them together.",
+            "success",
+        )
+    else:
+        flash("Your changes have been saved.", "success")
+    return redirect(page_url(wiki_page))
+
+
+from polka.wiki import attachment_views, history_views, manage_views  # noqa: E402, F401  (routes on ``bp``)

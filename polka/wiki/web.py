@@ -1,0 +1,57 @@
+"""Request helpers shared by the wiki's view modules: reaching the community and page named in the
+URL through the access functions, and auditing need-to-know reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from polka.accounts.models import User
+from polka.accounts.web import current_user
+from polka.audit.reads import record_sensitive_read
+from polka.communities.models import Community
+from polka.communities.services import get_community
+from polka.http import client_ip, db
+from polka.markings import Marking
+from polka.permissions import Action
+from polka.wiki import access
+from polka.wiki.models import WikiPage
+
+
+def signed_in() -> User:
+    user = current_user()
+    assert user is not None  # every wiki endpoint needs a signed-in user (require_signed_in)
+    return user
+
+
+def community_for(slug: str, action: Action = Action.READ) -> Community:
+    """The community in the URL, if the user may read its content (404 to outsiders of private ones)."""
+    return get_community(db(), current_user(), slug, action)
+
+
+def page_for(slug: str, page_slug: str) -> tuple[Community, WikiPage]:
+    """The community and page in the URL, through the policy (404 for anything the user cannot see)."""
+    community = community_for(slug)
+    return community, access.get_page(db(), current_user(), community, page_slug)
+
+
+def page_url(page: WikiPage, endpoint: str = "wiki.view_page", **values: Any) -> str:
+    return url_for(endpoint, slug=page.community.slug, page=page.slug, **values)
+
+
+def audit_read(page: WikiPage, what: str = "page", **detail: object) -> None:
+    """Write a read of an OFFICIAL-SENSITIVE page (or its history, or an attachment) to the audit log."""
+    if page.marking is not Marking.OFFICIAL_SENSITIVE:
+        return
+    record_sensitive_read(
+        db(),
+        signed_in(),
+        f"wiki.{what}_read",
+        target_type="wiki_page",
+        target_id=page.id,
+        target_label=page.title,
+        community_id=page.community_id,
+        ip=client_ip(),
+        detail=dict(detail) or None,
+    )
