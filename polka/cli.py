@@ -15,8 +15,9 @@ def register(app: Flask) -> None:
     from polka.dbcli import db_group
     from polka.demo import demo
     from polka.jobs.cli import worker
+    from polka.wiki.cli import wiki_group
 
-    for command in (db_group, users, demo, worker):
+    for command in (db_group, users, demo, worker, wiki_group):
         app.cli.add_command(command)
 
 

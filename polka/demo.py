@@ -28,6 +28,7 @@ from polka.http import session_factory
 from polka.markings import Marking
 from polka.organisations.services import sync_organisations
 from polka.people.services import ProfileChanges, update_profile
+from polka.wiki.demo import load_demo_wiki
 
 DEMO_PASSWORD = "polka-demo-lantern-2026"  # noqa: S105 - documented, demo only
 ADMIN_EMAIL = "admin@college.police.uk"
@@ -329,6 +330,11 @@ def load_demo(session: Session, hasher: PasswordHashing, settings: Settings) -> 
     members(neighbourhood, Role.READER, "college", "analyst")
 
     _waiting_for_decisions(session, hasher, settings, people, pnc)
+    load_demo_wiki(
+        session,
+        people,
+        {"pnc": pnc, "neighbourhood": neighbourhood, "forensics": forensics, "digital": digital},
+    )
     return people
 
 

@@ -48,3 +48,17 @@ def test_demo_leaves_decisions_waiting(runner, session):
     assert contractor.email_verified_at is not None
     assert session.scalars(select(JoinRequest).where(JoinRequest.status == RequestStatus.PENDING)).all()
     assert session.scalars(select(Community).where(Community.status == CommunityStatus.REQUESTED)).all()
+
+
+def test_demo_wiki_has_a_case_study_template_and_an_edit_waiting_for_review(runner, session):
+    from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
+    from polka.wiki.services import current_revision
+
+    runner.invoke(args=["demo"])
+    template = session.scalar(select(WikiPage).where(WikiPage.title == "Case study"))
+    assert template.is_template
+    body = current_revision(session, template).body
+    for section in ("## Problem", "## Approach", "## Outcome", "## Evidence", "## Contact"):
+        assert section in body
+    pending = session.scalars(select(WikiRevision).where(WikiRevision.status == RevisionStatus.PENDING)).all()
+    assert [r.page.title for r in pending] == ["Vehicle checks"]

@@ -209,3 +209,19 @@ def set_review_required(session: Session, user: User, community: Community, requ
         target_label=community.name,
         community_id=community.id,
     )
+
+
+def purge_deleted(session: Session) -> int:
+    """Remove for good the pages deleted more than ``RESTORE_DAYS`` days ago; return how many."""
+    cutoff = utcnow() - timedelta(days=access.RESTORE_DAYS)
+    expired = list(session.scalars(select(WikiPage).where(WikiPage.deleted_at < cutoff)))
+    for page in expired:
+        session.execute(
+            update(WikiPage)
+            .where(WikiPage.parent_id == page.id)
+            .values(parent_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        session.delete(page)
+    session.flush()
+    return len(expired)
