@@ -21,13 +21,14 @@ NPM_STAMP := node_modules/.polka-installed
 ASSETS := polka/static/polka.css polka/static/govuk-frontend.min.js
 DEMO_STAMP := $(DATA_DIR)/.demo-loaded
 
-.PHONY: help run serve test check lint typecheck assets install clean-assets
+.PHONY: help run serve test check lint typecheck assets install clean-assets bench
 
 help:
 	@echo "make run     set up, migrate, load demo data once, serve on http://127.0.0.1:$(PORT) (PORT=… to change)"
 	@echo "make test    the whole test suite"
 	@echo "make check   ruff, mypy and the tests"
 	@echo "make assets  build the front-end assets"
+	@echo "make bench   measure the performance figures (see README)"
 
 # --- Python ------------------------------------------------------------------------------------
 
@@ -74,6 +75,11 @@ lint: $(VENV_STAMP)
 
 typecheck: $(VENV_STAMP)
 	$(BIN)/mypy
+
+# The figures the issues name, measured (minutes; not part of make test). Exits non-zero on a miss.
+bench: install
+	$(BIN)/python -m bench.markup
+	$(BIN)/python -m bench.wiki
 
 check: lint typecheck
 	$(MAKE) --no-print-directory test
