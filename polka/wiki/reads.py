@@ -143,13 +143,13 @@ def subpages(session: Session, user: User | None, page: WikiPage) -> list[WikiPa
 
 def backlinks(session: Session, user: User | None, page: WikiPage) -> list[WikiPage]:
     """Pages the user may see whose current text links here, by this title or an old one."""
-    old_slugs = select(WikiRedirect.slug).where(WikiRedirect.page_id == page.id)
+    old_slugs = session.scalars(select(WikiRedirect.slug).where(WikiRedirect.page_id == page.id))
     query = (
         select(WikiPage)
         .join(WikiLink, WikiLink.page_id == WikiPage.id)
         .where(
             WikiLink.community_id == page.community_id,
-            (WikiLink.target_slug == page.slug) | WikiLink.target_slug.in_(old_slugs),
+            WikiLink.target_slug.in_([page.slug, *old_slugs]),
             WikiPage.id != page.id,
             access.live_pages(user),
         )

@@ -262,3 +262,18 @@ def test_with_review_on_a_members_edit_is_pending_and_readers_see_the_old_text(w
     page = text(web.get(url(world, "pnc-manual")))
     assert "Proposed text" not in page
     assert "Run the checks." in page
+
+
+def test_a_page_linking_to_the_old_title_still_shows_in_backlinks_after_a_rename(
+    web, login, session, world, wiki
+):
+    from polka.db import transaction
+    from polka.wiki import pages
+
+    wiki.page(world.community, "Rota", "See the [[PNC manual]].")
+    with transaction(session):
+        pages.move_page(
+            session, session.merge(world.moderator), session.merge(world.page), title="PNC guide", parent=None
+        )
+    login(world.member)
+    assert "Rota" in text(web.get(url(world, "pnc-guide"))).split("What links here")[1]
