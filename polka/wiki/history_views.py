@@ -1,0 +1,362 @@
+"""A page's history: its revisions, the differences between two of them, an old version and reverting
+to it, unpublished edits, and the community's recent changes as a page and as an Atom feed.
+
+Every route reaches the page through the access functions, so the history, an old revision or a diff
+of a page the user cannot see is 404 like the page itself. Reading any of them for an
+OFFICIAL-SENSITIVE page is written to the audit log, and the feed never carries such a page's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from polka.accounts.web import current_user, settings
+from polka.communities.models import Community
+from polka.db import transaction
+from polka.errors import Conflict, NotFound, ValidationError
+from polka.http import db
+from polka.markings import Marking
+from polka.wiki import access, reads, rendering, services
+from polka.wiki.diffs import diff_texts
+from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
+from polka.wiki.views import bp
+from polka.wiki.web import audit_read, community_for, page_for, page_url, signed_in
+
+#: A revision number typed into the address: digits only, short enough to be a real one.
+_NUMBER = re.compile(r"[0-9]{1,9}")
+SENSITIVE_FEED_NOTICE = "OFFICIAL-SENSITIVE: sign in to POLKA to read this page."
+#: How an unpublished edit's status is shown: its words and the colour of its tag.
+STATUS_TAGS = {
+    RevisionStatus.PENDING: ("Waiting for review", "govuk-tag--blue"),
+    RevisionStatus.REJECTED: ("Rejected", "govuk-tag--red"),
+    RevisionStatus.WITHDRAWN: ("Withdrawn", "govuk-tag--grey"),
+    RevisionStatus.APPROVED: ("Published", "govuk-tag--green"),
+}
+
+
+def follows_renames(view: Callable[..., Any]) -> Callable[..., Any]:
+    """For GET pages about one wiki page: an old slug of a renamed page leads to the same view of it."""
+
+    @wraps(view)
+    def wrapper(slug: str, page: str, **kwargs: Any) -> Any:
+        try:
+            return view(slug, page, **kwargs)
+        except NotFound:
+            moved = access.find_redirect(db(), current_user(), community_for(slug), page)
+            if moved is None or moved.slug == page:
+                raise
+            # The query string is added by hand: ``page`` names both the wiki page and the history's page.
+            target = url_for(str(request.endpoint), slug=slug, page=moved.slug, **kwargs)
+            query = urlencode(list(request.args.items(multi=True)))
+            return redirect(f"{target}?{query}" if query else target, 301)
+
+    return wrapper
+
+
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _revision_number(value: str | None) -> int:
+    """A revision number from the address; ``ValidationError`` (400) if it is not a number."""
+    text = (value or "").strip()
+    if not _NUMBER.fullmatch(text):
+        raise ValidationError(
+            "Revision numbers must be whole numbers, like 3. Choose the revisions from the history."
+        )
+    return int(text)
+
+
+def _page_context(community: Community, page: WikiPage) -> dict[str, Any]:
+    """What every page about one wiki page needs: breadcrumbs, tabs and a way to link to diffs."""
+    session, user = db(), signed_in()
+
+    def diff_url(start: int, to: int, view: str = "") -> str:
+        values: dict[str, Any] = {"from": start, "to": to}
+        if view:
+            values["view"] = view
+        return url_for("wiki.diff", slug=community.slug, page=page.slug, **values)
+
+    return {
+        "diff_url": diff_url,
+        "status_tags": STATUS_TAGS,
+        "RevisionStatus": RevisionStatus,
+        "community": community,
+        "page": page,
+        "ancestors": reads.ancestors(session, user, page),
+        "may_edit": access.can_edit(user, page),
+        "section": "communities",
+    }
+
+
+# History -----------------------------------------------------------------------------------------
+
+
+@bp.get("/<page>/history")
+@follows_renames
+def history(slug: str, page: str) -> Any:
+    community, wiki_page = page_for(slug, page)
+    session, user = db(), signed_in()
+    entries = reads.history(session, user, wiki_page, _page_number())
+    response = render_template(
+        "wiki/history.html",
+        **_page_context(community, wiki_page),
+        entries=entries,
+        proposed=reads.proposed_revisions(session, user, wiki_page),
+        may_moderate=access.can_moderate(user, wiki_page),
+        page_title=f"History of {wiki_page.title} – {community.name}",
+    )
+    audit_read(wiki_page, "history", history_page=entries.page)
+    return response
+
+
+# Comparing two revisions -------------------------------------------------------------------------
+
+
+@bp.get("/<page>/diff")
+@follows_renames
+def diff(slug: str, page: str) -> Any:
+    """Compare revision ``from`` with ``to`` (by default the current one with the one before it).
+
+    ``from=0`` compares with the empty page before revision 1.
+    """
+    community, wiki_page = page_for(slug, page)
+    session, user = db(), signed_in()
+    to_text, from_text = request.args.get("to", ""), request.args.get("from", "")
+    to = _revision_number(to_text) if to_text else wiki_page.head_number
+    start = _revision_number(from_text) if from_text else max(to - 1, 0)
+    new = access.get_revision(session, user, wiki_page, to)
+    old = access.get_revision(session, user, wiki_page, start) if start else None
+    view = "inline" if request.args.get("view") == "inline" else "side"
+    response = render_template(
+        "wiki/diff.html",
+        **_page_context(community, wiki_page),
+        old=old,
+        new=new,
+        start=start,
+        diff=diff_texts(old.body if old is not None else "", new.body),
+        view=view,
+        old_label=f"Revision {start}" if old is not None else "Empty page",
+        new_label=f"Revision {to}",
+        page_title=f"Changes to {wiki_page.title} – {community.name}",
+    )
+    audit_read(wiki_page, "diff", old=start, new=to)
+    return response
+
+
+# An old revision, and reverting to it ------------------------------------------------------------
+
+
+@bp.get("/<page>/revisions/<int:number>")
+@follows_renames
+def revision(slug: str, page: str, number: int) -> Any:
+    community, wiki_page = page_for(slug, page)
+    session, user = db(), signed_in()
+    shown = access.get_revision(session, user, wiki_page, number)
+    response = render_template(
+        "wiki/revision.html",
+        **_page_context(community, wiki_page),
+        revision=shown,
+        rendered=rendering.show_revision(session, shown, community),
+        needs_review=access.needs_review(session, user, community),
+        page_title=f"{wiki_page.title} (revision {number}) – {community.name}",
+    )
+    audit_read(wiki_page, "revision", number=number)
+    return response
+
+
+@bp.post("/<page>/revisions/<int:number>/revert")
+def revert(slug: str, page: str, number: int) -> Any:
+    """Bring back revision ``number`` as a new revision, if the page is still as the user saw it."""
+    community, wiki_page = page_for(slug, page)
+    session, user = db(), signed_in()
+    back = url_for("wiki.revision", slug=community.slug, page=wiki_page.slug, number=number)
+    done = page_url(wiki_page)
+    head_text = request.form.get("head", "").strip()
+    if not _NUMBER.fullmatch(head_text):
+        raise ValidationError(
+            "The form did not say which version you saw. Go back, reload the page and try again."
+        )
+    try:
+        with transaction(session):
+            saved = services.revert_page(session, user, wiki_page, number, seen_head=int(head_text))
+    except (Conflict, ValidationError) as refused:
+        # Nothing was saved: back to the old version, with the reason (the page there is up to date).
+        flash(str(refused), "info")
+        return redirect(back)
+    if saved.pending:
+        flash(
+            f"Your revert to revision {number} has been sent to the moderators. "
+            "Readers will see it once it is approved.",
+            "success",
+        )
+    else:
+        flash(f"Reverted to revision {number}.", "success")
+    return redirect(done)
+
+
+# Unpublished edits -------------------------------------------------------------------------------
+
+
+@bp.get("/<page>/proposed/<int:revision_id>")
+@follows_renames
+def proposed(slug: str, page: str, revision_id: int) -> Any:
+    community, wiki_page = page_for(slug, page)
+    session, user = db(), signed_in()
+    try:
+        edit = access.get_proposed(session, user, wiki_page, revision_id)
+    except NotFound:
+        # An edit approved since the link was made is now a numbered revision of a page the user
+        # may see: send them there (get_revision applies the policy again).
+        published = session.get(WikiRevision, revision_id)
+        if published is None or published.page_id != wiki_page.id or published.number is None:
+            raise
+        access.get_revision(session, user, wiki_page, published.number)
+        return redirect(
+            url_for("wiki.revision", slug=community.slug, page=wiki_page.slug, number=published.number)
+        )
+    response = proposed_screen(community, wiki_page, edit)
+    audit_read(wiki_page, "proposed", revision=edit.id)
+    return response
+
+
+def proposed_screen(
+    community: Community,
+    page: WikiPage,
+    edit: WikiRevision,
+    *,
+    errors: dict[str, str] | None = None,
+    comment: str = "",
+    status: int = 200,
+) -> Any:
+    """The page showing an unpublished edit, for its author and moderators.
+
+    For the review views: ``errors`` maps ``approve_comment`` or ``reject_comment`` to a message and
+    ``comment`` is what the moderator typed, shown again in the form that failed.
+    """
+    session, user = db(), signed_in()
+    base = access.get_revision(session, user, page, edit.base_number) if edit.base_number else None
+    return render_template(
+        "wiki/proposed.html",
+        **_page_context(community, page),
+        edit=edit,
+        base=base,
+        diff=diff_texts(base.body if base is not None else "", edit.body),
+        rendered=rendering.show_revision(session, edit, community),
+        may_review=access.can_moderate(user, page) and edit.status is RevisionStatus.PENDING,
+        errors=errors or {},
+        comment=comment,
+        page_title=f"Edit of {page.title} – {community.name}",
+    ), status
+
+
+# Recent changes and the feed ---------------------------------------------------------------------
+
+
+def size_changes(session: Session, revisions: list[WikiRevision]) -> dict[int, int]:
+    """Bytes added or removed by each revision (by id) compared with the one before it on its page."""
+    page_ids = {r.page_id for r in revisions}
+    numbers = {r.number - 1 for r in revisions if r.number is not None and r.number > 1}
+    before: dict[tuple[int, int], int] = {}
+    if numbers:
+        rows = session.execute(
+            select(WikiRevision.page_id, WikiRevision.number, WikiRevision.size).where(
+                WikiRevision.page_id.in_(page_ids), WikiRevision.number.in_(numbers)
+            )
+        )
+        before = {(page_id, number): size for page_id, number, size in rows if number is not None}
+    return {r.id: r.size - before.get((r.page_id, (r.number or 1) - 1), 0) for r in revisions}
+
+
+def _list_marking(revisions: list[WikiRevision]) -> Marking | None:
+    """The marking a list of changes carries: the highest of its pages' (none for an empty list)."""
+    markings = {r.page.marking for r in revisions}
+    if not markings:
+        return None
+    return max(markings, key=lambda m: m.rank)
+
+
+@bp.get("/changes")
+def recent_changes(slug: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    changes = reads.recent_changes(session, user, community, _page_number())
+    return render_template(
+        "wiki/changes.html",
+        community=community,
+        changes=changes,
+        sizes=size_changes(session, changes.items),
+        marking=_list_marking(changes.items),
+        section="communities",
+        page_title=f"Recent changes – {community.name} wiki",
+    )
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    revision: WikiRevision
+    id: str
+    url: str
+    updated: str
+    #: The rendered page, for OFFICIAL pages only: OFFICIAL-SENSITIVE text never goes in a feed.
+    html: Markup | None
+
+
+def rfc3339(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _tag(created: datetime, specific: str) -> str:
+    """A tag: URI (RFC 4151) that stays the same when a page or its community is renamed."""
+    host = urlsplit(settings().base_url).hostname or "polka.invalid"
+    return f"tag:{host},{created:%Y-%m-%d}:polka/{specific}"
+
+
+def _absolute(path: str) -> str:
+    return settings().base_url.rstrip("/") + path
+
+
+@bp.get("/changes.atom")
+def changes_feed(slug: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    entries = []
+    for revision in reads.feed_entries(session, user, community):
+        page = revision.page
+        html = None
+        if page.marking is Marking.OFFICIAL:
+            html = rendering.show_revision(session, revision, community).html
+        path = url_for("wiki.revision", slug=community.slug, page=page.slug, number=revision.number)
+        entries.append(
+            FeedEntry(
+                revision=revision,
+                id=_tag(revision.created_at, f"wiki/revision/{revision.id}"),
+                url=_absolute(path),
+                updated=rfc3339(revision.created_at),
+                html=html,
+            )
+        )
+    newest = entries[0].revision.created_at if entries else community.created_at
+    body = render_template(
+        "wiki/changes.atom.xml",
+        community=community,
+        entries=entries,
+        feed_id=_tag(community.created_at, f"wiki/community/{community.id}/changes"),
+        updated=rfc3339(newest),
+        self_url=_absolute(url_for("wiki.changes_feed", slug=community.slug)),
+        html_url=_absolute(url_for("wiki.recent_changes", slug=community.slug)),
+        base_url=_absolute("/"),
+        sensitive_notice=SENSITIVE_FEED_NOTICE,
+    )
+    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
