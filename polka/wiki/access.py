@@ -1,8 +1,8 @@
 """Reaching wiki pages and revisions through the permission policy, and what each role may do to them.
 
 A page is visible when the policy lets the user see it (its community and marking), it is not deleted,
-and it has been published (an approved revision). A page still waiting for its first review is visible
-only to its author and the community's moderators. Every "may this user…" question about the wiki is
+and it has been published (an approved revision). A page still waiting for its first review (or whose
+first version was rejected) is visible only to its author and the community's moderators. Every "may this user…" question about the wiki is
 answered here, for views, templates and services alike.
 """
 
@@ -38,14 +38,15 @@ def live_pages(user: User | None) -> ColumnElement[bool]:
     return and_(visible_filter(user, WikiPage), WikiPage.deleted_at.is_(None), WikiPage.head_number > 0)
 
 
-def _has_pending_by(session: Session, user: User, page: WikiPage) -> bool:
+def _has_proposed(session: Session, user: User, page: WikiPage) -> bool:
+    """Whether the user wrote an unpublished revision of the page (pending, rejected or withdrawn)."""
     return bool(
         session.scalar(
             select(
                 exists().where(
                     WikiRevision.page_id == page.id,
                     WikiRevision.author_id == user.id,
-                    WikiRevision.status == RevisionStatus.PENDING,
+                    WikiRevision.status != RevisionStatus.APPROVED,
                 )
             )
         )
@@ -58,7 +59,7 @@ def may_view(session: Session, user: User | None, page: WikiPage) -> bool:
     if page.head_number > 0:
         return True
     assert user is not None  # can() refused anonymous users above
-    return can(user, Action.MODERATE, page) or _has_pending_by(session, user, page)
+    return can(user, Action.MODERATE, page) or _has_proposed(session, user, page)
 
 
 def get_page(session: Session, user: User | None, community: Community, slug: str) -> WikiPage:

@@ -18,8 +18,6 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from polka.accounts.web import current_user, settings
 from polka.communities.models import Community
@@ -264,21 +262,6 @@ def proposed_screen(
 # Recent changes and the feed ---------------------------------------------------------------------
 
 
-def size_changes(session: Session, revisions: list[WikiRevision]) -> dict[int, int]:
-    """Bytes added or removed by each revision (by id) compared with the one before it on its page."""
-    page_ids = {r.page_id for r in revisions}
-    numbers = {r.number - 1 for r in revisions if r.number is not None and r.number > 1}
-    before: dict[tuple[int, int], int] = {}
-    if numbers:
-        rows = session.execute(
-            select(WikiRevision.page_id, WikiRevision.number, WikiRevision.size).where(
-                WikiRevision.page_id.in_(page_ids), WikiRevision.number.in_(numbers)
-            )
-        )
-        before = {(page_id, number): size for page_id, number, size in rows if number is not None}
-    return {r.id: r.size - before.get((r.page_id, (r.number or 1) - 1), 0) for r in revisions}
-
-
 def _list_marking(revisions: list[WikiRevision]) -> Marking | None:
     """The marking a list of changes carries: the highest of its pages' (none for an empty list)."""
     markings = {r.page.marking for r in revisions}
@@ -296,7 +279,7 @@ def recent_changes(slug: str) -> Any:
         "wiki/changes.html",
         community=community,
         changes=changes,
-        sizes=size_changes(session, changes.items),
+        sizes=reads.size_changes(session, changes.items),
         marking=_list_marking(changes.items),
         section="communities",
         page_title=f"Recent changes – {community.name} wiki",

@@ -41,19 +41,23 @@ def history(session: Session, user: User | None, page: WikiPage, page_number: in
         .order_by(WikiRevision.number.desc())
     )
     revisions = paginate(session, query, page_number, HISTORY_PER_PAGE)
-    numbers = [r.number for r in revisions.items if r.number is not None]
-    sizes: dict[int, int] = {}
+    sizes = size_changes(session, revisions.items)
+    return revisions.map(lambda r: HistoryEntry(r, sizes[r.id]))
+
+
+def size_changes(session: Session, revisions: list[WikiRevision]) -> dict[int, int]:
+    """Bytes added or removed by each revision (by id) compared with the one before it on its page."""
+    page_ids = {r.page_id for r in revisions}
+    numbers = {r.number - 1 for r in revisions if r.number is not None and r.number > 1}
+    before: dict[tuple[int, int], int] = {}
     if numbers:
-        before = min(numbers) - 1
-        sizes = dict(
-            session.execute(  # type: ignore[arg-type]
-                select(WikiRevision.number, WikiRevision.size).where(
-                    WikiRevision.page_id == page.id, WikiRevision.number == before
-                )
-            ).all()
+        rows = session.execute(
+            select(WikiRevision.page_id, WikiRevision.number, WikiRevision.size).where(
+                WikiRevision.page_id.in_(page_ids), WikiRevision.number.in_(numbers)
+            )
         )
-    sizes.update({r.number: r.size for r in revisions.items if r.number is not None})
-    return revisions.map(lambda r: HistoryEntry(r, r.size - sizes.get((r.number or 0) - 1, 0)))
+        before = {(page_id, number): size for page_id, number, size in rows if number is not None}
+    return {r.id: r.size - before.get((r.page_id, (r.number or 1) - 1), 0) for r in revisions}
 
 
 def proposed_revisions(session: Session, user: User, page: WikiPage) -> list[WikiRevision]:

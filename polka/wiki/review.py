@@ -54,6 +54,21 @@ def my_pending(session: Session, user: User | None, page: WikiPage) -> WikiRevis
     )
 
 
+def latest_proposal(session: Session, user: User | None, page: WikiPage) -> WikiRevision | None:
+    """The newest unpublished revision the user may see: their own, or anyone's for moderators."""
+    if user is None:
+        return None
+    query = (
+        select(WikiRevision)
+        .where(WikiRevision.page_id == page.id, WikiRevision.status != RevisionStatus.APPROVED)
+        .order_by(WikiRevision.created_at.desc(), WikiRevision.id.desc())
+        .limit(1)
+    )
+    if not access.can_moderate(user, page):
+        query = query.where(WikiRevision.author_id == user.id)
+    return session.scalar(query)
+
+
 def _check_comment(comment: str) -> str:
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX or has_control_characters(comment, multiline=True):

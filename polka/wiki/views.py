@@ -61,8 +61,10 @@ def view_page(slug: str, page: str) -> Any:
         return redirect(page_url(moved), 301)
     current = services.current_revision(session, wiki_page)
     mine = review.my_pending(session, user, wiki_page)
-    shown = current or mine  # a page waiting for its first review shows its author's text
-    assert shown is not None
+    # A page not published yet shows its newest proposal (only its author and moderators get here).
+    shown = current or mine or review.latest_proposal(session, user, wiki_page)
+    if shown is None:
+        raise NotFound()
     context = {
         "community": community,
         "page": wiki_page,

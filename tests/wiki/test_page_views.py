@@ -277,3 +277,30 @@ def test_a_page_linking_to_the_old_title_still_shows_in_backlinks_after_a_rename
         )
     login(world.member)
     assert "Rota" in text(web.get(url(world, "pnc-guide"))).split("What links here")[1]
+
+
+def test_moderators_can_read_a_members_new_page_waiting_for_review(web, login, world, wiki):
+    wiki.require_review(world.community, world.manager)
+    page = wiki.page(world.community, "Waiting page", "Draft words.", author=world.member)
+    login(world.moderator)
+    response = web.get(url(world, page.slug))
+    assert response.status_code == 200
+    assert "Draft words." in text(response)
+    assert "has not been published" in text(response)
+
+
+def test_the_author_of_a_rejected_new_page_can_still_read_why(web, login, session, world, wiki):
+    from polka.db import transaction
+    from polka.wiki import review
+
+    wiki.require_review(world.community, world.manager)
+    page = wiki.page(world.community, "Waiting page", "Draft words.", author=world.member)
+    with transaction(session):
+        pending = review.latest_proposal(session, session.merge(world.moderator), session.merge(page))
+        review.reject(session, session.merge(world.moderator), pending, "Please cite the circular")
+    login(world.member)
+    response = web.get(url(world, page.slug))
+    assert response.status_code == 200
+    assert "was rejected" in text(response)
+    login(world.reader)
+    assert web.get(url(world, page.slug)).status_code == 404
