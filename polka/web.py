@@ -65,6 +65,7 @@ def configure(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals.update(
         can=_can, Action=Action, SITE=SITE, Marking=Marking, current_user=current_user
     )
+    _register_content()
     _register_blueprints(app)
     _register_error_pages(app)
     _register_cli(app)
@@ -73,6 +74,15 @@ def configure(app: Flask, settings: Settings) -> None:
 def _can(action: Action, target: object) -> bool:
     """``can`` for templates: always about the signed-in user."""
     return can(current_user(), action, target)
+
+
+def _register_content() -> None:
+    """Tell core rules about each feature's content (features never import each other or register
+    themselves on import)."""
+    from polka.communities.content import register_above_ceiling_counter
+    from polka.wiki.pages import count_above_ceiling
+
+    register_above_ceiling_counter("wiki pages", count_above_ceiling)
 
 
 def _register_blueprints(app: Flask) -> None:

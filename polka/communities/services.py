@@ -17,6 +17,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
+from polka.communities.content import check_ceiling_change
 from polka.communities.models import (
     Community,
     CommunityStatus,
@@ -389,6 +390,7 @@ def update_settings(
     check_markdown(description, "description")
     region = check_region(region)
     parent = resolve_parent(session, actor, parent_id, community)
+    check_ceiling_change(session, community, marking_ceiling)
     changes: dict[str, tuple[str, str]] = {}
     for field, old, new in (
         ("visibility", community.visibility.value, visibility.value),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
@@ -13,6 +13,7 @@ from polka.audit.services import record
 from polka.communities.models import Community
 from polka.db import utcnow
 from polka.errors import Forbidden, NotFound, ValidationError
+from polka.markings import Marking
 from polka.permissions import Action, require
 from polka.wiki import access
 from polka.wiki.models import WikiPage, WikiRedirect, WikiSettings, WikiWatch
@@ -209,6 +210,13 @@ def set_review_required(session: Session, user: User, community: Community, requ
         target_label=community.name,
         community_id=community.id,
     )
+
+
+def count_above_ceiling(session: Session, community: Community, ceiling: Marking) -> int:
+    """Pages (deleted ones included: they can be restored) marked above ``ceiling``."""
+    above = [m for m in Marking if m.rank > ceiling.rank]
+    query = select(func.count()).where(WikiPage.community_id == community.id, WikiPage.marking.in_(above))
+    return session.scalar(query) or 0
 
 
 def purge_deleted(session: Session) -> int:

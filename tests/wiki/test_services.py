@@ -13,7 +13,7 @@ from polka.db import transaction
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.markings import Marking
 from polka.wiki import access, pages, reads, review, services
-from polka.wiki.models import RevisionStatus, WikiLink
+from polka.wiki.models import RevisionStatus, WikiLink, WikiPage
 from polka.wiki.services import Edit, EditConflict
 from polka.wiki.slugs import slug_for
 
@@ -400,3 +400,26 @@ def test_the_member_role_is_not_enough_to_move_pages_when_edits_are_reviewed(ses
         pages.move_page(
             session, session.merge(world.member), session.merge(world.page), title="Renamed", parent=None
         )
+
+
+def test_a_community_ceiling_cannot_drop_below_its_wiki_pages(app, session, world, wiki):
+    from polka.communities.services import update_settings
+
+    wiki.page(world.community, "Operation notes", marking=Marking.OFFICIAL_SENSITIVE)
+    community = session.merge(world.community)
+
+    def lower() -> None:
+        with transaction(session):
+            update_settings(
+                session, session.merge(world.manager), session.merge(community), name=community.name,
+                summary="", description="", visibility=community.visibility,
+                marking_ceiling=Marking.OFFICIAL, region=None, parent_id=None,
+            )  # fmt: skip
+
+    with pytest.raises(ValidationError) as error:
+        lower()
+    assert "1 wiki pages" in error.value.field_errors["marking_ceiling"]
+    page = session.scalar(select(WikiPage).where(WikiPage.title == "Operation notes"))
+    save(session, world.moderator, page, "Cleared\n", base=1, marking=Marking.OFFICIAL)
+    lower()
+    assert wiki.fresh(world.page).community.marking_ceiling is Marking.OFFICIAL
