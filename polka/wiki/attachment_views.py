@@ -1,0 +1,101 @@
+"""Files attached to wiki pages: uploading, downloading and removing them (routes on the wiki blueprint).
+
+Downloads are always attachments, never shown inline: types a browser could run are sent as
+``application/octet-stream``, with ``nosniff`` and a sandboxing Content-Security-Policy in case a
+browser opens one anyway. Downloads of OFFICIAL-SENSITIVE files are written to the audit log.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+from urllib.parse import quote
+
+from flask import flash, redirect, request, send_file
+
+from polka.accounts.web import settings
+from polka.db import transaction
+from polka.errors import ValidationError
+from polka.http import client_ip, db, file_store
+from polka.wiki import access, attachments
+from polka.wiki.manage_views import clearly_refused
+from polka.wiki.views import bp
+from polka.wiki.web import page_for, page_url, signed_in
+
+#: A browser that opens a download anyway gets a sandboxed document that may load nothing.
+DOWNLOAD_CSP = "sandbox; default-src 'none'"
+
+
+def content_disposition(name: str) -> str:
+    """``attachment`` with an ASCII fallback name and the exact name as an RFC 6266 ``filename*``."""
+    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    fallback = "".join(ch if ch.isprintable() and ch not in '"\\' else "_" for ch in fallback).strip()
+    return f"attachment; filename=\"{fallback or 'download'}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@bp.post("/<page>/attachments")
+def upload(slug: str, page: str) -> Any:
+    _, wiki_page = page_for(slug, page)
+    session, user = db(), signed_in()
+    with clearly_refused("Only the community's members, moderators and managers can attach files."):
+        access.require_edit(user, wiki_page)
+    back = page_url(wiki_page)
+    chosen = request.files.get("file")
+    if chosen is None or not chosen.filename:
+        flash("Select a file to attach.", "error")
+        return redirect(back)
+    limit = settings().max_upload_mb * 1024 * 1024
+    try:
+        with transaction(session):
+            attachment = attachments.attach_file(
+                session, user, wiki_page, file_store(), chosen.stream, chosen.filename, max_bytes=limit
+            )
+    except ValidationError as error:  # nothing chosen, an empty file, too large (FileTooLarge), too many
+        flash(f"The file was not attached. {error}", "error")
+        return redirect(back)
+    flash(f"“{attachment.filename}” has been attached.", "success")
+    return redirect(back)
+
+
+@bp.get("/<page>/attachments/<int:attachment_id>")
+def download(slug: str, page: str, attachment_id: int) -> Any:
+    _, wiki_page = page_for(slug, page)
+    session, user = db(), signed_in()
+    attachment = attachments.get_attachment(session, user, wiki_page, attachment_id)
+    handle = attachments.open_attachment(file_store(), attachment)
+    try:
+        if wiki_page.marking.sensitive:
+            session.commit()  # end the read transaction before writing (polka/audit/reads.py says why)
+            with transaction(session):
+                attachments.record_download(session, user, wiki_page, attachment, client_ip())
+    except BaseException:
+        handle.close()
+        raise
+    name = attachments.download_name(wiki_page, attachment)
+    response = send_file(
+        handle,
+        mimetype=attachments.served_type(attachment.content_type),
+        as_attachment=True,
+        download_name=name,
+        conditional=False,
+        etag=False,
+        max_age=None,
+    )
+    response.headers["Content-Disposition"] = content_disposition(name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    response.headers["Cache-Control"] = "no-store"
+    response.content_length = attachment.size
+    return response
+
+
+@bp.post("/<page>/attachments/<int:attachment_id>/remove")
+def remove_attachment(slug: str, page: str, attachment_id: int) -> Any:
+    _, wiki_page = page_for(slug, page)
+    session, user = db(), signed_in()
+    with transaction(session):
+        attachment = attachments.get_attachment(session, user, wiki_page, attachment_id)
+        with clearly_refused("Only the person who attached a file, or a moderator, can remove it."):
+            attachments.remove_attachment(session, user, attachment)
+    flash(f"“{attachment.filename}” has been removed.", "success")
+    return redirect(page_url(wiki_page))
