@@ -174,8 +174,9 @@ def clean_filename(name: str, fallback: str = "file") -> str:
     text = unicodedata.normalize("NFC", str(name or ""))
     text = re.split(r"[/\\]", text)[-1]
     text = "".join(ch for ch in text.translate(_INVISIBLE) if unicodedata.category(ch)[0] != "C")
+    text = re.sub(r'[<>:"|?*]', "_", text)  # characters Windows refuses in a name
     text = " ".join(text.split()).strip(" .")
-    stem, dot, extension = text.partition(".")
+    stem = text.partition(".")[0].rstrip(" ")
     if stem.lower() in _RESERVED_NAMES:  # CON, CON.txt and CON.tar.gz are all devices on Windows
         text = f"_{text}"
     if len(text) > FILENAME_MAX:

@@ -39,7 +39,9 @@ def configure(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_NAME="polka_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        # The file limit plus room for the rest of a multipart form; the file itself is held to the
+        # exact limit while it is stored (FileTooLarge).
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024 + 64 * 1024,
         MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which expires itself
         WTF_CSRF_SSL_STRICT=True,

@@ -137,6 +137,14 @@ def get_deleted_page(session: Session, user: User, community: Community, page_id
     return page
 
 
+def _redirected(session: Session, page: WikiPage, slug: str) -> bool:
+    """Whether ``slug`` is another page's old address (taking it would break that page's old links)."""
+    redirect = session.scalar(
+        select(WikiRedirect).where(WikiRedirect.community_id == page.community_id, WikiRedirect.slug == slug)
+    )
+    return redirect is not None and redirect.page_id != page.id
+
+
 def restore_page(session: Session, user: User, page: WikiPage) -> None:
     """Bring a deleted page back under its old title, or "… (restored)" when a new page took it."""
     require(user, Action.MANAGE, page.community)
@@ -146,14 +154,9 @@ def restore_page(session: Session, user: User, page: WikiPage) -> None:
     slug = page.deleted_slug or slug_for(page.title)
     title = page.title
     n = 1
-    while _slug_holder(session, page.community_id, slug) is not None:
+    while _slug_holder(session, page.community_id, slug) is not None or _redirected(session, page, slug):
         title = f"{page.title} (restored)" if n == 1 else f"{page.title} (restored {n})"
         slug, n = slug_for(title), n + 1
-    redirect = session.scalar(
-        select(WikiRedirect).where(WikiRedirect.community_id == page.community_id, WikiRedirect.slug == slug)
-    )
-    if redirect is not None:
-        session.delete(redirect)
     page.slug, page.title = slug, title
     page.deleted_at = page.deleted_by_id = page.deleted_slug = None
     if page.parent is not None and page.parent.is_deleted:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from polka.storage import TEMP_DIR, FileStore, FileTooLarge, InvalidHash
+from polka.storage import FILENAME_MAX, TEMP_DIR, FileStore, FileTooLarge, InvalidHash, clean_filename
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -158,3 +158,29 @@ def test_anything_but_a_sha256_hex_digest_is_refused_as_an_address(store, addres
 def test_missing_file_is_reported(store):
     with pytest.raises(FileNotFoundError):
         store.open_file("0" * 64)
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\x\\report.docx", "report.docx"),
+        ("a\x00b.txt", "ab.txt"),
+        ("\u202egnp.exe", "gnp.exe"),
+        ("CON", "_CON"),
+        ("con .txt", "_con .txt"),
+        ("LPT1.tar.gz", "_LPT1.tar.gz"),
+        ("...hidden", "hidden"),
+        ('what?<now>:"x"|*.txt', "what__now___x___.txt"),
+        ("😀 report.docx", "😀 report.docx"),
+        ("", "file"),
+    ],
+)
+def test_file_names_from_users_are_made_safe_to_show_and_offer(sent, kept):
+    assert clean_filename(sent) == kept
+
+
+def test_a_long_file_name_keeps_its_extension_within_the_limit():
+    cleaned = clean_filename("x" * 300 + ".pdf")
+    assert len(cleaned) == FILENAME_MAX
+    assert cleaned.endswith("x.pdf")

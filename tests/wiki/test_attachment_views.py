@@ -134,10 +134,10 @@ def test_a_very_long_file_name_is_shortened_keeping_its_extension(web, login, wo
 
 
 def test_a_file_name_is_shown_escaped_on_the_page(web, login, world, session):
-    attach(web, login, world, session, name='<img src=x onerror="alert(1)">.pdf')
+    attach(web, login, world, session, name="Tom & Jerry's <img src=x onerror=alert(1)>.pdf")
     body = web.get(page_url(world)).get_data(as_text=True)
     assert "<img src=x" not in body
-    assert "&lt;img src=x onerror=" in body
+    assert "Tom &amp; Jerry&#39;s _img src=x onerror=alert(1)_.pdf" in body
 
 
 def test_the_upload_says_what_was_attached(web, login, world, session):
@@ -178,9 +178,9 @@ def small_uploads(settings_overrides):
     settings_overrides["max_upload_mb"] = 1
 
 
-def big_upload(web, world, *, chunked=False):
-    """POST a file just over 1 MB, encoded here: the test client would spool so large a body to a
-    temporary file it never closes."""
+def big_upload(web, world, *, chunked=False, size=1024 * 1024 + 100 * 1024):
+    """POST a file over 1 MB (by default more than the form's allowance over it), encoded here: the
+    test client would spool so large a body to a temporary file it never closes."""
     boundary = "polka-boundary"
     token = web.token(page_url(world))
     body = (
@@ -189,7 +189,7 @@ def big_upload(web, world, *, chunked=False):
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n'
             "Content-Type: application/octet-stream\r\n\r\n"
         ).encode()
-        + b"x" * (1024 * 1024 + 10)
+        + b"x" * size
         + f"\r\n--{boundary}--\r\n".encode()
     )
     content_type = f"multipart/form-data; boundary={boundary}"
@@ -209,6 +209,22 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(small_uploads, we
     assert response.status_code == 413
     assert "larger than the 1 MB limit" in text(response)
     assert stored(session, world.page) == []
+
+
+def test_a_file_just_over_the_limit_is_refused_while_stored_and_nothing_kept(
+    small_uploads, web, login, world, session
+):
+    login(world.member)
+    response = big_upload(web, world, size=1024 * 1024 + 1)
+    assert response.status_code == 302
+    assert "larger than the limit of 1 MB" in text(web.get(page_url(world)))
+    assert stored(session, world.page) == []
+
+
+def test_a_file_of_exactly_the_limit_is_accepted(small_uploads, web, login, world, session):
+    login(world.member)
+    assert big_upload(web, world, size=1024 * 1024).status_code == 302
+    assert len(stored(session, world.page)) == 1
 
 
 def test_a_chunked_upload_over_the_limit_is_refused_too(small_uploads, web, login, world, session):

@@ -423,3 +423,22 @@ def test_a_community_ceiling_cannot_drop_below_its_wiki_pages(app, session, worl
     save(session, world.moderator, page, "Cleared\n", base=1, marking=Marking.OFFICIAL)
     lower()
     assert wiki.fresh(world.page).community.marking_ceiling is Marking.OFFICIAL
+
+
+def test_restoring_never_takes_another_pages_old_address(session, world, wiki):
+    doomed = wiki.page(world.community, "Rota")
+    with transaction(session):
+        pages.delete_page(session, session.merge(world.moderator), session.merge(doomed))
+    other = wiki.page(world.community, "Rota")
+    with transaction(session):
+        pages.move_page(
+            session, session.merge(world.moderator), session.merge(other), title="Duty rota", parent=None
+        )
+    with transaction(session):
+        page = pages.get_deleted_page(
+            session, session.merge(world.manager), session.merge(world.community), doomed.id
+        )
+        pages.restore_page(session, session.merge(world.manager), page)
+    assert wiki.fresh(doomed).slug == "rota-restored"
+    moved = access.find_redirect(session, session.merge(world.member), session.merge(world.community), "rota")
+    assert moved.id == other.id
