@@ -193,12 +193,28 @@ def test_deep_nesting_is_refused_when_saved(source):
     assert "nested too deeply" in caught.value.field_errors["description"]
 
 
-@pytest.mark.parametrize(
-    "source",
-    ["[" * 10_000 + "x" + "]" * 10_000, "*" * 10_000 + "x" + "*" * 10_000, "`" * 10_000, "![" * 5_000 + "x"],
-)
+INLINE_FLOODS = {
+    "nested brackets": "[" * 10_000 + "x" + "]" * 10_000,
+    "nested emphasis": "*" * 10_000 + "x" + "*" * 10_000,
+    "[": "start " + "[" * 50_000,
+    "*": "start " + "*" * 50_000,
+    "`": "start " + "`" * 50_000,
+    "[[": "start " + "[[" * 50_000,
+    "![": "start " + "![" * 50_000,
+}
+
+
+@pytest.mark.parametrize("source", INLINE_FLOODS.values(), ids=INLINE_FLOODS.keys())
 def test_deep_inline_nesting_renders(source):
-    assert_harmless(str(render_markdown(source)))
+    html = str(render_markdown(source))
+    assert_harmless(html)
+    assert "x" in html or "start" in html
+
+
+def test_links_after_a_bracket_flood_in_another_paragraph_still_work():
+    """Scanning for closing brackets is capped per paragraph, not per page."""
+    html = str(render_markdown("[" * 50_000 + "\n\n[next](/next)"))
+    assert '<a href="/next"' in html
 
 
 def test_ordinary_nesting_is_accepted_and_rendered():
