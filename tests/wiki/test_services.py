@@ -442,3 +442,9 @@ def test_restoring_never_takes_another_pages_old_address(session, world, wiki):
     assert wiki.fresh(doomed).slug == "rota-restored"
     moved = access.find_redirect(session, session.merge(world.member), session.merge(world.community), "rota")
     assert moved.id == other.id
+
+
+def test_a_page_too_long_to_render_quickly_is_refused_with_advice(world, wiki):
+    with pytest.raises(ValidationError) as error:
+        wiki.page(world.community, "Everything", "- item\n" * (services.MAX_LINES + 1))
+    assert "Split it into pages" in error.value.field_errors["body"]
