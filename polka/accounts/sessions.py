@@ -11,10 +11,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User, UserSession
 from polka.db import utcnow
+from polka.organisations.models import Organisation
 
 #: How stale ``last_seen_at`` may get before a request refreshes it (saves a write per request).
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -47,7 +48,19 @@ def find_session(
 ) -> UserSession | None:
     """The live session for ``token`` whose user is still active, or None."""
     now = now or utcnow()
-    found = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    # Every request needs the user and their memberships (for the permission policy), and
+    # rarely their expertise or organisation's domains: one round trip for the first two.
+    user = joinedload(UserSession.user)
+    query = (
+        select(UserSession)
+        .where(UserSession.token_hash == hash_token(token))
+        .options(
+            user.selectinload(User.memberships),
+            user.lazyload(User.expertise),
+            user.joinedload(User.organisation).lazyload(Organisation.domains),
+        )
+    )
+    found = session.scalar(query)
     if found is None:
         return None
     if now - found.last_seen_at > idle or now - found.created_at > absolute:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, false, literal, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -15,7 +15,7 @@ from polka.communities.models import Community
 from polka.pagination import Page, paginate
 from polka.permissions import Action, require
 from polka.wiki import access
-from polka.wiki.models import RevisionStatus, WikiLink, WikiPage, WikiRedirect, WikiRevision
+from polka.wiki.models import RevisionStatus, WikiLink, WikiPage, WikiRedirect, WikiRendering, WikiRevision
 from polka.wiki.pages import MAX_DEPTH
 
 HISTORY_PER_PAGE = 50
@@ -58,6 +58,26 @@ def size_changes(session: Session, revisions: list[WikiRevision]) -> dict[int, i
         )
         before = {(page_id, number): size for page_id, number, size in rows if number is not None}
     return {r.id: r.size - before.get((r.page_id, (r.number or 1) - 1), 0) for r in revisions}
+
+
+def current_and_mine(
+    session: Session, user: User | None, page: WikiPage
+) -> tuple[WikiRevision | None, WikiRevision | None]:
+    """The page's current revision and the user's own pending edit, with their cached renderings,
+    in one round trip (the page view's hot path)."""
+    mine = (
+        and_(WikiRevision.author_id == user.id, WikiRevision.status == RevisionStatus.PENDING)
+        if user is not None
+        else false()
+    )
+    rows = session.execute(
+        select(WikiRevision, WikiRendering)
+        .outerjoin(WikiRendering, WikiRendering.revision_id == WikiRevision.id)
+        .where(WikiRevision.page_id == page.id, or_(WikiRevision.number == page.head_number, mine))
+    ).all()
+    current = next((r for r, _ in rows if r.number is not None and r.number == page.head_number), None)
+    pending = next((r for r, _ in rows if r.status is RevisionStatus.PENDING), None)
+    return current, pending
 
 
 def proposed_revisions(session: Session, user: User, page: WikiPage) -> list[WikiRevision]:
@@ -147,13 +167,15 @@ def subpages(session: Session, user: User | None, page: WikiPage) -> list[WikiPa
 
 def backlinks(session: Session, user: User | None, page: WikiPage) -> list[WikiPage]:
     """Pages the user may see whose current text links here, by this title or an old one."""
-    old_slugs = session.scalars(select(WikiRedirect.slug).where(WikiRedirect.page_id == page.id))
+    addresses = union_all(
+        select(literal(page.slug)), select(WikiRedirect.slug).where(WikiRedirect.page_id == page.id)
+    )
     query = (
         select(WikiPage)
         .join(WikiLink, WikiLink.page_id == WikiPage.id)
         .where(
             WikiLink.community_id == page.community_id,
-            WikiLink.target_slug.in_([page.slug, *old_slugs]),
+            WikiLink.target_slug.in_(addresses),
             WikiPage.id != page.id,
             access.live_pages(user),
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from markupsafe import Markup
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, union
 from sqlalchemy.orm import Session
 
 from polka.communities.models import Community
@@ -102,23 +102,14 @@ def existing_slugs(session: Session, community: Community, slugs: set[str]) -> s
     """Which of these slugs lead somewhere: a live page or a redirect to one."""
     if not slugs:
         return set()
-    pages = session.scalars(
-        select(WikiPage.slug).where(
-            WikiPage.community_id == community.id,
-            WikiPage.slug.in_(slugs),
-            WikiPage.deleted_at.is_(None),
-        )
-    )
-    redirects = session.scalars(
+    live = WikiPage.deleted_at.is_(None)
+    pages = select(WikiPage.slug).where(WikiPage.community_id == community.id, WikiPage.slug.in_(slugs), live)
+    redirects = (
         select(WikiRedirect.slug)
         .join(WikiPage, WikiPage.id == WikiRedirect.page_id)
-        .where(
-            WikiRedirect.community_id == community.id,
-            WikiRedirect.slug.in_(slugs),
-            WikiPage.deleted_at.is_(None),
-        )
+        .where(WikiRedirect.community_id == community.id, WikiRedirect.slug.in_(slugs), live)
     )
-    return set(pages) | set(redirects)
+    return set(session.scalars(union(pages, redirects)))
 
 
 def present(session: Session, community: Community, rendering: Rendering) -> RenderedPage:

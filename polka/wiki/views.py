@@ -59,8 +59,7 @@ def view_page(slug: str, page: str) -> Any:
         if moved is None:
             raise
         return redirect(page_url(moved), 301)
-    current = services.current_revision(session, wiki_page)
-    mine = review.my_pending(session, user, wiki_page)
+    current, mine = reads.current_and_mine(session, user, wiki_page)
     # A page not published yet shows its newest proposal (only its author and moderators get here).
     shown = current or mine or review.latest_proposal(session, user, wiki_page)
     if shown is None:
