@@ -149,5 +149,13 @@ def require_edit(user: User | None, page: WikiPage) -> None:
     require(user, Action.MODERATE if page.protected else Action.CONTRIBUTE, page)
 
 
+def require_move(session: Session, user: User | None, page: WikiPage) -> None:
+    """Refuse, saying why, unless ``can_move``."""
+    if can_move(session, user, page):
+        return
+    require_edit(user, page)
+    raise Forbidden("Your edits in this community are reviewed, so a moderator must move pages.")
+
+
 def require_moderate(user: User | None, page: WikiPage) -> None:
     require(user, Action.MODERATE, page)

@@ -18,9 +18,8 @@ from polka.db import transaction
 from polka.errors import ValidationError
 from polka.http import client_ip, db, file_store
 from polka.wiki import access, attachments
-from polka.wiki.manage_views import clearly_refused
 from polka.wiki.views import bp
-from polka.wiki.web import page_for, page_url, signed_in
+from polka.wiki.web import clearly_refused, page_for, page_url, signed_in
 
 #: A browser that opens a download anyway gets a sandboxed document that may load nothing.
 DOWNLOAD_CSP = "sandbox; default-src 'none'"

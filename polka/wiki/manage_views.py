@@ -7,8 +7,6 @@ cannot see), refuses with a 403 that says who may act, and makes one commit per 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -18,12 +16,11 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
-from polka.accounts.models import User
 from polka.communities.forms import Readable, choices
 from polka.communities.models import Community
 from polka.communities.views import enrol_first
 from polka.db import transaction
-from polka.errors import Conflict, Forbidden, ValidationError
+from polka.errors import Conflict, ValidationError
 from polka.forms import show_errors
 from polka.http import db
 from polka.permissions import Action, require
@@ -31,24 +28,7 @@ from polka.wiki import access, pages, reads, review
 from polka.wiki.history_views import proposed_screen
 from polka.wiki.models import TITLE_MAX, RevisionStatus, WikiPage
 from polka.wiki.views import bp
-from polka.wiki.web import audit_read, community_for, page_for, page_url, signed_in
-
-
-@contextmanager
-def clearly_refused(message: str) -> Iterator[None]:
-    """Word a refusal by the permission policy for this page (its denial is still audited).
-
-    Only the policy's generic refusals are reworded: a service's own ``Forbidden`` already says why.
-    """
-    try:
-        yield
-    except Forbidden as refused:
-        if refused.denial is None:
-            raise
-        clearer = Forbidden(message)
-        clearer.denial = refused.denial
-        raise clearer from refused
-
+from polka.wiki.web import audit_read, clearly_refused, community_for, page_for, page_url, signed_in
 
 _RESEND = "The form was not sent as expected. Go back, reload the page and try again."
 
@@ -170,15 +150,6 @@ class MoveForm(FlaskForm):  # type: ignore[misc]  # WTForms is untyped (forms.py
             raise FieldError("Choose a parent page from the list")
 
 
-def _require_move(user: User, page: WikiPage) -> None:
-    """Refuse, saying why, when this user may not move the page (as ``pages.move_page`` would)."""
-    if access.can_move(db(), user, page):
-        return
-    with clearly_refused("Only the community's members, moderators and managers can move pages."):
-        access.require_edit(user, page)
-    raise Forbidden("Your edits in this community are reviewed, so a moderator must move pages.")
-
-
 def _move_screen(community: Community, page: WikiPage, form: MoveForm, status: int = 200) -> Any:
     return render_template(
         "wiki/move.html",
@@ -195,7 +166,8 @@ def _move_screen(community: Community, page: WikiPage, form: MoveForm, status: i
 def move(slug: str, page: str) -> Any:
     community, wiki_page = page_for(slug, page)
     session, user = db(), signed_in()
-    _require_move(user, wiki_page)
+    with clearly_refused("Only the community's members, moderators and managers can move pages."):
+        access.require_move(session, user, wiki_page)
     parents = reads.parent_choices(session, user, community, wiki_page)
     if request.method == "GET":
         current = str(wiki_page.parent_id) if wiki_page.parent_id in dict(parents) else ""

@@ -27,10 +27,6 @@ from polka.wiki.web import audit_read, community_for, page_for, page_url, signed
 bp = Blueprint("wiki", __name__, url_prefix="/c/<slug>/wiki")
 
 
-def _marking(value: str | None) -> Marking:
-    return parse_marking(value)
-
-
 @bp.get("/")
 def index(slug: str) -> Any:
     community = community_for(slug)
@@ -123,7 +119,7 @@ def new_page(slug: str) -> Any:
     parent = session.get(WikiPage, form.parent_id()) if form.parent_id() else None
     try:
         edit = Edit(
-            body=form.body.data or "", summary=form.summary.data or "", marking=_marking(form.marking.data)
+            body=form.body.data or "", summary=form.summary.data or "", marking=parse_marking(form.marking.data)
         )
         if request.form.get("action") == "preview":
             services.check_edit(user, community, edit, current=Marking.OFFICIAL)
@@ -214,11 +210,11 @@ def edit_page(slug: str, page: str) -> Any:
     if not form.validate():
         return _edit_screen(community, wiki_page, form, status=400)
     try:
-        base_marking = _marking(form.base_marking.data) if form.base_marking.data else None
+        base_marking = parse_marking(form.base_marking.data) if form.base_marking.data else None
         edit = Edit(
             body=form.body.data or "",
             summary=form.summary.data or "",
-            marking=_marking(form.marking.data),
+            marking=parse_marking(form.marking.data),
             base_number=form.base.data or 0,
             base_marking=base_marking,
         )

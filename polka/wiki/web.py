@@ -3,6 +3,8 @@ URL through the access functions, and auditing need-to-know reads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import url_for
@@ -12,6 +14,7 @@ from polka.accounts.web import current_user
 from polka.audit.reads import record_sensitive_read
 from polka.communities.models import Community
 from polka.communities.services import get_community
+from polka.errors import Forbidden
 from polka.http import client_ip, db
 from polka.markings import Marking
 from polka.permissions import Action
@@ -55,3 +58,19 @@ def audit_read(page: WikiPage, what: str = "page", **detail: object) -> None:
         ip=client_ip(),
         detail=dict(detail) or None,
     )
+
+
+@contextmanager
+def clearly_refused(message: str) -> Iterator[None]:
+    """Word a refusal by the permission policy for this page (its denial is still audited).
+
+    Only the policy's generic refusals are reworded: a service's own ``Forbidden`` already says why.
+    """
+    try:
+        yield
+    except Forbidden as refused:
+        if refused.denial is None:
+            raise
+        clearer = Forbidden(message)
+        clearer.denial = refused.denial
+        raise clearer from refused
