@@ -119,7 +119,9 @@ def new_page(slug: str) -> Any:
     parent = session.get(WikiPage, form.parent_id()) if form.parent_id() else None
     try:
         edit = Edit(
-            body=form.body.data or "", summary=form.summary.data or "", marking=parse_marking(form.marking.data)
+            body=form.body.data or "",
+            summary=form.summary.data or "",
+            marking=parse_marking(form.marking.data),
         )
         if request.form.get("action") == "preview":
             services.check_edit(user, community, edit, current=Marking.OFFICIAL)
