@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 import magic
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -57,8 +57,12 @@ def attach_file(
 ) -> WikiAttachment:
     """Store an uploaded file and attach it to a page (``FileTooLarge`` past ``max_bytes``)."""
     access.require_edit(user, page)
-    count = len(attachments_of(session, user, page))
-    if count >= MAX_ATTACHMENTS:
+    count = session.scalar(
+        select(func.count())
+        .select_from(WikiAttachment)
+        .where(WikiAttachment.page_id == page.id, WikiAttachment.deleted_at.is_(None))
+    )
+    if (count or 0) >= MAX_ATTACHMENTS:
         raise ValidationError(
             f"A page can hold {MAX_ATTACHMENTS} attachments. Remove one first.",
             {"file": "Too many attachments"},

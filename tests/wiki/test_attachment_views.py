@@ -343,3 +343,13 @@ def test_a_member_of_another_community_gets_404_on_every_attachment_route(web, l
         == 404
     )
     assert [a.deleted_at for a in stored(session, page)] == [None]
+
+
+def test_a_page_full_of_attachments_refuses_one_more(monkeypatch, web, login, world, session):
+    monkeypatch.setattr("polka.wiki.attachments.MAX_ATTACHMENTS", 1)
+    login(world.member)
+    assert upload(web, world, PDF, "first.pdf").status_code == 302
+    response = upload(web, world, b"second file", "second.txt")
+    assert response.status_code == 302
+    assert "can hold 1 attachments" in text(web.get(page_url(world)))
+    assert [a.filename for a in stored(session, world.page)] == ["first.pdf"]
