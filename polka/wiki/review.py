@@ -41,19 +41,6 @@ def pending_revisions(session: Session, user: User, community: Community) -> lis
     return list(session.scalars(query))
 
 
-def my_pending(session: Session, user: User | None, page: WikiPage) -> WikiRevision | None:
-    """The user's own edit of this page waiting for review, if any."""
-    if user is None:
-        return None
-    return session.scalar(
-        select(WikiRevision).where(
-            WikiRevision.page_id == page.id,
-            WikiRevision.author_id == user.id,
-            WikiRevision.status == RevisionStatus.PENDING,
-        )
-    )
-
-
 def latest_proposal(session: Session, user: User | None, page: WikiPage) -> WikiRevision | None:
     """The newest unpublished revision the user may see: their own, or anyone's for moderators."""
     if user is None:

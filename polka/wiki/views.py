@@ -196,8 +196,7 @@ def edit_page(slug: str, page: str) -> Any:
     session, user = db(), signed_in()
     access.require_edit(user, wiki_page)
     if request.method == "GET":
-        current = services.current_revision(session, wiki_page)
-        mine = review.my_pending(session, user, wiki_page)
+        current, mine = reads.current_and_mine(session, user, wiki_page)
         start = mine if mine is not None else current
         form = EditPageForm(
             data={

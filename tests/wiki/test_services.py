@@ -240,7 +240,8 @@ def test_with_review_on_a_members_edit_waits_and_readers_still_see_the_approved_
     assert saved.revision.number is None
     page = wiki.fresh(world.page)
     assert page.head_number == 1
-    assert review.my_pending(session, session.merge(world.member), page).body == "Pending text\n"
+    _, mine = reads.current_and_mine(session, session.merge(world.member), page)
+    assert mine.body == "Pending text\n"
 
 
 def test_with_review_on_moderators_publish_directly(session, world, wiki):
