@@ -15,16 +15,20 @@ def register(app: Flask) -> None:
     from polka.dbcli import db_group
     from polka.demo import demo
     from polka.jobs.cli import worker
+    from polka.site_search.cli import search_group
     from polka.wiki.cli import wiki_group
 
-    for command in (db_group, users, demo, worker, wiki_group):
+    for command in (db_group, users, demo, worker, wiki_group, search_group):
         app.cli.add_command(command)
 
 
 def _create_app() -> Flask:
     from polka import create_app
 
-    return create_app()
+    app = create_app()
+    # A command's changes reach the search index before the command exits (no background thread).
+    app.extensions["polka.search"].inline = True
+    return app
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True, load_dotenv=False)

@@ -58,6 +58,8 @@ class Settings:
     mail_from: str = "POLKA <no-reply@polka.police.uk>"
     base_url: str = "http://127.0.0.1:5000"
     max_upload_mb: int = 200
+    #: Apply search index changes in the committing thread (tests) instead of a background thread.
+    search_inline: bool = False
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     login_max_failures: int = 10
@@ -85,6 +87,10 @@ class Settings:
     def files_dir(self) -> Path:
         return self.data_dir / "files"
 
+    @property
+    def search_dir(self) -> Path:
+        return self.data_dir / "search"
+
 
 _PARSERS: dict[str, Any] = {
     "data_dir": Path,
@@ -92,6 +98,7 @@ _PARSERS: dict[str, Any] = {
     "trusted_proxies": _networks,
     "allowed_email_domains": _words,
     "require_approval": _bool,
+    "search_inline": _bool,
 }
 
 

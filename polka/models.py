@@ -6,4 +6,5 @@ from polka.audit import models as audit  # noqa: F401
 from polka.communities import models as communities  # noqa: F401
 from polka.jobs import models as jobs  # noqa: F401
 from polka.organisations import models as organisations  # noqa: F401
+from polka.search import outbox as search  # noqa: F401
 from polka.wiki import models as wiki  # noqa: F401

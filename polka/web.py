@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
 from polka import models  # noqa: F401  (every table registered on Base.metadata)
@@ -21,6 +24,9 @@ from polka.jobs.runner import JobRunner
 from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
 from polka.permissions import SITE, Action, can
+from polka.search.applier import FileLock, OutboxApplier
+from polka.search.outbox import changes_queued
+from polka.search.whoosh_backend import WhooshBackend
 from polka.security import init_security
 from polka.storage import FileStore
 from polka.templating import init_templating
@@ -57,6 +63,7 @@ def configure(app: Flask, settings: Settings) -> None:
     app.extensions["polka.jobs"] = JobRunner(
         app.extensions["polka.sessions"], {MAIL_JOB: mail_handler(settings)}
     )
+    _configure_search(app, settings)
 
     CSRFProtect(app)
     init_security(app, settings)
@@ -73,6 +80,43 @@ def configure(app: Flask, settings: Settings) -> None:
     _register_cli(app)
 
 
+def _configure_search(app: Flask, settings: Settings) -> None:
+    """The search index and its outbox applier, woken after every commit that queued a change."""
+    sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
+    applier = OutboxApplier(
+        sessions,
+        WhooshBackend(settings.search_dir / "index"),
+        FileLock(settings.search_dir / "outbox.lock"),
+        inline=settings.search_inline,
+    )
+    app.extensions["polka.search"] = applier
+    app.extensions["polka.jobs"].idle_tasks.append(applier.drain_quietly)
+
+    def after_commit(session: Session) -> None:
+        if changes_queued(session):
+            applier.notify()
+
+    def after_rollback(session: Session) -> None:
+        changes_queued(session)  # a rolled-back change was never made: nothing to apply
+
+    event.listen(sessions, "after_commit", after_commit)
+    event.listen(sessions, "after_soft_rollback", lambda session, _previous: after_rollback(session))
+    # Rows a crashed process left behind are applied when this one serves its first request.
+    app.before_request_funcs.setdefault(None, []).insert(0, _once(applier.notify))
+
+
+def _once(action: Callable[[], None]) -> Callable[[], None]:
+    done = False
+
+    def run_once() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            action()
+
+    return run_once
+
+
 def _can(action: Action, target: object) -> bool:
     """``can`` for templates: always about the signed-in user."""
     return can(current_user(), action, target)
@@ -82,9 +126,12 @@ def _register_content() -> None:
     """Tell core rules about each feature's content (features never import each other or register
     themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
+    from polka.search.registry import register_adapter
     from polka.wiki.pages import count_above_ceiling
+    from polka.wiki.search import WikiSearch
 
     register_above_ceiling_counter("wiki pages", count_above_ceiling)
+    register_adapter(WikiSearch())
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -94,9 +141,10 @@ def _register_blueprints(app: Flask) -> None:
     from polka.communities.views import bp as communities_bp
     from polka.home import bp as home_bp
     from polka.people.views import bp as people_bp
+    from polka.site_search.views import bp as search_bp
     from polka.wiki.views import bp as wiki_bp
 
-    for bp in (home_bp, accounts_bp, people_bp, communities_bp, wiki_bp, admin_bp):
+    for bp in (home_bp, accounts_bp, people_bp, communities_bp, wiki_bp, search_bp, admin_bp):
         app.register_blueprint(bp)
 
 

@@ -90,6 +90,7 @@ def settings_overrides(tmp_path: Path, database_url: str) -> dict[str, Any]:
         "secret_key": "test-secret-key",
         "smtp_url": "",
         "base_url": "http://localhost",
+        "search_inline": True,
         **CHEAP_ARGON2,
     }
 

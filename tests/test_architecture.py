@@ -26,6 +26,7 @@ LAYERS = {
     "templating": KERNEL,
     "forms": KERNEL,
     "pagination": KERNEL,
+    "search": KERNEL,
     "accounts": CORE,
     "organisations": CORE,
     "communities": CORE,
@@ -48,6 +49,7 @@ LAYERS = {
     "home": COMPOSITION,
     "admin": COMPOSITION,
     "models": COMPOSITION,
+    "site_search": COMPOSITION,
 }
 NAMES = {KERNEL: "kernel", CORE: "core", FEATURE: "feature", COMPOSITION: "composition"}
 

@@ -71,6 +71,8 @@ class JobRunner:
         self.handlers: dict[str, Handler] = dict(handlers or {})
         self.stale_after = stale_after
         self.clock = clock
+        #: Run whenever no job is due (the search outbox, say); each catches its own errors.
+        self.idle_tasks: list[Callable[[], object]] = []
         host = socket.gethostname()[:50]
         self.worker_id = f"{host}:{os.getpid()}:{secrets.token_hex(4)}"
         engine = sessions.kw.get("bind")
@@ -137,7 +139,12 @@ class JobRunner:
         ran = 0
         while ran < limit and self.run_once() is not None:
             ran += 1
+        self._run_idle_tasks()
         return ran
+
+    def _run_idle_tasks(self) -> None:
+        for task in self.idle_tasks:
+            task()
 
     def run_forever(self, stop: threading.Event, idle_sleep: float = 1.0) -> None:
         """Run jobs until ``stop`` is set; the job in hand is always finished first."""
@@ -150,6 +157,7 @@ class JobRunner:
                 stop.wait(max(idle_sleep, 1.0))
                 continue
             if outcome is None:
+                self._run_idle_tasks()
                 stop.wait(idle_sleep)
 
 

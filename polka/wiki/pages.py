@@ -17,6 +17,7 @@ from polka.markings import Marking
 from polka.permissions import Action, require
 from polka.wiki import access
 from polka.wiki.models import WikiPage, WikiRedirect, WikiSettings, WikiWatch
+from polka.wiki.search import reindex
 from polka.wiki.services import record_page_activity
 from polka.wiki.slugs import check_title, slug_for
 
@@ -90,6 +91,7 @@ def move_page(session: Session, user: User, page: WikiPage, *, title: str, paren
     page.parent = parent
     session.flush()
     if (old_title, old_parent) != (page.title, page.parent_id):
+        reindex(session, page)
         record_page_activity(session, user, "moved", page)
         _audit(session, user, "wiki.page_moved", page, from_title=old_title, to_title=title)
 
@@ -111,6 +113,7 @@ def delete_page(session: Session, user: User, page: WikiPage) -> None:
     page.deleted_slug = page.slug
     page.slug = f"~deleted-{page.id}"  # "~" never appears in a slug made from a title
     session.flush()
+    reindex(session, page)
     record_page_activity(session, user, "deleted", page)
     _audit(session, user, "wiki.page_deleted", page)
 
@@ -160,6 +163,7 @@ def restore_page(session: Session, user: User, page: WikiPage) -> None:
     if page.parent is not None and page.parent.is_deleted:
         page.parent_id = None
     session.flush()
+    reindex(session, page)
     record_page_activity(session, user, "restored", page)
     _audit(session, user, "wiki.page_restored", page)
 
@@ -231,6 +235,7 @@ def purge_deleted(session: Session) -> int:
             .values(parent_id=None)
             .execution_options(synchronize_session=False)
         )
+        reindex(session, page)
         session.delete(page)
     session.flush()
     return len(expired)

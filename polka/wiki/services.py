@@ -31,6 +31,7 @@ from polka.permissions import Action, require
 from polka.wiki import access, rendering
 from polka.wiki.merge import merge3
 from polka.wiki.models import SUMMARY_MAX, RevisionStatus, WikiPage, WikiRedirect, WikiRevision
+from polka.wiki.search import reindex
 from polka.wiki.slugs import check_title, slug_for
 
 #: How many times a save retries when another save claims the next number first.
@@ -166,6 +167,7 @@ def publish(session: Session, page: WikiPage, revision: WikiRevision, edit: Edit
     session.flush()
     stored = rendering.store_rendering(session, revision, page.community)
     rendering.update_links(session, page, stored)
+    reindex(session, page)
     return merged
 
 
@@ -317,6 +319,7 @@ def change_marking(session: Session, user: User, page: WikiPage, marking: Markin
         return
     before = page.marking
     page.marking = marking
+    reindex(session, page)
     session.execute(
         update(Activity)
         .where(Activity.target_kind == "wiki_page", Activity.target_id == page.id)

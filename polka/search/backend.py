@@ -1,0 +1,129 @@
+"""The interface every search backend implements, and the values that cross it.
+
+The Whoosh backend (``polka.search.whoosh_backend``) is the only one today; a PostgreSQL full-text
+backend will follow for multi-node deployments, so nothing outside a backend may depend on its engine.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from polka.search.documents import SearchDocument
+from polka.search.query import Query
+
+
+class LockTimeout(Exception):
+    """Another process held the index's writer for longer than the timeout; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """Which documents a search may return, decided by the caller from the database.
+
+    A document is allowed when its community is in ``communities`` and, if it is sensitive, its
+    community is also in ``sensitive_communities`` (the searcher is a member there).
+    """
+
+    communities: frozenset[int]
+    sensitive_communities: frozenset[int]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.communities
+
+
+class Sort(enum.StrEnum):
+    RELEVANCE = "relevance"
+    DATE = "date"  # most recently updated first
+
+
+#: The facets a search counts, by name: kind, community, organisation (of the author), tag.
+FACETS = ("kind", "community", "organisation", "tag")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: the parsed query, what the searcher may see, the chosen filters and the page.
+
+    Every filter narrows: ``kinds`` / ``communities`` / ``organisations`` / ``tags`` match any of their
+    values (empty: no restriction); ``updated_from`` / ``updated_to`` bound ``updated_at`` (inclusive).
+    """
+
+    query: Query
+    access: Access
+    kinds: frozenset[str] = frozenset()
+    communities: frozenset[int] = frozenset()
+    organisations: frozenset[int] = frozenset()
+    tags: frozenset[str] = frozenset()
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
+    sort: Sort = Sort.RELEVANCE
+    offset: int = 0
+    limit: int = 20
+    facets: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching document. ``snippet`` is HTML: escaped text with matches in ``<mark>``."""
+
+    kind: str
+    object_id: int
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A page of hits, the total number of allowed matches, and per-facet counts over all of them
+    (facet name -> value -> count; community and organisation values are ids as strings)."""
+
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Change:
+    """An object to (re)index, or, with ``document`` None, to remove from the index."""
+
+    kind: str
+    object_id: int
+    document: SearchDocument | None
+
+
+#: Loads the current documents of (kind, id) pairs: missing from the answer means "remove".
+Loader = Callable[[Sequence[tuple[str, int]]], dict[tuple[str, int], SearchDocument]]
+
+
+class SearchBackend(Protocol):
+    def apply(self, changes: Sequence[Change], *, timeout: float) -> None:
+        """Write every change in one commit, waiting at most ``timeout`` seconds for the writer
+        (``LockTimeout``). Safe to repeat: adding a document replaces the one with its key."""
+        ...
+
+    def search(self, request: SearchRequest) -> SearchResults: ...
+
+    def count(self, request: SearchRequest) -> int:
+        """How many allowed documents match (no hits, no facets)."""
+        ...
+
+    def suggest(self, query: Query) -> Query | None:
+        """A respelling of the query's words from the index's vocabulary, or None if none is closer.
+        Callers must check that the respelling finds more *allowed* results before offering it."""
+        ...
+
+    def rebuild(self, documents: Iterable[SearchDocument], reload: Loader) -> int:
+        """Build a complete new index from ``documents`` beside the live one, then swap it in.
+
+        Searches keep answering from the old index meanwhile. Changes applied while the rebuild ran
+        are replayed into the new index before the swap by reloading their objects with ``reload``.
+        Returns the number of documents indexed.
+        """
+        ...
+
+    def document_count(self) -> int: ...

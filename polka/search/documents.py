@@ -1,0 +1,43 @@
+"""What the index holds about one object, in engine-neutral terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+def document_key(kind: str, object_id: int) -> str:
+    """The index's unique key of an object: ``wiki:42``."""
+    return f"{kind}:{object_id}"
+
+
+def split_key(key: str) -> tuple[str, int]:
+    """``wiki:42`` -> ``("wiki", 42)``."""
+    kind, _, number = key.partition(":")
+    return kind, int(number)
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One searchable object as a feature's adapter describes it.
+
+    ``marking`` is the marking's value (``OFFICIAL`` or ``OFFICIAL-SENSITIVE``); ``sensitive`` says
+    whether only members of the community may find it. Dates are aware UTC datetimes.
+    """
+
+    kind: str
+    object_id: int
+    community_id: int
+    marking: str
+    sensitive: bool
+    title: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    author_id: int | None = None
+    organisation_id: int | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return document_key(self.kind, self.object_id)

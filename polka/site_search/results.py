@@ -1,0 +1,62 @@
+"""What the search page shows: results, facets and the suggestion, ready for a template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from markupsafe import Markup
+
+from polka.markings import Marking
+from polka.pagination import Page
+from polka.site_search.params import SearchParams
+
+
+@dataclass(frozen=True)
+class Result:
+    """One hit the user may see. ``snippet`` is safe HTML (escaped text, matches in ``<mark>``)."""
+
+    kind: str
+    kind_label: str
+    title: str
+    url: str
+    community_name: str
+    community_slug: str
+    marking: Marking
+    author_name: str | None
+    updated_at: datetime
+    snippet: Markup
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet: ``value`` is what the filter's query parameter carries."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    """``name`` is the query parameter (``kind``, ``community``, ``organisation``, ``tag``)."""
+
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A whole search page: ``results`` is the requested page (clamped to the last page),
+    ``suggestion`` a respelt query that finds more for this user, or None."""
+
+    params: SearchParams
+    results: Page[Result]
+    facets: list[Facet]
+    suggestion: str | None
+
+    @property
+    def total(self) -> int:
+        return self.results.total

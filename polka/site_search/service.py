@@ -1,0 +1,238 @@
+"""Searching for one user: permission trimming from the database, the engine's answer, and a re-check
+of every hit through its feature's adapter before anything is shown.
+
+Trimming happens at query time from the database (the communities the user may read now, and among
+them those where they are a member, for OFFICIAL-SENSITIVE items), so a removed membership or a
+community made private changes the very next search. Totals, facet counts and spelling suggestions
+come from the trimmed set only, so none of them can reveal what the user may not see.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.communities.models import Community
+from polka.markings import Marking
+from polka.organisations.models import Organisation
+from polka.pagination import Page, page_count
+from polka.permissions import is_active, member_community_ids, readable_filter
+from polka.search.applier import OutboxApplier
+from polka.search.backend import Access, Hit, SearchBackend, SearchRequest, SearchResults
+from polka.search.query import AnyOf, Not, Phrase, Query, Word, parse_query
+from polka.search.registry import Shown, adapter_for
+from polka.site_search.params import PER_PAGE, SearchParams
+from polka.site_search.results import Facet, FacetValue, Outcome, Result
+
+#: A "Did you mean …?" is looked for only when a search finds fewer results than this.
+SUGGEST_BELOW = 3
+FACET_LABELS = {
+    "kind": "Type",
+    "community": "Community",
+    "organisation": "Author's organisation",
+    "tag": "Tag",
+}
+#: At most this many values are shown per facet (the most frequent).
+FACET_VALUES = 12
+
+
+def backend() -> SearchBackend:
+    applier: OutboxApplier = current_app.extensions["polka.search"]
+    return applier.backend
+
+
+def access_for(session: Session, user: User | None) -> Access:
+    """What ``user`` may find, read from the database now."""
+    if not is_active(user):
+        return Access(frozenset(), frozenset())
+    assert user is not None
+    readable = frozenset(session.scalars(select(Community.id).where(readable_filter(user))))
+    members = frozenset(
+        session.scalars(select(Community.id).where(Community.id.in_(member_community_ids(user))))
+    )
+    return Access(readable, members & readable)
+
+
+def search(session: Session, user: User | None, params: SearchParams) -> Outcome:
+    """One page of results for ``params``, with facets and perhaps a suggestion."""
+    query = parse_query(params.q)
+    access = access_for(session, user)
+    communities = params.communities
+    if params.mine:  # the communities the user belongs to (and may read)
+        communities = (
+            communities & access.sensitive_communities if communities else access.sensitive_communities
+        )
+    if query.is_empty or access.is_empty or (params.mine and not communities):
+        return Outcome(params, Page([], 1, PER_PAGE, 0), [], None)
+    request = _request(query, access, replace(params, communities=communities))
+    engine = backend()
+    results = engine.search(request)
+    last = page_count(results.total, PER_PAGE)
+    if params.page > last:  # past the end: show the last page, as every other list does
+        request = replace(request, offset=(last - 1) * PER_PAGE)
+        results = engine.search(request)
+    page = min(params.page, last)
+    shown = _shown(session, user, results.hits)
+    names = _names(session, results, shown)
+    items = [
+        _result(hit, shown[(hit.kind, hit.object_id)], names)
+        for hit in results.hits
+        if (hit.kind, hit.object_id) in shown
+    ]
+    return Outcome(
+        replace(params, page=page),
+        Page(items, page, PER_PAGE, results.total),
+        _facets(results, names, params),
+        _suggestion(engine, request, results.total),
+    )
+
+
+def _request(query: Query, access: Access, params: SearchParams) -> SearchRequest:
+    return SearchRequest(
+        query=query,
+        access=access,
+        kinds=params.kinds,
+        communities=params.communities,
+        organisations=params.organisations,
+        tags=params.tags,
+        updated_from=_start_of(params.updated_from) if params.updated_from else None,
+        updated_to=_start_of(params.updated_to + timedelta(days=1)) - timedelta(microseconds=1)
+        if params.updated_to
+        else None,
+        sort=params.sort,
+        offset=(params.page - 1) * PER_PAGE,
+        limit=PER_PAGE,
+    )
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight UTC at the start of ``day``."""
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _shown(session: Session, user: User | None, hits: Sequence[Hit]) -> dict[tuple[str, int], Shown]:
+    """The hits the user may see now, each as its feature shows it (the index may be a moment behind)."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for hit in hits:
+        by_kind[hit.kind].append(hit.object_id)
+    shown: dict[tuple[str, int], Shown] = {}
+    for kind, ids in by_kind.items():
+        adapter = adapter_for(kind)
+        if adapter is not None:
+            shown.update({(kind, i): found for i, found in adapter.visible(session, user, ids).items()})
+    return shown
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Display names for the ids a page of results mentions."""
+
+    communities: dict[int, Community]
+    users: dict[int, str]
+    organisations: dict[int, str]
+
+
+def _ids(values: Iterable[str]) -> set[int]:
+    return {int(v) for v in values if v.isdigit()}
+
+
+def _names(session: Session, results: SearchResults, shown: dict[tuple[str, int], Shown]) -> _Names:
+    community_ids = {s.community_id for s in shown.values()} | _ids(results.facets.get("community", {}))
+    user_ids = {s.author_id for s in shown.values() if s.author_id is not None}
+    organisation_ids = _ids(results.facets.get("organisation", {}))
+    communities = {c.id: c for c in session.scalars(select(Community).where(Community.id.in_(community_ids)))}
+    users = {
+        row.id: row.name for row in session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
+    }
+    organisations = {
+        row.id: row.name
+        for row in session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(organisation_ids))
+        )
+    }
+    return _Names(communities, users, organisations)
+
+
+def _result(hit: Hit, shown: Shown, names: _Names) -> Result:
+    adapter = adapter_for(hit.kind)
+    community = names.communities.get(shown.community_id)
+    return Result(
+        kind=hit.kind,
+        kind_label=adapter.label if adapter is not None else hit.kind,
+        title=shown.title,
+        url=shown.url,
+        community_name=community.name if community is not None else "",
+        community_slug=community.slug if community is not None else "",
+        marking=Marking(shown.marking),
+        author_name=names.users.get(shown.author_id) if shown.author_id is not None else None,
+        updated_at=shown.updated_at,
+        snippet=Markup(hit.snippet),  # noqa: S704  (the backend escapes the text and adds only <mark>)
+    )
+
+
+def _facets(results: SearchResults, names: _Names, params: SearchParams) -> list[Facet]:
+    selected = {
+        "kind": set(params.kinds),
+        "community": {str(i) for i in params.communities},
+        "organisation": {str(i) for i in params.organisations},
+        "tag": set(params.tags),
+    }
+    facets = []
+    for name, label in FACET_LABELS.items():
+        counts = results.facets.get(name, {})
+        values = [
+            FacetValue(value, _facet_label(name, value, names), count, value in selected[name])
+            for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]
+        ]
+        values = [v for v in values if v.label]
+        if values:
+            facets.append(Facet(name, label, values))
+    return facets
+
+
+def _facet_label(name: str, value: str, names: _Names) -> str:
+    """The label of a facet value, or "" for one that cannot be named (it is then not offered)."""
+    if name == "kind":
+        adapter = adapter_for(value)
+        return adapter.label if adapter is not None else ""
+    if name == "community":
+        community = names.communities.get(int(value)) if value.isdigit() else None
+        return community.name if community is not None else ""
+    if name == "organisation":
+        return names.organisations.get(int(value), "") if value.isdigit() else ""
+    return value
+
+
+def _suggestion(engine: SearchBackend, request: SearchRequest, total: int) -> str | None:
+    """A respelt query, offered only when it finds more of what this user may see."""
+    if total >= SUGGEST_BELOW:
+        return None
+    respelt = engine.suggest(request.query)
+    if respelt is None:
+        return None
+    found = engine.count(replace(request, query=respelt, offset=0, facets=False))
+    return query_text(respelt) if found > total else None
+
+
+def query_text(query: Query) -> str:
+    """A query written back in the syntax users type."""
+
+    def one(part: Word | Phrase | Not | AnyOf) -> str:
+        if isinstance(part, Not):
+            return "-" + one(part.part)
+        if isinstance(part, AnyOf):
+            return " OR ".join(one(p) for p in part.parts)
+        field = f"{part.field}:" if part.field else ""
+        if isinstance(part, Phrase):
+            return f'{field}"{" ".join(part.words)}"'
+        return f"{field}{part.text}{'*' if part.prefix else ''}"
+
+    return " ".join(one(part) for part in query.parts)
