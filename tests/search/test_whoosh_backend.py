@@ -1,0 +1,590 @@
+"""The Whoosh backend: finding, trimming, facets, snippets, suggestions, rebuilds and concurrent writers.
+
+Documents are built here (no database); ``EVERYONE`` may see communities 1-3 including sensitive items.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from polka.search.backend import Access, Change, LockTimeout, SearchRequest, SearchResults, Sort
+from polka.search.documents import SearchDocument
+from polka.search.query import parse_query
+from polka.search.whoosh_backend import JOURNAL, POINTER, WhooshBackend
+
+ROOT = Path(__file__).resolve().parents[2]
+EVERYONE = Access(frozenset({1, 2, 3}), frozenset({1, 2, 3}))
+START = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+
+
+def doc(
+    object_id: int,
+    title: str = "Note",
+    body: str = "",
+    *,
+    kind: str = "wiki",
+    community: int = 1,
+    sensitive: bool = False,
+    organisation: int | None = None,
+    tags: tuple[str, ...] = (),
+    days: int = 0,
+) -> SearchDocument:
+    moment = START + timedelta(days=days)
+    return SearchDocument(
+        kind=kind,
+        object_id=object_id,
+        community_id=community,
+        marking="OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL",
+        sensitive=sensitive,
+        title=title,
+        body=body,
+        created_at=moment,
+        updated_at=moment,
+        author_id=7,
+        organisation_id=organisation,
+        tags=tags,
+    )
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[WhooshBackend]:
+    engine = WhooshBackend(tmp_path / "index")
+    yield engine
+    engine.close()
+
+
+def put(backend: WhooshBackend, *documents: SearchDocument) -> None:
+    backend.apply([Change(d.kind, d.object_id, d) for d in documents], timeout=5)
+
+
+def find(backend: WhooshBackend, text: str, access: Access = EVERYONE, **options: object) -> SearchResults:
+    return backend.search(SearchRequest(parse_query(text), access, **options))  # type: ignore[arg-type]
+
+
+def ids(results: SearchResults) -> set[int]:
+    return {hit.object_id for hit in results.hits}
+
+
+# --- finding ---------------------------------------------------------------------------------------
+
+
+def test_an_empty_index_answers_with_nothing(backend: WhooshBackend) -> None:
+    assert find(backend, "custody").total == 0
+    assert backend.document_count() == 0
+
+
+def test_added_document_is_found_updated_and_deleted(backend: WhooshBackend) -> None:
+    put(backend, doc(1, "Custody handbook", "Rules for the custody suite"))
+    assert ids(find(backend, "custody")) == {1}
+
+    put(backend, doc(1, "Patrol handbook", "Rules for patrol"))
+    assert ids(find(backend, "custody")) == set()
+    assert ids(find(backend, "patrol")) == {1}
+
+    backend.apply([Change("wiki", 1, None)], timeout=5)
+    assert find(backend, "patrol").total == 0
+    assert backend.document_count() == 0
+
+
+def test_a_hit_names_its_kind_and_object(backend: WhooshBackend) -> None:
+    put(backend, doc(42, "Custody", kind="forum"))
+    [hit] = find(backend, "custody").hits
+    assert (hit.kind, hit.object_id) == ("forum", 42)
+    assert hit.score > 0
+
+
+@pytest.mark.parametrize(
+    ("searched", "written"), [("meetings", "meeting"), ("meeting", "meetings"), ("policing", "police")]
+)
+def test_english_stemming_finds_other_forms(backend: WhooshBackend, searched: str, written: str) -> None:
+    put(backend, doc(1, "Minutes", f"Notes of the {written} last week"))
+    assert ids(find(backend, searched)) == {1}
+
+
+def test_all_words_must_match(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="custody suite"), doc(2, body="custody van"))
+    assert ids(find(backend, "custody suite")) == {1}
+
+
+def test_an_exact_phrase_needs_the_words_together(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="guidance on the use of force"), doc(2, body="force them to use it"))
+    assert ids(find(backend, '"use of force"')) == {1}
+
+
+def test_a_hyphenated_word_is_found_as_written(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="send an e-mail to PNC-123"), doc(2, body="mail the pnc desk, 123 times"))
+    assert ids(find(backend, "e-mail")) == {1}
+    assert ids(find(backend, "PNC-123")) == {1}
+
+
+def test_a_prefix_finds_every_word_starting_with_it(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, body="police officers"),
+        doc(2, body="the new policy"),
+        doc(3, body="an investigation began"),
+        doc(4, body="politics"),
+    )
+    assert ids(find(backend, "polic*")) == {1, 2}
+    assert ids(find(backend, "investigat*")) == {3}  # longer than its stem, "investig"
+
+
+def test_excluded_words_and_phrases_are_left_out(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, body="custody and taser"),
+        doc(2, body="custody only"),
+        doc(3, body="custody stop search"),
+    )
+    assert ids(find(backend, "custody -taser")) == {2, 3}
+    assert ids(find(backend, 'custody -"stop search"')) == {1, 2}
+
+
+def test_or_finds_either(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="custody"), doc(2, body="taser"), doc(3, body="patrol"))
+    assert ids(find(backend, "custody OR taser")) == {1, 2}
+
+
+def test_title_field_searches_titles_only(backend: WhooshBackend) -> None:
+    put(backend, doc(1, "Annual budget"), doc(2, "Minutes", "the budget was agreed"))
+    assert ids(find(backend, "title:budget")) == {1}
+    assert ids(find(backend, "budget")) == {1, 2}
+
+
+def test_a_title_match_ranks_above_a_body_match(backend: WhooshBackend) -> None:
+    put(backend, doc(1, "Minutes", "budget budget talk"), doc(2, "Budget", "talk"))
+    assert [hit.object_id for hit in find(backend, "budget").hits] == [2, 1]
+
+
+def test_stop_words_alone_find_nothing_and_do_not_fail(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="the and of"))
+    assert find(backend, "the and").total == 0
+
+
+# --- filters, sorting, paging ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def library(backend: WhooshBackend) -> WhooshBackend:
+    put(
+        backend,
+        doc(1, body="custody", kind="wiki", community=1, organisation=10, tags=("Training",), days=1),
+        doc(
+            2, body="custody", kind="forum", community=2, organisation=20, tags=("training", "cyber"), days=3
+        ),
+        doc(3, body="custody", kind="blog", community=3, organisation=10, days=2),
+    )
+    return backend
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"kinds": frozenset({"wiki", "blog"})}, {1, 3}),
+        ({"communities": frozenset({2, 3})}, {2, 3}),
+        ({"organisations": frozenset({10})}, {1, 3}),
+        ({"tags": frozenset({"TRAINING"})}, {1, 2}),
+        ({"tags": frozenset({"cyber", "nothing"})}, {2}),
+        ({"updated_from": START + timedelta(days=2)}, {2, 3}),
+        ({"updated_to": START + timedelta(days=2)}, {1, 3}),
+        ({"updated_from": START + timedelta(days=2), "updated_to": START + timedelta(days=2)}, {3}),
+        ({"kinds": frozenset({"forum"}), "organisations": frozenset({10})}, set()),
+    ],
+)
+def test_each_filter_narrows(library: WhooshBackend, options: dict[str, object], expected: set[int]) -> None:
+    results = find(library, "custody", **options)
+    assert ids(results) == expected
+    assert results.total == len(expected)
+
+
+def test_date_sort_puts_the_most_recently_updated_first(library: WhooshBackend) -> None:
+    assert [hit.object_id for hit in find(library, "custody", sort=Sort.DATE).hits] == [2, 3, 1]
+
+
+def test_pages_do_not_overlap_and_share_the_total(backend: WhooshBackend) -> None:
+    put(backend, *(doc(n, body="custody", days=n) for n in range(1, 8)))
+    pages = [find(backend, "custody", sort=Sort.DATE, offset=offset, limit=3) for offset in (0, 3, 6)]
+    assert [[hit.object_id for hit in page.hits] for page in pages] == [[7, 6, 5], [4, 3, 2], [1]]
+    assert {page.total for page in pages} == {7}
+    relevance = [
+        hit.object_id for offset in (0, 3, 6) for hit in find(backend, "custody", offset=offset, limit=3).hits
+    ]
+    assert sorted(relevance) == list(range(1, 8))
+
+
+def test_facets_count_every_match_not_just_the_page(library: WhooshBackend) -> None:
+    results = find(library, "custody", limit=1)
+    assert len(results.hits) == 1
+    assert results.facets == {
+        "kind": {"wiki": 1, "forum": 1, "blog": 1},
+        "community": {"1": 1, "2": 1, "3": 1},
+        "organisation": {"10": 2, "20": 1},
+        "tag": {"training": 2, "cyber": 1},
+    }
+
+
+def test_facets_follow_the_filters(library: WhooshBackend) -> None:
+    results = find(library, "custody", organisations=frozenset({10}))
+    assert results.facets["community"] == {"1": 1, "3": 1}
+
+
+def test_no_facets_when_not_asked(library: WhooshBackend) -> None:
+    assert find(library, "custody", facets=False).facets == {}
+
+
+# --- permission trimming ---------------------------------------------------------------------------
+
+#: Community 1 is readable (the searcher is a member), 2 readable (not a member), 3 is private to others.
+MEMBER_OF_1 = Access(frozenset({1, 2}), frozenset({1}))
+
+
+@pytest.fixture
+def guarded(backend: WhooshBackend) -> WhooshBackend:
+    put(
+        backend,
+        doc(1, body="custody open", community=1, organisation=10, tags=("open",)),
+        doc(2, body="custody sensitive", community=1, sensitive=True, organisation=11, tags=("secret",)),
+        doc(3, body="custody elsewhere", community=2, organisation=10, tags=("open",)),
+        doc(
+            4,
+            body="custody sensitive elsewhere",
+            community=2,
+            sensitive=True,
+            organisation=12,
+            tags=("secret",),
+        ),
+        doc(5, body="custody private", community=3, kind="blog", organisation=13, tags=("private",)),
+    )
+    return backend
+
+
+def test_results_totals_and_facets_count_only_allowed_documents(guarded: WhooshBackend) -> None:
+    results = find(guarded, "custody", MEMBER_OF_1)
+    assert ids(results) == {1, 2, 3}
+    assert results.total == 3
+    assert guarded.count(SearchRequest(parse_query("custody"), MEMBER_OF_1)) == 3
+    assert results.facets == {
+        "kind": {"wiki": 3},
+        "community": {"1": 2, "2": 1},
+        "organisation": {"10": 2, "11": 1},
+        "tag": {"open": 2, "secret": 1},
+    }
+
+
+def test_sensitive_items_need_membership_of_their_community(guarded: WhooshBackend) -> None:
+    reader = Access(frozenset({1, 2}), frozenset())
+    results = find(guarded, "sensitive", reader)
+    assert results.total == 0
+    assert results.facets == {"kind": {}, "community": {}, "organisation": {}, "tag": {}}
+    assert ids(find(guarded, "sensitive", Access(frozenset({1, 2}), frozenset({1, 2})))) == {2, 4}
+
+
+def test_a_filter_cannot_widen_access(guarded: WhooshBackend) -> None:
+    results = find(guarded, "custody", MEMBER_OF_1, communities=frozenset({3}), kinds=frozenset({"blog"}))
+    assert results.total == 0
+    assert results.hits == []
+
+
+def test_membership_in_an_unreadable_community_reveals_nothing(guarded: WhooshBackend) -> None:
+    odd = Access(frozenset({1}), frozenset({1, 2, 3}))
+    assert ids(find(guarded, "custody", odd)) == {1, 2}
+
+
+def test_no_access_finds_nothing(guarded: WhooshBackend) -> None:
+    nobody = Access(frozenset(), frozenset())
+    assert find(guarded, "custody", nobody).total == 0
+    assert guarded.count(SearchRequest(parse_query("custody"), nobody)) == 0
+
+
+def test_changed_access_applies_to_the_next_search(guarded: WhooshBackend) -> None:
+    assert find(guarded, "custody", MEMBER_OF_1).total == 3
+    assert find(guarded, "custody", Access(frozenset({2}), frozenset())).total == 1
+
+
+# --- snippets --------------------------------------------------------------------------------------
+
+
+def test_snippet_marks_matches_and_escapes_everything_else(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body='<script>alert("x")</script> & the custody suite\'s <b>rules</b>'))
+    [hit] = find(backend, "custody rules").hits
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+    assert "<mark>custody</mark>" in hit.snippet
+    assert "&lt;b&gt;<mark>rules</mark>&lt;/b&gt;" in hit.snippet
+
+
+def test_snippet_shows_the_passage_around_the_match(backend: WhooshBackend) -> None:
+    body = "filler " * 200 + "the custody suite rules " + "padding " * 200
+    put(backend, doc(1, body=body))
+    [hit] = find(backend, "custody").hits
+    assert "<mark>custody</mark>" in hit.snippet
+    assert hit.snippet.startswith("…")
+    assert hit.snippet.endswith("…")
+    assert len(hit.snippet) < 320
+
+
+def test_snippet_marks_stemmed_and_prefixed_words(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="Meetings of the policing board"))
+    assert "<mark>Meetings</mark>" in find(backend, "meeting").hits[0].snippet
+    assert "<mark>policing</mark>" in find(backend, "polic*").hits[0].snippet
+
+
+def test_snippet_of_a_title_match_is_the_opening_of_the_body(backend: WhooshBackend) -> None:
+    put(backend, doc(1, "Custody", "<i>First</i> words " + "more " * 100))
+    [hit] = find(backend, "custody").hits
+    assert hit.snippet.startswith("&lt;i&gt;First&lt;/i&gt; words more")
+    assert "<mark>" not in hit.snippet
+    assert len(hit.snippet) < 320
+
+
+def test_snippet_never_shows_excluded_words_as_matches(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="custody and patrol"))
+    [hit] = find(backend, "custody -taser").hits
+    assert hit.snippet == "<mark>custody</mark> and patrol"
+
+
+# --- suggestions -----------------------------------------------------------------------------------
+
+
+def test_suggest_respells_unknown_words(backend: WhooshBackend) -> None:
+    put(backend, doc(1, "Meeting notes", "The custody review meeting"))
+    suggestion = backend.suggest(parse_query("meetnig custody"))
+    assert suggestion is not None
+    assert suggestion.words() == ["meeting", "custody"]
+    assert suggestion.text == "meeting custody"
+    assert parse_query(suggestion.text).parts == suggestion.parts
+
+
+def test_suggest_keeps_the_query_structure(backend: WhooshBackend) -> None:
+    put(backend, doc(1, "Meeting notes", "The custody review meeting"))
+    suggestion = backend.suggest(parse_query('custdy OR meeting -taser "review meeting"'))
+    assert suggestion is not None
+    assert suggestion.text == 'custody OR meeting -taser "review meeting"'
+
+
+def test_suggest_is_none_when_every_word_is_known_or_nothing_is_close(backend: WhooshBackend) -> None:
+    put(backend, doc(1, "Meeting notes", "The custody review meeting"))
+    assert backend.suggest(parse_query("custody meeting")) is None
+    assert backend.suggest(parse_query("zzyzx")) is None
+    assert backend.suggest(parse_query("-meetnig")) is None
+
+
+@pytest.mark.parametrize("text", ["", "the", "x" * 300, "123", "ça", "naïve café", "polic*", '"a b"'])
+def test_suggest_never_fails_on_odd_words(backend: WhooshBackend, text: str) -> None:
+    assert backend.suggest(parse_query(text)) is None
+    put(backend, doc(1, body="custody"))
+    backend.suggest(parse_query(text))
+
+
+# --- rebuilding ------------------------------------------------------------------------------------
+
+
+def no_reload(pairs: Sequence[tuple[str, int]]) -> dict[tuple[str, int], SearchDocument]:
+    return {}
+
+
+def test_rebuild_swaps_in_a_new_index_and_search_answers_throughout(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="custody old"), doc(2, body="custody gone"))
+    seen_during: list[set[int]] = []
+
+    def documents() -> Iterator[SearchDocument]:
+        yield doc(1, body="custody new")
+        seen_during.append(ids(find(backend, "custody")))
+        yield doc(3, body="custody added")
+
+    assert backend.rebuild(documents(), no_reload) == 2
+    assert seen_during == [{1, 2}]
+    assert ids(find(backend, "custody")) == {1, 3}
+    assert ids(find(backend, "old")) == set()
+    assert [p.name for p in backend.root.iterdir() if p.name.startswith("gen-")] == [
+        (backend.root / POINTER).read_text()
+    ]
+
+
+def test_changes_applied_during_a_rebuild_survive_the_swap(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="custody first"), doc(2, body="custody second"))
+    database = {("wiki", 1): doc(1, body="custody edited"), ("wiki", 3): doc(3, body="custody created")}
+    reloaded: list[list[tuple[str, int]]] = []
+
+    def documents() -> Iterator[SearchDocument]:
+        yield doc(1, body="custody first")  # read before the edit
+        yield doc(2, body="custody second")  # read before its deletion
+        # Meanwhile the outbox applies an edit, a deletion and a new page to the live index.
+        backend.apply(
+            [
+                Change("wiki", 1, database[("wiki", 1)]),
+                Change("wiki", 2, None),
+                Change("wiki", 3, database[("wiki", 3)]),
+            ],
+            timeout=5,
+        )
+        assert ids(find(backend, "custody")) == {1, 3}
+
+    def reload(pairs: Sequence[tuple[str, int]]) -> dict[tuple[str, int], SearchDocument]:
+        reloaded.append(list(pairs))
+        return {pair: database[pair] for pair in pairs if pair in database}
+
+    assert backend.rebuild(documents(), reload) == 2
+    assert sorted(reloaded[0]) == [("wiki", 1), ("wiki", 2), ("wiki", 3)]
+    assert ids(find(backend, "custody")) == {1, 3}
+    assert ids(find(backend, "edited")) == {1}
+    assert not (backend.root / JOURNAL).exists()
+
+
+def test_an_apply_waiting_during_the_swap_writes_to_the_new_index(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="custody"))
+    late = WhooshBackend(backend.root)  # another worker's backend
+    waiting = threading.Thread(target=lambda: put(late, doc(9, body="custody late")))
+
+    def documents() -> Iterator[SearchDocument]:
+        yield doc(1, body="custody")
+        put(backend, doc(1, body="custody edited"))  # so the rebuild has something to replay
+
+    def reload(pairs: Sequence[tuple[str, int]]) -> dict[tuple[str, int], SearchDocument]:
+        waiting.start()  # the rebuild holds the live writer: this apply waits for it
+        time.sleep(0.2)
+        return {("wiki", 1): doc(1, body="custody edited")}
+
+    backend.rebuild(documents(), reload)
+    waiting.join(timeout=10)
+    late.close()
+    assert ids(find(backend, "custody")) == {1, 9}
+
+
+def test_a_rebuild_that_fails_leaves_the_live_index_alone(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="custody"))
+
+    def documents() -> Iterator[SearchDocument]:
+        yield doc(2, body="custody")
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(documents(), no_reload)
+    assert ids(find(backend, "custody")) == {1}
+    assert len([p for p in backend.root.iterdir() if p.name.startswith("gen-")]) == 1
+    assert not (backend.root / JOURNAL).exists()
+
+
+def test_a_crashed_rebuild_is_cleaned_up_by_the_next(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="custody"))
+    (backend.root / JOURNAL).write_text("wiki:1\nwiki:77\n")  # a rebuild died mid-way
+    half_built = backend.root / "gen-1-deadbeef"
+    half_built.mkdir()
+    (half_built / "_MAIN_1.toc").write_bytes(b"partial")
+    put(backend, doc(2, body="custody"))  # applying still works meanwhile
+
+    assert backend.rebuild([doc(1, body="custody"), doc(2, body="custody")], no_reload) == 2
+    assert not half_built.exists()
+    assert not (backend.root / JOURNAL).exists()
+    assert ids(find(backend, "custody")) == {1, 2}
+
+
+# --- other processes -------------------------------------------------------------------------------
+
+HOLD_WRITER = """
+import sys
+from pathlib import Path
+from whoosh.index import open_dir
+root = Path(sys.argv[1])
+writer = open_dir(str(root / (root / "CURRENT").read_text())).writer()
+print("holding", flush=True)
+sys.stdin.readline()
+writer.cancel()
+"""
+
+APPLY_MANY = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from polka.search.backend import Change
+from polka.search.documents import SearchDocument
+from polka.search.whoosh_backend import WhooshBackend
+backend = WhooshBackend(Path(sys.argv[1]))
+first = int(sys.argv[2])
+now = datetime.now(UTC)
+print("ready", flush=True)
+sys.stdin.readline()
+for number in range(first, first + 40):
+    document = SearchDocument("wiki", number, 1, "OFFICIAL", False, "Page", "custody", now, now)
+    backend.apply([Change("wiki", number, document)], timeout=30)
+print("done", flush=True)
+"""
+
+
+def _python(script: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_apply_times_out_while_another_process_holds_the_writer(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="custody"))
+    holder = _python(HOLD_WRITER, str(backend.root))
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(LockTimeout):
+            put_with_timeout(backend, doc(2, body="custody"), timeout=0.3)
+    finally:
+        holder.communicate("\n", timeout=10)
+    put_with_timeout(backend, doc(2, body="custody"), timeout=5)
+    assert ids(find(backend, "custody")) == {1, 2}
+
+
+def put_with_timeout(backend: WhooshBackend, document: SearchDocument, timeout: float) -> None:
+    backend.apply([Change(document.kind, document.object_id, document)], timeout=timeout)
+
+
+def test_two_processes_writing_at_once_lose_nothing(backend: WhooshBackend) -> None:
+    backend.document_count()  # creates the index both will write to
+    writers = [_python(APPLY_MANY, str(backend.root), str(first)) for first in (1, 101)]
+    for writer in writers:
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "ready"
+    for writer in writers:
+        assert writer.stdin is not None
+        writer.stdin.write("\n")
+        writer.stdin.flush()
+    for writer in writers:
+        output, _ = writer.communicate(timeout=60)
+        assert output.strip() == "done"
+        assert writer.returncode == 0
+    assert backend.document_count() == 80
+    results = find(backend, "custody", limit=100)
+    assert ids(results) == set(range(1, 41)) | set(range(101, 141))
+
+
+def test_many_threads_search_at_once(backend: WhooshBackend) -> None:
+    put(backend, *(doc(n, body="custody", community=n % 3 + 1) for n in range(30)))
+    totals: list[int] = []
+
+    def search() -> None:
+        for _ in range(5):
+            totals.append(find(backend, "custody").total)
+
+    threads = [threading.Thread(target=search) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert totals == [30] * 20
+
+
+def test_documents_are_replaced_not_duplicated(backend: WhooshBackend) -> None:
+    first = doc(1, body="custody")
+    put(backend, first)
+    put(backend, replace(first, body="custody again"))
+    assert backend.document_count() == 1
