@@ -142,6 +142,7 @@ PAGES = [
     ("community-settings", "/c/{restricted}/settings", "manager", 200),
     ("people", "/people/", "member", 200),
     ("people-search", "/people/?q=Priya", "member", 200),
+    ("search", "/search?q=social+media", "member", 200),
     ("profile", "/people/{member_id}", "member", 200),
     ("profile-edit", "/people/me/edit", "member", 200),
     ("account", "/account", "member", 200),

@@ -1,0 +1,105 @@
+"""The search pages: ``/search`` over everything and ``/c/<slug>/search`` within one community.
+
+Both read the query string, hand it to the search service (which decides what this user may find)
+and render one template. A query string with a value that cannot be used shows the form with its
+errors and status 400 and runs no search; an empty one shows the form with help on what to type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+
+from polka.accounts.web import current_user
+from polka.communities.models import Community
+from polka.communities.services import get_community
+from polka.http import db
+from polka.permissions import Action
+from polka.site_search.forms import FIELDS, as_query, has_filters, read_params
+from polka.site_search.params import SearchParams
+from polka.site_search.service import search
+
+bp = Blueprint("search", __name__)
+
+
+@bp.get("/search")
+def search_everything() -> Any:
+    return _search_page(None)
+
+
+@bp.get("/c/<slug>/search")
+def search_community(slug: str) -> Any:
+    # Outsiders of a private community get 404 from the policy, non-members of a restricted one 403.
+    return _search_page(get_community(db(), current_user(), slug, Action.READ))
+
+
+def _search_page(community: Community | None) -> Any:
+    params, errors = read_params(request.args)
+    if community is not None:
+        # The address says where to search: a community filter in the query string cannot widen it.
+        params = replace(params, communities=frozenset({community.id}), mine=False)
+        errors.pop("community", None)
+    asked = bool(params.q) or has_filters(_unscoped(params, community))
+    outcome = None
+    if asked and not errors:
+        outcome = search(db(), current_user(), params)
+        params = outcome.params
+    search_url = _url_maker(community, params)
+    context = {
+        "community": community,
+        "params": params,
+        "asked": asked or bool(errors),
+        "outcome": outcome,
+        "fields": FIELDS,
+        "errors": [(field.id, errors[name]) for name, field in FIELDS.items() if name in errors],
+        "field_errors": errors,
+        "typed": {name: request.args.get(name, "")[:100] for name in ("from", "to")},
+        "chosen": _chosen(_unscoped(params, community)),
+        "search_url": search_url,
+        "clear_url": search_url(
+            **{name: None for name in FIELDS if name != "q"}, mine=None, sort=None, page=None
+        ),
+        "section": "communities" if community else None,
+        "page_title": _title(params, community, bool(errors)),
+    }
+    return render_template("search/results.html", **context), 400 if errors else 200
+
+
+def _url_maker(community: Community | None, params: SearchParams) -> Any:
+    """``search_url(**changes)`` for the template: this search's address with ``changes`` made (a
+    page number, a suggested query), every filter kept."""
+    if community is None:
+        return lambda **changes: url_for("search.search_everything", **as_query(params, **changes))
+    scoped = _unscoped(params, community)
+    return lambda **changes: url_for(
+        "search.search_community", slug=community.slug, **as_query(scoped, **changes)
+    )
+
+
+def _chosen(params: SearchParams) -> dict[str, list[str]]:
+    """The values each filter already holds, as its checkboxes carry them."""
+    return {
+        "kind": sorted(params.kinds),
+        "community": [str(i) for i in sorted(params.communities)],
+        "organisation": [str(i) for i in sorted(params.organisations)],
+        "tag": sorted(params.tags),
+    }
+
+
+def _unscoped(params: SearchParams, community: Community | None) -> SearchParams:
+    """``params`` without the community the address already names (it is no filter the user chose)."""
+    return params if community is None else replace(params, communities=frozenset())
+
+
+def _title(params: SearchParams, community: Community | None, failed: bool) -> str:
+    if params.q:
+        title = f"Search results for ‘{params.q[:80]}’"
+    elif has_filters(_unscoped(params, community)):
+        title = "Search results"
+    else:
+        title = "Search"
+    if community is not None:
+        title = f"{title} – {community.name}"
+    return f"Error: {title}" if failed else title
