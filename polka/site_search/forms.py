@@ -93,19 +93,6 @@ def clean_query(text: str) -> str:
     return text.strip()[:MAX_QUERY].strip()
 
 
-def has_filters(params: SearchParams) -> bool:
-    """Whether the search narrows by anything besides its words (so an empty query still searches)."""
-    return bool(
-        params.kinds
-        or params.communities
-        or params.mine
-        or params.organisations
-        or params.tags
-        or params.updated_from
-        or params.updated_to
-    )
-
-
 def as_query(params: SearchParams, **changes: Any) -> dict[str, Any]:
     """``params`` as query-string values for ``url_for`` (repeated filters as lists), so a link to
     another page of results — or the same results sorted differently — keeps every filter."""

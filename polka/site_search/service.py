@@ -81,7 +81,15 @@ def search(session: Session, user: User | None, params: SearchParams) -> Outcome
         results = engine.search(request)
     page = min(params.page, last)
     shown = _shown(session, user, results.hits)
-    names = _names(session, results, shown)
+    # Chosen filter values are named even when nothing matches them now (so they can be unticked),
+    # but a community only if the user may read it.
+    names = _names(
+        session,
+        results,
+        shown,
+        chosen_communities=params.communities & access.communities,
+        chosen_organisations=params.organisations,
+    )
     items = [
         _result(hit, shown[(hit.kind, hit.object_id)], names)
         for hit in results.hits
@@ -144,10 +152,18 @@ def _ids(values: Iterable[str]) -> set[int]:
     return {int(v) for v in values if v.isdigit()}
 
 
-def _names(session: Session, results: SearchResults, shown: dict[tuple[str, int], Shown]) -> _Names:
+def _names(
+    session: Session,
+    results: SearchResults,
+    shown: dict[tuple[str, int], Shown],
+    *,
+    chosen_communities: frozenset[int],
+    chosen_organisations: frozenset[int],
+) -> _Names:
     community_ids = {s.community_id for s in shown.values()} | _ids(results.facets.get("community", {}))
+    community_ids |= chosen_communities
     user_ids = {s.author_id for s in shown.values() if s.author_id is not None}
-    organisation_ids = _ids(results.facets.get("organisation", {}))
+    organisation_ids = _ids(results.facets.get("organisation", {})) | chosen_organisations
     communities = {c.id: c for c in session.scalars(select(Community).where(Community.id.in_(community_ids)))}
     users = {
         row.id: row.name for row in session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
@@ -188,9 +204,11 @@ def _facets(results: SearchResults, names: _Names, params: SearchParams) -> list
     facets = []
     for name, label in FACET_LABELS.items():
         counts = results.facets.get(name, {})
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]
+        top += [(value, counts.get(value, 0)) for value in sorted(selected[name]) if value not in dict(top)]
         values = [
             FacetValue(value, _facet_label(name, value, names), count, value in selected[name])
-            for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]
+            for value, count in top
         ]
         values = [v for v in values if v.label]
         if values:

@@ -17,7 +17,7 @@ from polka.communities.models import Community
 from polka.communities.services import get_community
 from polka.http import db
 from polka.permissions import Action
-from polka.site_search.forms import FIELDS, as_query, has_filters, read_params
+from polka.site_search.forms import FIELDS, as_query, read_params
 from polka.site_search.params import SearchParams
 from polka.site_search.service import search
 
@@ -41,7 +41,8 @@ def _search_page(community: Community | None) -> Any:
         # The address says where to search: a community filter in the query string cannot widen it.
         params = replace(params, communities=frozenset({community.id}), mine=False)
         errors.pop("community", None)
-    asked = bool(params.q) or has_filters(_unscoped(params, community))
+    # Filters narrow a search; without words there is nothing to narrow, so the page shows its help.
+    asked = bool(params.q)
     outcome = None
     if asked and not errors:
         outcome = search(db(), current_user(), params)
@@ -94,12 +95,7 @@ def _unscoped(params: SearchParams, community: Community | None) -> SearchParams
 
 
 def _title(params: SearchParams, community: Community | None, failed: bool) -> str:
-    if params.q:
-        title = f"Search results for ‘{params.q[:80]}’"
-    elif has_filters(_unscoped(params, community)):
-        title = "Search results"
-    else:
-        title = "Search"
+    title = f"Search results for ‘{params.q[:80]}’" if params.q else "Search"
     if community is not None:
         title = f"{title} – {community.name}"
     return f"Error: {title}" if failed else title

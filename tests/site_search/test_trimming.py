@@ -144,10 +144,19 @@ def test_a_member_is_offered_a_respelling_that_finds_their_communitys_page(estat
     assert titles(search(estate.covert_member, outcome.suggestion)) == [PRIVATE_PAGE]
 
 
-def test_choosing_a_community_the_user_cannot_read_finds_nothing(estate, search):
+def test_choosing_a_community_the_user_cannot_read_finds_nothing_and_does_not_name_it(estate, search):
     outcome = search(estate.outsider, "zebracrossing", communities=frozenset({estate.covert.id}))
     assert outcome.total == 0
     assert titles(outcome) == []
+    labels = [value.label for facet in outcome.facets for value in facet.values]
+    assert "Covert Tasking" not in labels
+
+
+def test_a_chosen_community_with_no_matches_stays_listed_so_it_can_be_unticked(estate, search):
+    outcome = search(estate.covert_member, "roadside", communities=frozenset({estate.covert.id}))
+    assert outcome.total == 0
+    (community,) = [facet for facet in outcome.facets if facet.name == "community"]
+    assert [(v.label, v.count, v.selected) for v in community.values] == [("Covert Tasking", 0, True)]
 
 
 def test_my_communities_keeps_to_the_users_own(estate, search):
