@@ -62,3 +62,17 @@ def test_demo_wiki_has_a_case_study_template_and_an_edit_waiting_for_review(runn
         assert section in body
     pending = session.scalars(select(WikiRevision).where(WikiRevision.status == RevisionStatus.PENDING)).all()
     assert [r.page.title for r in pending] == ["Vehicle checks"]
+
+
+def test_demo_content_is_searchable_as_soon_as_it_is_loaded(runner, session):
+    from polka.wiki.models import WikiPage
+
+    runner.invoke(args=["demo"])
+    live = session.scalar(
+        select(func.count())
+        .select_from(WikiPage)
+        .where(WikiPage.deleted_at.is_(None), WikiPage.head_number > 0)
+    )
+    status = runner.invoke(args=["search", "status"]).output
+    assert f"Indexed items: {live}" in status
+    assert "Changes waiting: 0" in status
