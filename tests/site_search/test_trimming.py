@@ -18,6 +18,7 @@ from polka.wiki import pages
 from polka.wiki.models import WikiPage
 from tests.conftest import Factory
 from tests.site_search.conftest import WikiFactory, titles
+from tests.support import text
 
 OPEN_PAGE = "Roadside checks"
 SENSITIVE_PAGE = "Covert camera sites"
@@ -240,3 +241,32 @@ def test_a_hit_the_index_still_holds_is_rechecked_before_it_is_shown(estate, sea
     outcome = search(estate.outsider, "zebracrossing")
     assert titles(outcome) == []
     assert "roadside" not in " ".join(str(r.snippet) for r in outcome.results.items)
+
+
+# --- the page itself ----------------------------------------------------------------------------------
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_and_shown_nothing(estate, web):
+    response = web.get("/search?q=zebracrossing")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    assert "zebracrossing" not in response.get_data(as_text=True).lower().replace("q=zebracrossing", "")
+
+
+def test_the_results_page_of_an_outsider_names_nothing_hidden(estate, web, login):
+    login(estate.outsider)
+    response = web.get("/search?q=zebracrossing")
+    page = response.get_data(as_text=True)
+    assert OPEN_PAGE in page
+    for hidden in (
+        SENSITIVE_PAGE,
+        PRIVATE_PAGE,
+        RESTRICTED_PAGE,
+        "Falconcrest",
+        "Kestrelwatch",
+        "Ospreyline",
+    ):
+        assert hidden not in page
+    for community in ("Covert Tasking", "Regional Leads"):
+        assert community not in page
+    assert "1 result" in text(response)
