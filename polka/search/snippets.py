@@ -30,6 +30,14 @@ class Highlighter:
         self.prefixes = tuple(sorted(set(prefixes)))
         self._stem = stemmer
         self._known: dict[str, bool] = {}
+        # Only words starting like a stem (a stem is a prefix of its words but for its last letter:
+        # "policy" -> "polici") or like a prefix can match: a regular expression finds those, and
+        # only they are stemmed.
+        heads = {stem[:-1] or stem for stem in self.stems} | set(self.prefixes)
+        alternatives = "|".join(re.escape(head) for head in sorted(heads, key=len, reverse=True))
+        self._candidates = (
+            re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE) if heads else None
+        )
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.prefixes)
@@ -45,11 +53,11 @@ class Highlighter:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where the matched words are in ``text``."""
-        if not self:
+        if self._candidates is None:
             return []
         known = self._known
         found = []
-        for match in _WORD.finditer(text):
+        for match in self._candidates.finditer(text):
             word = match.group()
             hit = known.get(word)
             if hit is None:
@@ -76,9 +84,7 @@ def make_snippet(body: str, highlighter: Highlighter) -> str:
 def _snippet(body: str, highlighter: Highlighter) -> str:
     if not body:
         return ""
-    spans = [
-        match.span() for match in _WORD.finditer(body) if highlighter and highlighter.matches(match.group())
-    ]
+    spans = highlighter.spans(body)
     if not spans:
         start, end = 0, _word_end(body, LENGTH)
         return _render(body, start, end, [])

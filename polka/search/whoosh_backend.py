@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from whoosh.index import EmptyIndexError, FileIndex, LockError, create_in, open_dir
 
@@ -47,6 +47,16 @@ REBUILD_WAIT = 300.0
 
 
 # --- the backend ----------------------------------------------------------------------------------
+
+
+def _writer(ix: FileIndex, **options: Any) -> Any:
+    """A Whoosh writer that leaves each segment as separate files.
+
+    Whoosh's default compound segment is read by copying it whole into memory for every searcher
+    opened: measured on 50,000 documents, 580 MB and 170 ms per searcher, and every commit opens new
+    searchers. Separate files are read in place.
+    """
+    return ix.writer(compound=False, **options)
 
 
 class WhooshBackend:
@@ -130,7 +140,7 @@ class WhooshBackend:
         while True:
             generation = self._live_generation()
             try:
-                writer = self._index(generation).writer(timeout=max(0.0, deadline - time.monotonic()))
+                writer = _writer(self._index(generation), timeout=max(0.0, deadline - time.monotonic()))
             except LockError:
                 raise LockTimeout(f"the search index's writer was busy for {timeout:g}s") from None
             except (FileNotFoundError, EmptyIndexError):
@@ -171,7 +181,7 @@ class WhooshBackend:
             try:
                 path.mkdir()
                 ix = create_in(str(path), self.schema)
-                writer = ix.writer(limitmb=REBUILD_LIMITMB)
+                writer = _writer(ix, limitmb=REBUILD_LIMITMB)
                 try:
                     for document in documents:
                         writer.add_document(**document_fields(document))
@@ -202,7 +212,7 @@ class WhooshBackend:
             if keys:
                 pairs = [split_key(key) for key in keys]
                 found = reload(pairs)
-                writer = ix.writer()
+                writer = _writer(ix)
                 try:
                     for pair in pairs:
                         document = found.get(pair)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from polka.search import whoosh_reading
 from polka.search.backend import Access, Change, LockTimeout, SearchRequest, SearchResults, Sort
 from polka.search.documents import SearchDocument
 from polka.search.query import parse_query
@@ -55,11 +56,25 @@ def doc(
     )
 
 
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[WhooshBackend]:
+@pytest.fixture(params=["one by one", "whoosh top-n"])
+def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[WhooshBackend]:
+    """A backend on an empty index; every test runs with both ways of scoring a page (a few matches
+    are scored one by one, many by Whoosh's own top-N search)."""
+    if request.param == "whoosh top-n":
+        monkeypatch.setattr(whoosh_reading, "DIRECT", 0)
     engine = WhooshBackend(tmp_path / "index")
     yield engine
     engine.close()
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[WhooshBackend]:
+    """A backend on an empty index, for tests where how a page is scored does not matter."""
+    backend = WhooshBackend(tmp_path / "index")
+    yield backend
+    backend.close()
 
 
 def put(backend: WhooshBackend, *documents: SearchDocument) -> None:
@@ -120,6 +135,46 @@ def test_an_exact_phrase_needs_the_words_together(backend: WhooshBackend) -> Non
     assert ids(find(backend, '"use of force"')) == {1}
 
 
+def test_a_phrase_is_found_in_the_title_or_the_body_but_not_across_them(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, "Use of force", "guidance"),
+        doc(2, "Guidance on the use", "of force"),
+        doc(3, "Guidance", "force: the use of it"),
+        doc(4, "Use", "use of force, use of force"),
+    )
+    results = find(backend, '"use of force"')
+    assert ids(results) == {1, 4}
+    assert results.total == 2
+    assert ids(find(backend, 'title:"use of force"')) == {1}
+
+
+def test_phrases_combine_with_or_and_exclusion(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, body="stop and search records"),
+        doc(2, body="search then stop"),
+        doc(3, body="custody records"),
+        doc(4, body="stop and search in custody"),
+    )
+    assert ids(find(backend, '"stop search" OR custody')) == {1, 3, 4}
+    assert ids(find(backend, 'records -"stop search"')) == {3}
+    assert ids(find(backend, '"stop search" -"in custody"')) == {1}
+
+
+def test_many_commits_and_updates_keep_totals_exact(backend: WhooshBackend) -> None:
+    for number in range(1, 13):  # one commit each: several segments
+        put(backend, doc(number, body=f"custody suite record {number}", community=number % 3 + 1))
+    for number in (2, 5, 11):  # updates delete the old copies inside older segments
+        put(backend, doc(number, body="patrol car", community=1))
+    results = find(backend, '"custody suite"', limit=5)
+    assert results.total == 9
+    assert len(results.hits) == 5
+    assert sum(results.facets["community"].values()) == 9
+    assert ids(find(backend, "patrol", limit=20)) == {2, 5, 11}
+    assert find(backend, "custody", sort=Sort.DATE, limit=20).total == 9
+
+
 def test_a_hyphenated_word_is_found_as_written(backend: WhooshBackend) -> None:
     put(backend, doc(1, body="send an e-mail to PNC-123"), doc(2, body="mail the pnc desk, 123 times"))
     assert ids(find(backend, "e-mail")) == {1}
@@ -163,6 +218,44 @@ def test_title_field_searches_titles_only(backend: WhooshBackend) -> None:
 def test_a_title_match_ranks_above_a_body_match(backend: WhooshBackend) -> None:
     put(backend, doc(1, "Minutes", "budget budget talk"), doc(2, "Budget", "talk"))
     assert [hit.object_id for hit in find(backend, "budget").hits] == [2, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("o'brien", {1}),
+        ("İstanbul", {1}),
+        ("ÉCOLE", {2}),
+        ("naïve", {2}),
+        ("straße", {3}),
+        ("x_y", {3}),
+        ("3.5", {3}),
+        ('"the use of force"', {4}),
+        ("section 5", {4}),
+    ],
+)
+def test_totals_agree_with_the_hits_for_unusual_words(
+    backend: WhooshBackend, text: str, expected: set[int]
+) -> None:
+    put(
+        backend,
+        doc(1, body="O'Brien flew from İstanbul"),
+        doc(2, body="L'École naïve"),
+        doc(3, body="Straße x_y version 3.5"),
+        doc(4, body="Section 5: the use of force"),
+    )
+    results = find(backend, text)
+    assert ids(results) == expected
+    assert results.total == len(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Meetings of the Policing board", "O'Brien e-mail PNC-123 İstanbul ÉCOLE x_y 3.5", "straße ǅ ΣΑΣ ﬁne"],
+)
+def test_the_counting_field_holds_the_words_the_text_fields_hold(text: str) -> None:
+    analyzer = whoosh_reading.make_schema()["body"].analyzer
+    assert whoosh_reading.index_stems(text) == {token.text for token in analyzer(text)}
 
 
 def test_stop_words_alone_find_nothing_and_do_not_fail(backend: WhooshBackend) -> None:
@@ -313,76 +406,76 @@ def test_changed_access_applies_to_the_next_search(guarded: WhooshBackend) -> No
 # --- snippets --------------------------------------------------------------------------------------
 
 
-def test_snippet_marks_matches_and_escapes_everything_else(backend: WhooshBackend) -> None:
-    put(backend, doc(1, body='<script>alert("x")</script> & the custody suite\'s <b>rules</b>'))
-    [hit] = find(backend, "custody rules").hits
+def test_snippet_marks_matches_and_escapes_everything_else(engine: WhooshBackend) -> None:
+    put(engine, doc(1, body='<script>alert("x")</script> & the custody suite\'s <b>rules</b>'))
+    [hit] = find(engine, "custody rules").hits
     assert "<script>" not in hit.snippet
     assert "&lt;script&gt;" in hit.snippet
     assert "<mark>custody</mark>" in hit.snippet
     assert "&lt;b&gt;<mark>rules</mark>&lt;/b&gt;" in hit.snippet
 
 
-def test_snippet_shows_the_passage_around_the_match(backend: WhooshBackend) -> None:
+def test_snippet_shows_the_passage_around_the_match(engine: WhooshBackend) -> None:
     body = "filler " * 200 + "the custody suite rules " + "padding " * 200
-    put(backend, doc(1, body=body))
-    [hit] = find(backend, "custody").hits
+    put(engine, doc(1, body=body))
+    [hit] = find(engine, "custody").hits
     assert "<mark>custody</mark>" in hit.snippet
     assert hit.snippet.startswith("…")
     assert hit.snippet.endswith("…")
     assert len(hit.snippet) < 320
 
 
-def test_snippet_marks_stemmed_and_prefixed_words(backend: WhooshBackend) -> None:
-    put(backend, doc(1, body="Meetings of the policing board"))
-    assert "<mark>Meetings</mark>" in find(backend, "meeting").hits[0].snippet
-    assert "<mark>policing</mark>" in find(backend, "polic*").hits[0].snippet
+def test_snippet_marks_stemmed_and_prefixed_words(engine: WhooshBackend) -> None:
+    put(engine, doc(1, body="Meetings of the policing board"))
+    assert "<mark>Meetings</mark>" in find(engine, "meeting").hits[0].snippet
+    assert "<mark>policing</mark>" in find(engine, "polic*").hits[0].snippet
 
 
-def test_snippet_of_a_title_match_is_the_opening_of_the_body(backend: WhooshBackend) -> None:
-    put(backend, doc(1, "Custody", "<i>First</i> words " + "more " * 100))
-    [hit] = find(backend, "custody").hits
+def test_snippet_of_a_title_match_is_the_opening_of_the_body(engine: WhooshBackend) -> None:
+    put(engine, doc(1, "Custody", "<i>First</i> words " + "more " * 100))
+    [hit] = find(engine, "custody").hits
     assert hit.snippet.startswith("&lt;i&gt;First&lt;/i&gt; words more")
     assert "<mark>" not in hit.snippet
     assert len(hit.snippet) < 320
 
 
-def test_snippet_never_shows_excluded_words_as_matches(backend: WhooshBackend) -> None:
-    put(backend, doc(1, body="custody and patrol"))
-    [hit] = find(backend, "custody -taser").hits
+def test_snippet_never_shows_excluded_words_as_matches(engine: WhooshBackend) -> None:
+    put(engine, doc(1, body="custody and patrol"))
+    [hit] = find(engine, "custody -taser").hits
     assert hit.snippet == "<mark>custody</mark> and patrol"
 
 
 # --- suggestions -----------------------------------------------------------------------------------
 
 
-def test_suggest_respells_unknown_words(backend: WhooshBackend) -> None:
-    put(backend, doc(1, "Meeting notes", "The custody review meeting"))
-    suggestion = backend.suggest(parse_query("meetnig custody"))
+def test_suggest_respells_unknown_words(engine: WhooshBackend) -> None:
+    put(engine, doc(1, "Meeting notes", "The custody review meeting"))
+    suggestion = engine.suggest(parse_query("meetnig custody"))
     assert suggestion is not None
     assert suggestion.words() == ["meeting", "custody"]
     assert suggestion.text == "meeting custody"
     assert parse_query(suggestion.text).parts == suggestion.parts
 
 
-def test_suggest_keeps_the_query_structure(backend: WhooshBackend) -> None:
-    put(backend, doc(1, "Meeting notes", "The custody review meeting"))
-    suggestion = backend.suggest(parse_query('custdy OR meeting -taser "review meeting"'))
+def test_suggest_keeps_the_query_structure(engine: WhooshBackend) -> None:
+    put(engine, doc(1, "Meeting notes", "The custody review meeting"))
+    suggestion = engine.suggest(parse_query('custdy OR meeting -taser "review meeting"'))
     assert suggestion is not None
     assert suggestion.text == 'custody OR meeting -taser "review meeting"'
 
 
-def test_suggest_is_none_when_every_word_is_known_or_nothing_is_close(backend: WhooshBackend) -> None:
-    put(backend, doc(1, "Meeting notes", "The custody review meeting"))
-    assert backend.suggest(parse_query("custody meeting")) is None
-    assert backend.suggest(parse_query("zzyzx")) is None
-    assert backend.suggest(parse_query("-meetnig")) is None
+def test_suggest_is_none_when_every_word_is_known_or_nothing_is_close(engine: WhooshBackend) -> None:
+    put(engine, doc(1, "Meeting notes", "The custody review meeting"))
+    assert engine.suggest(parse_query("custody meeting")) is None
+    assert engine.suggest(parse_query("zzyzx")) is None
+    assert engine.suggest(parse_query("-meetnig")) is None
 
 
 @pytest.mark.parametrize("text", ["", "the", "x" * 300, "123", "ça", "naïve café", "polic*", '"a b"'])
-def test_suggest_never_fails_on_odd_words(backend: WhooshBackend, text: str) -> None:
-    assert backend.suggest(parse_query(text)) is None
-    put(backend, doc(1, body="custody"))
-    backend.suggest(parse_query(text))
+def test_suggest_never_fails_on_odd_words(engine: WhooshBackend, text: str) -> None:
+    assert engine.suggest(parse_query(text)) is None
+    put(engine, doc(1, body="custody"))
+    engine.suggest(parse_query(text))
 
 
 # --- rebuilding ------------------------------------------------------------------------------------
@@ -392,26 +485,26 @@ def no_reload(pairs: Sequence[tuple[str, int]]) -> dict[tuple[str, int], SearchD
     return {}
 
 
-def test_rebuild_swaps_in_a_new_index_and_search_answers_throughout(backend: WhooshBackend) -> None:
-    put(backend, doc(1, body="custody old"), doc(2, body="custody gone"))
+def test_rebuild_swaps_in_a_new_index_and_search_answers_throughout(engine: WhooshBackend) -> None:
+    put(engine, doc(1, body="custody old"), doc(2, body="custody gone"))
     seen_during: list[set[int]] = []
 
     def documents() -> Iterator[SearchDocument]:
         yield doc(1, body="custody new")
-        seen_during.append(ids(find(backend, "custody")))
+        seen_during.append(ids(find(engine, "custody")))
         yield doc(3, body="custody added")
 
-    assert backend.rebuild(documents(), no_reload) == 2
+    assert engine.rebuild(documents(), no_reload) == 2
     assert seen_during == [{1, 2}]
-    assert ids(find(backend, "custody")) == {1, 3}
-    assert ids(find(backend, "old")) == set()
-    assert [p.name for p in backend.root.iterdir() if p.name.startswith("gen-")] == [
-        (backend.root / POINTER).read_text()
+    assert ids(find(engine, "custody")) == {1, 3}
+    assert ids(find(engine, "old")) == set()
+    assert [p.name for p in engine.root.iterdir() if p.name.startswith("gen-")] == [
+        (engine.root / POINTER).read_text()
     ]
 
 
-def test_changes_applied_during_a_rebuild_survive_the_swap(backend: WhooshBackend) -> None:
-    put(backend, doc(1, body="custody first"), doc(2, body="custody second"))
+def test_changes_applied_during_a_rebuild_survive_the_swap(engine: WhooshBackend) -> None:
+    put(engine, doc(1, body="custody first"), doc(2, body="custody second"))
     database = {("wiki", 1): doc(1, body="custody edited"), ("wiki", 3): doc(3, body="custody created")}
     reloaded: list[list[tuple[str, int]]] = []
 
@@ -419,7 +512,7 @@ def test_changes_applied_during_a_rebuild_survive_the_swap(backend: WhooshBacken
         yield doc(1, body="custody first")  # read before the edit
         yield doc(2, body="custody second")  # read before its deletion
         # Meanwhile the outbox applies an edit, a deletion and a new page to the live index.
-        backend.apply(
+        engine.apply(
             [
                 Change("wiki", 1, database[("wiki", 1)]),
                 Change("wiki", 2, None),
@@ -427,65 +520,65 @@ def test_changes_applied_during_a_rebuild_survive_the_swap(backend: WhooshBacken
             ],
             timeout=5,
         )
-        assert ids(find(backend, "custody")) == {1, 3}
+        assert ids(find(engine, "custody")) == {1, 3}
 
     def reload(pairs: Sequence[tuple[str, int]]) -> dict[tuple[str, int], SearchDocument]:
         reloaded.append(list(pairs))
         return {pair: database[pair] for pair in pairs if pair in database}
 
-    assert backend.rebuild(documents(), reload) == 2
+    assert engine.rebuild(documents(), reload) == 2
     assert sorted(reloaded[0]) == [("wiki", 1), ("wiki", 2), ("wiki", 3)]
-    assert ids(find(backend, "custody")) == {1, 3}
-    assert ids(find(backend, "edited")) == {1}
-    assert not (backend.root / JOURNAL).exists()
+    assert ids(find(engine, "custody")) == {1, 3}
+    assert ids(find(engine, "edited")) == {1}
+    assert not (engine.root / JOURNAL).exists()
 
 
-def test_an_apply_waiting_during_the_swap_writes_to_the_new_index(backend: WhooshBackend) -> None:
-    put(backend, doc(1, body="custody"))
-    late = WhooshBackend(backend.root)  # another worker's backend
+def test_an_apply_waiting_during_the_swap_writes_to_the_new_index(engine: WhooshBackend) -> None:
+    put(engine, doc(1, body="custody"))
+    late = WhooshBackend(engine.root)  # another worker's engine
     waiting = threading.Thread(target=lambda: put(late, doc(9, body="custody late")))
 
     def documents() -> Iterator[SearchDocument]:
         yield doc(1, body="custody")
-        put(backend, doc(1, body="custody edited"))  # so the rebuild has something to replay
+        put(engine, doc(1, body="custody edited"))  # so the rebuild has something to replay
 
     def reload(pairs: Sequence[tuple[str, int]]) -> dict[tuple[str, int], SearchDocument]:
         waiting.start()  # the rebuild holds the live writer: this apply waits for it
         time.sleep(0.2)
         return {("wiki", 1): doc(1, body="custody edited")}
 
-    backend.rebuild(documents(), reload)
+    engine.rebuild(documents(), reload)
     waiting.join(timeout=10)
     late.close()
-    assert ids(find(backend, "custody")) == {1, 9}
+    assert ids(find(engine, "custody")) == {1, 9}
 
 
-def test_a_rebuild_that_fails_leaves_the_live_index_alone(backend: WhooshBackend) -> None:
-    put(backend, doc(1, body="custody"))
+def test_a_rebuild_that_fails_leaves_the_live_index_alone(engine: WhooshBackend) -> None:
+    put(engine, doc(1, body="custody"))
 
     def documents() -> Iterator[SearchDocument]:
         yield doc(2, body="custody")
         raise RuntimeError("database went away")
 
     with pytest.raises(RuntimeError):
-        backend.rebuild(documents(), no_reload)
-    assert ids(find(backend, "custody")) == {1}
-    assert len([p for p in backend.root.iterdir() if p.name.startswith("gen-")]) == 1
-    assert not (backend.root / JOURNAL).exists()
+        engine.rebuild(documents(), no_reload)
+    assert ids(find(engine, "custody")) == {1}
+    assert len([p for p in engine.root.iterdir() if p.name.startswith("gen-")]) == 1
+    assert not (engine.root / JOURNAL).exists()
 
 
-def test_a_crashed_rebuild_is_cleaned_up_by_the_next(backend: WhooshBackend) -> None:
-    put(backend, doc(1, body="custody"))
-    (backend.root / JOURNAL).write_text("wiki:1\nwiki:77\n")  # a rebuild died mid-way
-    half_built = backend.root / "gen-1-deadbeef"
+def test_a_crashed_rebuild_is_cleaned_up_by_the_next(engine: WhooshBackend) -> None:
+    put(engine, doc(1, body="custody"))
+    (engine.root / JOURNAL).write_text("wiki:1\nwiki:77\n")  # a rebuild died mid-way
+    half_built = engine.root / "gen-1-deadbeef"
     half_built.mkdir()
     (half_built / "_MAIN_1.toc").write_bytes(b"partial")
-    put(backend, doc(2, body="custody"))  # applying still works meanwhile
+    put(engine, doc(2, body="custody"))  # applying still works meanwhile
 
-    assert backend.rebuild([doc(1, body="custody"), doc(2, body="custody")], no_reload) == 2
+    assert engine.rebuild([doc(1, body="custody"), doc(2, body="custody")], no_reload) == 2
     assert not half_built.exists()
-    assert not (backend.root / JOURNAL).exists()
-    assert ids(find(backend, "custody")) == {1, 2}
+    assert not (engine.root / JOURNAL).exists()
+    assert ids(find(engine, "custody")) == {1, 2}
 
 
 # --- other processes -------------------------------------------------------------------------------
@@ -508,14 +601,14 @@ from pathlib import Path
 from polka.search.backend import Change
 from polka.search.documents import SearchDocument
 from polka.search.whoosh_backend import WhooshBackend
-backend = WhooshBackend(Path(sys.argv[1]))
+engine = WhooshBackend(Path(sys.argv[1]))
 first = int(sys.argv[2])
 now = datetime.now(UTC)
 print("ready", flush=True)
 sys.stdin.readline()
 for number in range(first, first + 40):
     document = SearchDocument("wiki", number, 1, "OFFICIAL", False, "Page", "custody", now, now)
-    backend.apply([Change("wiki", number, document)], timeout=30)
+    engine.apply([Change("wiki", number, document)], timeout=30)
 print("done", flush=True)
 """
 
@@ -530,27 +623,27 @@ def _python(script: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def test_apply_times_out_while_another_process_holds_the_writer(backend: WhooshBackend) -> None:
-    put(backend, doc(1, body="custody"))
-    holder = _python(HOLD_WRITER, str(backend.root))
+def test_apply_times_out_while_another_process_holds_the_writer(engine: WhooshBackend) -> None:
+    put(engine, doc(1, body="custody"))
+    holder = _python(HOLD_WRITER, str(engine.root))
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "holding"
         with pytest.raises(LockTimeout):
-            put_with_timeout(backend, doc(2, body="custody"), timeout=0.3)
+            put_with_timeout(engine, doc(2, body="custody"), timeout=0.3)
     finally:
         holder.communicate("\n", timeout=10)
-    put_with_timeout(backend, doc(2, body="custody"), timeout=5)
-    assert ids(find(backend, "custody")) == {1, 2}
+    put_with_timeout(engine, doc(2, body="custody"), timeout=5)
+    assert ids(find(engine, "custody")) == {1, 2}
 
 
-def put_with_timeout(backend: WhooshBackend, document: SearchDocument, timeout: float) -> None:
-    backend.apply([Change(document.kind, document.object_id, document)], timeout=timeout)
+def put_with_timeout(engine: WhooshBackend, document: SearchDocument, timeout: float) -> None:
+    engine.apply([Change(document.kind, document.object_id, document)], timeout=timeout)
 
 
-def test_two_processes_writing_at_once_lose_nothing(backend: WhooshBackend) -> None:
-    backend.document_count()  # creates the index both will write to
-    writers = [_python(APPLY_MANY, str(backend.root), str(first)) for first in (1, 101)]
+def test_two_processes_writing_at_once_lose_nothing(engine: WhooshBackend) -> None:
+    engine.document_count()  # creates the index both will write to
+    writers = [_python(APPLY_MANY, str(engine.root), str(first)) for first in (1, 101)]
     for writer in writers:
         assert writer.stdout is not None
         assert writer.stdout.readline().strip() == "ready"
@@ -562,18 +655,18 @@ def test_two_processes_writing_at_once_lose_nothing(backend: WhooshBackend) -> N
         output, _ = writer.communicate(timeout=60)
         assert output.strip() == "done"
         assert writer.returncode == 0
-    assert backend.document_count() == 80
-    results = find(backend, "custody", limit=100)
+    assert engine.document_count() == 80
+    results = find(engine, "custody", limit=100)
     assert ids(results) == set(range(1, 41)) | set(range(101, 141))
 
 
-def test_many_threads_search_at_once(backend: WhooshBackend) -> None:
-    put(backend, *(doc(n, body="custody", community=n % 3 + 1) for n in range(30)))
+def test_many_threads_search_at_once(engine: WhooshBackend) -> None:
+    put(engine, *(doc(n, body="custody", community=n % 3 + 1) for n in range(30)))
     totals: list[int] = []
 
     def search() -> None:
         for _ in range(5):
-            totals.append(find(backend, "custody").total)
+            totals.append(find(engine, "custody").total)
 
     threads = [threading.Thread(target=search) for _ in range(4)]
     for thread in threads:
@@ -583,8 +676,8 @@ def test_many_threads_search_at_once(backend: WhooshBackend) -> None:
     assert totals == [30] * 20
 
 
-def test_documents_are_replaced_not_duplicated(backend: WhooshBackend) -> None:
+def test_documents_are_replaced_not_duplicated(engine: WhooshBackend) -> None:
     first = doc(1, body="custody")
-    put(backend, first)
-    put(backend, replace(first, body="custody again"))
-    assert backend.document_count() == 1
+    put(engine, first)
+    put(engine, replace(first, body="custody again"))
+    assert engine.document_count() == 1
