@@ -1,5 +1,6 @@
 """The Whoosh index's schema and how it is searched: query translation, permission trimming, scoring,
-facets and spelling suggestions. Only ``polka.search.whoosh_*`` modules import Whoosh.
+facets and snippets (spelling suggestions: ``polka.search.whoosh_spelling``). Only the
+``polka.search.whoosh_*`` modules use Whoosh.
 
 A search first finds the exact set of allowed matching documents with set algebra over postings
 (``polka.search.whoosh_sets``): that set gives the total and the facet counts, and it is the filter of
@@ -32,9 +33,10 @@ from whoosh.reading import TermNotFound
 
 from polka.search.backend import Hit, SearchRequest, SearchResults, Sort
 from polka.search.documents import SearchDocument, split_key
-from polka.search.query import WORD_PATTERN, AnyOf, Not, Part, Phrase, Query, Word, format_query
+from polka.search.query import WORD_PATTERN, AnyOf, Not, Part, Phrase, Query, Word
 from polka.search.snippets import Highlighter, make_snippet
 from polka.search.whoosh_sets import Values, phrase_docs, term_docs
+from polka.search.whoosh_spelling import respell
 
 #: Title matches weigh this many times a body match.
 TITLE_BOOST = 2.0
@@ -48,8 +50,6 @@ FILTER_CACHE = 64
 #: Up to this many matches are scored one by one; more go to Whoosh's top-N search, which skips
 #: posting blocks that cannot reach the page.
 DIRECT = 2000
-#: Words outside these lengths are not respelled.
-SPELL_MIN, SPELL_MAX = 3, 32
 
 
 def make_schema() -> Schema:
@@ -462,54 +462,4 @@ class IndexView:
 
     def suggest(self, query: Query) -> Query | None:
         """The query with each unknown plain word replaced by the index's closest word."""
-        reader = self._searcher.reader()
-        if not reader.doc_count():
-            return None
-        fixes: dict[str, str] = {}
-        for word in dict.fromkeys(query.words()):
-            if not SPELL_MIN <= len(word) <= SPELL_MAX or not word.isalpha():
-                continue
-            if not list(self._analyzer(word, tokenize=False, mode="query")):
-                continue  # a stop word: never indexed, so never misspelt
-            if any(reader.doc_frequency(f"spell_{field}", word) for field in TEXT_FIELDS):
-                continue
-            better = _respelling(reader, word)
-            if better is not None and better != word:
-                fixes[word] = better
-        if not fixes:
-            return None
-        parts = tuple(_respelt(part, fixes) for part in query.parts)
-        return Query(parts, format_query(parts))
-
-
-# --- spelling -------------------------------------------------------------------------------------
-
-
-def _respelling(reader: Any, word: str) -> str | None:
-    """The index's closest word to ``word`` (fewest edits, then most documents), or None."""
-    for distance in (1, 2):
-        found: Counter[str] = Counter()
-        for field in TEXT_FIELDS:
-            spelling = f"spell_{field}"
-            candidates = set()
-            for leaf, _ in reader.leaf_readers():
-                candidates.update(leaf.terms_within(spelling, word, distance, prefix=1))
-            for candidate in candidates:
-                found[candidate] += reader.doc_frequency(spelling, candidate)
-        if found:
-            return min(found, key=lambda candidate: (-found[candidate], candidate))
-    return None
-
-
-def _respelt(part: Part, fixes: dict[str, str]) -> Part:
-    if isinstance(part, AnyOf):
-        return AnyOf(tuple(_respelt_item(item, fixes) for item in part.parts))
-    if isinstance(part, Not):
-        return part
-    return _respelt_item(part, fixes)
-
-
-def _respelt_item(item: Word | Phrase, fixes: dict[str, str]) -> Word | Phrase:
-    if isinstance(item, Word) and not item.prefix and item.text in fixes:
-        return Word(fixes[item.text], item.field)
-    return item
+        return respell(query, self._searcher.reader(), self._analyzer)
