@@ -125,3 +125,24 @@ def test_the_checker_catches_upward_and_sideways_imports(tmp_path):
     ]
     assert violations("wiki", imports) == ["line 2: feature wiki imports another feature, polka.forum.models"]
     assert violations("web", imports) == []
+
+
+def _imports_whoosh(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "whoosh" for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "whoosh":
+            return True
+    return False
+
+
+def test_only_the_whoosh_backend_imports_whoosh():
+    """A PostgreSQL backend will sit beside it: nothing else may depend on the engine."""
+    outside = [
+        str(path.relative_to(PACKAGE.parent))
+        for path in SOURCES
+        if _imports_whoosh(path) and not (path.parent.name == "search" and path.name.startswith("whoosh_"))
+    ]
+    assert outside == []
+    assert any(_imports_whoosh(path) for path in SOURCES)  # the check does look at real imports

@@ -27,7 +27,7 @@ from polka.pagination import Page, page_count
 from polka.permissions import is_active, member_community_ids, readable_filter
 from polka.search.applier import OutboxApplier
 from polka.search.backend import Access, Hit, SearchBackend, SearchRequest, SearchResults
-from polka.search.query import AnyOf, Not, Phrase, Query, Word, parse_query
+from polka.search.query import Query, format_query, parse_query
 from polka.search.registry import Shown, adapter_for
 from polka.site_search.params import PER_PAGE, SearchParams
 from polka.site_search.results import Facet, FacetValue, Outcome, Result
@@ -237,20 +237,4 @@ def _suggestion(engine: SearchBackend, request: SearchRequest, total: int) -> st
     if respelt is None:
         return None
     found = engine.count(replace(request, query=respelt, offset=0, facets=False))
-    return query_text(respelt) if found > total else None
-
-
-def query_text(query: Query) -> str:
-    """A query written back in the syntax users type."""
-
-    def one(part: Word | Phrase | Not | AnyOf) -> str:
-        if isinstance(part, Not):
-            return "-" + one(part.part)
-        if isinstance(part, AnyOf):
-            return " OR ".join(one(p) for p in part.parts)
-        field = f"{part.field}:" if part.field else ""
-        if isinstance(part, Phrase):
-            return f'{field}"{" ".join(part.words)}"'
-        return f"{field}{part.text}{'*' if part.prefix else ''}"
-
-    return " ".join(one(part) for part in query.parts)
+    return format_query(respelt.parts) if found > total else None
