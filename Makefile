@@ -80,6 +80,7 @@ typecheck: $(VENV_STAMP)
 bench: install
 	$(BIN)/python -m bench.markup
 	$(BIN)/python -m bench.wiki
+	$(BIN)/python -m bench.search
 
 check: lint typecheck
 	$(MAKE) --no-print-directory test

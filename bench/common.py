@@ -8,6 +8,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from polka import create_app
+from polka.db import Base, make_engine
 
 
 @dataclass
@@ -38,6 +45,16 @@ class Measure:
     @property
     def met(self) -> bool:
         return self.target_ms is None or self.figure_ms <= self.target_ms
+
+
+def bench_app(data: Path, database_url: str = "", **settings: Any) -> tuple[Flask, str]:
+    """A POLKA app on a new, empty schema: SQLite in ``data`` unless ``database_url`` names another
+    (which must exist and be empty). Returns the app and the database URL."""
+    url = database_url or f"sqlite:///{data / 'polka.db'}"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return create_app(data_dir=data, database_url=url, secret_key="bench", smtp_url="", **settings), url
 
 
 def time_calls(fn: Callable[[], object], *, repeat: int, warmup: int = 2) -> list[float]:

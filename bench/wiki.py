@@ -21,13 +21,12 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import insert, select, text, update
 
-from bench.common import Measure, Report, time_calls
-from polka import create_app
+from bench.common import Measure, Report, bench_app, time_calls
 from polka.accounts.models import User
 from polka.accounts.services import create_user
 from polka.communities.models import Community, Role
 from polka.communities.services import add_member, create_community
-from polka.db import Base, make_engine, transaction, utcnow
+from polka.db import transaction, utcnow
 from polka.errors import ValidationError
 from polka.organisations.services import sync_organisations
 from polka.wiki import rendering, services
@@ -205,12 +204,7 @@ def main() -> None:
     parser.add_argument("--views", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="polka-bench-") as tmp:
-        data = Path(tmp)
-        url = args.database_url or f"sqlite:///{data / 'polka.db'}"
-        engine = make_engine(url)
-        Base.metadata.create_all(engine)
-        engine.dispose()
-        app = create_app(data_dir=data, database_url=url, secret_key="bench", smtp_url="")
+        app, url = bench_app(Path(tmp), args.database_url)
         site = build_site(app)
         client = signed_in_client(app)
         rng = random.Random(7)
