@@ -96,11 +96,11 @@ def _configure_search(app: Flask, settings: Settings) -> None:
         if changes_queued(session):
             applier.notify()
 
-    def after_rollback(session: Session) -> None:
+    def after_rollback(session: Session, _previous: object) -> None:
         changes_queued(session)  # a rolled-back change was never made: nothing to apply
 
     event.listen(sessions, "after_commit", after_commit)
-    event.listen(sessions, "after_soft_rollback", lambda session, _previous: after_rollback(session))
+    event.listen(sessions, "after_soft_rollback", after_rollback)
     # Rows a crashed process left behind are applied when this one serves its first request.
     app.before_request_funcs.setdefault(None, []).insert(0, _once(applier.notify))
 
