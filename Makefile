@@ -81,6 +81,7 @@ bench: install
 	$(BIN)/python -m bench.markup
 	$(BIN)/python -m bench.wiki
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.docs
 
 check: lint typecheck
 	$(MAKE) --no-print-directory test

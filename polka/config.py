@@ -58,6 +58,11 @@ class Settings:
     mail_from: str = "POLKA <no-reply@polka.police.uk>"
     base_url: str = "http://127.0.0.1:5000"
     max_upload_mb: int = 200
+    #: A document's check-out lock lapses after this many hours.
+    docs_checkout_hours: int = 24
+    #: Caps on reading text out of one uploaded file (a background job).
+    docs_extract_max_chars: int = 1_000_000
+    docs_extract_seconds: int = 120
     #: Apply search index changes in the committing thread (tests) instead of a background thread.
     search_inline: bool = False
     session_idle_minutes: int = 30

@@ -24,10 +24,12 @@ from polka.communities.requests import request_community
 from polka.communities.services import add_member, create_community
 from polka.config import Settings
 from polka.db import transaction
+from polka.docs.demo import load_demo_documents
 from polka.http import session_factory
 from polka.markings import Marking
 from polka.organisations.services import sync_organisations
 from polka.people.services import ProfileChanges, update_profile
+from polka.storage import FileStore
 from polka.wiki.demo import load_demo_wiki
 
 DEMO_PASSWORD = "polka-demo-lantern-2026"  # noqa: S105 - documented, demo only
@@ -335,6 +337,7 @@ def load_demo(session: Session, hasher: PasswordHashing, settings: Settings) -> 
         people,
         {"pnc": pnc, "neighbourhood": neighbourhood, "forensics": forensics, "digital": digital},
     )
+    load_demo_documents(session, FileStore(settings.files_dir), people, {"pnc": pnc, "forensics": forensics})
     return people
 
 

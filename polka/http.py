@@ -7,16 +7,39 @@ read-then-write cannot lose an update. The view commits once, with ``transaction
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
-from flask import current_app, g, request, url_for
+from flask import Request, current_app, g, request, url_for
 from sqlalchemy.orm import Session, sessionmaker
 
 from polka.db import begin_write
 from polka.storage import FileStore
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class PolkaRequest(Request):
+    """Uploaded files are written straight into the file store's temporary directory as they arrive
+    (``IncomingFile``): once to disk, never into memory or ``/tmp``, and removed when the request ends
+    unless a service kept them."""
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        settings = current_app.extensions["polka.settings"]
+        incoming = file_store().incoming(settings.max_upload_mb * 1024 * 1024)
+        self.__dict__.setdefault("_polka_incoming", []).append(incoming)
+        return cast(IO[bytes], incoming)  # the parser needs only write, read, seek
+
+    def close(self) -> None:
+        super().close()
+        for incoming in self.__dict__.get("_polka_incoming", ()):
+            incoming.close()
 
 
 def session_factory() -> sessionmaker[Session]:

@@ -19,6 +19,7 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -38,6 +39,8 @@ class Readable(Protocol):
 
 class FileTooLarge(ValidationError):
     """The stream was longer than the limit; nothing was kept."""
+
+    status_code = 413
 
     def __init__(self, max_bytes: int) -> None:
         super().__init__(f"The file is larger than the limit of {_human(max_bytes)}.")
@@ -75,36 +78,39 @@ class FileStore:
         """Open a stored file for reading (``FileNotFoundError`` if its bytes are missing)."""
         return open(self.path_for(sha256), "rb")
 
-    def save_stream(self, stream: Readable, max_bytes: int) -> StoredFile:
-        """Store everything ``stream`` yields; ``FileTooLarge`` (and nothing kept) past ``max_bytes``."""
-        _make_dir(self.temp_dir)
-        temp = self.temp_dir / f"{secrets.token_hex(16)}{TEMP_SUFFIX}"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        digest = hashlib.sha256()
-        size = 0
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                while chunk := stream.read(CHUNK_BYTES):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise FileTooLarge(max_bytes)
-                    digest.update(chunk)
-                    handle.write(chunk)
-                handle.flush()
-                os.fsync(handle.fileno())
-            sha256 = digest.hexdigest()
-            target = self.path_for(sha256)
-            _make_dir(target.parent)
-            if target.exists():
-                temp.unlink()  # the same bytes are stored already
-            else:
-                os.replace(temp, target)
-                fsync_directory(target.parent)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
-            raise
-        return StoredFile(sha256=sha256, size=size, path=target)
+    def save_stream(
+        self, stream: Readable, max_bytes: int, check: Callable[[Path], None] | None = None
+    ) -> StoredFile:
+        """Store everything ``stream`` yields; ``FileTooLarge`` (and nothing kept) past ``max_bytes``.
+
+        ``check`` is shown the complete temporary file before it gets its real name: whatever it
+        raises (an unwanted type, say) is raised here and nothing is kept. An upload that already
+        arrived into this store (``IncomingFile``) is not copied again, only given its name.
+        """
+        if isinstance(stream, IncomingFile) and stream.store is self:
+            if stream.size > max_bytes:
+                stream.close()
+                raise FileTooLarge(max_bytes)
+            return stream.keep(check)
+        with self.incoming(max_bytes) as incoming:
+            while chunk := stream.read(CHUNK_BYTES):
+                incoming.write(chunk)
+            return incoming.keep(check)
+
+    def incoming(self, max_bytes: int) -> IncomingFile:
+        """A new temporary file to write an arriving upload into (see ``IncomingFile``)."""
+        return IncomingFile(self, max_bytes)
+
+    def _adopt(self, temp: Path, sha256: str) -> Path:
+        """Give a complete, fsync-ed temporary file its address (or drop it if the bytes are there)."""
+        target = self.path_for(sha256)
+        _make_dir(target.parent)
+        if target.exists():
+            temp.unlink()  # the same bytes are stored already
+        else:
+            os.replace(temp, target)
+            fsync_directory(target.parent)
+        return target
 
     def sweep_temp_files(self, older_than: timedelta) -> int:
         """Remove temporary files not written to for ``older_than`` (left by a crash); return how many.
@@ -123,6 +129,84 @@ class FileStore:
             except FileNotFoundError:
                 continue  # renamed or removed meanwhile
         return removed
+
+
+class IncomingFile:
+    """An upload being written into the store's temporary directory, hashed and counted as it arrives.
+
+    The web layer hands these to the form parser, so an uploaded file is written to disk once, never
+    held in memory, and never copied again: ``keep`` fsyncs it and renames it to its address. Closed
+    without ``keep`` (a refused form, a failed request), it is removed. More than ``max_bytes`` raises
+    ``FileTooLarge`` as it arrives.
+    """
+
+    def __init__(self, store: FileStore, max_bytes: int) -> None:
+        self.store = store
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._digest = hashlib.sha256()
+        self._kept: StoredFile | None = None
+        _make_dir(store.temp_dir)
+        self.path = store.temp_dir / f"{secrets.token_hex(16)}{TEMP_SUFFIX}"
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        self._handle = os.fdopen(fd, "w+b")
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            self.close()
+            raise FileTooLarge(self.max_bytes)
+        self._digest.update(data)
+        return self._handle.write(data)
+
+    def read(self, size: int = -1, /) -> bytes:
+        return self._handle.read(size)
+
+    def readline(self, size: int = -1, /) -> bytes:
+        return self._handle.readline(size)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET, /) -> int:
+        return self._handle.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def flush(self) -> None:
+        self._handle.flush()
+
+    @property
+    def closed(self) -> bool:
+        return self._handle.closed
+
+    def keep(self, check: Callable[[Path], None] | None = None) -> StoredFile:
+        """fsync the file, show it to ``check``, and give it its content address."""
+        if self._kept is not None:
+            return self._kept
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+            if check is not None:
+                check(self.path)
+            sha256 = self._digest.hexdigest()
+            self._kept = StoredFile(sha256=sha256, size=self.size, path=self.store._adopt(self.path, sha256))
+        except BaseException:
+            self.close()
+            raise
+        return self._kept
+
+    def close(self) -> None:
+        """Close the file; unless it was kept, remove it."""
+        self._handle.close()
+        if self._kept is None:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+
+    def __enter__(self) -> IncomingFile:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def _make_dir(path: Path) -> None:

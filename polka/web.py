@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -19,7 +20,8 @@ from polka.audit.services import record
 from polka.config import Settings
 from polka.db import make_engine, make_session_factory, transaction
 from polka.errors import Denial, PolkaError
-from polka.http import client_ip, close_db, db
+from polka.http import PolkaRequest, client_ip, close_db, db
+from polka.jobs.periodic import Periodic
 from polka.jobs.runner import JobRunner
 from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
@@ -54,6 +56,7 @@ def configure(app: Flask, settings: Settings) -> None:
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.session_interface = PolkaSessionInterface()
+    app.request_class = PolkaRequest
     engine = make_engine(settings.database_url)
     app.extensions["polka.settings"] = settings
     app.extensions["polka.engine"] = engine
@@ -64,6 +67,7 @@ def configure(app: Flask, settings: Settings) -> None:
         app.extensions["polka.sessions"], {MAIL_JOB: mail_handler(settings)}
     )
     _configure_search(app, settings)
+    _configure_documents(app, settings)
 
     CSRFProtect(app)
     init_security(app, settings)
@@ -122,16 +126,43 @@ def _can(action: Action, target: object) -> bool:
     return can(current_user(), action, target)
 
 
+def _configure_documents(app: Flask, settings: Settings) -> None:
+    """The library's background job (reading the text out of each uploaded version) and the worker's
+    housekeeping: temporary files left by crashed uploads, and documents past their time in the bin."""
+    from polka.docs.bin import purge_expired
+    from polka.docs.processing import JOB, extraction_handler
+
+    runner: JobRunner = app.extensions["polka.jobs"]
+    store: FileStore = app.extensions["polka.files"]
+    sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
+    runner.register(JOB, extraction_handler(settings, store))
+
+    def empty_bins() -> None:
+        with sessions() as session, transaction(session):
+            purge_expired(session)
+
+    runner.idle_tasks.append(
+        Periodic(
+            "sweep temporary files", timedelta(hours=1), lambda: store.sweep_temp_files(timedelta(hours=6))
+        )
+    )
+    runner.idle_tasks.append(Periodic("empty the document bins", timedelta(hours=24), empty_bins))
+
+
 def _register_content() -> None:
     """Tell core rules about each feature's content (features never import each other or register
     themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
+    from polka.docs.bin import count_above_ceiling as documents_above_ceiling
+    from polka.docs.search import DocumentSearch
     from polka.search.registry import register_adapter
     from polka.wiki.pages import count_above_ceiling
     from polka.wiki.search import WikiSearch
 
     register_above_ceiling_counter("wiki pages", count_above_ceiling)
+    register_above_ceiling_counter("documents", documents_above_ceiling)
     register_adapter(WikiSearch())
+    register_adapter(DocumentSearch())
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -139,12 +170,13 @@ def _register_blueprints(app: Flask) -> None:
     from polka.admin import accounts, audit, communities, organisations  # noqa: F401  (admin routes)
     from polka.admin.views import bp as admin_bp
     from polka.communities.views import bp as communities_bp
+    from polka.docs.views import bp as docs_bp
     from polka.home import bp as home_bp
     from polka.people.views import bp as people_bp
     from polka.site_search.views import bp as search_bp
     from polka.wiki.views import bp as wiki_bp
 
-    for bp in (home_bp, accounts_bp, people_bp, communities_bp, wiki_bp, search_bp, admin_bp):
+    for bp in (home_bp, accounts_bp, people_bp, communities_bp, wiki_bp, docs_bp, search_bp, admin_bp):
         app.register_blueprint(bp)
 
 
@@ -185,7 +217,11 @@ def _register_error_pages(app: Flask) -> None:
         status = exc.code or 500
         if status == 413:
             limit = app.extensions["polka.settings"].max_upload_mb
-            return page(413, f"The request was larger than the {limit} MB limit.")
+            return page(
+                413,
+                f"The request was larger than the {limit} MB limit. Nothing was uploaded. "
+                "If you chose several files, go back and upload them a few at a time.",
+            )
         return page(status)
 
     @app.errorhandler(500)

@@ -27,6 +27,8 @@ LAYERS = {
     "forms": KERNEL,
     "pagination": KERNEL,
     "search": KERNEL,
+    "filetypes": KERNEL,
+    "downloads": KERNEL,
     "accounts": CORE,
     "organisations": CORE,
     "communities": CORE,

@@ -42,3 +42,8 @@ function stackTable(table) {
 for (const table of document.querySelectorAll("table.govuk-table")) {
   stackTable(table);
 }
+
+// Upload forms (the document library): drop files, check sizes first, one progress bar per file.
+if (document.querySelector('form[data-module="polka-upload"]')) {
+  import("./upload.js").then((upload) => upload.init());
+}

@@ -1,35 +1,23 @@
 """Files attached to wiki pages: uploading, downloading and removing them (routes on the wiki blueprint).
 
-Downloads are always attachments, never shown inline: types a browser could run are sent as
-``application/octet-stream``, with ``nosniff`` and a sandboxing Content-Security-Policy in case a
-browser opens one anyway. Downloads of OFFICIAL-SENSITIVE files are written to the audit log.
+Downloads are always attachments, never shown inline (``polka.downloads`` sets the headers).
+Downloads of OFFICIAL-SENSITIVE files are written to the audit log.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
-from urllib.parse import quote
 
-from flask import flash, redirect, request, send_file
+from flask import flash, redirect, request
 
 from polka.accounts.web import settings
 from polka.db import transaction
+from polka.downloads import send_download
 from polka.errors import ValidationError
 from polka.http import client_ip, db, file_store
 from polka.wiki import access, attachments
 from polka.wiki.views import bp
 from polka.wiki.web import clearly_refused, page_for, page_url, signed_in
-
-#: A browser that opens a download anyway gets a sandboxed document that may load nothing.
-DOWNLOAD_CSP = "sandbox; default-src 'none'"
-
-
-def content_disposition(name: str) -> str:
-    """``attachment`` with an ASCII fallback name and the exact name as an RFC 6266 ``filename*``."""
-    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    fallback = "".join(ch if ch.isprintable() and ch not in '"\\' else "_" for ch in fallback).strip()
-    return f"attachment; filename=\"{fallback or 'download'}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @bp.post("/<page>/attachments")
@@ -71,21 +59,7 @@ def download(slug: str, page: str, attachment_id: int) -> Any:
         handle.close()
         raise
     name = attachments.download_name(wiki_page, attachment)
-    response = send_file(
-        handle,
-        mimetype=attachments.served_type(attachment.content_type),
-        as_attachment=True,
-        download_name=name,
-        conditional=False,
-        etag=False,
-        max_age=None,
-    )
-    response.headers["Content-Disposition"] = content_disposition(name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    response.headers["Cache-Control"] = "no-store"
-    response.content_length = attachment.size
-    return response
+    return send_download(handle, name=name, media_type=attachment.content_type, size=attachment.size)
 
 
 @bp.post("/<page>/attachments/<int:attachment_id>/remove")

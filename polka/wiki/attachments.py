@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-import magic
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -18,6 +17,7 @@ from polka.accounts.models import User
 from polka.audit.services import record
 from polka.db import utcnow
 from polka.errors import NotFound, ValidationError
+from polka.filetypes import detect
 from polka.markings import Marking
 from polka.permissions import Action, can
 from polka.storage import FileStore, Readable, clean_filename
@@ -25,25 +25,6 @@ from polka.wiki import access
 from polka.wiki.models import WikiAttachment, WikiPage
 
 MAX_ATTACHMENTS = 200
-#: Types a browser might render or run, whatever the Content-Disposition says.
-ACTIVE_TYPES = ("text/html", "image/svg", "application/xhtml", "text/xml", "application/xml", "text/javascript",
-                "application/javascript", "application/x-javascript")  # fmt: skip
-SNIFF_BYTES = 8192
-
-
-def detect_type(store: FileStore, sha256: str) -> str:
-    """The media type of stored bytes, read from their content."""
-    with store.open_file(sha256) as handle:
-        head = handle.read(SNIFF_BYTES)
-    detected = magic.from_buffer(head, mime=True) if head else "application/x-empty"
-    return str(detected)[:127]
-
-
-def served_type(content_type: str) -> str:
-    """The type to send: the detected one, unless a browser could treat it as a page or a script."""
-    if content_type.startswith(ACTIVE_TYPES) or "script" in content_type or "+xml" in content_type:
-        return "application/octet-stream"
-    return content_type
 
 
 def attach_file(
@@ -77,7 +58,7 @@ def attach_file(
         sha256=stored.sha256,
         size=stored.size,
         filename=name,
-        content_type=detect_type(store, stored.sha256),
+        content_type=detect(stored.path).media_type,
         uploaded_by_id=user.id,
         created_at=utcnow(),
     )

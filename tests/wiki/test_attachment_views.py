@@ -216,8 +216,8 @@ def test_a_file_just_over_the_limit_is_refused_while_stored_and_nothing_kept(
 ):
     login(world.member)
     response = big_upload(web, world, size=1024 * 1024 + 1)
-    assert response.status_code == 302
-    assert "larger than the limit of 1 MB" in text(web.get(page_url(world)))
+    assert response.status_code == 413
+    assert "larger than the limit of 1 MB" in text(response)
     assert stored(session, world.page) == []
 
 

@@ -1,0 +1,130 @@
+"""Reaching folders, documents and versions through the permission policy, and what each role may do.
+
+A document is visible when the policy lets the user see it (its community and its marking) and it is
+not in the bin. Its versions have no permission of their own: each is exactly as visible as the
+document's current state, so a document moved to a private community takes every old version with it.
+Every "may this user…" question about the library is answered here, for views, templates and services.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.communities.models import Community, Role
+from polka.docs.models import Document, Folder, Version
+from polka.errors import NotFound
+from polka.permissions import Action, can, require, role_in, visible_filter
+
+#: How long managers may restore a document from the bin before it is purged.
+BIN_DAYS = 30
+
+
+def live_documents(user: User | None) -> ColumnElement[bool]:
+    """SQL: the documents (not in the bin) the user may see."""
+    return and_(visible_filter(user, Document), Document.deleted_at.is_(None), Document.head_number > 0)
+
+
+def may_view(user: User | None, document: Document) -> bool:
+    return not document.is_deleted and document.head_number > 0 and can(user, Action.VIEW, document)
+
+
+def find_document(session: Session, user: User | None, document_id: int) -> Document:
+    """A visible document by id, wherever it is; ``NotFound`` (a policy refusal is audited) otherwise."""
+    document = session.get(Document, document_id)
+    if document is None or document.is_deleted or document.head_number == 0:
+        raise NotFound()
+    require(user, Action.VIEW, document)
+    return document
+
+
+def get_document(session: Session, user: User | None, community: Community, document_id: int) -> Document:
+    """The visible document ``document_id`` of this community; ``NotFound`` otherwise."""
+    document = find_document(session, user, document_id)
+    if document.community_id != community.id:
+        raise NotFound()
+    return document
+
+
+def get_version(session: Session, user: User | None, document: Document, number: int) -> Version:
+    """Version ``number`` of a document, as visible as the document is now."""
+    version = session.scalar(
+        select(Version).where(Version.document_id == document.id, Version.number == number)
+    )
+    if version is None or not may_view(user, document):
+        raise NotFound()
+    return version
+
+
+def current_version(session: Session, document: Document) -> Version:
+    version = session.scalar(
+        select(Version).where(Version.document_id == document.id, Version.number == document.head_number)
+    )
+    assert version is not None  # head_number always names a stored version
+    return version
+
+
+def get_folder(session: Session, user: User | None, community: Community, folder_id: int) -> Folder:
+    """A folder of a community whose library the user may read; ``NotFound`` otherwise."""
+    folder = session.get(Folder, folder_id)
+    if folder is None or folder.community_id != community.id:
+        raise NotFound()
+    require(user, Action.READ, community)
+    return folder
+
+
+# What each role may do ---------------------------------------------------------------------------
+
+
+def can_upload(user: User | None, community: Community) -> bool:
+    """Members, moderators and managers upload documents and new versions, and make folders."""
+    return can(user, Action.CONTRIBUTE, community)
+
+
+def can_add_version(user: User | None, document: Document) -> bool:
+    return can(user, Action.CONTRIBUTE, document)
+
+
+def is_uploader(user: User | None, document: Document) -> bool:
+    return user is not None and document.created_by_id == user.id
+
+
+def can_edit(user: User | None, document: Document) -> bool:
+    """Rename, describe, re-tag, re-mark or move: the person who uploaded it, or a moderator."""
+    if can(user, Action.MODERATE, document):
+        return True
+    return is_uploader(user, document) and can(user, Action.CONTRIBUTE, document)
+
+
+def can_delete(user: User | None, document: Document) -> bool:
+    return can_edit(user, document)
+
+
+def can_moderate(user: User | None, document: Document) -> bool:
+    """Approve a version as authoritative, mark a document superseded."""
+    return can(user, Action.MODERATE, document)
+
+
+def can_manage(user: User | None, document: Document) -> bool:
+    """Break someone's check-out, retry a failed text extraction."""
+    return can(user, Action.MANAGE, document)
+
+
+def can_manage_folders(user: User | None, community: Community) -> bool:
+    """Rename and remove folders."""
+    return can(user, Action.MODERATE, community)
+
+
+def can_restore(user: User | None, community: Community) -> bool:
+    """See the bin and restore documents from it."""
+    return can(user, Action.MANAGE, community)
+
+
+def can_lower_marking(user: User | None, document: Document) -> bool:
+    return role_in(user, document.community_id) in {Role.MODERATOR, Role.MANAGER}
+
+
+def require_edit(user: User | None, document: Document) -> None:
+    if not can_edit(user, document):
+        require(user, Action.MODERATE, document)

@@ -1,0 +1,189 @@
+"""Folders of a library (nested without limit of depth) and what a folder shows: its sub-folders and the
+documents the user may see, sorted by name, date or size.
+
+Folder names are only ever shown, never used as paths. Only an empty folder can be removed, so removing
+one never hides a document; documents go to the bin one by one (``bin.py``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from polka.accounts.models import User
+from polka.communities.models import Community
+from polka.communities.services import check_text
+from polka.docs import access
+from polka.docs.models import FOLDER_NAME_MAX, Document, Folder
+from polka.errors import ValidationError
+from polka.forms import has_control_characters
+from polka.pagination import Page, paginate
+from polka.permissions import Action, require
+
+PER_PAGE = 50
+#: Deeper than this is refused: no one finds a document eleven folders down.
+MAX_DEPTH = 10
+
+
+class Sort(enum.StrEnum):
+    NAME = "name"
+    DATE = "date"
+    SIZE = "size"
+
+    @property
+    def label(self) -> str:
+        return {"name": "Name", "date": "Last updated", "size": "Size"}[self.value]
+
+
+def parse_sort(value: str | None) -> Sort:
+    try:
+        return Sort(value or Sort.NAME)
+    except ValueError:
+        return Sort.NAME
+
+
+@dataclass(frozen=True)
+class Listing:
+    folder: Folder | None  # None: the top of the library
+    path: list[Folder]  # from the top down to ``folder``
+    folders: list[Folder]
+    documents: Page[Document]
+    sort: Sort
+
+
+def path_to(session: Session, folder: Folder | None) -> list[Folder]:
+    """The folders from the top of the library down to ``folder`` (for breadcrumbs)."""
+    path: list[Folder] = []
+    seen: set[int] = set()
+    while folder is not None and folder.id not in seen:
+        seen.add(folder.id)
+        path.append(folder)
+        folder = folder.parent
+    return list(reversed(path))
+
+
+def list_folder(
+    session: Session,
+    user: User | None,
+    community: Community,
+    folder: Folder | None,
+    sort: Sort,
+    page: int = 1,
+) -> Listing:
+    require(user, Action.READ, community)
+    parent = Folder.parent_id.is_(None) if folder is None else Folder.parent_id == folder.id
+    folders = list(
+        session.scalars(
+            select(Folder)
+            .where(Folder.community_id == community.id, parent)
+            .order_by(func.lower(Folder.name))
+        )
+    )
+    in_folder = Document.folder_id.is_(None) if folder is None else Document.folder_id == folder.id
+    order = {
+        Sort.NAME: (func.lower(Document.title), Document.id),
+        Sort.DATE: (Document.updated_at.desc(), Document.id.desc()),
+        Sort.SIZE: (Document.size.desc(), Document.id),
+    }[sort]
+    query = (
+        select(Document)
+        .where(Document.community_id == community.id, in_folder, access.live_documents(user))
+        .options(joinedload(Document.updated_by), joinedload(Document.checked_out_by))
+        .order_by(*order)
+    )
+    documents = paginate(session, query, page, PER_PAGE)
+    return Listing(folder, path_to(session, folder), folders, documents, sort)
+
+
+def all_folders(session: Session, community: Community) -> list[tuple[Folder, str]]:
+    """Every folder of a library with its full path ("Minutes / 2026"), in path order, for pickers."""
+    folders = list(session.scalars(select(Folder).where(Folder.community_id == community.id)))
+    by_id = {folder.id: folder for folder in folders}
+
+    def label(folder: Folder) -> str:
+        names: list[str] = []
+        current: Folder | None = folder
+        while current is not None and len(names) <= MAX_DEPTH:
+            names.append(current.name)
+            current = by_id.get(current.parent_id) if current.parent_id is not None else None
+        return " / ".join(reversed(names))
+
+    labelled = [(folder, label(folder)) for folder in folders]
+    return sorted(labelled, key=lambda pair: pair[1].lower())
+
+
+def _check_name(
+    session: Session, community: Community, parent: Folder | None, name: str, *, exclude: int = 0
+) -> str:
+    name = " ".join(check_text("name", name, FOLDER_NAME_MAX, "a folder name", required=True).split())
+    if has_control_characters(name):
+        raise ValidationError(
+            "The name contains characters that cannot be stored", {"name": "Remove control characters"}
+        )
+    parent_clause = Folder.parent_id.is_(None) if parent is None else Folder.parent_id == parent.id
+    clash = session.scalar(
+        select(Folder.id).where(
+            Folder.community_id == community.id,
+            parent_clause,
+            func.lower(Folder.name) == name.lower(),
+            Folder.id != exclude,
+        )
+    )
+    if clash is not None:
+        message = f"There is already a folder called “{name}” here"
+        raise ValidationError(message, {"name": message})
+    return name
+
+
+def create_folder(
+    session: Session, user: User, community: Community, parent: Folder | None, name: str
+) -> Folder:
+    require(user, Action.CONTRIBUTE, community)
+    if parent is not None and parent.community_id != community.id:
+        raise ValidationError("Choose a folder of this library")
+    if len(path_to(session, parent)) >= MAX_DEPTH:
+        raise ValidationError(
+            f"Folders can be nested {MAX_DEPTH} deep at most", {"name": "This folder is too deep"}
+        )
+    folder = Folder(
+        community_id=community.id,
+        parent_id=parent.id if parent is not None else None,
+        name=_check_name(session, community, parent, name),
+        created_by_id=user.id,
+    )
+    session.add(folder)
+    session.flush()
+    return folder
+
+
+def rename_folder(session: Session, user: User, folder: Folder, name: str) -> None:
+    require(user, Action.MODERATE, folder.community)
+    folder.name = _check_name(session, folder.community, folder.parent, name, exclude=folder.id)
+    session.flush()
+
+
+def delete_folder(session: Session, user: User, folder: Folder) -> None:
+    """Remove an empty folder; one holding folders or documents is refused. Documents in the bin that were
+    in it are restored to the top of the library."""
+    require(user, Action.MODERATE, folder.community)
+    has_folders = session.scalar(
+        select(func.count()).select_from(Folder).where(Folder.parent_id == folder.id)
+    )
+    has_documents = session.scalar(
+        select(func.count())
+        .select_from(Document)
+        .where(Document.folder_id == folder.id, Document.deleted_at.is_(None))
+    )
+    if has_folders or has_documents:
+        raise ValidationError(f"“{folder.name}” is not empty. Move or delete what is in it first.")
+    session.execute(
+        update(Document)
+        .where(Document.folder_id == folder.id)
+        .values(folder_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.delete(folder)
+    session.flush()

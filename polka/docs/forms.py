@@ -1,0 +1,99 @@
+"""Forms of the document library: uploading, new versions, details, moving, folders, superseding.
+
+Files themselves are read from ``request.files`` by the views (one or several per upload); these forms
+hold everything typed around them, so a refused upload shows it all back.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from polka.communities.forms import Readable, choices
+from polka.docs.models import DESCRIPTION_MAX, FOLDER_NAME_MAX, NOTE_MAX, TAGS_MAX, TITLE_MAX
+from polka.markings import Marking
+
+MARKING_CHOICES = choices((m.value, m.value) for m in Marking)
+MARKING_HINTS = {
+    Marking.OFFICIAL.value: "Most police information: any POLKA user who can read this community may download it",
+    Marking.OFFICIAL_SENSITIVE.value: "Need to know: only members of this community can see it; downloads are audited",
+}
+
+
+def _text(label: str, limit: int, *, required: bool = False) -> list[object]:
+    validators: list[object] = [
+        Length(max=limit, message=f"{label} must be {limit:,} characters or fewer"),
+        Readable(),
+    ]
+    if required:
+        validators.insert(0, InputRequired(message=f"Enter {label.lower()}"))
+    return validators
+
+
+class _Details(FlaskForm):
+    description = TextAreaField(
+        "Description (optional)", validators=_text("The description", DESCRIPTION_MAX)
+    )
+    tags = StringField("Tags (optional)", validators=_text("The tags", TAGS_MAX))
+    #: not checked against the choices: the service says clearly why SECRET and above are refused
+    marking = RadioField(
+        "Marking", choices=MARKING_CHOICES, default=Marking.OFFICIAL.value, validate_choice=False
+    )
+
+
+class UploadForm(_Details):
+    title = StringField("Title (optional)", validators=_text("The title", TITLE_MAX))
+    folder = SelectField("Folder", choices=[], validate_choice=False, default="")
+
+    def set_folders(self, folders: list[tuple[int, str]]) -> None:
+        self.folder.choices = choices(
+            [("", "Top of the library"), *((str(i), label) for i, label in folders)]
+        )
+
+    def folder_id(self) -> int | None:
+        value = self.folder.data or ""
+        return int(value) if value.isdigit() else None
+
+
+class DetailsForm(_Details):
+    title = StringField("Title", validators=_text("The title", TITLE_MAX, required=True))
+
+
+class VersionForm(FlaskForm):
+    note = StringField("What changed (optional)", validators=_text("The change note", NOTE_MAX))
+    #: the version the uploader was looking at
+    base = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=10**9)])
+    keep_checked_out = BooleanField("Keep the document checked out to me")
+
+
+class RestoreForm(FlaskForm):
+    base = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=10**9)])
+
+
+class MoveForm(FlaskForm):
+    #: ``"<community id>:<folder id or empty>"``
+    destination = SelectField("Move to", choices=[], validate_choice=True)
+
+    def set_destinations(self, destinations: list[tuple[str, str]]) -> None:
+        self.destination.choices = choices(destinations)
+
+    def chosen(self) -> tuple[int, int | None]:
+        community, _, folder = (self.destination.data or "").partition(":")
+        return int(community), (int(folder) if folder else None)
+
+
+class FolderForm(FlaskForm):
+    name = StringField("Folder name", validators=_text("The folder name", FOLDER_NAME_MAX, required=True))
+    parent = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31)])
+
+
+class SupersedeForm(FlaskForm):
+    replacement = SelectField("Replaced by", choices=[], validate_choice=False)
+
+    def set_documents(self, documents: list[tuple[int, str]]) -> None:
+        self.replacement.choices = choices([("", "Choose a document"), *((str(i), t) for i, t in documents)])
+
+    def replacement_id(self) -> int:
+        value = self.replacement.data or ""
+        return int(value) if value.isdigit() else 0

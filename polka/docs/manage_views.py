@@ -1,0 +1,317 @@
+"""Looking after documents (routes on the library's blueprint): details, moving, approval and
+superseding, check-out, retrying text extraction, the bin, and watching."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request
+from sqlalchemy import func, select
+
+from polka.communities.models import Community
+from polka.db import transaction
+from polka.docs import access, bin, folders, locks, processing, services, watches
+from polka.docs.forms import MARKING_HINTS, DetailsForm, MoveForm, SupersedeForm
+from polka.docs.models import Document
+from polka.docs.views import bp
+from polka.docs.web import (
+    community_for,
+    document_for,
+    document_url,
+    folder_for,
+    folder_url,
+    limits,
+    signed_in,
+)
+from polka.errors import Conflict, NotFound, ValidationError
+from polka.forms import show_errors
+from polka.http import db
+from polka.markings import parse_marking
+from polka.permissions import Action, can, require, visible_filter
+from polka.templating import uk_datetime
+
+
+@bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
+def edit_details(slug: str, document_id: int) -> Any:
+    community, document = document_for(slug, document_id)
+    session, user = db(), signed_in()
+    access.require_edit(user, document)
+    if request.method == "GET":
+        form = DetailsForm(
+            data={
+                "title": document.title,
+                "description": document.description,
+                "tags": ", ".join(document.tag_list),
+                "marking": document.marking.value,
+            }
+        )
+        return _details_screen(community, document, form)
+    form = DetailsForm()
+    if not form.validate():
+        return _details_screen(community, document, form, 400)
+    try:
+        with transaction(session):
+            services.update_details(
+                session,
+                user,
+                document,
+                services.Details(
+                    title=form.title.data or "",
+                    description=form.description.data or "",
+                    tags=form.tags.data or "",
+                    marking=parse_marking(form.marking.data),
+                ),
+            )
+    except ValidationError as error:
+        show_errors(form, error)
+        return _details_screen(community, document, form, 400)
+    flash("The document’s details have been saved.", "success")
+    return redirect(document_url(document))
+
+
+def _details_screen(community: Community, document: Document, form: DetailsForm, status: int = 200) -> Any:
+    return render_template(
+        "docs/edit.html",
+        community=community,
+        document=document,
+        form=form,
+        marking_hints=MARKING_HINTS,
+        path=folders.path_to(db(), document.folder),
+        section="communities",
+        page_title=f"Edit {document.title} – {community.name}",
+    ), status
+
+
+def _destinations(document: Document) -> list[tuple[str, str]]:
+    """Every folder of every library the user may contribute to, this document's library first."""
+    session, user = db(), signed_in()
+    communities = list(
+        session.scalars(
+            select(Community).where(visible_filter(user, Community)).order_by(func.lower(Community.name))
+        )
+    )
+    communities = [c for c in communities if can(user, Action.CONTRIBUTE, c)]
+    communities.sort(key=lambda c: c.id != document.community_id)
+    destinations: list[tuple[str, str]] = []
+    for community in communities:
+        destinations.append((f"{community.id}:", f"{community.name} – top of the library"))
+        for folder, label in folders.all_folders(session, community):
+            destinations.append((f"{community.id}:{folder.id}", f"{community.name} – {label}"))
+    return destinations
+
+
+@bp.route("/<int:document_id>/move", methods=["GET", "POST"])
+def move(slug: str, document_id: int) -> Any:
+    community, document = document_for(slug, document_id)
+    session, user = db(), signed_in()
+    access.require_edit(user, document)
+    form = MoveForm(
+        data={"destination": f"{document.community_id}:{document.folder_id or ''}"}
+        if request.method == "GET"
+        else None
+    )
+    form.set_destinations(_destinations(document))
+    if request.method == "POST":
+        if form.validate():
+            community_id, folder_id = form.chosen()
+            target = session.get(Community, community_id)
+            try:
+                if target is None:
+                    raise NotFound()
+                with transaction(session):
+                    folder = folder_for(target, folder_id)
+                    services.move(session, user, document, target, folder)
+            except ValidationError as error:
+                show_errors(form, error)
+            else:
+                flash(f"“{document.title}” has been moved.", "success")
+                return redirect(document_url(document))
+        return _move_screen(community, document, form, 400)
+    return _move_screen(community, document, form)
+
+
+def _move_screen(community: Community, document: Document, form: MoveForm, status: int = 200) -> Any:
+    return render_template(
+        "docs/move.html",
+        community=community,
+        document=document,
+        form=form,
+        path=folders.path_to(db(), document.folder),
+        section="communities",
+        page_title=f"Move {document.title} – {community.name}",
+    ), status
+
+
+@bp.post("/<int:document_id>/approve")
+def approve(slug: str, document_id: int) -> Any:
+    _, document = document_for(slug, document_id)
+    session, user = db(), signed_in()
+    with transaction(session):
+        services.approve(session, user, document)
+    flash(f"Version {document.head_number} is now the approved version.", "success")
+    return redirect(document_url(document))
+
+
+@bp.route("/<int:document_id>/supersede", methods=["GET", "POST"])
+def supersede(slug: str, document_id: int) -> Any:
+    community, document = document_for(slug, document_id)
+    session, user = db(), signed_in()
+    require(user, Action.MODERATE, document)
+    others = session.scalars(
+        select(Document)
+        .where(
+            Document.community_id == community.id,
+            Document.id != document.id,
+            access.live_documents(user),
+        )
+        .order_by(func.lower(Document.title))
+        .limit(500)
+    )
+    form = SupersedeForm()
+    form.set_documents([(other.id, other.title) for other in others])
+    if request.method == "POST" and form.validate():
+        try:
+            with transaction(session):
+                replacement = services.supersede(session, user, document, form.replacement_id())
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            flash(f"“{document.title}” is now marked as superseded by “{replacement.title}”.", "success")
+            return redirect(document_url(document))
+    return render_template(
+        "docs/supersede.html",
+        community=community,
+        document=document,
+        form=form,
+        path=folders.path_to(session, document.folder),
+        section="communities",
+        page_title=f"Supersede {document.title} – {community.name}",
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.post("/<int:document_id>/checkout")
+def check_out(slug: str, document_id: int) -> Any:
+    _, document = document_for(slug, document_id)
+    session, user = db(), signed_in()
+    try:
+        with transaction(session):
+            lock = locks.check_out(session, user, document, limits().checkout)
+    except Conflict as error:
+        flash(str(error), "error")
+    else:
+        flash(f"You have checked this document out until {uk_datetime(lock.expires)}.", "success")
+    return redirect(document_url(document))
+
+
+@bp.post("/<int:document_id>/checkin")
+def check_in(slug: str, document_id: int) -> Any:
+    _, document = document_for(slug, document_id)
+    session, user = db(), signed_in()
+    try:
+        with transaction(session):
+            locks.check_in(session, user, document, limits().checkout)
+    except Conflict as error:
+        flash(str(error), "error")
+    else:
+        flash("You have checked the document back in.", "success")
+    return redirect(document_url(document))
+
+
+@bp.post("/<int:document_id>/break-lock")
+def break_lock(slug: str, document_id: int) -> Any:
+    _, document = document_for(slug, document_id)
+    session, user = db(), signed_in()
+    with transaction(session):
+        locks.break_lock(session, user, document, limits().checkout)
+    flash("The check-out has been broken: anyone can upload a new version now.", "success")
+    return redirect(document_url(document))
+
+
+@bp.post("/<int:document_id>/retry")
+def retry_extraction(slug: str, document_id: int) -> Any:
+    _, document = document_for(slug, document_id)
+    session, user = db(), signed_in()
+    with transaction(session):
+        processing.retry(session, user, document)
+    flash("The document’s text will be read again in the background.", "success")
+    return redirect(document_url(document))
+
+
+@bp.route("/<int:document_id>/delete", methods=["GET", "POST"])
+def delete(slug: str, document_id: int) -> Any:
+    community, document = document_for(slug, document_id)
+    session, user = db(), signed_in()
+    access.require_edit(user, document)
+    if request.method == "GET":
+        return render_template(
+            "docs/delete.html",
+            community=community,
+            document=document,
+            path=folders.path_to(session, document.folder),
+            bin_days=access.BIN_DAYS,
+            section="communities",
+            page_title=f"Delete {document.title} – {community.name}",
+        )
+    folder = document.folder
+    with transaction(session):
+        bin.delete_document(session, user, document)
+    flash(
+        f"“{document.title}” has been moved to the bin. A manager can restore it for {access.BIN_DAYS} days.",
+        "success",
+    )
+    return redirect(folder_url(community, folder))
+
+
+@bp.get("/bin")
+def bin_list(slug: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    return render_template(
+        "docs/bin.html",
+        community=community,
+        documents=bin.binned(session, user, community),
+        purge_date=bin.purge_date,
+        bin_days=access.BIN_DAYS,
+        section="communities",
+        page_title=f"Bin – {community.name}",
+    )
+
+
+@bp.post("/bin/<int:document_id>/restore")
+def restore_from_bin(slug: str, document_id: int) -> Any:
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    with transaction(session):
+        document = bin.get_binned(session, user, community, document_id)
+        bin.restore_document(session, user, document)
+    flash(f"“{document.title}” has been restored.", "success")
+    return redirect(document_url(document))
+
+
+@bp.post("/<int:document_id>/watch")
+def watch_document(slug: str, document_id: int) -> Any:
+    _, document = document_for(slug, document_id)
+    session, user = db(), signed_in()
+    watching = request.form.get("watch") == "1"
+    with transaction(session):
+        watches.set_watch(session, user, watching, document=document)
+    flash(
+        "You are watching this document." if watching else "You have stopped watching this document.",
+        "success",
+    )
+    return redirect(document_url(document))
+
+
+@bp.post("/folders/<int:folder_id>/watch")
+def watch_folder(slug: str, folder_id: int) -> Any:
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    folder = folder_for(community, folder_id)
+    assert folder is not None
+    watching = request.form.get("watch") == "1"
+    with transaction(session):
+        watches.set_watch(session, user, watching, folder=folder)
+    flash(
+        "You are watching this folder." if watching else "You have stopped watching this folder.", "success"
+    )
+    return redirect(folder_url(community, folder))

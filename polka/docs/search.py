@@ -1,0 +1,100 @@
+"""How documents become search documents: title, description, tags, file name and the text read from the
+current version (once the background job has read it), for every document not in the bin.
+
+The library's services call ``reindex`` in the same transaction as every change a search could notice
+(a new or restored version, its text read, details, approval, a move, the bin, a purge).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.communities.models import Community
+from polka.docs import access
+from polka.docs.models import Document, DocumentExtract, ExtractStatus, Version
+from polka.markings import Marking
+from polka.search.documents import SearchDocument
+from polka.search.outbox import queue_change
+from polka.search.registry import Shown
+
+KIND = "doc"
+
+
+def reindex(session: Session, document: Document) -> None:
+    """Have the document's search entry rewritten (or removed) when this transaction commits."""
+    queue_change(session, KIND, document.id)
+
+
+def _live() -> Any:
+    return and_(Document.deleted_at.is_(None), Document.head_number > 0)
+
+
+class DocumentSearch:
+    kind = KIND
+    label = "Document"
+
+    def documents(self, session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
+        rows = session.execute(
+            select(
+                Document, Version.filename, DocumentExtract.text, DocumentExtract.status, User.organisation_id
+            )
+            .join(Version, and_(Version.document_id == Document.id, Version.number == Document.head_number))
+            .outerjoin(DocumentExtract, DocumentExtract.version_id == Version.id)
+            .outerjoin(User, User.id == Document.updated_by_id)
+            .where(Document.id.in_(ids), _live())
+        ).all()
+        found: dict[int, SearchDocument] = {}
+        for document, filename, text, status, organisation_id in rows:
+            parts = [document.description, filename, text if status is ExtractStatus.DONE else ""]
+            found[document.id] = SearchDocument(
+                kind=KIND,
+                object_id=document.id,
+                community_id=document.community_id,
+                marking=document.marking.value,
+                sensitive=Marking(document.marking).sensitive,
+                title=document.title,
+                body="\n".join(part for part in parts if part),
+                created_at=document.created_at,
+                updated_at=document.updated_at,
+                author_id=document.updated_by_id,
+                organisation_id=organisation_id,
+                tags=tuple(document.tag_list),
+            )
+        return found
+
+    def all_ids(self, session: Session) -> Iterator[list[int]]:
+        last = 0
+        while True:
+            ids = list(
+                session.scalars(
+                    select(Document.id).where(_live(), Document.id > last).order_by(Document.id).limit(500)
+                )
+            )
+            if not ids:
+                return
+            yield ids
+            last = ids[-1]
+
+    def visible(self, session: Session, user: Any, ids: Sequence[int]) -> dict[int, Shown]:
+        rows = session.execute(
+            select(Document, Community.slug)
+            .join(Community, Community.id == Document.community_id)
+            .where(Document.id.in_(ids), access.live_documents(user))
+        ).all()
+        return {
+            document.id: Shown(
+                title=document.title,
+                url=url_for("docs.view_document", slug=community_slug, document_id=document.id),
+                community_id=document.community_id,
+                marking=document.marking.value,
+                updated_at=document.updated_at,
+                author_id=document.updated_by_id,
+            )
+            for document, community_slug in rows
+        }

@@ -1,0 +1,231 @@
+"""The library's browsing pages: folders and their documents, making and changing folders, and uploading.
+
+A document's own page, its versions and downloads are in ``document_views.py``; check-out, approval,
+moving, the bin and watching in ``manage_views.py`` — all on this blueprint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request
+from werkzeug.datastructures import FileStorage
+
+from polka.accounts.web import current_user, settings
+from polka.communities.models import Community
+from polka.db import transaction
+from polka.docs import access, folders, services, watches
+from polka.docs.forms import MARKING_HINTS, FolderForm, UploadForm
+from polka.docs.models import Document, Folder
+from polka.docs.web import (
+    community_for,
+    document_url,
+    folder_for,
+    folder_url,
+    max_upload_bytes,
+    signed_in,
+    wants_json,
+)
+from polka.errors import ValidationError
+from polka.filetypes import ACCEPTED_DESCRIPTION
+from polka.forms import show_errors
+from polka.http import db, file_store
+from polka.markings import parse_marking
+from polka.permissions import Action
+from polka.storage import FileTooLarge, clean_filename
+
+bp = Blueprint("docs", __name__, url_prefix="/c/<slug>/docs")
+#: How many files one upload may carry (each becomes a document).
+MAX_FILES = 20
+
+
+def _listing(community: Community, folder: Folder | None) -> Any:
+    session, user = db(), current_user()
+    listing = folders.list_folder(
+        session,
+        user,
+        community,
+        folder,
+        folders.parse_sort(request.args.get("sort")),
+        request.args.get("page", 1, type=int) or 1,
+    )
+    return render_template(
+        "docs/library.html",
+        community=community,
+        listing=listing,
+        folder_form=FolderForm(data={"parent": folder.id if folder else None}),
+        watching=folder is not None and watches.is_watching(session, user, folder=folder),
+        can_upload=access.can_upload(user, community),
+        can_manage_folders=access.can_manage_folders(user, community),
+        can_restore=access.can_restore(user, community),
+        sorts=list(folders.Sort),
+        section="communities",
+        page_title=f"{folder.name if folder else 'Documents'} – {community.name}",
+    )
+
+
+@bp.get("/")
+def library(slug: str) -> Any:
+    return _listing(community_for(slug), None)
+
+
+@bp.get("/folders/<int:folder_id>")
+def folder(slug: str, folder_id: int) -> Any:
+    community = community_for(slug)
+    return _listing(community, folder_for(community, folder_id))
+
+
+@bp.post("/folders")
+def create_folder(slug: str) -> Any:
+    community = community_for(slug, Action.CONTRIBUTE)
+    session, user = db(), signed_in()
+    form = FolderForm()
+    parent = folder_for(community, form.parent.data if form.parent.data else None)
+    if form.validate():
+        try:
+            with transaction(session):
+                created = folders.create_folder(session, user, community, parent, form.name.data or "")
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            flash(f"The folder “{created.name}” has been made.", "success")
+            return redirect(folder_url(community, created))
+    flash(f"The folder was not made. {_first_error(form)}", "error")
+    return redirect(folder_url(community, parent))
+
+
+@bp.post("/folders/<int:folder_id>/rename")
+def rename_folder(slug: str, folder_id: int) -> Any:
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    target = folder_for(community, folder_id)
+    assert target is not None
+    form = FolderForm()
+    if form.validate():
+        try:
+            with transaction(session):
+                folders.rename_folder(session, user, target, form.name.data or "")
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            flash(f"The folder is now called “{target.name}”.", "success")
+            return redirect(folder_url(community, target))
+    flash(f"The folder was not renamed. {_first_error(form)}", "error")
+    return redirect(folder_url(community, target))
+
+
+@bp.post("/folders/<int:folder_id>/delete")
+def delete_folder(slug: str, folder_id: int) -> Any:
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    target = folder_for(community, folder_id)
+    assert target is not None
+    parent = target.parent
+    try:
+        with transaction(session):
+            folders.delete_folder(session, user, target)
+    except ValidationError as error:
+        flash(str(error), "error")
+        return redirect(folder_url(community, target))
+    flash(f"The folder “{target.name}” has been removed.", "success")
+    return redirect(folder_url(community, parent))
+
+
+def _first_error(form: Any) -> str:
+    for field in form:
+        if field.errors:
+            return str(field.errors[0])
+    return str(form.form_errors[0]) if form.form_errors else ""
+
+
+# Uploading ---------------------------------------------------------------------------------------
+
+
+def _upload_screen(
+    community: Community, form: UploadForm, file_errors: list[str] | None = None, status: int = 200
+) -> Any:
+    if wants_json() and status >= 400:
+        messages = [*(file_errors or []), *(str(f.errors[0]) for f in form if f.errors), *form.form_errors]
+        return jsonify(error=" ".join(messages) or "The upload was refused."), status
+    return render_template(
+        "docs/upload.html",
+        community=community,
+        form=form,
+        file_errors=file_errors or [],
+        marking_hints=MARKING_HINTS,
+        max_upload_mb=settings().max_upload_mb,
+        max_files=MAX_FILES,
+        accepted=ACCEPTED_DESCRIPTION,
+        done_url=folder_url(community, folder_for(community, form.folder_id())),
+        section="communities",
+        page_title=f"Upload documents – {community.name}",
+    ), status
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+def upload(slug: str) -> Any:
+    community = community_for(slug, Action.CONTRIBUTE)
+    choices = [(folder.id, label) for folder, label in folders.all_folders(db(), community)]
+    if request.method == "GET":
+        form = UploadForm(data={"folder": request.args.get("folder", "")})
+        form.set_folders(choices)
+        return _upload_screen(community, form)
+    form = UploadForm()
+    form.set_folders(choices)
+    chosen = [file for file in request.files.getlist("files") if file.filename]
+    if not form.validate() or not chosen or len(chosen) > MAX_FILES:
+        errors = [] if chosen else ["Select one or more files to upload"]
+        if len(chosen) > MAX_FILES:
+            errors = [f"Upload at most {MAX_FILES} files at a time"]
+        return _upload_screen(community, form, errors, status=400)
+    folder = folder_for(community, form.folder_id())
+    try:
+        documents = _store_all(community, form, chosen, folder)
+    except FileTooLarge as error:
+        return _upload_screen(community, form, [str(error)], status=413)
+    except ValidationError as error:
+        if error.field_errors.keys() - {"file"}:
+            show_errors(form, error)
+            return _upload_screen(community, form, status=400)
+        return _upload_screen(community, form, [str(error)], status=400)
+    if wants_json():
+        return jsonify(
+            documents=[{"id": d.id, "title": d.title, "url": document_url(d)} for d in documents]
+        ), 201
+    if len(documents) == 1:
+        flash(
+            f"“{documents[0].title}” has been uploaded. It is a draft until a moderator approves it.",
+            "success",
+        )
+        return redirect(document_url(documents[0]))
+    flash(f"{len(documents)} documents have been uploaded as drafts.", "success")
+    return redirect(folder_url(community, folder))
+
+
+def _store_all(
+    community: Community, form: UploadForm, chosen: list[FileStorage], folder: Folder | None
+) -> list[Document]:
+    """Every chosen file becomes a document, all in one transaction: one refused file refuses them all."""
+    session, user = db(), signed_in()
+    documents: list[Document] = []
+    with transaction(session):
+        for file in chosen:
+            details = services.Details(
+                title=(form.title.data or "") if len(chosen) == 1 else "",
+                description=form.description.data or "",
+                tags=form.tags.data or "",
+                marking=parse_marking(form.marking.data),
+            )
+            upload = services.Upload(file.stream, file.filename or "", max_upload_bytes())
+            try:
+                documents.append(
+                    services.upload_document(session, user, community, file_store(), upload, details, folder)
+                )
+            except ValidationError as error:
+                if len(chosen) > 1 and set(error.field_errors) <= {"file"}:  # say which file
+                    error.args = (f"{clean_filename(file.filename or '')}: {error}",)
+                raise
+    return documents
+
+
+from polka.docs import document_views, manage_views  # noqa: E402, F401  (routes on ``bp``)

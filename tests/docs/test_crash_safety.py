@@ -1,0 +1,193 @@
+"""A server killed mid-upload leaves no database row without its bytes and no half file under a real
+name: POLKA under a real gunicorn, its worker SIGKILLed while a large upload streams in, then again in
+the moment between the bytes being stored and the rows committing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from polka.docs.models import Document, Version
+from polka.storage import TEMP_DIR, FileStore
+from tests.support import csrf_from
+
+ROOT = Path(__file__).resolve().parents[2]
+BOUNDARY = "polka-crash-boundary"
+WAIT_SECONDS = 30
+
+
+def _environment(settings_overrides: dict[str, Any]) -> dict[str, str]:
+    wanted = ("data_dir", "database_url", "secret_key", "argon2_time_cost", "argon2_memory_kib")
+    settings = {k: settings_overrides[k] for k in wanted}
+    return {**os.environ, **{f"POLKA_{k.upper()}": str(v) for k, v in settings.items()}}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(condition: Any, what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(p) for p in found]
+
+
+@pytest.fixture
+def server(settings_overrides: dict[str, Any], app: Any) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """gunicorn serving POLKA on the test's database and data directory (one worker, stopped after)."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "2",
+            "--no-control-socket",
+            "polka:create_app()",
+        ],
+        cwd=ROOT,
+        env=_environment(settings_overrides),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def answering() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    try:
+        _wait_for(answering, "gunicorn to start")
+        yield port, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _cookie_and_token(web: Any, url: str) -> tuple[str, str]:
+    """The signed-in browser's session cookie and a CSRF token of that session (valid on the server too:
+    same secret key, same database)."""
+    token = csrf_from(web.get(url).get_data(as_text=True))
+    cookie = web.client.get_cookie("polka_session")
+    return f"polka_session={cookie.value}", token
+
+
+def _start_upload(port: int, cookie: str, token: str, url: str, size: int) -> tuple[socket.socket, bytes]:
+    head = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="title"\r\n\r\nHalf sent\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="marking"\r\n\r\nOFFICIAL\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n'
+        "Content-Type: text/plain\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{BOUNDARY}--\r\n".encode()
+    length = len(head) + size + len(tail)
+    connection = socket.create_connection(("127.0.0.1", port))
+    request = (
+        f"POST {url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
+        f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+    connection.sendall(request + head)
+    return connection, tail
+
+
+def _store_is_consistent(session: Any, store: FileStore) -> None:
+    """Every version row has its bytes, and every file under a real name holds exactly its hash."""
+    session.rollback()
+    for version in session.scalars(select(Version)):
+        path = store.path_for(version.sha256)
+        assert path.is_file(), f"version {version.id} has no bytes"
+        assert path.stat().st_size == version.size
+    for path in store.root.rglob("*"):
+        if path.is_file() and TEMP_DIR not in path.parts:
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name, f"half file under {path}"
+
+
+def test_a_worker_killed_mid_upload_leaves_no_row_and_no_half_file(server, web, login, make, session, app):
+    port, process = server
+    world_manager = make.user("Crash Manager", two_factor=True)
+    community = make.community("Crash test", managers=[world_manager])
+    member = make.member(community, make.user("Crash Member"))
+    login(member)
+    url = f"/c/{community.slug}/docs/upload"
+    cookie, token = _cookie_and_token(web, url)
+    store: FileStore = app.extensions["polka.files"]
+    temp_dir = store.root / TEMP_DIR
+
+    connection, _tail = _start_upload(port, cookie, token, url, 20 * 1024 * 1024)
+    connection.sendall(b"x" * (8 * 1024 * 1024))  # 8 MB of the 20 MB arrive, then the worker dies
+
+    def arriving() -> bool:
+        return temp_dir.is_dir() and any(p.stat().st_size > 1024 * 1024 for p in temp_dir.glob("*.part"))
+
+    _wait_for(arriving, "the upload to start arriving in the store")
+    for worker in _children(process.pid):
+        os.kill(worker, signal.SIGKILL)
+    connection.close()
+
+    assert session.scalars(select(Document).where(Document.title == "Half sent")).all() == []
+    _store_is_consistent(session, store)
+    assert list(temp_dir.glob("*.part")), "the half upload waits in the temporary directory"
+    assert store.sweep_temp_files(timedelta(0)) >= 1
+    assert list(temp_dir.glob("*.part")) == []
+
+
+def test_a_process_killed_between_storing_and_committing_leaves_no_row(
+    settings_overrides, make, session, app
+):
+    """The bytes are stored, the rows flushed, and the process dies before the commit."""
+    manager = make.user("Crash Manager 2", two_factor=True)
+    community = make.community("Crash test two", managers=[manager])
+    member = make.member(community, make.user("Crash Member 2"))
+    options = {"user_id": member.id, "community_id": community.id, "content": "complete file\n" * 1000}
+    finished = subprocess.run(
+        [sys.executable, "-m", "tests.docs.processes", "upload-then-die", json.dumps(options)],
+        cwd=ROOT,
+        env=_environment(settings_overrides),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == -signal.SIGKILL, finished.stderr[-2000:]
+    store: FileStore = app.extensions["polka.files"]
+    assert session.scalars(select(Document).where(Document.title == "Died before commit")).all() == []
+    _store_is_consistent(session, store)
+    stored = store.path_for(hashlib.sha256(options["content"].encode()).hexdigest())
+    assert stored.read_text() == options["content"]  # complete, or not there at all
