@@ -4,6 +4,7 @@ from polka.accounts import models as accounts  # noqa: F401
 from polka.activity import models as activity  # noqa: F401
 from polka.audit import models as audit  # noqa: F401
 from polka.communities import models as communities  # noqa: F401
+from polka.crossrefs import models as crossrefs  # noqa: F401
 from polka.docs import models as docs  # noqa: F401
 from polka.jobs import models as jobs  # noqa: F401
 from polka.organisations import models as organisations  # noqa: F401

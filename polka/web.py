@@ -153,16 +153,23 @@ def _register_content() -> None:
     """Tell core rules about each feature's content (features never import each other or register
     themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
+    from polka.crossrefs.services import register_kind
     from polka.docs.bin import count_above_ceiling as documents_above_ceiling
+    from polka.docs.crossref import KIND as DOCUMENT
+    from polka.docs.crossref import resolve_documents
     from polka.docs.search import DocumentSearch
     from polka.search.registry import register_adapter
+    from polka.wiki.crossref import resolve_pages
     from polka.wiki.pages import count_above_ceiling
+    from polka.wiki.search import KIND as WIKI_PAGE
     from polka.wiki.search import WikiSearch
 
     register_above_ceiling_counter("wiki pages", count_above_ceiling)
     register_above_ceiling_counter("documents", documents_above_ceiling)
     register_adapter(WikiSearch())
     register_adapter(DocumentSearch())
+    register_kind(WIKI_PAGE, resolve_pages)
+    register_kind(DOCUMENT, resolve_documents)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -170,13 +177,24 @@ def _register_blueprints(app: Flask) -> None:
     from polka.admin import accounts, audit, communities, organisations  # noqa: F401  (admin routes)
     from polka.admin.views import bp as admin_bp
     from polka.communities.views import bp as communities_bp
+    from polka.crossrefs.views import bp as crossrefs_bp
     from polka.docs.views import bp as docs_bp
     from polka.home import bp as home_bp
     from polka.people.views import bp as people_bp
     from polka.site_search.views import bp as search_bp
     from polka.wiki.views import bp as wiki_bp
 
-    for bp in (home_bp, accounts_bp, people_bp, communities_bp, wiki_bp, docs_bp, search_bp, admin_bp):
+    for bp in (
+        home_bp,
+        accounts_bp,
+        people_bp,
+        communities_bp,
+        wiki_bp,
+        docs_bp,
+        search_bp,
+        crossrefs_bp,
+        admin_bp,
+    ):
         app.register_blueprint(bp)
 
 

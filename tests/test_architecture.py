@@ -37,6 +37,7 @@ LAYERS = {
     "activity": CORE,
     "audit": CORE,
     "people": CORE,
+    "crossrefs": CORE,
     "wiki": FEATURE,
     "forum": FEATURE,
     "blog": FEATURE,

@@ -65,14 +65,35 @@ def test_demo_wiki_has_a_case_study_template_and_an_edit_waiting_for_review(runn
 
 
 def test_demo_content_is_searchable_as_soon_as_it_is_loaded(runner, session):
+    from polka.docs.models import Document
     from polka.wiki.models import WikiPage
 
     runner.invoke(args=["demo"])
-    live = session.scalar(
+    pages = session.scalar(
         select(func.count())
         .select_from(WikiPage)
         .where(WikiPage.deleted_at.is_(None), WikiPage.head_number > 0)
     )
+    documents = session.scalar(
+        select(func.count()).select_from(Document).where(Document.deleted_at.is_(None))
+    )
+    assert documents
     status = runner.invoke(args=["search", "status"]).output
-    assert f"Indexed items: {live}" in status
+    assert f"Indexed items: {pages + documents}" in status
     assert "Changes waiting: 0" in status
+
+
+def test_demo_library_has_versions_approval_and_a_check_out(app, runner, session):
+    from polka.docs.access import current_version
+    from polka.docs.models import Document, DocumentStatus, ExtractStatus
+    from polka.docs.processing import extract_for
+
+    runner.invoke(args=["demo"])
+    schedule = session.scalar(select(Document).where(Document.title == "Rolling schedule 2026"))
+    assert (schedule.head_number, schedule.approved_number, schedule.status) == (3, 2, DocumentStatus.DRAFT)
+    assert schedule.checked_out_by is not None
+    old = session.scalar(select(Document).where(Document.title == "Rolling schedule 2025"))
+    assert (old.status, old.superseded_by_id) == (DocumentStatus.SUPERSEDED, schedule.id)
+    app.extensions["polka.jobs"].run_until_idle()  # the worker reads the demo documents' text
+    session.rollback()
+    assert extract_for(session, current_version(session, schedule)).status is ExtractStatus.DONE

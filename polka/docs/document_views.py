@@ -13,10 +13,12 @@ from typing import Any
 from flask import Response, flash, jsonify, redirect, render_template, request
 
 from polka.accounts.web import current_user, settings
+from polka.crossrefs.services import used_by
 from polka.db import transaction
 from polka.docs import access, folders, locks, previews, processing, services, watches
 from polka.docs.forms import RestoreForm, VersionForm
 from polka.docs.models import Document, Version
+from polka.docs.search import KIND
 from polka.docs.views import bp
 from polka.docs.web import (
     audit_read,
@@ -58,6 +60,7 @@ def view_document(slug: str, document_id: int) -> Any:
         if document.superseded_by is not None and access.may_view(user, document.superseded_by)
         else None,
         "watching": watches.is_watching(session, user, document=document),
+        "used_by": used_by(session, user, KIND, document.id),
         "can_add_version": access.can_add_version(user, document),
         "can_edit": access.can_edit(user, document),
         "can_moderate": access.can_moderate(user, document),

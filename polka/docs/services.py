@@ -27,6 +27,7 @@ from polka.communities.models import Community
 from polka.communities.services import check_text
 from polka.db import utcnow
 from polka.docs import access, locks, processing
+from polka.docs.crossref import document_path
 from polka.docs.models import (
     DESCRIPTION_MAX,
     NOTE_MAX,
@@ -481,6 +482,6 @@ def record_document_activity(session: Session, user: User | None, verb: str, doc
         target_kind="document",
         target_id=document.id,
         target_title=document.title,
-        target_url=f"/c/{document.community.slug}/docs/{document.id}",
+        target_url=document_path(document.community, document.id),
         marking=document.marking,
     )

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.audit.services import record
 from polka.communities.models import Community
+from polka.crossrefs.services import set_links
 from polka.db import utcnow
 from polka.errors import NotFound, ValidationError
 from polka.markings import Marking
 from polka.permissions import Action, require
 from polka.wiki import access
 from polka.wiki.models import WikiPage, WikiRedirect, WikiSettings, WikiWatch
-from polka.wiki.search import reindex
+from polka.wiki.search import KIND, reindex
 from polka.wiki.services import record_page_activity
 from polka.wiki.slugs import check_title, slug_for
 
@@ -236,6 +237,7 @@ def purge_deleted(session: Session) -> int:
             .execution_options(synchronize_session=False)
         )
         reindex(session, page)
+        set_links(session, KIND, page.id, [])
         session.delete(page)
     session.flush()
     return len(expired)

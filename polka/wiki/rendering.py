@@ -18,12 +18,15 @@ from sqlalchemy import delete, select, union
 from sqlalchemy.orm import Session
 
 from polka.communities.models import Community
+from polka.crossrefs.services import parse_target, set_links
+from polka.crossrefs.views import object_path
 from polka.markup import Heading, mark_missing_links, render_document
 from polka.wiki.models import WikiLink, WikiPage, WikiRedirect, WikiRendering, WikiRevision
+from polka.wiki.search import KIND
 from polka.wiki.slugs import slug_for
 
 #: Bump when rendering changes: older cached renderings are then ignored and rebuilt.
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 #: Long pages get a table of contents when they have at least this many section headings.
 TOC_MIN_HEADINGS = 3
 
@@ -44,6 +47,8 @@ class Rendering:
     headings: tuple[Heading, ...]
     #: (slug, title as written) for each wiki link, in order
     links: tuple[tuple[str, str], ...]
+    #: (kind, id) for each link to another feature's object (``[[doc:42]]``), in order
+    objects: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,10 +63,27 @@ class RenderedPage:
         return sections if len(sections) >= TOC_MIN_HEADINGS else ()
 
 
+def _href(community: Community, target: str) -> str:
+    """``[[doc:42]]`` leads to the object (if the reader may see it); anything else to a page."""
+    linked = parse_target(target)
+    if linked is not None:
+        return object_path(*linked)
+    return page_path(community, slug_for(target))
+
+
 def render_body(community: Community, body: str) -> Rendering:
-    document = render_document(body, lambda target: page_path(community, slug_for(target)))
-    links = tuple((slug_for(target), target) for target in document.links)
-    return Rendering(html=document.html, headings=document.headings, links=links)
+    document = render_document(body, lambda target: _href(community, target))
+    links: list[tuple[str, str]] = []
+    objects: list[tuple[str, int]] = []
+    for target in document.links:
+        linked = parse_target(target)
+        if linked is not None:
+            objects.append(linked)
+        else:
+            links.append((slug_for(target), target))
+    return Rendering(
+        html=document.html, headings=document.headings, links=tuple(links), objects=tuple(objects)
+    )
 
 
 def _to_row(revision: WikiRevision, rendering: Rendering) -> WikiRendering:
@@ -70,15 +92,22 @@ def _to_row(revision: WikiRevision, rendering: Rendering) -> WikiRendering:
         renderer_version=RENDERER_VERSION,
         html=rendering.html,
         headings=json.dumps([[h.level, h.text, h.anchor] for h in rendering.headings]),
-        links=json.dumps([list(link) for link in rendering.links]),
+        links=json.dumps(
+            {
+                "pages": [list(link) for link in rendering.links],
+                "objects": [list(o) for o in rendering.objects],
+            }
+        ),
     )
 
 
 def _from_row(row: WikiRendering) -> Rendering:
+    links = json.loads(row.links)
     return Rendering(
         html=row.html,
         headings=tuple(Heading(level, text, anchor) for level, text, anchor in json.loads(row.headings)),
-        links=tuple((slug, title) for slug, title in json.loads(row.links)),
+        links=tuple((slug, title) for slug, title in links["pages"]),
+        objects=tuple((kind, int(object_id)) for kind, object_id in links["objects"]),
     )
 
 
@@ -128,11 +157,13 @@ def show_revision(session: Session, revision: WikiRevision, community: Community
 
 
 def update_links(session: Session, page: WikiPage, rendering: Rendering) -> None:
-    """Make the link table say what the page's current revision links to."""
+    """Make the link tables say what the page's current revision links to: other pages (for "what links
+    here") and other features' objects (for a document's "where used")."""
     session.execute(delete(WikiLink).where(WikiLink.page_id == page.id))
     for slug in dict.fromkeys(slug for slug, _ in rendering.links):
         session.add(WikiLink(page_id=page.id, target_slug=slug, community_id=page.community_id))
     session.flush()
+    set_links(session, KIND, page.id, rendering.objects)
 
 
 def rerender_all(session: Session) -> int:

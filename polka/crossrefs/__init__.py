@@ -1,0 +1,1 @@
+"""Links between different features' objects: registry, link table, and the address that follows one."""
