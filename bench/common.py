@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 
+import polka.models  # noqa: F401  (every table, for create_all)
 from polka import create_app
 from polka.db import Base, make_engine
 
