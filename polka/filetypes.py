@@ -29,6 +29,11 @@ class Family(enum.StrEnum):
     WEB_PAGE = "web page"
     VECTOR_IMAGE = "vector image"
 
+    @property
+    def label(self) -> str:
+        """As people name it in a list: "PDF", "Spreadsheet", "Program"."""
+        return {"pdf": "PDF", "executable": "Program"}.get(self.value, self.value.capitalize())
+
 
 DOWNLOAD_ONLY = frozenset({Family.EXECUTABLE, Family.WEB_PAGE, Family.VECTOR_IMAGE})
 

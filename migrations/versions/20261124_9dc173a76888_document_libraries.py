@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.Column('approved_at', polka.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('head_number', sa.Integer(), nullable=False),
     sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('family', sa.String(length=20), nullable=False),
     sa.Column('checked_out_by_id', sa.Integer(), nullable=True),
     sa.Column('checked_out_at', polka.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', polka.db.UTCDateTime(timezone=True), nullable=False),

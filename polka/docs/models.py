@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.db import Base, str_enum, utcnow
+from polka.filetypes import Family
 from polka.markings import Marked
 
 TITLE_MAX = 150
@@ -84,6 +85,7 @@ class Document(Marked, Base):
     head_number: Mapped[int] = mapped_column(Integer, default=0)
     #: Denormalised from the current version, for listing and sorting without a join.
     size: Mapped[int] = mapped_column(BigInteger, default=0)
+    family: Mapped[str] = mapped_column(String(20), default="")
     checked_out_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
     checked_out_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -105,6 +107,13 @@ class Document(Marked, Base):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def type_label(self) -> str:
+        try:
+            return Family(self.family).label
+        except ValueError:
+            return "File"
 
     @property
     def tag_list(self) -> list[str]:

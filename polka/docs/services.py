@@ -40,7 +40,7 @@ from polka.docs.models import (
 )
 from polka.docs.search import reindex
 from polka.errors import Conflict, NotFound, ValidationError
-from polka.filetypes import ACCEPTED_DESCRIPTION, FileType, detect
+from polka.filetypes import ACCEPTED_DESCRIPTION, FileType, classify, detect
 from polka.forms import has_control_characters
 from polka.markings import Marking, check_within_ceiling
 from polka.permissions import Action, require
@@ -176,6 +176,7 @@ def upload_document(
         status=DocumentStatus.DRAFT,
         head_number=0,
         size=0,
+        family="",
         created_at=now,
         created_by_id=user.id,
         updated_at=now,
@@ -230,7 +231,7 @@ def restore_version(
     if number == document.head_number:
         raise ValidationError(f"Version {number} is already the current version.")
     stored = StoredFile(sha256=old.sha256, size=old.size, path=Path())
-    kind = FileType(old.media_type, None)
+    kind = classify(old.media_type)
     version = _add_version(
         session,
         user,
@@ -241,7 +242,6 @@ def restore_version(
         note=f"Restored version {number}",
         seen_head=seen_head,
     )
-    version.family = old.family
     version.restored_from = number
     record(
         session,
@@ -284,6 +284,7 @@ def _add_version(
         .values(
             head_number=seen_head + 1,
             size=stored.size,
+            family=kind.family.value if kind.family is not None else "",
             status=DocumentStatus.DRAFT
             if document.status is not DocumentStatus.SUPERSEDED
             else DocumentStatus.SUPERSEDED,

@@ -337,3 +337,30 @@ def test_watching_a_document_and_a_folder_is_stored(web, login, world, session):
     web.post(url(world, "/watch"), {"watch": "0"}, token_from=url(world))
     session.rollback()
     assert len(list(session.scalars(select(Watch).where(Watch.user_id == world.reader.id)))) == 1
+
+
+def test_the_library_lists_each_documents_details(web, login, world, docs):
+    docs.document(
+        world.community,
+        "Regional minutes",
+        b"%PDF-1.4\n%%EOF\n",
+        filename="minutes.pdf",
+        description="Minutes of the March meeting",
+        tags="minutes, north west",
+        marking=Marking.OFFICIAL_SENSITIVE,
+        author=world.member,
+    )
+    login(world.reader)
+    listing = text(web.get(f"/c/{world.community.slug}/docs/"))
+    row = listing[listing.index("Regional minutes") :]
+    for shown in (
+        "OFFICIAL-SENSITIVE",
+        "Minutes of the March meeting",
+        "Tags: minutes, north west",
+        "PDF",
+        "Draft",
+        "Mel Member",
+    ):
+        assert shown in row, shown
+    assert "Rolling schedule" in listing
+    assert "Text" in listing

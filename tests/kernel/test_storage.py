@@ -184,3 +184,57 @@ def test_a_long_file_name_keeps_its_extension_within_the_limit():
     cleaned = clean_filename("x" * 300 + ".pdf")
     assert len(cleaned) == FILENAME_MAX
     assert cleaned.endswith("x.pdf")
+
+
+# Uploads arriving straight into the store ---------------------------------------------------------
+
+
+def test_an_arriving_upload_is_kept_by_renaming_not_copying(store):
+    incoming = store.incoming(max_bytes=1024)
+    incoming.write(b"minutes of the ")
+    incoming.write(b"March meeting\n")
+    temp = incoming.path
+    inode = temp.stat().st_ino
+    saved = store.save_stream(incoming, max_bytes=1024)
+    assert saved.sha256 == hashlib.sha256(b"minutes of the March meeting\n").hexdigest()
+    assert saved.path.stat().st_ino == inode  # the same file, renamed
+    assert not temp.exists()
+    assert temp_files(store.root) == []
+
+
+def test_an_arriving_upload_not_kept_is_removed_when_closed(store):
+    with store.incoming(max_bytes=1024) as incoming:
+        incoming.write(b"refused by the form\n")
+        assert len(temp_files(store.root)) == 1
+    assert temp_files(store.root) == []
+    assert stored_names(store.root) == []
+
+
+def test_an_arriving_upload_over_the_limit_is_refused_as_it_arrives(store):
+    incoming = store.incoming(max_bytes=10)
+    incoming.write(b"0123456789")
+    with pytest.raises(FileTooLarge):
+        incoming.write(b"!")
+    assert temp_files(store.root) == []
+
+
+def test_a_check_refusing_an_arriving_upload_keeps_nothing(store):
+    incoming = store.incoming(max_bytes=1024)
+    incoming.write(b"MZ pretend program")
+
+    def refuse(_path: Path) -> None:
+        raise ValueError("not on the allow-list")
+
+    with pytest.raises(ValueError, match="allow-list"):
+        store.save_stream(incoming, max_bytes=1024, check=refuse)
+    assert temp_files(store.root) == []
+    assert stored_names(store.root) == []
+
+
+def test_an_arriving_upload_of_stored_bytes_is_kept_once(store):
+    first = store.save_stream(io.BytesIO(b"same bytes\n"), max_bytes=1024)
+    incoming = store.incoming(max_bytes=1024)
+    incoming.write(b"same bytes\n")
+    again = store.save_stream(incoming, max_bytes=1024)
+    assert again.path == first.path
+    assert temp_files(store.root) == []
