@@ -11,7 +11,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from polka.docs.archives import ArchiveListing, UnsafeArchive, list_archive
+from polka.docs.archives import ZIP_TYPES, ArchiveListing, UnsafeArchive, list_archive
 from polka.docs.models import DocumentExtract, ExtractStatus, Version
 from polka.filetypes import DOWNLOAD_ONLY, Family
 from polka.markup import render_markdown
@@ -20,6 +20,9 @@ from polka.markup import render_markdown
 PREVIEW_CHARS = 20_000
 CSV_ROWS = 50
 CSV_COLUMNS = 20
+#: A zip's directory is read directly; a tar is read from its start, so only smaller ones are listed on
+#: the page (a page view must stay quick).
+TAR_LIST_MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,10 @@ def preview_for(
             return Preview("none", message=f"No preview: {extract.error}")
         return Preview("none", message="The preview is being prepared.")
     if family is Family.ARCHIVE:
+        if version.media_type not in ZIP_TYPES and version.size > TAR_LIST_MAX_BYTES:
+            return Preview(
+                "none", message="This archive is too large to list here: download it to see the files."
+            )
         try:
             return Preview("archive", archive=list_archive(path, version.media_type))
         except UnsafeArchive as refused:

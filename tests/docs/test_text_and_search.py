@@ -150,3 +150,20 @@ def test_deleted_documents_leave_search_and_restored_ones_return(app, world, doc
     with writing(session):
         docs_bin.restore_document(session, session.merge(world.manager), session.get(Document, document.id))
     assert search(world.reader, "quince").total == 1
+
+
+def test_an_archive_is_listed_never_unpacked_and_unsafe_names_are_flagged(
+    app, web, login, tmp_path, world, docs
+):
+    archive = samples.zip_file(
+        tmp_path / "bundle.zip", {"minutes/march.txt": b"minutes\n", "../evil.sh": b"rm -rf /\n"}
+    )
+    document = docs.document(
+        world.community, "Bundle", archive.read_bytes(), filename="bundle.zip", author=world.member
+    )
+    login(world.reader)
+    page = text(web.get(f"/c/{world.community.slug}/docs/{document.id}"))
+    assert "This archive holds 2 items" in page
+    assert "minutes/march.txt" in page
+    assert "../evil.sh (9 bytes) Unsafe path" in page
+    assert not (docs.store.root / "evil.sh").exists()
