@@ -198,11 +198,11 @@ def new_version(slug: str, document_id: int) -> Any:
             show_errors(form, error)
             return _version_screen(document, form, status=400)
         return _version_screen(document, form, str(error), 400)
-    if wants_json():
-        return jsonify(version=version.number, url=document_url(document)), 201
     flash(
         f"Version {version.number} has been uploaded. It is a draft until a moderator approves it.", "success"
     )
+    if wants_json():  # the upload script opens the document's page itself
+        return jsonify(version=version.number, url=document_url(document)), 201
     return redirect(document_url(document))
 
 

@@ -124,7 +124,7 @@ def title_from_filename(filename: str) -> str:
     return (stem if dot and stem else name)[:TITLE_MAX]
 
 
-def _check_type(path: Path) -> None:
+def _accepted_type(path: Path) -> FileType:
     kind = detect(path)
     if kind.media_type == "application/x-empty":
         raise ValidationError("The selected file is empty", {"file": "The selected file is empty"})
@@ -133,12 +133,16 @@ def _check_type(path: Path) -> None:
             f"POLKA does not accept this type of file ({kind.media_type}). It accepts {ACCEPTED_DESCRIPTION}."
         )
         raise ValidationError(message, {"file": "This type of file is not accepted"})
+    return kind
 
 
 def store_upload(store: FileStore, upload: Upload) -> tuple[StoredFile, FileType]:
     """Stream the file into the store, refusing an empty, over-large or unaccepted one (nothing kept)."""
-    stored = store.save_stream(upload.stream, upload.max_bytes, check=_check_type)
-    return stored, detect(stored.path)
+    found: list[FileType] = []
+    stored = store.save_stream(
+        upload.stream, upload.max_bytes, check=lambda path: found.append(_accepted_type(path))
+    )
+    return stored, found[0] if found else _accepted_type(stored.path)
 
 
 # Uploading ---------------------------------------------------------------------------------------

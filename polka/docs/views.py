@@ -188,17 +188,19 @@ def upload(slug: str) -> Any:
             show_errors(form, error)
             return _upload_screen(community, form, status=400)
         return _upload_screen(community, form, [str(error)], status=400)
-    if wants_json():
-        return jsonify(
-            documents=[{"id": d.id, "title": d.title, "url": document_url(d)} for d in documents]
-        ), 201
     if len(documents) == 1:
         flash(
             f"“{documents[0].title}” has been uploaded. It is a draft until a moderator approves it.",
             "success",
         )
+    else:
+        flash(f"{len(documents)} documents have been uploaded as drafts.", "success")
+    if wants_json():  # the upload script sends one file a request, then opens the next page itself
+        return jsonify(
+            documents=[{"id": d.id, "title": d.title, "url": document_url(d)} for d in documents]
+        ), 201
+    if len(documents) == 1:
         return redirect(document_url(documents[0]))
-    flash(f"{len(documents)} documents have been uploaded as drafts.", "success")
     return redirect(folder_url(community, folder))
 
 

@@ -114,3 +114,25 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(one_megabyte, tab: T
     assert tab.page.input_value("#description") == "typed before the refusal"
     assert "/upload" in tab.path()
     check_page(tab, "the upload form refusing a large file")
+
+
+def test_files_dropped_on_the_form_are_uploaded_one_by_one(tab: Tab, library: Library) -> None:
+    tab.sign_in(library.member)
+    tab.visit(f"/c/{library.community.slug}/docs/upload")
+    dropped = tab.page.evaluate_handle(
+        """() => {
+            const files = new DataTransfer();
+            files.items.add(new File(["North west minutes\\n"], "North west minutes.txt", {type: "text/plain"}));
+            files.items.add(new File(["Liaison letter\\n"], "Liaison letter.txt", {type: "text/plain"}));
+            return files;
+        }"""
+    )
+    tab.page.dispatch_event("[data-polka-dropzone]", "drop", {"dataTransfer": dropped})
+    assert tab.page.evaluate("() => document.querySelector('#files').files.length") == 2
+    with tab.page.expect_navigation(url=f"**/c/{library.community.slug}/docs/"):
+        tab.page.get_by_role("button", name="Upload", exact=True).click()
+    listing = tab.page.inner_text("main")
+    assert "“North west minutes” has been uploaded" in listing
+    assert "“Liaison letter” has been uploaded" in listing
+    assert "North west minutes" in listing
+    assert "Liaison letter" in listing
