@@ -136,3 +136,30 @@ def test_files_dropped_on_the_form_are_uploaded_one_by_one(tab: Tab, library: Li
     assert "“Liaison letter” has been uploaded" in listing
     assert "North west minutes" in listing
     assert "Liaison letter" in listing
+
+
+def test_the_library_management_pages_are_accessible(
+    tab: Tab, library: Library, make: Factory, session
+) -> None:
+    from tests.docs.conftest import DocsFactory
+
+    docs = DocsFactory(tab.app, session, make)
+    replacement = docs.document(library.community, "Rolling schedule 2027", author=library.member)
+    document = docs.document(library.community, "Rolling schedule 2026", author=library.member)
+    tab.sign_in(library.manager)
+    base = f"/c/{library.community.slug}/docs/{document.id}"
+    for path, where in ((f"{base}/move", "the move page"), (f"{base}/supersede", "the supersede page")):
+        tab.visit(path)
+        check_page(tab, where)
+    tab.visit(f"{base}/edit")
+    tab.page.fill("#title", "")
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Save details").click()
+    assert "Enter the title" in tab.page.inner_text(".govuk-error-summary")
+    check_page(tab, "the details form with an error")
+    tab.visit(f"{base}/supersede")
+    tab.page.select_option("#replacement", str(replacement.id))
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Mark as superseded").click()
+    assert "This document has been superseded by Rolling schedule 2027" in tab.page.inner_text("main")
+    check_page(tab, "a superseded document")
