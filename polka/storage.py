@@ -4,7 +4,8 @@ A file is streamed to a temporary file inside the same tree (``<files dir>/.tmp/
 way, ``fsync``-ed, then renamed to its address with ``os.replace`` and its directory ``fsync``-ed. So
 a crash never leaves half a file under a real name, the same content is stored once, and memory use
 does not grow with the file. Temporary files orphaned by a crash are removed by
-``sweep_temp_files``. Addresses are only ever built from a validated hash, never from a user's path.
+``sweep_temp_files``, and files no row refers to any more by ``collect_garbage``. Addresses are only
+ever built from a validated hash, never from a user's path.
 
 Callers store the bytes first and the database row that points at them second, in that order, so a
 row is never visible without its bytes.
@@ -13,13 +14,14 @@ row is never visible without its bytes.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
 import secrets
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -30,6 +32,7 @@ from polka.errors import ValidationError
 CHUNK_BYTES = 64 * 1024
 TEMP_DIR = ".tmp"
 TEMP_SUFFIX = ".part"
+GC_LOCK = ".collect.lock"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -105,12 +108,25 @@ class FileStore:
         """Give a complete, fsync-ed temporary file its address (or drop it if the bytes are there)."""
         target = self.path_for(sha256)
         _make_dir(target.parent)
-        if target.exists():
-            temp.unlink()  # the same bytes are stored already
-        else:
-            os.replace(temp, target)
-            fsync_directory(target.parent)
+        with self._collection_lock(fcntl.LOCK_SH):  # not while ``collect_garbage`` removes files
+            if target.exists():
+                temp.unlink()  # the same bytes are stored already
+                os.utime(target)  # used again now: ``collect_garbage`` leaves recent files alone
+            else:
+                os.replace(temp, target)
+                fsync_directory(target.parent)
         return target
+
+    @contextlib.contextmanager
+    def _collection_lock(self, mode: int) -> Iterator[None]:
+        """Shared by savers, exclusive for the garbage collector (between processes too)."""
+        _make_dir(self.root)
+        fd = os.open(self.root / GC_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, mode)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def sweep_temp_files(self, older_than: timedelta) -> int:
         """Remove temporary files not written to for ``older_than`` (left by a crash); return how many.
@@ -128,6 +144,35 @@ class FileStore:
                     removed += 1
             except FileNotFoundError:
                 continue  # renamed or removed meanwhile
+        return removed
+
+    def collect_garbage(self, referenced: Callable[[], set[str]], older_than: timedelta) -> int:
+        """Remove stored files no row refers to any more (a purged document's versions); return how many.
+
+        Only files not stored or re-used for ``older_than`` are candidates, so a file whose row is
+        still being committed is never taken; ``referenced`` is asked after the candidates are found.
+        """
+        cutoff = time.time() - older_than.total_seconds()
+        candidates: dict[str, Path] = {}
+        for path in self.root.glob("??/*"):
+            if _SHA256.fullmatch(path.name) and path.parent.name == path.name[:2]:
+                try:
+                    if path.stat().st_mtime <= cutoff:
+                        candidates[path.name] = path
+                except FileNotFoundError:
+                    continue
+        if not candidates:
+            return 0
+        keep = referenced()
+        removed = 0
+        with self._collection_lock(fcntl.LOCK_EX):
+            for sha256, path in candidates.items():
+                if sha256 in keep:
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    if path.stat().st_mtime <= cutoff:  # not re-used since it was found
+                        path.unlink()
+                        removed += 1
         return removed
 
 

@@ -128,9 +128,12 @@ def _can(action: Action, target: object) -> bool:
 
 def _configure_documents(app: Flask, settings: Settings) -> None:
     """The library's background job (reading the text out of each uploaded version) and the worker's
-    housekeeping: temporary files left by crashed uploads, and documents past their time in the bin."""
+    housekeeping: temporary files left by crashed uploads, documents past their time in the bin, and
+    stored files no row refers to any more."""
     from polka.docs.bin import purge_expired
     from polka.docs.processing import JOB, extraction_handler
+    from polka.docs.processing import stored_hashes as document_files
+    from polka.wiki.attachments import stored_hashes as attachment_files
 
     runner: JobRunner = app.extensions["polka.jobs"]
     store: FileStore = app.extensions["polka.files"]
@@ -146,7 +149,19 @@ def _configure_documents(app: Flask, settings: Settings) -> None:
             "sweep temporary files", timedelta(hours=1), lambda: store.sweep_temp_files(timedelta(hours=6))
         )
     )
+
+    def referenced_files() -> set[str]:
+        with sessions() as session:
+            return document_files(session) | attachment_files(session)
+
     runner.idle_tasks.append(Periodic("empty the document bins", timedelta(hours=24), empty_bins))
+    runner.idle_tasks.append(
+        Periodic(
+            "remove unreferenced files",
+            timedelta(hours=24),
+            lambda: store.collect_garbage(referenced_files, older_than=timedelta(days=1)),
+        )
+    )
 
 
 def _register_content() -> None:

@@ -1,5 +1,6 @@
 """The bin: deleted documents wait here for ``BIN_DAYS`` days, restorable by the community's managers,
-then ``polka docs purge`` removes them for good (their versions' bytes stay while anything else uses them).
+then they are removed for good (``purge_expired``: daily by the worker, or ``polka docs purge-deleted``);
+the worker's file collector then removes their bytes, unless something else stores the same bytes.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
@@ -130,3 +131,13 @@ def _record(
     document = session.get(Document, version.document_id)
     if document is not None and document.head_number == version.number:
         reindex(session, document)
+
+
+def stored_hashes(session: Session) -> set[str]:
+    """Every file the library refers to: each version's bytes and each thumbnail (documents in the bin
+    included; a purged document's files are no longer referred to)."""
+    versions = set(session.scalars(select(Version.sha256)))
+    thumbnails = session.scalars(
+        select(DocumentExtract.thumbnail_sha256).where(DocumentExtract.thumbnail_sha256.is_not(None))
+    )
+    return versions | {sha256 for sha256 in thumbnails if sha256}

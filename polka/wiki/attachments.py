@@ -131,3 +131,8 @@ def record_download(
 
 def open_attachment(store: FileStore, attachment: WikiAttachment) -> BinaryIO:
     return store.open_file(attachment.sha256)
+
+
+def stored_hashes(session: Session) -> set[str]:
+    """Every file the wiki's attachments refer to (removed ones too), for the file store's collector."""
+    return set(session.scalars(select(WikiAttachment.sha256)))

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from polka.audit.models import AuditEntry
 from polka.communities.models import Role
+from polka.db import utcnow
 from polka.docs import bin as docs_bin
 from polka.docs.models import Document, DocumentStatus, Folder, Watch
 from polka.markings import Marking
@@ -364,3 +367,26 @@ def test_the_library_lists_each_documents_details(web, login, world, docs):
         assert shown in row, shown
     assert "Rolling schedule" in listing
     assert "Text" in listing
+
+
+def test_a_purged_documents_files_are_collected_and_no_others(app, world, docs, session):
+    kept = docs.document(world.community, "Kept", b"kept bytes\n", author=world.member)
+    purged_sha256 = docs.versions(world.document)[0].sha256
+    kept_sha256 = docs.versions(kept)[0].sha256
+    with writing(session):
+        docs_bin.delete_document(
+            session, session.merge(world.member), session.get(Document, world.document.id)
+        )
+    with writing(session):
+        assert docs_bin.purge_expired(session, now=utcnow() + timedelta(days=31)) == 1
+    two_days_ago = time.time() - 2 * 86400
+    for path in docs.store.root.glob("??/*"):
+        os.utime(path, (two_days_ago, two_days_ago))
+    collector = next(
+        task
+        for task in app.extensions["polka.jobs"].idle_tasks
+        if getattr(task, "name", "") == "remove unreferenced files"
+    )
+    assert collector.task() == 1
+    assert not docs.store.path_for(purged_sha256).exists()
+    assert docs.store.path_for(kept_sha256).read_bytes() == b"kept bytes\n"

@@ -27,10 +27,8 @@ def store(tmp_path):
 
 
 def stored_names(root: Path) -> list[str]:
-    """Every file under the store except the temporary area, relative to its root."""
-    return sorted(
-        str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and TEMP_DIR not in p.parts
-    )
+    """Every stored file (``ab/abcdef…``; not the temporary area or the lock), relative to the root."""
+    return sorted(str(p.relative_to(root)) for p in root.glob("??/*") if p.is_file())
 
 
 def temp_files(root: Path) -> list[Path]:
@@ -238,3 +236,32 @@ def test_an_arriving_upload_of_stored_bytes_is_kept_once(store):
     again = store.save_stream(incoming, max_bytes=1024)
     assert again.path == first.path
     assert temp_files(store.root) == []
+
+
+# Collecting files no row refers to ------------------------------------------------------------------
+
+
+def _age(path: Path, seconds: float) -> None:
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+
+
+def test_garbage_collection_removes_only_old_unreferenced_files(store):
+    kept = store.save_stream(io.BytesIO(b"still used\n"), max_bytes=1024)
+    dropped = store.save_stream(io.BytesIO(b"purged document\n"), max_bytes=1024)
+    recent = store.save_stream(io.BytesIO(b"row still committing\n"), max_bytes=1024)
+    for stored in (kept, dropped):
+        _age(stored.path, 2 * 86400)
+    removed = store.collect_garbage(lambda: {kept.sha256}, older_than=timedelta(days=1))
+    assert removed == 1
+    assert kept.path.exists()
+    assert recent.path.exists()
+    assert not dropped.path.exists()
+
+
+def test_bytes_uploaded_again_are_fresh_and_survive_collection(store):
+    old = store.save_stream(io.BytesIO(b"uploaded again\n"), max_bytes=1024)
+    _age(old.path, 2 * 86400)
+    again = store.save_stream(io.BytesIO(b"uploaded again\n"), max_bytes=1024)  # its row not committed yet
+    assert store.collect_garbage(set, older_than=timedelta(days=1)) == 0
+    assert again.path.read_bytes() == b"uploaded again\n"
