@@ -69,8 +69,8 @@ def configure(app: Flask, settings: Settings) -> None:
     _configure_search(app, settings)
     _configure_documents(app, settings)
 
-    CSRFProtect(app)
-    init_security(app, settings)
+    init_security(app, settings)  # first: a refused network's request body is never even read
+    CSRFProtect(app)  # reads a form (an upload's files) before any database work holds a lock
     app.before_request(load_user)
     app.before_request(require_signed_in)
     app.teardown_appcontext(close_db)
