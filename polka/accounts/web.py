@@ -41,6 +41,13 @@ def current_user() -> User | None:
     return user
 
 
+def signed_in() -> User:
+    """The signed-in user, in a view that ``require_signed_in`` only lets signed-in users reach."""
+    user = current_user()
+    assert user is not None
+    return user
+
+
 def public(view: F) -> F:
     """Mark a view as reachable without signing in (sign-in, registration, password reset)."""
     view.polka_public = True  # type: ignore[attr-defined]

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from polka.accounts.web import current_user, settings
+from polka.accounts.web import current_user, settings, signed_in
 from polka.communities import membership, services
 from polka.communities.forms import InviteForm, MessageForm, RoleForm
 from polka.communities.models import Community, Role
-from polka.communities.views import bp, managing, render_home, signed_in
+from polka.communities.views import bp, managing, render_home
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors

@@ -13,8 +13,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from polka.accounts.models import User
-from polka.accounts.web import current_user
+from polka.accounts.web import current_user, signed_in
 from polka.activity.services import recent_activity
 from polka.communities import requests, services
 from polka.communities.forms import (
@@ -34,12 +33,6 @@ from polka.markings import Marking
 from polka.permissions import Action, can
 
 bp = Blueprint("communities", __name__, url_prefix="/c")
-
-
-def signed_in() -> User:
-    user = current_user()
-    assert user is not None  # every endpoint here needs a signed-in user (require_signed_in)
-    return user
 
 
 def enrol_first(next_url: str) -> Response | None:

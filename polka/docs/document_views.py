@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, flash, jsonify, redirect, render_template, request
 
-from polka.accounts.web import current_user, settings
+from polka.accounts.web import current_user, settings, signed_in
 from polka.crossrefs.services import used_by
 from polka.db import transaction
 from polka.docs import access, folders, locks, previews, processing, services, watches
@@ -26,7 +26,6 @@ from polka.docs.web import (
     document_url,
     limits,
     max_upload_bytes,
-    signed_in,
     wants_json,
 )
 from polka.downloads import send_download

@@ -8,20 +8,20 @@ from typing import Any
 from flask import flash, redirect, render_template, request
 from sqlalchemy import func, select
 
+from polka.accounts.web import signed_in
 from polka.communities.models import Community
+from polka.communities.web import community_for
 from polka.db import transaction
 from polka.docs import access, bin, folders, locks, processing, services, watches
 from polka.docs.forms import MARKING_HINTS, DetailsForm, MoveForm, SupersedeForm
 from polka.docs.models import Document
 from polka.docs.views import bp
 from polka.docs.web import (
-    community_for,
     document_for,
     document_url,
     folder_for,
     folder_url,
     limits,
-    signed_in,
 )
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.forms import show_errors

@@ -21,7 +21,7 @@ from polka.docs.models import Document, DocumentExtract, ExtractStatus, Version
 from polka.markings import Marking
 from polka.search.documents import SearchDocument
 from polka.search.outbox import queue_change
-from polka.search.registry import Shown
+from polka.search.registry import Shown, ids_in_batches
 
 KIND = "doc"
 
@@ -69,17 +69,7 @@ class DocumentSearch:
         return found
 
     def all_ids(self, session: Session) -> Iterator[list[int]]:
-        last = 0
-        while True:
-            ids = list(
-                session.scalars(
-                    select(Document.id).where(_live(), Document.id > last).order_by(Document.id).limit(500)
-                )
-            )
-            if not ids:
-                return
-            yield ids
-            last = ids[-1]
+        return ids_in_batches(session, Document.id, _live())
 
     def visible(self, session: Session, user: Any, ids: Sequence[int]) -> dict[int, Shown]:
         rows = session.execute(

@@ -11,19 +11,18 @@ from typing import Any
 from flask import Blueprint, flash, jsonify, redirect, render_template, request
 from werkzeug.datastructures import FileStorage
 
-from polka.accounts.web import current_user, settings
+from polka.accounts.web import current_user, settings, signed_in
 from polka.communities.models import Community
+from polka.communities.web import community_for
 from polka.db import transaction
 from polka.docs import access, folders, services, watches
 from polka.docs.forms import MARKING_HINTS, FolderForm, UploadForm
 from polka.docs.models import Document, Folder
 from polka.docs.web import (
-    community_for,
     document_url,
     folder_for,
     folder_url,
     max_upload_bytes,
-    signed_in,
     wants_json,
 )
 from polka.errors import ValidationError

@@ -8,27 +8,14 @@ from typing import Any
 
 from flask import request, url_for
 
-from polka.accounts.models import User
-from polka.accounts.web import current_user, settings
+from polka.accounts.web import current_user, settings, signed_in
 from polka.audit.reads import record_sensitive_read
 from polka.communities.models import Community
-from polka.communities.services import get_community
+from polka.communities.web import community_for
 from polka.docs import access
 from polka.docs.models import Document, Folder
 from polka.docs.services import Limits
 from polka.http import client_ip, db
-from polka.permissions import Action
-
-
-def signed_in() -> User:
-    user = current_user()
-    assert user is not None  # every library endpoint needs a signed-in user (require_signed_in)
-    return user
-
-
-def community_for(slug: str, action: Action = Action.READ) -> Community:
-    """The community in the URL, if the user may read its content (404 to outsiders of private ones)."""
-    return get_community(db(), current_user(), slug, action)
 
 
 def document_for(slug: str, document_id: int) -> tuple[Community, Document]:

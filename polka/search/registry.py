@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from polka.search.documents import SearchDocument
@@ -61,3 +62,18 @@ def adapter_for(kind: str) -> SearchAdapter | None:
 
 def adapters() -> list[SearchAdapter]:
     return list(_adapters.values())
+
+
+def ids_in_batches(session: Session, id_column: Any, condition: Any, size: int = 500) -> Iterator[list[int]]:
+    """The ids of the rows meeting ``condition``, ascending, ``size`` at a time (for ``all_ids``)."""
+    last = 0
+    while True:
+        ids = list(
+            session.scalars(
+                select(id_column).where(condition, id_column > last).order_by(id_column).limit(size)
+            )
+        )
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]

@@ -19,8 +19,9 @@ from urllib.parse import urlencode, urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from polka.accounts.web import current_user, settings
+from polka.accounts.web import current_user, settings, signed_in
 from polka.communities.models import Community
+from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.http import db
@@ -29,7 +30,7 @@ from polka.wiki import access, reads, rendering, services
 from polka.wiki.diffs import diff_texts
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
 from polka.wiki.views import bp
-from polka.wiki.web import audit_read, community_for, page_for, page_url, signed_in
+from polka.wiki.web import audit_read, page_for, page_url
 
 #: A revision number typed into the address: digits only, short enough to be a real one.
 _NUMBER = re.compile(r"[0-9]{1,9}")

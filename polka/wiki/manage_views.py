@@ -16,9 +16,11 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
+from polka.accounts.web import signed_in
 from polka.communities.forms import Readable, choices
 from polka.communities.models import Community
 from polka.communities.views import enrol_first
+from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import Conflict, ValidationError
 from polka.forms import show_errors
@@ -28,7 +30,7 @@ from polka.wiki import access, pages, reads, review
 from polka.wiki.history_views import proposed_screen
 from polka.wiki.models import TITLE_MAX, RevisionStatus, WikiPage
 from polka.wiki.views import bp
-from polka.wiki.web import audit_read, clearly_refused, community_for, page_for, page_url, signed_in
+from polka.wiki.web import audit_read, clearly_refused, page_for, page_url
 
 _RESEND = "The form was not sent as expected. Go back, reload the page and try again."
 

@@ -20,7 +20,7 @@ from polka.communities.models import Community
 from polka.markings import Marking
 from polka.search.documents import SearchDocument
 from polka.search.outbox import queue_change
-from polka.search.registry import Shown
+from polka.search.registry import Shown, ids_in_batches
 from polka.wiki import access
 from polka.wiki.models import WikiPage, WikiRendering, WikiRevision
 
@@ -76,17 +76,7 @@ class WikiSearch:
         }
 
     def all_ids(self, session: Session) -> Iterator[list[int]]:
-        last = 0
-        while True:
-            ids = list(
-                session.scalars(
-                    select(WikiPage.id).where(_live(), WikiPage.id > last).order_by(WikiPage.id).limit(500)
-                )
-            )
-            if not ids:
-                return
-            yield ids
-            last = ids[-1]
+        return ids_in_batches(session, WikiPage.id, _live())
 
     def visible(self, session: Session, user: Any, ids: Sequence[int]) -> dict[int, Shown]:
         rows = session.execute(

@@ -10,7 +10,8 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request
 
-from polka.accounts.web import current_user, settings
+from polka.accounts.web import current_user, settings, signed_in
+from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import NotFound, ValidationError
 from polka.forms import show_errors
@@ -22,7 +23,7 @@ from polka.wiki.diffs import diff_texts
 from polka.wiki.forms import MARKING_HINTS, EditPageForm, NewPageForm
 from polka.wiki.models import WikiPage
 from polka.wiki.services import Edit, EditConflict
-from polka.wiki.web import audit_read, community_for, page_for, page_url, signed_in
+from polka.wiki.web import audit_read, page_for, page_url
 
 bp = Blueprint("wiki", __name__, url_prefix="/c/<slug>/wiki")
 

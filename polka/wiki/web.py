@@ -9,28 +9,15 @@ from typing import Any
 
 from flask import url_for
 
-from polka.accounts.models import User
-from polka.accounts.web import current_user
+from polka.accounts.web import current_user, signed_in
 from polka.audit.reads import record_sensitive_read
 from polka.communities.models import Community
-from polka.communities.services import get_community
+from polka.communities.web import community_for
 from polka.errors import Forbidden
 from polka.http import client_ip, db
 from polka.markings import Marking
-from polka.permissions import Action
 from polka.wiki import access
 from polka.wiki.models import WikiPage
-
-
-def signed_in() -> User:
-    user = current_user()
-    assert user is not None  # every wiki endpoint needs a signed-in user (require_signed_in)
-    return user
-
-
-def community_for(slug: str, action: Action = Action.READ) -> Community:
-    """The community in the URL, if the user may read its content (404 to outsiders of private ones)."""
-    return get_community(db(), current_user(), slug, action)
 
 
 def page_for(slug: str, page_slug: str) -> tuple[Community, WikiPage]:
