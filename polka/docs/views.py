@@ -38,8 +38,18 @@ bp = Blueprint("docs", __name__, url_prefix="/c/<slug>/docs")
 MAX_FILES = 20
 
 
-def _listing(community: Community, folder: Folder | None) -> Any:
+def _listing(
+    community: Community,
+    folder: Folder | None,
+    *,
+    folder_form: FolderForm | None = None,
+    rename_form: FolderForm | None = None,
+    status: int = 200,
+) -> Any:
+    """A folder's page; a refused new or renamed folder shows its error with what was typed."""
     session, user = db(), current_user()
+    rename_form = rename_form or FolderForm(formdata=None, data={"name": folder.name if folder else ""})
+    rename_form.name.id = "rename-folder"  # the page holds both folder forms: ids must differ
     listing = folders.list_folder(
         session,
         user,
@@ -52,7 +62,8 @@ def _listing(community: Community, folder: Folder | None) -> Any:
         "docs/library.html",
         community=community,
         listing=listing,
-        folder_form=FolderForm(data={"parent": folder.id if folder else None}),
+        folder_form=folder_form or FolderForm(formdata=None),
+        rename_form=rename_form,
         watching=folder is not None and watches.is_watching(session, user, folder=folder),
         can_upload=access.can_upload(user, community),
         can_manage_folders=access.can_manage_folders(user, community),
@@ -60,7 +71,7 @@ def _listing(community: Community, folder: Folder | None) -> Any:
         sorts=list(folders.Sort),
         section="communities",
         page_title=f"{folder.name if folder else 'Documents'} – {community.name}",
-    )
+    ), status
 
 
 @bp.get("/")
@@ -89,8 +100,7 @@ def create_folder(slug: str) -> Any:
         else:
             flash(f"The folder “{created.name}” has been made.", "success")
             return redirect(folder_url(community, created))
-    flash(f"The folder was not made. {_first_error(form)}", "error")
-    return redirect(folder_url(community, parent))
+    return _listing(community, parent, folder_form=form, status=400)
 
 
 @bp.post("/folders/<int:folder_id>/rename")
@@ -109,8 +119,9 @@ def rename_folder(slug: str, folder_id: int) -> Any:
         else:
             flash(f"The folder is now called “{target.name}”.", "success")
             return redirect(folder_url(community, target))
-    flash(f"The folder was not renamed. {_first_error(form)}", "error")
-    return redirect(folder_url(community, target))
+    session.rollback()
+    session.refresh(target)  # the name it still has, for the heading
+    return _listing(community, target, rename_form=form, status=400)
 
 
 @bp.post("/folders/<int:folder_id>/delete")
@@ -128,13 +139,6 @@ def delete_folder(slug: str, folder_id: int) -> Any:
         return redirect(folder_url(community, target))
     flash(f"The folder “{target.name}” has been removed.", "success")
     return redirect(folder_url(community, parent))
-
-
-def _first_error(form: Any) -> str:
-    for field in form:
-        if field.errors:
-            return str(field.errors[0])
-    return str(form.form_errors[0]) if form.form_errors else ""
 
 
 # Uploading ---------------------------------------------------------------------------------------

@@ -141,12 +141,24 @@ def test_files_dropped_on_the_form_are_uploaded_one_by_one(tab: Tab, library: Li
 def test_the_library_management_pages_are_accessible(
     tab: Tab, library: Library, make: Factory, session
 ) -> None:
-    from tests.docs.conftest import DocsFactory
+    from polka.docs import folders
+    from tests.docs.conftest import DocsFactory, writing
 
     docs = DocsFactory(tab.app, session, make)
+    with writing(session):
+        minutes = folders.create_folder(
+            session, session.merge(library.manager), session.merge(library.community), None, "Minutes"
+        )
     replacement = docs.document(library.community, "Rolling schedule 2027", author=library.member)
     document = docs.document(library.community, "Rolling schedule 2026", author=library.member)
     tab.sign_in(library.manager)
+    tab.visit(f"/c/{library.community.slug}/docs/folders/{minutes.id}")
+    check_page(tab, "a folder, with the forms to add, rename and remove folders")
+    tab.page.fill("#rename-folder", "")
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Rename folder").click()
+    assert "Enter the folder name" in tab.page.inner_text(".govuk-error-summary")
+    check_page(tab, "a folder rename refused")
     base = f"/c/{library.community.slug}/docs/{document.id}"
     for path, where in ((f"{base}/move", "the move page"), (f"{base}/supersede", "the supersede page")):
         tab.visit(path)

@@ -300,10 +300,17 @@ def test_folders_nest_and_only_empty_ones_are_removed(web, login, world, docs, s
         == 302
     )
     duplicate = web.post(f"{library}folders", {"name": "minutes"}, token_from=library)
-    assert "There is already a folder called “minutes” here" in text(web.get(duplicate.headers["Location"]))
+    assert duplicate.status_code == 400
+    assert "There is already a folder called “minutes” here" in text(duplicate)
+    assert 'value="minutes"' in duplicate.get_data(as_text=True)  # what was typed stays
     page = text(web.get(f"{library}folders/{minutes.id}"))
     assert "2026" in page
     login(world.moderator)
+    clash = web.post(f"{library}folders/{minutes.id}/rename", {"name": ""}, token_from=library)
+    assert clash.status_code == 400
+    assert "Enter the folder name" in text(clash)
+    renamed = web.post(f"{library}folders/{minutes.id}/rename", {"name": "Meeting minutes"}, token_from=library)
+    assert "The folder is now called “Meeting minutes”" in text(web.get(renamed.headers["Location"]))
     refused = web.post(f"{library}folders/{minutes.id}/delete", token_from=library)
     assert "is not empty" in text(web.get(refused.headers["Location"]))
     session.rollback()
