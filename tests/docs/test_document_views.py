@@ -309,7 +309,9 @@ def test_folders_nest_and_only_empty_ones_are_removed(web, login, world, docs, s
     clash = web.post(f"{library}folders/{minutes.id}/rename", {"name": ""}, token_from=library)
     assert clash.status_code == 400
     assert "Enter the folder name" in text(clash)
-    renamed = web.post(f"{library}folders/{minutes.id}/rename", {"name": "Meeting minutes"}, token_from=library)
+    renamed = web.post(
+        f"{library}folders/{minutes.id}/rename", {"name": "Meeting minutes"}, token_from=library
+    )
     assert "The folder is now called “Meeting minutes”" in text(web.get(renamed.headers["Location"]))
     refused = web.post(f"{library}folders/{minutes.id}/delete", token_from=library)
     assert "is not empty" in text(web.get(refused.headers["Location"]))
