@@ -35,6 +35,14 @@ class Family(enum.StrEnum):
         return {"pdf": "PDF", "executable": "Program"}.get(self.value, self.value.capitalize())
 
 
+def family_of(value: str) -> Family | None:
+    """A family as stored in a row (``"pdf"``), or None for an empty or unknown value."""
+    try:
+        return Family(value)
+    except ValueError:
+        return None
+
+
 DOWNLOAD_ONLY = frozenset({Family.EXECUTABLE, Family.WEB_PAGE, Family.VECTOR_IMAGE})
 
 _OOXML = "application/vnd.openxmlformats-officedocument"

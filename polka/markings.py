@@ -53,6 +53,11 @@ def parse_marking(value: str | Marking | None) -> Marking:
     raise ValidationError(f"Unknown marking {text!r}", {"marking": "Choose OFFICIAL or OFFICIAL-SENSITIVE"})
 
 
+def marked_file_name(marking: Marking, name: str) -> str:
+    """A download's file name, with an OFFICIAL-SENSITIVE marking put first so it travels with the file."""
+    return f"{marking.value} - {name}" if marking.sensitive else name
+
+
 def check_within_ceiling(marking: Marking, ceiling: Marking) -> None:
     """Refuse content marked above its community's ceiling."""
     if marking.rank > ceiling.rank:

@@ -97,10 +97,6 @@ def can_edit(user: User | None, document: Document) -> bool:
     return is_uploader(user, document) and can(user, Action.CONTRIBUTE, document)
 
 
-def can_delete(user: User | None, document: Document) -> bool:
-    return can_edit(user, document)
-
-
 def can_moderate(user: User | None, document: Document) -> bool:
     """Approve a version as authoritative, mark a document superseded."""
     return can(user, Action.MODERATE, document)

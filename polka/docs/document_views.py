@@ -26,12 +26,14 @@ from polka.docs.web import (
     document_url,
     limits,
     max_upload_bytes,
+    refused_as_json,
     wants_json,
 )
 from polka.downloads import send_download
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.forms import show_errors
 from polka.http import db, file_store
+from polka.markings import marked_file_name
 from polka.storage import FileTooLarge, clean_filename
 
 
@@ -96,8 +98,8 @@ def download_name(document: Document, version: Version) -> str:
     and the marking first when it is OFFICIAL-SENSITIVE."""
     stem, dot, extension = version.filename.rpartition(".")
     extension = f".{extension}" if dot and stem and len(extension) <= 10 else ""
-    prefix = f"{document.marking.value} - " if document.marking.sensitive else ""
-    return clean_filename(f"{prefix}{document.title} v{version.number}{extension}", fallback="document")
+    name = marked_file_name(document.marking, f"{document.title} v{version.number}{extension}")
+    return clean_filename(name, fallback="document")
 
 
 def _send(document: Document, version: Version) -> Response:
@@ -143,8 +145,7 @@ def thumbnail(slug: str, document_id: int) -> Any:
 
 def _version_screen(document: Document, form: VersionForm, file_error: str = "", status: int = 200) -> Any:
     if wants_json() and status >= 400:
-        messages = [file_error, *(str(f.errors[0]) for f in form if f.errors), *form.form_errors]
-        return jsonify(error=" ".join(m for m in messages if m) or "The upload was refused."), status
+        return refused_as_json(form, [file_error] if file_error else [], status)
     return render_template(
         "docs/new_version.html",
         community=document.community,

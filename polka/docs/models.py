@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.db import Base, str_enum, utcnow
-from polka.filetypes import Family
+from polka.filetypes import family_of
 from polka.markings import Marked
 
 TITLE_MAX = 150
@@ -110,10 +110,8 @@ class Document(Marked, Base):
 
     @property
     def type_label(self) -> str:
-        try:
-            return Family(self.family).label
-        except ValueError:
-            return "File"
+        family = family_of(self.family)
+        return family.label if family is not None else "File"
 
     @property
     def tag_list(self) -> list[str]:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from polka.docs.archives import ZIP_TYPES, ArchiveListing, UnsafeArchive, list_archive
 from polka.docs.models import DocumentExtract, ExtractStatus, Version
-from polka.filetypes import DOWNLOAD_ONLY, Family
+from polka.filetypes import DOWNLOAD_ONLY, Family, family_of
 from polka.markup import render_markdown
 
 #: The page shows the start of a long text; the whole of it is searchable and downloadable.
@@ -39,17 +39,10 @@ class Preview:
     message: str = ""
 
 
-def _family(version: Version) -> Family | None:
-    try:
-        return Family(version.family)
-    except ValueError:
-        return None
-
-
 def preview_for(
     version: Version, extract: DocumentExtract | None, path: Path, *, has_thumbnail: bool
 ) -> Preview:
-    family = _family(version)
+    family = family_of(version.family)
     if family in DOWNLOAD_ONLY:
         return Preview(
             "none", message="Files of this type are never opened in POLKA: download it to read it."

@@ -23,6 +23,7 @@ from polka.docs.web import (
     folder_for,
     folder_url,
     max_upload_bytes,
+    refused_as_json,
     wants_json,
 )
 from polka.errors import ValidationError
@@ -148,8 +149,7 @@ def _upload_screen(
     community: Community, form: UploadForm, file_errors: list[str] | None = None, status: int = 200
 ) -> Any:
     if wants_json() and status >= 400:
-        messages = [*(file_errors or []), *(str(f.errors[0]) for f in form if f.errors), *form.form_errors]
-        return jsonify(error=" ".join(messages) or "The upload was refused."), status
+        return refused_as_json(form, file_errors or [], status)
     return render_template(
         "docs/upload.html",
         community=community,

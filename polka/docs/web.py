@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import request, url_for
+from flask import jsonify, request, url_for
 
 from polka.accounts.web import current_user, settings, signed_in
 from polka.audit.reads import record_sensitive_read
@@ -51,6 +51,12 @@ def folder_url(community: Community, folder: Folder | None, **values: Any) -> st
 def wants_json() -> bool:
     """The upload script asks for JSON answers; a plain form gets pages."""
     return request.accept_mimetypes.best == "application/json"
+
+
+def refused_as_json(form: Any, file_errors: list[str], status: int) -> Any:
+    """A refused upload, answered to the upload script: every message, the file's first."""
+    messages = [*file_errors, *(str(field.errors[0]) for field in form if field.errors), *form.form_errors]
+    return jsonify(error=" ".join(messages) or "The upload was refused."), status
 
 
 def audit_read(document: Document, what: str, **detail: object) -> None:

@@ -18,7 +18,7 @@ from polka.audit.services import record
 from polka.db import utcnow
 from polka.errors import NotFound, ValidationError
 from polka.filetypes import detect
-from polka.markings import Marking
+from polka.markings import Marking, marked_file_name
 from polka.permissions import Action, can
 from polka.storage import FileStore, Readable, clean_filename
 from polka.wiki import access
@@ -105,9 +105,7 @@ def remove_attachment(session: Session, user: User, attachment: WikiAttachment) 
 
 def download_name(page: WikiPage, attachment: WikiAttachment) -> str:
     """The file name offered on download; OFFICIAL-SENSITIVE files carry their marking in it."""
-    if page.marking is Marking.OFFICIAL_SENSITIVE:
-        return f"{Marking.OFFICIAL_SENSITIVE.value} - {attachment.filename}"
-    return attachment.filename
+    return marked_file_name(page.marking, attachment.filename)
 
 
 def record_download(
