@@ -78,7 +78,8 @@ function watch(form) {
         credentials: "same-origin",
       });
       const answer = await response.json().catch(() => ({}));
-      if (response.ok) {
+      // Only POLKA's own JSON says it worked (a sign-in page in between would answer 200 too).
+      if (response.ok && (answer.saved === true || answer.discarded === true)) {
         saved = now;
         draftSaved = action === "save";
         if (action === "save") {
