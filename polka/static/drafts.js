@@ -24,7 +24,7 @@ function watch(form) {
   const saveUrl = form.dataset.draftUrl;
   const discardUrl = form.dataset.draftDiscard;
   const status = form.querySelector(".polka-draft-status");
-  const state = form.dataset.draftState;
+  let state = form.dataset.draftState;
   const initial = snapshot(form);
   // What the server holds for this form: the saved page (clean), the draft (held, resumed), nothing.
   let saved = state === "unsaved" ? null : initial;
@@ -110,10 +110,49 @@ function watch(form) {
   // Any form posted from this page (saving, preview, discarding the draft) is the author's choice: no
   // question, and no draft saved behind it (it could arrive after the save and bring the draft back).
   document.addEventListener("submit", (event) => {
-    if (event.target.method === "post") {
+    if (event.target.method === "post" && !event.defaultPrevented) {
       leaving = true;
     }
   });
+
+  // Discarding a waiting draft after typing here: discard it in place, so the new typing stays (and
+  // becomes the draft). With nothing typed, the ordinary form reloads the editor.
+  const notice = document.querySelector(".polka-draft-notice");
+  const discardForm = notice && notice.querySelector(`form[action="${discardUrl}"]`);
+  if (discardForm && state === "held") {
+    discardForm.addEventListener("submit", async (event) => {
+      if (snapshot(form) === initial) {
+        return;
+      }
+      event.preventDefault();
+      busy = true;
+      try {
+        const response = await fetch(discardUrl, {
+          method: "POST",
+          body: body(false),
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+        });
+        const answer = await response.json().catch(() => ({}));
+        if (!(response.ok && answer.discarded === true)) {
+          say("Your draft was not discarded. Try again, or reload the page.");
+          return;
+        }
+      } catch {
+        say("Your draft was not discarded: POLKA could not be reached.");
+        return;
+      } finally {
+        busy = false;
+      }
+      notice.remove();
+      state = "unsaved";
+      saved = null;
+      draftSaved = false;
+      form.querySelector("textarea, input:not([type=hidden])")?.focus();
+      say("Your earlier draft has been discarded. What you typed here will be saved as your draft.");
+      tick();
+    });
+  }
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) {
       leaving = false; // back from the browser's history cache: the page is live again

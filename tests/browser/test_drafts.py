@@ -140,3 +140,30 @@ def test_leaving_with_changes_asks_first_and_staying_keeps_them(tab: Tab, editin
     assert dialogs.seen == ["beforeunload"]
     assert tab.path() == editing.edit_url  # stayed
     assert "Not saved anywhere yet." in tab.page.input_value("#body")
+
+
+def test_typing_beside_a_waiting_draft_never_overwrites_it_until_it_is_discarded(
+    tab: Tab, session: Session, editing: Editing
+) -> None:
+    tab.page.clock.install()
+    Dialogs(tab)
+    tab.sign_in(editing.member)
+    tab.visit(editing.edit_url)
+    type_into_editor(tab, "\nThe earlier draft.")
+    tab.page.clock.fast_forward(31_000)
+    tab.page.locator("#draft-status").filter(has_text="Draft saved at").wait_for()
+
+    tab.visit(editing.edit_url)  # the draft waits: typing here is not saved over it
+    type_into_editor(tab, "\nSomething else.")
+    tab.page.clock.fast_forward(31_000)
+    tab.page.locator("#draft-status").filter(has_text="is kept: resume or discard it").wait_for()
+    assert "The earlier draft." in wait_for_draft(session).fields["body"]
+
+    # Discarding it keeps what was typed here, which becomes the draft.
+    tab.page.get_by_role("button", name="Discard draft").click()
+    tab.page.locator("#draft-status").filter(has_text="Draft saved at").wait_for()
+    assert tab.page.locator(".polka-draft-notice").count() == 0
+    assert "Something else." in tab.page.input_value("#body")
+    body = wait_for_draft(session).fields["body"]
+    assert "Something else." in body
+    assert "The earlier draft." not in body
