@@ -6,6 +6,7 @@ from polka.audit import models as audit  # noqa: F401
 from polka.communities import models as communities  # noqa: F401
 from polka.crossrefs import models as crossrefs  # noqa: F401
 from polka.docs import models as docs  # noqa: F401
+from polka.drafts import models as drafts  # noqa: F401
 from polka.jobs import models as jobs  # noqa: F401
 from polka.organisations import models as organisations  # noqa: F401
 from polka.search import outbox as search  # noqa: F401

@@ -68,6 +68,7 @@ def configure(app: Flask, settings: Settings) -> None:
     )
     _configure_search(app, settings)
     _configure_documents(app, settings)
+    _configure_drafts(app)
 
     init_security(app, settings)  # first: a refused network's request body is never even read
     CSRFProtect(app)  # reads a form (an upload's files) before any database work holds a lock
@@ -164,6 +165,21 @@ def _configure_documents(app: Flask, settings: Settings) -> None:
     )
 
 
+def _configure_drafts(app: Flask) -> None:
+    """The worker's housekeeping: drafts nobody came back to (``polka.drafts``) expire."""
+    from polka.drafts.services import purge_expired
+
+    sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
+
+    def remove_expired_drafts() -> None:
+        with sessions() as session, transaction(session):
+            purge_expired(session)
+
+    app.extensions["polka.jobs"].idle_tasks.append(
+        Periodic("remove expired drafts", timedelta(hours=24), remove_expired_drafts)
+    )
+
+
 def _register_content() -> None:
     """Tell core rules about each feature's content (features never import each other or register
     themselves on import)."""
@@ -172,9 +188,12 @@ def _register_content() -> None:
     from polka.docs.bin import count_above_ceiling as documents_above_ceiling
     from polka.docs.crossref import KIND as DOCUMENT
     from polka.docs.crossref import resolve_documents
+    from polka.docs.drafting import KINDS as document_drafts
     from polka.docs.search import DocumentSearch
+    from polka.drafts.services import register_draft_kind
     from polka.search.registry import register_adapter
     from polka.wiki.crossref import resolve_pages
+    from polka.wiki.drafting import KINDS as wiki_drafts
     from polka.wiki.pages import count_above_ceiling
     from polka.wiki.search import KIND as WIKI_PAGE
     from polka.wiki.search import WikiSearch
@@ -185,6 +204,8 @@ def _register_content() -> None:
     register_adapter(DocumentSearch())
     register_kind(WIKI_PAGE, resolve_pages)
     register_kind(DOCUMENT, resolve_documents)
+    for draft_kind in (*wiki_drafts, *document_drafts):
+        register_draft_kind(draft_kind)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -194,6 +215,7 @@ def _register_blueprints(app: Flask) -> None:
     from polka.communities.views import bp as communities_bp
     from polka.crossrefs.views import bp as crossrefs_bp
     from polka.docs.views import bp as docs_bp
+    from polka.drafts.views import bp as drafts_bp
     from polka.home import bp as home_bp
     from polka.people.views import bp as people_bp
     from polka.site_search.views import bp as search_bp
@@ -209,6 +231,7 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         crossrefs_bp,
         admin_bp,
+        drafts_bp,
     ):
         app.register_blueprint(bp)
 

@@ -38,6 +38,7 @@ LAYERS = {
     "audit": CORE,
     "people": CORE,
     "crossrefs": CORE,
+    "drafts": CORE,
     "wiki": FEATURE,
     "forum": FEATURE,
     "blog": FEATURE,

@@ -12,7 +12,7 @@ from polka.accounts.web import signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.db import transaction
-from polka.docs import access, bin, folders, locks, processing, services, watches
+from polka.docs import access, bin, drafting, folders, locks, processing, services, watches
 from polka.docs.forms import MARKING_HINTS, DetailsForm, MoveForm, SupersedeForm
 from polka.docs.models import Document
 from polka.docs.views import bp
@@ -23,6 +23,8 @@ from polka.docs.web import (
     folder_url,
     limits,
 )
+from polka.drafts.services import discard_draft
+from polka.drafts.web import DraftOffer, offered, typed
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.forms import show_errors
 from polka.http import db
@@ -37,15 +39,18 @@ def edit_details(slug: str, document_id: int) -> Any:
     session, user = db(), signed_in()
     access.require_edit(user, document)
     if request.method == "GET":
+        draft = offered(drafting.DETAILS, document.id)
         form = DetailsForm(
-            data={
-                "title": document.title,
-                "description": document.description,
-                "tags": ", ".join(document.tag_list),
-                "marking": document.marking.value,
-            }
+            data=draft.fill(
+                {
+                    "title": document.title,
+                    "description": document.description,
+                    "tags": ", ".join(document.tag_list),
+                    "marking": document.marking.value,
+                }
+            )
         )
-        return _details_screen(community, document, form)
+        return _details_screen(community, document, form, draft=draft)
     form = DetailsForm()
     if not form.validate():
         return _details_screen(community, document, form, 400)
@@ -62,6 +67,7 @@ def edit_details(slug: str, document_id: int) -> Any:
                     marking=parse_marking(form.marking.data),
                 ),
             )
+            discard_draft(session, user, drafting.DETAILS, document.id)
     except ValidationError as error:
         show_errors(form, error)
         return _details_screen(community, document, form, 400)
@@ -69,12 +75,20 @@ def edit_details(slug: str, document_id: int) -> Any:
     return redirect(document_url(document))
 
 
-def _details_screen(community: Community, document: Document, form: DetailsForm, status: int = 200) -> Any:
+def _details_screen(
+    community: Community,
+    document: Document,
+    form: DetailsForm,
+    status: int = 200,
+    *,
+    draft: DraftOffer | None = None,
+) -> Any:
     return render_template(
         "docs/edit.html",
         community=community,
         document=document,
         form=form,
+        draft=draft or typed(drafting.DETAILS, document.id),
         marking_hints=MARKING_HINTS,
         path=folders.path_to(db(), document.folder),
         section="communities",

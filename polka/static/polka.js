@@ -47,3 +47,8 @@ for (const table of document.querySelectorAll("table.govuk-table")) {
 if (document.querySelector('form[data-module="polka-upload"]')) {
   import("./upload.js").then((upload) => upload.init());
 }
+
+// Long edits: drafts saved on the server as the author types, and a question before leaving changes.
+if (document.querySelector("form[data-draft-url]")) {
+  import("./drafts.js").then((drafts) => drafts.init());
+}

@@ -13,12 +13,14 @@ from flask import Blueprint, flash, redirect, render_template, request
 from polka.accounts.web import current_user, settings, signed_in
 from polka.communities.web import community_for
 from polka.db import transaction
+from polka.drafts.services import discard_draft
+from polka.drafts.web import DraftOffer, offered, typed
 from polka.errors import NotFound, ValidationError
 from polka.forms import show_errors
 from polka.http import db
 from polka.markings import Marking, parse_marking
 from polka.permissions import Action, can
-from polka.wiki import access, attachments, pages, reads, rendering, review, services
+from polka.wiki import access, attachments, drafting, pages, reads, rendering, review, services
 from polka.wiki.diffs import diff_texts
 from polka.wiki.forms import MARKING_HINTS, EditPageForm, NewPageForm
 from polka.wiki.models import WikiPage
@@ -85,11 +87,19 @@ def view_page(slug: str, page: str) -> Any:
     return response
 
 
-def _new_page_screen(community: Any, form: NewPageForm, *, preview: Any = None, status: int = 200) -> Any:
+def _new_page_screen(
+    community: Any,
+    form: NewPageForm,
+    *,
+    preview: Any = None,
+    draft: DraftOffer | None = None,
+    status: int = 200,
+) -> Any:
     return render_template(
         "wiki/new.html",
         community=community,
         form=form,
+        draft=draft or typed(drafting.NEW, community.id),
         marking_hints=MARKING_HINTS,
         templates=reads.templates(db(), current_user(), community),
         preview=preview,
@@ -104,15 +114,18 @@ def new_page(slug: str) -> Any:
     community = community_for(slug, Action.CONTRIBUTE)
     session, user = db(), signed_in()
     if request.method == "GET":
+        draft = offered(drafting.NEW, community.id)
         form = NewPageForm(
-            data={
-                "title": request.args.get("title", "")[:120],
-                "parent": request.args.get("parent", ""),
-                "body": _template_text(community, request.args.get("template", "")),
-            }
+            data=draft.fill(
+                {
+                    "title": request.args.get("title", "")[:120],
+                    "parent": request.args.get("parent", ""),
+                    "body": _template_text(community, request.args.get("template", "")),
+                }
+            )
         )
         form.set_parents(reads.parent_choices(session, user, community))
-        return _new_page_screen(community, form)
+        return _new_page_screen(community, form, draft=draft)
     form = NewPageForm()
     form.set_parents(reads.parent_choices(session, user, community))
     if not form.validate():
@@ -135,6 +148,7 @@ def new_page(slug: str) -> Any:
             saved = services.create_page(
                 session, user, community, title=form.title.data or "", edit=edit, parent=parent
             )
+            discard_draft(session, user, drafting.NEW, community.id)
     except ValidationError as error:
         show_errors(form, error)
         return _new_page_screen(community, form, status=400)
@@ -165,6 +179,8 @@ def _edit_screen(
     *,
     preview: Any = None,
     conflict: EditConflict | None = None,
+    remarked: bool = False,
+    draft: DraftOffer | None = None,
     status: int = 200,
 ) -> Any:
     diff = None
@@ -178,7 +194,9 @@ def _edit_screen(
         marking_hints=MARKING_HINTS,
         preview=preview,
         conflict=conflict,
+        remarked=remarked,
         diff=diff,
+        draft=draft or typed(drafting.EDIT, page.id),
         needs_review=access.needs_review(db(), signed_in(), community),
         may_lower=access.can_lower_marking(signed_in(), page),
         section="communities",
@@ -199,15 +217,18 @@ def edit_page(slug: str, page: str) -> Any:
     if request.method == "GET":
         current, mine = reads.current_and_mine(session, user, wiki_page)
         start = mine if mine is not None else current
+        draft = offered(drafting.EDIT, wiki_page.id)
         form = EditPageForm(
-            data={
-                "body": start.body if start is not None else "",
-                "marking": wiki_page.marking.value,
-                "base": wiki_page.head_number if mine is None else mine.base_number,
-                "base_marking": wiki_page.marking.value,
-            }
+            data=draft.fill(
+                {
+                    "body": start.body if start is not None else "",
+                    "marking": wiki_page.marking.value,
+                    "base": wiki_page.head_number if mine is None else mine.base_number,
+                    "base_marking": wiki_page.marking.value,
+                }
+            )
         )
-        return _edit_screen(community, wiki_page, form)
+        return _edit_screen(community, wiki_page, form, draft=draft)
     form = EditPageForm()
     if not form.validate():
         return _edit_screen(community, wiki_page, form, status=400)
@@ -226,11 +247,16 @@ def edit_page(slug: str, page: str) -> Any:
             return _edit_screen(community, wiki_page, form, preview=shown)
         with transaction(session):
             saved = services.save_edit(session, user, wiki_page, edit)
+            discard_draft(session, user, drafting.EDIT, wiki_page.id)
     except EditConflict as conflict:
-        # Nothing was saved. The next save starts from the version now current; the text stays theirs.
+        # Nothing was saved. The next save starts from the version now current; everything typed stays
+        # theirs. A marking they left alone follows the page's, so saving again undoes no re-marking.
+        remarked = bool(form.base_marking.data) and form.base_marking.data != wiki_page.marking.value
+        if form.base_marking.data and form.marking.data == form.base_marking.data:
+            _set_field(form.marking, wiki_page.marking.value)
         _set_field(form.base, wiki_page.head_number)
         _set_field(form.base_marking, wiki_page.marking.value)
-        return _edit_screen(community, wiki_page, form, conflict=conflict, status=409)
+        return _edit_screen(community, wiki_page, form, conflict=conflict, remarked=remarked, status=409)
     except ValidationError as error:
         show_errors(form, error)
         return _edit_screen(community, wiki_page, form, status=400)

@@ -1,0 +1,1 @@
+"""Drafts of long edits, kept on the server for their author (see ``services``)."""
