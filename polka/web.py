@@ -168,10 +168,10 @@ def _register_content() -> None:
     """Tell core rules about each feature's content (features never import each other or register
     themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
-    from polka.crossrefs.services import register_kind
+    from polka.crossrefs.services import register_finder, register_kind
     from polka.docs.bin import count_above_ceiling as documents_above_ceiling
     from polka.docs.crossref import KIND as DOCUMENT
-    from polka.docs.crossref import resolve_documents
+    from polka.docs.crossref import find_documents, resolve_documents
     from polka.docs.search import DocumentSearch
     from polka.search.registry import register_adapter
     from polka.wiki.crossref import resolve_pages
@@ -185,6 +185,7 @@ def _register_content() -> None:
     register_adapter(DocumentSearch())
     register_kind(WIKI_PAGE, resolve_pages)
     register_kind(DOCUMENT, resolve_documents)
+    register_finder(DOCUMENT, find_documents)
 
 
 def _register_blueprints(app: Flask) -> None:
