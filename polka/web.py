@@ -195,6 +195,7 @@ def _register_blueprints(app: Flask) -> None:
     from polka.communities.views import bp as communities_bp
     from polka.crossrefs.views import bp as crossrefs_bp
     from polka.docs.views import bp as docs_bp
+    from polka.help import bp as help_bp
     from polka.home import bp as home_bp
     from polka.people.views import bp as people_bp
     from polka.site_search.views import bp as search_bp
@@ -210,6 +211,7 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         crossrefs_bp,
         admin_bp,
+        help_bp,
     ):
         app.register_blueprint(bp)
 
