@@ -47,3 +47,8 @@ for (const table of document.querySelectorAll("table.govuk-table")) {
 if (document.querySelector('form[data-module="polka-upload"]')) {
   import("./upload.js").then((upload) => upload.init());
 }
+
+// Markdown editors (wiki pages): a formatting toolbar and pickers for page and document links.
+if (document.querySelector('[data-module="polka-editor"]')) {
+  import("./editor.js").then((editor) => editor.init());
+}
