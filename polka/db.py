@@ -72,6 +72,11 @@ def contains_text(column: QueryableAttribute[Any], text: str) -> ColumnElement[b
     return func.lower(column).contains(text.lower(), autoescape=True)
 
 
+def starts_with_text(column: QueryableAttribute[Any], text: str) -> ColumnElement[bool]:
+    """SQL: ``column`` starts with ``text``, ignoring case, what is typed taken literally."""
+    return func.lower(column).startswith(text.lower(), autoescape=True)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}

@@ -445,6 +445,32 @@ _WIKILINK_ATTRIBUTES = frozenset({"href", "class", "rel", "title"})
 _MISSING_SUFFIX = '<span class="govuk-visually-hidden"> (page not written yet)</span>'
 
 
+def rewrite_wikilinks(html: str, change: Callable[[dict[str, str], str], str | None]) -> Markup:
+    """Let ``change`` replace the wiki links of ``html`` (``RenderedDocument.html``, or this function's output).
+
+    ``change`` gets a link's attributes (unescaped) and its text (as HTML) and returns the HTML to put
+    in its place, or None to keep it. Links not in the shape ``render_document`` gives a wiki link
+    (plain text, only its own attributes) are never offered.
+    """
+
+    def rewrite(found: re.Match[str]) -> str:
+        attributes = {name: html_module.unescape(value) for name, value in _ATTRIBUTE.findall(found[1])}
+        if "polka-wikilink" not in attributes.get("class", "").split():
+            return found[0]
+        if not attributes.keys() <= _WIKILINK_ATTRIBUTES:
+            return found[0]  # not the shape render_document gives a wiki link
+        replaced = change(attributes, found[2])
+        return found[0] if replaced is None else replaced
+
+    return Markup(_PLAIN_LINK.sub(rewrite, html))  # noqa: S704 - sanitised when rendered; ``change`` escapes
+
+
+def link_html(attributes: Mapping[str, str], inner_html: str) -> str:
+    """An ``<a>`` element with these (unescaped) attributes around HTML that is already safe."""
+    start = "".join(f' {name}="{escape(value)}"' for name, value in attributes.items())
+    return f"<a{start}>{inner_html}</a>"
+
+
 def mark_missing_links(html: str, missing: Mapping[str, str]) -> Markup:
     """Point wiki links to pages not written yet at ``missing[href]`` and mark them (not by colour alone).
 
@@ -452,22 +478,17 @@ def mark_missing_links(html: str, missing: Mapping[str, str]) -> Markup:
     href of the page that creates it.
     """
 
-    def rewrite(found: re.Match[str]) -> str:
-        attributes = {name: html_module.unescape(value) for name, value in _ATTRIBUTE.findall(found[1])}
-        classes = attributes.get("class", "").split()
+    def mark(attributes: dict[str, str], inner_html: str) -> str | None:
         create = missing.get(attributes.get("href", ""))
-        if "polka-wikilink" not in classes or create is None or not is_safe_url(create):
-            return found[0]
-        if not attributes.keys() <= _WIKILINK_ATTRIBUTES:
-            return found[0]  # not the shape render_document gives a wiki link
-        attributes["href"] = create
-        attributes["class"] = " ".join([*classes, "polka-wikilink--missing"])
-        start = "".join(f' {name}="{escape(value)}"' for name, value in attributes.items())
-        return f"<a{start}>{found[2]}{_MISSING_SUFFIX}</a>"
+        if create is None or not is_safe_url(create):
+            return None
+        classes = attributes["class"].split()
+        marked = {**attributes, "href": create, "class": " ".join([*classes, "polka-wikilink--missing"])}
+        return link_html(marked, inner_html + _MISSING_SUFFIX)
 
     if not missing:
         return Markup(html)  # noqa: S704 - sanitised when it was rendered
-    return Markup(_PLAIN_LINK.sub(rewrite, html))  # noqa: S704 - sanitised when rendered; values escaped here
+    return rewrite_wikilinks(html, mark)
 
 
 def sanitise_html(html: str) -> str:

@@ -184,11 +184,11 @@ def _register_content() -> None:
     """Tell core rules about each feature's content (features never import each other or register
     themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
-    from polka.crossrefs.services import register_kind
+    from polka.crossrefs.services import register_finder, register_kind
     from polka.docs.bin import count_above_ceiling as documents_above_ceiling
     from polka.docs.crossref import KIND as DOCUMENT
-    from polka.docs.crossref import resolve_documents
     from polka.docs.drafting import KINDS as document_drafts
+    from polka.docs.crossref import find_documents, resolve_documents
     from polka.docs.search import DocumentSearch
     from polka.drafts.services import register_draft_kind
     from polka.search.registry import register_adapter
@@ -206,6 +206,7 @@ def _register_content() -> None:
     register_kind(DOCUMENT, resolve_documents)
     for draft_kind in (*wiki_drafts, *document_drafts):
         register_draft_kind(draft_kind)
+    register_finder(DOCUMENT, find_documents)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -216,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
     from polka.crossrefs.views import bp as crossrefs_bp
     from polka.docs.views import bp as docs_bp
     from polka.drafts.views import bp as drafts_bp
+    from polka.help import bp as help_bp
     from polka.home import bp as home_bp
     from polka.people.views import bp as people_bp
     from polka.site_search.views import bp as search_bp
@@ -232,6 +234,7 @@ def _register_blueprints(app: Flask) -> None:
         crossrefs_bp,
         admin_bp,
         drafts_bp,
+        help_bp,
     ):
         app.register_blueprint(bp)
 

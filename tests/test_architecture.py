@@ -54,6 +54,7 @@ LAYERS = {
     "admin": COMPOSITION,
     "models": COMPOSITION,
     "site_search": COMPOSITION,
+    "help": COMPOSITION,
 }
 NAMES = {KERNEL: "kernel", CORE: "core", FEATURE: "feature", COMPOSITION: "composition"}
 

@@ -31,16 +31,36 @@ class Shown:
     title: str
     url: str
     marking: str
+    #: where it lives, for telling apart items of the same title (a community's name)
+    place: str = ""
 
 
 #: ids → the ones this user may see, shown; anything else is simply left out.
 Resolver = Callable[[Session, User | None, Sequence[int]], dict[int, Shown]]
 _RESOLVERS: dict[str, Resolver] = {}
+#: words, at most how many → the objects this user may see whose title holds the words, best first.
+Finder = Callable[[Session, User | None, str, int], list[tuple[int, Shown]]]
+_FINDERS: dict[str, Finder] = {}
 
 
 def register_kind(kind: str, resolver: Resolver) -> None:
     """Let other features link to (and be linked from) objects of ``kind``."""
     _RESOLVERS[kind] = resolver
+
+
+def register_finder(kind: str, finder: Finder) -> None:
+    """Let writers look up objects of ``kind`` by title, to link to them (the editor's picker)."""
+    _FINDERS[kind] = finder
+
+
+def findable_kinds() -> frozenset[str]:
+    return frozenset(_FINDERS)
+
+
+def find(session: Session, user: User | None, kind: str, words: str, limit: int) -> list[tuple[int, Shown]]:
+    """Up to ``limit`` objects of ``kind`` that ``user`` may see, matching ``words`` (none for an unknown kind)."""
+    finder = _FINDERS.get(kind)
+    return finder(session, user, words, limit) if finder is not None else []
 
 
 def parse_target(text: str) -> tuple[str, int] | None:
@@ -65,6 +85,21 @@ def set_links(session: Session, source_kind: str, source_id: int, targets: Itera
     session.flush()
 
 
+def resolve_all(
+    session: Session, user: User | None, targets: Iterable[tuple[str, int]]
+) -> dict[tuple[str, int], Shown]:
+    """The objects among ``targets`` (kind, id) that ``user`` may see: one resolver call per kind."""
+    by_kind: dict[str, set[int]] = {}
+    for kind, object_id in targets:
+        by_kind.setdefault(kind, set()).add(object_id)
+    shown: dict[tuple[str, int], Shown] = {}
+    for kind, ids in sorted(by_kind.items()):
+        resolver = _RESOLVERS.get(kind)
+        if resolver is not None:
+            shown.update({(kind, i): item for i, item in resolver(session, user, sorted(ids)).items()})
+    return shown
+
+
 def used_by(session: Session, user: User | None, target_kind: str, target_id: int) -> list[Shown]:
     """The objects linking to this one that ``user`` may see, sorted by title."""
     rows = session.execute(
@@ -72,15 +107,8 @@ def used_by(session: Session, user: User | None, target_kind: str, target_id: in
             ObjectLink.target_kind == target_kind, ObjectLink.target_id == target_id
         )
     ).all()
-    by_kind: dict[str, list[int]] = {}
-    for kind, source_id in rows:
-        by_kind.setdefault(kind, []).append(source_id)
-    shown: list[Shown] = []
-    for kind, ids in sorted(by_kind.items()):
-        resolver = _RESOLVERS.get(kind)
-        if resolver is not None:
-            shown.extend(resolver(session, user, ids).values())
-    return sorted(shown, key=lambda item: item.title.lower())
+    shown = resolve_all(session, user, ((kind, source_id) for kind, source_id in rows))
+    return sorted(shown.values(), key=lambda item: item.title.lower())
 
 
 def resolve(session: Session, user: User | None, kind: str, object_id: int) -> Shown | None:

@@ -52,3 +52,8 @@ if (document.querySelector('form[data-module="polka-upload"]')) {
 if (document.querySelector("form[data-draft-url]")) {
   import("./drafts.js").then((drafts) => drafts.init());
 }
+
+// Markdown editors (wiki pages): a formatting toolbar and pickers for page and document links.
+if (document.querySelector('[data-module="polka-editor"]')) {
+  import("./editor.js").then((editor) => editor.init());
+}

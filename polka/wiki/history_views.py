@@ -167,7 +167,7 @@ def revision(slug: str, page: str, number: int) -> Any:
         "wiki/revision.html",
         **_page_context(community, wiki_page),
         revision=shown,
-        rendered=rendering.show_revision(session, shown, community),
+        rendered=rendering.show_revision(session, user, shown, community),
         needs_review=access.needs_review(session, user, community),
         page_title=f"{wiki_page.title} (revision {number}) – {community.name}",
     )
@@ -252,7 +252,7 @@ def proposed_screen(
         edit=edit,
         base=base,
         diff=diff_texts(base.body if base is not None else "", edit.body),
-        rendered=rendering.show_revision(session, edit, community),
+        rendered=rendering.show_revision(session, user, edit, community),
         may_review=access.can_moderate(user, page) and edit.status is RevisionStatus.PENDING,
         errors=errors or {},
         comment=comment,
@@ -320,7 +320,7 @@ def changes_feed(slug: str) -> Any:
         page = revision.page
         html = None
         if page.marking is Marking.OFFICIAL:
-            html = rendering.show_revision(session, revision, community).html
+            html = rendering.show_revision(session, user, revision, community).html
         path = url_for("wiki.revision", slug=community.slug, page=page.slug, number=revision.number)
         entries.append(
             FeedEntry(

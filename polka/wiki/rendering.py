@@ -1,8 +1,9 @@
 """Rendering revisions to HTML, cached per revision, and the link table behind "what links here".
 
 The cache (``WikiRendering``) holds what depends only on the revision's text: the sanitised HTML, its
-headings and the slugs it links to. Whether a linked page exists is decided when the page is shown,
-so creating or deleting a page never makes a cached rendering stale. Saves render and store at once;
+headings and the slugs it links to. Whether a linked page exists, and what a reader may see of a
+linked document (its current title, or nothing), is decided when the page is shown, so creating,
+deleting or renaming never makes a cached rendering stale. Saves render and store at once;
 a reader meeting a missing or outdated cache renders in memory (a GET never writes), and
 ``polka wiki rerender`` rebuilds every cache.
 """
@@ -17,8 +18,10 @@ from markupsafe import Markup
 from sqlalchemy import delete, select, union
 from sqlalchemy.orm import Session
 
+from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.crossrefs.services import parse_target, set_links
+from polka.crossrefs.shown_links import show_object_links
 from polka.crossrefs.views import object_path
 from polka.markup import Heading, mark_missing_links, render_document
 from polka.wiki.models import WikiLink, WikiPage, WikiRedirect, WikiRendering, WikiRevision
@@ -141,19 +144,23 @@ def existing_slugs(session: Session, community: Community, slugs: set[str]) -> s
     return set(session.scalars(union(pages, redirects)))
 
 
-def present(session: Session, community: Community, rendering: Rendering) -> RenderedPage:
-    """The rendering ready for a page: links to pages not written yet offer to create them."""
+def present(session: Session, user: User | None, community: Community, rendering: Rendering) -> RenderedPage:
+    """The rendering ready for ``user``: links to pages not written yet offer to create them, and links
+    to other features' objects show their current title, or nothing of them if ``user`` may not see them."""
     found = existing_slugs(session, community, {slug for slug, _ in rendering.links})
     missing = {
         page_path(community, slug): new_page_path(community, title)
         for slug, title in rendering.links
         if slug not in found
     }
-    return RenderedPage(html=mark_missing_links(rendering.html, missing), headings=rendering.headings)
+    html = show_object_links(session, user, mark_missing_links(rendering.html, missing), rendering.objects)
+    return RenderedPage(html=html, headings=rendering.headings)
 
 
-def show_revision(session: Session, revision: WikiRevision, community: Community) -> RenderedPage:
-    return present(session, community, rendering_of(session, revision, community))
+def show_revision(
+    session: Session, user: User | None, revision: WikiRevision, community: Community
+) -> RenderedPage:
+    return present(session, user, community, rendering_of(session, revision, community))
 
 
 def update_links(session: Session, page: WikiPage, rendering: Rendering) -> None:

@@ -67,7 +67,7 @@ def view_page(slug: str, page: str) -> Any:
         "community": community,
         "page": wiki_page,
         "revision": shown,
-        "rendered": rendering.show_revision(session, shown, community),
+        "rendered": rendering.show_revision(session, user, shown, community),
         "ancestors": reads.ancestors(session, user, wiki_page),
         "subpages": reads.subpages(session, user, wiki_page),
         "backlinks": reads.backlinks(session, user, wiki_page),
@@ -142,7 +142,9 @@ def new_page(slug: str) -> Any:
             return _new_page_screen(
                 community,
                 form,
-                preview=rendering.present(session, community, rendering.render_body(community, edit.body)),
+                preview=rendering.present(
+                    session, user, community, rendering.render_body(community, edit.body)
+                ),
             )
         with transaction(session):
             saved = services.create_page(
@@ -243,7 +245,7 @@ def edit_page(slug: str, page: str) -> Any:
         )
         if request.form.get("action") == "preview":
             services.check_edit(user, wiki_page, edit, current=wiki_page.marking)
-            shown = rendering.present(session, community, rendering.render_body(community, edit.body))
+            shown = rendering.present(session, user, community, rendering.render_body(community, edit.body))
             return _edit_screen(community, wiki_page, form, preview=shown)
         with transaction(session):
             saved = services.save_edit(session, user, wiki_page, edit)
@@ -275,4 +277,4 @@ def edit_page(slug: str, page: str) -> Any:
     return redirect(page_url(wiki_page))
 
 
-from polka.wiki import attachment_views, history_views, manage_views  # noqa: E402, F401  (routes on ``bp``)
+from polka.wiki import attachment_views, history_views, manage_views, pick_views  # noqa: E402, F401  (routes on ``bp``)
