@@ -187,8 +187,8 @@ def _register_content() -> None:
     from polka.crossrefs.services import register_finder, register_kind
     from polka.docs.bin import count_above_ceiling as documents_above_ceiling
     from polka.docs.crossref import KIND as DOCUMENT
-    from polka.docs.drafting import KINDS as document_drafts
     from polka.docs.crossref import find_documents, resolve_documents
+    from polka.docs.drafting import KINDS as document_drafts
     from polka.docs.search import DocumentSearch
     from polka.drafts.services import register_draft_kind
     from polka.search.registry import register_adapter
