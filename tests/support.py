@@ -48,5 +48,6 @@ def text(response: TestResponse) -> str:
     """The page's visible text, tags stripped and white space folded (for 'the page says …')."""
     body = response.get_data(as_text=True)
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = body.replace("<wbr>", "")  # a place a line may break, not a space
     body = re.sub(r"<[^>]+>", " ", body)
     return re.sub(r"\s+", " ", html.unescape(body)).strip()

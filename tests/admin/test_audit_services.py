@@ -87,7 +87,12 @@ def test_filter_by_exact_action(session, admin, log):
 
 
 def test_filter_by_the_start_of_an_action_name(session, admin, log):
-    assert actions(session, admin, action="login") == ["loginx.odd", "login", "login.succeeded", "login.failed"]
+    assert actions(session, admin, action="login") == [
+        "loginx.odd",
+        "login",
+        "login.succeeded",
+        "login.failed",
+    ]
     assert actions(session, admin, action="memb") == ["membership.role_changed"]
     assert actions(session, admin, action="login.s") == ["login.succeeded"]
 
