@@ -37,7 +37,7 @@ def test_recovery_codes_pages_are_accessible(tab: Tab, make: Factory) -> None:
     tab.page.fill("#password", PASSWORD)
     with tab.page.expect_navigation():
         tab.page.get_by_role("button", name="Get new recovery codes").click()
-    assert tab.page.locator("main ol code").count() == 10
+    assert tab.page.locator("main ul code").count() == 10
     for size, name in ((DESKTOP, "recovery-codes-1280"), (MOBILE, "recovery-codes-375")):
         tab.page.set_viewport_size(size)
         _shoot(tab, name)
