@@ -51,3 +51,8 @@ def text(response: TestResponse) -> str:
     body = body.replace("<wbr>", "")  # a place a line may break, not a space
     body = re.sub(r"<[^>]+>", " ", body)
     return re.sub(r"\s+", " ", html.unescape(body)).strip()
+
+
+def profile_link(user: Any) -> str:
+    """The HTML of a link to ``user``'s profile, as pages that name people write it."""
+    return f'<a class="govuk-link" href="/people/{user.id}">{html.escape(user.name)}</a>'

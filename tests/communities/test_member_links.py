@@ -7,10 +7,7 @@ import pytest
 from polka.communities.membership import invite, request_to_join
 from polka.communities.models import Role, Visibility
 from polka.db import transaction
-
-
-def profile_link(user):
-    return f'<a class="govuk-link" href="/people/{user.id}">{user.name}</a>'
+from tests.support import profile_link
 
 
 @pytest.fixture

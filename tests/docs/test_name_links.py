@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from polka.db import transaction
 from polka.docs import bin as docs_bin
-
-
-def profile_link(user):
-    return f'<a class="govuk-link" href="/people/{user.id}">{user.name}</a>'
+from tests.support import profile_link
 
 
 def test_the_library_and_versions_link_who_uploaded(web, login, docs, world):

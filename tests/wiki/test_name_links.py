@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from polka.db import transaction
 from polka.wiki import pages
-
-
-def profile_link(user):
-    return f'<a class="govuk-link" href="/people/{user.id}">{user.name}</a>'
+from tests.support import profile_link
 
 
 def test_history_and_recent_changes_link_authors(web, login, wiki, world):
