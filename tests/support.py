@@ -48,5 +48,11 @@ def text(response: TestResponse) -> str:
     """The page's visible text, tags stripped and white space folded (for 'the page says …')."""
     body = response.get_data(as_text=True)
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = body.replace("<wbr>", "")  # a place a line may break, not a space
     body = re.sub(r"<[^>]+>", " ", body)
     return re.sub(r"\s+", " ", html.unescape(body)).strip()
+
+
+def profile_link(user: Any) -> str:
+    """The HTML of a link to ``user``'s profile, as pages that name people write it."""
+    return f'<a class="govuk-link" href="/people/{user.id}">{html.escape(user.name)}</a>'

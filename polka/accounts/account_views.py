@@ -8,11 +8,12 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask import session as cookie
 from werkzeug.wrappers import Response
 
-from polka.accounts import credentials, services, sessions, twofactor
+from polka.accounts import credentials, recovery, services, sessions, twofactor
 from polka.accounts.forms import (
     ActionForm,
     ChangePasswordForm,
     PasswordCheckForm,
+    PasswordOrCodeForm,
     TwoFactorConfirmForm,
 )
 from polka.accounts.models import User
@@ -42,6 +43,7 @@ def _account_page(password_form: ChangePasswordForm | None = None, status: int =
         sessions=live,
         current_session_id=g.get("user_session_id"),
         two_factor_required=twofactor.is_required(user),
+        recovery_codes_left=recovery.remaining(db(), user),
         page_title="Your account",
     ), status
 
@@ -114,6 +116,7 @@ def _two_factor_page(
     form: TwoFactorConfirmForm | None = None,
     disable_form: PasswordCheckForm | None = None,
     status: int = 200,
+    codes_form: PasswordOrCodeForm | None = None,
 ) -> Any:
     user = _user()
     return render_template(
@@ -124,6 +127,9 @@ def _two_factor_page(
         qr=twofactor.qr_data_uri(twofactor.provisioning_uri(user, secret)) if secret else None,
         form=form or TwoFactorConfirmForm(formdata=None),
         disable_form=disable_form or PasswordCheckForm(formdata=None),
+        codes_form=codes_form or PasswordOrCodeForm(formdata=None),
+        recovery_codes_left=recovery.remaining(db(), user),
+        recovery_codes_issued=recovery.COUNT,
         action_form=ActionForm(formdata=None),
         required=twofactor.is_required(user),
         next_url=_next(),
@@ -160,10 +166,13 @@ def two_factor_confirm() -> Any:
     if form.validate():
         try:
             with transaction(db()) as session:
-                twofactor.confirm_enrolment(session, user, form.code.data or "", ip=client_ip())
+                codes = twofactor.confirm_enrolment(session, user, form.code.data or "", ip=client_ip())
         except ValidationError as exc:
             show_errors(form, exc)
         else:
+            if codes:
+                flash("Two-factor authentication is on.", "success")
+                return _recovery_codes_page(codes, first=True)
             flash("Two-factor authentication is on.", "success")
             return redirect(_next())
     return _two_factor_page(user.totp_pending_secret, form=form, status=400)
@@ -183,3 +192,33 @@ def two_factor_disable() -> Any:
             flash("Two-factor authentication is off.", "success")
             return redirect(url_for("accounts.settings"))
     return _two_factor_page(user.totp_pending_secret, disable_form=form, status=400)
+
+
+# --- Recovery codes ---------------------------------------------------------------------------------
+
+
+def _recovery_codes_page(codes: list[str], *, first: bool) -> Any:
+    """The codes just issued: the only time they are shown (every page is sent ``no-store``)."""
+    return render_template(
+        "accounts/recovery_codes.html",
+        codes=codes,
+        first=first,
+        next_url=_next(),
+        page_title="Save your recovery codes",
+    )
+
+
+@bp.post("/account/two-factor/recovery-codes")
+def replace_recovery_codes() -> Any:
+    user = _user()
+    form = PasswordOrCodeForm()
+    if form.validate():
+        session = db()
+        with transaction(session):  # committed either way: a wrong answer counts toward the lock
+            codes = credentials.replace_recovery_codes(
+                session, hasher(), user, form.password.data or "", settings(), ip=client_ip()
+            )
+        if codes is not None:
+            return _recovery_codes_page(codes, first=False)
+        form.password.errors = [credentials.WRONG_PASSWORD_OR_CODE]
+    return _two_factor_page(user.totp_pending_secret, codes_form=form, status=400)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from polka.accounts import emails, signin
+from polka.accounts import emails, recovery, signin, twofactor
 from polka.accounts.models import AccountStatus, TokenPurpose, User
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.services import check_new_password, find_user_by_email, valid_email
@@ -16,7 +16,7 @@ from polka.accounts.tokens import TokenState, check_token, issue_token, retire_t
 from polka.audit.services import record
 from polka.config import Settings
 from polka.db import utcnow
-from polka.errors import TooManyRequests, ValidationError
+from polka.errors import Conflict, TooManyRequests, ValidationError
 
 
 def request_password_reset(session: Session, email: str, settings: Settings, *, ip: str = "") -> None:
@@ -89,6 +89,41 @@ def confirm_current_password(
         return True
     signin.record_failure(session, user.email, ip, settings, user)
     return False
+
+
+WRONG_PASSWORD_OR_CODE = "Enter your current password, or a current code from your authenticator app"  # noqa: S105
+
+
+def confirm_password_or_code(
+    session: Session, hasher: PasswordHashing, user: User, answer: str, settings: Settings, *, ip: str = ""
+) -> bool:
+    """Check a signed-in user's password or a fresh code from their app (six digits: no password is
+    that short) before a sensitive change. Failures count like ``confirm_current_password``'s.
+    """
+    if signin.is_locked(session, user.email):
+        raise TooManyRequests(signin.locked_message(settings))
+    code = twofactor.normalise_code(answer)
+    if len(code) == twofactor.CODE_LENGTH and code.isdigit():
+        if twofactor.accept_code(session, user, code):
+            return True
+        signin.record_failure(session, user.email, ip, settings, user)
+        return False
+    return confirm_current_password(session, hasher, user, answer, settings, ip=ip)
+
+
+def replace_recovery_codes(
+    session: Session, hasher: PasswordHashing, user: User, answer: str, settings: Settings, *, ip: str = ""
+) -> list[str] | None:
+    """New recovery codes in place of the old ones, once the password or a code proves it is the owner.
+
+    None when the proof is wrong (the failure is recorded: the caller commits either way). Raises
+    Conflict when two-factor authentication is off, TooManyRequests while sign-in is locked.
+    """
+    if not user.has_two_factor:
+        raise Conflict("Turn on two-factor authentication first.")
+    if not confirm_password_or_code(session, hasher, user, answer, settings, ip=ip):
+        return None
+    return recovery.issue_codes(session, user, ip=ip)
 
 
 def change_password(

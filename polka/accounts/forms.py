@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from polka.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
+from polka.accounts.recovery import MAX_INPUT as RECOVERY_MAX
 
 EMAIL_MAX = 254
 NAME_MAX = 120
@@ -80,6 +81,18 @@ class TwoFactorLoginForm(FlaskForm):
     code = code_field()
 
 
+class RecoveryCodeLoginForm(FlaskForm):
+    code = StringField(
+        "Recovery code",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter one of your recovery codes"),
+            Length(max=RECOVERY_MAX, message="Enter a recovery code like 7k2m-q9xd-4hvw-ca3n"),
+            NoControlCharacters(),
+        ],
+    )
+
+
 class RegisterForm(FlaskForm):
     name = StringField(
         "Full name",
@@ -134,6 +147,13 @@ class TwoFactorConfirmForm(FlaskForm):
 
 class PasswordCheckForm(FlaskForm):
     password = password_field("Your password", "Enter your password")
+
+
+class PasswordOrCodeForm(FlaskForm):
+    password = password_field(
+        "Your password, or a code from your authenticator app",
+        "Enter your password, or a code from your authenticator app",
+    )
 
 
 class ActionForm(FlaskForm):

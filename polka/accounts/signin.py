@@ -4,12 +4,15 @@ Throttling is kept per *typed* address, whether or not an account has it, so a l
 about existence: ``login_max_failures`` failures within ``login_window_minutes`` lock the address
 for ``login_lock_minutes``. A client address with ``ip_max_failures`` failures in the window is
 refused outright (429). A wrong password, an unknown address and an account that may not sign in
-(unverified, suspended, rejected) all get the same answer, after the same argon2 work.
+(suspended, rejected) all get the same answer, after the same argon2 work. Only someone who typed
+the right password learns more: that the account waits for an administrator, or for its email
+address to be confirmed.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from polka.accounts import sessions, twofactor
+from polka.accounts import recovery, sessions, twofactor
 from polka.accounts.models import AccountStatus, LoginFailure, LoginLock, User, UserSession
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.services import find_user_by_email, normalise_email
@@ -36,6 +39,7 @@ class Outcome(enum.Enum):
     FAILED = "failed"  # wrong address, password or code, or an account that may not sign in
     LOCKED = "locked"  # too many failures for this address
     AWAITING_APPROVAL = "awaiting_approval"  # right password, verified, waiting for an administrator
+    UNCONFIRMED = "unconfirmed"  # right password, but the email address is not confirmed yet
 
 
 @dataclass(frozen=True)
@@ -159,20 +163,38 @@ def check_password(
             return Attempt(Outcome.TWO_FACTOR if user.has_two_factor else Outcome.SIGNED_IN, user)
         if user.status is AccountStatus.PENDING and user.email_verified_at is not None:
             return Attempt(Outcome.AWAITING_APPROVAL, user)
+        if user.status in (AccountStatus.PENDING, AccountStatus.ACTIVE) and user.email_verified_at is None:
+            return Attempt(Outcome.UNCONFIRMED, user)
     locked = record_failure(session, email, ip, settings, user)
     return Attempt(Outcome.LOCKED if locked else Outcome.FAILED)
 
 
-def check_code(session: Session, user: User, code: str, *, ip: str, settings: Settings) -> Attempt:
-    """The two-factor step: a fresh code from the user's app. Failures count like wrong passwords."""
+def _second_factor(
+    session: Session, user: User, accept: Callable[[], bool], *, ip: str, settings: Settings
+) -> Attempt:
+    """The two-factor step with ``accept`` checking what was typed: failures count like wrong passwords."""
     check_client(session, ip, settings)
     if is_locked(session, user.email):
         return Attempt(Outcome.LOCKED)
-    if user.is_active_account and twofactor.accept_code(session, user, code):
+    if user.is_active_account and user.has_two_factor and accept():
         _reset_count(session, user.email)
         return Attempt(Outcome.SIGNED_IN, user)
     locked = record_failure(session, user.email, ip, settings, user)
     return Attempt(Outcome.LOCKED if locked else Outcome.FAILED)
+
+
+def check_code(session: Session, user: User, code: str, *, ip: str, settings: Settings) -> Attempt:
+    """The two-factor step: a fresh code from the user's app."""
+    return _second_factor(
+        session, user, lambda: twofactor.accept_code(session, user, code), ip=ip, settings=settings
+    )
+
+
+def check_recovery_code(session: Session, user: User, code: str, *, ip: str, settings: Settings) -> Attempt:
+    """The two-factor step with one of the user's recovery codes instead (each works once)."""
+    return _second_factor(
+        session, user, lambda: recovery.use_code(session, user, code, ip=ip), ip=ip, settings=settings
+    )
 
 
 def start_signed_in_session(

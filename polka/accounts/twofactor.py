@@ -15,6 +15,7 @@ import qrcode
 import qrcode.image.svg
 from sqlalchemy.orm import Session
 
+from polka.accounts import recovery
 from polka.accounts.models import User
 from polka.accounts.passwords import PasswordHashing
 from polka.audit.services import record
@@ -24,6 +25,7 @@ from polka.errors import Forbidden, ValidationError
 
 ISSUER = "POLKA"
 VALID_WINDOW = 1
+CODE_LENGTH = 6
 
 
 def is_required(user: User) -> bool:
@@ -38,7 +40,7 @@ def normalise_code(code: str | None) -> str:
 def matching_counter(secret: str, code: str, *, after: int | None, now: datetime | None = None) -> int | None:
     """The time step ``code`` belongs to (now, or one step either side), if later than ``after``."""
     code = normalise_code(code)
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != CODE_LENGTH or not code.isdigit():
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now or utcnow())
@@ -68,10 +70,12 @@ def qr_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def confirm_enrolment(session: Session, user: User, code: str, *, ip: str = "") -> None:
+def confirm_enrolment(session: Session, user: User, code: str, *, ip: str = "") -> list[str]:
     """Turn two-factor on with the pending secret, proven by a first code.
 
-    Raises ValidationError (``code``) when there is nothing to confirm or the code is wrong.
+    Returns the recovery codes issued when it is turned on (to be shown once), or none when a new
+    device replaces the old one (the codes already held stay valid). Raises ValidationError
+    (``code``) when there is nothing to confirm or the code is wrong.
     """
     secret = user.totp_pending_secret
     if not secret:
@@ -95,6 +99,7 @@ def confirm_enrolment(session: Session, user: User, code: str, *, ip: str = "") 
         target_label=user.email,
         ip=ip,
     )
+    return [] if replacing else recovery.issue_codes(session, user, ip=ip)
 
 
 def accept_code(session: Session, user: User, code: str) -> bool:
@@ -124,6 +129,7 @@ def disable(session: Session, user: User, hasher: PasswordHashing, password: str
     user.totp_pending_secret = None
     user.totp_confirmed_at = None
     user.totp_last_counter = None
+    recovery.discard_codes(session, user)
     session.flush()
     record(
         session,

@@ -13,8 +13,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask import session as cookie
 from werkzeug.wrappers import Response
 
-from polka.accounts import sessions, signin
-from polka.accounts.forms import LoginForm, TwoFactorLoginForm
+from polka.accounts import recovery, sessions, signin
+from polka.accounts.forms import LoginForm, RecoveryCodeLoginForm, TwoFactorLoginForm
 from polka.accounts.models import User
 from polka.accounts.signin import Outcome
 from polka.accounts.web import SESSION_KEY, hasher, public, settings, sign_in, sign_out
@@ -51,6 +51,7 @@ def _finish(user: User, *, two_factor: bool, next_url: str | None) -> Response:
 def login() -> Any:
     form = LoginForm()
     status = 200
+    unconfirmed = False  # the right password, an address not confirmed: offer a new link
     if request.method == "POST":
         status = 400
         if form.validate():
@@ -74,7 +75,10 @@ def login() -> Any:
                     "next": safe_next(next_url),
                 }
                 return redirect(url_for("accounts.two_factor_login"))
-            if attempt.outcome is Outcome.AWAITING_APPROVAL:
+            if attempt.outcome is Outcome.UNCONFIRMED:
+                unconfirmed = True
+                status = 403
+            elif attempt.outcome is Outcome.AWAITING_APPROVAL:
                 form.email.errors = [
                     "Your account is waiting for an administrator to approve it. We will email you."
                 ]
@@ -84,7 +88,9 @@ def login() -> Any:
                 status = 429
             else:
                 form.password.errors = [WRONG_CREDENTIALS]
-    return render_template("accounts/login.html", form=form, page_title="Sign in"), status
+    return render_template(
+        "accounts/login.html", form=form, unconfirmed=unconfirmed, page_title="Sign in"
+    ), status
 
 
 def _pending_login() -> tuple[int, str] | None:
@@ -134,6 +140,54 @@ def two_factor_login() -> Any:
                 form.code.errors = ["Enter a correct code from your authenticator app"]
     return render_template(
         "accounts/two_factor_login.html", form=form, page_title="Enter your two-factor code"
+    ), status
+
+
+@bp.route("/login/recovery-code", methods=["GET", "POST"])
+@public
+def recovery_code_login() -> Any:
+    """The two-factor step with a recovery code instead, for someone without their authenticator app."""
+    pending = _pending_login()
+    if pending is None:
+        return redirect(url_for("accounts.two_factor_login"))
+    uid, next_url = pending
+    form = RecoveryCodeLoginForm()
+    if request.method == "GET" or not form.validate():
+        return _recovery_page(form, 200 if request.method == "GET" else 400)
+    session = db()
+    user = session.get(User, uid)
+    if user is None:
+        return redirect(url_for("accounts.two_factor_login"))
+    with transaction(session):
+        attempt = signin.check_recovery_code(
+            session, user, form.code.data or "", ip=client_ip(), settings=settings()
+        )
+        left = recovery.remaining(session, user)
+    if attempt.outcome is Outcome.SIGNED_IN:
+        cookie.pop(PENDING_KEY, None)
+        response = _finish(user, two_factor=True, next_url=next_url)
+        flash(_codes_left(left), "info")
+        return response
+    if attempt.outcome is Outcome.LOCKED:
+        cookie.pop(PENDING_KEY, None)
+        form.code.errors = [signin.locked_message(settings())]
+        return _recovery_page(form, 429)
+    form.code.errors = ["Enter one of your recovery codes that has not been used"]
+    return _recovery_page(form, 400)
+
+
+def _codes_left(left: int) -> str:
+    if left == 0:
+        return "You have used your last recovery code. Get new ones on your two-factor page now."
+    return (
+        f"You signed in with a recovery code; {left} of your codes {'is' if left == 1 else 'are'} left. "
+        "If you have lost your authenticator app, set up a new device on your two-factor page."
+    )
+
+
+def _recovery_page(form: RecoveryCodeLoginForm, status: int) -> Any:
+    return render_template(
+        "accounts/recovery_code_login.html", form=form, page_title="Enter a recovery code"
     ), status
 
 

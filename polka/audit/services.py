@@ -84,7 +84,7 @@ class AuditFilters:
     """What an administrator narrows the log to; empty values mean "any"."""
 
     actor: str = ""  # part of the actor's email (or "system")
-    action: str = ""  # exact ("login.failed"), a dotted prefix ("login"), or a prefix ending in "*"
+    action: str = ""  # the start of an action name: "doc" finds docs.*, "login.failed" that action
     target_type: str = ""
     target_id: str = ""
     date_from: date | None = None  # UK dates, inclusive
@@ -123,16 +123,9 @@ def _conditions(filters: AuditFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.actor.strip():
         conditions.append(contains_text(AuditEntry.actor_label, filters.actor.strip()))
-    action = filters.action.strip()
-    if action.endswith("*"):
-        conditions.append(AuditEntry.action.startswith(action.rstrip("*"), autoescape=True))
-    elif action:
-        conditions.append(
-            or_(
-                AuditEntry.action == action,
-                AuditEntry.action.startswith(action.rstrip(".") + ".", autoescape=True),
-            )
-        )
+    action = filters.action.strip().rstrip("*")
+    if action:
+        conditions.append(AuditEntry.action.startswith(action, autoescape=True))
     if filters.target_type.strip():
         conditions.append(AuditEntry.target_type == filters.target_type.strip())
     if filters.target_id.strip():

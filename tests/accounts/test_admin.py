@@ -181,6 +181,30 @@ def test_the_pending_page_shows_who_is_waiting(web, login, applicant):
         assert expected in shown
 
 
+def test_the_pending_list_says_whose_email_address_is_confirmed(web, login, applicant, session):
+    register(
+        web,
+        name="Una Unconfirmed",
+        email="una@example.org",
+        sponsor_email="sponsor@met.police.uk",
+        reason="Audit",
+    )
+    web.client.delete_cookie("polka_session")
+    fresh(session)
+    login.as_admin()
+    shown = text(web.get("/admin/accounts/pending"))
+    assert "2 accounts waiting, oldest first Name Email address confirmed Registered" in shown
+    assert "Sam Outsider Confirmed" in shown
+    assert "Una Unconfirmed Not confirmed" in shown
+    una = shown[shown.index("Una Unconfirmed Email address una@example.org") :]
+    assert una.startswith(
+        "Una Unconfirmed Email address una@example.org Email address confirmed Not confirmed"
+    )
+    assert "they cannot sign in, even once approved" in una
+    sam = shown[shown.index("Sam Outsider Email address sam@example.org") :]
+    assert sam.startswith("Sam Outsider Email address sam@example.org Email address confirmed Confirmed on")
+
+
 def test_approving_over_http_emails_the_person(web, login, applicant, mailbox, session):
     login.as_admin()
     response = web.post(f"/admin/accounts/{applicant.id}/approve", token_from="/admin/accounts/pending")

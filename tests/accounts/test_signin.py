@@ -43,12 +43,23 @@ def test_the_address_is_matched_whatever_its_case_and_spaces(session, hasher, co
     assert _attempt(session, hasher, conf, "  CASE@Met.Police.UK ", PASSWORD).outcome is Outcome.SIGNED_IN
 
 
-@pytest.mark.parametrize("status", [AccountStatus.SUSPENDED, AccountStatus.REJECTED, AccountStatus.PENDING])
-def test_an_account_that_may_not_sign_in_fails_like_a_wrong_password(session, hasher, conf, make, status):
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        (AccountStatus.SUSPENDED, Outcome.FAILED),  # may not sign in: like a wrong password
+        (AccountStatus.REJECTED, Outcome.FAILED),
+        (AccountStatus.PENDING, Outcome.UNCONFIRMED),  # told to confirm the address, and only them
+        (AccountStatus.ACTIVE, Outcome.UNCONFIRMED),
+    ],
+)
+def test_an_unconfirmed_address_is_told_only_to_the_right_password(
+    session, hasher, conf, make, status, outcome
+):
     user = make.user()
     with transaction(fresh(session)):
         session.execute(update(User).where(User.id == user.id).values(status=status, email_verified_at=None))
-    assert _attempt(session, hasher, conf, user.email, PASSWORD).outcome is Outcome.FAILED
+    assert _attempt(session, hasher, conf, user.email, PASSWORD).outcome is outcome
+    assert _attempt(session, hasher, conf, user.email, WRONG).outcome is Outcome.FAILED
 
 
 def test_an_unknown_address_still_spends_an_argon2_check(session, conf, monkeypatch):

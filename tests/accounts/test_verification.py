@@ -10,8 +10,10 @@ from sqlalchemy import select, update
 from polka.accounts.models import AccountStatus, AccountToken, TokenPurpose, User
 from polka.accounts.services import find_user_by_email, verify_email
 from polka.accounts.tokens import MAX_PER_HOUR, TokenState, issue_token, use_token
+from polka.audit.models import AuditEntry
 from polka.db import transaction, utcnow
 from tests.accounts.conftest import fresh, register
+from tests.conftest import PASSWORD
 from tests.support import text
 
 ADDRESS = "ada.lovelace@met.police.uk"
@@ -115,10 +117,50 @@ def test_a_verified_account_can_sign_in(web, verify_link):
     assert response.headers["Location"] == "/"
 
 
-def test_an_unverified_account_cannot_sign_in(web, verify_link):
-    response = web.post("/login", {"email": ADDRESS, "password": "lantern-quietly-harbour-91"})
-    assert response.status_code == 400
-    assert "Enter a correct email address and password" in text(response)
+def test_an_unverified_account_is_told_to_confirm_its_address_after_the_right_password(web, verify_link):
+    response = web.post("/login", {"email": ADDRESS, "password": PASSWORD})
+    assert response.status_code == 403
+    assert "You need to confirm your email address before you can sign in" in text(response)
+    body = response.get_data(as_text=True)
+    assert 'action="/verify/resend"' in body
+    assert f'name="email" value="{ADDRESS}"' in body
+    assert "Send me a new confirmation link" in text(response)
+    assert web.get("/").status_code == 302
+
+
+def test_a_wrong_password_for_an_unverified_account_reveals_nothing(web, verify_link):
+    response = web.post("/login", {"email": ADDRESS, "password": "not-the-password-at-all"})
+    unknown = web.post("/login", {"email": "nobody@met.police.uk", "password": "not-the-password-at-all"})
+    assert response.status_code == unknown.status_code == 400
+    assert text(response) == text(unknown).replace("nobody@met.police.uk", ADDRESS)
+    assert "You need to confirm your email address" not in text(response)
+    assert 'action="/verify/resend"' not in response.get_data(as_text=True)
+
+
+def test_the_offered_button_sends_a_new_link_that_lets_them_in(web, verify_link, mailbox):
+    page = web.post("/login", {"email": ADDRESS, "password": PASSWORD})
+    before = len(mailbox.to(ADDRESS))
+    sent = web.post("/verify/resend", {"email": ADDRESS}, token_from="/login")
+    assert sent.status_code == 302
+    assert page.status_code == 403
+    assert len(mailbox.to(ADDRESS)) == before + 1
+    link = mailbox.link(mailbox.to(ADDRESS)[-1], "/verify/")
+    assert link != verify_link
+    web.post(link, token_from=link)
+    assert web.post("/login", {"email": ADDRESS, "password": PASSWORD}).status_code == 302
+
+
+def test_an_approved_account_whose_address_is_not_confirmed_is_told_so_too(web, verify_link, session):
+    with transaction(fresh(session)):
+        session.execute(update(User).where(User.email == ADDRESS).values(status=AccountStatus.ACTIVE))
+    response = web.post("/login", {"email": ADDRESS, "password": PASSWORD})
+    assert response.status_code == 403
+    assert "You need to confirm your email address" in text(response)
+
+
+def test_the_right_password_to_an_unverified_account_is_not_a_failure(web, verify_link, session):
+    web.post("/login", {"email": ADDRESS, "password": PASSWORD})
+    assert fresh(session).scalar(select(AuditEntry).where(AuditEntry.action == "login.failed")) is None
 
 
 def test_a_used_link_shows_a_clear_page(web, verify_link):

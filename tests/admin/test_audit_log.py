@@ -79,6 +79,17 @@ def test_log_filters_by_actor_and_action(web, login, log):
     assert "gareth@gmp.police.uk" not in page
 
 
+def test_the_action_filter_matches_the_start_of_a_name_as_its_hint_says(web, login, log, session):
+    with transaction(session):
+        add(session, "docs.uploaded", "sandra@met.police.uk", datetime(2026, 4, 3, 10, tzinfo=UTC))
+    login.as_admin()
+    page = web.get("/admin/audit?action=doc")
+    assert '"doc" finds every docs action' in text(page)
+    assert "docs.uploaded" in text(page).split("Audit entries")[1]
+    assert "1 entry." in text(page)
+    assert "2 entries." in text(web.get("/admin/audit?action=log"))
+
+
 def test_log_filters_by_target(web, login, log):
     login.as_admin()
     page = text(web.get("/admin/audit?target_type=user&target_id=42"))

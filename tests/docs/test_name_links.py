@@ -1,0 +1,25 @@
+"""The document library's lists link each person named to their profile."""
+
+from __future__ import annotations
+
+from polka.db import transaction
+from polka.docs import bin as docs_bin
+from tests.support import profile_link
+
+
+def test_the_library_and_versions_link_who_uploaded(web, login, docs, world):
+    docs.version(world.document, world.moderator, b"Second version of the schedule.\n")
+    login(world.reader)
+    base = f"/c/{world.community.slug}/docs"
+    assert profile_link(world.moderator) in web.get(f"{base}/").get_data(as_text=True)
+    versions = web.get(f"{base}/{world.document.id}/versions").get_data(as_text=True)
+    assert profile_link(world.member) in versions
+    assert profile_link(world.moderator) in versions
+
+
+def test_the_bin_links_who_deleted(web, login, docs, world, session):
+    with transaction(session):
+        docs_bin.delete_document(session, session.merge(world.member), docs.fresh(world.document))
+    login(world.manager)
+    body = web.get(f"/c/{world.community.slug}/docs/bin").get_data(as_text=True)
+    assert profile_link(world.member) in body
