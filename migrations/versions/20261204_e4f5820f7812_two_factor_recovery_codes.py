@@ -1,7 +1,7 @@
 """two-factor recovery codes
 
 Revision ID: e4f5820f7812
-Revises: 9dc173a76888
+Revises: 72639e936718
 Create Date: 2026-12-04 23:33:49.963459
 """
 
