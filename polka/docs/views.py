@@ -91,7 +91,7 @@ def create_folder(slug: str) -> Any:
     community = community_for(slug, Action.CONTRIBUTE)
     session, user = db(), signed_in()
     form = FolderForm()
-    parent = folder_for(community, form.parent.data if form.parent.data else None)
+    parent = folder_for(community, form.parent.selected_id)
     if form.validate():
         try:
             with transaction(session):
