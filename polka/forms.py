@@ -24,7 +24,7 @@ def refuse_unusable_characters(form: Any, field: Field) -> None:
     Passwords are left alone: they are never shown or written out, and refusing one now could lock
     out whoever chose it before.
     """
-    if isinstance(field, PasswordField):
+    if isinstance(field, PasswordField) or field.errors:  # one message a field is enough
         return
     values = field.data if isinstance(field.data, list) else [field.data]
     for value in values:
