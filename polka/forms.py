@@ -3,9 +3,88 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from flask_wtf import FlaskForm
+from wtforms import Field, PasswordField, SelectField, StringField
+from wtforms import ValidationError as FieldError
+from wtforms.widgets import HiddenInput
+
+from polka.characters import describe, first_refused_character
 from polka.errors import ValidationError
+from polka.ids import parse_id
+
+FieldCheck = Callable[[Any, Field], None]
+
+
+def refuse_unusable_characters(form: Any, field: Field) -> None:
+    """A form error on ``field`` if what was typed holds a character POLKA refuses (``polka.characters``).
+
+    Passwords are left alone: they are never shown or written out, and refusing one now could lock
+    out whoever chose it before.
+    """
+    if isinstance(field, PasswordField) or field.errors:  # one message a field is enough
+        return
+    values = field.data if isinstance(field.data, list) else [field.data]
+    for value in values:
+        found = first_refused_character(value) if isinstance(value, str) else None
+        if found is not None:
+            raise FieldError(
+                f"{field.label.text} contains a character that cannot be used ({describe(found)}). "
+                "Remove it and try again."
+            )
+
+
+class PolkaForm(FlaskForm):
+    """Every POLKA form: Flask-WTF's CSRF protection, and no field (present or added later) accepts
+    a character POLKA refuses."""
+
+    def validate(self, extra_validators: Mapping[str, Sequence[FieldCheck]] | None = None) -> bool:
+        extra = {
+            name: [*(extra_validators or {}).get(name, ()), refuse_unusable_characters]
+            for name in self._fields
+        }
+        return bool(super().validate(extra_validators=extra))
+
+
+class _IdValue:
+    """What an id field shares: the value must spell an id (``polka.ids.parse_id``) or be empty."""
+
+    data: Any
+    invalid_message: str
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in (None, "") and parse_id(self.data) is None:
+            raise FieldError(self.invalid_message)
+
+    @property
+    def selected_id(self) -> int | None:
+        """The id chosen, or None when nothing (or nothing valid) was."""
+        return parse_id(self.data)
+
+
+class IdChoiceField(_IdValue, SelectField):
+    """A choice of a row by id (a parent page, a folder, a replacement document). The value is not held
+    to the choices offered (the service's access function decides what may be chosen), but anything
+    that cannot be an id is a form error with ``message``, and the page keeps what was sent."""
+
+    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [])
+        kwargs.setdefault("default", "")
+        super().__init__(label, validate_choice=False, **kwargs)
+        self.invalid_message = message
+
+
+class IdField(_IdValue, StringField):
+    """A row's id carried in a hidden input (the folder a new folder goes in); anything that cannot
+    be an id is a form error with ``message``."""
+
+    widget = HiddenInput()
+
+    def __init__(self, label: str | None = None, *, message: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.invalid_message = message
 
 
 def show_errors(form: Any, error: ValidationError) -> None:
@@ -26,7 +105,9 @@ def show_errors(form: Any, error: ValidationError) -> None:
 
 
 def has_control_characters(value: str, *, multiline: bool = False) -> bool:
-    """Whether typed text holds control characters (NUL and friends); line breaks and tabs are
-    allowed only in ``multiline`` text."""
+    """Whether typed text holds control characters (NUL and friends) or any other character POLKA
+    refuses (``polka.characters``); line breaks and tabs are allowed only in ``multiline`` text."""
     allowed = {"\n", "\r", "\t"} if multiline else set()
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+    return first_refused_character(value) is not None or any(
+        unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value
+    )

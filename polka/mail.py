@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from sqlalchemy.orm import Session
 
+from polka.characters import clean_output
 from polka.config import ConfigError, Settings
 from polka.db import utcnow
 from polka.errors import ValidationError
@@ -72,11 +73,11 @@ def build_message(
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = clean_output(subject)
     message["Date"] = formatdate(localtime=False)
     sender_domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "polka.local"
     message["Message-ID"] = f"<{message_id or secrets.token_hex(16)}@{sender_domain}>"
-    message.set_content(body)
+    message.set_content(clean_output(body))
     return message
 
 

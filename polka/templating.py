@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, render_template
 from markupsafe import Markup
 
+from polka.characters import clean_output
 from polka.markup import render_markdown
 
 LONDON = ZoneInfo("Europe/London")
@@ -44,6 +46,12 @@ def filesize(size: int | None) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def render_xml(template: str, **context: Any) -> str:
+    """An XML template (a feed) rendered so that it holds no character XML cannot carry, whatever the
+    database holds: each one becomes U+FFFD (``polka.characters.clean_output``)."""
+    return clean_output(render_template(template, **context))
 
 
 def init_templating(app: Flask) -> None:

@@ -21,6 +21,7 @@ from polka.config import Settings
 from polka.db import make_engine, make_session_factory, transaction
 from polka.errors import Denial, PolkaError
 from polka.http import PolkaRequest, client_ip, close_db, db
+from polka.ids import IdConverter
 from polka.jobs.periodic import Periodic
 from polka.jobs.runner import JobRunner
 from polka.mail import MAIL_JOB, mail_handler
@@ -57,6 +58,7 @@ def configure(app: Flask, settings: Settings) -> None:
     )
     app.session_interface = PolkaSessionInterface()
     app.request_class = PolkaRequest
+    app.url_map.converters["int"] = IdConverter  # every <int:…> in a route is an id: others are 404
     engine = make_engine(settings.database_url)
     app.extensions["polka.settings"] = settings
     app.extensions["polka.engine"] = engine

@@ -29,6 +29,8 @@ LAYERS = {
     "search": KERNEL,
     "filetypes": KERNEL,
     "downloads": KERNEL,
+    "ids": KERNEL,
+    "characters": KERNEL,
     "accounts": CORE,
     "organisations": CORE,
     "communities": CORE,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from polka.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from polka.accounts.recovery import MAX_INPUT as RECOVERY_MAX
+from polka.forms import PolkaForm as FlaskForm
 
 EMAIL_MAX = 254
 NAME_MAX = 120

@@ -19,6 +19,7 @@ from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors
 from polka.http import client_ip, db
+from polka.ids import parse_page
 
 
 def _pending_page(reject_forms: dict[int, ReasonForm] | None = None, status: int = 200) -> Any:
@@ -89,7 +90,7 @@ def users() -> Any:
         state = AccountStatus(form.status.data) if form.status.data else None
     else:
         status = 400
-    page = request.args.get("page", 1, type=int) or 1
+    page = parse_page(request.args.get("page"))
     results = services.search_users(db(), current_user(), query=query, status=state, page=page)
     return render_template(
         "admin/accounts/users.html",

@@ -20,6 +20,7 @@ from polka.db import transaction, utcnow
 from polka.errors import ValidationError
 from polka.forms import show_errors
 from polka.http import client_ip, db, session_factory
+from polka.ids import parse_page
 
 
 def _filters(form: AuditFilterForm) -> AuditFilters | None:
@@ -47,7 +48,7 @@ def _csv_lines(rows: list[list[str]]) -> str:
 
 
 def _page_number() -> int:
-    page = request.args.get("page", default=1, type=int)
+    page = parse_page(request.args.get("page"))
     return page if page is not None and 0 < page < 1_000_000 else 1
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional, ValidationError
+
+from polka.forms import PolkaForm as FlaskForm
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2999, 12, 30)

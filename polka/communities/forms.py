@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from polka.communities.models import Role, Visibility
 from polka.communities.services import DESCRIPTION_MAX, NAME_MAX, REASON_MAX, SUMMARY_MAX
+from polka.forms import PolkaForm as FlaskForm
 from polka.markings import Marking
 from polka.organisations.data import REGIONS
 

@@ -15,6 +15,7 @@ from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors
 from polka.http import db
+from polka.ids import parse_page
 from polka.permissions import Action, can
 
 INVITE_SENT = "If the address belongs to a POLKA user, they have been sent an invitation."
@@ -34,7 +35,7 @@ def members(slug: str) -> Any:
     return render_template(
         "communities/members.html",
         community=community,
-        members=membership.list_members(session, user, community, page=request.args.get("page", 1, type=int)),
+        members=membership.list_members(session, user, community, page=parse_page(request.args.get("page"))),
         roles=list(Role),
         manager=can(user, Action.MANAGE, community),
         section="communities",

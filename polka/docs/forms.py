@@ -6,12 +6,13 @@ hold everything typed around them, so a refused upload shows it all back.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from polka.communities.forms import Readable, choices
 from polka.docs.models import DESCRIPTION_MAX, FOLDER_NAME_MAX, NOTE_MAX, TAGS_MAX, TITLE_MAX
+from polka.forms import IdChoiceField, IdField
+from polka.forms import PolkaForm as FlaskForm
 from polka.markings import Marking
 
 MARKING_CHOICES = choices((m.value, m.value) for m in Marking)
@@ -44,7 +45,7 @@ class _Details(FlaskForm):
 
 class UploadForm(_Details):
     title = StringField("Title (optional)", validators=_text("The title", TITLE_MAX))
-    folder = SelectField("Folder", choices=[], validate_choice=False, default="")
+    folder = IdChoiceField("Folder", message="Choose a folder from the list")
 
     def set_folders(self, folders: list[tuple[int, str]]) -> None:
         self.folder.choices = choices(
@@ -52,8 +53,7 @@ class UploadForm(_Details):
         )
 
     def folder_id(self) -> int | None:
-        value = self.folder.data or ""
-        return int(value) if value.isdigit() else None
+        return self.folder.selected_id
 
 
 class DetailsForm(_Details):
@@ -85,15 +85,18 @@ class MoveForm(FlaskForm):
 
 class FolderForm(FlaskForm):
     name = StringField("Folder name", validators=_text("The folder name", FOLDER_NAME_MAX, required=True))
-    parent = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31)])
+    parent = IdField(
+        message="The folder this one goes in was not sent as expected. Reload the page and try again."
+    )
 
 
 class SupersedeForm(FlaskForm):
-    replacement = SelectField("Replaced by", choices=[], validate_choice=False)
+    replacement = IdChoiceField(
+        "Replaced by", message="Choose the document that replaces this one from the list"
+    )
 
     def set_documents(self, documents: list[tuple[int, str]]) -> None:
         self.replacement.choices = choices([("", "Choose a document"), *((str(i), t) for i, t in documents)])
 
     def replacement_id(self) -> int:
-        value = self.replacement.data or ""
-        return int(value) if value.isdigit() else 0
+        return self.replacement.selected_id or 0

@@ -30,6 +30,7 @@ from polka.errors import ValidationError
 from polka.filetypes import ACCEPTED_DESCRIPTION
 from polka.forms import show_errors
 from polka.http import db, file_store
+from polka.ids import parse_page
 from polka.markings import parse_marking
 from polka.permissions import Action
 from polka.storage import FileTooLarge, clean_filename
@@ -57,7 +58,7 @@ def _listing(
         community,
         folder,
         folders.parse_sort(request.args.get("sort")),
-        request.args.get("page", 1, type=int) or 1,
+        parse_page(request.args.get("page")),
     )
     return render_template(
         "docs/library.html",
@@ -91,7 +92,7 @@ def create_folder(slug: str) -> Any:
     community = community_for(slug, Action.CONTRIBUTE)
     session, user = db(), signed_in()
     form = FolderForm()
-    parent = folder_for(community, form.parent.data if form.parent.data else None)
+    parent = folder_for(community, form.parent.selected_id)
     if form.validate():
         try:
             with transaction(session):

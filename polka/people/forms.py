@@ -5,10 +5,10 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from polka.forms import PolkaForm as FlaskForm
 from polka.people.services import LIMITS, MAX_TAG_LENGTH, MAX_TAGS
 
 

@@ -12,6 +12,7 @@ from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors
 from polka.http import db
+from polka.ids import parse_page
 from polka.organisations.services import active_organisations
 from polka.people.forms import DirectoryForm, ProfileForm
 from polka.people.services import (
@@ -28,7 +29,7 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 
 
 def _page_number() -> int:
-    page = request.args.get("page", default=1, type=int)
+    page = parse_page(request.args.get("page"))
     return page if page is not None and 0 < page < 1_000_000 else 1
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from polka.ids import parse_id, parse_page
 from polka.search.backend import Sort
 from polka.site_search.params import SearchParams
 
@@ -24,10 +25,6 @@ MAX_QUERY = 500
 #: The longest tag or type name accepted, and how many values one filter may hold.
 MAX_VALUE = 100
 MAX_VALUES = 50
-#: Page numbers beyond this are junk, not a page anyone reached by following "Next".
-MAX_PAGE = 1_000_000
-#: Ids beyond this cannot exist (they would overflow a 32-bit integer column on PostgreSQL).
-MAX_ID = 2**31 - 1
 #: Dates outside these years are typing mistakes; they would also overflow date arithmetic.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -138,10 +135,11 @@ def _ids(args: MultiDict[str, str], name: str, errors: dict[str, str], message: 
         value = raw.strip()
         if not value:
             continue
-        if not _is_number(value) or not 0 < int(value) <= MAX_ID:
+        number = parse_id(value)
+        if number is None:
             errors[name] = message
             return frozenset()
-        ids.add(int(value))
+        ids.add(number)
     if len(ids) > MAX_VALUES:
         errors[name] = f"Choose {MAX_VALUES} or fewer"
         return frozenset()
@@ -181,12 +179,4 @@ def _sort(value: str) -> Sort:
 
 
 def _page(value: str) -> int:
-    value = value.strip()
-    if _is_number(value) and 0 < int(value) <= MAX_PAGE:
-        return int(value)
-    return 1
-
-
-def _is_number(value: str) -> bool:
-    """Plain ASCII digits, short enough that ``int()`` is cheap (it refuses 4,300 digits and more)."""
-    return 0 < len(value) <= 12 and value.isascii() and value.isdigit()
+    return parse_page(value.strip())

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from polka.communities.forms import Readable, choices
+from polka.forms import IdChoiceField
+from polka.forms import PolkaForm as FlaskForm
 from polka.markings import Marking
 from polka.markup import MAX_SOURCE_CHARS
 from polka.wiki.models import SUMMARY_MAX, TITLE_MAX
@@ -47,14 +48,13 @@ class NewPageForm(_PageText):
             Readable(),
         ],
     )
-    parent = SelectField("Parent page (optional)", choices=[], validate_choice=False, default="")
+    parent = IdChoiceField("Parent page (optional)", message="Choose a parent page from the list")
 
     def set_parents(self, pages: list[tuple[int, str]]) -> None:
         self.parent.choices = choices([("", "None – a top-level page"), *((str(i), t) for i, t in pages)])
 
     def parent_id(self) -> int | None:
-        value = self.parent.data or ""
-        return int(value) if value.isdigit() else None
+        return self.parent.selected_id
 
 
 class EditPageForm(_PageText):

@@ -25,7 +25,9 @@ from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.http import db
+from polka.ids import parse_page
 from polka.markings import Marking
+from polka.templating import render_xml
 from polka.wiki import access, reads, rendering, services
 from polka.wiki.diffs import diff_texts
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
@@ -64,7 +66,7 @@ def follows_renames(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return parse_page(request.args.get("page"))
 
 
 def _revision_number(value: str | None) -> int:
@@ -332,7 +334,7 @@ def changes_feed(slug: str) -> Any:
             )
         )
     newest = entries[0].revision.created_at if entries else community.created_at
-    body = render_template(
+    body = render_xml(
         "wiki/changes.atom.xml",
         community=community,
         entries=entries,

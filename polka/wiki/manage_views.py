@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length
@@ -23,6 +22,7 @@ from polka.communities.views import enrol_first
 from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import Conflict, ValidationError
+from polka.forms import PolkaForm as FlaskForm
 from polka.forms import show_errors
 from polka.http import db
 from polka.permissions import Action, require
@@ -55,7 +55,7 @@ def _managed_community(slug: str, message: str, back: str) -> Community | Respon
 # Review of pending edits ------------------------------------------------------------------------
 
 
-class ReviewForm(FlaskForm):  # type: ignore[misc]  # WTForms is untyped (forms.py modules have a mypy override)
+class ReviewForm(FlaskForm):
     comment = TextAreaField("Comment for the author", validators=[Readable()])
 
 
@@ -132,7 +132,7 @@ def reject(slug: str, page: str, revision_id: int) -> Any:
 # Moving -----------------------------------------------------------------------------------------
 
 
-class MoveForm(FlaskForm):  # type: ignore[misc]  # WTForms is untyped (forms.py modules have a mypy override)
+class MoveForm(FlaskForm):
     title = StringField(
         "Title",
         validators=[
@@ -309,7 +309,7 @@ def watch(slug: str, page: str) -> Any:
 # Settings ---------------------------------------------------------------------------------------
 
 
-class WikiSettingsForm(FlaskForm):  # type: ignore[misc]  # WTForms is untyped (forms.py modules have a mypy override)
+class WikiSettingsForm(FlaskForm):
     review_required = RadioField(
         "Review edits before they are published",
         choices=choices([("yes", "Yes"), ("no", "No")]),
