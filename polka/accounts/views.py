@@ -138,6 +138,7 @@ def two_factor_login() -> Any:
 
 
 @bp.post("/logout")
+@public  # signing out after the session ended (another tab, the timeout warning) just says so
 def logout() -> Any:
     token = sign_out()
     if token:
@@ -149,4 +150,4 @@ def logout() -> Any:
 
 
 # The other account pages register their routes on ``bp``.
-from polka.accounts import account_views, password_views, signup_views  # noqa: E402, F401
+from polka.accounts import account_views, password_views, signup_views, timeout_views  # noqa: E402, F401

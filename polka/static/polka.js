@@ -47,3 +47,9 @@ for (const table of document.querySelectorAll("table.govuk-table")) {
 if (document.querySelector('form[data-module="polka-upload"]')) {
   import("./upload.js").then((upload) => upload.init());
 }
+
+// Signed-in pages: warn before the session times out, with a choice to stay signed in.
+const timeoutDialog = document.querySelector('dialog[data-module="polka-timeout"]');
+if (timeoutDialog) {
+  import("./timeout.js").then((timeout) => timeout.init(timeoutDialog));
+}
