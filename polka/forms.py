@@ -10,7 +10,7 @@ from flask import g, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, PasswordField
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.fields.core import UnboundField
 
 from polka.errors import ValidationError
@@ -79,11 +79,13 @@ def init_form_restore() -> None:
 
 
 def _form_classes() -> list[type[FlaskForm]]:
+    """Every form that is sent by POST (GET forms, such as search boxes, carry no CSRF token)."""
     found: list[type[FlaskForm]] = []
     waiting = list(FlaskForm.__subclasses__())
     while waiting:
         cls = waiting.pop()
-        found.append(cls)
+        if getattr(cls.Meta, "csrf", True) is not False:
+            found.append(cls)
         waiting.extend(cls.__subclasses__())
     return found
 
@@ -111,9 +113,11 @@ def is_secret_field(name: str) -> bool:
 
 
 def is_typed_field(name: str) -> bool:
-    """Whether a submitted field is one a person fills in (not a hidden field or a button's value)."""
+    """Whether a submitted field holds text a person typed (not a choice, a hidden field or a button)."""
     return any(
-        _label(unbound) and not issubclass(unbound.field_class, HiddenField)
+        _label(unbound)
+        and issubclass(unbound.field_class, StringField)
+        and not issubclass(unbound.field_class, HiddenField | PasswordField)
         for unbound in _fields_named(name)
     )
 

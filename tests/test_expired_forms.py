@@ -131,6 +131,7 @@ def test_a_form_sent_after_the_session_ended_says_so_and_shows_what_was_typed(ex
     assert " ".join(TYPED.split()) in shown
     assert SUMMARY in shown
     assert "Sign in again" in shown
+    assert "Action save" not in shown, "a button's value is not something typed"
     assert revisions(session, page) == 1
 
 
