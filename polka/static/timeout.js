@@ -107,6 +107,7 @@ export function init(dialog) {
       announce.textContent = `For your security, we will sign you out in ${said}.`;
     }
     if (left === 0) {
+      clearInterval(tickTimer);
       check();
     }
   }
