@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from polka.accounts.kept import KeptForm
+from polka.accounts.kept import KEPT_FOR, KeptForm, Typed, keep_form, take_kept_form
 from polka.accounts.models import User, UserSession
 from polka.communities.models import Community, Role
 from polka.db import transaction, utcnow
@@ -309,3 +309,22 @@ def test_a_kept_form_for_a_public_page_comes_back_without_signing_in(web, make, 
     assert field_value(body, "name") == "Sam Osei"
     assert field_value(body, "email") == "sam.osei@kent.police.uk"
     assert PASSWORD not in body
+
+
+def test_kept_values_expire(session, make):
+    owner = make.user()
+    with transaction(session):
+        token = keep_form(session, session.merge(owner), "/account", Typed((("name", "Sam"),)))
+    with transaction(session):
+        later = utcnow() + KEPT_FOR + timedelta(minutes=1)
+        assert take_kept_form(session, token, session.merge(owner), "/account", now=later) is None
+        assert take_kept_form(session, token, session.merge(owner), "/account") == Typed((("name", "Sam"),))
+
+
+def test_values_kept_without_a_known_account_go_to_whoever_holds_the_token_once(session, make):
+    with transaction(session):
+        token = keep_form(session, None, "/c/request", Typed((("name", "Farm watch"),)))
+    with transaction(session):
+        first = take_kept_form(session, token, session.merge(make.user()), "/c/request")
+        assert first == Typed((("name", "Farm watch"),))
+        assert take_kept_form(session, token, None, "/c/request") is None
