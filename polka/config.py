@@ -67,6 +67,8 @@ class Settings:
     search_inline: bool = False
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
+    #: Signed-in pages warn (with JavaScript) this long before the idle limit ends the session.
+    session_warning_seconds: int = 300
     login_max_failures: int = 10
     login_window_minutes: int = 15
     login_lock_minutes: int = 15

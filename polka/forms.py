@@ -6,13 +6,17 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from flask import g, request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, PasswordField, SelectField, StringField
 from wtforms import ValidationError as FieldError
 from wtforms.widgets import HiddenInput
 
 from polka.characters import describe, first_refused_character
 from polka.errors import ValidationError
+from polka.http import SAFE_METHODS
 from polka.ids import parse_id
 
 FieldCheck = Callable[[Any, Field], None]
@@ -36,9 +40,39 @@ def refuse_unusable_characters(form: Any, field: Field) -> None:
             )
 
 
+# Values typed into a form that could not be accepted (its session had ended) come back on the page
+# the form was on: every PolkaForm built during that GET takes them as its form data, if it has a field
+# of theirs. One hook for every form, so no view needs to know.
+
+_RESTORED = "polka_restored_formdata"
+
+
+def restore_form_values(values: MultiDict[str, str]) -> None:
+    """Have the forms of this request show ``values`` as if they had just been typed."""
+    setattr(g, _RESTORED, values)
+
+
+def restored_form_values() -> MultiDict[str, str] | None:
+    """The values this request hands back to its forms, if any."""
+    values: MultiDict[str, str] | None = g.get(_RESTORED)
+    return values
+
+
 class PolkaForm(FlaskForm):
-    """Every POLKA form: Flask-WTF's CSRF protection, and no field (present or added later) accepts
-    a character POLKA refuses."""
+    """Every POLKA form: Flask-WTF's CSRF protection, no field (present or added later) accepts a
+    character POLKA refuses, and on a GET it shows values kept from a form sent after its session
+    ended (``restore_form_values``)."""
+
+    class Meta:
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            # On a GET, "no form data" (``_Auto``) and "an empty form" (``formdata=None``) both mean
+            # nothing was sent; forms given other data (a search form reading the query) keep it.
+            if (formdata is _Auto or formdata is None) and request.method in SAFE_METHODS:
+                values = restored_form_values()
+                names = {field.name for field in form._fields.values() if field.type != "CSRFTokenField"}
+                if values is not None and names & set(values.keys()):
+                    return values
+            return FlaskForm.Meta.wrap_formdata(self, form, formdata)
 
     def validate(self, extra_validators: Mapping[str, Sequence[FieldCheck]] | None = None) -> bool:
         extra = {

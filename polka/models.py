@@ -1,5 +1,6 @@
 """Import every model module so ``Base.metadata`` is complete (Alembic, tests, ``polka db``)."""
 
+from polka.accounts import kept as accounts_kept  # noqa: F401
 from polka.accounts import models as accounts  # noqa: F401
 from polka.activity import models as activity  # noqa: F401
 from polka.audit import models as audit  # noqa: F401

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
 from polka import models  # noqa: F401  (every table registered on Base.metadata)
+from polka.accounts.expiry import csrf_failure, keep_signed_out_post, restore_kept_values
 from polka.accounts.passwords import PasswordHashing
+from polka.accounts.timeout_views import session_timeout
 from polka.accounts.web import current_user, load_user, require_signed_in
 from polka.audit.services import record
 from polka.config import Settings
@@ -75,7 +77,9 @@ def configure(app: Flask, settings: Settings) -> None:
     init_security(app, settings)  # first: a refused network's request body is never even read
     CSRFProtect(app)  # reads a form (an upload's files) before any database work holds a lock
     app.before_request(load_user)
+    app.before_request(keep_signed_out_post)
     app.before_request(require_signed_in)
+    app.before_request(restore_kept_values)
     app.teardown_appcontext(close_db)
     init_templating(app)
     app.jinja_env.globals.update(
@@ -83,6 +87,7 @@ def configure(app: Flask, settings: Settings) -> None:
     )
     _register_content()
     _register_blueprints(app)
+    app.jinja_env.globals["session_timeout"] = session_timeout
     _register_error_pages(app)
     _register_cli(app)
 
@@ -269,7 +274,7 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Any:
-        return page(
+        return csrf_failure() or page(
             400, "The form had expired or was sent from elsewhere. Go back, reload the page and try again."
         )
 

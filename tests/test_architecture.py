@@ -25,6 +25,7 @@ LAYERS = {
     "http": KERNEL,
     "templating": KERNEL,
     "forms": KERNEL,
+    "form_catalogue": KERNEL,
     "pagination": KERNEL,
     "search": KERNEL,
     "filetypes": KERNEL,

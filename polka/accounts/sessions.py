@@ -70,6 +70,20 @@ def find_session(
     return found
 
 
+def seconds_left(
+    user_session: UserSession, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
+) -> int:
+    """How long the session has before the idle or the absolute limit ends it, whichever is first."""
+    now = now or utcnow()
+    ends = min(user_session.last_seen_at + idle, user_session.created_at + absolute)
+    return max(0, int((ends - now).total_seconds()))
+
+
+def can_extend(user_session: UserSession, *, idle: timedelta, absolute: timedelta) -> bool:
+    """Whether activity now would give the session more time (the absolute limit is not nearer)."""
+    return utcnow() + idle < user_session.created_at + absolute
+
+
 def needs_touch(user_session: UserSession, now: datetime | None = None) -> bool:
     return (now or utcnow()) - user_session.last_seen_at > TOUCH_INTERVAL
 

@@ -192,6 +192,7 @@ def _recovery_page(form: RecoveryCodeLoginForm, status: int) -> Any:
 
 
 @bp.post("/logout")
+@public  # signing out after the session ended (another tab, the timeout warning) just says so
 def logout() -> Any:
     token = sign_out()
     if token:
@@ -203,4 +204,4 @@ def logout() -> Any:
 
 
 # The other account pages register their routes on ``bp``.
-from polka.accounts import account_views, password_views, signup_views  # noqa: E402, F401
+from polka.accounts import account_views, password_views, signup_views, timeout_views  # noqa: E402, F401

@@ -54,6 +54,22 @@ def public(view: F) -> F:
     return view
 
 
+def untouched(view: F) -> F:
+    """Mark a view whose requests do not count as activity: they never extend the session."""
+    view.polka_untouched = True  # type: ignore[attr-defined]
+    return view
+
+
+def _endpoint_marked(mark: str) -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return view is not None and bool(getattr(view, mark, False))
+
+
+def is_public_endpoint() -> bool:
+    """Whether this request's endpoint is reachable without signing in (static files are)."""
+    return request.endpoint is None or request.endpoint == "static" or _endpoint_marked("polka_public")
+
+
 def load_user() -> None:
     """Before each request: find the live session behind the cookie and its user."""
     g.user = None
@@ -65,8 +81,9 @@ def load_user() -> None:
     found = sessions.find_session(db(), token, idle=conf.session_idle, absolute=conf.session_absolute)
     if found is None:
         session.pop(SESSION_KEY, None)
+        g.ended_session_token = token  # whose typed values a form arriving now carries (expiry.py)
         return
-    if sessions.needs_touch(found):
+    if sessions.needs_touch(found) and not _endpoint_marked("polka_untouched"):
         if request.method in SAFE_METHODS:
             # A short write of its own, so read-only requests stay read-only transactions.
             with session_factory()() as side, transaction(side):
@@ -83,10 +100,7 @@ def load_user() -> None:
 
 def require_signed_in() -> Response | None:
     """Before each request: send anonymous visitors of non-public endpoints to the sign-in page."""
-    if request.endpoint is None or request.endpoint == "static":
-        return None
-    view = current_app.view_functions.get(request.endpoint)
-    if view is not None and getattr(view, "polka_public", False):
+    if is_public_endpoint():
         return None
     if current_user() is None:
         flash("Sign in to continue.", "info")

@@ -57,3 +57,9 @@ if (document.querySelector("form[data-draft-url]")) {
 if (document.querySelector('[data-module="polka-editor"]')) {
   import("./editor.js").then((editor) => editor.init());
 }
+
+// Signed-in pages: warn before the session times out, with a choice to stay signed in.
+const timeoutDialog = document.querySelector('dialog[data-module="polka-timeout"]');
+if (timeoutDialog) {
+  import("./timeout.js").then((timeout) => timeout.init(timeoutDialog));
+}
