@@ -5,7 +5,20 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from wtforms import IntegerField
+from wtforms.widgets import HiddenInput
+
 from polka.errors import ValidationError
+
+
+class HiddenIntegerField(IntegerField):
+    """A whole number the page carries back in a hidden input (a base revision, a version).
+
+    Its validators still check it on the server; the hidden widget never writes the ``min``, ``max``
+    or ``required`` they imply, which HTML does not allow on a hidden input.
+    """
+
+    widget = HiddenInput()
 
 
 def show_errors(form: Any, error: ValidationError) -> None:
