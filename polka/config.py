@@ -138,12 +138,24 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
             raw = file_values[key]
             values[f.name] = _parse(f.name, raw, getattr(defaults, f.name)) if isinstance(raw, str) else raw
     values["data_dir"] = data_dir.resolve()
+    if "base_url" not in values:
+        values["base_url"] = _local_base_url(env.get("PORT", ""))
     settings = Settings(**values)
     if not settings.database_url:
         settings = replace(settings, database_url=f"sqlite:///{settings.data_dir / 'polka.db'}")
     if not settings.secret_key:
         settings = replace(settings, secret_key=_stored_secret_key(settings.data_dir))
     return settings
+
+
+def _local_base_url(port: str) -> str:
+    """Where ``make run`` serves POLKA on this machine (``PORT``, 5000 when unset): the links in emails
+    point there unless ``POLKA_BASE_URL`` says otherwise."""
+    if not port.strip():
+        return Settings.base_url
+    if not port.strip().isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"PORT must be a port number (1–65535), not {port!r}")
+    return f"http://127.0.0.1:{int(port)}"
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:

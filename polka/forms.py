@@ -10,7 +10,7 @@ from flask import g, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, PasswordField, SelectField, StringField
+from wtforms import Field, IntegerField, PasswordField, SelectField, StringField
 from wtforms import ValidationError as FieldError
 from wtforms.widgets import HiddenInput
 
@@ -119,6 +119,16 @@ class IdField(_IdValue, StringField):
     def __init__(self, label: str | None = None, *, message: str, **kwargs: Any) -> None:
         super().__init__(label, **kwargs)
         self.invalid_message = message
+
+
+class HiddenIntegerField(IntegerField):
+    """A whole number the page carries back in a hidden input (a base revision, a version).
+
+    Its validators still check it on the server; the hidden widget never writes the ``min``, ``max``
+    or ``required`` they imply, which HTML does not allow on a hidden input.
+    """
+
+    widget = HiddenInput()
 
 
 def show_errors(form: Any, error: ValidationError) -> None:

@@ -1,4 +1,5 @@
-"""The home page: my communities, recent activity I may see, and things waiting for me."""
+"""The home page: my communities, recent activity I may see, and things waiting for me; for a visitor
+who is not signed in, what POLKA is and how to join."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from polka.accounts.web import current_user
+from polka.accounts.web import current_user, public, settings
 from polka.activity.services import recent_activity
 from polka.communities.models import Community, JoinRequest
 from polka.communities.services import my_communities, pending_for_manager, pending_invitations
@@ -36,9 +37,11 @@ def group_by_community(requests: list[JoinRequest]) -> list[WaitingRequests]:
 
 
 @bp.get("/")
+@public
 def index() -> Any:
     user = current_user()
-    assert user is not None  # every page needs a signed-in user
+    if user is None:
+        return welcome()
     session = db()
     return render_template(
         "home/index.html",
@@ -49,4 +52,15 @@ def index() -> Any:
         waiting=group_by_community(pending_for_manager(session, user)),
         invitations=pending_invitations(session, user),
         profile_incomplete=profile_is_incomplete(user),
+    )
+
+
+def welcome() -> Any:
+    """The first page a visitor sees: nothing from the database, only how POLKA is set up to admit people."""
+    conf = settings()
+    return render_template(
+        "home/welcome.html",
+        page_title="Welcome",
+        allowed_domains=conf.allowed_email_domains,
+        require_approval=conf.require_approval,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,7 +31,13 @@ def uk_date(value: datetime | None) -> str:
 
 
 def iso(value: datetime | None) -> str:
-    return value.isoformat() if value is not None else ""
+    """A machine-readable UTC time for ``<time datetime>``: ``2026-11-24T14:05:09Z``.
+
+    Whole seconds, because HTML allows at most three digits of a fraction and nobody reads more.
+    """
+    if value is None:
+        return ""
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def markdown(source: str | None) -> Markup:

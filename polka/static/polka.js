@@ -7,28 +7,29 @@ document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
 // Tables: on a phone each row becomes a card of "Header: value" lines (see polka.scss). Each cell
-// gets its column's header as `data-label`; explicit ARIA roles keep the table's meaning for
-// screen readers whose browsers drop it when CSS changes a table's display.
+// gets its column's header as `data-label`. While a table is shown as cards, explicit ARIA roles
+// keep its meaning for screen readers whose browsers drop it when CSS changes a table's display;
+// at wider screens it is a plain table again and the roles go (HTML forbids restating them there).
 function stackTable(table) {
   const headers = Array.from(table.querySelectorAll(":scope > thead > tr:first-child > th"), (th) =>
     th.textContent.replace(/\s+/g, " ").trim(),
   );
   if (headers.length === 0) {
-    return;
+    return [];
   }
-  table.setAttribute("role", "table");
+  const roles = [[table, "table"]];
   for (const group of table.querySelectorAll(":scope > thead, :scope > tbody, :scope > tfoot")) {
-    group.setAttribute("role", "rowgroup");
+    roles.push([group, "rowgroup"]);
   }
   for (const row of table.querySelectorAll(":scope > thead > tr, :scope > tbody > tr")) {
-    row.setAttribute("role", "row");
+    roles.push([row, "row"]);
     let column = 0;
     for (const cell of row.children) {
       const inHead = row.parentElement.tagName === "THEAD";
       if (cell.tagName === "TH") {
-        cell.setAttribute("role", inHead || cell.getAttribute("scope") !== "row" ? "columnheader" : "rowheader");
+        roles.push([cell, inHead || cell.getAttribute("scope") !== "row" ? "columnheader" : "rowheader"]);
       } else {
-        cell.setAttribute("role", "cell");
+        roles.push([cell, "cell"]);
       }
       if (!inHead && headers[column]) {
         cell.dataset.label = headers[column];
@@ -37,10 +38,24 @@ function stackTable(table) {
     }
   }
   table.classList.add("polka-table--stacked");
+  return roles;
 }
 
-for (const table of document.querySelectorAll("table.govuk-table")) {
-  stackTable(table);
+const tableRoles = Array.from(document.querySelectorAll("table.govuk-table"), stackTable).flat();
+if (tableRoles.length > 0) {
+  const tablet = getComputedStyle(document.documentElement).getPropertyValue("--govuk-breakpoint-tablet");
+  const wide = window.matchMedia(`(min-width: ${tablet.trim() || "40.0625rem"})`);
+  const applyRoles = () => {
+    for (const [element, role] of tableRoles) {
+      if (wide.matches) {
+        element.removeAttribute("role");
+      } else {
+        element.setAttribute("role", role);
+      }
+    }
+  };
+  applyRoles();
+  wide.addEventListener("change", applyRoles);
 }
 
 // Upload forms (the document library): drop files, check sizes first, one progress bar per file.

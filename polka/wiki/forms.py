@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from polka.communities.forms import Readable, choices
-from polka.forms import IdChoiceField
+from polka.forms import HiddenIntegerField, IdChoiceField
 from polka.forms import PolkaForm as FlaskForm
 from polka.markings import Marking
 from polka.markup import MAX_SOURCE_CHARS
@@ -59,7 +59,7 @@ class NewPageForm(_PageText):
 
 class EditPageForm(_PageText):
     #: the approved revision the editor started from, and the marking the page had then
-    base = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=10**9)])
+    base = HiddenIntegerField(validators=[InputRequired(), NumberRange(min=0, max=10**9)])
     base_marking = HiddenField()
 
 

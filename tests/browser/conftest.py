@@ -4,6 +4,7 @@ The browser is launched once per run from ``/usr/bin/chromium`` (never ``playwri
 it the browser tests are skipped, unless ``POLKA_REQUIRE_BROWSER=1`` (CI) turns the skip into a failure.
 The live server serves the same app the other tests use (``app`` fixture: fresh data directory and
 database), so ``make``, ``session`` and ``mailbox`` arrange and inspect what the browser sees.
+Every page a tab loads is also checked by the Nu HTML Checker (``html_checker``, below).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pyotp
 import pytest
@@ -23,6 +24,15 @@ from sqlalchemy import Engine, update
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from polka.accounts.models import User
+from tests.browser import html_checker as html_checker_module
+from tests.browser.html_checker import (
+    CheckerUnavailable,
+    Finding,
+    HtmlChecker,
+    ServedPages,
+    describe_findings,
+    why_unavailable,
+)
 from tests.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -58,6 +68,32 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+def _checker_cannot_run(problem: str) -> NoReturn:
+    if _browser_required():
+        pytest.fail(f"POLKA_REQUIRE_BROWSER is set but the HTML checker cannot run: {problem}")
+    pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def html_checker() -> Iterator[HtmlChecker]:
+    """The Nu HTML Checker as a local service, started once per run; skipped (or failed) like the browser.
+
+    Its start (seconds of Java) overlaps the first test's set-up: the first check waits for it.
+    """
+    problem = why_unavailable()
+    if problem is not None:
+        _checker_cannot_run(problem)
+    checker = HtmlChecker()
+    yield checker
+    checker.stop()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """What the HTML checker cost the run (a few seconds to start, milliseconds a page)."""
+    for checker in html_checker_module.STARTED:
+        terminalreporter.write_line(checker.summary())
+
+
 class QuietRequestHandler(WSGIRequestHandler):
     """Werkzeug's handler without the access log (it would flood the output of failing tests)."""
 
@@ -65,29 +101,47 @@ class QuietRequestHandler(WSGIRequestHandler):
         pass
 
 
-def buffered(app: Any) -> Any:
+def buffered(app: Any, served: ServedPages | None = None) -> Any:
     """Answer each request from memory, the app's response (and any file it opened) closed at once.
 
     Chromium may drop a connection mid-response (a late favicon fetch when the test closes the
     tab); werkzeug's server can then skip closing the response, leaking a file handle (an error
     under ``filterwarnings = error``) or a database session that blocks the next test's clean-up.
+    The pages sent to the browser's navigations are kept in ``served`` for the HTML checker.
     """
 
     def application(environ: dict[str, Any], start_response: Any) -> Any:
-        response = app(environ, start_response)
+        sent: list[Any] = []
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        response = app(environ, start)
         try:
-            return [b"".join(response)]
+            body = b"".join(response)
         finally:
             if hasattr(response, "close"):
                 response.close()
+        if served is not None and sent:
+            served.record(environ, sent[0], sent[1], body)
+        return [body]
 
     return application
 
 
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
+def served_pages() -> ServedPages:
+    """The pages the live server sends to browser navigations, for the HTML checker."""
+    return ServedPages()
+
+
+@pytest.fixture
+def live_server(app: Flask, served_pages: ServedPages) -> Iterator[str]:
     """Serve the test's app on a free port in a thread; stopped after the test."""
-    server = make_server("127.0.0.1", 0, buffered(app), threaded=True, request_handler=QuietRequestHandler)
+    server = make_server(
+        "127.0.0.1", 0, buffered(app, served_pages), threaded=True, request_handler=QuietRequestHandler
+    )
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -97,15 +151,25 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 class Tab:
-    """One browser tab on the live server, collecting console errors and uncaught exceptions."""
+    """One browser tab on the live server, collecting console errors and uncaught exceptions, and
+    checking the HTML of every page it loads (``check_html``)."""
 
-    def __init__(self, page: Page, base_url: str, app: Flask) -> None:
+    def __init__(
+        self,
+        page: Page,
+        base_url: str,
+        app: Flask,
+        html_checker: HtmlChecker | None = None,
+        served: ServedPages | None = None,
+    ) -> None:
         self.page = page
         self.base_url = base_url
         self.app = app
         self.console_errors: list[str] = []
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.console_errors.append(f"{self.path()}: uncaught {error}"))
+        self.html_checker = html_checker
+        self.served = served
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type != "error":
@@ -117,6 +181,34 @@ class Tab:
             return  # the page itself answered 4xx on purpose (a form with errors, a 404 page)
         self.console_errors.append(f"{self.path()}: {message.text}")
 
+    def _check(self, html: str) -> list[Finding]:
+        assert self.html_checker is not None
+        try:
+            return self.html_checker.check(html)
+        except CheckerUnavailable as exc:
+            _checker_cannot_run(str(exc))
+
+    def check_html(self) -> None:
+        """The Nu HTML Checker on every page the browser loaded since the last check, as the server sent it."""
+        if self.html_checker is None or self.served is None:
+            return
+        problems = []
+        for served in self.served.take():
+            if findings := self._check(served.html):
+                problems.append(describe_findings(findings, f"{served.method} {served.path} (as served)"))
+        assert not problems, "\n\n".join(problems)
+
+    def check_rendered_html(self, where: str) -> None:
+        """The Nu HTML Checker on the page as it is now, after its scripts ran (attributes they add)."""
+        if self.html_checker is None:
+            return
+        # Media-query listeners (polka.js's tables) run at the next frame after a resize.
+        self.page.evaluate(
+            "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+        )
+        findings = self._check(self.page.content())
+        assert not findings, describe_findings(findings, f"{where} (as rendered, after its scripts)")
+
     def path(self) -> str:
         return self.page.url.removeprefix(self.base_url)
 
@@ -124,6 +216,7 @@ class Tab:
         response = self.page.goto(self.base_url + path)
         assert response is not None, f"no response for {path}"
         assert response.status == status, f"GET {path}: {response.status}, expected {status}"
+        self.check_html()
 
     def sign_in(self, user: User, password: str = PASSWORD) -> None:
         """Sign in as ``user`` through the login form (and the two-factor step when asked)."""
@@ -153,6 +246,7 @@ class Tab:
         """Press the main form's submit button and wait for the next page."""
         with self.page.expect_navigation():
             self.page.locator("main form button[type=submit]").first.click()
+        self.check_html()
 
     def axe(self) -> list[dict[str, Any]]:
         """Run axe-core (WCAG 2.0–2.2 A and AA rules) on the current page; return its violations."""
@@ -193,8 +287,14 @@ def describe_violations(violations: list[dict[str, Any]], where: str) -> str:
 
 
 def check_page(tab: Tab, where: str) -> None:
-    """axe at desktop and phone widths, no sideways scrolling on the phone, no console errors."""
+    """Valid HTML, axe at desktop and phone widths, no sideways scrolling on the phone, no console errors.
+
+    The page as rendered is checked at desktop width: on a phone, tables shown as cards carry ARIA
+    roles that restore the table semantics CSS removes, which HTML's rules refuse on a table.
+    """
+    tab.check_html()
     tab.page.set_viewport_size(DESKTOP)
+    tab.check_rendered_html(where)
     violations = tab.axe()
     assert not violations, describe_violations(violations, f"{where} at 1280 px")
     tab.page.set_viewport_size(MOBILE)
@@ -205,10 +305,16 @@ def check_page(tab: Tab, where: str) -> None:
 
 
 @pytest.fixture
-def tab(browser: Browser, live_server: str, app: Flask) -> Iterator[Tab]:
-    """A fresh browser context (no cookies) with one tab at desktop size."""
+def tab(
+    browser: Browser, html_checker: HtmlChecker, live_server: str, served_pages: ServedPages, app: Flask
+) -> Iterator[Tab]:
+    """A fresh browser context (no cookies) with one tab at desktop size; its pages' HTML checked."""
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    yield Tab(page, live_server, app)
-    context.close()
+    opened = Tab(page, live_server, app, html_checker, served_pages)
+    yield opened
+    try:
+        opened.check_html()  # the pages the test reached by links and scripts, after its last check
+    finally:
+        context.close()

@@ -116,6 +116,7 @@ def site(app: Flask, make: Factory, session: Session, mailbox: Mailbox) -> Site:
 
 # (name, path, who sees it, status). Paths are formatted with the site: {open}, {restricted}, {member_id}…
 PAGES = [
+    ("welcome", "/", "anonymous", 200),
     ("sign-in", "/login", "anonymous", 200),
     ("register", "/register", "anonymous", 200),
     ("register-sent", "/register/check-your-email", "anonymous", 200),

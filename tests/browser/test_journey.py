@@ -52,6 +52,7 @@ def test_register_verify_sign_in_join_and_sign_out(tab: Tab, make: Factory, mail
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login**")
     tab.visit("/")
-    assert tab.path().startswith("/login"), "after signing out, the home page asks to sign in again"
+    assert "Who can join" in page.inner_text("main"), "after signing out, the home page is the welcome page"
+    assert page.get_by_role("link", name="Sign in").is_visible()
     assert "Priya Shah" not in page.inner_text("header")
     assert tab.console_errors == []

@@ -26,12 +26,6 @@ def activity(session, community, title, *, marking=Marking.OFFICIAL, actor=None,
         )
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(web):
-    response = web.get("/")
-    assert response.status_code == 302
-    assert "/login" in response.headers["Location"]
-
-
 def test_home_lists_my_communities_only(web, login, make):
     mine = make.community("Neighbourhood Policing")
     make.community("Digital Engagement")
