@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from polka.communities.forms import Readable, choices
 from polka.docs.models import DESCRIPTION_MAX, FOLDER_NAME_MAX, NOTE_MAX, TAGS_MAX, TITLE_MAX
@@ -97,3 +97,10 @@ class SupersedeForm(FlaskForm):
     def replacement_id(self) -> int:
         value = self.replacement.data or ""
         return int(value) if value.isdigit() else 0
+
+
+class OfferForm(FlaskForm):
+    """The choice for a file already in its folder: ``offer`` is the signed offer (``web.sign_offer``)."""
+
+    offer = StringField(validators=[InputRequired()])
+    choice = StringField(validators=[AnyOf(["version", "both"])])  # ``uploads.Choice``

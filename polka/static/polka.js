@@ -47,3 +47,8 @@ for (const table of document.querySelectorAll("table.govuk-table")) {
 if (document.querySelector('form[data-module="polka-upload"]')) {
   import("./upload.js").then((upload) => upload.init());
 }
+
+// A document's page while its text is being read: the preview appears by itself when it is ready.
+if (document.querySelector("[data-polka-extraction]")) {
+  import("./extraction.js").then((extraction) => extraction.init());
+}
