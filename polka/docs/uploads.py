@@ -1,7 +1,7 @@
 """Uploading several files at once, and the choice offered for a file that is already in its folder.
 
-Each file is stored on its own (a savepoint of the request's transaction), so one refused file refuses
-only itself: the outcome says which files became documents, which were refused and why, and which were
+Each file is checked on its own before anything of it is written, so one refused file refuses only
+itself: the outcome says which files became documents, which were refused and why, and which were
 found already in the folder. For those the uploader chooses: add the file as a new version of the
 document that holds it, or keep both. A choice is carried in an ``Offer`` and takes effect once:
 choosing again (a reload, a second click, the other button) finds what was done and does nothing more.
@@ -88,10 +88,11 @@ def upload_files(
     for upload in uploads:
         name = clean_filename(upload.filename)
         try:
-            with session.begin_nested():
-                document = services.upload_document(
-                    session, user, community, store, upload, details, folder, refuse_duplicates=True
-                )
+            # Every refusal comes before the first write of the file's rows (no savepoint needed:
+            # the search outbox applier is woken by any commit, a savepoint's too).
+            document = services.upload_document(
+                session, user, community, store, upload, details, folder, refuse_duplicates=True
+            )
         except AlreadyHere as here:
             offer = Offer(
                 user_id=user.id,
