@@ -98,6 +98,58 @@ FAMILIES: dict[str, Family] = {
     "application/javascript": Family.EXECUTABLE,
 }
 
+#: What people call each detected type, wherever a type is shown (lists, a document's page, versions).
+TYPE_NAMES: dict[str, str] = {
+    "application/pdf": "PDF",
+    f"{_OOXML}.wordprocessingml.document": "Word document",
+    "application/msword": "Word document",
+    f"{_ODF}.text": "OpenDocument text",
+    "application/rtf": "Rich Text document",
+    "text/rtf": "Rich Text document",
+    "message/rfc822": "Email message",
+    "application/vnd.ms-outlook": "Outlook message",
+    f"{_OOXML}.spreadsheetml.sheet": "Excel spreadsheet",
+    "application/vnd.ms-excel": "Excel spreadsheet",
+    f"{_ODF}.spreadsheet": "OpenDocument spreadsheet",
+    "text/csv": "CSV spreadsheet",
+    f"{_OOXML}.presentationml.presentation": "PowerPoint presentation",
+    "application/vnd.ms-powerpoint": "PowerPoint presentation",
+    f"{_ODF}.presentation": "OpenDocument presentation",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/gif": "GIF image",
+    "image/webp": "WebP image",
+    "image/bmp": "BMP image",
+    "image/tiff": "TIFF image",
+    "text/plain": "Plain text",
+    "text/markdown": "Markdown text",
+    "application/json": "JSON data",
+    "application/zip": "ZIP archive",
+    "application/gzip": "Gzip archive",
+    "application/x-gzip": "Gzip archive",
+    "application/x-tar": "Tar archive",
+    "application/x-7z-compressed": "7-Zip archive",
+    "application/x-bzip2": "Bzip2 archive",
+    "application/x-xz": "XZ archive",
+    "text/html": "Web page",
+    "application/xhtml+xml": "Web page",
+    "text/xml": "XML file",
+    "application/xml": "XML file",
+    "image/svg+xml": "SVG image",
+    "image/svg": "SVG image",
+}
+
+
+def type_name(media_type: str, family: str = "") -> str:
+    """A detected type as people name it ("Word document", "PDF"), never a MIME string: by its media
+    type, else by its family ("Spreadsheet", "Program"), else "File"."""
+    name = TYPE_NAMES.get(media_type.split(";")[0].strip().lower())
+    if name is not None:
+        return name
+    found = family_of(family) or FAMILIES.get(media_type)
+    return found.label if found is not None else "File"
+
+
 #: What the upload form says is accepted.
 ACCEPTED_DESCRIPTION = (
     "documents (PDF, Word, OpenDocument, RTF, email), spreadsheets (Excel, OpenDocument, CSV), "

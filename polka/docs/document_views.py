@@ -17,7 +17,7 @@ from polka.crossrefs.services import used_by
 from polka.db import transaction
 from polka.docs import access, folders, locks, previews, processing, services, watches
 from polka.docs.forms import RestoreForm, VersionForm
-from polka.docs.models import Document, Version
+from polka.docs.models import Document, ExtractStatus, Version
 from polka.docs.search import KIND
 from polka.docs.views import bp
 from polka.docs.web import (
@@ -71,6 +71,20 @@ def view_document(slug: str, document_id: int) -> Any:
     }
     response = render_template("docs/document.html", **context)
     audit_read(document, "document_read")
+    return response
+
+
+@bp.get("/<int:document_id>/text-status")
+def text_status(slug: str, document_id: int) -> Any:
+    """Whether the current version's text (or thumbnail) is still being read, for the page's script."""
+    _, document = document_for(slug, document_id)
+    version = access.current_version(db(), document)
+    extract = processing.extract_for(db(), version)
+    pending = extract is None or extract.status is ExtractStatus.PENDING
+    response = jsonify(
+        version=version.number, pending=pending, status=extract.status if extract else "pending"
+    )
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -91,7 +91,11 @@ def list_folder(
     query = (
         select(Document)
         .where(Document.community_id == community.id, in_folder, access.live_documents(user))
-        .options(joinedload(Document.updated_by), joinedload(Document.checked_out_by))
+        .options(
+            joinedload(Document.updated_by),
+            joinedload(Document.checked_out_by),
+            joinedload(Document.head),
+        )
         .order_by(*order)
     )
     documents = paginate(session, query, page, PER_PAGE)

@@ -7,7 +7,7 @@ hold everything typed around them, so a refused upload shows it all back.
 from __future__ import annotations
 
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange
 
 from polka.communities.forms import Readable, choices
 from polka.docs.models import DESCRIPTION_MAX, FOLDER_NAME_MAX, NOTE_MAX, TAGS_MAX, TITLE_MAX
@@ -100,3 +100,10 @@ class SupersedeForm(FlaskForm):
 
     def replacement_id(self) -> int:
         return self.replacement.selected_id or 0
+
+
+class OfferForm(FlaskForm):
+    """The choice for a file already in its folder: ``offer`` is the signed offer (``web.sign_offer``)."""
+
+    offer = StringField(validators=[InputRequired()])
+    choice = StringField(validators=[AnyOf(["version", "both"])])  # ``uploads.Choice``

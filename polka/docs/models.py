@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.db import Base, str_enum, utcnow
-from polka.filetypes import family_of
+from polka.filetypes import type_name
 from polka.markings import Marked
 
 TITLE_MAX = 150
@@ -103,6 +103,13 @@ class Document(Marked, Base):
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     checked_out_by: Mapped[User | None] = relationship(foreign_keys=[checked_out_by_id])
     deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
+    #: The current version, for showing it (new versions are added by ``services`` only).
+    head: Mapped[Version | None] = relationship(
+        primaryjoin="and_(Document.id == foreign(Version.document_id), "
+        "Document.head_number == foreign(Version.number))",
+        viewonly=True,
+        uselist=False,
+    )
 
     @property
     def is_deleted(self) -> bool:
@@ -110,8 +117,8 @@ class Document(Marked, Base):
 
     @property
     def type_label(self) -> str:
-        family = family_of(self.family)
-        return family.label if family is not None else "File"
+        """Its current version's type as people name it ("Word document")."""
+        return type_name(self.head.media_type if self.head is not None else "", self.family)
 
     @property
     def tag_list(self) -> list[str]:
@@ -144,6 +151,11 @@ class Version(Base):
 
     document: Mapped[Document] = relationship()
     uploaded_by: Mapped[User | None] = relationship()
+
+    @property
+    def type_label(self) -> str:
+        """Its type as people name it ("Word document", "PDF"), not a MIME string."""
+        return type_name(self.media_type, self.family)
 
 
 class DocumentExtract(Base):

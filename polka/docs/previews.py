@@ -37,6 +37,8 @@ class Preview:
     truncated: bool = False
     #: why there is nothing to show (shown on the page)
     message: str = ""
+    #: the text or thumbnail is still being made (the page updates itself when it is ready)
+    pending: bool = False
 
 
 def preview_for(
@@ -52,7 +54,11 @@ def preview_for(
             return Preview("image")
         if extract is not None and extract.error:
             return Preview("none", message=f"No preview: {extract.error}")
-        return Preview("none", message="The preview is being prepared.")
+        if extract is not None and extract.status is not ExtractStatus.PENDING:
+            return Preview("none", message="No preview could be made of this image.")
+        return Preview(
+            "none", message="The preview is being prepared. Reload the page in a minute.", pending=True
+        )
     if family is Family.ARCHIVE:
         if version.media_type not in ZIP_TYPES and version.size > TAR_LIST_MAX_BYTES:
             return Preview(
@@ -64,7 +70,9 @@ def preview_for(
             return Preview("none", message=str(refused))
     if extract is None or extract.status is ExtractStatus.PENDING:
         return Preview(
-            "none", message="The text of this document is being read. Reload the page in a minute."
+            "none",
+            message="The text of this document is being read. Reload the page in a minute.",
+            pending=True,
         )
     if extract.status is ExtractStatus.UNSUPPORTED:
         return Preview("none", message="POLKA cannot show this type of file: download it to read it.")

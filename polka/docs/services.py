@@ -26,7 +26,7 @@ from polka.audit.services import record
 from polka.communities.models import Community
 from polka.communities.services import check_text
 from polka.db import utcnow
-from polka.docs import access, locks, processing
+from polka.docs import access, duplicates, locks, processing
 from polka.docs.crossref import document_path
 from polka.docs.models import (
     DESCRIPTION_MAX,
@@ -118,10 +118,17 @@ def check_details(details: Details, community: Community) -> Details:
 
 
 def title_from_filename(filename: str) -> str:
-    """A title for a file uploaded without one: its cleaned name without the extension."""
+    """A title for a file uploaded without one: ``Minutes_12-March.v2.docx`` → ``Minutes 12 March v2``.
+
+    No extension; underscores, and dashes and dots beside a letter, read as spaces (a date's and a
+    version number's stay: ``2026-03-12``, ``v1.2``).
+    """
     name = clean_filename(filename, fallback="Untitled document")
-    stem, dot, _extension = name.rpartition(".")
-    return (stem if dot and stem else name)[:TITLE_MAX]
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and re.fullmatch(r"[A-Za-z0-9]{1,10}", extension) and not extension.isdigit():
+        name = stem.removesuffix(".tar")
+    name = re.sub(r"_|(?<!\d)[-.]|[-.](?!\d)", " ", name)
+    return (" ".join(name.split()) or "Untitled document")[:TITLE_MAX]
 
 
 def _accepted_type(path: Path) -> FileType:
@@ -156,19 +163,34 @@ def upload_document(
     upload: Upload,
     details: Details,
     folder: Folder | None = None,
+    *,
+    refuse_duplicates: bool = False,
 ) -> Document:
-    """A new document from one uploaded file, as a draft; its text is read by a background job."""
-    require(user, Action.CONTRIBUTE, community)
-    if folder is not None and folder.community_id != community.id:
-        raise ValidationError(
-            "Choose a folder of this library", {"folder": "Choose a folder of this library"}
-        )
-    if not details.title.strip():
-        details = Details(
-            title_from_filename(upload.filename), details.description, details.tags, details.marking
-        )
-    details = check_details(details, community)
+    """A new document from one uploaded file, as a draft; its text is read by a background job.
+
+    With ``refuse_duplicates``, a file whose bytes are already a current version in that folder raises
+    ``duplicates.AlreadyHere`` (its bytes are stored already, so nothing new is kept).
+    """
+    details = _checked_new(user, community, folder, details, upload.filename)
     stored, kind = store_upload(store, upload)
+    if refuse_duplicates:
+        duplicates.refuse(session, user, community, folder, stored, upload.filename)
+    return document_from_stored(session, user, community, folder, details, stored, kind, upload.filename)
+
+
+def document_from_stored(
+    session: Session,
+    user: User,
+    community: Community,
+    folder: Folder | None,
+    details: Details,
+    stored: StoredFile,
+    kind: FileType,
+    filename: str,
+) -> Document:
+    """A new document from bytes already in the store (an upload's, or a file offered as a duplicate
+    and kept anyway)."""
+    details = _checked_new(user, community, folder, details, filename)
     now = utcnow()
     document = Document(
         community_id=community.id,
@@ -188,9 +210,22 @@ def upload_document(
     )
     session.add(document)
     session.flush()
-    _add_version(session, user, document, stored, kind, upload.filename, note="First version", seen_head=0)
+    _add_version(session, user, document, stored, kind, filename, note="First version", seen_head=0)
     record_document_activity(session, user, "uploaded", document)
     return document
+
+
+def _checked_new(
+    user: User, community: Community, folder: Folder | None, details: Details, filename: str
+) -> Details:
+    require(user, Action.CONTRIBUTE, community)
+    if folder is not None and folder.community_id != community.id:
+        raise ValidationError(
+            "Choose a folder of this library", {"folder": "Choose a folder of this library"}
+        )
+    if not details.title.strip():
+        details = Details(title_from_filename(filename), details.description, details.tags, details.marking)
+    return check_details(details, community)
 
 
 def add_version(
@@ -210,18 +245,52 @@ def add_version(
     ``seen_head`` is the version the uploader was looking at: if someone added one since, ``Conflict``.
     A document checked out by someone else refuses, saying by whom and until when.
     """
-    if not access.can_add_version(user, document):
-        require(user, Action.CONTRIBUTE, document)
-    note = _check_note(note)
-    locks.require_not_held_by_other(user, document, limits.checkout)
+    note = _may_add_version(user, document, note, limits)
     stored, kind = store_upload(store, upload)
-    version = _add_version(
-        session, user, document, stored, kind, upload.filename, note=note, seen_head=seen_head
+    return add_stored_version(
+        session,
+        user,
+        document,
+        stored,
+        kind,
+        upload.filename,
+        note=note,
+        seen_head=seen_head,
+        limits=limits,
+        keep_checked_out=keep_checked_out,
     )
+
+
+def add_stored_version(
+    session: Session,
+    user: User,
+    document: Document,
+    stored: StoredFile,
+    kind: FileType,
+    filename: str,
+    *,
+    note: str = "",
+    seen_head: int,
+    limits: Limits,
+    keep_checked_out: bool = False,
+) -> Version:
+    """A new version from bytes already in the store (an upload's, or a file offered as a duplicate and
+    added as a version); uploading it checks the document back in unless ``keep_checked_out``."""
+    note = _may_add_version(user, document, note, limits)
+    version = _add_version(session, user, document, stored, kind, filename, note=note, seen_head=seen_head)
     if not keep_checked_out and locks.holds(user, document, limits.checkout):
         locks.release(session, document)
     record_document_activity(session, user, "updated", document)
     return version
+
+
+def _may_add_version(user: User, document: Document, note: str, limits: Limits) -> str:
+    """The change note, checked, once the user may add a version now (``Forbidden``, ``Conflict``)."""
+    if not access.can_add_version(user, document):
+        require(user, Action.CONTRIBUTE, document)
+    note = _check_note(note)
+    locks.require_not_held_by_other(user, document, limits.checkout)
+    return note
 
 
 def restore_version(
@@ -229,9 +298,7 @@ def restore_version(
 ) -> Version:
     """Bring back an older version as a new current one (history is never rewritten)."""
     old = access.get_version(session, user, document, number)
-    if not access.can_add_version(user, document):
-        require(user, Action.CONTRIBUTE, document)
-    locks.require_not_held_by_other(user, document, limits.checkout)
+    _may_add_version(user, document, "", limits)
     if number == document.head_number:
         raise ValidationError(f"Version {number} is already the current version.")
     stored = StoredFile(sha256=old.sha256, size=old.size, path=Path())

@@ -9,21 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request
-from werkzeug.datastructures import FileStorage
 
 from polka.accounts.web import current_user, settings, signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
-from polka.db import transaction
-from polka.docs import access, folders, services, watches
+from polka.db import transaction, utcnow
+from polka.docs import access, folders, services, uploads, watches
 from polka.docs.forms import MARKING_HINTS, FolderForm, UploadForm
-from polka.docs.models import Document, Folder
+from polka.docs.models import Folder
 from polka.docs.web import (
     document_url,
     folder_for,
     folder_url,
     max_upload_bytes,
+    offered_as_json,
     refused_as_json,
+    sign_offer,
     wants_json,
 )
 from polka.errors import ValidationError
@@ -33,7 +34,6 @@ from polka.http import db, file_store
 from polka.ids import parse_page
 from polka.markings import parse_marking
 from polka.permissions import Action
-from polka.storage import FileTooLarge, clean_filename
 
 bp = Blueprint("docs", __name__, url_prefix="/c/<slug>/docs")
 #: How many files one upload may carry (each becomes a document).
@@ -147,7 +147,11 @@ def delete_folder(slug: str, folder_id: int) -> Any:
 
 
 def _upload_screen(
-    community: Community, form: UploadForm, file_errors: list[str] | None = None, status: int = 200
+    community: Community,
+    form: UploadForm,
+    file_errors: list[str] | None = None,
+    status: int = 200,
+    outcome: uploads.Outcome | None = None,
 ) -> Any:
     if wants_json() and status >= 400:
         return refused_as_json(form, file_errors or [], status)
@@ -156,6 +160,8 @@ def _upload_screen(
         community=community,
         form=form,
         file_errors=file_errors or [],
+        outcome=outcome,
+        offer_token=sign_offer,
         marking_hints=MARKING_HINTS,
         max_upload_mb=settings().max_upload_mb,
         max_files=MAX_FILES,
@@ -183,55 +189,49 @@ def upload(slug: str) -> Any:
             errors = [f"Upload at most {MAX_FILES} files at a time"]
         return _upload_screen(community, form, errors, status=400)
     folder = folder_for(community, form.folder_id())
-    try:
-        documents = _store_all(community, form, chosen, folder)
-    except FileTooLarge as error:
-        return _upload_screen(community, form, [str(error)], status=413)
-    except ValidationError as error:
-        if error.field_errors.keys() - {"file"}:
-            show_errors(form, error)
-            return _upload_screen(community, form, status=400)
-        return _upload_screen(community, form, [str(error)], status=400)
-    if len(documents) == 1:
-        flash(
-            f"“{documents[0].title}” has been uploaded. It is a draft until a moderator approves it.",
-            "success",
-        )
-    else:
-        flash(f"{len(documents)} documents have been uploaded as drafts.", "success")
-    if wants_json():  # the upload script sends one file a request, then opens the next page itself
-        return jsonify(
-            documents=[{"id": d.id, "title": d.title, "url": document_url(d)} for d in documents]
-        ), 201
-    if len(documents) == 1:
-        return redirect(document_url(documents[0]))
-    return redirect(folder_url(community, folder))
-
-
-def _store_all(
-    community: Community, form: UploadForm, chosen: list[FileStorage], folder: Folder | None
-) -> list[Document]:
-    """Every chosen file becomes a document, all in one transaction: one refused file refuses them all."""
     session, user = db(), signed_in()
-    documents: list[Document] = []
-    with transaction(session):
-        for file in chosen:
-            details = services.Details(
-                title=(form.title.data or "") if len(chosen) == 1 else "",
-                description=form.description.data or "",
-                tags=form.tags.data or "",
-                marking=parse_marking(form.marking.data),
+    files = [services.Upload(file.stream, file.filename or "", max_upload_bytes()) for file in chosen]
+    try:
+        details = services.Details(
+            title=form.title.data or "",
+            description=form.description.data or "",
+            tags=form.tags.data or "",
+            marking=parse_marking(form.marking.data),
+        )
+        with transaction(session):
+            outcome = uploads.upload_files(
+                session, user, community, file_store(), files, details, folder, utcnow()
             )
-            upload = services.Upload(file.stream, file.filename or "", max_upload_bytes())
-            try:
-                documents.append(
-                    services.upload_document(session, user, community, file_store(), upload, details, folder)
-                )
-            except ValidationError as error:
-                if len(chosen) > 1 and set(error.field_errors) <= {"file"}:  # say which file
-                    error.args = (f"{clean_filename(file.filename or '')}: {error}",)
-                raise
-    return documents
+    except ValidationError as error:
+        show_errors(form, error)
+        return _upload_screen(community, form, status=400)
+    return _uploaded(community, form, folder, outcome)
 
 
-from polka.docs import document_views, manage_views  # noqa: E402, F401  (routes on ``bp``)
+def _uploaded(community: Community, form: UploadForm, folder: Folder | None, outcome: uploads.Outcome) -> Any:
+    """Every file stored: on to the document (or the folder). Otherwise the form again, saying which files
+    were stored, which were refused and why, and asking about each file already here."""
+    stored, refused, offered = outcome.stored, outcome.refused, outcome.offered
+    if wants_json():  # the upload script sends one file a request
+        if refused:
+            return refused_as_json(form, [refused[0].reason], refused[0].status)
+        if offered:
+            return offered_as_json(offered[0].document, sign_offer(offered[0].offer))
+    elif refused or offered:
+        status = 200
+        if refused:
+            status = refused[0].status if len(refused) == 1 and not stored and not offered else 400
+        return _upload_screen(community, form, status=status, outcome=outcome)
+    names = ", ".join(f"“{document.title}”" for document in stored)
+    if len(stored) == 1:
+        flash(f"{names} has been uploaded. It is a draft until a moderator approves it.", "success")
+    else:
+        flash(f"{len(stored)} documents have been uploaded as drafts: {names}.", "success")
+    if wants_json():
+        return jsonify(
+            documents=[{"id": d.id, "title": d.title, "url": document_url(d)} for d in stored]
+        ), 201
+    return redirect(document_url(stored[0]) if len(stored) == 1 else folder_url(community, folder))
+
+
+from polka.docs import document_views, manage_views, offer_views  # noqa: E402, F401  (routes on ``bp``)

@@ -3,10 +3,11 @@ the URL through the access functions, the rule settings, and auditing need-to-kn
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from polka.accounts.web import current_user, settings, signed_in
 from polka.audit.reads import record_sensitive_read
@@ -14,8 +15,11 @@ from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.docs import access
 from polka.docs.models import Document, Folder
-from polka.docs.services import Limits
+from polka.docs.services import Details, Limits
+from polka.docs.uploads import Offer
+from polka.errors import ValidationError
 from polka.http import client_ip, db
+from polka.markings import parse_marking
 
 
 def document_for(slug: str, document_id: int) -> tuple[Community, Document]:
@@ -59,6 +63,19 @@ def refused_as_json(form: Any, file_errors: list[str], status: int) -> Any:
     return jsonify(error=" ".join(messages) or "The upload was refused."), status
 
 
+def offered_as_json(document: Document, token: str) -> Any:
+    """A file already in its folder, answered to the upload script: the document and the two choices."""
+    return jsonify(
+        error=f"This file is already here as “{document.title}”.",
+        duplicate={
+            "title": document.title,
+            "url": document_url(document),
+            "offer": token,
+            "action": url_for("docs.choose_duplicate", slug=document.community.slug),
+        },
+    ), 409
+
+
 def audit_read(document: Document, what: str, **detail: object) -> None:
     """Write a read or download of an OFFICIAL-SENSITIVE document to the audit log."""
     if not document.marking.sensitive:
@@ -74,3 +91,49 @@ def audit_read(document: Document, what: str, **detail: object) -> None:
         ip=client_ip(),
         detail=dict(detail) or None,
     )
+
+
+#: How long the choice offered for a file already in its folder stays open.
+OFFER_SECONDS = 24 * 60 * 60
+
+
+def _offers() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="polka.docs.offer")
+
+
+def sign_offer(offer: Offer) -> str:
+    """The offer as a signed token for the choice's form (nothing of it can be changed by the browser)."""
+    details = offer.details
+    return _offers().dumps(
+        {
+            "u": offer.user_id,
+            "c": offer.community_id,
+            "f": offer.folder_id,
+            "d": offer.document_id,
+            "h": offer.seen_head,
+            "s": offer.sha256,
+            "n": offer.filename,
+            "t": [details.title, details.description, details.tags, details.marking.value],
+            "at": offer.issued_at.isoformat(),
+        }
+    )
+
+
+def read_offer(token: str) -> Offer | None:
+    """The offer a token carries, or None when it was changed, is malformed or has lapsed."""
+    try:
+        data = _offers().loads(token, max_age=OFFER_SECONDS)
+        title, description, tags, marking = data["t"]
+        return Offer(
+            user_id=int(data["u"]),
+            community_id=int(data["c"]),
+            folder_id=int(data["f"]) if data["f"] is not None else None,
+            document_id=int(data["d"]),
+            seen_head=int(data["h"]),
+            sha256=str(data["s"]),
+            filename=str(data["n"]),
+            details=Details(str(title), str(description), str(tags), parse_marking(str(marking))),
+            issued_at=datetime.fromisoformat(str(data["at"])),
+        )
+    except (BadSignature, KeyError, TypeError, ValueError, ValidationError):
+        return None

@@ -78,3 +78,8 @@ const timeoutDialog = document.querySelector('dialog[data-module="polka-timeout"
 if (timeoutDialog) {
   import("./timeout.js").then((timeout) => timeout.init(timeoutDialog));
 }
+
+// A document's page while its text is being read: the preview appears by itself when it is ready.
+if (document.querySelector("[data-polka-extraction]")) {
+  import("./extraction.js").then((extraction) => extraction.init());
+}

@@ -49,6 +49,73 @@ function showErrors(form, messages) {
   summary.focus();
 }
 
+// The documents made and, for each file already in its folder, the choice the server offered (the same
+// plain forms as the page without this script), above the form; the form keeps what was typed.
+function showOutcome(form, stored, offered) {
+  const old = document.querySelector("[data-polka-upload-outcome]");
+  if (old) {
+    old.remove();
+  }
+  const outcome = element("div", { "data-polka-upload-outcome": "" });
+  if (stored.length) {
+    const banner = element("div", {
+      class: "govuk-notification-banner govuk-notification-banner--success",
+      role: "region",
+      "aria-labelledby": "uploaded-title",
+      "data-polka-uploaded": "",
+    });
+    const header = element("div", { class: "govuk-notification-banner__header" });
+    header.append(element("h2", { class: "govuk-notification-banner__title", id: "uploaded-title" }, "Uploaded"));
+    const content = element("div", { class: "govuk-notification-banner__content" });
+    const one = stored.length === 1;
+    content.append(
+      element(
+        "p",
+        { class: "govuk-notification-banner__heading" },
+        `${stored.length} ${one ? "file has" : "files have"} been uploaded as ${one ? "a draft" : "drafts"}:`,
+      ),
+    );
+    const list = element("ul", { class: "govuk-list" });
+    for (const result of stored) {
+      for (const made of result.body.documents || []) {
+        const item = element("li");
+        item.append(element("a", { class: "govuk-notification-banner__link", href: made.url }, made.title));
+        item.append(` (${result.file.name})`);
+        list.append(item);
+      }
+    }
+    content.append(list);
+    banner.append(header, content);
+    outcome.append(banner);
+  }
+  if (offered.length) {
+    outcome.append(element("h2", { class: "govuk-heading-m", id: "already-here", tabindex: "-1" }, "Already in this folder"));
+    const token = form.querySelector('input[name="csrf_token"]');
+    for (const result of offered) {
+      const duplicate = result.body.duplicate;
+      const box = element("div", { class: "govuk-inset-text polka-offer", "data-polka-offer": "" });
+      const text = element("p", { class: "govuk-body" }, `${result.file.name} is already here as `);
+      const link = element("a", { class: "govuk-link", href: duplicate.url });
+      link.append(element("em", {}, duplicate.title));
+      text.append(link, ". Nothing was stored: add it as a new version of that document, or keep both.");
+      const choice = element("form", { method: "post", action: duplicate.action, novalidate: "" });
+      choice.append(element("input", { type: "hidden", name: "csrf_token", value: token ? token.value : "" }));
+      choice.append(element("input", { type: "hidden", name: "offer", value: duplicate.offer }));
+      const buttons = element("div", { class: "govuk-button-group" });
+      buttons.append(
+        element("button", { type: "submit", name: "choice", value: "version", class: "govuk-button govuk-button--secondary" }, `Add as a new version of ${duplicate.title}`),
+      );
+      const both = element("button", { type: "submit", name: "choice", value: "both", class: "govuk-button govuk-button--secondary" }, "Keep both");
+      both.append(element("span", { class: "govuk-visually-hidden" }, `: upload ${result.file.name} as a new document`));
+      buttons.append(both);
+      choice.append(buttons);
+      box.append(text, choice);
+      outcome.append(box);
+    }
+  }
+  form.before(outcome);
+}
+
 // Send one file (with the form's other fields) and report progress; resolves to {ok, status, body}.
 function sendOne(form, input, file, onProgress) {
   return new Promise((resolve) => {
@@ -153,18 +220,31 @@ function enhance(form) {
         bar.value = percent;
       });
       bar.value = 100;
-      status.textContent = result.ok ? "Uploaded" : `Not uploaded: ${result.body.error}`;
+      if (result.ok) {
+        status.textContent = "Uploaded";
+      } else {
+        status.textContent = result.body.duplicate ? `Not stored: ${result.body.error}` : `Not uploaded: ${result.body.error}`;
+      }
       results.push({ file, ...result });
     }
     button.disabled = false;
-    const failed = results.filter((result) => !result.ok);
-    if (failed.length === 0) {
+    const offered = results.filter((result) => !result.ok && result.body.duplicate);
+    const failed = results.filter((result) => !result.ok && !result.body.duplicate);
+    if (failed.length === 0 && offered.length === 0) {
       const first = results[0].body;
       const next = results.length === 1 ? first.url || (first.documents && first.documents[0].url) : form.dataset.doneUrl;
       window.location.assign(next || window.location.href);
       return;
     }
+    showOutcome(
+      form,
+      results.filter((result) => result.ok),
+      offered,
+    );
     showErrors(form, failed.map((result) => `${result.file.name}: ${result.body.error}`));
+    if (failed.length === 0) {
+      document.getElementById("already-here").focus();
+    }
   });
 }
 

@@ -375,7 +375,7 @@ def test_the_library_lists_each_documents_details(web, login, world, docs):
     ):
         assert shown in row, shown
     assert "Rolling schedule" in listing
-    assert "Text" in listing
+    assert "Plain text" in listing
 
 
 def test_a_purged_documents_files_are_collected_and_no_others(app, world, docs, session):

@@ -84,13 +84,29 @@ def test_a_type_not_on_the_allow_list_is_refused_saying_what_it_is(web, login, w
     assert (titles(docs), docs.stored_files()) == before
 
 
-def test_one_refused_file_refuses_the_whole_upload_naming_it(web, login, world, docs):
+def test_one_refused_file_refuses_only_itself_and_the_page_lists_both(web, login, world, docs):
     login(world.member)
-    before = (titles(docs), len(docs.stored_files()))
-    response = upload(web, world.community, [(b"good text\n", "good.txt"), (RANDOM_BYTES, "odd.bin")])
+    before = titles(docs)
+    response = upload(
+        web,
+        world.community,
+        [(b"good text\n", "Good_notes.txt"), (RANDOM_BYTES, "odd.bin"), (b"", "empty.txt")],
+        description="Typed for every file",
+        tags="minutes",
+        marking="OFFICIAL-SENSITIVE",
+    )
     assert response.status_code == 400
-    assert "odd.bin: POLKA does not accept this type of file" in text(response)
-    assert titles(docs) == before[0]
+    page = text(response)
+    assert "1 file has been uploaded as a draft" in page
+    stored = docs.all_documents()[-1]
+    assert titles(docs) == [*before, "Good notes"]
+    html = response.get_data(as_text=True)
+    assert f'href="/c/{world.community.slug}/docs/{stored.id}"' in html
+    assert "odd.bin: POLKA does not accept this type of file" in page
+    assert "empty.txt: The selected file is empty" in page
+    assert "Typed for every file" in html
+    assert 'value="minutes"' in html
+    assert 'value="OFFICIAL-SENSITIVE" checked' in html
 
 
 @pytest.mark.parametrize(
