@@ -39,6 +39,18 @@ class Forbidden(PolkaError):
     status_code = 403
 
 
+class TwoFactorNeeded(Forbidden):
+    """The user holds the role for a power that needs two-factor authentication, not yet set up.
+
+    The web layer sends them to set it up and back; it is not a refusal to audit (no ``denial``).
+    """
+
+    def __init__(
+        self, message: str = "Set up two-factor authentication before you use these powers."
+    ) -> None:
+        super().__init__(message)
+
+
 class ValidationError(PolkaError):
     """Input breaks a rule; ``field_errors`` maps form fields to messages for the page."""
 

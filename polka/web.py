@@ -15,11 +15,11 @@ from werkzeug.exceptions import HTTPException
 
 from polka import models  # noqa: F401  (every table registered on Base.metadata)
 from polka.accounts.passwords import PasswordHashing
-from polka.accounts.web import current_user, load_user, require_signed_in
+from polka.accounts.web import current_user, load_user, require_signed_in, send_to_enrol
 from polka.audit.services import record
 from polka.config import Settings
 from polka.db import make_engine, make_session_factory, transaction
-from polka.errors import Denial, PolkaError
+from polka.errors import Denial, PolkaError, TwoFactorNeeded
 from polka.http import PolkaRequest, client_ip, close_db, db
 from polka.jobs.periodic import Periodic
 from polka.jobs.runner import JobRunner
@@ -232,6 +232,13 @@ def _register_error_pages(app: Flask) -> None:
             ),
             status,
         )
+
+    @app.errorhandler(TwoFactorNeeded)
+    def two_factor_needed(exc: TwoFactorNeeded) -> Any:
+        # A moderation power (polka.permissions.TWO_FACTOR_ACTIONS) asked for by someone who holds the
+        # role but has not set up two-factor: nothing was done (the request is rolled back).
+        db().rollback()
+        return send_to_enrol(str(exc))
 
     @app.errorhandler(PolkaError)
     def polka_error(exc: PolkaError) -> Any:

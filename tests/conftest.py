@@ -277,8 +277,8 @@ class Login:
         return self(self.make.admin())
 
     def as_role(self, community: Community, role: Role) -> User:
-        """Sign in as a fresh user holding ``role`` in ``community`` (managers get two-factor set up)."""
-        user = self.make.user(two_factor=role is Role.MANAGER)
+        """Sign in as a fresh user holding ``role`` in ``community`` (moderators and managers get two-factor set up)."""
+        user = self.make.user(two_factor=role.at_least(Role.MODERATOR))
         self.make.member(community, user, role)
         return self(user)
 

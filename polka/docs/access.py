@@ -102,6 +102,17 @@ def can_moderate(user: User | None, document: Document) -> bool:
     return can(user, Action.MODERATE, document)
 
 
+SECOND_PERSON = (
+    "Approval needs a second person: another moderator must approve a version you uploaded yourself."
+)
+
+
+def needs_second_person(user: User | None, document: Document, version: Version) -> bool:
+    """Whether ``version`` is the user's own upload, which the community wants someone else to approve."""
+    own = user is not None and version.uploaded_by_id == user.id
+    return own and not document.community.self_approval_allowed
+
+
 def can_manage(user: User | None, document: Document) -> bool:
     """Break someone's check-out, retry a failed text extraction."""
     return can(user, Action.MANAGE, document)

@@ -65,6 +65,7 @@ def view_document(slug: str, document_id: int) -> Any:
         "can_add_version": access.can_add_version(user, document),
         "can_edit": access.can_edit(user, document),
         "can_moderate": access.can_moderate(user, document),
+        "needs_second_person": access.needs_second_person(user, document, version),
         "can_manage": access.can_manage(user, document),
         "section": "communities",
         "page_title": f"{document.title} – {community.name}",
