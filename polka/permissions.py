@@ -97,6 +97,12 @@ def needs_two_factor(user: User | None, action: Action, target: object) -> bool:
     )
 
 
+def offers(user: User | None, action: Action, target: object) -> bool:
+    """Whether pages offer ``user`` the power to do ``action``: they have it, or lack only two-factor
+    authentication (using it then sends them to set that up, and back)."""
+    return can(user, action, target) or needs_two_factor(user, action, target)
+
+
 def _can(user: User | None, action: Action, target: object, *, two_factor: bool) -> bool:
     if not is_active(user):
         return False
@@ -220,6 +226,7 @@ __all__ = [
     "can",
     "is_active",
     "needs_two_factor",
+    "offers",
     "readable_filter",
     "require",
     "role_in",

@@ -25,7 +25,7 @@ from polka.jobs.periodic import Periodic
 from polka.jobs.runner import JobRunner
 from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
-from polka.permissions import SITE, Action, can
+from polka.permissions import SITE, Action, can, offers
 from polka.search.applier import FileLock, OutboxApplier
 from polka.search.outbox import changes_queued
 from polka.search.whoosh_backend import WhooshBackend
@@ -78,6 +78,7 @@ def configure(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals.update(
         can=_can, Action=Action, SITE=SITE, Marking=Marking, current_user=current_user
     )
+    app.jinja_env.globals["offers"] = _offers
     _register_content()
     _register_blueprints(app)
     _register_error_pages(app)
@@ -124,6 +125,11 @@ def _once(action: Callable[[], None]) -> Callable[[], None]:
 def _can(action: Action, target: object) -> bool:
     """``can`` for templates: always about the signed-in user."""
     return can(current_user(), action, target)
+
+
+def _offers(action: Action, target: object) -> bool:
+    """``offers`` for templates: whether to show the signed-in user a power (see polka.permissions)."""
+    return offers(current_user(), action, target)
 
 
 def _configure_documents(app: Flask, settings: Settings) -> None:

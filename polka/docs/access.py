@@ -15,7 +15,7 @@ from polka.accounts.models import User
 from polka.communities.models import Community, Role
 from polka.docs.models import Document, Folder, Version
 from polka.errors import NotFound
-from polka.permissions import Action, can, require, role_in, visible_filter
+from polka.permissions import Action, can, offers, require, role_in, visible_filter
 
 #: How long managers may restore a document from the bin before it is purged.
 BIN_DAYS = 30
@@ -111,6 +111,12 @@ def needs_second_person(user: User | None, document: Document, version: Version)
     """Whether ``version`` is the user's own upload, which the community wants someone else to approve."""
     own = user is not None and version.uploaded_by_id == user.id
     return own and not document.community.self_approval_allowed
+
+
+def offers_moderation(user: User | None, document: Document) -> bool:
+    """Whether the document page shows approval and superseding (to moderators still to set up
+    two-factor too: using them sends them to set it up)."""
+    return offers(user, Action.MODERATE, document)
 
 
 def can_manage(user: User | None, document: Document) -> bool:

@@ -64,7 +64,7 @@ def view_document(slug: str, document_id: int) -> Any:
         "used_by": used_by(session, user, KIND, document.id),
         "can_add_version": access.can_add_version(user, document),
         "can_edit": access.can_edit(user, document),
-        "can_moderate": access.can_moderate(user, document),
+        "can_moderate": access.offers_moderation(user, document),
         "needs_second_person": access.needs_second_person(user, document, version),
         "can_manage": access.can_manage(user, document),
         "section": "communities",
