@@ -193,10 +193,22 @@ class Factory:
                 **kwargs,
             )
 
-    def member(self, community: Community, user: User | None = None, role: Role = Role.MEMBER) -> User:
+    def member(
+        self,
+        community: Community,
+        user: User | None = None,
+        role: Role = Role.MEMBER,
+        *,
+        two_factor: bool = True,
+    ) -> User:
+        """``user`` (or a new one) in ``community``; moderators and managers get two-factor set up, as
+        their powers need (``two_factor=False`` leaves it off)."""
         user = user or self.user()
         with transaction(self.session):
             add_member(self.session, community, user, role)
+            if two_factor and role.at_least(Role.MODERATOR) and not user.has_two_factor:
+                secret = twofactor.begin_enrolment(self.session, user)
+                twofactor.confirm_enrolment(self.session, user, pyotp.TOTP(secret).now())
         return user
 
 

@@ -18,6 +18,7 @@ from polka.accounts.models import User
 from polka.accounts.passwords import PasswordHashing
 from polka.config import Settings
 from polka.db import begin_write, transaction
+from polka.errors import ENROL_FIRST
 from polka.http import SAFE_METHODS, db, session_factory
 
 SESSION_KEY = "sid"
@@ -107,9 +108,6 @@ def sign_out() -> str | None:
     session.clear()
     g.user = None
     return token
-
-
-ENROL_FIRST = "Set up two-factor authentication before you use these powers."
 
 
 def send_to_enrol(message: str = ENROL_FIRST) -> Response:

@@ -97,11 +97,6 @@ def can_edit(user: User | None, document: Document) -> bool:
     return is_uploader(user, document) and can(user, Action.CONTRIBUTE, document)
 
 
-def can_moderate(user: User | None, document: Document) -> bool:
-    """Approve a version as authoritative, mark a document superseded."""
-    return can(user, Action.MODERATE, document)
-
-
 SECOND_PERSON = (
     "Approval needs a second person: another moderator must approve a version you uploaded yourself."
 )
@@ -114,8 +109,8 @@ def needs_second_person(user: User | None, document: Document, version: Version)
 
 
 def offers_moderation(user: User | None, document: Document) -> bool:
-    """Whether the document page shows approval and superseding (to moderators still to set up
-    two-factor too: using them sends them to set it up)."""
+    """Whether the document page offers approving a version and marking it superseded: to moderators,
+    and to those still to set up two-factor (using them sends them to set it up)."""
     return offers(user, Action.MODERATE, document)
 
 

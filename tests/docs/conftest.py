@@ -174,7 +174,7 @@ def world(make: Factory, docs: DocsFactory) -> DocsWorld:
         ceiling=Marking.OFFICIAL_SENSITIVE,
         visibility=Visibility.PRIVATE,
     )
-    moderator = make.member(community, make.user("Moe Moderator", two_factor=True), Role.MODERATOR)
+    moderator = make.member(community, make.user("Moe Moderator"), Role.MODERATOR)
     member = make.member(community, make.user("Mel Member"), Role.MEMBER)
     reader = make.member(community, make.user("Rae Reader"), Role.READER)
     outsider = make.user("Otto Outsider")

@@ -52,7 +52,7 @@ def own_upload(world: DocsWorld, docs: DocsFactory):
 def test_a_moderator_without_two_factor_is_sent_to_set_it_up_and_nothing_is_approved(
     web, login, make, world, docs
 ):
-    unenrolled = make.member(world.community, make.user("Una Unenrolled"), Role.MODERATOR)
+    unenrolled = make.member(world.community, make.user("Una Unenrolled"), Role.MODERATOR, two_factor=False)
     login(unenrolled)
     page = url(world)
     response = web.post(
@@ -66,13 +66,13 @@ def test_a_moderator_without_two_factor_is_sent_to_set_it_up_and_nothing_is_appr
 
 
 def test_a_moderator_without_two_factor_is_offered_approval_like_any_moderator(web, login, make, world):
-    unenrolled = make.member(world.community, make.user("Una Unenrolled"), Role.MODERATOR)
+    unenrolled = make.member(world.community, make.user("Una Unenrolled"), Role.MODERATOR, two_factor=False)
     login(unenrolled)
     assert "Approve version 1" in text(web.get(url(world)))
 
 
 def test_after_setting_up_two_factor_the_moderator_returns_and_may_approve(web, login, make, world, docs):
-    unenrolled = make.member(world.community, make.user("Una Unenrolled"), Role.MODERATOR)
+    unenrolled = make.member(world.community, make.user("Una Unenrolled"), Role.MODERATOR, two_factor=False)
     login(unenrolled)
     page = url(world)
     sent = web.post(url(world, "/approve"), token_from=page, headers={"Referer": f"http://localhost{page}"})
@@ -145,7 +145,7 @@ def test_the_setting_refuses_an_unknown_answer_and_keeps_what_was_typed(web, log
 def test_the_service_refuses_ones_own_version_and_a_moderator_without_two_factor(
     session, make, world, docs, own_upload
 ):
-    unenrolled = make.member(world.community, make.user("Una Unenrolled"), Role.MODERATOR)
+    unenrolled = make.member(world.community, make.user("Una Unenrolled"), Role.MODERATOR, two_factor=False)
     session.rollback()
     with pytest.raises(Forbidden, match=SECOND_PERSON), transaction(session):
         services.approve(session, session.merge(world.moderator), docs.fresh(own_upload))

@@ -28,7 +28,7 @@ def team(make):
 @pytest.mark.parametrize("role", [Role.MODERATOR, Role.MANAGER])
 def test_without_two_factor_moderation_powers_are_dormant(make, team, role):
     community, _ = team
-    user = make.member(community, make.user(two_factor=False), role)
+    user = make.member(community, make.user(), role, two_factor=False)
     assert not can(user, Action.MODERATE, community)
     assert needs_two_factor(user, Action.MODERATE, community)
     with pytest.raises(TwoFactorNeeded):
@@ -53,7 +53,7 @@ def test_two_factor_does_not_give_a_member_moderation_powers(make, team):
 
 def test_members_powers_do_not_need_two_factor(make, team):
     community, _ = team
-    member = make.member(community, make.user(two_factor=False), Role.MODERATOR)
+    member = make.member(community, make.user(), Role.MODERATOR, two_factor=False)
     assert can(member, Action.CONTRIBUTE, community)
     assert can(member, Action.READ, community)
 
@@ -69,7 +69,7 @@ def waiting(session, make, team):
     member = make.member(community, make.user("Mel Member"), Role.MEMBER)
     saved = wiki.edit(page, member, "Better text.\n", summary="Better")
     assert saved.pending
-    moderator = make.member(community, make.user("Una Unenrolled"), Role.MODERATOR)
+    moderator = make.member(community, make.user("Una Unenrolled"), Role.MODERATOR, two_factor=False)
     return community, moderator, saved.revision
 
 

@@ -109,7 +109,7 @@ def world(make: Factory, wiki: WikiFactory) -> WikiWorld:
     community = make.community(
         "PNC Operators", managers=[manager], ceiling=Marking.OFFICIAL_SENSITIVE, visibility=Visibility.OPEN
     )
-    moderator = make.member(community, make.user("Moe Moderator", two_factor=True), Role.MODERATOR)
+    moderator = make.member(community, make.user("Moe Moderator"), Role.MODERATOR)
     member = make.member(community, make.user("Mel Member"), Role.MEMBER)
     reader = make.member(community, make.user("Rae Reader"), Role.READER)
     page = wiki.page(
