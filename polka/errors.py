@@ -16,6 +16,10 @@ class Denial:
     community_id: int | None = None
 
 
+#: What someone is told when a power needs two-factor authentication they have not set up.
+ENROL_FIRST = "Set up two-factor authentication before you use these powers."
+
+
 class PolkaError(Exception):
     """Base of every error a service raises on purpose."""
 
@@ -37,6 +41,16 @@ class Forbidden(PolkaError):
     """The user may see the object but may not do this to it."""
 
     status_code = 403
+
+
+class TwoFactorNeeded(Forbidden):
+    """The user holds the role for a power that needs two-factor authentication, not yet set up.
+
+    The web layer sends them to set it up and back; it is not a refusal to audit (no ``denial``).
+    """
+
+    def __init__(self, message: str = ENROL_FIRST) -> None:
+        super().__init__(message)
 
 
 class ValidationError(PolkaError):

@@ -9,6 +9,10 @@ Every exit of data goes through here. The rules, in words:
 - A community's content is *readable* when the community is open, or when you are a member.
 - An OFFICIAL-SENSITIVE item is need-to-know: only members of its own community see it.
 - Roles are ordered reader < member < moderator < manager; each action names the least role.
+- Moderation powers (``MODERATE``: approving documents and edits, acting on other people's content,
+  and every moderation power added later) need two-factor authentication: without it a moderator's
+  or manager's moderation powers lie dormant, and ``require`` raises ``TwoFactorNeeded`` so the web
+  layer can send them to set it up and bring them back.
 
 ``can(user, VIEW, x)`` and ``visible_filter(user, type(x))`` must always agree; a hypothesis test
 checks that after random mutations.
@@ -23,7 +27,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from polka.accounts.models import User
 from polka.communities.models import Community, CommunityStatus, Membership, Role, Visibility
-from polka.errors import Denial, Forbidden, NotFound
+from polka.errors import Denial, Forbidden, NotFound, TwoFactorNeeded
 from polka.markings import Marking
 
 
@@ -44,6 +48,9 @@ class SiteTarget:
 
 
 SITE = SiteTarget()
+
+#: Powers that need the user to have set up two-factor authentication.
+TWO_FACTOR_ACTIONS = frozenset({Action.MODERATE})
 
 _LEAST_ROLE = {
     Action.LEAVE: Role.READER,
@@ -77,19 +84,39 @@ def role_in(user: User | None, community_id: int | None) -> Role | None:
 
 def can(user: User | None, action: Action, target: object) -> bool:
     """Whether ``user`` may do ``action`` to ``target`` (a community, a marked item, or SITE)."""
+    return _can(user, action, target, two_factor=user is not None and user.has_two_factor)
+
+
+def needs_two_factor(user: User | None, action: Action, target: object) -> bool:
+    """Whether two-factor authentication is all ``user`` lacks to do ``action`` to ``target``."""
+    return (
+        action in TWO_FACTOR_ACTIONS
+        and user is not None
+        and not user.has_two_factor
+        and _can(user, action, target, two_factor=True)
+    )
+
+
+def offers(user: User | None, action: Action, target: object) -> bool:
+    """Whether pages offer ``user`` the power to do ``action``: they have it, or lack only two-factor
+    authentication (using it then sends them to set that up, and back)."""
+    return can(user, action, target) or needs_two_factor(user, action, target)
+
+
+def _can(user: User | None, action: Action, target: object, *, two_factor: bool) -> bool:
     if not is_active(user):
         return False
     assert user is not None
     if isinstance(target, SiteTarget):
         return action is Action.ADMINISTER and user.is_admin
     if isinstance(target, Community):
-        return _can_community(user, action, target)
+        return _can_community(user, action, target, two_factor)
     if hasattr(target, "marking") and hasattr(target, "community_id"):
-        return _can_item(user, action, target)
+        return _can_item(user, action, target, two_factor)
     raise TypeError(f"no permission rule for {type(target).__name__}")
 
 
-def _can_community(user: User, action: Action, community: Community) -> bool:
+def _can_community(user: User, action: Action, community: Community, two_factor: bool) -> bool:
     if community.status is not CommunityStatus.ACTIVE:
         return False
     role = role_in(user, community.id)
@@ -102,18 +129,20 @@ def _can_community(user: User, action: Action, community: Community) -> bool:
     if action is Action.REQUEST_JOIN:
         return community.visibility is Visibility.RESTRICTED and role is None
     least = _LEAST_ROLE.get(action)
-    return least is not None and role is not None and role.at_least(least)
+    if least is None or role is None or not role.at_least(least):
+        return False
+    return two_factor or action not in TWO_FACTOR_ACTIONS
 
 
-def _can_item(user: User, action: Action, item: Any) -> bool:
+def _can_item(user: User, action: Action, item: Any, two_factor: bool) -> bool:
     community = item.community
-    if community is None or not _can_community(user, Action.READ, community):
+    if community is None or not _can_community(user, Action.READ, community, two_factor):
         return False
     if Marking(item.marking).sensitive and role_in(user, community.id) is None:
         return False
     if action in (Action.VIEW, Action.READ):
         return True
-    return _can_community(user, action, community)
+    return _can_community(user, action, community, two_factor)
 
 
 def require(user: User | None, action: Action, target: object) -> None:
@@ -123,6 +152,8 @@ def require(user: User | None, action: Action, target: object) -> None:
     """
     if can(user, action, target):
         return
+    if needs_two_factor(user, action, target):
+        raise TwoFactorNeeded()
     error: NotFound | Forbidden
     if isinstance(target, SiteTarget) or action is Action.VIEW or not can(user, Action.VIEW, target):
         error = NotFound()
@@ -194,6 +225,8 @@ __all__ = [
     "Action",
     "can",
     "is_active",
+    "needs_two_factor",
+    "offers",
     "readable_filter",
     "require",
     "role_in",

@@ -17,18 +17,18 @@ from polka import models  # noqa: F401  (every table registered on Base.metadata
 from polka.accounts.expiry import csrf_failure, keep_signed_out_post, restore_kept_values
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.timeout_views import session_timeout
-from polka.accounts.web import current_user, load_user, require_signed_in
+from polka.accounts.web import current_user, load_user, require_signed_in, send_to_enrol
 from polka.audit.services import record
 from polka.config import Settings
 from polka.db import make_engine, make_session_factory, transaction
-from polka.errors import Denial, PolkaError
+from polka.errors import Denial, PolkaError, TwoFactorNeeded
 from polka.http import PolkaRequest, client_ip, close_db, db
 from polka.ids import IdConverter
 from polka.jobs.periodic import Periodic
 from polka.jobs.runner import JobRunner
 from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
-from polka.permissions import SITE, Action, can
+from polka.permissions import SITE, Action, can, offers
 from polka.search.applier import FileLock, OutboxApplier
 from polka.search.outbox import changes_queued
 from polka.search.whoosh_backend import WhooshBackend
@@ -85,6 +85,7 @@ def configure(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals.update(
         can=_can, Action=Action, SITE=SITE, Marking=Marking, current_user=current_user
     )
+    app.jinja_env.globals["offers"] = _offers
     _register_content()
     _register_blueprints(app)
     app.jinja_env.globals["session_timeout"] = session_timeout
@@ -132,6 +133,11 @@ def _once(action: Callable[[], None]) -> Callable[[], None]:
 def _can(action: Action, target: object) -> bool:
     """``can`` for templates: always about the signed-in user."""
     return can(current_user(), action, target)
+
+
+def _offers(action: Action, target: object) -> bool:
+    """``offers`` for templates: whether to show the signed-in user a power (see polka.permissions)."""
+    return offers(current_user(), action, target)
 
 
 def _configure_documents(app: Flask, settings: Settings) -> None:
@@ -265,6 +271,13 @@ def _register_error_pages(app: Flask) -> None:
             ),
             status,
         )
+
+    @app.errorhandler(TwoFactorNeeded)
+    def two_factor_needed(exc: TwoFactorNeeded) -> Any:
+        # A moderation power (polka.permissions.TWO_FACTOR_ACTIONS) asked for by someone who holds the
+        # role but has not set up two-factor: nothing was done (the request is rolled back).
+        db().rollback()
+        return send_to_enrol(str(exc))
 
     @app.errorhandler(PolkaError)
     def polka_error(exc: PolkaError) -> Any:

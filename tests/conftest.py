@@ -193,10 +193,22 @@ class Factory:
                 **kwargs,
             )
 
-    def member(self, community: Community, user: User | None = None, role: Role = Role.MEMBER) -> User:
+    def member(
+        self,
+        community: Community,
+        user: User | None = None,
+        role: Role = Role.MEMBER,
+        *,
+        two_factor: bool = True,
+    ) -> User:
+        """``user`` (or a new one) in ``community``; moderators and managers get two-factor set up, as
+        their powers need (``two_factor=False`` leaves it off)."""
         user = user or self.user()
         with transaction(self.session):
             add_member(self.session, community, user, role)
+            if two_factor and role.at_least(Role.MODERATOR) and not user.has_two_factor:
+                secret = twofactor.begin_enrolment(self.session, user)
+                twofactor.confirm_enrolment(self.session, user, pyotp.TOTP(secret).now())
         return user
 
 
@@ -277,8 +289,8 @@ class Login:
         return self(self.make.admin())
 
     def as_role(self, community: Community, role: Role) -> User:
-        """Sign in as a fresh user holding ``role`` in ``community`` (managers get two-factor set up)."""
-        user = self.make.user(two_factor=role is Role.MANAGER)
+        """Sign in as a fresh user holding ``role`` in ``community`` (moderators and managers get two-factor set up)."""
+        user = self.make.user(two_factor=role.at_least(Role.MODERATOR))
         self.make.member(community, user, role)
         return self(user)
 

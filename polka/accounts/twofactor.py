@@ -29,8 +29,8 @@ CODE_LENGTH = 6
 
 
 def is_required(user: User) -> bool:
-    """Site administrators and community managers must keep two-factor authentication on."""
-    return user.is_admin or any(m.role is Role.MANAGER for m in user.memberships)
+    """Site administrators and community moderators and managers must keep two-factor authentication on."""
+    return user.is_admin or any(m.role.at_least(Role.MODERATOR) for m in user.memberships)
 
 
 def normalise_code(code: str | None) -> str:
@@ -117,11 +117,11 @@ def accept_code(session: Session, user: User, code: str) -> bool:
 def disable(session: Session, user: User, hasher: PasswordHashing, password: str, *, ip: str = "") -> None:
     """Turn two-factor off after checking the password.
 
-    Raises Forbidden for administrators and managers (they must keep it), ValidationError
+    Raises Forbidden for administrators, managers and moderators (they must keep it), ValidationError
     (``password``) for a wrong password.
     """
     if is_required(user):
-        raise Forbidden("Site administrators and community managers must keep two-factor authentication on.")
+        raise Forbidden("Administrators, managers and moderators must keep two-factor authentication on.")
     if not hasher.verify(user.password_hash, password or ""):
         message = "Enter your current password"
         raise ValidationError(message, {"password": message})

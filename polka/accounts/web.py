@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
@@ -17,6 +18,7 @@ from polka.accounts.models import User
 from polka.accounts.passwords import PasswordHashing
 from polka.config import Settings
 from polka.db import begin_write, transaction
+from polka.errors import ENROL_FIRST
 from polka.http import SAFE_METHODS, db, session_factory
 
 SESSION_KEY = "sid"
@@ -122,6 +124,18 @@ def sign_out() -> str | None:
     return token
 
 
+def send_to_enrol(message: str = ENROL_FIRST) -> Response:
+    """Send the user to set up two-factor authentication, then back: to this page, or after a form
+    to the page the form was on (a form sent before enrolling is not sent again)."""
+    flash(message, "info")
+    back = request.full_path.rstrip("?")
+    if request.method not in SAFE_METHODS:
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host and referrer.path.startswith("/")
+        back = referrer.path + (f"?{referrer.query}" if referrer.query else "") if same_site else "/"
+    return redirect(url_for("accounts.two_factor_setup", next=back))
+
+
 def two_factor_required(view: F) -> F:
     """For powers that need two-factor authentication: send an unenrolled user to enrol first."""
 
@@ -129,8 +143,7 @@ def two_factor_required(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         user = current_user()
         if user is not None and not user.has_two_factor:
-            flash("Set up two-factor authentication before you use these powers.", "info")
-            return redirect(url_for("accounts.two_factor_setup", next=request.full_path.rstrip("?")))
+            return send_to_enrol()
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polka.db import Base, str_enum, utcnow
@@ -72,6 +72,8 @@ class Community(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None]
+    #: Whether a moderator may approve content they uploaded themselves (off: a second person must).
+    self_approval_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     parent: Mapped[Community | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Community]] = relationship(back_populates="parent", order_by="Community.name")

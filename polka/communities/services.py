@@ -369,6 +369,10 @@ def resolve_parent(
     return parent
 
 
+def _allowed(value: bool) -> str:
+    return "allowed" if value else "refused"
+
+
 def update_settings(
     session: Session,
     actor: User,
@@ -381,8 +385,10 @@ def update_settings(
     marking_ceiling: Marking,
     region: str | None,
     parent_id: int | None,
+    self_approval_allowed: bool | None = None,
 ) -> Community:
-    """Change a community's settings (managers); visibility, ceiling and parent changes are audited."""
+    """Change a community's settings (managers); changes of visibility, ceiling, parent and whether
+    moderators may approve their own uploads are audited (``self_approval_allowed`` None: unchanged)."""
     require(actor, Action.MANAGE, community)
     name = check_text("name", name, NAME_MAX, "a name for the community", required=True)
     summary = check_text("summary", summary, SUMMARY_MAX, "the summary")
@@ -391,17 +397,22 @@ def update_settings(
     region = check_region(region)
     parent = resolve_parent(session, actor, parent_id, community)
     check_ceiling_change(session, community, marking_ceiling)
+    self_approval = (
+        community.self_approval_allowed if self_approval_allowed is None else self_approval_allowed
+    )
     changes: dict[str, tuple[str, str]] = {}
     for field, old, new in (
         ("visibility", community.visibility.value, visibility.value),
         ("ceiling", community.marking_ceiling.value, marking_ceiling.value),
         ("parent", community.parent.slug if community.parent else "", parent.slug if parent else ""),
+        ("self_approval", _allowed(community.self_approval_allowed), _allowed(self_approval)),
     ):
         if old != new:
             changes[field] = (old, new)
     community.name, community.summary, community.description = name, summary, description
     community.visibility, community.marking_ceiling, community.region = visibility, marking_ceiling, region
     community.parent = parent
+    community.self_approval_allowed = self_approval
     community.updated_at = utcnow()
     session.flush()
     for field, (old, new) in changes.items():

@@ -19,8 +19,8 @@ from polka.communities import requests, services
 from polka.communities.forms import (
     CEILING_HINTS,
     VISIBILITY_HINTS,
-    CommunityForm,
     CommunityRequestForm,
+    CommunitySettingsForm,
     MessageForm,
     SearchForm,
 )
@@ -118,7 +118,7 @@ def home(slug: str) -> Any:
     return render_home(services.get_community(db(), current_user(), slug))
 
 
-def _settings_page(community: Community, form: CommunityForm, status: int = 200) -> Any:
+def _settings_page(community: Community, form: CommunitySettingsForm, status: int = 200) -> Any:
     return render_template(
         "communities/settings.html",
         community=community,
@@ -135,8 +135,9 @@ def _settings_page(community: Community, form: CommunityForm, status: int = 200)
 def settings(community: Community) -> Any:
     session, user = db(), signed_in()
     if request.method == "GET":
-        form = CommunityForm(
+        form = CommunitySettingsForm(
             data={
+                "second_approver": "no" if community.self_approval_allowed else "yes",
                 "name": community.name,
                 "summary": community.summary,
                 "description": community.description,
@@ -148,7 +149,7 @@ def settings(community: Community) -> Any:
         )
         form.set_parents(services.parent_choices(session, user, community))
         return _settings_page(community, form)
-    form = CommunityForm()
+    form = CommunitySettingsForm()
     form.set_parents(services.parent_choices(session, user, community))
     if not form.validate():
         return _settings_page(community, form, 400)
@@ -166,6 +167,7 @@ def settings(community: Community) -> Any:
                 marking_ceiling=Marking(values["marking_ceiling"]),
                 region=values["region"] or None,
                 parent_id=form.parent_id(),
+                self_approval_allowed={"no": True, "yes": False}.get(values["second_approver"]),
             )
     except ValidationError as error:
         show_errors(form, error)

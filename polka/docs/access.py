@@ -15,7 +15,7 @@ from polka.accounts.models import User
 from polka.communities.models import Community, Role
 from polka.docs.models import Document, Folder, Version
 from polka.errors import NotFound
-from polka.permissions import Action, can, require, role_in, visible_filter
+from polka.permissions import Action, can, offers, require, role_in, visible_filter
 
 #: How long managers may restore a document from the bin before it is purged.
 BIN_DAYS = 30
@@ -97,9 +97,21 @@ def can_edit(user: User | None, document: Document) -> bool:
     return is_uploader(user, document) and can(user, Action.CONTRIBUTE, document)
 
 
-def can_moderate(user: User | None, document: Document) -> bool:
-    """Approve a version as authoritative, mark a document superseded."""
-    return can(user, Action.MODERATE, document)
+SECOND_PERSON = (
+    "Approval needs a second person: another moderator must approve a version you uploaded yourself."
+)
+
+
+def needs_second_person(user: User | None, document: Document, version: Version) -> bool:
+    """Whether ``version`` is the user's own upload, which the community wants someone else to approve."""
+    own = user is not None and version.uploaded_by_id == user.id
+    return own and not document.community.self_approval_allowed
+
+
+def offers_moderation(user: User | None, document: Document) -> bool:
+    """Whether the document page offers approving a version and marking it superseded: to moderators,
+    and to those still to set up two-factor (using them sends them to set it up)."""
+    return offers(user, Action.MODERATE, document)
 
 
 def can_manage(user: User | None, document: Document) -> bool:

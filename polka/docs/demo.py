@@ -122,7 +122,7 @@ def load_demo_documents(
         ),
         schedules,
     )
-    services.approve(session, lead, old)
+    services.approve(session, coordinator, old)  # approval needs a second person: not the uploader
     schedule = _upload(
         session,
         store,
@@ -154,7 +154,7 @@ def load_demo_documents(
         seen_head=schedule.head_number,
         limits=limits,
     )
-    services.approve(session, lead, schedule)
+    services.approve(session, coordinator, schedule)
     services.add_version(
         session,
         coordinator,

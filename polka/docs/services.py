@@ -39,7 +39,7 @@ from polka.docs.models import (
     Version,
 )
 from polka.docs.search import reindex
-from polka.errors import Conflict, NotFound, ValidationError
+from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.filetypes import ACCEPTED_DESCRIPTION, FileType, classify, detect
 from polka.forms import has_control_characters
 from polka.markings import Marking, check_within_ceiling
@@ -434,15 +434,30 @@ def _marking_changed(session: Session, user: User, document: Document, before: M
 
 
 def approve(session: Session, user: User, document: Document) -> None:
-    """A moderator makes the current version the authoritative one."""
+    """A moderator makes the current version the authoritative one.
+
+    Raises Forbidden (``SECOND_PERSON``) when the version is the moderator's own upload, unless the
+    community lets moderators approve their own.
+    """
     require(user, Action.MODERATE, document)
     if document.status is DocumentStatus.APPROVED and document.approved_number == document.head_number:
         return
+    version = access.current_version(session, document)
+    if access.needs_second_person(user, document, version):
+        raise Forbidden(access.SECOND_PERSON)
+    record_approval(session, user, document, version)
+
+
+def record_approval(session: Session, user: User, document: Document, version: Version) -> None:
+    """Record ``user``'s approval of ``version``, the document's current one (``approve`` checks first)."""
+    now = utcnow()
     document.status = DocumentStatus.APPROVED
-    document.approved_number = document.head_number
+    document.approved_number = version.number
     document.approved_by_id = user.id
-    document.approved_at = utcnow()
+    document.approved_at = now
     document.superseded_by_id = None
+    version.approved_by_id = user.id
+    version.approved_at = now
     session.flush()
     record(
         session,
@@ -452,7 +467,7 @@ def approve(session: Session, user: User, document: Document) -> None:
         target_id=document.id,
         target_label=document.title,
         community_id=document.community_id,
-        detail={"version": document.head_number},
+        detail={"version": version.number},
     )
     reindex(session, document)
 

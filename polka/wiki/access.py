@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community, Role
-from polka.errors import Forbidden, NotFound
-from polka.permissions import Action, can, require, role_in, visible_filter
+from polka.errors import Forbidden, NotFound, TwoFactorNeeded
+from polka.permissions import Action, can, needs_two_factor, offers, require, role_in, visible_filter
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRedirect, WikiRevision, WikiSettings
 
 #: How long managers may restore a deleted page.
@@ -110,6 +110,8 @@ def get_proposed(session: Session, user: User | None, page: WikiPage, revision_i
         raise NotFound()
     assert user is not None
     if revision.author_id != user.id and not can(user, Action.MODERATE, page):
+        if needs_two_factor(user, Action.MODERATE, page):
+            raise TwoFactorNeeded()
         raise NotFound()
     return revision
 
@@ -133,6 +135,11 @@ def can_move(session: Session, user: User | None, page: WikiPage) -> bool:
 def can_moderate(user: User | None, page: WikiPage) -> bool:
     """Delete, protect, mark as a template, review pending edits."""
     return can(user, Action.MODERATE, page)
+
+
+def offers_moderation(user: User | None, page: WikiPage) -> bool:
+    """Whether the page shows its moderation buttons (to moderators still to set up two-factor too)."""
+    return offers(user, Action.MODERATE, page)
 
 
 def can_restore(user: User | None, community: Community) -> bool:

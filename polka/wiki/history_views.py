@@ -28,7 +28,7 @@ from polka.http import db
 from polka.ids import parse_page
 from polka.markings import Marking
 from polka.templating import render_xml
-from polka.wiki import access, reads, rendering, services
+from polka.wiki import access, reads, rendering, review, services
 from polka.wiki.diffs import diff_texts
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
 from polka.wiki.views import bp
@@ -42,7 +42,7 @@ STATUS_TAGS = {
     RevisionStatus.PENDING: ("Waiting for review", "govuk-tag--blue"),
     RevisionStatus.REJECTED: ("Rejected", "govuk-tag--red"),
     RevisionStatus.WITHDRAWN: ("Withdrawn", "govuk-tag--grey"),
-    RevisionStatus.APPROVED: ("Published", "govuk-tag--green"),
+    RevisionStatus.APPROVED: ("Approved", "govuk-tag--green"),
 }
 
 
@@ -97,6 +97,7 @@ def _page_context(community: Community, page: WikiPage) -> dict[str, Any]:
         "page": page,
         "ancestors": reads.ancestors(session, user, page),
         "may_edit": access.can_edit(user, page),
+        "sees_comment": lambda revision: review.sees_comment(user, revision),
         "section": "communities",
     }
 
@@ -260,6 +261,24 @@ def proposed_screen(
         comment=comment,
         page_title=f"Edit of {page.title} – {community.name}",
     ), status
+
+
+@bp.get("/my-edits")
+def my_edits(slug: str) -> Any:
+    """The signed-in member's edits sent for review in this wiki: waiting, approved and rejected."""
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    edits = review.my_edits(session, user, community, _page_number())
+    return render_template(
+        "wiki/my_edits.html",
+        community=community,
+        edits=edits,
+        marking=_list_marking(edits.waiting + edits.decided.items),
+        status_tags=STATUS_TAGS,
+        RevisionStatus=RevisionStatus,
+        section="communities",
+        page_title=f"Your proposed edits – {community.name} wiki",
+    )
 
 
 # Recent changes and the feed ---------------------------------------------------------------------

@@ -37,7 +37,7 @@ def history(session: Session, user: User | None, page: WikiPage, page_number: in
     query = (
         select(WikiRevision)
         .where(WikiRevision.page_id == page.id, WikiRevision.status == RevisionStatus.APPROVED)
-        .options(joinedload(WikiRevision.author))
+        .options(joinedload(WikiRevision.author), joinedload(WikiRevision.reviewed_by))
         .order_by(WikiRevision.number.desc())
     )
     revisions = paginate(session, query, page_number, HISTORY_PER_PAGE)

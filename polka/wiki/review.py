@@ -7,7 +7,9 @@ moderator rejects it with a comment asking the author to edit the current versio
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -16,12 +18,14 @@ from polka.communities.models import Community
 from polka.db import utcnow
 from polka.errors import Conflict, ValidationError
 from polka.forms import has_control_characters
-from polka.permissions import Action, require
+from polka.pagination import Page, paginate
+from polka.permissions import Action, require, visible_filter
 from polka.wiki import access
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
 from polka.wiki.services import Edit, EditConflict, publish, record_page_activity
 
 COMMENT_MAX = 2_000
+DECIDED_PER_PAGE = 25
 
 
 def pending_revisions(session: Session, user: User, community: Community) -> list[WikiRevision]:
@@ -39,6 +43,51 @@ def pending_revisions(session: Session, user: User, community: Community) -> lis
         .order_by(WikiRevision.created_at, WikiRevision.id)
     )
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class MyEdits:
+    """A member's own edits that went to review in one community's wiki."""
+
+    #: Still waiting for a moderator, newest first.
+    waiting: list[WikiRevision]
+    #: Approved, rejected or withdrawn, the newest decision first.
+    decided: Page[WikiRevision]
+
+
+def my_edits(session: Session, user: User, community: Community, page_number: int = 1) -> MyEdits:
+    """The user's edits in the community's wiki that went to review, on pages they may still see."""
+    require(user, Action.READ, community)
+    mine = (
+        select(WikiRevision)
+        .join(WikiPage, WikiPage.id == WikiRevision.page_id)
+        .where(
+            WikiPage.community_id == community.id,
+            WikiPage.deleted_at.is_(None),
+            visible_filter(user, WikiPage),
+            WikiRevision.author_id == user.id,
+        )
+        .options(joinedload(WikiRevision.page), joinedload(WikiRevision.reviewed_by))
+    )
+    waiting = mine.where(WikiRevision.status == RevisionStatus.PENDING).order_by(
+        WikiRevision.created_at.desc(), WikiRevision.id.desc()
+    )
+    decided = mine.where(
+        or_(
+            WikiRevision.status.in_([RevisionStatus.REJECTED, RevisionStatus.WITHDRAWN]),
+            and_(WikiRevision.status == RevisionStatus.APPROVED, WikiRevision.reviewed_at.is_not(None)),
+        )
+    ).order_by(
+        func.coalesce(WikiRevision.reviewed_at, WikiRevision.created_at).desc(), WikiRevision.id.desc()
+    )
+    return MyEdits(list(session.scalars(waiting)), paginate(session, decided, page_number, DECIDED_PER_PAGE))
+
+
+def sees_comment(user: User | None, revision: WikiRevision) -> bool:
+    """A moderator's comment on an edit is for its author (and the other moderators), not every reader."""
+    if user is None:
+        return False
+    return revision.author_id == user.id or access.can_moderate(user, revision.page)
 
 
 def latest_proposal(session: Session, user: User | None, page: WikiPage) -> WikiRevision | None:

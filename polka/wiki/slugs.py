@@ -13,7 +13,7 @@ from polka.wiki.models import SLUG_MAX, TITLE_MAX
 
 #: Words after /wiki/ that name the wiki's own pages; a page with such a title gets ``-page`` added.
 RESERVED = frozenset(
-    {"new", "changes", "changes.atom", "pending", "deleted", "settings", "templates", "tree"}
+    {"new", "changes", "changes.atom", "pending", "deleted", "settings", "templates", "tree", "my-edits"}
 )
 
 

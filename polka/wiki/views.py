@@ -76,7 +76,7 @@ def view_page(slug: str, page: str) -> Any:
         "watching": pages.is_watching(session, signed_in(), wiki_page),
         "can_edit": access.can_edit(user, wiki_page),
         "can_move": access.can_move(session, user, wiki_page),
-        "can_moderate": access.can_moderate(user, wiki_page),
+        "can_moderate": access.offers_moderation(user, wiki_page),
         "can_remove": lambda file: attachments.can_remove(user, file),
         "max_upload_mb": settings().max_upload_mb,
         "section": "communities",

@@ -209,7 +209,7 @@ def test_restore_of_a_page_that_is_not_deleted_is_404(web, login, world):
 
 
 def test_manager_without_two_factor_is_sent_to_set_it_up_first(web, login, world, make):
-    manager = make.member(world.community, make.user("New Manager"), Role.MANAGER)
+    manager = make.member(world.community, make.user("New Manager"), Role.MANAGER, two_factor=False)
     login(manager)
     for path in (url(world, "deleted"), url(world, "settings")):
         response = web.get(path)
