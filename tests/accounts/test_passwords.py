@@ -136,11 +136,11 @@ def test_a_reset_ends_every_session_of_the_user(web, app, make, mailbox, session
     user = make.user(email="forgetful@met.police.uk")
     other = Web(app.test_client())
     other.post("/login", {"email": user.email, "password": PASSWORD})
-    assert other.get("/").status_code == 200
+    assert other.get("/account").status_code == 200
     _ask(web, user.email)
     link = mailbox.link(mailbox.to(user.email)[-1], "/reset/")
     web.post(link, {"password": NEW_PASSWORD}, token_from=link)
-    assert other.get("/").status_code == 302
+    assert other.get("/account").status_code == 302
     assert _sessions(session, user) == 0
 
 
@@ -205,7 +205,7 @@ def test_changing_the_password_signs_out_other_browsers(web, app, login, make):
     other.post("/login", {"email": user.email, "password": PASSWORD})
     login(user)
     _change(web, PASSWORD, NEW_PASSWORD)
-    assert other.get("/").status_code == 302
+    assert other.get("/account").status_code == 302
 
 
 def test_a_wrong_current_password_is_a_clear_error(web, login):

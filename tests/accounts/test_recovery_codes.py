@@ -212,7 +212,7 @@ def test_a_used_recovery_code_does_not_sign_in_again(web, holder):
     response = _recovery_step(web, codes[0])
     assert response.status_code == 400
     assert "Enter one of your recovery codes that has not been used" in text(response)
-    assert web.get("/").status_code == 302
+    assert web.get("/account").status_code == 302
 
 
 def test_a_wrong_recovery_code_keeps_what_was_typed(web, holder):
@@ -237,7 +237,7 @@ def test_a_recovery_code_needs_the_password_first(web, holder):
     _user, codes = holder
     response = web.post("/login/recovery-code", {"code": codes[0]}, token_from="/login")
     assert response.status_code == 302
-    assert web.get("/").status_code == 302
+    assert web.get("/account").status_code == 302
 
 
 # --- The account pages over HTTP -------------------------------------------------------------------

@@ -117,7 +117,7 @@ def test_an_account_that_is_not_active_has_no_access_even_with_a_live_session(we
     with transaction(fresh(session)):
         session.execute(update(User).where(User.id == user.id).values(status=status))
     assert not _signed_in(web)
-    assert web.get("/").status_code == 302
+    assert web.get("/account").status_code == 302
 
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(web, make):

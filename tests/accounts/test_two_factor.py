@@ -143,7 +143,7 @@ def _code_step(web, code):
 def test_the_password_alone_does_not_sign_in_an_enrolled_user(web, enrolled, session):
     response = _password_step(web, enrolled)
     assert response.headers["Location"] == "/login/two-factor"
-    assert web.get("/").status_code == 302
+    assert web.get("/account").status_code == 302
     assert fresh(session).scalar(select(UserSession)) is None
 
 
@@ -152,7 +152,7 @@ def test_the_code_completes_sign_in(web, enrolled, session):
     response = _code_step(web, _code(enrolled.totp_secret))
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    assert web.get("/").status_code == 200
+    assert web.get("/account").status_code == 200
     assert fresh(session).scalar(select(UserSession.two_factor_at)) is not None
 
 
@@ -176,7 +176,7 @@ def test_a_replayed_code_is_refused(web, enrolled):
     _password_step(web, enrolled)
     replay = _code_step(web, code)
     assert replay.status_code == 400
-    assert web.get("/").status_code == 302
+    assert web.get("/account").status_code == 302
 
 
 def test_wrong_codes_count_toward_the_lock(web, enrolled, conf):

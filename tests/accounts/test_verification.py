@@ -125,7 +125,7 @@ def test_an_unverified_account_is_told_to_confirm_its_address_after_the_right_pa
     assert 'action="/verify/resend"' in body
     assert f'name="email" value="{ADDRESS}"' in body
     assert "Send me a new confirmation link" in text(response)
-    assert web.get("/").status_code == 302
+    assert web.get("/account").status_code == 302
 
 
 def test_a_wrong_password_for_an_unverified_account_reveals_nothing(web, verify_link):

@@ -24,7 +24,8 @@ ROUTES = {
     "settings": ("GET", "/c/{slug}/settings"),
     "invite": ("GET", "/c/{slug}/invite"),
 }
-SIGNED_OUT = dict.fromkeys(ROUTES, 302)
+# Signed out: a page sends them to sign in; a form they send is kept for after signing in (401).
+SIGNED_OUT = {route: 302 if method == "GET" else 401 for route, (method, _) in ROUTES.items()}
 MEMBER = {
     "home": 200, "members": 200, "join": 403, "request": 403, "leave": 302,
     "requests": 403, "settings": 403, "invite": 403,
@@ -81,6 +82,8 @@ def test_permission_matrix(web, login, make, session, visibility, viewer):
         url = path.format(slug=community.slug)
         response = web.get(url) if method == "GET" else web.post(url, {"message": "", "csrf_token": token})
         answers[route] = response.status_code
-        if viewer in {"anonymous", "pending", "suspended"}:
+        if viewer in {"anonymous", "pending", "suspended"} and method == "GET":
             assert response.headers["Location"].startswith("/login"), route
+        elif viewer in {"anonymous", "pending", "suspended"}:
+            assert "Sign in again" in response.get_data(as_text=True), route
     assert answers == expected(visibility, viewer)
