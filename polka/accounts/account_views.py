@@ -127,7 +127,7 @@ def _two_factor_page(
         qr=twofactor.qr_data_uri(twofactor.provisioning_uri(user, secret)) if secret else None,
         form=form or TwoFactorConfirmForm(formdata=None),
         disable_form=disable_form or PasswordCheckForm(formdata=None),
-        codes_form=codes_form or PasswordOrCodeForm(formdata=None),
+        codes_form=codes_form or PasswordOrCodeForm(formdata=None, prefix="codes"),
         recovery_codes_left=recovery.remaining(db(), user),
         recovery_codes_issued=recovery.COUNT,
         action_form=ActionForm(formdata=None),
@@ -211,7 +211,7 @@ def _recovery_codes_page(codes: list[str], *, first: bool) -> Any:
 @bp.post("/account/two-factor/recovery-codes")
 def replace_recovery_codes() -> Any:
     user = _user()
-    form = PasswordOrCodeForm()
+    form = PasswordOrCodeForm(prefix="codes")
     if form.validate():
         session = db()
         with transaction(session):  # committed either way: a wrong answer counts toward the lock

@@ -280,7 +280,7 @@ def test_getting_new_codes_shows_them_and_retires_the_old(web, login, holder, se
     user, old = holder
     login(user)
     response = web.post(
-        "/account/two-factor/recovery-codes", {"password": PASSWORD}, token_from="/account/two-factor"
+        "/account/two-factor/recovery-codes", {"codes-password": PASSWORD}, token_from="/account/two-factor"
     )
     assert response.status_code == 200
     new = CODE.findall(text(response))
@@ -297,7 +297,7 @@ def test_getting_new_codes_with_a_wrong_password_is_a_clear_error(web, login, ho
     login(user)
     response = web.post(
         "/account/two-factor/recovery-codes",
-        {"password": "not-the-password-at-all"},
+        {"codes-password": "not-the-password-at-all"},
         token_from="/account/two-factor",
     )
     assert response.status_code == 400
@@ -310,7 +310,7 @@ def test_getting_new_codes_with_a_wrong_password_is_a_clear_error(web, login, ho
 def test_getting_new_codes_without_two_factor_is_refused(web, login):
     login.as_new_user()
     response = web.post(
-        "/account/two-factor/recovery-codes", {"password": PASSWORD}, token_from="/account/two-factor"
+        "/account/two-factor/recovery-codes", {"codes-password": PASSWORD}, token_from="/account/two-factor"
     )
     assert response.status_code == 409
     assert not CODE.findall(text(response))
@@ -319,6 +319,6 @@ def test_getting_new_codes_without_two_factor_is_refused(web, login):
 def test_getting_new_codes_without_a_csrf_token_is_refused(web, login, holder):
     user, _old = holder
     login(user)
-    response = web.client.post("/account/two-factor/recovery-codes", data={"password": PASSWORD})
+    response = web.client.post("/account/two-factor/recovery-codes", data={"codes-password": PASSWORD})
     assert response.status_code == 400
     assert not CODE.findall(text(response))

@@ -34,7 +34,7 @@ def test_recovery_codes_pages_are_accessible(tab: Tab, make: Factory) -> None:
     assert "You have 10 of 10 recovery codes left" in tab.page.inner_text("main")
     check_page(tab, "/account/two-factor with recovery codes")
     tab.page.set_viewport_size(DESKTOP)
-    tab.page.fill("#password", PASSWORD)
+    tab.page.fill("#codes-password", PASSWORD)
     with tab.page.expect_navigation():
         tab.page.get_by_role("button", name="Get new recovery codes").click()
     assert tab.page.locator("main ul code").count() == 10
