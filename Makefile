@@ -66,8 +66,12 @@ run: install
 	fi
 	PORT=$(PORT) scripts/serve
 
+# One worker a core (pytest-xdist); each worker has its own data directories, browser and, on
+# PostgreSQL, its own database. PYTEST_WORKERS=0 runs everything in this one process.
+PYTEST_WORKERS ?= auto
+
 test: install
-	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check .

@@ -19,7 +19,7 @@ from typing import Any
 import pyotp
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, text, update
+from sqlalchemy import Engine, make_url, text, update
 from sqlalchemy.orm import Session
 
 from polka import create_app
@@ -41,12 +41,32 @@ CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8192}
 
 
 @pytest.fixture(scope="session")
-def pg_engine() -> Iterator[Engine | None]:
+def pg_url() -> Iterator[str]:
+    """The PostgreSQL database this test process uses: the one named, or under pytest-xdist a
+    database of the worker's own beside it (made afresh, dropped at the end), so workers never empty
+    each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not PG_URL or not worker:
+        yield PG_URL
+        return
+    name = f"{make_url(PG_URL).database}_{worker}"
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_engine(pg_url: str) -> Iterator[Engine | None]:
     """On PostgreSQL: one schema for the run, emptied before each test."""
-    if not PG_URL:
+    if not pg_url:
         yield None
         return
-    engine = make_engine(PG_URL)
+    engine = make_engine(pg_url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     yield engine
@@ -69,10 +89,10 @@ def _empty_postgres(engine: Engine) -> None:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, pg_engine: Engine | None) -> str:
+def database_url(tmp_path: Path, pg_url: str, pg_engine: Engine | None) -> str:
     if pg_engine is not None:
         _empty_postgres(pg_engine)
-        return PG_URL
+        return pg_url
     url = f"sqlite:///{tmp_path / 'data' / 'polka.db'}"
     (tmp_path / "data").mkdir(exist_ok=True)
     engine = make_engine(url)
