@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.docs import folders, locks, services
+from polka.docs import folders, locks, services, versions
 from polka.docs.models import Document, Folder
 from polka.markings import Marking
 from polka.storage import FileStore
@@ -82,7 +82,7 @@ def _upload(
     details: services.Details,
     folder: Folder | None = None,
 ) -> Document:
-    upload = services.Upload(io.BytesIO(content), filename, DEMO_MAX_BYTES)
+    upload = versions.Upload(io.BytesIO(content), filename, DEMO_MAX_BYTES)
     return services.upload_document(session, user, community, store, upload, details, folder)
 
 
@@ -122,7 +122,7 @@ def load_demo_documents(
         ),
         schedules,
     )
-    services.approve(session, coordinator, old)  # approval needs a second person: not the uploader
+    versions.approve(session, coordinator, old)  # approval needs a second person: not the uploader
     schedule = _upload(
         session,
         store,
@@ -137,13 +137,13 @@ def load_demo_documents(
         ),
         schedules,
     )
-    limits = services.Limits(checkout=timedelta(hours=24))
-    services.add_version(
+    limits = versions.Limits(checkout=timedelta(hours=24))
+    versions.add_version(
         session,
         lead,
         schedule,
         store,
-        services.Upload(
+        versions.Upload(
             io.BytesIO(
                 SCHEDULE.format(edition="v2", q1="4 March", q2="3 June", q3="2 September", q4="TBC").encode()
             ),
@@ -154,13 +154,13 @@ def load_demo_documents(
         seen_head=schedule.head_number,
         limits=limits,
     )
-    services.approve(session, coordinator, schedule)
-    services.add_version(
+    versions.approve(session, coordinator, schedule)
+    versions.add_version(
         session,
         coordinator,
         schedule,
         store,
-        services.Upload(
+        versions.Upload(
             io.BytesIO(
                 SCHEDULE.format(
                     edition="v3", q1="4 March", q2="3 June", q3="2 September", q4="2 December"

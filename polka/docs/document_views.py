@@ -15,7 +15,8 @@ from flask import Response, flash, jsonify, redirect, render_template, request
 from polka.accounts.web import current_user, settings, signed_in
 from polka.crossrefs.services import used_by
 from polka.db import transaction
-from polka.docs import access, folders, locks, previews, processing, services, watches
+from polka.docs import access, folders, locks, previews, processing, watches
+from polka.docs import versions as doc_versions
 from polka.docs.forms import RestoreForm, VersionForm
 from polka.docs.models import Document, ExtractStatus, Version
 from polka.docs.search import KIND
@@ -97,7 +98,7 @@ def versions(slug: str, document_id: int) -> Any:
         "docs/versions.html",
         community=community,
         document=document,
-        versions=services.versions_of(session, user, document),
+        versions=doc_versions.versions_of(session, user, document),
         path=folders.path_to(session, document.folder),
         restore_form=RestoreForm(data={"base": document.head_number}),
         can_add_version=access.can_add_version(user, document),
@@ -192,12 +193,12 @@ def new_version(slug: str, document_id: int) -> Any:
         )
     try:
         with transaction(session):
-            version = services.add_version(
+            version = doc_versions.add_version(
                 session,
                 user,
                 document,
                 file_store(),
-                services.Upload(chosen.stream, chosen.filename, max_upload_bytes()),
+                doc_versions.Upload(chosen.stream, chosen.filename, max_upload_bytes()),
                 form.note.data or "",
                 seen_head=form.base.data or 0,
                 limits=limits(),
@@ -231,7 +232,7 @@ def restore_version(slug: str, document_id: int, number: int) -> Any:
         return redirect(document_url(document, "docs.versions"))
     try:
         with transaction(session):
-            restored = services.restore_version(
+            restored = doc_versions.restore_version(
                 session, user, document, number, seen_head=form.base.data or 0, limits=limits()
             )
     except (Conflict, ValidationError) as error:

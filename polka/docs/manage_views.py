@@ -12,7 +12,7 @@ from polka.accounts.web import signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.db import transaction
-from polka.docs import access, bin, drafting, folders, locks, processing, services, watches
+from polka.docs import access, bin, drafting, folders, locks, processing, services, versions, watches
 from polka.docs.forms import MARKING_HINTS, DetailsForm, MoveForm, SupersedeForm
 from polka.docs.models import Document
 from polka.docs.views import bp
@@ -161,7 +161,7 @@ def approve(slug: str, document_id: int) -> Any:
     _, document = document_for(slug, document_id)
     session, user = db(), signed_in()
     with transaction(session):
-        services.approve(session, user, document)
+        versions.approve(session, user, document)
     flash(f"Version {document.head_number} is now the approved version.", "success")
     return redirect(document_url(document))
 

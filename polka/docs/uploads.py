@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.docs import access, services
+from polka.docs import access, services, versions
 from polka.docs.duplicates import AlreadyHere
 from polka.docs.models import Document, Folder, Version
 from polka.errors import NotFound, ValidationError
@@ -70,7 +70,7 @@ def upload_files(
     user: User,
     community: Community,
     store: FileStore,
-    uploads: list[services.Upload],
+    uploads: list[versions.Upload],
     details: services.Details,
     folder: Folder | None,
     now: datetime,
@@ -142,7 +142,7 @@ def decide(
     choice: Choice,
     *,
     folder: Folder | None,
-    limits: services.Limits,
+    limits: versions.Limits,
 ) -> Decided:
     """Do what the uploader chose for a file already in its folder, unless a choice of this offer was
     made before (then say what it led to). ``Conflict`` when someone added a version meanwhile."""
@@ -152,7 +152,7 @@ def decide(
         return done
     stored, kind = _stored(session, store, offer, original)
     if choice is Choice.VERSION:
-        version = services.add_stored_version(
+        version = versions.add_stored_version(
             session, user, original, stored, kind, offer.filename, seen_head=offer.seen_head, limits=limits
         )
         return Decided(original, version.number)

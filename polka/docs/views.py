@@ -14,7 +14,7 @@ from polka.accounts.web import current_user, settings, signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.db import transaction, utcnow
-from polka.docs import access, folders, services, uploads, watches
+from polka.docs import access, folders, services, uploads, versions, watches
 from polka.docs.forms import MARKING_HINTS, FolderForm, UploadForm
 from polka.docs.models import Folder
 from polka.docs.web import (
@@ -190,7 +190,7 @@ def upload(slug: str) -> Any:
         return _upload_screen(community, form, errors, status=400)
     folder = folder_for(community, form.folder_id())
     session, user = db(), signed_in()
-    files = [services.Upload(file.stream, file.filename or "", max_upload_bytes()) for file in chosen]
+    files = [versions.Upload(file.stream, file.filename or "", max_upload_bytes()) for file in chosen]
     try:
         details = services.Details(
             title=form.title.data or "",

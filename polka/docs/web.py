@@ -15,8 +15,9 @@ from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.docs import access
 from polka.docs.models import Document, Folder
-from polka.docs.services import Details, Limits
+from polka.docs.services import Details
 from polka.docs.uploads import Offer
+from polka.docs.versions import Limits
 from polka.errors import ValidationError
 from polka.http import client_ip, db
 from polka.markings import parse_marking

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.communities.models import Community, Role, Visibility
 from polka.db import transaction
-from polka.docs import services
+from polka.docs import services, versions
 from polka.docs.models import Document, DocumentExtract, Folder, Version
 from polka.markings import Marking
 from polka.storage import FileStore
@@ -69,7 +69,7 @@ class DocsFactory:
                 self.session.merge(author),
                 self.session.merge(community),
                 self.store,
-                services.Upload(io.BytesIO(content), filename, 10 * 1024 * 1024),
+                versions.Upload(io.BytesIO(content), filename, 10 * 1024 * 1024),
                 services.Details(title=title, description=description, tags=tags, marking=marking),
                 self.session.merge(folder) if folder is not None else None,
             )
@@ -86,15 +86,15 @@ class DocsFactory:
     ) -> Version:
         with transaction(self.session):
             document = self.fresh(document)
-            version = services.add_version(
+            version = versions.add_version(
                 self.session,
                 self.session.merge(author),
                 document,
                 self.store,
-                services.Upload(io.BytesIO(content), filename, 10 * 1024 * 1024),
+                versions.Upload(io.BytesIO(content), filename, 10 * 1024 * 1024),
                 note,
                 seen_head=document.head_number,
-                limits=services.Limits(),
+                limits=versions.Limits(),
             )
         return version
 

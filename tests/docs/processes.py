@@ -18,7 +18,7 @@ from polka import create_app
 from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.db import transaction
-from polka.docs import processing, services
+from polka.docs import processing, services, versions
 
 
 def _upload_then_die(app: Any, options: dict[str, Any]) -> None:
@@ -35,7 +35,7 @@ def _upload_then_die(app: Any, options: dict[str, Any]) -> None:
             user,
             community,
             app.extensions["polka.files"],
-            services.Upload(io.BytesIO(options["content"].encode()), "complete.txt", 10 * 1024 * 1024),
+            versions.Upload(io.BytesIO(options["content"].encode()), "complete.txt", 10 * 1024 * 1024),
             services.Details(title="Died before commit"),
         )
 

@@ -11,7 +11,7 @@ import pytest
 from polka.accounts.models import User
 from polka.communities.models import Role
 from polka.db import transaction
-from polka.docs import services
+from polka.docs import versions
 from polka.docs.models import DocumentStatus
 from polka.errors import Forbidden, TwoFactorNeeded
 from tests.communities.support import audited
@@ -114,9 +114,9 @@ def test_another_moderator_approves_and_the_versions_say_who_and_when(web, login
     shown = text(web.get(url(world, "/versions", own_upload)))
     assert "Approved by Mina Manager" in shown
     assert "Approved by Moe Moderator" in shown
-    versions = docs.versions(own_upload)
-    assert [v.approved_by_id for v in versions] == [world.manager.id, world.moderator.id]
-    assert all(v.approved_at is not None for v in versions)
+    history = docs.versions(own_upload)
+    assert [v.approved_by_id for v in history] == [world.manager.id, world.moderator.id]
+    assert all(v.approved_at is not None for v in history)
     assert "by Moe Moderator" in text(web.get(url(world, "", own_upload)))
 
 
@@ -149,8 +149,8 @@ def test_the_service_refuses_ones_own_version_and_a_moderator_without_two_factor
     unenrolled = make.member(world.community, make.user("Una Unenrolled"), Role.MODERATOR, two_factor=False)
     session.rollback()
     with pytest.raises(Forbidden, match=SECOND_PERSON), transaction(session):
-        services.approve(session, session.merge(world.moderator), docs.fresh(own_upload))
+        versions.approve(session, session.merge(world.moderator), docs.fresh(own_upload))
     session.rollback()
     with pytest.raises(TwoFactorNeeded), transaction(session):
-        services.approve(session, session.merge(unenrolled), docs.fresh(world.document))
+        versions.approve(session, session.merge(unenrolled), docs.fresh(world.document))
     assert docs.fresh(world.document).status is DocumentStatus.DRAFT

@@ -1,4 +1,4 @@
-"""The document library's lists link each person named to their profile."""
+"""The document library's lists and a document's page link each person named to their profile."""
 
 from __future__ import annotations
 
@@ -15,6 +15,16 @@ def test_the_library_and_versions_link_who_uploaded(web, login, docs, world):
     versions = web.get(f"{base}/{world.document.id}/versions").get_data(as_text=True)
     assert profile_link(world.member) in versions
     assert profile_link(world.moderator) in versions
+
+
+def test_the_document_page_links_who_uploaded_and_who_approved(web, login, world):
+    page = f"/c/{world.community.slug}/docs/{world.document.id}"
+    login(world.manager)
+    assert web.post(f"{page}/approve", token_from=page).status_code == 302
+    login(world.reader)
+    body = web.get(page).get_data(as_text=True)
+    assert f"by {profile_link(world.member)}" in body
+    assert f"by {profile_link(world.manager)} on" in body
 
 
 def test_the_bin_links_who_deleted(web, login, docs, world, session):
