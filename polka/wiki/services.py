@@ -34,8 +34,10 @@ from polka.wiki.models import SUMMARY_MAX, RevisionStatus, WikiPage, WikiRedirec
 from polka.wiki.search import reindex
 from polka.wiki.slugs import check_title, slug_for
 
-#: How many times a save retries when another save claims the next number first.
-CLAIM_ATTEMPTS = 3
+#: How many times a save retries when another save claims the next number first. Each lost claim
+#: means another save landed, so retrying always makes progress; three was too few for six people
+#: saving the same page at once on a busy machine (the concurrency test lost one in CI-like runs).
+CLAIM_ATTEMPTS = 20
 #: Longer pages take markdown-it seconds to render (about 70 µs a list item): split them instead.
 MAX_LINES = 6_000
 
