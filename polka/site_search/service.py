@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
+from polka.ids import parse_id
 from polka.markings import Marking
 from polka.organisations.models import Organisation
 from polka.pagination import Page, page_count
@@ -149,7 +150,7 @@ class _Names:
 
 
 def _ids(values: Iterable[str]) -> set[int]:
-    return {int(v) for v in values if v.isdigit()}
+    return {number for v in values if (number := parse_id(v)) is not None}
 
 
 def _names(
