@@ -197,20 +197,25 @@ def _register_content() -> None:
     """Tell core rules about each feature's content (features never import each other or register
     themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
+    from polka.content.kinds import register_kind as register_content_kind
     from polka.crossrefs.services import register_finder, register_kind
     from polka.docs.bin import count_above_ceiling as documents_above_ceiling
     from polka.docs.crossref import KIND as DOCUMENT
     from polka.docs.crossref import find_documents, resolve_documents
     from polka.docs.drafting import KINDS as document_drafts
+    from polka.docs.kinds import DOCUMENT as DOCUMENT_KIND
     from polka.docs.search import DocumentSearch
     from polka.drafts.services import register_draft_kind
     from polka.search.registry import register_adapter
     from polka.wiki.crossref import resolve_pages
     from polka.wiki.drafting import KINDS as wiki_drafts
+    from polka.wiki.kinds import PAGE
     from polka.wiki.pages import count_above_ceiling
     from polka.wiki.search import KIND as WIKI_PAGE
     from polka.wiki.search import WikiSearch
 
+    for kind in (PAGE, DOCUMENT_KIND):
+        register_content_kind(kind)
     register_above_ceiling_counter("wiki pages", count_above_ceiling)
     register_above_ceiling_counter("documents", documents_above_ceiling)
     register_adapter(WikiSearch())

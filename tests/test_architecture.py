@@ -42,6 +42,7 @@ LAYERS = {
     "people": CORE,
     "crossrefs": CORE,
     "drafts": CORE,
+    "content": CORE,
     "wiki": FEATURE,
     "forum": FEATURE,
     "blog": FEATURE,

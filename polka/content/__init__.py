@@ -1,0 +1,1 @@
+"""Content kinds and the feature manifest: the one way a feature plugs into the core."""
