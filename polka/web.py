@@ -197,6 +197,7 @@ def _register_content() -> None:
     """Tell core rules about each feature's content (features never import each other or register
     themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
+    from polka.communities.kinds import COMMUNITY
     from polka.content.kinds import register_kind as register_content_kind
     from polka.crossrefs.services import register_finder, register_kind
     from polka.docs.bin import count_above_ceiling as documents_above_ceiling
@@ -214,7 +215,7 @@ def _register_content() -> None:
     from polka.wiki.search import KIND as WIKI_PAGE
     from polka.wiki.search import WikiSearch
 
-    for kind in (PAGE, DOCUMENT_KIND):
+    for kind in (COMMUNITY, PAGE, DOCUMENT_KIND):
         register_content_kind(kind)
     register_above_ceiling_counter("wiki pages", count_above_ceiling)
     register_above_ceiling_counter("documents", documents_above_ceiling)
