@@ -14,12 +14,12 @@ def register(app: Flask) -> None:
     from polka.accounts.cli import users
     from polka.dbcli import db_group
     from polka.demo import demo
-    from polka.docs.cli import docs_group
+    from polka.features import FEATURES
     from polka.jobs.cli import worker
     from polka.site_search.cli import search_group
-    from polka.wiki.cli import wiki_group
 
-    for command in (db_group, users, demo, worker, wiki_group, docs_group, search_group):
+    features = [feature.cli for feature in FEATURES if feature.cli is not None]
+    for command in (db_group, users, demo, worker, *features, search_group):
         app.cli.add_command(command)
 
 

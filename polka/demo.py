@@ -25,14 +25,14 @@ from polka.communities.models import Community, Role, Visibility
 from polka.communities.requests import request_community
 from polka.communities.services import add_member, create_community
 from polka.config import Settings
+from polka.content.feature import DemoWorld
 from polka.db import transaction, utcnow
-from polka.docs.demo import load_demo_documents
+from polka.features import FEATURES
 from polka.http import session_factory
 from polka.markings import Marking
 from polka.organisations.services import sync_organisations
 from polka.people.services import ProfileChanges, update_profile
 from polka.storage import FileStore
-from polka.wiki.demo import load_demo_wiki
 
 DEMO_PASSWORD = "polka-demo-lantern-2026"  # noqa: S105 - documented, demo only
 ADMIN_EMAIL = "admin@college.police.uk"
@@ -335,14 +335,15 @@ def load_demo(session: Session, hasher: PasswordHashing, settings: Settings) -> 
 
     _waiting_for_decisions(session, hasher, settings, people, pnc)
     with _as_if_enrolled(session, people.values()):
-        load_demo_wiki(
+        world = DemoWorld(
             session,
+            FileStore(settings.files_dir),
             people,
             {"pnc": pnc, "neighbourhood": neighbourhood, "forensics": forensics, "digital": digital},
         )
-        load_demo_documents(
-            session, FileStore(settings.files_dir), people, {"pnc": pnc, "forensics": forensics}
-        )
+        for feature in FEATURES:
+            if feature.demo is not None:
+                feature.demo(world)
     return people
 
 

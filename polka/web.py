@@ -20,8 +20,10 @@ from polka.accounts.timeout_views import session_timeout
 from polka.accounts.web import current_user, load_user, require_signed_in, send_to_enrol
 from polka.audit.services import record
 from polka.config import Settings
+from polka.content.feature import Routes
 from polka.db import make_engine, make_session_factory, transaction
 from polka.errors import Denial, PolkaError, TwoFactorNeeded
+from polka.features import FEATURES, community_links, referenced_files
 from polka.http import PolkaRequest, client_ip, close_db, db
 from polka.ids import IdConverter
 from polka.jobs.periodic import Periodic
@@ -71,7 +73,7 @@ def configure(app: Flask, settings: Settings) -> None:
         app.extensions["polka.sessions"], {MAIL_JOB: mail_handler(settings)}
     )
     _configure_search(app, settings)
-    _configure_documents(app, settings)
+    _configure_features(app, settings)
     _configure_drafts(app)
 
     init_security(app, settings)  # first: a refused network's request body is never even read
@@ -140,42 +142,45 @@ def _offers(action: Action, target: object) -> bool:
     return offers(current_user(), action, target)
 
 
-def _configure_documents(app: Flask, settings: Settings) -> None:
-    """The library's background job (reading the text out of each uploaded version) and the worker's
-    housekeeping: temporary files left by crashed uploads, documents past their time in the bin, and
-    stored files no row refers to any more."""
-    from polka.docs.bin import purge_expired
-    from polka.docs.processing import JOB, extraction_handler
-    from polka.docs.processing import stored_hashes as document_files
-    from polka.wiki.attachments import stored_hashes as attachment_files
-
+def _configure_features(app: Flask, settings: Settings) -> None:
+    """Every feature's background jobs and housekeeping (``polka.features``), and the file store's own:
+    temporary files left by crashed uploads, and stored files no feature's rows refer to any more."""
     runner: JobRunner = app.extensions["polka.jobs"]
     store: FileStore = app.extensions["polka.files"]
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
-    runner.register(JOB, extraction_handler(settings, store))
+    app.jinja_env.globals["community_links"] = lambda community: community_links(current_user(), community)
+    for feature in FEATURES:
+        for job in feature.jobs:
+            runner.register(job.kind, job.build(settings, store))
+        for task in feature.housekeeping:
+            runner.idle_tasks.append(Periodic(task.name, task.interval, _in_transaction(sessions, task.run)))
 
-    def empty_bins() -> None:
-        with sessions() as session, transaction(session):
-            purge_expired(session)
+    def referenced() -> set[str]:
+        with sessions() as session:
+            return referenced_files(session)
 
     runner.idle_tasks.append(
         Periodic(
             "sweep temporary files", timedelta(hours=1), lambda: store.sweep_temp_files(timedelta(hours=6))
         )
     )
-
-    def referenced_files() -> set[str]:
-        with sessions() as session:
-            return document_files(session) | attachment_files(session)
-
-    runner.idle_tasks.append(Periodic("empty the document bins", timedelta(hours=24), empty_bins))
     runner.idle_tasks.append(
         Periodic(
             "remove unreferenced files",
             timedelta(hours=24),
-            lambda: store.collect_garbage(referenced_files, older_than=timedelta(days=1)),
+            lambda: store.collect_garbage(referenced, older_than=timedelta(days=1)),
         )
     )
+
+
+def _in_transaction(sessions: sessionmaker[Session], run: Callable[[Session], object]) -> Callable[[], None]:
+    """``run`` in a session and transaction of its own (for the worker's housekeeping)."""
+
+    def task() -> None:
+        with sessions() as session, transaction(session):
+            run(session)
+
+    return task
 
 
 def _configure_drafts(app: Flask) -> None:
@@ -183,79 +188,77 @@ def _configure_drafts(app: Flask) -> None:
     from polka.drafts.services import purge_expired
 
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
-
-    def remove_expired_drafts() -> None:
-        with sessions() as session, transaction(session):
-            purge_expired(session)
-
     app.extensions["polka.jobs"].idle_tasks.append(
-        Periodic("remove expired drafts", timedelta(hours=24), remove_expired_drafts)
+        Periodic("remove expired drafts", timedelta(hours=24), _in_transaction(sessions, purge_expired))
     )
 
 
 def _register_content() -> None:
-    """Tell core rules about each feature's content (features never import each other or register
-    themselves on import)."""
+    """Tell core rules about each feature's content (``polka.features``; features never import each other
+    or register themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
     from polka.communities.kinds import COMMUNITY
     from polka.content.kinds import register_kind as register_content_kind
     from polka.crossrefs.services import register_finder, register_kind
-    from polka.docs.bin import count_above_ceiling as documents_above_ceiling
     from polka.docs.crossref import KIND as DOCUMENT
     from polka.docs.crossref import find_documents, resolve_documents
-    from polka.docs.drafting import KINDS as document_drafts
-    from polka.docs.kinds import DOCUMENT as DOCUMENT_KIND
-    from polka.docs.search import DocumentSearch
     from polka.drafts.services import register_draft_kind
     from polka.search.registry import register_adapter
     from polka.wiki.crossref import resolve_pages
-    from polka.wiki.drafting import KINDS as wiki_drafts
-    from polka.wiki.kinds import PAGE
-    from polka.wiki.pages import count_above_ceiling
     from polka.wiki.search import KIND as WIKI_PAGE
-    from polka.wiki.search import WikiSearch
 
-    for kind in (COMMUNITY, PAGE, DOCUMENT_KIND):
-        register_content_kind(kind)
-    register_above_ceiling_counter("wiki pages", count_above_ceiling)
-    register_above_ceiling_counter("documents", documents_above_ceiling)
-    register_adapter(WikiSearch())
-    register_adapter(DocumentSearch())
+    register_content_kind(COMMUNITY)
+    for feature in FEATURES:
+        for kind in feature.kinds:
+            register_content_kind(kind)
+        for counter in feature.ceiling_counters:
+            register_above_ceiling_counter(counter.label, counter.count)
+        for adapter in feature.search:
+            register_adapter(adapter)
+        for draft_kind in feature.drafts:
+            register_draft_kind(draft_kind)
+    # The cross-links' own resolvers, until they read polka.content.kinds.
     register_kind(WIKI_PAGE, resolve_pages)
     register_kind(DOCUMENT, resolve_documents)
-    for draft_kind in (*wiki_drafts, *document_drafts):
-        register_draft_kind(draft_kind)
     register_finder(DOCUMENT, find_documents)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from polka.accounts.views import bp as accounts_bp
-    from polka.admin import accounts, audit, communities, organisations  # noqa: F401  (admin routes)
-    from polka.admin.views import bp as admin_bp
-    from polka.communities.views import bp as communities_bp
-    from polka.crossrefs.views import bp as crossrefs_bp
-    from polka.docs.views import bp as docs_bp
-    from polka.drafts.views import bp as drafts_bp
-    from polka.help import bp as help_bp
-    from polka.home import bp as home_bp
-    from polka.people.views import bp as people_bp
-    from polka.site_search.views import bp as search_bp
-    from polka.wiki.views import bp as wiki_bp
+def core_routes() -> tuple[Routes, ...]:
+    """The blueprints that are not features', each with the modules that add its routes (this is the
+    one place that imports them)."""
+    from polka import help, home
+    from polka.accounts import account_views, password_views, signup_views, timeout_views
+    from polka.accounts import views as accounts
+    from polka.accounts.blueprint import bp as accounts_bp
+    from polka.admin import accounts as admin_accounts
+    from polka.admin import audit, organisations
+    from polka.admin import communities as admin_communities
+    from polka.admin import views as admin
+    from polka.admin.blueprint import bp as admin_bp
+    from polka.communities import membership_views
+    from polka.communities import views as communities
+    from polka.communities.blueprint import bp as communities_bp
+    from polka.crossrefs import views as crossrefs
+    from polka.drafts import views as drafts
+    from polka.people import views as people
+    from polka.site_search import views as site_search
 
-    for bp in (
-        home_bp,
-        accounts_bp,
-        people_bp,
-        communities_bp,
-        wiki_bp,
-        docs_bp,
-        search_bp,
-        crossrefs_bp,
-        admin_bp,
-        drafts_bp,
-        help_bp,
-    ):
-        app.register_blueprint(bp)
+    return (
+        Routes(home.bp, (home,)),
+        Routes(accounts_bp, (accounts, account_views, password_views, signup_views, timeout_views)),
+        Routes(people.bp, (people,)),
+        Routes(communities_bp, (communities, membership_views)),
+        Routes(site_search.bp, (site_search,)),
+        Routes(crossrefs.bp, (crossrefs,)),
+        Routes(admin_bp, (admin, admin_accounts, audit, admin_communities, organisations)),
+        Routes(drafts.bp, (drafts,)),
+        Routes(help.bp, (help,)),
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    for routes in (*core_routes(), *(feature.routes for feature in FEATURES)):
+        app.register_blueprint(routes.blueprint)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -1,15 +1,22 @@
 """The layers of DESIGN.md, checked by reading imports.
 
 kernel (0) < core (1) < features (2) < composition (3): a module imports only from its own layer or
-below, and no feature imports another feature. A new top-level module must be given a layer here.
+below, and no feature imports another feature. A new top-level module must be given a layer here; the
+feature layer is the list of features (``polka.features.FEATURES``). No module imports itself through
+others (no import cycles), and every module adding routes to a blueprint is imported where the
+blueprint is registered.
 """
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
+
+from polka.features import FEATURES
+from polka.web import core_routes
 
 PACKAGE = Path(__file__).resolve().parent.parent / "polka"
 
@@ -43,10 +50,9 @@ LAYERS = {
     "crossrefs": CORE,
     "drafts": CORE,
     "content": CORE,
-    "wiki": FEATURE,
+    # Features to come (DESIGN.md): their layer is known before their package exists.
     "forum": FEATURE,
     "blog": FEATURE,
-    "docs": FEATURE,
     "events": FEATURE,
     "__init__": COMPOSITION,
     "web": COMPOSITION,
@@ -59,7 +65,10 @@ LAYERS = {
     "models": COMPOSITION,
     "site_search": COMPOSITION,
     "help": COMPOSITION,
+    "features": COMPOSITION,
 }
+PLANNED = {name for name, layer in LAYERS.items() if layer == FEATURE}
+LAYERS.update({feature.name: FEATURE for feature in FEATURES})
 NAMES = {KERNEL: "kernel", CORE: "core", FEATURE: "feature", COMPOSITION: "composition"}
 
 
@@ -155,3 +164,190 @@ def test_only_the_whoosh_backend_imports_whoosh():
     ]
     assert outside == []
     assert any(_imports_whoosh(path) for path in SOURCES)  # the check does look at real imports
+
+
+def _packages() -> set[str]:
+    return {path.parent.name for path in PACKAGE.glob("*/__init__.py")}
+
+
+def _declares_a_feature(path: Path) -> bool:
+    return any(
+        isinstance(node, ast.Assign | ast.AnnAssign)
+        and "FEATURE"
+        in {
+            t.id
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(t, ast.Name)
+        }
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+    )
+
+
+def test_every_feature_package_is_in_the_list_of_features():
+    """A package with a manifest (``FEATURE`` in its ``feature.py``) left out of FEATURES would be half
+    plugged in."""
+    with_manifest = {path.parent.name for path in PACKAGE.glob("*/feature.py") if _declares_a_feature(path)}
+    listed = [feature.name for feature in FEATURES]
+    assert sorted(with_manifest) == sorted(listed)
+    assert len(set(listed)) == len(listed)
+
+
+def test_every_listed_feature_is_a_feature_package_of_the_feature_layer():
+    for feature in FEATURES:
+        assert feature.name in _packages(), f"{feature.name} is listed in FEATURES but is no package"
+        assert feature.routes.blueprint.import_name.startswith(f"polka.{feature.name}.")
+        assert all(module.__name__.startswith(f"polka.{feature.name}.") for module in feature.models)
+    # a planned feature that exists is a listed one (its layer then comes from the list)
+    assert PLANNED & _packages() <= {feature.name for feature in FEATURES}
+
+
+def _runs_on_import(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The imports a module makes while it is being imported: at module level, in class bodies and
+    under ``if``/``try``/``with``, but not inside functions (they run when called, once every module
+    has loaded: ``create_app`` imports ``polka.web`` that way on purpose) nor under
+    ``if TYPE_CHECKING:`` (never run: models name each other that way for their relationships)."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            if isinstance(statement, ast.Import | ast.ImportFrom):
+                found.append(statement)
+            elif isinstance(statement, ast.If):
+                if "TYPE_CHECKING" not in ast.unparse(statement.test):
+                    visit(statement.body)
+                visit(statement.orelse)
+            elif isinstance(statement, ast.Try):
+                visit(statement.body)
+                for handler in statement.handlers:
+                    visit(handler.body)
+                visit(statement.orelse)
+                visit(statement.finalbody)
+            elif isinstance(statement, ast.ClassDef | ast.With):
+                visit(statement.body)
+
+    visit(tree.body)
+    return found
+
+
+MODULES = {module_name(path): path for path in SOURCES}
+
+
+def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Each module → the modules of ``polka`` it imports while being imported (``from polka.wiki import
+    pages`` imports the module ``polka.wiki.pages``; ``from polka.wiki.pages import x`` too)."""
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        imported: set[str] = set()
+        for node in _runs_on_import(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif node.module and node.level == 0:
+                for alias in node.names:
+                    submodule = f"{node.module}.{alias.name}"
+                    imported.add(submodule if submodule in modules else node.module)
+        graph[name] = {target for target in imported if target in modules}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle through each group of modules that import each other (Tarjan's strongly connected
+    components), each as the path that closes it: ``[a, b, a]``."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for target in sorted(graph[module]):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.add(member)
+                if member == module:
+                    break
+            if len(group) > 1 or module in graph[module]:
+                groups.append(group)
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10 * len(graph)))
+    try:
+        for module in sorted(graph):
+            if module not in index:
+                visit(module)
+    finally:
+        sys.setrecursionlimit(limit)
+    return [_cycle_in(graph, group) for group in groups]
+
+
+def _cycle_in(graph: dict[str, set[str]], group: set[str]) -> list[str]:
+    """The shortest path from the group's first module back to itself, within the group."""
+    start = min(group)
+    paths = {start: [start]}
+    frontier = [start]
+    while frontier:
+        following = []
+        for module in frontier:
+            for target in sorted(graph[module] & group):
+                if target == start:
+                    return [*paths[module], start]
+                if target not in paths:
+                    paths[target] = [*paths[module], target]
+                    following.append(target)
+        frontier = following
+    raise AssertionError(f"no cycle in {sorted(group)}")
+
+
+def test_no_module_imports_itself_through_others():
+    cycles = import_cycles(import_graph(MODULES))
+    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(cycle) for cycle in cycles)
+
+
+def test_the_cycle_finder_names_the_cycle(tmp_path):
+    files = {
+        "polka.a": "from polka.b import x\n",
+        "polka.b": "from polka import c\n",
+        "polka.c": "import polka.a\n\ndef later():\n    from polka.d import y\n",
+        "polka.d": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from polka.c import z\n",
+    }
+    modules = {}
+    for name, source in files.items():
+        modules[name] = tmp_path / f"{name}.py"
+        modules[name].write_text(source)
+    graph = import_graph(modules)
+    assert graph == {"polka.a": {"polka.b"}, "polka.b": {"polka.c"}, "polka.c": {"polka.a"}, "polka.d": set()}
+    assert import_cycles(graph) == [["polka.a", "polka.b", "polka.c", "polka.a"]]
+
+
+def _adds_routes(path: Path) -> bool:
+    """Whether ``path`` decorates a function with a blueprint's ``bp`` (``@bp.get(…)``, say)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef):
+            for decorator in node.decorator_list:
+                root = decorator.func if isinstance(decorator, ast.Call) else decorator
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                if isinstance(root, ast.Name) and root.id == "bp":
+                    return True
+    return False
+
+
+def test_every_module_adding_routes_is_imported_where_its_blueprint_is_registered():
+    """A view module nobody imports would lose its routes without a sound: since no view module imports
+    another for its side effect, the manifests and ``polka.web.core_routes`` must name each one."""
+    every = (*core_routes(), *(feature.routes for feature in FEATURES))
+    registered = {module.__name__ for routes in every for module in routes.modules}
+    registered |= {routes.blueprint.import_name for routes in every}
+    adding_routes = {name for name, path in MODULES.items() if _adds_routes(path)}
+    assert adding_routes, "the check does find the view modules"
+    assert adding_routes - registered == set()

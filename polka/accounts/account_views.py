@@ -9,6 +9,7 @@ from flask import session as cookie
 from werkzeug.wrappers import Response
 
 from polka.accounts import credentials, recovery, services, sessions, twofactor
+from polka.accounts.blueprint import bp
 from polka.accounts.forms import (
     ActionForm,
     ChangePasswordForm,
@@ -17,7 +18,6 @@ from polka.accounts.forms import (
     TwoFactorConfirmForm,
 )
 from polka.accounts.models import User
-from polka.accounts.views import bp
 from polka.accounts.web import SESSION_KEY, current_user, hasher, settings, sign_in
 from polka.db import transaction
 from polka.errors import ValidationError

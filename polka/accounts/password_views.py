@@ -7,11 +7,11 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from polka.accounts import credentials
+from polka.accounts.blueprint import bp
 from polka.accounts.forms import NewPasswordForm
 from polka.accounts.models import TokenPurpose
 from polka.accounts.signup_views import email_form_page, token_problem
 from polka.accounts.tokens import TokenState, check_token
-from polka.accounts.views import bp
 from polka.accounts.web import hasher, public, settings, sign_out
 from polka.db import transaction
 from polka.errors import ValidationError

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from polka.accounts import services
+from polka.accounts.blueprint import bp
 from polka.accounts.forms import ActionForm, EmailForm, RegisterForm
 from polka.accounts.models import AccountStatus, TokenPurpose
 from polka.accounts.tokens import TokenState, check_token
-from polka.accounts.views import bp
 from polka.accounts.web import hasher, public, settings
 from polka.db import transaction
 from polka.errors import ValidationError

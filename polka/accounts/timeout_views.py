@@ -13,8 +13,8 @@ from flask import g, jsonify, render_template, url_for
 from flask_wtf.csrf import generate_csrf
 
 from polka.accounts import sessions
+from polka.accounts.blueprint import bp
 from polka.accounts.models import UserSession
-from polka.accounts.views import bp
 from polka.accounts.web import public, settings, signed_in, untouched
 from polka.db import transaction
 from polka.http import db

@@ -1,7 +1,7 @@
 """Sign-in (password, then two-factor when enrolled) and sign-out.
 
-Registration and verification, password reset and the account pages add their routes to ``bp`` from
-their own modules, imported at the end of this one.
+Registration and verification, password reset and the account pages add their routes to the same
+blueprint (``blueprint.py``) from their own modules; ``polka.web`` imports them all.
 """
 
 from __future__ import annotations
@@ -9,19 +9,18 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask import session as cookie
 from werkzeug.wrappers import Response
 
 from polka.accounts import recovery, sessions, signin
+from polka.accounts.blueprint import bp
 from polka.accounts.forms import LoginForm, RecoveryCodeLoginForm, TwoFactorLoginForm
 from polka.accounts.models import User
 from polka.accounts.signin import Outcome
 from polka.accounts.web import SESSION_KEY, hasher, public, settings, sign_in, sign_out
 from polka.db import transaction
 from polka.http import client_ip, db, safe_next
-
-bp = Blueprint("accounts", __name__)
 
 #: The Flask-session key holding a sign-in that passed the password and waits for a code.
 PENDING_KEY = "pending_login"
@@ -201,7 +200,3 @@ def logout() -> Any:
             sessions.end_session(session, token)
     flash("You have signed out.", "success")
     return redirect(url_for("accounts.login"))
-
-
-# The other account pages register their routes on ``bp``.
-from polka.accounts import account_views, password_views, signup_views, timeout_views  # noqa: E402, F401

@@ -14,7 +14,7 @@ from polka.accounts import services
 from polka.accounts.forms import ActionForm, ReasonForm, UserSearchForm
 from polka.accounts.models import AccountStatus, User
 from polka.accounts.web import current_user, settings, two_factor_required
-from polka.admin.views import bp
+from polka.admin.blueprint import bp
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors

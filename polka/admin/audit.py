@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response, render_template, request, url_for
 
 from polka.accounts.web import current_user, two_factor_required
-from polka.admin.views import bp
+from polka.admin.blueprint import bp
 from polka.audit.forms import AuditFilterForm
 from polka.audit.services import CSV_HEADER, AuditFilters, audit_actions, export_batch, record, search_audit
 from polka.db import transaction, utcnow

@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, url_for
 
 from polka.accounts.web import current_user, settings, two_factor_required
-from polka.admin.views import bp
+from polka.admin.blueprint import bp
 from polka.communities import requests
 from polka.communities.forms import RejectForm
 from polka.communities.models import Community

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from polka.accounts.web import current_user, two_factor_required
-from polka.admin.views import bp
+from polka.admin.blueprint import bp
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors

@@ -10,25 +10,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import AccountStatus, User
 from polka.accounts.web import current_user, two_factor_required
+from polka.admin.blueprint import bp
 from polka.audit.models import AuditEntry
 from polka.communities.models import Community, CommunityStatus
 from polka.db import utcnow
 from polka.http import db
 from polka.organisations.models import Organisation
 from polka.permissions import SITE, Action, require
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-def administrators_only() -> None:
-    require(current_user(), Action.ADMINISTER, SITE)
 
 
 @dataclass(frozen=True)

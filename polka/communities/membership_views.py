@@ -8,9 +8,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from polka.accounts.web import current_user, settings, signed_in
 from polka.communities import membership, services
+from polka.communities.blueprint import bp
 from polka.communities.forms import InviteForm, MessageForm, RoleForm
 from polka.communities.models import Community, Role
-from polka.communities.views import bp, managing, render_home
+from polka.communities.views import managing, render_home
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from polka.accounts.web import current_user, signed_in
 from polka.activity.services import recent_activity
 from polka.communities import requests, services
+from polka.communities.blueprint import bp
 from polka.communities.forms import (
     CEILING_HINTS,
     VISIBILITY_HINTS,
@@ -31,8 +32,6 @@ from polka.forms import show_errors
 from polka.http import db, form_data
 from polka.markings import Marking
 from polka.permissions import Action, can
-
-bp = Blueprint("communities", __name__, url_prefix="/c")
 
 
 def enrol_first(next_url: str) -> Response | None:
@@ -218,6 +217,3 @@ def request_new() -> Any:
         return _request_page(form, 400)
     flash(f"Your request for {community.name} has been sent to the administrators.", "success")
     return redirect(url_for("communities.request_new"))
-
-
-from polka.communities import membership_views  # noqa: E402, F401  (membership routes on ``bp``)

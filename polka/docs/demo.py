@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
+from polka.content.feature import DemoWorld
 from polka.docs import folders, locks, services, versions
 from polka.docs.models import Document, Folder
 from polka.markings import Marking
@@ -86,10 +87,9 @@ def _upload(
     return services.upload_document(session, user, community, store, upload, details, folder)
 
 
-def load_demo_documents(
-    session: Session, store: FileStore, people: dict[str, User], communities: dict[str, Community]
-) -> None:
+def load_demo_documents(world: DemoWorld) -> None:
     """Upload the demo documents (the caller commits; the worker reads their text)."""
+    session, store, people, communities = world.session, world.files, world.people, world.communities
     pnc, forensics = communities["pnc"], communities["forensics"]
     lead, coordinator = people["pnc_lead"], people["nw_coord"]
     minutes = folders.create_folder(session, coordinator, pnc, None, "Minutes")

@@ -17,10 +17,10 @@ from polka.crossrefs.services import used_by
 from polka.db import transaction
 from polka.docs import access, folders, locks, previews, processing, watches
 from polka.docs import versions as doc_versions
+from polka.docs.blueprint import bp
 from polka.docs.forms import RestoreForm, VersionForm
 from polka.docs.models import Document, ExtractStatus, Version
 from polka.docs.search import KIND
-from polka.docs.views import bp
 from polka.docs.web import (
     audit_read,
     document_for,

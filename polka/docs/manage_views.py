@@ -13,9 +13,9 @@ from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.db import transaction
 from polka.docs import access, bin, drafting, folders, locks, processing, services, versions, watches
+from polka.docs.blueprint import bp
 from polka.docs.forms import MARKING_HINTS, DetailsForm, MoveForm, SupersedeForm
 from polka.docs.models import Document
-from polka.docs.views import bp
 from polka.docs.web import (
     document_for,
     document_url,

@@ -12,8 +12,8 @@ from polka.accounts.web import signed_in
 from polka.communities.web import community_for
 from polka.db import transaction
 from polka.docs import uploads
+from polka.docs.blueprint import bp
 from polka.docs.forms import OfferForm
-from polka.docs.views import bp
 from polka.docs.web import document_url, folder_for, limits, read_offer
 from polka.errors import Conflict, ValidationError
 from polka.http import db, file_store

@@ -1,20 +1,21 @@
 """The library's browsing pages: folders and their documents, making and changing folders, and uploading.
 
 A document's own page, its versions and downloads are in ``document_views.py``; check-out, approval,
-moving, the bin and watching in ``manage_views.py`` — all on this blueprint.
+moving, the bin and watching in ``manage_views.py`` — all on the library's blueprint (``blueprint.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request
+from flask import flash, jsonify, redirect, render_template, request
 
 from polka.accounts.web import current_user, settings, signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.db import transaction, utcnow
 from polka.docs import access, folders, services, uploads, versions, watches
+from polka.docs.blueprint import bp
 from polka.docs.forms import MARKING_HINTS, FolderForm, UploadForm
 from polka.docs.models import Folder
 from polka.docs.web import (
@@ -35,7 +36,6 @@ from polka.ids import parse_page
 from polka.markings import parse_marking
 from polka.permissions import Action
 
-bp = Blueprint("docs", __name__, url_prefix="/c/<slug>/docs")
 #: How many files one upload may carry (each becomes a document).
 MAX_FILES = 20
 
@@ -232,6 +232,3 @@ def _uploaded(community: Community, form: UploadForm, folder: Folder | None, out
             documents=[{"id": d.id, "title": d.title, "url": document_url(d)} for d in stored]
         ), 201
     return redirect(document_url(stored[0]) if len(stored) == 1 else folder_url(community, folder))
-
-
-from polka.docs import document_views, manage_views, offer_views  # noqa: E402, F401  (routes on ``bp``)

@@ -16,7 +16,7 @@ from polka.downloads import send_download
 from polka.errors import ValidationError
 from polka.http import client_ip, db, file_store
 from polka.wiki import access, attachments
-from polka.wiki.views import bp
+from polka.wiki.blueprint import bp
 from polka.wiki.web import clearly_refused, page_for, page_url
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
+from polka.content.feature import DemoWorld
 from polka.markings import Marking
 from polka.wiki import pages, services
 from polka.wiki.models import WikiPage
@@ -135,8 +136,9 @@ def _edit(session: Session, author: User, page: WikiPage, body: str, summary: st
     services.save_edit(session, author, page, edit)
 
 
-def load_demo_wiki(session: Session, people: dict[str, User], communities: dict[str, Community]) -> None:
+def load_demo_wiki(world: DemoWorld) -> None:
     """Write the demo pages (the caller commits)."""
+    session, people, communities = world.session, world.people, world.communities
     neighbourhood = communities["neighbourhood"]
     lead, moderator = people["neighbourhood_lead"], people["neighbourhood_mod"]
     template = _page(session, lead, neighbourhood, "Case study", CASE_STUDY_TEMPLATE)

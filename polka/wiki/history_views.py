@@ -29,9 +29,9 @@ from polka.ids import parse_page
 from polka.markings import Marking
 from polka.templating import render_xml
 from polka.wiki import access, reads, rendering, review, services
+from polka.wiki.blueprint import bp
 from polka.wiki.diffs import diff_texts
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
-from polka.wiki.views import bp
 from polka.wiki.web import audit_read, page_for, page_url
 
 #: A revision number typed into the address: digits only, short enough to be a real one.

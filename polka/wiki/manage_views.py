@@ -27,9 +27,9 @@ from polka.forms import show_errors
 from polka.http import db
 from polka.permissions import Action, require
 from polka.wiki import access, pages, reads, review
+from polka.wiki.blueprint import bp
 from polka.wiki.history_views import proposed_screen
 from polka.wiki.models import TITLE_MAX, RevisionStatus, WikiPage
-from polka.wiki.views import bp
 from polka.wiki.web import audit_read, clearly_refused, page_for, page_url
 
 _RESEND = "The form was not sent as expected. Go back, reload the page and try again."

@@ -12,7 +12,7 @@ from polka.errors import ValidationError
 from polka.http import db
 from polka.permissions import Action
 from polka.wiki import picker
-from polka.wiki.views import bp
+from polka.wiki.blueprint import bp
 
 
 @bp.get("/-/pick")

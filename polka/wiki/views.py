@@ -1,14 +1,15 @@
 """The wiki's main pages: the page tree, reading a page, creating one and editing it.
 
 History, diffs and feeds are in ``history_views.py``; moving, deleting, protecting, watching, review
-and settings in ``manage_views.py``; attachments in ``attachment_views.py`` — all on this blueprint.
+and settings in ``manage_views.py``; attachments in ``attachment_views.py`` — all on the wiki's blueprint
+(``blueprint.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request
 
 from polka.accounts.web import current_user, settings, signed_in
 from polka.communities.web import community_for
@@ -21,13 +22,12 @@ from polka.http import db
 from polka.markings import Marking, parse_marking
 from polka.permissions import Action, can
 from polka.wiki import access, attachments, drafting, pages, reads, rendering, review, services
+from polka.wiki.blueprint import bp
 from polka.wiki.diffs import diff_texts
 from polka.wiki.forms import MARKING_HINTS, EditPageForm, NewPageForm
 from polka.wiki.models import WikiPage
 from polka.wiki.services import Edit, EditConflict
 from polka.wiki.web import audit_read, page_for, page_url
-
-bp = Blueprint("wiki", __name__, url_prefix="/c/<slug>/wiki")
 
 
 @bp.get("/")
@@ -275,6 +275,3 @@ def edit_page(slug: str, page: str) -> Any:
     else:
         flash("Your changes have been saved.", "success")
     return redirect(page_url(wiki_page))
-
-
-from polka.wiki import attachment_views, history_views, manage_views, pick_views  # noqa: E402, F401  (routes on ``bp``)

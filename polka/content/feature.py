@@ -1,0 +1,129 @@
+"""The feature manifest: everything a feature package plugs into POLKA, declared once as typed data.
+
+Each feature package holds ``feature.py`` with ``FEATURE = Feature(...)``; the composition layer lists
+them once (``polka.features.FEATURES``) and drives every registry from that list: the blueprints, the
+content kinds, search, drafts, the ceiling check, the worker's jobs and housekeeping, the CLI, the demo
+data, garbage collection of stored files and the community home page. Nothing is found by scanning
+folders and nothing registers itself on import, so mypy and the architecture test see every part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from types import ModuleType
+
+import click
+from flask import Blueprint
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.communities.content import AboveCeilingCounter
+from polka.communities.models import Community
+from polka.config import Settings
+from polka.content.kinds import Kind
+from polka.drafts.services import DraftKind
+from polka.jobs.runner import Handler
+from polka.permissions import Action, can
+from polka.search.registry import SearchAdapter
+from polka.storage import FileStore
+
+
+@dataclass(frozen=True)
+class Routes:
+    """A blueprint and the modules that add their routes to it (importing a module adds its routes)."""
+
+    blueprint: Blueprint
+    modules: tuple[ModuleType, ...]
+
+
+@dataclass(frozen=True)
+class Housekeeping:
+    """Upkeep the worker runs at most once per ``interval`` in one transaction (``run`` flushes)."""
+
+    #: as the worker's log names it: "empty the document bins"
+    name: str
+    interval: timedelta
+    run: Callable[[Session], object]
+
+
+@dataclass(frozen=True)
+class JobHandler:
+    """A kind of background job and how to build its handler from the app's settings and file store."""
+
+    kind: str
+    build: Callable[[Settings, FileStore], Handler]
+
+
+@dataclass(frozen=True)
+class CeilingCounter:
+    """How many of a community's items are marked above a ceiling (see ``polka.communities.content``)."""
+
+    #: what the refusal names them: "wiki pages"
+    label: str
+    count: AboveCeilingCounter
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    """What a feature's demo loader writes into: the demo's people and communities, by key."""
+
+    session: Session
+    files: FileStore
+    people: Mapping[str, User]
+    communities: Mapping[str, Community]
+
+
+#: Writes a feature's demo content (the caller commits).
+DemoLoader = Callable[[DemoWorld], None]
+#: Every stored file (its sha256) the feature's rows refer to, for the file store's collector.
+FileReferences = Callable[[Session], set[str]]
+
+
+def community_readers(user: User | None, community: Community) -> bool:
+    """Whoever may read the community's content."""
+    return can(user, Action.READ, community)
+
+
+@dataclass(frozen=True)
+class CommunityLink:
+    """A feature's entry on a community's home page and in its navigation."""
+
+    label: str
+    #: an endpoint taking the community's ``slug``
+    endpoint: str
+    #: what is there, after the link: "pages, manuals and case studies"
+    description: str
+    #: whether this user is shown the link
+    shown_to: Callable[[User | None, Community], bool] = community_readers
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature package, as the rest of POLKA sees it."""
+
+    #: the package's name (``wiki``), which is also its blueprint's name and its tables' prefix
+    name: str
+    #: as users read it: "Wiki"
+    label: str
+    routes: Routes
+    #: the modules declaring its tables (imported for ``Base.metadata``: Alembic, tests, ``polka db``)
+    models: tuple[ModuleType, ...]
+    kinds: tuple[Kind, ...] = ()
+    search: tuple[SearchAdapter, ...] = ()
+    drafts: tuple[DraftKind, ...] = ()
+    ceiling_counters: tuple[CeilingCounter, ...] = ()
+    cli: click.Group | None = None
+    housekeeping: tuple[Housekeeping, ...] = ()
+    jobs: tuple[JobHandler, ...] = ()
+    demo: DemoLoader | None = None
+    stored_files: tuple[FileReferences, ...] = ()
+    community_link: CommunityLink | None = None
+
+    def __post_init__(self) -> None:
+        if self.routes.blueprint.name != self.name:
+            raise ValueError(f"the {self.name} feature's blueprint is named {self.routes.blueprint.name!r}")
+        for kind in self.kinds:
+            if not kind.name.startswith(f"{self.name}."):
+                raise ValueError(f"the {self.name} feature's kinds are named {self.name}.…, not {kind.name}")

@@ -1,0 +1,28 @@
+"""The features POLKA is built from, listed once: every registry is driven from this list (see
+polka.content.feature). Adding a feature is its package, with its ``feature.py``, and one line here."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.communities.models import Community
+from polka.content.feature import CommunityLink, Feature
+from polka.docs.feature import FEATURE as DOCS
+from polka.wiki.feature import FEATURE as WIKI
+
+FEATURES: tuple[Feature, ...] = (WIKI, DOCS)
+
+
+def referenced_files(session: Session) -> set[str]:
+    """Every stored file a row of any feature refers to: what the file store's collector keeps."""
+    return {sha256 for feature in FEATURES for files in feature.stored_files for sha256 in files(session)}
+
+
+def community_links(user: User | None, community: Community) -> list[CommunityLink]:
+    """The features' links on ``community``'s home page and in its navigation that ``user`` is shown."""
+    return [
+        feature.community_link
+        for feature in FEATURES
+        if feature.community_link is not None and feature.community_link.shown_to(user, community)
+    ]
