@@ -137,3 +137,27 @@ def test_private_community_home_is_404_to_an_outsider_and_200_to_a_member(web, l
 def test_unknown_community_is_404(web, login):
     login.as_new_user()
     assert web.get("/c/no-such-thing/").status_code == 404
+
+
+def test_home_links_each_features_pages_from_the_manifest_for_readers_only(web, login, make):
+    from flask import url_for
+
+    from polka.features import FEATURES
+
+    community = make.community("Restricted", visibility=Visibility.RESTRICTED)
+    links = [feature.community_link for feature in FEATURES if feature.community_link is not None]
+    assert [link.label for link in links] == ["Wiki", "Documents"]
+    with web.client.application.test_request_context():
+        addresses = [url_for(link.endpoint, slug=community.slug) for link in links]
+
+    login.as_member(community)
+    body = web.get(f"/c/{community.slug}/").get_data(as_text=True)
+    for link, address in zip(links, addresses, strict=True):
+        assert (
+            f'href="{address}">{link.label}<span class="govuk-visually-hidden"> of Restricted</span>' in body
+        )
+        assert f"– {link.description}" in body
+
+    login.as_new_user()
+    outsider = web.get(f"/c/{community.slug}/").get_data(as_text=True)
+    assert not any(address in outsider for address in addresses)
