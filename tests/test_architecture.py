@@ -10,6 +10,7 @@ blueprint is registered.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -351,3 +352,12 @@ def test_every_module_adding_routes_is_imported_where_its_blueprint_is_registere
     adding_routes = {name for name, path in MODULES.items() if _adds_routes(path)}
     assert adding_routes, "the check does find the view modules"
     assert adding_routes - registered == set()
+
+
+def test_every_features_stylesheet_partial_is_in_the_stylesheet():
+    """A feature's styles are its partial ``assets/_<feature>.scss``, used by ``assets/polka.scss``."""
+    assets = PACKAGE.parent / "assets"
+    used = set(re.findall(r'^@use "([a-z_]+)";', (assets / "polka.scss").read_text(encoding="utf-8"), re.M))
+    partials = {feature.name for feature in FEATURES if (assets / f"_{feature.name}.scss").exists()}
+    assert partials, "the check does find the features' partials"
+    assert partials - used == set()
