@@ -17,7 +17,7 @@ from polka import models  # noqa: F401  (every table registered on Base.metadata
 from polka.accounts.expiry import csrf_failure, keep_signed_out_post, restore_kept_values
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.timeout_views import session_timeout
-from polka.accounts.web import current_user, load_user, require_signed_in, send_to_enrol
+from polka.accounts.web import current_user, init_login, load_user, require_signed_in, send_to_enrol
 from polka.audit.services import record
 from polka.config import Settings
 from polka.content.feature import Routes
@@ -78,6 +78,7 @@ def configure(app: Flask, settings: Settings) -> None:
 
     init_security(app, settings)  # first: a refused network's request body is never even read
     CSRFProtect(app)  # reads a form (an upload's files) before any database work holds a lock
+    init_login(app)  # flask-login: the signed-in user, read from the server-side session
     app.before_request(load_user)
     app.before_request(keep_signed_out_post)
     app.before_request(require_signed_in)

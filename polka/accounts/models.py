@@ -70,6 +70,41 @@ class User(Base):
     def has_two_factor(self) -> bool:
         return self.totp_confirmed_at is not None
 
+    # flask-login's user protocol (polka.accounts.web). The id flask-login keeps in the cookie is the
+    # token of the server-side session this object was signed in or loaded through, never the user's
+    # id: revoking the session row is what signs the browser out.
+
+    def signed_in_through(self, token: str | None) -> None:
+        """Mark this object as the user of the live session behind ``token`` (None: of no session)."""
+        self._session_token = token
+
+    @property
+    def session_token(self) -> str | None:
+        """The token of the live session this object was signed in or loaded through, if any."""
+        token: str | None = self.__dict__.get("_session_token")
+        return token
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.session_token is not None
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        """flask-login's id for the signed-in browser: the session's token.
+
+        Raises RuntimeError for a user reached any other way, so the bare user id never reaches a cookie.
+        """
+        if self.session_token is None:
+            raise RuntimeError("only a user signed in through a session has a flask-login id")
+        return self.session_token
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 

@@ -1,6 +1,10 @@
-"""Who is signed in: loading the user for each request, and the decorators views use.
+"""Who is signed in: flask-login's user, loaded from POLKA's server-side session, and the decorators
+views use.
 
-Every endpoint needs a signed-in, active user unless its view is marked ``@public``.
+flask-login keeps the signed-in user of each request (``flask_login.current_user``); its
+``user_loader`` reads the revocable ``account_sessions`` row named by the token in the cookie, so
+revocation, idle and absolute expiry work as they always have. Every endpoint needs a signed-in,
+active user unless its view is marked ``@public``.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, request, session, url_for
+import flask_login
+from flask import Flask, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from polka.accounts import sessions
@@ -21,9 +26,45 @@ from polka.db import begin_write, transaction
 from polka.errors import ENROL_FIRST
 from polka.http import SAFE_METHODS, db, session_factory
 
-SESSION_KEY = "sid"
+#: The cookie-session key holding the server-side session's token (flask-login's own key for the id
+#: its ``user_loader`` receives; POLKA's id is the session token, never the user id).
+SESSION_KEY = "_user_id"
+#: Where the token was kept before flask-login: moved on the first request, so nobody is signed out
+#: by the upgrade (such cookies are gone once every session has passed its absolute limit).
+OLD_SESSION_KEY = "sid"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PolkaLoginManager(flask_login.LoginManager):  # type: ignore[misc]
+    """flask-login without its remember-me cookie.
+
+    POLKA has no "remember me": a sign-in lasts as long as its server-side session, which ends when
+    idle, at its absolute limit or when revoked. A remember cookie would outlive all three, so it is
+    never read, and setting one is a programming error that fails loudly.
+    """
+
+    def _load_user_from_remember_cookie(self, cookie: str) -> None:
+        return None
+
+    def _set_cookie(self, response: Response) -> None:
+        raise RuntimeError("POLKA never sets flask-login's remember-me cookie")
+
+
+def init_login(app: Flask) -> None:
+    """Attach flask-login to the app: the user comes from the server-side session, nothing else."""
+    manager = PolkaLoginManager()
+    # Off, deliberately. "strong" would sign someone out whenever their address or browser string
+    # changes (a phone between networks, a proxy in front); "basic" only marks the sign-in not
+    # "fresh", which POLKA never asks, and writes that mark into anonymous visitors' cookies. The
+    # server-side session is what POLKA trusts: revocable, with idle and absolute limits.
+    manager.session_protection = None
+    manager.user_loader(_user_for_token)
+    manager.unauthorized_handler(_send_to_sign_in)
+    # No ``request_loader``: a key in a URL (feeds) is read by its own decorator for that one request
+    # and never signs anyone in. And no context processor: templates call POLKA's ``current_user()``.
+    manager.init_app(app, add_context_processor=False)
+    app.config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"] = False
 
 
 def settings() -> Settings:
@@ -38,9 +79,14 @@ def hasher() -> PasswordHashing:
 
 
 def current_user() -> User | None:
-    """The signed-in user of this request, or None."""
-    user: User | None = g.get("user")
-    return user
+    """The signed-in user of this request (flask-login's ``current_user``), or None."""
+    if not has_request_context():
+        return None
+    user = flask_login.current_user
+    if not user.is_authenticated:
+        return None
+    signed: User = user._get_current_object()
+    return signed
 
 
 def signed_in() -> User:
@@ -73,18 +119,30 @@ def is_public_endpoint() -> bool:
 
 
 def load_user() -> None:
-    """Before each request: find the live session behind the cookie and its user."""
-    g.user = None
+    """Before each request, once it has passed the network and CSRF checks: who is signed in.
+
+    Until then nobody is (``_user_for_token``), so a refused request neither extends a session nor
+    shows whose it is.
+    """
+    if g.get("sign_in_checked"):
+        return  # already decided for this request (flask-login keeps the answer)
     g.user_session_id = None
-    token = session.get(SESSION_KEY)
-    if not token:
-        return
+    g.sign_in_checked = True
+    if OLD_SESSION_KEY in session:
+        session.setdefault(SESSION_KEY, session.pop(OLD_SESSION_KEY))
+    current_user()  # flask-login loads the user now, through ``_user_for_token``
+
+
+def _user_for_token(token: str) -> User | None:
+    """flask-login's ``user_loader``: the user of the live session behind the cookie's token."""
+    if not g.get("sign_in_checked"):
+        return None
     conf = settings()
     found = sessions.find_session(db(), token, idle=conf.session_idle, absolute=conf.session_absolute)
     if found is None:
         session.pop(SESSION_KEY, None)
         g.ended_session_token = token  # whose typed values a form arriving now carries (expiry.py)
-        return
+        return None
     if sessions.needs_touch(found) and not _endpoint_marked("polka_untouched"):
         if request.method in SAFE_METHODS:
             # A short write of its own, so read-only requests stay read-only transactions.
@@ -96,31 +154,49 @@ def load_user() -> None:
             sessions.touch_session(db(), found.id)
             db().commit()
             begin_write(db())
-    g.user = found.user
     g.user_session_id = found.id
+    found.user.signed_in_through(token)
+    return found.user
 
 
 def require_signed_in() -> Response | None:
-    """Before each request: send anonymous visitors of non-public endpoints to the sign-in page."""
-    if is_public_endpoint():
+    """Before each request: send anonymous visitors of non-public endpoints to the sign-in page.
+
+    The same check as flask-login's ``login_required`` on every view at once, except that it lets no
+    OPTIONS request through either; the answer is flask-login's ``unauthorized()`` (``_send_to_sign_in``).
+    """
+    if is_public_endpoint() or current_user() is not None:
         return None
-    if current_user() is None:
-        flash("Sign in to continue.", "info")
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-    return None
+    answer: Response = current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    return answer
+
+
+def _send_to_sign_in() -> Response:
+    """flask-login's unauthorized handler: sign in, then back to this page."""
+    flash("Sign in to continue.", "info")
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
 def sign_in(user: User, token: str) -> None:
-    """Rotate the cookie session and store the new session token in it."""
+    """Rotate the cookie session and sign ``user`` in through the new session's token."""
     session.clear()
-    session[SESSION_KEY] = token
-    g.user = user
+    user.signed_in_through(token)
+    # remember=False, always: POLKA has no remember-me cookie (PolkaLoginManager refuses to set one).
+    if not flask_login.login_user(user, remember=False):
+        raise RuntimeError("only an active account can be signed in")
+    # flask-login's address-and-browser fingerprint, for session protection, which is off: keep a
+    # hash of the person's address out of the cookie.
+    session.pop("_id", None)
 
 
 def sign_out() -> str | None:
+    """Sign the browser out and empty its cookie session; return the session token it held."""
     token: str | None = session.get(SESSION_KEY)
+    user = current_user()
+    flask_login.logout_user()
     session.clear()
-    g.user = None
+    if user is not None:
+        user.signed_in_through(None)
     return token
 
 

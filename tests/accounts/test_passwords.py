@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from polka.accounts.credentials import change_password, request_password_reset, reset_password
 from polka.accounts.models import AccountToken, User, UserSession
 from polka.accounts.tokens import TokenState
+from polka.accounts.web import SESSION_KEY
 from polka.audit.models import AuditEntry
 from polka.db import transaction, utcnow
 from polka.errors import ValidationError
@@ -190,12 +191,12 @@ def _change(web, current, new):
 def test_changing_the_password_keeps_this_browser_signed_in_with_a_new_session(web, login, session):
     user = login.as_new_user()
     with web.client.session_transaction() as cookie:
-        before = cookie["sid"]
+        before = cookie[SESSION_KEY]
     response = _change(web, PASSWORD, NEW_PASSWORD)
     assert response.status_code == 302
     assert web.get("/account").status_code == 200
     with web.client.session_transaction() as cookie:
-        assert cookie["sid"] != before
+        assert cookie[SESSION_KEY] != before
     assert _sessions(session, user) == 1
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from polka.accounts.models import User, UserSession
 from polka.accounts.services import suspend_user
+from polka.accounts.web import SESSION_KEY
 from polka.db import transaction, utcnow
 from tests.accounts.conftest import fresh
 from tests.conftest import PASSWORD
@@ -75,10 +76,10 @@ def test_signing_in_gives_a_new_session_id(web, login, make):
     user = make.user()
     login(user)
     with web.client.session_transaction() as cookie:
-        first = cookie["sid"]
+        first = cookie[SESSION_KEY]
     login(user)
     with web.client.session_transaction() as cookie:
-        assert cookie["sid"] != first
+        assert cookie[SESSION_KEY] != first
 
 
 def test_signing_in_again_ends_the_browsers_previous_session(web, login, make, session):
