@@ -236,6 +236,7 @@ def _register_blueprints(app: Flask) -> None:
     from polka.crossrefs.views import bp as crossrefs_bp
     from polka.docs.views import bp as docs_bp
     from polka.drafts.views import bp as drafts_bp
+    from polka.feeds.views import bp as feeds_bp
     from polka.help import bp as help_bp
     from polka.home import bp as home_bp
     from polka.people.views import bp as people_bp
@@ -254,6 +255,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         drafts_bp,
         help_bp,
+        feeds_bp,
     ):
         app.register_blueprint(bp)
 

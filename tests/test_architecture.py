@@ -43,6 +43,7 @@ LAYERS = {
     "crossrefs": CORE,
     "drafts": CORE,
     "content": CORE,
+    "feeds": CORE,
     "wiki": FEATURE,
     "forum": FEATURE,
     "blog": FEATURE,

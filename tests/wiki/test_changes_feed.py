@@ -13,6 +13,7 @@ from polka.markings import Marking
 from tests.support import text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+SENSITIVE_TITLE = "An OFFICIAL-SENSITIVE page was changed – open POLKA to read it"
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
@@ -148,9 +149,22 @@ def test_feed_never_carries_official_sensitive_text_even_for_members(web, login,
     response = web.get(feed_url(world.community))
     assert "DC Smith" not in response.get_data(as_text=True)
     assert "Handler details" not in response.get_data(as_text=True)
-    entry = entries(parse(response))["Covert sources – revision 1"]
+    entry = entries(parse(response))[SENSITIVE_TITLE]
     assert entry.find(f"{ATOM}content") is None
     assert entry.findtext(f"{ATOM}summary") == "OFFICIAL-SENSITIVE: sign in to POLKA to read this page."
+
+
+def test_feed_never_carries_an_official_sensitive_title_or_an_address_naming_it(web, login, world, sensitive):
+    login(world.member)
+    response = web.get(feed_url(world.community))
+    raw = response.get_data(as_text=True)
+    assert "Covert sources" not in raw
+    assert "covert-sources" not in raw  # a wiki page's address is its title
+    entry = entries(parse(response))[SENSITIVE_TITLE]
+    assert entry.find(f"{ATOM}category").get("term") == "OFFICIAL-SENSITIVE"
+    link = entry.find(f"{ATOM}link")
+    assert link is not None
+    assert link.get("href") == f"http://localhost{changes_url(world.community)}"
 
 
 def test_feed_leaves_out_official_sensitive_pages_for_non_members(web, login, world, sensitive):
