@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from polka.accounts import credentials, services
+from polka.accounts import credentials, feed_keys, services
 from polka.accounts.models import AccountStatus, FeedKey, User
+from polka.audit.models import AuditEntry
 from polka.db import transaction
 from tests.conftest import PASSWORD
 from tests.feeds.conftest import reveal
@@ -206,3 +207,33 @@ def test_a_client_that_keeps_guessing_is_refused_even_with_a_right_key(few_guess
     for _ in range(3):
         assert feed_with(reader_app, "0123456789abcdef." + "B" * 43).status_code == 404
     assert feed_with(reader_app, key).status_code == 429
+
+
+# Rules of the key itself ---------------------------------------------------------------------------
+
+
+def test_making_and_resetting_a_key_are_audited_without_the_key(web, login, session):
+    user = login.as_new_user()
+    first = reveal(web)
+    web.post("/account/feeds/reset", token_from="/account/feeds")
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.target_id == str(user.id)).order_by(AuditEntry.id)
+    ).all()
+    actions = [e.action for e in entries]
+    assert actions[-3:] == ["feed_key.created", "feed_key.reset", "feed_key.created"]
+    assert not [e for e in entries if first.split(".")[1] in (e.detail or "")]
+
+
+def test_a_key_whose_secret_no_longer_matches_is_replaced_when_shown(make, session):
+    """After the app's secret key changes, showing the key makes a new one rather than show a key that
+    does not work, and the old one stops."""
+    user = make.user()
+    with transaction(session):
+        old = feed_keys.reveal_feed_key(session, session.merge(user), "first secret")
+    with transaction(session):
+        new = feed_keys.reveal_feed_key(session, session.merge(user), "second secret")
+    assert new != old
+    assert feed_keys.user_for_feed_key(session, old) is None
+    found = feed_keys.user_for_feed_key(session, new)
+    assert found is not None
+    assert found.id == user.id
