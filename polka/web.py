@@ -241,6 +241,7 @@ def core_routes() -> tuple[Routes, ...]:
     from polka.communities.blueprint import bp as communities_bp
     from polka.crossrefs import views as crossrefs
     from polka.drafts import views as drafts
+    from polka.feeds import views as feeds
     from polka.people import views as people
     from polka.site_search import views as site_search
 
@@ -254,6 +255,7 @@ def core_routes() -> tuple[Routes, ...]:
         Routes(admin_bp, (admin, admin_accounts, audit, admin_communities, organisations)),
         Routes(drafts.bp, (drafts,)),
         Routes(help.bp, (help,)),
+        Routes(feeds.bp, (feeds,)),
     )
 
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from polka.accounts import credentials, recovery, services, sessions, twofactor
 from polka.accounts.blueprint import bp
+from polka.accounts.feed_keys import feed_key_of
 from polka.accounts.forms import (
     ActionForm,
     ChangePasswordForm,
@@ -94,13 +95,16 @@ def end_other_sessions() -> Response:
     user = _user()
     token = cookie.get(SESSION_KEY) or ""
     with transaction(db()) as session:
+        had_feed_key = feed_key_of(session, user) is not None
         ended = services.end_other_sessions(session, user, token, ip=client_ip())
-    flash(
+    message = (
         "You have signed out of every other session."
         if ended
-        else "There were no other sessions to sign out of.",
-        "success",
+        else "There were no other sessions to sign out of."
     )
+    if had_feed_key:
+        message += " Your feed key has been reset: feed links with the old key no longer work."
+    flash(message, "success")
     return redirect(url_for("accounts.settings"))
 
 

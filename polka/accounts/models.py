@@ -1,4 +1,4 @@
-"""Accounts: users, their sign-in sessions, single-use tokens and login failures."""
+"""Accounts: users, their sign-in sessions, feed keys, single-use tokens and login failures."""
 
 from __future__ import annotations
 
@@ -192,3 +192,18 @@ class LoginLock(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     locked_until: Mapped[datetime | None]
     counted_from: Mapped[datetime | None]
+
+
+class FeedKey(Base):
+    """A person's feed key (``polka.accounts.feed_keys``): the public id that finds it and the SHA-256
+    of its secret. One per person; deleting the row is what resets it."""
+
+    __tablename__ = "account_feed_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"), unique=True)
+    key_id: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -2,6 +2,8 @@
 
 The browser's cookie carries a random token; the database keeps only its SHA-256. A session ends
 after ``session_idle`` without a request or ``session_absolute`` after sign-in, whichever is first.
+Revoking a user's sessions also ends their feed key (``polka.accounts.feed_keys``): whoever they are
+shutting out may have copied it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
+from polka.accounts.feed_keys import end_feed_keys
 from polka.accounts.models import User, UserSession
 from polka.db import utcnow
 from polka.organisations.models import Organisation
@@ -99,7 +102,9 @@ def end_session(session: Session, token: str) -> None:
 
 
 def end_all_sessions(session: Session, user: User) -> int:
-    """Revoke every session of ``user`` (password change, suspension, de-approval); return how many."""
+    """Revoke every session of ``user`` (password change, suspension, de-approval) and their feed key;
+    return how many sessions ended."""
+    end_feed_keys(session, user)
     result = session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -133,7 +138,9 @@ def live_sessions(
 
 
 def end_other_sessions(session: Session, user: User, keep_token: str) -> int:
-    """Revoke every session of ``user`` but the one behind ``keep_token``; return how many."""
+    """Revoke every session of ``user`` but the one behind ``keep_token``, and their feed key; return how
+    many sessions ended."""
+    end_feed_keys(session, user)
     result = session.execute(
         delete(UserSession).where(
             UserSession.user_id == user.id, UserSession.token_hash != hash_token(keep_token)

@@ -135,7 +135,10 @@ def suspend_user(user_id: int) -> Any:
         except ValidationError as exc:
             show_errors(form, exc)
         else:
-            flash(f"{user.name} is suspended and signed out everywhere.", "success")
+            flash(
+                f"{user.name} is suspended and signed out everywhere, and their feed links no longer work.",
+                "success",
+            )
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return _user_page(user, form, 400)
 

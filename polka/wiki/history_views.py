@@ -3,31 +3,33 @@ to it, unpublished edits, and the community's recent changes as a page and as an
 
 Every route reaches the page through the access functions, so the history, an old revision or a diff
 of a page the user cannot see is 404 like the page itself. Reading any of them for an
-OFFICIAL-SENSITIVE page is written to the audit log, and the feed never carries such a page's text.
+OFFICIAL-SENSITIVE page is written to the audit log, and the feed never carries such a page's title or
+text (``polka.feeds.atom``); a feed reader reads it with its owner's feed key (``polka.feeds.web``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import flash, redirect, render_template, request, url_for
-from markupsafe import Markup
 
+from polka.accounts.models import User
 from polka.accounts.web import current_user, settings, signed_in
 from polka.communities.models import Community
+from polka.communities.services import get_community
 from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import Conflict, NotFound, ValidationError
+from polka.feeds.atom import Entry, Feed, atom_response, tag_uri
+from polka.feeds.web import absolute_url, feed_view, self_url
 from polka.http import db
 from polka.ids import parse_page
 from polka.markings import Marking
-from polka.templating import render_xml
+from polka.permissions import Action
 from polka.wiki import access, reads, rendering, review, services
 from polka.wiki.blueprint import bp
 from polka.wiki.diffs import diff_texts
@@ -36,7 +38,6 @@ from polka.wiki.web import audit_read, page_for, page_url
 
 #: A revision number typed into the address: digits only, short enough to be a real one.
 _NUMBER = re.compile(r"[0-9]{1,9}")
-SENSITIVE_FEED_NOTICE = "OFFICIAL-SENSITIVE: sign in to POLKA to read this page."
 #: How an unpublished edit's status is shown: its words and the colour of its tag.
 STATUS_TAGS = {
     RevisionStatus.PENDING: ("Waiting for review", "govuk-tag--blue"),
@@ -308,60 +309,42 @@ def recent_changes(slug: str) -> Any:
     )
 
 
-@dataclass(frozen=True)
-class FeedEntry:
-    revision: WikiRevision
-    id: str
-    url: str
-    updated: str
-    #: The rendered page, for OFFICIAL pages only: OFFICIAL-SENSITIVE text never goes in a feed.
-    html: Markup | None
-
-
-def rfc3339(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _tag(created: datetime, specific: str) -> str:
-    """A tag: URI (RFC 4151) that stays the same when a page or its community is renamed."""
-    host = urlsplit(settings().base_url).hostname or "polka.invalid"
-    return f"tag:{host},{created:%Y-%m-%d}:polka/{specific}"
-
-
-def _absolute(path: str) -> str:
-    return settings().base_url.rstrip("/") + path
-
-
 @bp.get("/changes.atom")
-def changes_feed(slug: str) -> Any:
-    community = community_for(slug)
-    session, user = db(), signed_in()
+@feed_view
+def changes_feed(slug: str, reader: User) -> Any:
+    """The community's recent changes as Atom, for a signed-in browser or a feed reader with a key."""
+    session = db()
+    community = get_community(session, reader, slug, Action.READ)
+    base_url = settings().base_url
+    changes_url = absolute_url(url_for("wiki.recent_changes", slug=community.slug))
     entries = []
-    for revision in reads.feed_entries(session, user, community):
+    for revision in reads.feed_entries(session, reader, community):
         page = revision.page
         html = None
         if page.marking is Marking.OFFICIAL:
-            html = rendering.show_revision(session, user, revision, community).html
+            html = rendering.show_revision(session, reader, revision, community).html
         path = url_for("wiki.revision", slug=community.slug, page=page.slug, number=revision.number)
         entries.append(
-            FeedEntry(
-                revision=revision,
-                id=_tag(revision.created_at, f"wiki/revision/{revision.id}"),
-                url=_absolute(path),
-                updated=rfc3339(revision.created_at),
+            Entry(
+                id=tag_uri(base_url, revision.created_at, f"wiki/revision/{revision.id}"),
+                title=f"{page.title} – revision {revision.number}",
+                updated=revision.created_at,
+                author=revision.author.name if revision.author else "Unknown",
+                url=absolute_url(path),
+                marking=page.marking,
+                withheld_url=changes_url,
+                summary=revision.summary or "No summary",
                 html=html,
+                noun="page",
             )
         )
-    newest = entries[0].revision.created_at if entries else community.created_at
-    body = render_xml(
-        "wiki/changes.atom.xml",
-        community=community,
-        entries=entries,
-        feed_id=_tag(community.created_at, f"wiki/community/{community.id}/changes"),
-        updated=rfc3339(newest),
-        self_url=_absolute(url_for("wiki.changes_feed", slug=community.slug)),
-        html_url=_absolute(url_for("wiki.recent_changes", slug=community.slug)),
-        base_url=_absolute("/"),
-        sensitive_notice=SENSITIVE_FEED_NOTICE,
+    return atom_response(
+        Feed(
+            id=tag_uri(base_url, community.created_at, f"wiki/community/{community.id}/changes"),
+            title=f"Recent changes – {community.name} wiki",
+            updated=entries[0].updated if entries else community.created_at,
+            self_url=self_url("wiki.changes_feed", slug=community.slug),
+            html_url=changes_url,
+            entries=entries,
+        )
     )
-    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}

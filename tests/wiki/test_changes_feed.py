@@ -10,9 +10,11 @@ import pytest
 
 from polka.communities.models import Role, Visibility
 from polka.markings import Marking
+from tests.feeds.conftest import assert_rfc4287, feed_link, parsed, reveal
 from tests.support import text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+SENSITIVE_TITLE = "An OFFICIAL-SENSITIVE page was changed – open POLKA to read it"
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
@@ -148,9 +150,22 @@ def test_feed_never_carries_official_sensitive_text_even_for_members(web, login,
     response = web.get(feed_url(world.community))
     assert "DC Smith" not in response.get_data(as_text=True)
     assert "Handler details" not in response.get_data(as_text=True)
-    entry = entries(parse(response))["Covert sources – revision 1"]
+    entry = entries(parse(response))[SENSITIVE_TITLE]
     assert entry.find(f"{ATOM}content") is None
     assert entry.findtext(f"{ATOM}summary") == "OFFICIAL-SENSITIVE: sign in to POLKA to read this page."
+
+
+def test_feed_never_carries_an_official_sensitive_title_or_an_address_naming_it(web, login, world, sensitive):
+    login(world.member)
+    response = web.get(feed_url(world.community))
+    raw = response.get_data(as_text=True)
+    assert "Covert sources" not in raw
+    assert "covert-sources" not in raw  # a wiki page's address is its title
+    entry = entries(parse(response))[SENSITIVE_TITLE]
+    assert entry.find(f"{ATOM}category").get("term") == "OFFICIAL-SENSITIVE"
+    link = entry.find(f"{ATOM}link")
+    assert link is not None
+    assert link.get("href") == f"http://localhost{changes_url(world.community)}"
 
 
 def test_feed_leaves_out_official_sensitive_pages_for_non_members(web, login, world, sensitive):
@@ -209,3 +224,42 @@ def test_recent_changes_and_feed_of_a_private_community_answer_its_members(web, 
     login(member)
     assert "Surveillance log" in text(web.get(changes_url(community)))
     assert "Surveillance log – revision 1" in entries(feed(web, community))
+
+
+# Valid Atom, and read by a feed reader with its owner's key --------------------------------------
+
+
+def test_feed_is_valid_atom(web, login, world, sensitive):
+    login(world.member)
+    result = parsed(web.get(feed_url(world.community)))
+    assert_rfc4287(result)
+    assert {entry.title for entry in result.entries} == {"PNC manual – revision 1", SENSITIVE_TITLE}
+
+
+def test_a_feed_reader_reads_the_changes_with_its_owners_key(app, web, login, world):
+    login(world.member)
+    key = reveal(web)
+    feed_reader = app.test_client(use_cookies=False)
+    result = parsed(feed_reader.get(f"{feed_url(world.community)}?key={key}"))
+    assert [entry.title for entry in result.entries] == ["PNC manual – revision 1"]
+    self_link = feed_link(result, "self")
+    assert self_link == f"http://localhost{feed_url(world.community)}?key={key}"
+
+
+def test_a_key_reads_a_private_communitys_feed_only_for_its_members(app, web, login, hidden):
+    community, member = hidden
+    feed_reader = app.test_client(use_cookies=False)
+    login(member)
+    inside = feed_reader.get(f"{feed_url(community)}?key={reveal(web)}")
+    login.as_new_user()
+    outside = feed_reader.get(f"{feed_url(community)}?key={reveal(web)}")
+    assert "Surveillance log – revision 1" in [entry.title for entry in parsed(inside).entries]
+    assert outside.status_code == 404
+    assert b"Surveillance" not in outside.get_data()
+
+
+def test_a_wrong_key_on_the_feed_is_an_empty_404(app, world):
+    feed_reader = app.test_client(use_cookies=False)
+    response = feed_reader.get(f"{feed_url(world.community)}?key=0123456789abcdef.{'C' * 43}")
+    assert response.status_code == 404
+    assert response.get_data() == b""
