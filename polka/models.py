@@ -11,4 +11,5 @@ from polka.drafts import models as drafts  # noqa: F401
 from polka.jobs import models as jobs  # noqa: F401
 from polka.organisations import models as organisations  # noqa: F401
 from polka.search import outbox as search  # noqa: F401
+from polka.subscriptions import models as subscriptions  # noqa: F401
 from polka.wiki import models as wiki  # noqa: F401

@@ -205,6 +205,7 @@ def _register_content() -> None:
     from polka.docs.crossref import find_documents, resolve_documents
     from polka.docs.drafting import KINDS as document_drafts
     from polka.docs.kinds import DOCUMENT as DOCUMENT_KIND
+    from polka.docs.kinds import FOLDER as FOLDER_KIND
     from polka.docs.search import DocumentSearch
     from polka.drafts.services import register_draft_kind
     from polka.search.registry import register_adapter
@@ -217,6 +218,7 @@ def _register_content() -> None:
 
     for kind in (COMMUNITY, PAGE, DOCUMENT_KIND):
         register_content_kind(kind)
+    register_content_kind(FOLDER_KIND)
     register_above_ceiling_counter("wiki pages", count_above_ceiling)
     register_above_ceiling_counter("documents", documents_above_ceiling)
     register_adapter(WikiSearch())
@@ -240,6 +242,7 @@ def _register_blueprints(app: Flask) -> None:
     from polka.home import bp as home_bp
     from polka.people.views import bp as people_bp
     from polka.site_search.views import bp as search_bp
+    from polka.subscriptions.views import bp as subscriptions_bp
     from polka.wiki.views import bp as wiki_bp
 
     for bp in (
@@ -254,6 +257,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         drafts_bp,
         help_bp,
+        subscriptions_bp,
     ):
         app.register_blueprint(bp)
 

@@ -43,6 +43,7 @@ LAYERS = {
     "crossrefs": CORE,
     "drafts": CORE,
     "content": CORE,
+    "subscriptions": CORE,
     "wiki": FEATURE,
     "forum": FEATURE,
     "blog": FEATURE,
