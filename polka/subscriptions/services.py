@@ -93,7 +93,7 @@ def followers(session: Session, kind: str, object_id: int) -> list[int]:
     return list(session.scalars(query.order_by(Subscription.user_id)))
 
 
-def my_subscriptions(session: Session, user: User, page: int = 1, per_page: int = PER_PAGE) -> Page[Followed]:
+def my_subscriptions(session: Session, user: User, page: int = 1, per_page: int | None = None) -> Page[Followed]:
     """A page of what ``user`` follows, kind by kind (newest first within a kind), each as they may see
     it now: one query for the page and one per kind on it."""
     query = (
@@ -101,7 +101,7 @@ def my_subscriptions(session: Session, user: User, page: int = 1, per_page: int 
         .where(Subscription.user_id == user.id)
         .order_by(Subscription.kind, Subscription.created_at.desc(), Subscription.id.desc())
     )
-    rows = paginate(session, query, page, per_page)
+    rows = paginate(session, query, page, per_page or PER_PAGE)
     shown = resolve_all(session, user, [(row.kind, row.object_id) for row in rows.items])
     return rows.map(lambda row: _followed(row, shown.get((row.kind, row.object_id))))
 
