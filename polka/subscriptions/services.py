@@ -93,7 +93,9 @@ def followers(session: Session, kind: str, object_id: int) -> list[int]:
     return list(session.scalars(query.order_by(Subscription.user_id)))
 
 
-def my_subscriptions(session: Session, user: User, page: int = 1, per_page: int | None = None) -> Page[Followed]:
+def my_subscriptions(
+    session: Session, user: User, page: int = 1, per_page: int | None = None
+) -> Page[Followed]:
     """A page of what ``user`` follows, kind by kind (newest first within a kind), each as they may see
     it now: one query for the page and one per kind on it."""
     query = (
