@@ -14,6 +14,7 @@ from polka.features import FEATURES
 from polka.jobs import models as jobs
 from polka.organisations import models as organisations
 from polka.search import outbox as search
+from polka.subscriptions import models as subscriptions
 
 MODULES = (
     accounts_kept,
@@ -26,5 +27,6 @@ MODULES = (
     jobs,
     organisations,
     search,
+    subscriptions,
     *(module for feature in FEATURES for module in feature.models),
 )

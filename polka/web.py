@@ -244,6 +244,7 @@ def core_routes() -> tuple[Routes, ...]:
     from polka.feeds import views as feeds
     from polka.people import views as people
     from polka.site_search import views as site_search
+    from polka.subscriptions import views as subscriptions
 
     return (
         Routes(home.bp, (home,)),
@@ -256,6 +257,7 @@ def core_routes() -> tuple[Routes, ...]:
         Routes(drafts.bp, (drafts,)),
         Routes(help.bp, (help,)),
         Routes(feeds.bp, (feeds,)),
+        Routes(subscriptions.bp, (subscriptions,)),
     )
 
 

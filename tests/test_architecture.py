@@ -51,6 +51,7 @@ LAYERS = {
     "crossrefs": CORE,
     "drafts": CORE,
     "content": CORE,
+    "subscriptions": CORE,
     "feeds": CORE,
     # Features to come (DESIGN.md): their layer is known before their package exists.
     "forum": FEATURE,

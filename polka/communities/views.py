@@ -25,6 +25,7 @@ from polka.communities.forms import (
     MessageForm,
     SearchForm,
 )
+from polka.communities.kinds import COMMUNITY_KIND
 from polka.communities.models import Community, Visibility
 from polka.db import transaction
 from polka.errors import ValidationError
@@ -32,6 +33,7 @@ from polka.forms import show_errors
 from polka.http import db, form_data
 from polka.markings import Marking
 from polka.permissions import Action, can
+from polka.subscriptions.services import is_following, set_following
 
 
 def enrol_first(next_url: str) -> Response | None:
@@ -106,6 +108,7 @@ def render_home(community: Community, join_form: MessageForm | None = None, stat
         activity=recent_activity(session, user, community=community) if readable else [],
         readable=readable,
         pending=services.pending_join_request(session, user, community),
+        following=is_following(session, user, COMMUNITY_KIND, community.id),
         join_form=join_form or MessageForm(),
         section="communities",
         page_title=community.name,
@@ -115,6 +118,19 @@ def render_home(community: Community, join_form: MessageForm | None = None, stat
 @bp.get("/<slug>/")
 def home(slug: str) -> Any:
     return render_home(services.get_community(db(), current_user(), slug))
+
+
+@bp.post("/<slug>/follow")
+def follow(slug: str) -> Response:
+    """Follow the community, or stop: open to anyone who may see its home page (not only members)."""
+    session, user = db(), signed_in()
+    community = services.get_community(session, user, slug)
+    following = request.form.get("follow") == "1"
+    with transaction(session):
+        set_following(session, user, COMMUNITY_KIND, community.id, following)
+    what = "You are following" if following else "You are no longer following"
+    flash(f"{what} “{community.name}”.", "success")
+    return redirect(url_for("communities.home", slug=community.slug))
 
 
 def _settings_page(community: Community, form: CommunitySettingsForm, status: int = 200) -> Any:

@@ -15,7 +15,7 @@ from polka.accounts.models import User
 from polka.communities.models import Community, Role
 from polka.docs.models import Document, Folder, Version
 from polka.errors import NotFound
-from polka.permissions import Action, can, offers, require, role_in, visible_filter
+from polka.permissions import Action, can, offers, readable_filter, require, role_in, visible_filter
 
 #: How long managers may restore a document from the bin before it is purged.
 BIN_DAYS = 30
@@ -63,6 +63,11 @@ def current_version(session: Session, document: Document) -> Version:
     )
     assert version is not None  # head_number always names a stored version
     return version
+
+
+def visible_folders(user: User | None) -> ColumnElement[bool]:
+    """SQL: the folders the user may see: those of every library they may read (as ``get_folder``)."""
+    return Folder.community_id.in_(select(Community.id).where(readable_filter(user)))
 
 
 def get_folder(session: Session, user: User | None, community: Community, folder_id: int) -> Folder:

@@ -15,11 +15,13 @@ from polka.audit.services import record
 from polka.communities.models import Community
 from polka.db import utcnow
 from polka.docs import access
+from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document
 from polka.docs.search import reindex
 from polka.errors import NotFound
 from polka.markings import Marking
 from polka.permissions import Action, require
+from polka.subscriptions.services import forget
 
 
 def delete_document(session: Session, user: User, document: Document) -> None:
@@ -78,6 +80,7 @@ def purge_expired(session: Session, now: datetime | None = None) -> int:
         _audit(session, None, "docs.document_purged", document)
         reindex(session, document)
         session.delete(document)
+    forget(session, DOCUMENT_KIND, [document.id for document in expired])
     session.flush()
     return len(expired)
 

@@ -15,10 +15,11 @@ from flask import Response, flash, jsonify, redirect, render_template, request
 from polka.accounts.web import current_user, settings, signed_in
 from polka.crossrefs.services import used_by
 from polka.db import transaction
-from polka.docs import access, folders, locks, previews, processing, watches
+from polka.docs import access, folders, locks, previews, processing
 from polka.docs import versions as doc_versions
 from polka.docs.blueprint import bp
 from polka.docs.forms import RestoreForm, VersionForm
+from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, ExtractStatus, Version
 from polka.docs.search import KIND
 from polka.docs.web import (
@@ -36,6 +37,7 @@ from polka.forms import show_errors
 from polka.http import db, file_store
 from polka.markings import marked_file_name
 from polka.storage import FileTooLarge, clean_filename
+from polka.subscriptions.services import is_following
 
 
 @bp.get("/<int:document_id>")
@@ -61,7 +63,7 @@ def view_document(slug: str, document_id: int) -> Any:
         "superseded_by": document.superseded_by
         if document.superseded_by is not None and access.may_view(user, document.superseded_by)
         else None,
-        "watching": watches.is_watching(session, user, document=document),
+        "watching": is_following(session, user, DOCUMENT_KIND, document.id),
         "used_by": used_by(session, user, KIND, document.id),
         "can_add_version": access.can_add_version(user, document),
         "can_edit": access.can_edit(user, document),

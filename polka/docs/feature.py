@@ -10,7 +10,7 @@ from polka.docs import bin, document_views, drafting, manage_views, models, offe
 from polka.docs.blueprint import bp
 from polka.docs.cli import docs_group
 from polka.docs.demo import load_demo_documents
-from polka.docs.kinds import DOCUMENT
+from polka.docs.kinds import DOCUMENT, FOLDER
 from polka.docs.search import DocumentSearch
 
 FEATURE = Feature(
@@ -18,7 +18,7 @@ FEATURE = Feature(
     label="Documents",
     routes=Routes(bp, (views, document_views, manage_views, offer_views)),
     models=(models,),
-    kinds=(DOCUMENT,),
+    kinds=(DOCUMENT, FOLDER),
     search=(DocumentSearch(),),
     drafts=drafting.KINDS,
     ceiling_counters=(CeilingCounter("documents", bin.count_above_ceiling),),

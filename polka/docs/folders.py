@@ -17,11 +17,13 @@ from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.communities.services import check_text
 from polka.docs import access
+from polka.docs.kinds import FOLDER_KIND
 from polka.docs.models import FOLDER_NAME_MAX, Document, Folder
 from polka.errors import ValidationError
 from polka.forms import has_control_characters
 from polka.pagination import Page, paginate
 from polka.permissions import Action, require
+from polka.subscriptions.services import forget
 
 PER_PAGE = 50
 #: Deeper than this is refused: no one finds a document eleven folders down.
@@ -189,5 +191,6 @@ def delete_folder(session: Session, user: User, folder: Folder) -> None:
         .values(folder_id=None)
         .execution_options(synchronize_session=False)
     )
+    forget(session, FOLDER_KIND, [folder.id])
     session.delete(folder)
     session.flush()

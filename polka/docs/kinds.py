@@ -15,7 +15,8 @@ from polka.communities.models import Community
 from polka.content.kinds import Kind, Shown
 from polka.db import contains_text, starts_with_text
 from polka.docs import access
-from polka.docs.models import Document
+from polka.docs.models import Document, Folder
+from polka.markings import Marking
 
 DOCUMENT_KIND = "docs.document"
 #: What writers type to link to a document: ``[[doc:42]]``.
@@ -75,3 +76,32 @@ DOCUMENT = Kind(
     link_name=LINK_NAME,
     find=find_documents,
 )
+
+
+FOLDER_KIND = "docs.folder"
+
+
+def resolve_folders(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
+    """The folders among ``ids`` whose library ``user`` may read, as they are now."""
+    rows = session.execute(
+        select(Folder, Community.slug, Community.name)
+        .join(Community, Community.id == Folder.community_id)
+        .where(Folder.id.in_(ids), access.visible_folders(user))
+    ).all()
+    return {
+        folder.id: Shown(
+            kind=FOLDER_KIND,
+            id=folder.id,
+            label="Folder",
+            title=folder.name,
+            url=url_for("docs.folder", slug=slug, folder_id=folder.id),
+            marking=Marking.OFFICIAL,  # the folder itself; each document in it carries its own marking
+            community_id=folder.community_id,
+            community_name=name,
+            updated_at=folder.created_at,
+        )
+        for folder, slug, name in rows
+    }
+
+
+FOLDER = Kind(name=FOLDER_KIND, label="Folder", model=Folder, resolve=resolve_folders)

@@ -12,9 +12,10 @@ from polka.accounts.web import signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.db import transaction
-from polka.docs import access, bin, drafting, folders, locks, processing, services, versions, watches
+from polka.docs import access, bin, drafting, folders, locks, processing, services, versions
 from polka.docs.blueprint import bp
 from polka.docs.forms import MARKING_HINTS, DetailsForm, MoveForm, SupersedeForm
+from polka.docs.kinds import DOCUMENT_KIND, FOLDER_KIND
 from polka.docs.models import Document
 from polka.docs.web import (
     document_for,
@@ -30,6 +31,7 @@ from polka.forms import show_errors
 from polka.http import db
 from polka.markings import parse_marking
 from polka.permissions import Action, can, require, visible_filter
+from polka.subscriptions.services import set_following
 from polka.templating import uk_datetime
 
 
@@ -308,7 +310,7 @@ def watch_document(slug: str, document_id: int) -> Any:
     session, user = db(), signed_in()
     watching = request.form.get("watch") == "1"
     with transaction(session):
-        watches.set_watch(session, user, watching, document=document)
+        set_following(session, user, DOCUMENT_KIND, document.id, watching)
     flash(
         "You are watching this document." if watching else "You have stopped watching this document.",
         "success",
@@ -324,7 +326,7 @@ def watch_folder(slug: str, folder_id: int) -> Any:
     assert folder is not None
     watching = request.form.get("watch") == "1"
     with transaction(session):
-        watches.set_watch(session, user, watching, folder=folder)
+        set_following(session, user, FOLDER_KIND, folder.id, watching)
     flash(
         "You are watching this folder." if watching else "You have stopped watching this folder.", "success"
     )

@@ -1,4 +1,4 @@
-"""Document library tables: folders, documents, their versions, extracted text, watches, where-used links.
+"""Document library tables: folders, documents, their versions, extracted text, where-used links.
 
 A document's history is its versions, numbered 1, 2, 3… without gaps; the document row holds the head
 number, which is the current version's. The bytes of every version live in the file store under their
@@ -179,19 +179,3 @@ class DocumentExtract(Base):
     #: A re-encoded PNG thumbnail of an image, in the file store.
     thumbnail_sha256: Mapped[str | None] = mapped_column(String(64))
     finished_at: Mapped[datetime | None]
-
-
-class Watch(Base):
-    """Someone watching a document or a folder (stored now; notifications come later)."""
-
-    __tablename__ = "docs_watches"
-    __table_args__ = (
-        UniqueConstraint("user_id", "document_id"),
-        UniqueConstraint("user_id", "folder_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"), index=True)
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("docs_documents.id", ondelete="CASCADE"))
-    folder_id: Mapped[int | None] = mapped_column(ForeignKey("docs_folders.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,9 +14,10 @@ from polka.accounts.web import current_user, settings, signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.db import transaction, utcnow
-from polka.docs import access, folders, services, uploads, versions, watches
+from polka.docs import access, folders, services, uploads, versions
 from polka.docs.blueprint import bp
 from polka.docs.forms import MARKING_HINTS, FolderForm, UploadForm
+from polka.docs.kinds import FOLDER_KIND
 from polka.docs.models import Folder
 from polka.docs.web import (
     document_url,
@@ -35,6 +36,7 @@ from polka.http import db, file_store
 from polka.ids import parse_page
 from polka.markings import parse_marking
 from polka.permissions import Action
+from polka.subscriptions.services import is_following
 
 #: How many files one upload may carry (each becomes a document).
 MAX_FILES = 20
@@ -66,7 +68,7 @@ def _listing(
         listing=listing,
         folder_form=folder_form or FolderForm(formdata=None),
         rename_form=rename_form,
-        watching=folder is not None and watches.is_watching(session, user, folder=folder),
+        watching=folder is not None and is_following(session, user, FOLDER_KIND, folder.id),
         can_upload=access.can_upload(user, community),
         can_manage_folders=access.can_manage_folders(user, community),
         can_restore=access.can_restore(user, community),

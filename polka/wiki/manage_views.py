@@ -26,9 +26,11 @@ from polka.forms import PolkaForm as FlaskForm
 from polka.forms import show_errors
 from polka.http import db
 from polka.permissions import Action, require
+from polka.subscriptions.services import set_following
 from polka.wiki import access, pages, reads, review
 from polka.wiki.blueprint import bp
 from polka.wiki.history_views import proposed_screen
+from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import TITLE_MAX, RevisionStatus, WikiPage
 from polka.wiki.web import audit_read, clearly_refused, page_for, page_url
 
@@ -298,7 +300,7 @@ def watch(slug: str, page: str) -> Any:
     session, user = db(), signed_in()
     watching = _flag("watch")
     with transaction(session):
-        pages.set_watching(session, user, wiki_page, watching)
+        set_following(session, user, PAGE_KIND, wiki_page.id, watching)
     if watching:
         flash(f"You are watching “{wiki_page.title}”.", "success")
     else:

@@ -1,4 +1,4 @@
-"""Wiki tables: pages, their revisions, rendered-HTML cache, links, redirects, watches, attachments.
+"""Wiki tables: pages, their revisions, rendered-HTML cache, links, redirects, attachments.
 
 A page's published history is its *approved* revisions, numbered 1, 2, 3… without gaps; the page row
 holds the head number, which is the current revision's number. A revision waiting for review has no number
@@ -148,16 +148,6 @@ class WikiRedirect(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("community_communities.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(SLUG_MAX))
     page_id: Mapped[int] = mapped_column(ForeignKey("wiki_pages.id", ondelete="CASCADE"), index=True)
-
-
-class WikiWatch(Base):
-    __tablename__ = "wiki_watches"
-
-    page_id: Mapped[int] = mapped_column(ForeignKey("wiki_pages.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("account_users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class WikiAttachment(Base):

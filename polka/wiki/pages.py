@@ -1,5 +1,5 @@
-"""What happens to a page as a whole: moving, deleting and restoring, protecting, templates, watching,
-and the community's wiki settings."""
+"""What happens to a page as a whole: moving, deleting and restoring, protecting, templates, and the
+community's wiki settings."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from polka.db import utcnow
 from polka.errors import NotFound, ValidationError
 from polka.markings import Marking
 from polka.permissions import Action, require
+from polka.subscriptions.services import forget
 from polka.wiki import access
-from polka.wiki.models import WikiPage, WikiRedirect, WikiSettings, WikiWatch
+from polka.wiki.kinds import PAGE_KIND
+from polka.wiki.models import WikiPage, WikiRedirect, WikiSettings
 from polka.wiki.search import KIND, reindex
 from polka.wiki.services import record_page_activity
 from polka.wiki.slugs import check_title, slug_for
@@ -182,20 +184,6 @@ def set_template(session: Session, user: User, page: WikiPage, is_template: bool
     page.is_template = is_template
 
 
-def is_watching(session: Session, user: User, page: WikiPage) -> bool:
-    return session.get(WikiWatch, (page.id, user.id)) is not None
-
-
-def set_watching(session: Session, user: User, page: WikiPage, watching: bool) -> None:
-    """Watch or stop watching a page (notifications come later; the choice is kept now)."""
-    existing = session.get(WikiWatch, (page.id, user.id))
-    if watching and existing is None:
-        session.add(WikiWatch(page_id=page.id, user_id=user.id, created_at=utcnow()))
-    elif not watching and existing is not None:
-        session.delete(existing)
-    session.flush()
-
-
 def set_review_required(session: Session, user: User, community: Community, required: bool) -> None:
     """Turn review of members' edits on or off (managers; audited)."""
     require(user, Action.MANAGE, community)
@@ -239,5 +227,6 @@ def purge_deleted(session: Session) -> int:
         reindex(session, page)
         set_links(session, KIND, page.id, [])
         session.delete(page)
+    forget(session, PAGE_KIND, [page.id for page in expired])
     session.flush()
     return len(expired)

@@ -21,10 +21,12 @@ from polka.forms import show_errors
 from polka.http import db
 from polka.markings import Marking, parse_marking
 from polka.permissions import Action, can
-from polka.wiki import access, attachments, drafting, pages, reads, rendering, review, services
+from polka.subscriptions.services import is_following
+from polka.wiki import access, attachments, drafting, reads, rendering, review, services
 from polka.wiki.blueprint import bp
 from polka.wiki.diffs import diff_texts
 from polka.wiki.forms import MARKING_HINTS, EditPageForm, NewPageForm
+from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage
 from polka.wiki.services import Edit, EditConflict
 from polka.wiki.web import audit_read, page_for, page_url
@@ -73,7 +75,7 @@ def view_page(slug: str, page: str) -> Any:
         "backlinks": reads.backlinks(session, user, wiki_page),
         "attachments": attachments.attachments_of(session, user, wiki_page),
         "my_pending": mine,
-        "watching": pages.is_watching(session, signed_in(), wiki_page),
+        "watching": is_following(session, signed_in(), PAGE_KIND, wiki_page.id),
         "can_edit": access.can_edit(user, wiki_page),
         "can_move": access.can_move(session, user, wiki_page),
         "can_moderate": access.offers_moderation(user, wiki_page),

@@ -15,8 +15,9 @@ from polka.audit.models import AuditEntry
 from polka.communities.models import Role
 from polka.db import utcnow
 from polka.docs import bin as docs_bin
-from polka.docs.models import Document, DocumentStatus, Folder, Watch
+from polka.docs.models import Document, DocumentStatus, Folder
 from polka.markings import Marking
+from polka.subscriptions.models import Subscription
 from tests.docs.conftest import DocsFactory, DocsWorld, writing
 from tests.support import text
 
@@ -344,11 +345,16 @@ def test_watching_a_document_and_a_folder_is_stored(web, login, world, session):
     folder_url = f"/c/{world.community.slug}/docs/folders/{folder.id}"
     web.post(f"{folder_url}/watch", {"watch": "1"}, token_from=folder_url)
     session.rollback()
-    watches = list(session.scalars(select(Watch).where(Watch.user_id == world.reader.id)))
-    assert {(w.document_id, w.folder_id) for w in watches} == {(world.document.id, None), (None, folder.id)}
+    watches = list(session.scalars(select(Subscription).where(Subscription.user_id == world.reader.id)))
+    assert {(w.kind, w.object_id) for w in watches} == {
+        ("docs.document", world.document.id),
+        ("docs.folder", folder.id),
+    }
     web.post(url(world, "/watch"), {"watch": "0"}, token_from=url(world))
     session.rollback()
-    assert len(list(session.scalars(select(Watch).where(Watch.user_id == world.reader.id)))) == 1
+    assert (
+        len(list(session.scalars(select(Subscription).where(Subscription.user_id == world.reader.id)))) == 1
+    )
 
 
 def test_the_library_lists_each_documents_details(web, login, world, docs):

@@ -23,22 +23,23 @@ ROUTES = {
     "requests": ("GET", "/c/{slug}/requests"),
     "settings": ("GET", "/c/{slug}/settings"),
     "invite": ("GET", "/c/{slug}/invite"),
+    "follow": ("POST", "/c/{slug}/follow"),
 }
 # Signed out: a page sends them to sign in; a form they send is kept for after signing in (401).
 SIGNED_OUT = {route: 302 if method == "GET" else 401 for route, (method, _) in ROUTES.items()}
 MEMBER = {
     "home": 200, "members": 200, "join": 403, "request": 403, "leave": 302,
-    "requests": 403, "settings": 403, "invite": 403,
+    "requests": 403, "settings": 403, "invite": 403, "follow": 302,
 }  # fmt: skip
 MANAGER = {**MEMBER, "requests": 200, "settings": 200, "invite": 200}
 OUTSIDER = {
     OPEN: {
         "home": 200, "members": 200, "join": 302, "request": 403, "leave": 403,
-        "requests": 403, "settings": 403, "invite": 403,
+        "requests": 403, "settings": 403, "invite": 403, "follow": 302,
     },
     RESTRICTED: {
         "home": 200, "members": 403, "join": 403, "request": 302, "leave": 403,
-        "requests": 403, "settings": 403, "invite": 403,
+        "requests": 403, "settings": 403, "invite": 403, "follow": 302,
     },
     PRIVATE: dict.fromkeys(ROUTES, 404),
 }  # fmt: skip

@@ -12,8 +12,9 @@ from sqlalchemy import select, update
 from polka.communities.models import Role, Visibility
 from polka.db import transaction, utcnow
 from polka.markings import Marking
+from polka.subscriptions.models import Subscription
 from polka.wiki import access, pages
-from polka.wiki.models import WikiPage, WikiWatch
+from polka.wiki.models import WikiPage
 from tests.communities.support import activity_verbs, audited
 from tests.support import text
 
@@ -267,7 +268,8 @@ def test_member_may_not_make_a_page_a_template(web, login, world, wiki):
 
 def _watching(session, page, user):
     session.rollback()
-    return session.scalar(select(WikiWatch).where(WikiWatch.page_id == page.id, WikiWatch.user_id == user.id))
+    watches = select(Subscription).where(Subscription.kind == "wiki.page", Subscription.object_id == page.id)
+    return session.scalar(watches.where(Subscription.user_id == user.id))
 
 
 def test_reader_watches_a_page_and_stops(web, login, world, session):

@@ -348,13 +348,6 @@ def test_every_write_records_an_activity(session, world, wiki):
     assert verbs == ["created", "edited", "reverted", "moved", "deleted"]
 
 
-def test_a_reader_of_an_open_community_who_is_not_a_member_may_watch(session, make, world, wiki):
-    visitor = make.user("Visitor")
-    with transaction(session):
-        pages.set_watching(session, session.merge(visitor), session.merge(world.page), True)
-    assert pages.is_watching(session, session.merge(visitor), session.merge(world.page))
-
-
 def test_moving_under_its_own_subpage_is_refused(session, world, wiki):
     child = wiki.page(world.community, "Child", parent=world.page)
     with pytest.raises(ValidationError, match="under itself"), transaction(session):
