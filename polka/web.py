@@ -199,20 +199,15 @@ def _register_content() -> None:
     from polka.communities.content import register_above_ceiling_counter
     from polka.communities.kinds import COMMUNITY
     from polka.content.kinds import register_kind as register_content_kind
-    from polka.crossrefs.services import register_finder, register_kind
     from polka.docs.bin import count_above_ceiling as documents_above_ceiling
-    from polka.docs.crossref import KIND as DOCUMENT
-    from polka.docs.crossref import find_documents, resolve_documents
     from polka.docs.drafting import KINDS as document_drafts
     from polka.docs.kinds import DOCUMENT as DOCUMENT_KIND
     from polka.docs.search import DocumentSearch
     from polka.drafts.services import register_draft_kind
     from polka.search.registry import register_adapter
-    from polka.wiki.crossref import resolve_pages
     from polka.wiki.drafting import KINDS as wiki_drafts
     from polka.wiki.kinds import PAGE
     from polka.wiki.pages import count_above_ceiling
-    from polka.wiki.search import KIND as WIKI_PAGE
     from polka.wiki.search import WikiSearch
 
     for kind in (COMMUNITY, PAGE, DOCUMENT_KIND):
@@ -221,11 +216,8 @@ def _register_content() -> None:
     register_above_ceiling_counter("documents", documents_above_ceiling)
     register_adapter(WikiSearch())
     register_adapter(DocumentSearch())
-    register_kind(WIKI_PAGE, resolve_pages)
-    register_kind(DOCUMENT, resolve_documents)
     for draft_kind in (*wiki_drafts, *document_drafts):
         register_draft_kind(draft_kind)
-    register_finder(DOCUMENT, find_documents)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -15,6 +15,7 @@ from polka.audit.services import record
 from polka.communities.models import Community
 from polka.db import utcnow
 from polka.docs import access
+from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document
 from polka.docs.search import reindex
 from polka.errors import NotFound
@@ -87,7 +88,7 @@ def _audit(session: Session, user: User | None, action: str, document: Document)
         session,
         user,
         action,
-        target_type="document",
+        target_type=DOCUMENT_KIND,
         target_id=document.id,
         target_label=document.title,
         community_id=document.community_id,

@@ -17,8 +17,9 @@ from polka.errors import NotFound, ValidationError
 from polka.markings import Marking
 from polka.permissions import Action, require
 from polka.wiki import access
+from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage, WikiRedirect, WikiSettings, WikiWatch
-from polka.wiki.search import KIND, reindex
+from polka.wiki.search import reindex
 from polka.wiki.services import record_page_activity
 from polka.wiki.slugs import check_title, slug_for
 
@@ -31,7 +32,7 @@ def _audit(session: Session, user: User, action: str, page: WikiPage, **detail: 
         session,
         user,
         action,
-        target_type="wiki_page",
+        target_type=PAGE_KIND,
         target_id=page.id,
         target_label=page.title,
         community_id=page.community_id,
@@ -237,7 +238,7 @@ def purge_deleted(session: Session) -> int:
             .execution_options(synchronize_session=False)
         )
         reindex(session, page)
-        set_links(session, KIND, page.id, [])
+        set_links(session, PAGE_KIND, page.id, [])
         session.delete(page)
     session.flush()
     return len(expired)
