@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from polka.accounts.models import User
 from polka.communities.models import Community, CommunityStatus, Membership, Role, Visibility
+from polka.content.kinds import kind_of
 from polka.errors import Denial, Forbidden, NotFound, TwoFactorNeeded
 from polka.markings import Marking
 
@@ -168,9 +169,10 @@ def _denial(action: Action, target: object) -> Denial:
         return Denial(action.value, "site")
     if isinstance(target, Community):
         return Denial(action.value, "community", str(target.id), target.name, target.id)
+    kind = kind_of(target)
     return Denial(
         action.value,
-        type(target).__name__.lower(),
+        kind.name if kind is not None else type(target).__name__.lower(),
         str(getattr(target, "id", "")),
         str(getattr(target, "title", "") or ""),
         getattr(target, "community_id", None),

@@ -200,13 +200,8 @@ def _register_content() -> None:
     from polka.communities.content import register_above_ceiling_counter
     from polka.communities.kinds import COMMUNITY
     from polka.content.kinds import register_kind as register_content_kind
-    from polka.crossrefs.services import register_finder, register_kind
-    from polka.docs.crossref import KIND as DOCUMENT
-    from polka.docs.crossref import find_documents, resolve_documents
     from polka.drafts.services import register_draft_kind
     from polka.search.registry import register_adapter
-    from polka.wiki.crossref import resolve_pages
-    from polka.wiki.search import KIND as WIKI_PAGE
 
     register_content_kind(COMMUNITY)
     for feature in FEATURES:
@@ -218,10 +213,6 @@ def _register_content() -> None:
             register_adapter(adapter)
         for draft_kind in feature.drafts:
             register_draft_kind(draft_kind)
-    # The cross-links' own resolvers, until they read polka.content.kinds.
-    register_kind(WIKI_PAGE, resolve_pages)
-    register_kind(DOCUMENT, resolve_documents)
-    register_finder(DOCUMENT, find_documents)
 
 
 def core_routes() -> tuple[Routes, ...]:

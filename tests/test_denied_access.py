@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from polka.audit.models import AuditEntry
 from polka.communities.models import Role, Visibility
+from tests.wiki.conftest import WikiFactory
 
 
 def denials(session):
@@ -58,3 +59,12 @@ def test_a_refused_post_is_audited(web, login, make, session):
     assert web.post(f"/c/{hidden.slug}/join", {}).status_code == 404
     [entry] = denials(session)
     assert '"method": "POST"' in entry.detail
+
+
+def test_a_refusal_about_a_wiki_page_names_the_page_by_its_kind(web, login, make, session):
+    community = make.community("Open Group")
+    page = WikiFactory(session, make).page(community, "Shift patterns")
+    login.as_role(community, Role.READER)
+    assert web.get(f"/c/{community.slug}/wiki/{page.slug}/edit").status_code == 403
+    [entry] = denials(session)
+    assert (entry.target_type, entry.target_id, entry.target_label) == ("wiki.page", str(page.id), page.title)

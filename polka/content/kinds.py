@@ -26,6 +26,8 @@ from polka.markings import Marking
 
 #: ``wiki.page``: the feature's package name, a dot, the object's name (lower case).
 KIND_NAME = re.compile(r"[a-z][a-z0-9_]{0,19}\.[a-z][a-z0-9_]{0,19}")
+#: The longest name a table storing kind names holds.
+NAME_MAX = 40
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Kind:
     find: Finder | None = None
 
     def __post_init__(self) -> None:
-        if not KIND_NAME.fullmatch(self.name):
+        if not KIND_NAME.fullmatch(self.name) or len(self.name) > NAME_MAX:
             raise ValueError(f"a kind is named feature.object in lower case, not {self.name!r}")
 
 

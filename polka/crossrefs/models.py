@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from polka.content.kinds import NAME_MAX
 from polka.db import Base
-
-KIND_MAX = 20
 
 
 class ObjectLink(Base):
@@ -16,7 +15,7 @@ class ObjectLink(Base):
     __tablename__ = "crossref_links"
     __table_args__ = (Index("ix_crossref_links_target", "target_kind", "target_id"),)
 
-    source_kind: Mapped[str] = mapped_column(String(KIND_MAX), primary_key=True)
+    source_kind: Mapped[str] = mapped_column(String(NAME_MAX), primary_key=True)
     source_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    target_kind: Mapped[str] = mapped_column(String(KIND_MAX), primary_key=True)
+    target_kind: Mapped[str] = mapped_column(String(NAME_MAX), primary_key=True)
     target_id: Mapped[int] = mapped_column(Integer, primary_key=True)

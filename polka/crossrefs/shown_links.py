@@ -2,10 +2,10 @@
 
 A wiki page's HTML is rendered once and shared by every reader, so ``[[doc:42]]`` is cached as a link
 to ``/o/doc/42`` whose text is ``doc:42``: a placeholder. When the page is shown, ``show_object_links``
-resolves every such link for this reader in one query per kind and fills in the object's current
-title, or, for an object the reader may not see (or that does not exist), leaves nothing of it: a
-link given its own words (``[[doc:42|the rota]]``) keeps only those words, unlinked; a bare one
-becomes the same neutral words whatever the reason.
+resolves every such link for this reader in one query per kind (``polka.content.kinds``) and fills in
+the object's current title, or, for an object the reader may not see (or that does not exist), leaves
+nothing of it: a link given its own words (``[[doc:42|the rota]]``) keeps only those words, unlinked;
+a bare one becomes the same neutral words whatever the reason.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.crossrefs.services import resolve_all
+from polka.content.kinds import kind_linked_as, resolve_all
 from polka.markup import link_html, rewrite_wikilinks
 
-#: What ``crossrefs.views.object_path`` writes.
+#: What ``crossrefs.views.object_path`` writes: the kind's link name and the object's id.
 _OBJECT_PATH = re.compile(r"/o/([a-z]{1,20})/([1-9][0-9]{0,9})")
 #: What a reader sees for a bare link to an object they may not see (or that is gone).
 UNAVAILABLE = "(linked item not available)"
@@ -30,7 +30,7 @@ _UNAVAILABLE_HTML = f'<span class="polka-wikilink--unavailable">{UNAVAILABLE}</s
 def show_object_links(
     session: Session, user: User | None, html: str, targets: Iterable[tuple[str, int]]
 ) -> Markup:
-    """``html`` (a cached rendering) with its links to ``targets`` filled in for ``user``."""
+    """``html`` (a cached rendering) with its links to ``targets`` (kind name, id) filled in for ``user``."""
     wanted = set(targets)
     if not wanted:
         return Markup(html)  # noqa: S704 - sanitised when it was rendered
@@ -40,9 +40,10 @@ def show_object_links(
         found = _OBJECT_PATH.fullmatch(attributes.get("href", ""))
         if found is None:
             return None
-        kind, object_id = found[1], int(found[2])
-        bare = inner_html == f"{kind}:{object_id}"  # [[doc:42]]: the text is the placeholder
-        item = shown.get((kind, object_id))
+        link_name, object_id = found[1], int(found[2])
+        bare = inner_html == f"{link_name}:{object_id}"  # [[doc:42]]: the text is the placeholder
+        kind = kind_linked_as(link_name)
+        item = shown.get((kind.name, object_id)) if kind is not None else None
         if item is None:
             return _UNAVAILABLE_HTML if bare else inner_html
         return link_html(attributes, str(escape(item.title)) if bare else inner_html)

@@ -90,7 +90,7 @@ def _audit(session: Session, user: User | None, action: str, document: Document)
         session,
         user,
         action,
-        target_type="document",
+        target_type=DOCUMENT_KIND,
         target_id=document.id,
         target_label=document.title,
         community_id=document.community_id,

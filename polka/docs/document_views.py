@@ -21,7 +21,6 @@ from polka.docs.blueprint import bp
 from polka.docs.forms import RestoreForm, VersionForm
 from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, ExtractStatus, Version
-from polka.docs.search import KIND
 from polka.docs.web import (
     audit_read,
     document_for,
@@ -64,7 +63,7 @@ def view_document(slug: str, document_id: int) -> Any:
         if document.superseded_by is not None and access.may_view(user, document.superseded_by)
         else None,
         "watching": is_following(session, user, DOCUMENT_KIND, document.id),
-        "used_by": used_by(session, user, KIND, document.id),
+        "used_by": used_by(session, user, DOCUMENT_KIND, document.id),
         "can_add_version": access.can_add_version(user, document),
         "can_edit": access.can_edit(user, document),
         "can_moderate": access.offers_moderation(user, document),

@@ -16,6 +16,7 @@ from polka.accounts.models import User
 from polka.audit.services import record
 from polka.db import utcnow
 from polka.docs import access
+from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document
 from polka.errors import Conflict
 from polka.permissions import Action, require
@@ -100,7 +101,7 @@ def break_lock(session: Session, user: User, document: Document, checkout: timed
         session,
         user,
         "docs.checkout_broken",
-        target_type="document",
+        target_type=DOCUMENT_KIND,
         target_id=document.id,
         target_label=document.title,
         community_id=document.community_id,

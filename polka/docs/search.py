@@ -10,25 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.communities.models import Community
-from polka.docs import access
+from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, DocumentExtract, ExtractStatus, Version
 from polka.markings import Marking
 from polka.search.documents import SearchDocument
 from polka.search.outbox import queue_change
-from polka.search.registry import Shown, ids_in_batches
-
-KIND = "doc"
+from polka.search.registry import ids_in_batches
 
 
 def reindex(session: Session, document: Document) -> None:
     """Have the document's search entry rewritten (or removed) when this transaction commits."""
-    queue_change(session, KIND, document.id)
+    queue_change(session, DOCUMENT_KIND, document.id)
 
 
 def _live() -> Any:
@@ -36,8 +32,7 @@ def _live() -> Any:
 
 
 class DocumentSearch:
-    kind = KIND
-    label = "Document"
+    kind = DOCUMENT_KIND
 
     def documents(self, session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
         rows = session.execute(
@@ -53,7 +48,7 @@ class DocumentSearch:
         for document, filename, text, status, organisation_id in rows:
             parts = [document.description, filename, text if status is ExtractStatus.DONE else ""]
             found[document.id] = SearchDocument(
-                kind=KIND,
+                kind=DOCUMENT_KIND,
                 object_id=document.id,
                 community_id=document.community_id,
                 marking=document.marking.value,
@@ -70,21 +65,3 @@ class DocumentSearch:
 
     def all_ids(self, session: Session) -> Iterator[list[int]]:
         return ids_in_batches(session, Document.id, _live())
-
-    def visible(self, session: Session, user: Any, ids: Sequence[int]) -> dict[int, Shown]:
-        rows = session.execute(
-            select(Document, Community.slug)
-            .join(Community, Community.id == Document.community_id)
-            .where(Document.id.in_(ids), access.live_documents(user))
-        ).all()
-        return {
-            document.id: Shown(
-                title=document.title,
-                url=url_for("docs.view_document", slug=community_slug, document_id=document.id),
-                community_id=document.community_id,
-                marking=document.marking.value,
-                updated_at=document.updated_at,
-                author_id=document.updated_by_id,
-            )
-            for document, community_slug in rows
-        }

@@ -21,6 +21,7 @@ from polka.communities.models import Community
 from polka.communities.services import check_text
 from polka.db import utcnow
 from polka.docs import access, duplicates, versions
+from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import (
     DESCRIPTION_MAX,
     TAGS_MAX,
@@ -217,7 +218,7 @@ def _marking_changed(session: Session, user: User, document: Document, before: M
         session,
         user,
         "docs.marking_changed",
-        target_type="document",
+        target_type=DOCUMENT_KIND,
         target_id=document.id,
         target_label=document.title,
         community_id=document.community_id,
@@ -247,7 +248,7 @@ def supersede(session: Session, user: User, document: Document, replacement_id: 
         session,
         user,
         "docs.document_superseded",
-        target_type="document",
+        target_type=DOCUMENT_KIND,
         target_id=document.id,
         target_label=document.title,
         community_id=document.community_id,
@@ -292,7 +293,7 @@ def move(
             session,
             user,
             "docs.document_moved",
-            target_type="document",
+            target_type=DOCUMENT_KIND,
             target_id=document.id,
             target_label=document.title,
             community_id=community.id,

@@ -23,7 +23,7 @@ from polka.audit.services import record
 from polka.communities.services import check_text
 from polka.db import utcnow
 from polka.docs import access, locks, processing
-from polka.docs.crossref import document_path
+from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import NOTE_MAX, Document, DocumentStatus, Version
 from polka.docs.search import reindex
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -166,7 +166,7 @@ def restore_version(
         session,
         user,
         "docs.version_restored",
-        target_type="document",
+        target_type=DOCUMENT_KIND,
         target_id=document.id,
         target_label=document.title,
         community_id=document.community_id,
@@ -271,7 +271,7 @@ def record_approval(session: Session, user: User, document: Document, version: V
         session,
         user,
         "docs.document_approved",
-        target_type="document",
+        target_type=DOCUMENT_KIND,
         target_id=document.id,
         target_label=document.title,
         community_id=document.community_id,
@@ -298,6 +298,8 @@ def record_document_activity(session: Session, user: User | None, verb: str, doc
         target_kind="document",
         target_id=document.id,
         target_title=document.title,
-        target_url=document_path(document.community, document.id),
+        # The stream keeps the address it was given. A string, not url_for: documents are also added
+        # outside any request (``polka demo``), where url_for cannot build an address.
+        target_url=f"/c/{document.community.slug}/docs/{document.id}",
         marking=document.marking,
     )

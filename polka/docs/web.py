@@ -14,6 +14,7 @@ from polka.audit.reads import record_sensitive_read
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.docs import access
+from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, Folder
 from polka.docs.services import Details
 from polka.docs.uploads import Offer
@@ -85,7 +86,7 @@ def audit_read(document: Document, what: str, **detail: object) -> None:
         db(),
         signed_in(),
         f"docs.{what}",
-        target_type="document",
+        target_type=DOCUMENT_KIND,
         target_id=document.id,
         target_label=document.title,
         community_id=document.community_id,

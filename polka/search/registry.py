@@ -1,16 +1,15 @@
-"""Where features say how their objects become search documents and who may see them.
+"""Where features say how their objects become search documents.
 
-A feature registers one ``SearchAdapter`` per kind of object (in ``polka.web``, never on import). The
-kernel uses ``documents`` to index and ``ids`` to rebuild; the search page uses ``visible`` to re-check
-every hit through the feature's own access rules before showing it, so nothing the index still holds
-about an object a user may no longer see can leak.
+A feature registers one ``SearchAdapter`` per content kind it indexes (in ``polka.web``, never on
+import). The kernel uses ``documents`` to index and ``all_ids`` to rebuild. Who may see a hit is not
+the adapter's business: the search page re-checks every hit through the kind's resolver
+(``polka.content.kinds``), so nothing the index still holds about an object a user may no longer see
+can leak.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -19,22 +18,9 @@ from sqlalchemy.orm import Session
 from polka.search.documents import SearchDocument
 
 
-@dataclass(frozen=True)
-class Shown:
-    """What a search result shows about an object, read fresh from the database for one user."""
-
-    title: str
-    url: str
-    community_id: int
-    marking: str
-    updated_at: datetime
-    author_id: int | None
-
-
 class SearchAdapter(Protocol):
-    #: The kind's name in keys, URLs and filters (``wiki``) and as users read it (``Wiki page``).
+    #: The content kind's name (``wiki.page``), used in the index's keys and the ``kind`` filter.
     kind: str
-    label: str
 
     def documents(self, session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
         """The current searchable state of each object; an id left out is removed from the index."""
@@ -42,10 +28,6 @@ class SearchAdapter(Protocol):
 
     def all_ids(self, session: Session) -> Iterator[list[int]]:
         """Every indexable object's id, in batches (for a rebuild)."""
-        ...
-
-    def visible(self, session: Session, user: Any, ids: Sequence[int]) -> dict[int, Shown]:
-        """The objects among ``ids`` that ``user`` may see now, with what to show about them."""
         ...
 
 

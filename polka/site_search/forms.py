@@ -28,7 +28,10 @@ MAX_VALUES = 50
 #: Dates outside these years are typing mistakes; they would also overflow date arithmetic.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
-_KIND = re.compile(r"[a-z][a-z0-9_-]*")
+#: A content kind's name (``wiki.page``); an old bookmark's word (``wiki``) has no dot.
+_KIND = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)?")
+#: What the type filter called the kinds before every kind had one name, for links saved then.
+_FORMER_KINDS = {"wiki": "wiki.page", "doc": "docs.document"}
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _TRUE = frozenset({"1", "y", "yes", "on", "true"})
@@ -122,7 +125,7 @@ def _strings(
         if len(value) > MAX_VALUE or (kind and not _KIND.fullmatch(value)):
             errors[name] = message
             return frozenset()
-        values.add(value)
+        values.add(_FORMER_KINDS.get(value, value) if kind else value)
     if len(values) > MAX_VALUES:
         errors[name] = f"Choose {MAX_VALUES} or fewer"
         return frozenset()

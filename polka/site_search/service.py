@@ -1,5 +1,5 @@
 """Searching for one user: permission trimming from the database, the engine's answer, and a re-check
-of every hit through its feature's adapter before anything is shown.
+of every hit through its content kind's resolver (``polka.content.kinds``) before anything is shown.
 
 Trimming happens at query time from the database (the communities the user may read now, and among
 them those where they are a member, for OFFICIAL-SENSITIVE items), so a removed membership or a
@@ -9,7 +9,6 @@ come from the trimmed set only, so none of them can reveal what the user may not
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,15 +20,15 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
+from polka.content.kinds import Shown, kind_named, resolve_all
 from polka.ids import parse_id
-from polka.markings import Marking
 from polka.organisations.models import Organisation
 from polka.pagination import Page, page_count
 from polka.permissions import is_active, member_community_ids, readable_filter
 from polka.search.applier import OutboxApplier
 from polka.search.backend import Access, Hit, SearchBackend, SearchRequest, SearchResults
 from polka.search.query import Query, format_query, parse_query
-from polka.search.registry import Shown, adapter_for
+from polka.search.registry import adapter_for
 from polka.site_search.params import PER_PAGE, SearchParams
 from polka.site_search.results import Facet, FacetValue, Outcome, Result
 
@@ -81,7 +80,7 @@ def search(session: Session, user: User | None, params: SearchParams) -> Outcome
         request = replace(request, offset=(last - 1) * PER_PAGE)
         results = engine.search(request)
     page = min(params.page, last)
-    shown = _shown(session, user, results.hits)
+    shown = recheck(session, user, results.hits)
     # Chosen filter values are named even when nothing matches them now (so they can be unticked),
     # but a community only if the user may read it.
     names = _names(
@@ -127,17 +126,9 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def _shown(session: Session, user: User | None, hits: Sequence[Hit]) -> dict[tuple[str, int], Shown]:
-    """The hits the user may see now, each as its feature shows it (the index may be a moment behind)."""
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for hit in hits:
-        by_kind[hit.kind].append(hit.object_id)
-    shown: dict[tuple[str, int], Shown] = {}
-    for kind, ids in by_kind.items():
-        adapter = adapter_for(kind)
-        if adapter is not None:
-            shown.update({(kind, i): found for i, found in adapter.visible(session, user, ids).items()})
-    return shown
+def recheck(session: Session, user: User | None, hits: Sequence[Hit]) -> dict[tuple[str, int], Shown]:
+    """The hits ``user`` may see now, each as its kind shows it (the index may be a moment behind)."""
+    return resolve_all(session, user, ((hit.kind, hit.object_id) for hit in hits))
 
 
 @dataclass(frozen=True)
@@ -179,16 +170,15 @@ def _names(
 
 
 def _result(hit: Hit, shown: Shown, names: _Names) -> Result:
-    adapter = adapter_for(hit.kind)
     community = names.communities.get(shown.community_id)
     return Result(
         kind=hit.kind,
-        kind_label=adapter.label if adapter is not None else hit.kind,
+        kind_label=shown.label,
         title=shown.title,
         url=shown.url,
         community_name=community.name if community is not None else "",
         community_slug=community.slug if community is not None else "",
-        marking=Marking(shown.marking),
+        marking=shown.marking,
         author_name=names.users.get(shown.author_id) if shown.author_id is not None else None,
         updated_at=shown.updated_at,
         snippet=Markup(hit.snippet),  # noqa: S704  (the backend escapes the text and adds only <mark>)
@@ -220,8 +210,8 @@ def _facets(results: SearchResults, names: _Names, params: SearchParams) -> list
 def _facet_label(name: str, value: str, names: _Names) -> str:
     """The label of a facet value, or "" for one that cannot be named (it is then not offered)."""
     if name == "kind":
-        adapter = adapter_for(value)
-        return adapter.label if adapter is not None else ""
+        kind = kind_named(value) if adapter_for(value) is not None else None
+        return kind.label if kind is not None else ""
     if name == "community":
         community = names.communities.get(int(value)) if value.isdigit() else None
         return community.name if community is not None else ""

@@ -22,6 +22,7 @@ from polka.markings import Marking, marked_file_name
 from polka.permissions import Action, can
 from polka.storage import FileStore, Readable, clean_filename
 from polka.wiki import access
+from polka.wiki.kinds import ATTACHMENT_KIND
 from polka.wiki.models import WikiAttachment, WikiPage
 
 MAX_ATTACHMENTS = 200
@@ -118,7 +119,7 @@ def record_download(
         session,
         user,
         "wiki.attachment_downloaded",
-        target_type="wiki_attachment",
+        target_type=ATTACHMENT_KIND,
         target_id=attachment.id,
         target_label=attachment.filename,
         community_id=page.community_id,

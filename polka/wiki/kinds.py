@@ -40,4 +40,6 @@ def resolve_pages(session: Session, user: User | None, ids: Sequence[int]) -> di
 
 
 PAGE_KIND = "wiki.page"
+#: A file attached to a page: named in the audit log; not (yet) shown anywhere through a resolver.
+ATTACHMENT_KIND = "wiki.attachment"
 PAGE = Kind(name=PAGE_KIND, label="Wiki page", model=WikiPage, resolve=resolve_pages)

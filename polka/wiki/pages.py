@@ -20,7 +20,7 @@ from polka.subscriptions.services import forget
 from polka.wiki import access
 from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage, WikiRedirect, WikiSettings
-from polka.wiki.search import KIND, reindex
+from polka.wiki.search import reindex
 from polka.wiki.services import record_page_activity
 from polka.wiki.slugs import check_title, slug_for
 
@@ -33,7 +33,7 @@ def _audit(session: Session, user: User, action: str, page: WikiPage, **detail: 
         session,
         user,
         action,
-        target_type="wiki_page",
+        target_type=PAGE_KIND,
         target_id=page.id,
         target_label=page.title,
         community_id=page.community_id,
@@ -225,7 +225,7 @@ def purge_deleted(session: Session) -> int:
             .execution_options(synchronize_session=False)
         )
         reindex(session, page)
-        set_links(session, KIND, page.id, [])
+        set_links(session, PAGE_KIND, page.id, [])
         session.delete(page)
     forget(session, PAGE_KIND, [page.id for page in expired])
     session.flush()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.crossrefs.services import find, findable_kinds
+from polka.content.kinds import kind_linked_as, kinds
 from polka.db import contains_text, starts_with_text
 from polka.errors import ValidationError
 from polka.forms import has_control_characters
@@ -19,7 +19,7 @@ from polka.wiki import access
 from polka.wiki.models import WikiPage
 from polka.wiki.slugs import slug_for
 
-#: The kind the picker calls this community's wiki pages (other kinds are crossref kinds: ``doc``).
+#: What the picker calls this community's wiki pages; other kinds go by their link name (``doc``).
 PAGE = "page"
 MAX_WORDS = 100
 MAX_CHOICES = 10
@@ -62,10 +62,15 @@ def _detail(place: str, marking: str) -> str:
     return " · ".join(part for part in (place, marking if sensitive else "") if part)
 
 
+def _findable() -> set[str]:
+    """The link names of the kinds a writer can look up by title (``doc``)."""
+    return {kind.link_name for kind in kinds() if kind.link_name and kind.find is not None}
+
+
 def _check(kind: str, words: str) -> str:
-    kinds = sorted({PAGE, *findable_kinds()})
-    if kind not in kinds:
-        raise ValidationError(f"Say what to look for: kind must be one of {', '.join(kinds)}.")
+    offered = sorted({PAGE, *_findable()})
+    if kind not in offered:
+        raise ValidationError(f"Say what to look for: kind must be one of {', '.join(offered)}.")
     if has_control_characters(words):
         raise ValidationError("The search words contain characters that cannot be used.")
     words = " ".join(words.split())
@@ -91,15 +96,18 @@ def _pages(session: Session, user: User, community: Community, words: str) -> li
     ]
 
 
-def _objects(session: Session, user: User, kind: str, words: str) -> list[Choice]:
+def _objects(session: Session, user: User, link_name: str, words: str) -> list[Choice]:
+    kind = kind_linked_as(link_name)
+    if kind is None or kind.find is None:
+        return []
     return [
         Choice(
-            id=object_id,
+            id=shown.id,
             title=shown.title,
-            detail=_detail(shown.place, shown.marking),
-            insert=f"[[{kind}:{object_id}|{_label(shown.title)}]]",
+            detail=_detail(shown.community_name, shown.marking.value),
+            insert=f"[[{link_name}:{shown.id}|{_label(shown.title)}]]",
         )
-        for object_id, shown in find(session, user, kind, words, MAX_CHOICES + 1)
+        for shown in kind.find(session, user, words, MAX_CHOICES + 1)
     ]
 
 

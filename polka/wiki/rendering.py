@@ -24,17 +24,21 @@ from polka.crossrefs.services import parse_target, set_links
 from polka.crossrefs.shown_links import show_object_links
 from polka.crossrefs.views import object_path
 from polka.markup import Heading, mark_missing_links, render_document
+from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiLink, WikiPage, WikiRedirect, WikiRendering, WikiRevision
-from polka.wiki.search import KIND
 from polka.wiki.slugs import slug_for
 
 #: Bump when rendering changes: older cached renderings are then ignored and rebuilt.
-RENDERER_VERSION = 2
+#: 3: links to other features' objects are kept under their kind's name (``docs.document``, not ``doc``).
+RENDERER_VERSION = 3
 #: Long pages get a table of contents when they have at least this many section headings.
 TOC_MIN_HEADINGS = 3
 
 
 def page_path(community: Community, slug: str) -> str:
+    """A page's address as written into cached HTML (a ``[[link]]``, which may lead to no page yet) and
+    found there again by ``mark_missing_links``; a string, since ``polka wiki rerender`` renders outside
+    any request, where ``url_for`` cannot build an address."""
     return f"/c/{community.slug}/wiki/{slug}"
 
 
@@ -50,7 +54,7 @@ class Rendering:
     headings: tuple[Heading, ...]
     #: (slug, title as written) for each wiki link, in order
     links: tuple[tuple[str, str], ...]
-    #: (kind, id) for each link to another feature's object (``[[doc:42]]``), in order
+    #: (kind name, id) for each link to another feature's object (``[[doc:42]]``), in order
     objects: tuple[tuple[str, int], ...] = ()
 
 
@@ -170,7 +174,7 @@ def update_links(session: Session, page: WikiPage, rendering: Rendering) -> None
     for slug in dict.fromkeys(slug for slug, _ in rendering.links):
         session.add(WikiLink(page_id=page.id, target_slug=slug, community_id=page.community_id))
     session.flush()
-    set_links(session, KIND, page.id, rendering.objects)
+    set_links(session, PAGE_KIND, page.id, rendering.objects)
 
 
 def rerender_all(session: Session) -> int:

@@ -21,6 +21,7 @@ from polka.forms import has_control_characters
 from polka.pagination import Page, paginate
 from polka.permissions import Action, require, visible_filter
 from polka.wiki import access
+from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
 from polka.wiki.services import Edit, EditConflict, publish, record_page_activity
 
@@ -124,7 +125,7 @@ def _decide(
         session,
         user,
         f"wiki.edit_{status.value}",
-        target_type="wiki_page",
+        target_type=PAGE_KIND,
         target_id=revision.page_id,
         target_label=revision.page.title,
         community_id=revision.page.community_id,

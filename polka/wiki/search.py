@@ -11,27 +11,24 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.communities.models import Community
 from polka.markings import Marking
 from polka.search.documents import SearchDocument
 from polka.search.outbox import queue_change
-from polka.search.registry import Shown, ids_in_batches
-from polka.wiki import access
+from polka.search.registry import ids_in_batches
+from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage, WikiRendering, WikiRevision
 
-KIND = "wiki"
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
 
 def reindex(session: Session, page: WikiPage) -> None:
     """Have the page's search document rewritten (or removed) when this transaction commits."""
-    queue_change(session, KIND, page.id)
+    queue_change(session, PAGE_KIND, page.id)
 
 
 def plain_text(rendered_html: str) -> str:
@@ -44,8 +41,7 @@ def _live() -> Any:
 
 
 class WikiSearch:
-    kind = KIND
-    label = "Wiki page"
+    kind = PAGE_KIND
 
     def documents(self, session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
         rows = session.execute(
@@ -60,7 +56,7 @@ class WikiSearch:
         ).all()
         return {
             page.id: SearchDocument(
-                kind=KIND,
+                kind=PAGE_KIND,
                 object_id=page.id,
                 community_id=page.community_id,
                 marking=page.marking.value,
@@ -77,21 +73,3 @@ class WikiSearch:
 
     def all_ids(self, session: Session) -> Iterator[list[int]]:
         return ids_in_batches(session, WikiPage.id, _live())
-
-    def visible(self, session: Session, user: Any, ids: Sequence[int]) -> dict[int, Shown]:
-        rows = session.execute(
-            select(WikiPage, Community.slug)
-            .join(Community, Community.id == WikiPage.community_id)
-            .where(WikiPage.id.in_(ids), access.live_pages(user))
-        ).all()
-        return {
-            page.id: Shown(
-                title=page.title,
-                url=url_for("wiki.view_page", slug=community_slug, page=page.slug),
-                community_id=page.community_id,
-                marking=page.marking.value,
-                updated_at=page.updated_at,
-                author_id=page.updated_by_id,
-            )
-            for page, community_slug in rows
-        }

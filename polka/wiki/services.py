@@ -29,6 +29,7 @@ from polka.markings import Marking, check_within_ceiling
 from polka.markup import check_markdown
 from polka.permissions import Action, require
 from polka.wiki import access, rendering
+from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.merge import merge3
 from polka.wiki.models import SUMMARY_MAX, RevisionStatus, WikiPage, WikiRedirect, WikiRevision
 from polka.wiki.search import reindex
@@ -306,7 +307,7 @@ def revert_page(session: Session, user: User, page: WikiPage, number: int, *, se
         session,
         user,
         "wiki.page_reverted",
-        target_type="wiki_page",
+        target_type=PAGE_KIND,
         target_id=page.id,
         target_label=page.title,
         community_id=page.community_id,
@@ -332,7 +333,7 @@ def change_marking(session: Session, user: User, page: WikiPage, marking: Markin
         session,
         user,
         "wiki.marking_changed",
-        target_type="wiki_page",
+        target_type=PAGE_KIND,
         target_id=page.id,
         target_label=page.title,
         community_id=page.community_id,

@@ -17,6 +17,7 @@ from polka.errors import Forbidden
 from polka.http import client_ip, db
 from polka.markings import Marking
 from polka.wiki import access
+from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage
 
 
@@ -38,7 +39,7 @@ def audit_read(page: WikiPage, what: str = "page", **detail: object) -> None:
         db(),
         signed_in(),
         f"wiki.{what}_read",
-        target_type="wiki_page",
+        target_type=PAGE_KIND,
         target_id=page.id,
         target_label=page.title,
         community_id=page.community_id,

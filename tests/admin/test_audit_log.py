@@ -97,6 +97,24 @@ def test_log_filters_by_target(web, login, log):
     assert "membership.role_changed" in page
 
 
+def test_log_filters_by_a_content_kind(web, login, log, session):
+    with transaction(session):
+        add(
+            session,
+            "docs.deleted",
+            "gareth@gmp.police.uk",
+            datetime(2026, 4, 3, 10, tzinfo=UTC),
+            target_type="docs.document",
+            target_id="7",
+            target_label="Rota",
+        )
+    login.as_admin()
+    page = web.get("/admin/audit?target_type=docs.document")
+    assert "1 entry." in text(page)
+    assert "docs.deleted" in text(page)
+    assert 'href="/admin/audit?target_type=docs.document&amp;target_id=7"' in page.get_data(as_text=True)
+
+
 def test_log_filters_by_dates(web, login, log):
     login.as_admin()
     page = text(web.get("/admin/audit?date_from=2026-04-01&date_to=2026-04-01"))

@@ -1,6 +1,6 @@
 """Differential test for the library: for random worlds and random changes, every way a document leaves
 POLKA agrees with ``access.may_view`` — the SQL filter behind lists (``live_documents``), the search
-adapter's re-check, and the cross-link resolver behind ``[[doc:42]]`` and "where used"."""
+page's re-check of its hits, and the kind's resolver behind ``[[doc:42]]`` and "where used"."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from sqlalchemy import select
 from polka.accounts.models import AccountStatus, User
 from polka.db import utcnow
 from polka.docs import access
-from polka.docs.crossref import resolve_documents
+from polka.docs.kinds import DOCUMENT_KIND, resolve_documents
 from polka.docs.models import Document, DocumentStatus
-from polka.docs.search import DocumentSearch
 from polka.markings import Marking
+from polka.search.backend import Hit
+from polka.site_search.service import recheck
 from tests.permissions.test_differential import (
     PROFILE,
     USERS,
@@ -73,7 +74,7 @@ def assert_exits_agree(app, session, users, where):
         for user in [*users, None]:
             who = f"{where}: user {user.id if user else 'anonymous'}"
             listed = set(session.scalars(select(Document.id).where(access.live_documents(user))))
-            searched = set(DocumentSearch().visible(session, user, ids))
+            searched = {i for _, i in recheck(session, user, [Hit(DOCUMENT_KIND, i, 1.0, "") for i in ids])}
             linked = set(resolve_documents(session, user, ids))
             for document in documents:
                 allowed = access.may_view(user, document)

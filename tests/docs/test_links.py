@@ -4,8 +4,10 @@ each side shown only to the people who may see it."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from polka.communities.models import Role, Visibility
+from polka.crossrefs.models import ObjectLink
 from polka.markings import Marking
 from polka.wiki import pages
 from tests.docs.conftest import DocsWorld, writing
@@ -94,3 +96,21 @@ def test_an_unknown_kind_is_an_ordinary_page_link(web, login, world, wiki):
     body = web.get(f"/c/{world.community.slug}/wiki/{page.slug}").get_data(as_text=True)
     assert "/o/meeting/12" not in body
     assert "polka-wikilink--missing" in body
+
+
+def test_links_are_kept_under_the_kinds_names_and_reach_the_document_by_either_name(
+    web, login, world, wiki, session
+):
+    page = wiki.page(
+        world.community, "Rota notes", f"See [[doc:{world.document.id}]].\n", author=world.member
+    )
+    stored = session.execute(
+        select(ObjectLink.source_kind, ObjectLink.source_id, ObjectLink.target_kind)
+    ).all()
+    assert stored == [("wiki.page", page.id, "docs.document")]
+    login(world.reader)
+    for name in ("doc", "docs.document"):
+        followed = web.get(f"/o/{name}/{world.document.id}")
+        assert followed.status_code == 302
+        assert followed.headers["Location"].endswith(document_page(world))
+    assert web.get(f"/o/wiki.page/{page.id}").headers["Location"].endswith(f"/wiki/{page.slug}")

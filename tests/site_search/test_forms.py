@@ -20,7 +20,7 @@ def read(**args: str | list[str]) -> tuple[SearchParams, dict[str, str]]:
 def test_a_full_search_is_read_into_params() -> None:
     params, errors = read(
         q="  vehicle checks ",
-        kind=["wiki", ""],
+        kind=["wiki.page", ""],
         community=["3", "7"],
         mine="1",
         organisation="12",
@@ -32,7 +32,7 @@ def test_a_full_search_is_read_into_params() -> None:
     assert errors == {}
     assert params == SearchParams(
         q="vehicle checks",
-        kinds=frozenset({"wiki"}),
+        kinds=frozenset({"wiki.page"}),
         communities=frozenset({3, 7}),
         mine=True,
         organisations=frozenset({12}),
@@ -74,15 +74,26 @@ def test_a_page_that_is_not_a_positive_number_is_the_first(page: str) -> None:
     assert read(page=page) == (SearchParams(page=1), {})
 
 
+def test_a_link_saved_with_a_former_type_name_filters_by_the_kind_it_meant() -> None:
+    params, errors = read(kind=["wiki", "doc"])
+    assert errors == {}
+    assert params.kinds == frozenset({"wiki.page", "docs.document"})
+
+
+@pytest.mark.parametrize("kind", ["wiki.", ".page", "wiki..page", "Wiki.page", "wiki.page.x"])
+def test_a_type_that_is_no_kind_name_is_refused(kind: str) -> None:
+    assert read(kind=kind)[1] == {"kind": "Choose a type from the list"}
+
+
 def test_an_unknown_sort_is_by_relevance() -> None:
     assert read(sort="price")[0].sort is Sort.RELEVANCE
 
 
 def test_links_carry_every_filter_and_leave_out_the_defaults() -> None:
-    params, _ = read(q="checks", kind="wiki", community=["7", "3"], **{"from": "1/2/2026"})
+    params, _ = read(q="checks", kind="wiki.page", community=["7", "3"], **{"from": "1/2/2026"})
     assert as_query(params, page=2) == {
         "q": "checks",
-        "kind": ["wiki"],
+        "kind": ["wiki.page"],
         "community": [3, 7],
         "from": "2026-02-01",
         "page": 2,

@@ -145,7 +145,7 @@ def test_a_date_that_does_not_exist_is_an_error_that_keeps_what_was_typed(
     assert '<a href="#filter-from">Date from must be a real date</a>' in page
     assert 'value="checks"' in page
     assert 'value="2026-02-30"' in page
-    assert re.search(r'name="kind" type="checkbox" value="wiki" form="search-form" checked', page)
+    assert re.search(r'name="kind" type="checkbox" value="wiki\.page" form="search-form" checked', page)
     assert result_titles(page) == []
     assert "<title>Error: Search results for ‘checks’ – POLKA</title>" in page
 
@@ -196,7 +196,7 @@ def test_filters_show_counts_and_keep_their_state(web: Web, login: Login, world:
 
     assert result_titles(page) == ["PNC manual"]
     assert re.search(
-        r'name="kind" type="checkbox" value="wiki" form="search-form">\s*<label[^>]*>Wiki page', page
+        r'name="kind" type="checkbox" value="wiki\.page" form="search-form">\s*<label[^>]*>Wiki page', page
     )
     assert re.search(
         rf'name="community" type="checkbox" value="{world.community.id}" form="search-form" checked>', page
@@ -219,7 +219,7 @@ def test_pages_of_results_link_to_each_other_keeping_every_filter(
     following = link(first, "next")
     assert query_of(following) == {
         "q": ["roadside"],
-        "kind": ["wiki"],
+        "kind": ["wiki.page"],
         "sort": ["date"],
         "from": ["2020-01-01"],
         "mine": ["1"],
@@ -229,7 +229,7 @@ def test_pages_of_results_link_to_each_other_keeping_every_filter(
     assert len(result_titles(second)) == 1
     previous = query_of(link(second, "prev"))
     assert "page" not in previous
-    assert previous["kind"] == ["wiki"]
+    assert previous["kind"] == ["wiki.page"]
     assert previous["from"] == ["2020-01-01"]
     assert set(result_titles(first)) | set(result_titles(second)) == {
         f"Roadside check {n:02}" for n in range(PER_PAGE + 1)

@@ -1,0 +1,248 @@
+"""The differential test of content kinds: for every registered kind, random users (every account
+state, every role, outsiders, site administrators) and random objects and changes (moved, re-marked,
+deleted, restored, membership removed, community made private or closed), every way POLKA decides what a
+user sees of an object agrees — the policy's ``can(user, VIEW, x)`` (for a live object), its SQL
+filter ``visible_filter``, the kind's resolver, ``resolve_all``, and the search page's re-check of its
+hits — and what is shown is the object as it is now (its title and community).
+
+A new kind joins by a line in ``FACTORIES`` (the test fails for a registered kind without one); a new
+way of showing objects (the activity stream, feeds) joins by a line in ``READERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import ColumnElement, and_, select, true
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import AccountStatus, User
+from polka.communities.models import Community
+from polka.content.kinds import Kind, kind_named, kinds, resolve_all
+from polka.db import utcnow
+from polka.docs.models import Document, DocumentStatus, Folder
+from polka.markings import Marking
+from polka.permissions import Action, can, readable_filter, visible_filter
+from polka.search.backend import Hit
+from polka.site_search.service import recheck
+from polka.wiki.models import WikiPage
+from tests.permissions.test_differential import (
+    PROFILE,
+    USERS,
+    build,
+    community_index,
+    mutate,
+    mutation,
+    world,
+)
+
+
+@dataclass(frozen=True)
+class Factory:
+    """How the test makes and changes objects of one kind."""
+
+    #: a new object in ``community`` with ``marking``, numbered ``n`` (None: the kind's objects are
+    #: the communities themselves)
+    make: Callable[[Community, Marking, int], Any] | None
+    #: SQL and Python: whether an object is live (not deleted, published), apart from who looks
+    live_sql: Callable[[], ColumnElement[bool]]
+    live: Callable[[Any], bool]
+    title: Callable[[Any], str]
+    #: the policy's answer for one object (``can(user, VIEW, x)`` for marked content)
+    policy: Callable[[User | None, Any], bool] = lambda user, o: can(user, Action.VIEW, o)
+    #: the policy's SQL filter for the kind's rows
+    sql: Callable[[User | None, Any], ColumnElement[bool]] = visible_filter
+    #: whether objects of the kind carry their own marking and can be deleted and restored
+    marked: bool = True
+
+
+def _page(community: Community, marking: Marking, n: int) -> WikiPage:
+    return WikiPage(community=community, slug=f"page-{n}", title=f"Page {n}", marking=marking, head_number=1)
+
+
+def _document(community: Community, marking: Marking, n: int) -> Document:
+    return Document(
+        community=community,
+        title=f"Document {n}",
+        marking=marking,
+        status=DocumentStatus.DRAFT,
+        head_number=1,
+        size=1,
+        family="text",
+    )
+
+
+def _folder(community: Community, marking: Marking, n: int) -> Folder:
+    return Folder(community=community, name=f"Folder {n}")
+
+
+FACTORIES: dict[str, Factory] = {
+    "wiki.page": Factory(
+        _page,
+        lambda: and_(WikiPage.deleted_at.is_(None), WikiPage.head_number > 0),
+        lambda page: page.deleted_at is None and page.head_number > 0,
+        lambda page: page.title,
+    ),
+    "docs.document": Factory(
+        _document,
+        lambda: and_(Document.deleted_at.is_(None), Document.head_number > 0),
+        lambda document: document.deleted_at is None and document.head_number > 0,
+        lambda document: document.title,
+    ),
+    "communities.community": Factory(None, true, lambda community: True, lambda community: community.name),
+    # A folder is seen by whoever may read its library; it has no marking of its own and no bin.
+    "docs.folder": Factory(
+        _folder,
+        true,
+        lambda folder: True,
+        lambda folder: folder.name,
+        policy=lambda user, folder: can(user, Action.READ, folder.community),
+        sql=lambda user, model: model.community_id.in_(select(Community.id).where(readable_filter(user))),
+        marked=False,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Look:
+    """One user looking at every object of one kind."""
+
+    session: Session
+    user: User | None
+    kind: Kind
+    factory: Factory
+    objects: Sequence[Any]
+
+
+def _by_policy(look: Look) -> set[int]:
+    return {o.id for o in look.objects if look.factory.live(o) and look.factory.policy(look.user, o)}
+
+
+def _by_sql(look: Look) -> set[int]:
+    model = look.kind.model
+    query = select(model.id).where(look.factory.sql(look.user, model), look.factory.live_sql())
+    return set(look.session.scalars(query))
+
+
+def _by_resolver(look: Look) -> set[int]:
+    return set(look.kind.resolve(look.session, look.user, [o.id for o in look.objects]))
+
+
+def _by_resolve_all(look: Look) -> set[int]:
+    shown = resolve_all(look.session, look.user, [(look.kind.name, o.id) for o in look.objects])
+    return {object_id for _, object_id in shown}
+
+
+def _by_search(look: Look) -> set[int]:
+    hits = [Hit(look.kind.name, o.id, 1.0, "") for o in look.objects]
+    return {object_id for _, object_id in recheck(look.session, look.user, hits)}
+
+
+#: Every way an object leaves POLKA for a user, each held to the policy (``_by_policy``).
+READERS: dict[str, Callable[[Look], set[int]]] = {
+    "SQL filter": _by_sql,
+    "resolver": _by_resolver,
+    "resolve_all": _by_resolve_all,
+    "search re-check": _by_search,
+}
+
+object_plan = st.lists(st.tuples(community_index, st.sampled_from(list(Marking))), min_size=1, max_size=5)
+object_change = st.one_of(
+    st.tuples(st.just("re-mark object"), st.integers(0, 20), st.sampled_from(list(Marking))),
+    st.tuples(st.just("move object"), st.integers(0, 20), community_index),
+    st.tuples(st.just("delete object"), st.integers(0, 20)),
+    st.tuples(st.just("restore object"), st.integers(0, 20)),
+)
+
+
+def test_every_registered_kind_has_a_factory(app: Flask) -> None:
+    missing = sorted({kind.name for kind in kinds()} - set(FACTORIES))
+    assert not missing, f"add these kinds to FACTORIES in {__name__}: {missing}"
+
+
+def _objects(session: Session, kind: Kind) -> list[Any]:
+    return list(session.scalars(select(kind.model).order_by(kind.model.id)))
+
+
+def _change(session: Session, kind: Kind, communities: list[Community], step: tuple[Any, ...]) -> None:
+    if FACTORIES[kind.name].make is None:
+        return  # the communities themselves change through the shared mutations
+    what, index, *args = step
+    if what != "move object" and not FACTORIES[kind.name].marked:
+        return  # nothing to re-mark, delete or restore
+    objects = _objects(session, kind)
+    target = objects[index % len(objects)]
+    if what == "re-mark object":
+        target.marking = args[0]
+    elif what == "move object":
+        target.community = communities[args[0] % len(communities)]
+    elif what == "delete object":
+        target.deleted_at = utcnow()
+    else:
+        target.deleted_at = None
+    session.flush()
+
+
+def _assert_readers_agree(app: Flask, session: Session, kind: Kind, users: list[User], where: str) -> None:
+    factory = FACTORIES[kind.name]
+    objects = _objects(session, kind)
+    with app.test_request_context("/"):
+        for user in [*users, None]:
+            look = Look(session, user, kind, factory, objects)
+            who = f"{where}: {kind.name}, user {user.id if user else 'anonymous'}"
+            expected = _by_policy(look)
+            for name, reader in READERS.items():
+                assert reader(look) == expected, f"{who}, {name}"
+            shown = kind.resolve(session, user, [o.id for o in objects])
+            for target in objects:
+                if target.id in shown:  # shown as it is now: its current title and community
+                    item = shown[target.id]
+                    community_id = target.id if isinstance(target, Community) else target.community_id
+                    assert (item.title, item.community_id) == (factory.title(target), community_id), who
+
+
+@PROFILE
+@given(
+    plan=world,
+    objects=object_plan,
+    admin=st.booleans(),
+    steps=st.lists(st.one_of(object_change, mutation), max_size=6),
+)
+@pytest.mark.parametrize("kind_name", sorted(FACTORIES))
+def test_every_reader_agrees_with_the_policy_after_random_changes(
+    app, make, session, kind_name, plan, objects, admin, steps
+):
+    users = getattr(session, "_differential_users", None)
+    if users is None:
+        users = [make.user(f"Person {n}") for n in range(USERS)]
+        session._differential_users = users
+    session.rollback()
+    try:
+        kind = kind_named(kind_name)
+        assert kind is not None
+        users = [session.get(User, u.id) for u in users]
+        communities = build(session, users, plan)
+        users[0].status = AccountStatus.ACTIVE  # someone is always signed in and able to read
+        users[0].email_verified_at = users[0].created_at
+        users[1].is_admin = admin  # sometimes a site administrator
+        factory = FACTORIES[kind_name]
+        if factory.make is not None:
+            for n, (c, marking) in enumerate(objects):
+                session.add(factory.make(communities[c % len(communities)], marking, n))
+            session.flush()
+        _assert_readers_agree(app, session, kind, users, "as built")
+        for n, step in enumerate(steps):
+            if step[0].endswith(" object"):
+                _change(session, kind, communities, step)
+            else:  # memberships, roles, visibility, community status, suspended accounts
+                mutate(session, users, communities, step)
+            session.expire_all()
+            _assert_readers_agree(app, session, kind, users, f"after {step} (step {n})")
+    finally:
+        session.rollback()
