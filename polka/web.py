@@ -22,6 +22,7 @@ from polka.audit.services import record
 from polka.config import Settings
 from polka.db import make_engine, make_session_factory, transaction
 from polka.errors import Denial, PolkaError, TwoFactorNeeded
+from polka.home import waiting_total
 from polka.http import PolkaRequest, client_ip, close_db, db
 from polka.ids import IdConverter
 from polka.jobs.periodic import Periodic
@@ -89,6 +90,7 @@ def configure(app: Flask, settings: Settings) -> None:
     _register_content()
     _register_blueprints(app)
     app.jinja_env.globals["session_timeout"] = session_timeout
+    app.jinja_env.globals["waiting_total"] = waiting_total
     _register_error_pages(app)
     _register_cli(app)
 
@@ -198,7 +200,9 @@ def _register_content() -> None:
     themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
     from polka.communities.kinds import COMMUNITY
+    from polka.communities.waiting import JOIN_REQUESTS, join_requests_waiting
     from polka.content.kinds import register_kind as register_content_kind
+    from polka.content.waiting import register_waiting
     from polka.crossrefs.services import register_finder, register_kind
     from polka.docs.bin import count_above_ceiling as documents_above_ceiling
     from polka.docs.crossref import KIND as DOCUMENT
@@ -206,6 +210,7 @@ def _register_content() -> None:
     from polka.docs.drafting import KINDS as document_drafts
     from polka.docs.kinds import DOCUMENT as DOCUMENT_KIND
     from polka.docs.search import DocumentSearch
+    from polka.docs.waiting import DOCUMENTS, documents_waiting
     from polka.drafts.services import register_draft_kind
     from polka.search.registry import register_adapter
     from polka.wiki.crossref import resolve_pages
@@ -214,9 +219,13 @@ def _register_content() -> None:
     from polka.wiki.pages import count_above_ceiling
     from polka.wiki.search import KIND as WIKI_PAGE
     from polka.wiki.search import WikiSearch
+    from polka.wiki.waiting import EDITS, edits_waiting
 
     for kind in (COMMUNITY, PAGE, DOCUMENT_KIND):
         register_content_kind(kind)
+    register_waiting(JOIN_REQUESTS, join_requests_waiting)
+    register_waiting(EDITS, edits_waiting)
+    register_waiting(DOCUMENTS, documents_waiting)
     register_above_ceiling_counter("wiki pages", count_above_ceiling)
     register_above_ceiling_counter("documents", documents_above_ceiling)
     register_adapter(WikiSearch())

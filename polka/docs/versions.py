@@ -23,7 +23,7 @@ from polka.audit.services import record
 from polka.communities.services import check_text
 from polka.db import utcnow
 from polka.docs import access, locks, processing
-from polka.docs.crossref import document_path
+from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import NOTE_MAX, Document, DocumentStatus, Version
 from polka.docs.search import reindex
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -295,9 +295,6 @@ def record_document_activity(session: Session, user: User | None, verb: str, doc
         user,
         verb,
         document.community,
-        target_kind="document",
+        target_kind=DOCUMENT_KIND,
         target_id=document.id,
-        target_title=document.title,
-        target_url=document_path(document.community, document.id),
-        marking=document.marking,
     )
