@@ -124,10 +124,11 @@ def read_stream(
     scope: Scope = Scope.MINE,
     community: Community | None = None,
     before: Cursor | None = None,
-    limit: int = PER_PAGE,
+    limit: int | None = None,
 ) -> StreamPage:
     """A page of what ``user`` may see of the activity, newest first: in their communities (``scope``),
-    or in ``community`` alone, older than ``before``."""
+    or in ``community`` alone, older than ``before``; at most ``limit`` entries (``PER_PAGE``)."""
+    limit = PER_PAGE if limit is None else limit
     if not is_active(user) or limit < 1:
         return StreamPage([], None, scope)
     assert user is not None
@@ -156,7 +157,8 @@ def _communities(user: User, scope: Scope, community: Community | None) -> Colum
 
 
 def _batch(session: Session, where: ColumnElement[bool], cursor: Cursor | None) -> list[Activity]:
-    query = select(Activity).where(where).options(joinedload(Activity.actor))
+    # The actor's name and status are all a line shows: none of the account's own eager loads.
+    query = select(Activity).where(where).options(joinedload(Activity.actor).lazyload("*"))
     if cursor is not None:
         query = query.where(
             or_(
