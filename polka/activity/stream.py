@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -30,12 +30,12 @@ from polka.activity.models import Activity
 from polka.communities.kinds import COMMUNITY_KIND
 from polka.communities.models import Community
 from polka.content.kinds import Shown, resolve_all
-from polka.permissions import is_active, member_community_ids, readable_community_ids
+from polka.permissions import is_active, member_community_ids, readable_filter
 
 #: entries on a page unless the caller asks for another number
 PER_PAGE = 20
 #: rows read at a time, at least; a page reads at most ROUNDS batches before it settles for fewer entries
-BATCH = 60
+BATCH = 40
 ROUNDS = 5
 _LONDON = ZoneInfo("Europe/London")
 
@@ -132,11 +132,11 @@ def read_stream(
     if not is_active(user) or limit < 1:
         return StreamPage([], None, scope)
     assert user is not None
-    where = _communities(user, scope, community)
+    communities = session.scalars(_communities(user, scope, community)).all()
     entries: list[Entry] = []
     cursor = before
     for _ in range(ROUNDS):
-        rows = _batch(session, where, cursor)
+        rows = _batch(session, communities, cursor)
         full, consumed = _fill(session, user, rows, entries, limit)
         if consumed is not None:
             cursor = consumed
@@ -147,27 +147,55 @@ def read_stream(
     return StreamPage(entries, cursor, scope)
 
 
-def _communities(user: User, scope: Scope, community: Community | None) -> ColumnElement[bool]:
-    readable = Activity.community_id.in_(readable_community_ids(user))
+def _communities(user: User, scope: Scope, community: Community | None) -> Select[int]:
+    """The ids of the communities the stream covers: ones whose content the user may read."""
+    query = select(Community.id).where(readable_filter(user))
     if community is not None:
-        return and_(Activity.community_id == community.id, readable)
+        return query.where(Community.id == community.id)
     if scope is Scope.MINE:
-        return and_(readable, Activity.community_id.in_(member_community_ids(user)))
-    return readable
+        return query.where(Community.id.in_(member_community_ids(user)))
+    return query
 
 
-def _batch(session: Session, where: ColumnElement[bool], cursor: Cursor | None) -> list[Activity]:
-    # The actor's name and status are all a line shows: none of the account's own eager loads.
-    query = select(Activity).where(where).options(joinedload(Activity.actor).lazyload("*"))
-    if cursor is not None:
-        query = query.where(
-            or_(
-                Activity.created_at < cursor.created_at,
-                and_(Activity.created_at == cursor.created_at, Activity.id < cursor.id),
-            )
-        )
-    query = query.order_by(Activity.created_at.desc(), Activity.id.desc()).limit(BATCH)
+def _batch(session: Session, communities: Sequence[int], cursor: Cursor | None) -> list[Activity]:
+    """The next ``BATCH`` events of ``communities`` after ``cursor``, newest first.
+
+    Each community's newest events are sought in its own index range and the few found merged, so a
+    batch reads at most ``BATCH`` rows a community, however busy the others are and however the
+    user's communities' share of the whole stream is spread out.
+    """
+    if not communities:
+        return []
+    newest = [
+        select(Activity.id)
+        .where(Activity.community_id == community_id, *_after(cursor))
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        .limit(BATCH)
+        .subquery()
+        .select()
+        for community_id in communities
+    ]
+    candidates = union_all(*newest) if len(newest) > 1 else newest[0]
+    query = (
+        select(Activity)
+        .where(Activity.id.in_(candidates))
+        # The actor's name and status are all a line shows: none of the account's own eager loads.
+        .options(joinedload(Activity.actor).lazyload("*"))
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        .limit(BATCH)
+    )
     return list(session.scalars(query))
+
+
+def _after(cursor: Cursor | None) -> list[ColumnElement[bool]]:
+    if cursor is None:
+        return []
+    return [
+        or_(
+            Activity.created_at < cursor.created_at,
+            and_(Activity.created_at == cursor.created_at, Activity.id < cursor.id),
+        )
+    ]
 
 
 def _fill(
