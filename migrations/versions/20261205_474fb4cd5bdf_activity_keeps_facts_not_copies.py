@@ -40,7 +40,6 @@ def _rename(names: dict[str, str]) -> None:
 def upgrade() -> None:
     _rename(RENAMED)
     with op.batch_alter_table("activity_events", schema=None) as batch_op:
-        batch_op.create_index("ix_activity_events_target", ["target_kind", "target_id"], unique=False)
         batch_op.drop_column("target_title")
         batch_op.drop_column("marking")
         batch_op.drop_column("target_url")
@@ -56,7 +55,6 @@ def downgrade() -> None:
         batch_op.add_column(
             sa.Column("target_title", sa.String(length=300), server_default="", nullable=False)
         )
-        batch_op.drop_index("ix_activity_events_target")
     _rename({new: old for old, new in RENAMED.items()})
     for kind, table_name in TABLES.items():
         objects = sa.table(

@@ -20,10 +20,8 @@ from polka.db import Base, utcnow
 
 class Activity(Base):
     __tablename__ = "activity_events"
-    __table_args__ = (
-        Index("ix_activity_events_community_created", "community_id", "created_at"),
-        Index("ix_activity_events_target", "target_kind", "target_id"),
-    )
+    #: the stream seeks each community's newest events in this index (``polka.activity.stream``)
+    __table_args__ = (Index("ix_activity_events_community_created", "community_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
