@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
 from bench.common import Measure, Report, bench_app, time_calls
 from polka.accounts.models import User
@@ -52,7 +52,12 @@ def build_site(app: Flask) -> int:
         session.execute(
             insert(User),
             [
-                {"email": f"user{n}@met.police.uk", "name": f"Person {n}", "password_hash": "x", "status": "active"}
+                {
+                    "email": f"user{n}@met.police.uk",
+                    "name": f"Person {n}",
+                    "password_hash": "x",
+                    "status": "active",
+                }
                 for n in range(USERS)
             ],
         )
@@ -70,14 +75,12 @@ def build_site(app: Flask) -> int:
             ],
         )
     with factory() as session, transaction(session):
-        users = [u.id for u in session.query(User).order_by(User.id)]
-        communities = [c.id for c in session.query(Community).order_by(Community.id)]
+        users = list(session.scalars(select(User.id).order_by(User.id)))
+        communities = list(session.scalars(select(Community.id).order_by(Community.id)))
         reader = users[0]
-        session.execute(
-            User.__table__.update().where(User.id == reader).values(email_verified_at=now)  # type: ignore[attr-defined]
-        )
+        session.execute(update(User).where(User.id == reader).values(email_verified_at=now))
         # The reader: 19 open communities and one private one; everyone else: a few each.
-        mine = communities[: MINE - 1] + [communities[-1]]
+        mine = [*communities[: MINE - 1], communities[-1]]
         rows = [{"user_id": reader, "community_id": c, "role": Role.MEMBER} for c in mine]
         for user in users[1:]:
             for community in rng.sample(communities, 3):
@@ -89,10 +92,12 @@ def build_site(app: Flask) -> int:
             _content(rng, n, communities, now) | {"status": DocumentStatus.APPROVED} for n in range(DOCUMENTS)
         ]
         session.execute(insert(Document), document_rows)
-        pages = [(p.id, p.community_id) for p in session.query(WikiPage)]
-        documents = [(d.id, d.community_id) for d in session.query(Document)]
+        pages = [(p.id, p.community_id) for p in session.execute(select(WikiPage.id, WikiPage.community_id))]
+        documents = [
+            (d.id, d.community_id) for d in session.execute(select(Document.id, Document.community_id))
+        ]
         events = []
-        for n in range(EVENTS):
+        for _ in range(EVENTS):
             at = now - timedelta(seconds=rng.randrange(365 * 24 * 3600))
             roll = rng.random()
             if roll < 0.2:
