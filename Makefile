@@ -86,6 +86,7 @@ bench: install
 	$(BIN)/python -m bench.wiki
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.docs
+	$(BIN)/python -m bench.activity
 
 check: lint typecheck
 	$(MAKE) --no-print-directory test

@@ -1,39 +1,39 @@
-"""The home page: my communities, recent activity I may see, and things waiting for me; for a visitor
+"""The home page: my communities, the activity I may see, and things waiting for me; for a visitor
 who is not signed in, what POLKA is and how to join."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, g, render_template, request
 
 from polka.accounts.web import current_user, public, settings
-from polka.activity.services import recent_activity
-from polka.communities.models import Community, JoinRequest
-from polka.communities.services import my_communities, pending_for_manager, pending_invitations
+from polka.activity.stream import Cursor, Scope, default_scope, read_stream
+from polka.communities.services import my_communities, pending_invitations
+from polka.content.waiting import Waiting, waiting_for
 from polka.http import db
 from polka.people.services import profile_is_incomplete
 
 bp = Blueprint("home", __name__)
 
 
-@dataclass(frozen=True)
-class WaitingRequests:
-    """Join requests waiting in one community the user manages."""
+def waiting_here() -> list[Waiting]:
+    """What waits for the signed-in user, asked once a request (the header and the home page share it)."""
+    if "polka_waiting" not in g:
+        g.polka_waiting = waiting_for(db(), current_user())
+    found: list[Waiting] = g.polka_waiting
+    return found
 
-    community: Community
-    count: int
+
+def waiting_total() -> int:
+    """How many things wait for the signed-in user (the header's "Waiting for you (3)")."""
+    return sum(item.count for item in waiting_here())
 
 
-def group_by_community(requests: list[JoinRequest]) -> list[WaitingRequests]:
-    counts: dict[int, int] = {}
-    communities: dict[int, Community] = {}
-    for join_request in requests:
-        communities[join_request.community_id] = join_request.community
-        counts[join_request.community_id] = counts.get(join_request.community_id, 0) + 1
-    ordered = sorted(communities.values(), key=lambda c: c.name.lower())
-    return [WaitingRequests(c, counts[c.id]) for c in ordered]
+def stream_scope(user: Any) -> Scope:
+    """The scope the query asks for (``?scope=all`` or ``mine``), else the user's default."""
+    asked = request.args.get("scope")
+    return Scope(asked) if asked in {s.value for s in Scope} else default_scope(user)
 
 
 @bp.get("/")
@@ -43,13 +43,15 @@ def index() -> Any:
     if user is None:
         return welcome()
     session = db()
+    scope = stream_scope(user)
     return render_template(
         "home/index.html",
         section="home",
         page_title="Home",
         communities=my_communities(session, user),
-        activity=recent_activity(session, user, limit=20),
-        waiting=group_by_community(pending_for_manager(session, user)),
+        stream=read_stream(session, user, scope=scope, before=Cursor.parse(request.args.get("before"))),
+        older_page=request.args.get("before") is not None,
+        waiting=waiting_here(),
         invitations=pending_invitations(session, user),
         profile_incomplete=profile_is_incomplete(user),
     )

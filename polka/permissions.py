@@ -196,6 +196,22 @@ def readable_community_ids(user: User) -> Any:
     )
 
 
+def community_ids_offering(user: User, action: Action) -> Any:
+    """SQL: ids of the active communities where the user's role gives ``action`` (one that needs a
+    role: ``CONTRIBUTE``, ``MODERATE``, ``MANAGE``), two-factor aside — where ``offers`` shows it."""
+    least = _LEAST_ROLE[action]
+    return (
+        select(Membership.community_id)
+        .join(Community, Community.id == Membership.community_id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.role.in_([role for role in Role if role.at_least(least)]),
+            Community.status == CommunityStatus.ACTIVE,
+        )
+        .scalar_subquery()
+    )
+
+
 def visible_filter(user: User | None, model: Any) -> ColumnElement[bool]:
     """SQL condition selecting the rows of ``model`` that ``can(user, VIEW, row)`` allows."""
     if not is_active(user):

@@ -24,6 +24,7 @@ from polka.content.feature import Routes
 from polka.db import make_engine, make_session_factory, transaction
 from polka.errors import Denial, PolkaError, TwoFactorNeeded
 from polka.features import FEATURES, community_links, referenced_files
+from polka.home import waiting_total
 from polka.http import PolkaRequest, client_ip, close_db, db
 from polka.ids import IdConverter
 from polka.jobs.periodic import Periodic
@@ -92,6 +93,7 @@ def configure(app: Flask, settings: Settings) -> None:
     _register_content()
     _register_blueprints(app)
     app.jinja_env.globals["session_timeout"] = session_timeout
+    app.jinja_env.globals["waiting_total"] = waiting_total
     _register_error_pages(app)
     _register_cli(app)
 
@@ -199,11 +201,14 @@ def _register_content() -> None:
     or register themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
     from polka.communities.kinds import COMMUNITY
+    from polka.communities.waiting import JOIN_REQUESTS, join_requests_waiting
     from polka.content.kinds import register_kind as register_content_kind
+    from polka.content.waiting import register_waiting
     from polka.drafts.services import register_draft_kind
     from polka.search.registry import register_adapter
 
     register_content_kind(COMMUNITY)
+    register_waiting(JOIN_REQUESTS, join_requests_waiting)
     for feature in FEATURES:
         for kind in feature.kinds:
             register_content_kind(kind)
@@ -213,6 +218,8 @@ def _register_content() -> None:
             register_adapter(adapter)
         for draft_kind in feature.drafts:
             register_draft_kind(draft_kind)
+        for queue in feature.waiting:
+            register_waiting(queue.name, queue.provider)
 
 
 def core_routes() -> tuple[Routes, ...]:

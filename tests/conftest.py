@@ -237,6 +237,15 @@ def make(app: Flask, session: Session) -> Factory:
     return Factory(app, session)
 
 
+@pytest.fixture
+def wiki(session: Session, make: Factory) -> Any:
+    """Wiki pages and edits made through the wiki's services (``tests.wiki.conftest.WikiFactory``):
+    every test that needs real content to show, such as an activity stream, makes it there."""
+    from tests.wiki.conftest import WikiFactory  # it builds on this module's Factory
+
+    return WikiFactory(session, make)
+
+
 class Mailbox:
     """The mail POLKA sent: runs the queued jobs, then reads the ``.eml`` files in the data directory."""
 

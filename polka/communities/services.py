@@ -18,6 +18,7 @@ from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
 from polka.communities.content import check_ceiling_change
+from polka.communities.kinds import COMMUNITY_KIND
 from polka.communities.models import (
     Community,
     CommunityStatus,
@@ -148,9 +149,8 @@ def add_member(
         user,
         "joined",
         community,
-        target_kind="community",
+        target_kind=COMMUNITY_KIND,
         target_id=community.id,
-        target_title=community.name,
     )
     record(
         session,
@@ -181,21 +181,6 @@ def my_communities(session: Session, user: User | None) -> list[Community]:
 def members_count(session: Session, community: Community) -> int:
     count = session.scalar(select(func.count()).where(Membership.community_id == community.id))
     return int(count or 0)
-
-
-def pending_for_manager(session: Session, user: User | None) -> list[JoinRequest]:
-    """Join requests waiting in the communities this user manages."""
-    if user is None:
-        return []
-    managed = select(Membership.community_id).where(
-        Membership.user_id == user.id, Membership.role == Role.MANAGER
-    )
-    query = (
-        select(JoinRequest)
-        .where(JoinRequest.status == RequestStatus.PENDING, JoinRequest.community_id.in_(managed))
-        .order_by(JoinRequest.created_at)
-    )
-    return list(session.scalars(query))
 
 
 def pending_invitations(session: Session, user: User | None) -> list[Invitation]:

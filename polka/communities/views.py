@@ -14,7 +14,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from polka.accounts.web import current_user, signed_in
-from polka.activity.services import recent_activity
+from polka.activity.stream import Cursor, read_stream
 from polka.communities import requests, services
 from polka.communities.blueprint import bp
 from polka.communities.forms import (
@@ -105,7 +105,12 @@ def render_home(community: Community, join_form: MessageForm | None = None, stat
         managers=services.managers_of(session, community),
         parent=services.visible_parent(user, community),
         children=services.visible_children(session, user, community),
-        activity=recent_activity(session, user, community=community) if readable else [],
+        stream=read_stream(
+            session, user, community=community, before=Cursor.parse(request.args.get("before"))
+        )
+        if readable
+        else None,
+        older_page=request.args.get("before") is not None,
         readable=readable,
         pending=services.pending_join_request(session, user, community),
         following=is_following(session, user, COMMUNITY_KIND, community.id),

@@ -23,6 +23,7 @@ from polka.communities.content import AboveCeilingCounter
 from polka.communities.models import Community
 from polka.config import Settings
 from polka.content.kinds import Kind
+from polka.content.waiting import Provider
 from polka.drafts.services import DraftKind
 from polka.jobs.runner import Handler
 from polka.permissions import Action, can
@@ -54,6 +55,15 @@ class JobHandler:
 
     kind: str
     build: Callable[[Settings, FileStore], Handler]
+
+
+@dataclass(frozen=True)
+class WaitingQueue:
+    """Something a feature keeps waiting for people (see ``polka.content.waiting``)."""
+
+    #: "wiki.edits"
+    name: str
+    provider: Provider
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,7 @@ class Feature:
     demo: DemoLoader | None = None
     stored_files: tuple[FileReferences, ...] = ()
     community_link: CommunityLink | None = None
+    waiting: tuple[WaitingQueue, ...] = ()
 
     def __post_init__(self) -> None:
         if self.routes.blueprint.name != self.name:

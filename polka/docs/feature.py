@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from polka.content.feature import CeilingCounter, CommunityLink, Feature, Housekeeping, JobHandler, Routes
+from polka.content.feature import (
+    CeilingCounter,
+    CommunityLink,
+    Feature,
+    Housekeeping,
+    JobHandler,
+    Routes,
+    WaitingQueue,
+)
 from polka.docs import bin, document_views, drafting, manage_views, models, offer_views, processing, views
 from polka.docs.blueprint import bp
 from polka.docs.cli import docs_group
 from polka.docs.demo import load_demo_documents
 from polka.docs.kinds import DOCUMENT, FOLDER
 from polka.docs.search import DocumentSearch
+from polka.docs.waiting import DOCUMENTS, documents_waiting
 
 FEATURE = Feature(
     name="docs",
@@ -31,4 +40,5 @@ FEATURE = Feature(
     community_link=CommunityLink(
         "Documents", "docs.library", "minutes, schedules, letters and guidance, with their versions"
     ),
+    waiting=(WaitingQueue(DOCUMENTS, documents_waiting),),
 )

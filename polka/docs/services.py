@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.activity.models import Activity
 from polka.audit.services import record
 from polka.communities.models import Community
 from polka.communities.services import check_text
@@ -207,13 +205,7 @@ def update_details(session: Session, user: User, document: Document, details: De
 
 
 def _marking_changed(session: Session, user: User, document: Document, before: Marking) -> None:
-    """Activity entries follow the new marking, so no feed shows the document to the wrong people."""
-    session.execute(
-        update(Activity)
-        .where(Activity.target_kind == "document", Activity.target_id == document.id)
-        .values(marking=document.marking)
-        .execution_options(synchronize_session=False)
-    )
+    """Audit a re-marking (the stream resolves documents when it is read, so its entries follow)."""
     record(
         session,
         user,
@@ -274,12 +266,6 @@ def move(
         require(user, Action.CONTRIBUTE, community)
         check_within_ceiling(document.marking, community.marking_ceiling)
         before = document.community_id
-        session.execute(
-            update(Activity)
-            .where(Activity.target_kind == "document", Activity.target_id == document.id)
-            .values(community_id=community.id)
-            .execution_options(synchronize_session=False)
-        )
         document.community_id = community.id
         document.community = community
         document.superseded_by_id = None

@@ -295,11 +295,6 @@ def record_document_activity(session: Session, user: User | None, verb: str, doc
         user,
         verb,
         document.community,
-        target_kind="document",
+        target_kind=DOCUMENT_KIND,
         target_id=document.id,
-        target_title=document.title,
-        # The stream keeps the address it was given. A string, not url_for: documents are also added
-        # outside any request (``polka demo``), where url_for cannot build an address.
-        target_url=f"/c/{document.community.slug}/docs/{document.id}",
-        marking=document.marking,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from polka.content.feature import CeilingCounter, CommunityLink, Feature, Housekeeping, Routes
+from polka.content.feature import CeilingCounter, CommunityLink, Feature, Housekeeping, Routes, WaitingQueue
 from polka.wiki import (
     attachment_views,
     attachments,
@@ -22,6 +22,7 @@ from polka.wiki.cli import wiki_group
 from polka.wiki.demo import load_demo_wiki
 from polka.wiki.kinds import PAGE
 from polka.wiki.search import WikiSearch
+from polka.wiki.waiting import EDITS, edits_waiting
 
 FEATURE = Feature(
     name="wiki",
@@ -41,4 +42,5 @@ FEATURE = Feature(
     demo=load_demo_wiki,
     stored_files=(attachments.stored_hashes,),
     community_link=CommunityLink("Wiki", "wiki.index", "pages, manuals and case studies"),
+    waiting=(WaitingQueue(EDITS, edits_waiting),),
 )

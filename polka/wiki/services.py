@@ -17,7 +17,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.activity.models import Activity
 from polka.activity.services import record_activity
 from polka.audit.services import record
 from polka.communities.models import Community
@@ -317,18 +316,12 @@ def revert_page(session: Session, user: User, page: WikiPage, number: int, *, se
 
 
 def change_marking(session: Session, user: User, page: WikiPage, marking: Marking) -> None:
-    """Re-mark a page (audited); its activity entries follow, so no feed shows it to the wrong people."""
+    """Re-mark a page (audited); the stream resolves pages when it is read, so its entries follow."""
     if marking is page.marking:
         return
     before = page.marking
     page.marking = marking
     reindex(session, page)
-    session.execute(
-        update(Activity)
-        .where(Activity.target_kind == "wiki_page", Activity.target_id == page.id)
-        .values(marking=marking)
-        .execution_options(synchronize_session=False)
-    )
     record(
         session,
         user,
@@ -347,9 +340,6 @@ def record_page_activity(session: Session, user: User | None, verb: str, page: W
         user,
         verb,
         page.community,
-        target_kind="wiki_page",
+        target_kind=PAGE_KIND,
         target_id=page.id,
-        target_title=page.title,
-        target_url=rendering.page_path(page.community, page.slug),
-        marking=page.marking,
     )

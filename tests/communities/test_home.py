@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from polka.activity.services import record_activity
 from polka.communities.models import Role, Visibility
-from polka.db import transaction
 from polka.markings import Marking
 from tests.support import text
 
@@ -60,21 +58,16 @@ def test_a_private_parent_is_not_linked_for_an_outsider(web, login, make):
     assert "Hidden Parent" not in page
 
 
-def _activity(make, session, community, title):
-    with transaction(session):
-        record_activity(session, None, "shared", community, target_kind="note", target_title=title)
-
-
-def test_recent_activity_shows_to_those_who_may_read(web, login, make, session):
+def test_recent_activity_shows_to_those_who_may_read(web, login, make, wiki):
     community = make.community("Restricted", visibility=Visibility.RESTRICTED)
-    _activity(make, session, community, "Minutes of the March meeting")
+    wiki.page(community, "Minutes of the March meeting")
     login.as_member(community)
     assert "Minutes of the March meeting" in text(web.get(f"/c/{community.slug}/"))
 
 
-def test_recent_activity_is_hidden_from_a_non_member_of_a_restricted_community(web, login, make, session):
+def test_recent_activity_is_hidden_from_a_non_member_of_a_restricted_community(web, login, make, wiki):
     community = make.community("Restricted", visibility=Visibility.RESTRICTED)
-    _activity(make, session, community, "Minutes of the March meeting")
+    wiki.page(community, "Minutes of the March meeting")
     login.as_new_user()
     page = text(web.get(f"/c/{community.slug}/"))
     assert "Minutes of the March meeting" not in page

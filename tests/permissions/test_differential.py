@@ -1,7 +1,7 @@
 """Differential test: ``can(user, VIEW, x)`` agrees with ``visible_filter(user, type(x))`` in SQL.
 
 Hypothesis builds random worlds — users in every account state, communities of every visibility
-and status, memberships in every role, activity items with either marking — checks that the
+and status, memberships in every role, marked items (wiki pages) with either marking — checks that the
 Python policy and the SQL filter pick exactly the same objects, then applies random mutations
 (member removed or added, role changed, community made private/restricted/open or closed, item
 re-marked or moved, user suspended or reinstated) and checks again. ``can(READ)`` is held to
@@ -17,12 +17,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from polka.accounts.models import AccountStatus, User
-from polka.activity.models import Activity
-from polka.activity.services import record_activity
 from polka.communities.models import Community, CommunityStatus, Role, Visibility
 from polka.communities.services import add_member, create_community
 from polka.markings import Marking
 from polka.permissions import Action, can, readable_filter, visible_filter
+from polka.wiki.models import WikiPage
 
 settings.register_profile(
     "polka-permissions",
@@ -86,9 +85,15 @@ def build(session, users, plan):
         community = communities[c % len(communities)]
         if not any(m.community_id == community.id for m in users[u].memberships):
             add_member(session, community, users[u], role)
-    for c, marking in plan["items"]:
-        record_activity(
-            session, None, "shared", communities[c % len(communities)], target_kind="note", marking=marking
+    for n, (c, marking) in enumerate(plan["items"]):
+        # a marked item as the policy sees one: a community and a marking (no feature's own rules)
+        session.add(
+            WikiPage(
+                community=communities[c % len(communities)],
+                slug=f"item-{n}",
+                title=f"Item {n}",
+                marking=marking,
+            )
         )
     session.flush()
     return communities
@@ -96,7 +101,7 @@ def build(session, users, plan):
 
 def mutate(session, users, communities, step):
     kind, *args = step
-    items = list(session.scalars(select(Activity).order_by(Activity.id)))
+    items = list(session.scalars(select(WikiPage).order_by(WikiPage.id)))
     if kind in {"remove member", "add member", "change role"}:
         user, community = users[args[0]], communities[args[1] % len(communities)]
         found = next((m for m in user.memberships if m.community_id == community.id), None)
@@ -125,7 +130,7 @@ def mutate(session, users, communities, step):
 
 def assert_policy_agrees(session, users, where):
     communities = list(session.scalars(select(Community)))
-    items = list(session.scalars(select(Activity)))
+    items = list(session.scalars(select(WikiPage)))
     for user in [*users, None]:
         who = f"{where}: user {user.id if user else 'anonymous'}"
         visible = set(session.scalars(select(Community.id).where(visible_filter(user, Community))))
@@ -133,9 +138,9 @@ def assert_policy_agrees(session, users, where):
         for community in communities:
             assert can(user, Action.VIEW, community) == (community.id in visible), f"{who}, {community}"
             assert can(user, Action.READ, community) == (community.id in readable), f"{who}, {community}"
-        seen = set(session.scalars(select(Activity.id).where(visible_filter(user, Activity))))
+        seen = set(session.scalars(select(WikiPage.id).where(visible_filter(user, WikiPage))))
         for item in items:
-            assert can(user, Action.VIEW, item) == (item.id in seen), f"{who}, activity {item.id}"
+            assert can(user, Action.VIEW, item) == (item.id in seen), f"{who}, item {item.id}"
 
 
 @PROFILE

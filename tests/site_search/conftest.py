@@ -13,7 +13,7 @@ from polka.accounts.models import User
 from polka.site_search import service
 from polka.site_search.params import SearchParams
 from polka.site_search.results import Outcome
-from tests.wiki.conftest import WikiFactory, wiki, world  # noqa: F401  (fixtures used here)
+from tests.wiki.conftest import WikiFactory, world  # noqa: F401  (fixtures used here)
 
 Search = Callable[..., Outcome]
 

@@ -86,11 +86,6 @@ class WikiFactory:
         return list(self.session.scalars(query))
 
 
-@pytest.fixture
-def wiki(session: Session, make: Factory) -> WikiFactory:
-    return WikiFactory(session, make)
-
-
 @dataclass
 class WikiWorld:
     """A community with a manager (two-factor), a moderator, a member and a reader, and one page."""

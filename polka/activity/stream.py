@@ -1,0 +1,267 @@
+"""Reading the activity stream: newest first, through the content kinds' resolvers, folded, in pages.
+
+Rows keep only facts (``polka.activity.models``). Reading a page goes in three steps:
+
+1. SQL keeps the rows of communities whose content the user may read (and, in the scope "mine", that
+   they belong to), newest first, after the page's cursor (keyset paging on ``(created_at, id)``).
+2. The resolvers decide (``polka.content.kinds.resolve_all``, one query per kind per batch): an event
+   whose object the user may not see *now* — re-marked, moved away, deleted, its community made
+   private — is left out, and the others show the object's current title and address. Left-out rows
+   still move the cursor on, and the page is filled by reading on, at most ``ROUNDS`` batches.
+3. Repeated small events fold (``folds_into``): an event joins the entry just before it on the page when
+   both have the same verb and the same object and happened in the same week (Monday to Sunday, UK
+   time). So "7 people joined Neighbourhood Policing" or "Sandra Okafor edited PNC manual 4 times".
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select, union_all
+from sqlalchemy.orm import Session, joinedload
+
+from polka.accounts.models import User
+from polka.activity.models import Activity
+from polka.communities.kinds import COMMUNITY_KIND
+from polka.communities.models import Community
+from polka.content.kinds import Shown, resolve_all
+from polka.permissions import is_active, member_community_ids, readable_filter
+
+#: entries on a page unless the caller asks for another number
+PER_PAGE = 20
+#: rows read at a time, at least; a page reads at most ROUNDS batches before it settles for fewer entries
+BATCH = 40
+ROUNDS = 5
+_LONDON = ZoneInfo("Europe/London")
+
+
+class Scope(enum.StrEnum):
+    """Whose communities a stream covers."""
+
+    MINE = "mine"  # the communities I belong to
+    ALL = "all"  # every community whose content I may read
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where an older page starts: just after the event of this time and id."""
+
+    created_at: datetime
+    id: int
+
+    _TOKEN = re.compile(r"([0-9]{1,18})-([1-9][0-9]{0,9})")
+
+    @property
+    def token(self) -> str:
+        """For a URL: microseconds since 1970 (UTC), a hyphen, the event's id."""
+        delta = self.created_at - datetime(1970, 1, 1, tzinfo=UTC)
+        return f"{delta // _MICROSECOND}-{self.id}"
+
+    @classmethod
+    def parse(cls, token: object) -> Cursor | None:
+        """The cursor ``token`` spells, or None (then the stream starts at the newest)."""
+        found = cls._TOKEN.fullmatch(token) if isinstance(token, str) else None
+        if found is None:
+            return None
+        try:
+            moment = datetime(1970, 1, 1, tzinfo=UTC) + int(found[1]) * _MICROSECOND
+        except OverflowError:
+            return None
+        return cls(moment, int(found[2]))
+
+
+_MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Entry:
+    """One line of the stream: one event, or several alike folded together (``events`` > 1)."""
+
+    verb: str
+    #: the object as this reader may see it now
+    target: Shown
+    #: the community it lives in now (for a community, itself); None only if the reader may not see it
+    place: Shown | None
+    #: who did it, newest first, each once (None for an event without an actor, such as an import)
+    actors: list[User | None]
+    events: int
+    newest: datetime
+    oldest: datetime
+    #: the newest event's id: stable, for feeds' entry ids
+    id: int
+    _actor_ids: set[int | None] = field(default_factory=set, repr=False)
+
+    @property
+    def folded(self) -> bool:
+        return self.events > 1
+
+
+@dataclass(frozen=True)
+class StreamPage:
+    """A page of the stream and where the next (older) page starts; ``older`` is None at the end."""
+
+    entries: list[Entry]
+    older: Cursor | None
+    scope: Scope
+
+
+def default_scope(user: User | None) -> Scope:
+    """ "Mine" for someone who belongs to a community; everything they may read for a newcomer."""
+    if user is None or not user.memberships:
+        return Scope.ALL
+    return Scope.MINE
+
+
+def read_stream(
+    session: Session,
+    user: User | None,
+    *,
+    scope: Scope = Scope.MINE,
+    community: Community | None = None,
+    before: Cursor | None = None,
+    limit: int | None = None,
+) -> StreamPage:
+    """A page of what ``user`` may see of the activity, newest first: in their communities (``scope``),
+    or in ``community`` alone, older than ``before``; at most ``limit`` entries (``PER_PAGE``)."""
+    limit = PER_PAGE if limit is None else limit
+    if not is_active(user) or limit < 1:
+        return StreamPage([], None, scope)
+    assert user is not None
+    communities = session.scalars(_communities(user, scope, community)).all()
+    entries: list[Entry] = []
+    cursor = before
+    for _ in range(ROUNDS):
+        rows = _batch(session, communities, cursor)
+        full, consumed = _fill(session, user, rows, entries, limit)
+        if consumed is not None:
+            cursor = consumed
+        if full:
+            return StreamPage(entries, cursor, scope)
+        if len(rows) < BATCH:
+            return StreamPage(entries, None, scope)
+    return StreamPage(entries, cursor, scope)
+
+
+def _communities(user: User, scope: Scope, community: Community | None) -> Select[int]:
+    """The ids of the communities the stream covers: ones whose content the user may read."""
+    query = select(Community.id).where(readable_filter(user))
+    if community is not None:
+        return query.where(Community.id == community.id)
+    if scope is Scope.MINE:
+        return query.where(Community.id.in_(member_community_ids(user)))
+    return query
+
+
+def _batch(session: Session, communities: Sequence[int], cursor: Cursor | None) -> list[Activity]:
+    """The next ``BATCH`` events of ``communities`` after ``cursor``, newest first.
+
+    Each community's newest events are sought in its own index range and the few found merged, so a
+    batch reads at most ``BATCH`` rows a community, however busy the others are and however the
+    user's communities' share of the whole stream is spread out.
+    """
+    if not communities:
+        return []
+    newest = [
+        select(Activity.id)
+        .where(Activity.community_id == community_id, *_after(cursor))
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        .limit(BATCH)
+        .subquery()
+        .select()
+        for community_id in communities
+    ]
+    candidates = union_all(*newest) if len(newest) > 1 else newest[0]
+    query = (
+        select(Activity)
+        .where(Activity.id.in_(candidates))
+        # The actor's name and status are all a line shows: none of the account's own eager loads.
+        .options(joinedload(Activity.actor).lazyload("*"))
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        .limit(BATCH)
+    )
+    return list(session.scalars(query))
+
+
+def _after(cursor: Cursor | None) -> list[ColumnElement[bool]]:
+    if cursor is None:
+        return []
+    return [
+        or_(
+            Activity.created_at < cursor.created_at,
+            and_(Activity.created_at == cursor.created_at, Activity.id < cursor.id),
+        )
+    ]
+
+
+def _fill(
+    session: Session, user: User, rows: Sequence[Activity], entries: list[Entry], limit: int
+) -> tuple[bool, Cursor | None]:
+    """Add ``rows`` to ``entries`` up to ``limit`` entries: whether the page is full, and the cursor
+    after the last row taken (None when none was)."""
+    shown = _resolve(session, user, rows)
+    consumed: Cursor | None = None
+    for row in rows:
+        target = shown.get((row.target_kind, row.target_id or 0))
+        if target is not None:
+            if entries and folds_into(entries[-1], row):
+                _fold(entries[-1], row)
+            elif len(entries) >= limit:
+                return True, consumed
+            else:
+                place = shown.get((COMMUNITY_KIND, target.community_id))
+                entries.append(_entry(row, target, place))
+        consumed = Cursor(row.created_at, row.id)
+    return False, consumed
+
+
+def _resolve(session: Session, user: User, rows: Sequence[Activity]) -> dict[tuple[str, int], Shown]:
+    """Every object of ``rows`` the user may see now, and the communities they live in: one query per
+    kind (the communities' after the others', to include where those live now)."""
+    targets = {(row.target_kind, row.target_id) for row in rows if row.target_id is not None}
+    shown = resolve_all(session, user, [t for t in targets if t[0] != COMMUNITY_KIND])
+    places = {t for t in targets if t[0] == COMMUNITY_KIND}
+    places |= {(COMMUNITY_KIND, item.community_id) for item in shown.values()}
+    shown.update(resolve_all(session, user, places))
+    return shown
+
+
+def folds_into(entry: Entry, row: Activity) -> bool:
+    """Whether ``row`` (older) folds into ``entry`` (the line just before it): the same verb, the same
+    object, and the same week in UK time."""
+    return (
+        row.verb == entry.verb
+        and (row.target_kind, row.target_id) == (entry.target.kind, entry.target.id)
+        and _week(row.created_at) == _week(entry.oldest)
+    )
+
+
+def _week(moment: datetime) -> tuple[int, int]:
+    year, week, _ = moment.astimezone(_LONDON).isocalendar()
+    return year, week
+
+
+def _entry(row: Activity, target: Shown, place: Shown | None) -> Entry:
+    return Entry(
+        verb=row.verb,
+        target=target,
+        place=place,
+        actors=[row.actor],
+        events=1,
+        newest=row.created_at,
+        oldest=row.created_at,
+        id=row.id,
+        _actor_ids={row.actor_id},
+    )
+
+
+def _fold(entry: Entry, row: Activity) -> None:
+    entry.events += 1
+    entry.oldest = row.created_at
+    if row.actor_id not in entry._actor_ids:
+        entry._actor_ids.add(row.actor_id)
+        entry.actors.append(row.actor)

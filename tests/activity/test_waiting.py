@@ -1,0 +1,110 @@
+"""What waits for whom: each role is told what waits for it, on the home page and in every page's header."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from polka.communities.models import JoinRequest, Role, Visibility
+from polka.content.waiting import waiting_for
+from polka.db import transaction
+from tests.support import text
+
+
+@pytest.fixture
+def review(make, wiki):
+    """A wiki that reviews members' edits, with one edit waiting, a manager, a moderator and a member."""
+    manager = make.user("Mina Manager", two_factor=True)
+    community = make.community("PNC Operators", managers=[manager])
+    moderator = make.member(community, make.user("Moe Moderator"), Role.MODERATOR)
+    member = make.member(community, make.user("Mel Member"), Role.MEMBER)
+    page = wiki.page(community, "PNC manual", "One.\n", author=moderator)
+    wiki.require_review(community, manager)
+    assert wiki.edit(page, member, "Two.\n").pending
+    return {"community": community, "manager": manager, "moderator": moderator, "member": member}
+
+
+def test_a_moderator_is_told_an_edit_waits_for_review(web, login, review):
+    login(review["moderator"])
+    response = web.get("/")
+    assert "1 wiki edit waits for review in PNC Operators" in text(response)
+    assert 'href="/c/pnc-operators/wiki/pending">Review the edits' in response.get_data(as_text=True)
+
+
+def test_the_header_of_every_page_says_how_much_waits(web, login, review):
+    login(review["moderator"])
+    response = web.get("/people/")
+    assert "Waiting for you (1)" in text(response)
+    assert 'href="/#waiting">Waiting for you (1)</a>' in response.get_data(as_text=True)
+
+
+def test_a_member_is_told_nothing_waits(web, login, review):
+    login(review["member"])
+    page = text(web.get("/"))
+    assert "Waiting for you" not in page
+    assert "waits for review" not in page
+
+
+def test_a_manager_is_told_of_edits_and_join_requests(web, login, make, session, review):
+    community = review["community"]
+    community_id = community.id
+    with transaction(session):
+        community = session.merge(community)
+        community.visibility = Visibility.RESTRICTED
+        for name in ("Asker One", "Asker Two"):
+            session.add(JoinRequest(community_id=community_id, user_id=make.user(name).id, message="Please"))
+    login(review["manager"])
+    page = text(web.get("/"))
+    assert "2 people have asked to join PNC Operators" in page
+    assert "1 wiki edit waits for review in PNC Operators" in page
+    assert "Waiting for you (3)" in page
+
+
+def test_a_rejected_edit_no_longer_waits(app, session, review):
+    from polka.wiki import review as wiki_review
+    from polka.wiki.models import RevisionStatus, WikiRevision
+
+    session.rollback()
+    with transaction(session):
+        moderator = session.merge(review["moderator"])
+        revision = session.query(WikiRevision).filter_by(status=RevisionStatus.PENDING).one()
+        wiki_review.reject(session, moderator, revision, "Not yet")
+    with app.test_request_context():
+        assert waiting_for(session, session.merge(review["moderator"])) == []
+
+
+def test_a_moderator_is_told_a_document_waits_for_approval_but_not_of_their_own(app, session, make, docs):
+    community = make.community("Regional coordinators")
+    moderator = make.member(community, make.user("Moe Moderator"), Role.MODERATOR)
+    other = make.member(community, make.user("Oli Other"), Role.MODERATOR)
+    docs.document(community, "Rolling schedule", author=make.member(community))
+    docs.document(community, "Own upload", author=moderator)
+    session.rollback()
+    with app.test_request_context():
+        mine = waiting_for(session, session.merge(moderator))
+        theirs = waiting_for(session, session.merge(other))
+    assert [(w.what, w.community_name, w.url) for w in mine] == [
+        ("1 document waits for approval in", "Regional coordinators", "/c/regional-coordinators/docs/")
+    ]
+    assert [w.count for w in theirs] == [2]
+
+
+def test_asking_what_waits_costs_one_statement_per_provider(app, session, review):
+    engine = app.extensions["polka.engine"]
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.startswith("BEGIN"):
+            statements.append(statement)
+
+    session.rollback()
+    user = session.merge(review["manager"])
+    assert user.is_active_account  # loaded before counting, as a request's user is
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with app.test_request_context():
+            found = waiting_for(session, user)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [w.sort for w in found] == ["wiki.edits"]
+    assert len(statements) == 3
