@@ -72,6 +72,7 @@ def configure(app: Flask, settings: Settings) -> None:
     )
     _configure_search(app, settings)
     _configure_documents(app, settings)
+    _configure_deletion(app)
     _configure_drafts(app)
 
     init_security(app, settings)  # first: a refused network's request body is never even read
@@ -142,9 +143,7 @@ def _offers(action: Action, target: object) -> bool:
 
 def _configure_documents(app: Flask, settings: Settings) -> None:
     """The library's background job (reading the text out of each uploaded version) and the worker's
-    housekeeping: temporary files left by crashed uploads, documents past their time in the bin, and
-    stored files no row refers to any more."""
-    from polka.docs.bin import purge_expired
+    housekeeping: temporary files left by crashed uploads, and stored files no row refers to any more."""
     from polka.docs.processing import JOB, extraction_handler
     from polka.docs.processing import stored_hashes as document_files
     from polka.wiki.attachments import stored_hashes as attachment_files
@@ -153,10 +152,6 @@ def _configure_documents(app: Flask, settings: Settings) -> None:
     store: FileStore = app.extensions["polka.files"]
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
     runner.register(JOB, extraction_handler(settings, store))
-
-    def empty_bins() -> None:
-        with sessions() as session, transaction(session):
-            purge_expired(session)
 
     runner.idle_tasks.append(
         Periodic(
@@ -168,7 +163,6 @@ def _configure_documents(app: Flask, settings: Settings) -> None:
         with sessions() as session:
             return document_files(session) | attachment_files(session)
 
-    runner.idle_tasks.append(Periodic("empty the document bins", timedelta(hours=24), empty_bins))
     runner.idle_tasks.append(
         Periodic(
             "remove unreferenced files",
@@ -178,19 +172,30 @@ def _configure_documents(app: Flask, settings: Settings) -> None:
     )
 
 
+def _configure_deletion(app: Flask) -> None:
+    """The worker's daily purge: every feature's deleted items past the restore window are removed for
+    good (``polka.content.deletion``; each feature registers its purger in ``_register_content``)."""
+    from polka.content.deletion import purge_expired
+
+    _daily(app, "remove deleted items past the restore window", purge_expired)
+
+
 def _configure_drafts(app: Flask) -> None:
     """The worker's housekeeping: drafts nobody came back to (``polka.drafts``) expire."""
     from polka.drafts.services import purge_expired
 
+    _daily(app, "remove expired drafts", purge_expired)
+
+
+def _daily(app: Flask, name: str, work: Callable[[Session], object]) -> None:
+    """Housekeeping the worker runs once a day, in a transaction of its own."""
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
 
-    def remove_expired_drafts() -> None:
+    def run() -> None:
         with sessions() as session, transaction(session):
-            purge_expired(session)
+            work(session)
 
-    app.extensions["polka.jobs"].idle_tasks.append(
-        Periodic("remove expired drafts", timedelta(hours=24), remove_expired_drafts)
-    )
+    app.extensions["polka.jobs"].idle_tasks.append(Periodic(name, timedelta(hours=24), run))
 
 
 def _register_content() -> None:
@@ -198,9 +203,11 @@ def _register_content() -> None:
     themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
     from polka.communities.kinds import COMMUNITY
+    from polka.content.deletion import register_purger
     from polka.content.kinds import register_kind as register_content_kind
     from polka.crossrefs.services import register_finder, register_kind
     from polka.docs.bin import count_above_ceiling as documents_above_ceiling
+    from polka.docs.bin import purge_expired as purge_binned_documents
     from polka.docs.crossref import KIND as DOCUMENT
     from polka.docs.crossref import find_documents, resolve_documents
     from polka.docs.drafting import KINDS as document_drafts
@@ -211,12 +218,14 @@ def _register_content() -> None:
     from polka.wiki.crossref import resolve_pages
     from polka.wiki.drafting import KINDS as wiki_drafts
     from polka.wiki.kinds import PAGE
-    from polka.wiki.pages import count_above_ceiling
+    from polka.wiki.pages import count_above_ceiling, purge_deleted
     from polka.wiki.search import KIND as WIKI_PAGE
     from polka.wiki.search import WikiSearch
 
     for kind in (COMMUNITY, PAGE, DOCUMENT_KIND):
         register_content_kind(kind)
+    register_purger(PAGE.name, purge_deleted)
+    register_purger(DOCUMENT_KIND.name, purge_binned_documents)
     register_above_ceiling_counter("wiki pages", count_above_ceiling)
     register_above_ceiling_counter("documents", documents_above_ceiling)
     register_adapter(WikiSearch())

@@ -69,7 +69,7 @@ def _listing(
         watching=folder is not None and watches.is_watching(session, user, folder=folder),
         can_upload=access.can_upload(user, community),
         can_manage_folders=access.can_manage_folders(user, community),
-        can_restore=access.can_restore(user, community),
+        can_restore=access.can_see_bin(user, community),
         sorts=list(folders.Sort),
         section="communities",
         page_title=f"{folder.name if folder else 'Documents'} – {community.name}",

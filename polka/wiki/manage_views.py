@@ -20,6 +20,7 @@ from polka.communities.forms import Readable, choices
 from polka.communities.models import Community
 from polka.communities.views import enrol_first
 from polka.communities.web import community_for
+from polka.content.mixins import RESTORE_DAYS
 from polka.db import transaction
 from polka.errors import Conflict, ValidationError
 from polka.forms import PolkaForm as FlaskForm
@@ -207,7 +208,7 @@ def delete(slug: str, page: str) -> Any:
             page=wiki_page,
             ancestors=reads.ancestors(session, user, wiki_page),
             subpages=reads.subpages(session, user, wiki_page),
-            restore_days=access.RESTORE_DAYS,
+            restore_days=RESTORE_DAYS,
             section="communities",
             page_title=f"Delete {wiki_page.title} – {community.name}",
         )
@@ -215,7 +216,7 @@ def delete(slug: str, page: str) -> Any:
     with transaction(session):
         pages.delete_page(session, user, wiki_page)
     flash(
-        f"“{title}” has been deleted. The community's managers can restore it for {access.RESTORE_DAYS} days.",
+        f"“{title}” has been deleted. The community's managers can restore it for {RESTORE_DAYS} days.",
         "success",
     )
     return redirect(url_for("wiki.index", slug=community.slug))
@@ -232,7 +233,7 @@ def deleted(slug: str) -> Any:
         "wiki/deleted.html",
         community=found,
         pages=pages.deleted_pages(db(), signed_in(), found),
-        restore_days=access.RESTORE_DAYS,
+        restore_days=RESTORE_DAYS,
         section="communities",
         page_title=f"Deleted pages – {found.name}",
     )

@@ -200,7 +200,7 @@ def _edit_screen(
         diff=diff,
         draft=draft or typed(drafting.EDIT, page.id),
         needs_review=access.needs_review(db(), signed_in(), community),
-        may_lower=access.can_lower_marking(signed_in(), page),
+        may_lower=access.offers_lowering_marking(signed_in(), page),
         section="communities",
         page_title=f"Edit {page.title} – {community.name}",
     ), status
