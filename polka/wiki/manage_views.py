@@ -16,6 +16,7 @@ from wtforms.validators import AnyOf, InputRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
 from polka.accounts.web import signed_in
+from polka.audit.web import audit_read
 from polka.communities.forms import Readable, choices
 from polka.communities.models import Community
 from polka.communities.views import enrol_first
@@ -31,7 +32,7 @@ from polka.wiki import access, pages, reads, review
 from polka.wiki.history_views import proposed_screen
 from polka.wiki.models import TITLE_MAX, RevisionStatus, WikiPage
 from polka.wiki.views import bp
-from polka.wiki.web import audit_read, clearly_refused, page_for, page_url
+from polka.wiki.web import clearly_refused, page_for, page_url
 
 _RESEND = "The form was not sent as expected. Go back, reload the page and try again."
 
@@ -91,7 +92,7 @@ def _decide(slug: str, page: str, revision_id: int, decision: str) -> Any:
         response = proposed_screen(
             community, wiki_page, revision, errors=errors, comment=comment, status=status
         )
-        audit_read(wiki_page, "proposed", revision=revision.id)  # the edit's text is shown again
+        audit_read(wiki_page, "wiki.proposed_read", revision=revision.id)  # the edit's text is shown again
         return response
 
     if not form.validate():

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request
 
 from polka.accounts.web import current_user, settings, signed_in
+from polka.audit.web import audit_read
 from polka.communities.web import community_for
 from polka.db import transaction
 from polka.drafts.services import discard_draft
@@ -25,7 +26,7 @@ from polka.wiki.diffs import diff_texts
 from polka.wiki.forms import MARKING_HINTS, EditPageForm, NewPageForm
 from polka.wiki.models import WikiPage
 from polka.wiki.services import Edit, EditConflict
-from polka.wiki.web import audit_read, page_for, page_url
+from polka.wiki.web import page_for, page_url
 
 bp = Blueprint("wiki", __name__, url_prefix="/c/<slug>/wiki")
 
@@ -83,7 +84,7 @@ def view_page(slug: str, page: str) -> Any:
         "page_title": f"{wiki_page.title} – {community.name}",
     }
     response = render_template("wiki/page.html", **context)
-    audit_read(wiki_page)
+    audit_read(wiki_page, "wiki.page_read")
     return response
 
 
