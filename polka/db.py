@@ -129,3 +129,18 @@ def transaction(session: Session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+@contextmanager
+def transaction_after_reads(session: Session) -> Iterator[Session]:
+    """``transaction()`` for a write at the end of a read-only request (an audit of what it showed).
+
+    The request's read transaction is ended first: on SQLite a read transaction that turns into a write
+    fails when another writer committed in between. Only for writes that do not depend on what was read.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read-only request has unsaved changes")
+    if session.in_transaction() and not session.connection().get_execution_options().get(WRITE, False):
+        session.commit()  # nothing was written: this only ends the reads (loaded objects stay loaded)
+    with transaction(session):
+        yield session

@@ -9,10 +9,14 @@ Every exit of data goes through here. The rules, in words:
 - A community's content is *readable* when the community is open, or when you are a member.
 - An OFFICIAL-SENSITIVE item is need-to-know: only members of its own community see it.
 - Roles are ordered reader < member < moderator < manager; each action names the least role.
-- Moderation powers (``MODERATE``: approving documents and edits, acting on other people's content,
-  and every moderation power added later) need two-factor authentication: without it a moderator's
-  or manager's moderation powers lie dormant, and ``require`` raises ``TwoFactorNeeded`` so the web
-  layer can send them to set it up and bring them back.
+- A content item (``polka.content.mixins.CommunityContent``) may be edited by its author while they
+  may contribute to its community, and by the community's moderators (``EDIT``); lowering its marking
+  needs a moderator (``LOWER_MARKING``); a deleted item (``SoftDeletable``) may be restored by the
+  community's managers within the restore window, never after (``RESTORE``).
+- Moderation powers (``MODERATE``: approving documents and edits, acting on other people's content;
+  ``EDIT`` of someone else's item; ``LOWER_MARKING``; and every moderation power added later) need
+  two-factor authentication: without it a moderator's or manager's moderation powers lie dormant, and
+  ``require`` raises ``TwoFactorNeeded`` so the web layer can send them to set it up and bring them back.
 
 ``can(user, VIEW, x)`` and ``visible_filter(user, type(x))`` must always agree; a hypothesis test
 checks that after random mutations.
@@ -21,13 +25,14 @@ checks that after random mutations.
 from __future__ import annotations
 
 import enum
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from polka.accounts.models import User
 from polka.communities.models import Community, CommunityStatus, Membership, Role, Visibility
 from polka.content.kinds import kind_of
+from polka.content.mixins import CommunityContent, SoftDeletable
 from polka.errors import Denial, Forbidden, NotFound, TwoFactorNeeded
 from polka.markings import Marking
 
@@ -40,6 +45,9 @@ class Action(enum.StrEnum):
     LEAVE = "leave"
     CONTRIBUTE = "contribute"  # create content in a community
     MODERATE = "moderate"  # act on other people's content
+    EDIT = "edit"  # change a content item: its author, or a moderator
+    LOWER_MARKING = "lower_marking"  # give a content item a lower marking than it has: moderators
+    RESTORE = "restore"  # bring back a deleted content item, within the restore window: managers
     MANAGE = "manage"  # members, roles, join requests, invitations, settings
     ADMINISTER = "administer"  # the site: accounts, communities, organisations, audit log
 
@@ -50,8 +58,8 @@ class SiteTarget:
 
 SITE = SiteTarget()
 
-#: Powers that need the user to have set up two-factor authentication.
-TWO_FACTOR_ACTIONS = frozenset({Action.MODERATE})
+#: Powers that need the user to have set up two-factor authentication (the moderation powers).
+TWO_FACTOR_ACTIONS = frozenset({Action.MODERATE, Action.EDIT, Action.LOWER_MARKING})
 
 _LEAST_ROLE = {
     Action.LEAVE: Role.READER,
@@ -60,12 +68,9 @@ _LEAST_ROLE = {
     Action.MANAGE: Role.MANAGER,
 }
 
-
-class MarkedContent(Protocol):
-    """What a content item offers the policy: its community and its marking."""
-
-    community_id: Any
-    marking: Any
+#: What the policy treats as a marked item of a community.
+MarkedItem = CommunityContent
+_MARKED_MODELS = (CommunityContent,)
 
 
 def is_active(user: User | None) -> bool:
@@ -83,8 +88,26 @@ def role_in(user: User | None, community_id: int | None) -> Role | None:
     return None
 
 
+def is_member(user: User | None, community: Community) -> bool:
+    """Whether the user (an active account) belongs to the community, in any role."""
+    return role_in(user, community.id) is not None
+
+
+def roles_that_may(action: Action) -> list[Role]:
+    """The roles whose holders may do ``action`` in their community (for SQL: "its managers")."""
+    least = _LEAST_ROLE[action]
+    return [role for role in Role if role.at_least(least)]
+
+
+def needs_two_factor_setup(user: User) -> bool:
+    """Whether the user holds powers that need two-factor authentication: a site administrator, or a
+    moderator or manager of some community (they must keep it on)."""
+    least = _LEAST_ROLE[Action.MODERATE]
+    return user.is_admin or any(m.role.at_least(least) for m in user.memberships)
+
+
 def can(user: User | None, action: Action, target: object) -> bool:
-    """Whether ``user`` may do ``action`` to ``target`` (a community, a marked item, or SITE)."""
+    """Whether ``user`` may do ``action`` to ``target`` (a community, a content item, or SITE)."""
     return _can(user, action, target, two_factor=user is not None and user.has_two_factor)
 
 
@@ -112,7 +135,7 @@ def _can(user: User | None, action: Action, target: object, *, two_factor: bool)
         return action is Action.ADMINISTER and user.is_admin
     if isinstance(target, Community):
         return _can_community(user, action, target, two_factor)
-    if hasattr(target, "marking") and hasattr(target, "community_id"):
+    if isinstance(target, _MARKED_MODELS):
         return _can_item(user, action, target, two_factor)
     raise TypeError(f"no permission rule for {type(target).__name__}")
 
@@ -135,7 +158,7 @@ def _can_community(user: User, action: Action, community: Community, two_factor:
     return two_factor or action not in TWO_FACTOR_ACTIONS
 
 
-def _can_item(user: User, action: Action, item: Any, two_factor: bool) -> bool:
+def _can_item(user: User, action: Action, item: MarkedItem, two_factor: bool) -> bool:
     community = item.community
     if community is None or not _can_community(user, Action.READ, community, two_factor):
         return False
@@ -143,6 +166,20 @@ def _can_item(user: User, action: Action, item: Any, two_factor: bool) -> bool:
         return False
     if action in (Action.VIEW, Action.READ):
         return True
+    if action is Action.EDIT:
+        return _can_community(user, Action.MODERATE, community, two_factor) or (
+            isinstance(item, CommunityContent)
+            and item.author_id == user.id
+            and _can_community(user, Action.CONTRIBUTE, community, two_factor)
+        )
+    if action is Action.LOWER_MARKING:
+        return _can_community(user, Action.MODERATE, community, two_factor)
+    if action is Action.RESTORE:
+        return (
+            isinstance(item, SoftDeletable)
+            and item.restorable()
+            and _can_community(user, Action.MANAGE, community, two_factor)
+        )
     return _can_community(user, action, community, two_factor)
 
 
@@ -212,7 +249,7 @@ def community_ids_offering(user: User, action: Action) -> Any:
     )
 
 
-def visible_filter(user: User | None, model: Any) -> ColumnElement[bool]:
+def visible_filter(user: User | None, model: type[Community] | type[CommunityContent]) -> ColumnElement[bool]:
     """SQL condition selecting the rows of ``model`` that ``can(user, VIEW, row)`` allows."""
     if not is_active(user):
         return false()
@@ -222,7 +259,7 @@ def visible_filter(user: User | None, model: Any) -> ColumnElement[bool]:
             Community.status == CommunityStatus.ACTIVE,
             or_(Community.visibility != Visibility.PRIVATE, Community.id.in_(member_community_ids(user))),
         )
-    if hasattr(model, "marking") and hasattr(model, "community_id"):
+    if issubclass(model, _MARKED_MODELS):
         return and_(
             model.community_id.in_(readable_community_ids(user)),
             or_(model.marking == Marking.OFFICIAL, model.community_id.in_(member_community_ids(user))),
@@ -243,10 +280,13 @@ __all__ = [
     "Action",
     "can",
     "is_active",
+    "is_member",
     "needs_two_factor",
+    "needs_two_factor_setup",
     "offers",
     "readable_filter",
     "require",
     "role_in",
+    "roles_that_may",
     "visible_filter",
 ]

@@ -75,6 +75,7 @@ def configure(app: Flask, settings: Settings) -> None:
     )
     _configure_search(app, settings)
     _configure_features(app, settings)
+    _configure_deletion(app)
     _configure_drafts(app)
 
     init_security(app, settings)  # first: a refused network's request body is never even read
@@ -186,13 +187,26 @@ def _in_transaction(sessions: sessionmaker[Session], run: Callable[[Session], ob
     return task
 
 
+def _configure_deletion(app: Flask) -> None:
+    """The worker's daily purge: every feature's deleted items past the restore window are removed for
+    good (``polka.content.deletion``; each feature registers its purger in ``_register_content``)."""
+    from polka.content.deletion import purge_expired
+
+    _daily(app, "remove deleted items past the restore window", purge_expired)
+
+
 def _configure_drafts(app: Flask) -> None:
     """The worker's housekeeping: drafts nobody came back to (``polka.drafts``) expire."""
     from polka.drafts.services import purge_expired
 
+    _daily(app, "remove expired drafts", purge_expired)
+
+
+def _daily(app: Flask, name: str, work: Callable[[Session], object]) -> None:
+    """Housekeeping the worker runs once a day, in a transaction of its own."""
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
     app.extensions["polka.jobs"].idle_tasks.append(
-        Periodic("remove expired drafts", timedelta(hours=24), _in_transaction(sessions, purge_expired))
+        Periodic(name, timedelta(hours=24), _in_transaction(sessions, work))
     )
 
 
@@ -202,6 +216,7 @@ def _register_content() -> None:
     from polka.communities.content import register_above_ceiling_counter
     from polka.communities.kinds import COMMUNITY
     from polka.communities.waiting import JOIN_REQUESTS, join_requests_waiting
+    from polka.content.deletion import register_purger
     from polka.content.kinds import register_kind as register_content_kind
     from polka.content.waiting import register_waiting
     from polka.drafts.services import register_draft_kind
@@ -220,6 +235,8 @@ def _register_content() -> None:
             register_draft_kind(draft_kind)
         for queue in feature.waiting:
             register_waiting(queue.name, queue.provider)
+        for purge in feature.purges:
+            register_purger(purge.kind, purge.run)
 
 
 def core_routes() -> tuple[Routes, ...]:

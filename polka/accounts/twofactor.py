@@ -19,9 +19,9 @@ from polka.accounts import recovery
 from polka.accounts.models import User
 from polka.accounts.passwords import PasswordHashing
 from polka.audit.services import record
-from polka.communities.models import Role
 from polka.db import utcnow
 from polka.errors import Forbidden, ValidationError
+from polka.permissions import needs_two_factor_setup
 
 ISSUER = "POLKA"
 VALID_WINDOW = 1
@@ -30,7 +30,7 @@ CODE_LENGTH = 6
 
 def is_required(user: User) -> bool:
     """Site administrators and community moderators and managers must keep two-factor authentication on."""
-    return user.is_admin or any(m.role.at_least(Role.MODERATOR) for m in user.memberships)
+    return needs_two_factor_setup(user)
 
 
 def normalise_code(code: str | None) -> str:

@@ -27,7 +27,7 @@ from polka.db import utcnow
 from polka.errors import Conflict, NotFound
 from polka.mail import queue_mail
 from polka.pagination import Page, paginate
-from polka.permissions import Action, require, role_in
+from polka.permissions import Action, is_member, require, roles_that_may
 
 MESSAGE_MAX = REASON_MAX
 LAST_MANAGER = (
@@ -86,11 +86,11 @@ def _membership(session: Session, community: Community, membership_id: int) -> M
 
 
 def _is_last_manager(session: Session, community: Community, membership: Membership) -> bool:
-    if membership.role is not Role.MANAGER:
+    if membership.role not in roles_that_may(Action.MANAGE):
         return False
     managers = session.scalars(
         select(Membership.id)
-        .where(Membership.community_id == community.id, Membership.role == Role.MANAGER)
+        .where(Membership.community_id == community.id, Membership.role.in_(roles_that_may(Action.MANAGE)))
         .with_for_update()
     ).all()
     return len(managers) <= 1
@@ -111,7 +111,7 @@ def change_role(
     old = membership.role
     if old is role:
         return membership
-    if role is not Role.MANAGER and _is_last_manager(session, community, membership):
+    if role not in roles_that_may(Action.MANAGE) and _is_last_manager(session, community, membership):
         raise Conflict(LAST_MANAGER.format(community=community.name))
     membership.role = role
     session.flush()
@@ -264,7 +264,7 @@ def decide_join_request(
         requester,
         request=join_request.id,
     )
-    if approve and role_in(requester, community.id) is None:
+    if approve and not is_member(requester, community):
         add_member(session, community, requester, Role.MEMBER, actor=actor)
     if approve:
         _close_pending(session, community, requester, RequestStatus.WITHDRAWN)
@@ -305,7 +305,7 @@ def invite(
     email = check_text("email", email, 254, "an email address", required=True)
     _lock(session, community)
     invitee = find_user_by_email(session, email)
-    if invitee is None or not invitee.is_active_account or role_in(invitee, community.id) is not None:
+    if invitee is None or not invitee.is_active_account or is_member(invitee, community):
         return None
     already = session.scalar(
         select(Invitation.id).where(
@@ -392,7 +392,7 @@ def respond_to_invitation(session: Session, user: User, invitation_id: int, *, a
         user,
         invitation=invitation.id,
     )
-    if accept and role_in(user, community.id) is None:
+    if accept and not is_member(user, community):
         add_member(session, community, user, invitation.role, actor=user)
         _close_pending(session, community, user, RequestStatus.WITHDRAWN)
     return invitation

@@ -35,7 +35,7 @@ from polka.markings import Marking
 from polka.markup import check_markdown
 from polka.organisations.data import REGIONS
 from polka.pagination import Page, paginate
-from polka.permissions import Action, can, require, role_in, visible_filter
+from polka.permissions import Action, can, is_member, require, role_in, roles_that_may, visible_filter
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
 #: Words under /c/ that name pages, not communities.
@@ -139,7 +139,7 @@ def add_member(
     session: Session, community: Community, user: User, role: Role = Role.MEMBER, *, actor: User | None = None
 ) -> Membership:
     """Make ``user`` a member of ``community`` with ``role`` (the rule checks are the caller's)."""
-    if role_in(user, community.id) is not None:
+    if is_member(user, community):
         raise Conflict(f"{user.name} is already a member of {community.name}")
     membership = Membership(community=community, community_id=community.id, role=role)
     user.memberships.append(membership)
@@ -291,7 +291,7 @@ def managers_of(session: Session, community: Community) -> list[User]:
     query = (
         select(User)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.community_id == community.id, Membership.role == Role.MANAGER)
+        .where(Membership.community_id == community.id, Membership.role.in_(roles_that_may(Action.MANAGE)))
         .order_by(User.name)
     )
     return list(session.scalars(query))

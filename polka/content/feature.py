@@ -22,6 +22,7 @@ from polka.accounts.models import User
 from polka.communities.content import AboveCeilingCounter
 from polka.communities.models import Community
 from polka.config import Settings
+from polka.content.deletion import Purger
 from polka.content.kinds import Kind
 from polka.content.waiting import Provider
 from polka.drafts.services import DraftKind
@@ -55,6 +56,16 @@ class JobHandler:
 
     kind: str
     build: Callable[[Settings, FileStore], Handler]
+
+
+@dataclass(frozen=True)
+class Purge:
+    """How a feature removes for good its deleted items of one kind past the restore window (the worker's
+    one daily purge, ``polka.content.deletion``)."""
+
+    #: the kind's name: "wiki.page"
+    kind: str
+    run: Purger
 
 
 @dataclass(frozen=True)
@@ -131,6 +142,7 @@ class Feature:
     stored_files: tuple[FileReferences, ...] = ()
     community_link: CommunityLink | None = None
     waiting: tuple[WaitingQueue, ...] = ()
+    purges: tuple[Purge, ...] = ()
 
     def __post_init__(self) -> None:
         if self.routes.blueprint.name != self.name:

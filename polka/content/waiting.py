@@ -47,6 +47,11 @@ def register_waiting(name: str, provider: Provider) -> None:
     _PROVIDERS[name] = provider
 
 
+def provider(name: str) -> Provider | None:
+    """The provider registered as ``name``, if any."""
+    return _PROVIDERS.get(name)
+
+
 def waiting_for(session: Session, user: User | None) -> list[Waiting]:
     """Everything waiting for ``user``, by provider then community name."""
     if not is_active(user):

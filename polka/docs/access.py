@@ -12,13 +12,10 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.communities.models import Community, Role
+from polka.communities.models import Community
 from polka.docs.models import Document, Folder, Version
 from polka.errors import NotFound
-from polka.permissions import Action, can, offers, readable_filter, require, role_in, visible_filter
-
-#: How long managers may restore a document from the bin before it is purged.
-BIN_DAYS = 30
+from polka.permissions import Action, can, offers, readable_filter, require, visible_filter
 
 
 def live_documents(user: User | None) -> ColumnElement[bool]:
@@ -91,15 +88,9 @@ def can_add_version(user: User | None, document: Document) -> bool:
     return can(user, Action.CONTRIBUTE, document)
 
 
-def is_uploader(user: User | None, document: Document) -> bool:
-    return user is not None and document.created_by_id == user.id
-
-
 def can_edit(user: User | None, document: Document) -> bool:
-    """Rename, describe, re-tag, re-mark or move: the person who uploaded it, or a moderator."""
-    if can(user, Action.MODERATE, document):
-        return True
-    return is_uploader(user, document) and can(user, Action.CONTRIBUTE, document)
+    """Rename, describe, re-tag, re-mark, move or bin: the person who uploaded it, or a moderator."""
+    return can(user, Action.EDIT, document)
 
 
 SECOND_PERSON = (
@@ -129,15 +120,10 @@ def can_manage_folders(user: User | None, community: Community) -> bool:
     return can(user, Action.MODERATE, community)
 
 
-def can_restore(user: User | None, community: Community) -> bool:
-    """See the bin and restore documents from it."""
+def can_see_bin(user: User | None, community: Community) -> bool:
+    """See the bin (restoring a document from it is ``Action.RESTORE``, within the restore window)."""
     return can(user, Action.MANAGE, community)
 
 
-def can_lower_marking(user: User | None, document: Document) -> bool:
-    return role_in(user, document.community_id) in {Role.MODERATOR, Role.MANAGER}
-
-
 def require_edit(user: User | None, document: Document) -> None:
-    if not can_edit(user, document):
-        require(user, Action.MODERATE, document)
+    require(user, Action.EDIT, document)

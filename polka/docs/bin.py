@@ -1,11 +1,12 @@
-"""The bin: deleted documents wait here for ``BIN_DAYS`` days, restorable by the community's managers,
-then they are removed for good (``purge_expired``: daily by the worker, or ``polka docs purge-deleted``);
+"""The bin: deleted documents wait here for ``RESTORE_DAYS`` days (the restore window of every feature,
+``polka.content.mixins``), restorable by the community's managers, then they are removed for good
+(``purge_expired``: by the worker's daily purge, ``polka.content.deletion``, or ``polka docs purge-deleted``);
 the worker's file collector then removes their bytes, unless something else stores the same bytes.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session, joinedload
 from polka.accounts.models import User
 from polka.audit.services import record
 from polka.communities.models import Community
+from polka.content.mixins import RESTORE_DAYS
+from polka.content.rules import require_restore
 from polka.db import utcnow
 from polka.docs import access
 from polka.docs.kinds import DOCUMENT_KIND
@@ -57,14 +60,14 @@ def get_binned(session: Session, user: User, community: Community, document_id: 
 
 
 def purge_date(document: Document) -> datetime | None:
-    if document.deleted_at is None:
-        return None
-    return document.deleted_at + timedelta(days=access.BIN_DAYS)
+    return document.restorable_until
 
 
 def restore_document(session: Session, user: User, document: Document) -> None:
     """Take a document out of the bin, back into its folder (or the top if the folder has gone)."""
-    require(user, Action.MANAGE, document.community)
+    require_restore(
+        user, document, f"Documents can be restored for {RESTORE_DAYS} days after they are deleted."
+    )
     document.deleted_at = None
     document.deleted_by_id = None
     session.flush()
@@ -73,9 +76,8 @@ def restore_document(session: Session, user: User, document: Document) -> None:
 
 
 def purge_expired(session: Session, now: datetime | None = None) -> int:
-    """Delete for good the documents binned more than ``BIN_DAYS`` days ago; return how many."""
-    cutoff = (now or utcnow()) - timedelta(days=access.BIN_DAYS)
-    expired = list(session.scalars(select(Document).where(Document.deleted_at <= cutoff)))
+    """Delete for good the documents binned longer ago than the restore window; return how many."""
+    expired = list(session.scalars(select(Document).where(Document.past_restore_window(now or utcnow()))))
     for document in expired:
         _audit(session, None, "docs.document_purged", document)
         reindex(session, document)

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Response, flash, jsonify, redirect, render_template, request
 
 from polka.accounts.web import current_user, settings, signed_in
+from polka.audit.web import audit_read
 from polka.crossrefs.services import used_by
 from polka.db import transaction
 from polka.docs import access, folders, locks, previews, processing
@@ -22,7 +23,6 @@ from polka.docs.forms import RestoreForm, VersionForm
 from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, ExtractStatus, Version
 from polka.docs.web import (
-    audit_read,
     document_for,
     document_url,
     limits,
@@ -73,7 +73,7 @@ def view_document(slug: str, document_id: int) -> Any:
         "page_title": f"{document.title} – {community.name}",
     }
     response = render_template("docs/document.html", **context)
-    audit_read(document, "document_read")
+    audit_read(document, "docs.document_read")
     return response
 
 
@@ -106,7 +106,7 @@ def versions(slug: str, document_id: int) -> Any:
         section="communities",
         page_title=f"Versions of {document.title} – {community.name}",
     )
-    audit_read(document, "versions_read")
+    audit_read(document, "docs.versions_read")
     return response
 
 
@@ -122,7 +122,7 @@ def download_name(document: Document, version: Version) -> str:
 def _send(document: Document, version: Version) -> Response:
     handle = file_store().open_file(version.sha256)
     try:
-        audit_read(document, "document_downloaded", version=version.number, sha256=version.sha256)
+        audit_read(document, "docs.document_downloaded", version=version.number, sha256=version.sha256)
     except BaseException:
         handle.close()
         raise

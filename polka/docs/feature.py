@@ -3,14 +3,12 @@ that imports the library's view modules."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from polka.content.feature import (
     CeilingCounter,
     CommunityLink,
     Feature,
-    Housekeeping,
     JobHandler,
+    Purge,
     Routes,
     WaitingQueue,
 )
@@ -32,7 +30,7 @@ FEATURE = Feature(
     drafts=drafting.KINDS,
     ceiling_counters=(CeilingCounter("documents", bin.count_above_ceiling),),
     cli=docs_group,
-    housekeeping=(Housekeeping("empty the document bins", timedelta(hours=24), bin.purge_expired),),
+    purges=(Purge(DOCUMENT.name, bin.purge_expired),),
     # reading the text out of each uploaded version
     jobs=(JobHandler(processing.JOB, processing.extraction_handler),),
     demo=load_demo_documents,

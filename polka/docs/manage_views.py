@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from polka.accounts.web import signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
+from polka.content.mixins import RESTORE_DAYS
 from polka.db import transaction
 from polka.docs import access, bin, drafting, folders, locks, processing, services, versions
 from polka.docs.blueprint import bp
@@ -264,7 +265,7 @@ def delete(slug: str, document_id: int) -> Any:
             community=community,
             document=document,
             path=folders.path_to(session, document.folder),
-            bin_days=access.BIN_DAYS,
+            bin_days=RESTORE_DAYS,
             section="communities",
             page_title=f"Delete {document.title} – {community.name}",
         )
@@ -272,7 +273,7 @@ def delete(slug: str, document_id: int) -> Any:
     with transaction(session):
         bin.delete_document(session, user, document)
     flash(
-        f"“{document.title}” has been moved to the bin. A manager can restore it for {access.BIN_DAYS} days.",
+        f"“{document.title}” has been moved to the bin. A manager can restore it for {RESTORE_DAYS} days.",
         "success",
     )
     return redirect(folder_url(community, folder))
@@ -287,7 +288,7 @@ def bin_list(slug: str) -> Any:
         community=community,
         documents=bin.binned(session, user, community),
         purge_date=bin.purge_date,
-        bin_days=access.BIN_DAYS,
+        bin_days=RESTORE_DAYS,
         section="communities",
         page_title=f"Bin – {community.name}",
     )

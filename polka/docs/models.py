@@ -16,9 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polka.accounts.models import User
 from polka.communities.models import Community
+from polka.content.mixins import DeletableContent
 from polka.db import Base, str_enum, utcnow
 from polka.filetypes import type_name
-from polka.markings import Marked
 
 TITLE_MAX = 150
 FOLDER_NAME_MAX = 100
@@ -64,12 +64,14 @@ class Folder(Base):
     parent: Mapped[Folder | None] = relationship(remote_side=[id])
 
 
-class Document(Marked, Base):
+class Document(DeletableContent, Base):
+    """A document: community, marking, author (its uploader) and soft delete (the bin) come from the
+    content mixins."""
+
     __tablename__ = "docs_documents"
     __table_args__ = (Index("ix_docs_documents_community_folder", "community_id", "folder_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("community_communities.id", ondelete="CASCADE"))
     folder_id: Mapped[int | None] = mapped_column(ForeignKey("docs_folders.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -88,21 +90,11 @@ class Document(Marked, Base):
     family: Mapped[str] = mapped_column(String(20), default="")
     checked_out_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
     checked_out_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
-    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
-    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
 
-    community: Mapped[Community] = relationship()
     folder: Mapped[Folder | None] = relationship()
     superseded_by: Mapped[Document | None] = relationship(remote_side=[id])
-    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
-    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     checked_out_by: Mapped[User | None] = relationship(foreign_keys=[checked_out_by_id])
-    deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
     #: The current version, for showing it (new versions are added by ``services`` only).
     head: Mapped[Version | None] = relationship(
         primaryjoin="and_(Document.id == foreign(Version.document_id), "
@@ -110,10 +102,6 @@ class Document(Marked, Base):
         viewonly=True,
         uselist=False,
     )
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
     @property
     def type_label(self) -> str:

@@ -17,6 +17,7 @@ from polka.accounts.models import User
 from polka.audit.services import record
 from polka.communities.models import Community
 from polka.communities.services import check_text
+from polka.content.rules import check_marking_change
 from polka.db import utcnow
 from polka.docs import access, duplicates, versions
 from polka.docs.kinds import DOCUMENT_KIND
@@ -188,9 +189,7 @@ def update_details(session: Session, user: User, document: Document, details: De
     """Rename, re-describe, re-tag or re-mark a document (re-marking is audited; lowering needs a moderator)."""
     access.require_edit(user, document)
     details = check_details(details, document.community)
-    if details.marking.rank < document.marking.rank and not access.can_lower_marking(user, document):
-        message = "Only moderators and managers can lower a marking"
-        raise ValidationError(message, {"marking": message})
+    check_marking_change(user, document, details.marking, "Only moderators and managers can lower a marking")
     before = document.marking
     document.title = details.title
     document.description = details.description

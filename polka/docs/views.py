@@ -71,7 +71,7 @@ def _listing(
         watching=folder is not None and is_following(session, user, FOLDER_KIND, folder.id),
         can_upload=access.can_upload(user, community),
         can_manage_folders=access.can_manage_folders(user, community),
-        can_restore=access.can_restore(user, community),
+        can_restore=access.can_see_bin(user, community),
         sorts=list(folders.Sort),
         section="communities",
         page_title=f"{folder.name if folder else 'Documents'} – {community.name}",

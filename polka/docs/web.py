@@ -1,5 +1,5 @@
 """Request helpers shared by the library's view modules: reaching the community, folder and document in
-the URL through the access functions, the rule settings, and auditing need-to-know reads."""
+the URL through the access functions, and the rule settings."""
 
 from __future__ import annotations
 
@@ -9,18 +9,16 @@ from typing import Any
 from flask import current_app, jsonify, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from polka.accounts.web import current_user, settings, signed_in
-from polka.audit.reads import record_sensitive_read
+from polka.accounts.web import current_user, settings
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.docs import access
-from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, Folder
 from polka.docs.services import Details
 from polka.docs.uploads import Offer
 from polka.docs.versions import Limits
 from polka.errors import ValidationError
-from polka.http import client_ip, db
+from polka.http import db
 from polka.markings import parse_marking
 
 
@@ -76,23 +74,6 @@ def offered_as_json(document: Document, token: str) -> Any:
             "action": url_for("docs.choose_duplicate", slug=document.community.slug),
         },
     ), 409
-
-
-def audit_read(document: Document, what: str, **detail: object) -> None:
-    """Write a read or download of an OFFICIAL-SENSITIVE document to the audit log."""
-    if not document.marking.sensitive:
-        return
-    record_sensitive_read(
-        db(),
-        signed_in(),
-        f"docs.{what}",
-        target_type=DOCUMENT_KIND,
-        target_id=document.id,
-        target_label=document.title,
-        community_id=document.community_id,
-        ip=client_ip(),
-        detail=dict(detail) or None,
-    )
 
 
 #: How long the choice offered for a file already in its folder stays open.

@@ -12,13 +12,10 @@ from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.communities.models import Community, Role
+from polka.communities.models import Community
 from polka.errors import Forbidden, NotFound, TwoFactorNeeded
-from polka.permissions import Action, can, needs_two_factor, offers, require, role_in, visible_filter
+from polka.permissions import Action, can, needs_two_factor, offers, require, visible_filter
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRedirect, WikiRevision, WikiSettings
-
-#: How long managers may restore a deleted page.
-RESTORE_DAYS = 30
 
 
 def review_required(session: Session, community: Community) -> bool:
@@ -142,12 +139,9 @@ def offers_moderation(user: User | None, page: WikiPage) -> bool:
     return offers(user, Action.MODERATE, page)
 
 
-def can_restore(user: User | None, community: Community) -> bool:
-    return can(user, Action.MANAGE, community)
-
-
-def can_lower_marking(user: User | None, page: WikiPage) -> bool:
-    return role_in(user, page.community_id) in {Role.MODERATOR, Role.MANAGER}
+def offers_lowering_marking(user: User | None, page: WikiPage) -> bool:
+    """Whether the edit form offers a lower marking (to moderators still to set up two-factor too)."""
+    return offers(user, Action.LOWER_MARKING, page)
 
 
 def require_edit(user: User | None, page: WikiPage) -> None:

@@ -11,10 +11,11 @@ from typing import Any
 from flask import flash, redirect, request
 
 from polka.accounts.web import settings, signed_in
+from polka.audit.web import audit_read
 from polka.db import transaction
 from polka.downloads import send_download
 from polka.errors import ValidationError
-from polka.http import client_ip, db, file_store
+from polka.http import db, file_store
 from polka.wiki import access, attachments
 from polka.wiki.blueprint import bp
 from polka.wiki.web import clearly_refused, page_for, page_url
@@ -51,10 +52,9 @@ def download(slug: str, page: str, attachment_id: int) -> Any:
     attachment = attachments.get_attachment(session, user, wiki_page, attachment_id)
     handle = attachments.open_attachment(file_store(), attachment)
     try:
-        if wiki_page.marking.sensitive:
-            session.commit()  # end the read transaction before writing (polka/audit/reads.py says why)
-            with transaction(session):
-                attachments.record_download(session, user, wiki_page, attachment, client_ip())
+        audit_read(
+            wiki_page, "wiki.attachment_downloaded", part=attachments.as_part(attachment), page=wiki_page.id
+        )
     except BaseException:
         handle.close()
         raise

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
-from polka.audit.services import record
+from polka.audit.reads import Part
 from polka.db import utcnow
 from polka.errors import NotFound, ValidationError
 from polka.filetypes import detect
-from polka.markings import Marking, marked_file_name
+from polka.markings import marked_file_name
 from polka.permissions import Action, can
 from polka.storage import FileStore, Readable, clean_filename
 from polka.wiki import access
@@ -109,23 +109,9 @@ def download_name(page: WikiPage, attachment: WikiAttachment) -> str:
     return marked_file_name(page.marking, attachment.filename)
 
 
-def record_download(
-    session: Session, user: User, page: WikiPage, attachment: WikiAttachment, ip: str
-) -> None:
-    """Downloads of OFFICIAL-SENSITIVE files are written to the audit log."""
-    if page.marking is not Marking.OFFICIAL_SENSITIVE:
-        return
-    record(
-        session,
-        user,
-        "wiki.attachment_downloaded",
-        target_type=ATTACHMENT_KIND,
-        target_id=attachment.id,
-        target_label=attachment.filename,
-        community_id=page.community_id,
-        ip=ip,
-        detail={"page": page.id},
-    )
+def as_part(attachment: WikiAttachment) -> Part:
+    """The attachment as the audit log names a download of it (its page's marking decides whether)."""
+    return Part(kind=ATTACHMENT_KIND, id=attachment.id, label=attachment.filename)
 
 
 def open_attachment(store: FileStore, attachment: WikiAttachment) -> BinaryIO:

@@ -27,7 +27,7 @@ def rerender() -> None:
 @wiki_group.command("purge-deleted")
 @with_appcontext
 def purge_deleted() -> None:
-    """Remove for good the pages deleted more than 30 days ago (the worker also does this daily)."""
+    """Remove for good the pages deleted more than 30 days ago now (the worker also does this daily)."""
     with session_factory()() as session, transaction(session):
         count = pages.purge_deleted(session)
     click.echo(f"Removed {count} deleted pages.")

@@ -3,9 +3,14 @@ imports the wiki's view modules."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from polka.content.feature import CeilingCounter, CommunityLink, Feature, Housekeeping, Routes, WaitingQueue
+from polka.content.feature import (
+    CeilingCounter,
+    CommunityLink,
+    Feature,
+    Purge,
+    Routes,
+    WaitingQueue,
+)
 from polka.wiki import (
     attachment_views,
     attachments,
@@ -34,11 +39,7 @@ FEATURE = Feature(
     drafts=drafting.KINDS,
     ceiling_counters=(CeilingCounter("wiki pages", pages.count_above_ceiling),),
     cli=wiki_group,
-    housekeeping=(
-        Housekeeping(
-            "remove deleted wiki pages past their restore window", timedelta(hours=24), pages.purge_deleted
-        ),
-    ),
+    purges=(Purge(PAGE.name, pages.purge_deleted),),
     demo=load_demo_wiki,
     stored_files=(attachments.stored_hashes,),
     community_link=CommunityLink("Wiki", "wiki.index", "pages, manuals and case studies"),

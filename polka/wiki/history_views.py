@@ -19,6 +19,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from polka.accounts.models import User
 from polka.accounts.web import current_user, settings, signed_in
+from polka.audit.web import audit_read
 from polka.communities.models import Community
 from polka.communities.services import get_community
 from polka.communities.web import community_for
@@ -34,7 +35,7 @@ from polka.wiki import access, reads, rendering, review, services
 from polka.wiki.blueprint import bp
 from polka.wiki.diffs import diff_texts
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
-from polka.wiki.web import audit_read, page_for, page_url
+from polka.wiki.web import page_for, page_url
 
 #: A revision number typed into the address: digits only, short enough to be a real one.
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -120,7 +121,7 @@ def history(slug: str, page: str) -> Any:
         may_moderate=access.can_moderate(user, wiki_page),
         page_title=f"History of {wiki_page.title} – {community.name}",
     )
-    audit_read(wiki_page, "history", history_page=entries.page)
+    audit_read(wiki_page, "wiki.history_read", history_page=entries.page)
     return response
 
 
@@ -154,7 +155,7 @@ def diff(slug: str, page: str) -> Any:
         new_label=f"Revision {to}",
         page_title=f"Changes to {wiki_page.title} – {community.name}",
     )
-    audit_read(wiki_page, "diff", old=start, new=to)
+    audit_read(wiki_page, "wiki.diff_read", old=start, new=to)
     return response
 
 
@@ -175,7 +176,7 @@ def revision(slug: str, page: str, number: int) -> Any:
         needs_review=access.needs_review(session, user, community),
         page_title=f"{wiki_page.title} (revision {number}) – {community.name}",
     )
-    audit_read(wiki_page, "revision", number=number)
+    audit_read(wiki_page, "wiki.revision_read", number=number)
     return response
 
 
@@ -230,7 +231,7 @@ def proposed(slug: str, page: str, revision_id: int) -> Any:
             url_for("wiki.revision", slug=community.slug, page=wiki_page.slug, number=published.number)
         )
     response = proposed_screen(community, wiki_page, edit)
-    audit_read(wiki_page, "proposed", revision=edit.id)
+    audit_read(wiki_page, "wiki.proposed_read", revision=edit.id)
     return response
 
 

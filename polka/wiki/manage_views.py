@@ -16,10 +16,12 @@ from wtforms.validators import AnyOf, InputRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
 from polka.accounts.web import signed_in
+from polka.audit.web import audit_read
 from polka.communities.forms import Readable, choices
 from polka.communities.models import Community
 from polka.communities.views import enrol_first
 from polka.communities.web import community_for
+from polka.content.mixins import RESTORE_DAYS
 from polka.db import transaction
 from polka.errors import Conflict, ValidationError
 from polka.forms import PolkaForm as FlaskForm
@@ -32,7 +34,7 @@ from polka.wiki.blueprint import bp
 from polka.wiki.history_views import proposed_screen
 from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import TITLE_MAX, RevisionStatus, WikiPage
-from polka.wiki.web import audit_read, clearly_refused, page_for, page_url
+from polka.wiki.web import clearly_refused, page_for, page_url
 
 _RESEND = "The form was not sent as expected. Go back, reload the page and try again."
 
@@ -92,7 +94,7 @@ def _decide(slug: str, page: str, revision_id: int, decision: str) -> Any:
         response = proposed_screen(
             community, wiki_page, revision, errors=errors, comment=comment, status=status
         )
-        audit_read(wiki_page, "proposed", revision=revision.id)  # the edit's text is shown again
+        audit_read(wiki_page, "wiki.proposed_read", revision=revision.id)  # the edit's text is shown again
         return response
 
     if not form.validate():
@@ -209,7 +211,7 @@ def delete(slug: str, page: str) -> Any:
             page=wiki_page,
             ancestors=reads.ancestors(session, user, wiki_page),
             subpages=reads.subpages(session, user, wiki_page),
-            restore_days=access.RESTORE_DAYS,
+            restore_days=RESTORE_DAYS,
             section="communities",
             page_title=f"Delete {wiki_page.title} – {community.name}",
         )
@@ -217,7 +219,7 @@ def delete(slug: str, page: str) -> Any:
     with transaction(session):
         pages.delete_page(session, user, wiki_page)
     flash(
-        f"“{title}” has been deleted. The community's managers can restore it for {access.RESTORE_DAYS} days.",
+        f"“{title}” has been deleted. The community's managers can restore it for {RESTORE_DAYS} days.",
         "success",
     )
     return redirect(url_for("wiki.index", slug=community.slug))
@@ -234,7 +236,7 @@ def deleted(slug: str) -> Any:
         "wiki/deleted.html",
         community=found,
         pages=pages.deleted_pages(db(), signed_in(), found),
-        restore_days=access.RESTORE_DAYS,
+        restore_days=RESTORE_DAYS,
         section="communities",
         page_title=f"Deleted pages – {found.name}",
     )

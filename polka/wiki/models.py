@@ -15,9 +15,8 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polka.accounts.models import User
-from polka.communities.models import Community
+from polka.content.mixins import DeletableContent
 from polka.db import Base, str_enum, utcnow
-from polka.markings import Marked
 
 TITLE_MAX = 120
 SLUG_MAX = 80
@@ -42,12 +41,13 @@ class WikiSettings(Base):
     review_required: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class WikiPage(Marked, Base):
+class WikiPage(DeletableContent, Base):
+    """A wiki page: community, marking, author and soft delete come from the content mixins."""
+
     __tablename__ = "wiki_pages"
     __table_args__ = (UniqueConstraint("community_id", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("community_communities.id", ondelete="CASCADE"))
     #: Unique in the community; a deleted page's slug is freed (see ``deleted_slug``).
     slug: Mapped[str] = mapped_column(String(SLUG_MAX + 20))
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -58,23 +58,10 @@ class WikiPage(Marked, Base):
     head_number: Mapped[int] = mapped_column(Integer, default=0)
     is_template: Mapped[bool] = mapped_column(Boolean, default=False)
     protected: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
-    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
-    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
     #: The slug the page had before it was deleted (restoring takes it back when it is still free).
     deleted_slug: Mapped[str | None] = mapped_column(String(SLUG_MAX))
 
-    community: Mapped[Community] = relationship()
     parent: Mapped[WikiPage | None] = relationship(remote_side=[id])
-    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
-    deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
     def __repr__(self) -> str:
         return f"<WikiPage {self.community_id}/{self.slug}>"

@@ -3,7 +3,7 @@ community's wiki settings."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.audit.services import record
 from polka.communities.models import Community
+from polka.content.mixins import RESTORE_DAYS
+from polka.content.rules import require_restore
 from polka.crossrefs.services import set_links
 from polka.db import utcnow
 from polka.errors import NotFound, ValidationError
@@ -100,7 +102,8 @@ def move_page(session: Session, user: User, page: WikiPage, *, title: str, paren
 
 
 def delete_page(session: Session, user: User, page: WikiPage) -> None:
-    """Delete a page (moderators): hidden at once, restorable by managers for ``RESTORE_DAYS`` days.
+    """Delete a page (moderators): hidden at once, restorable by managers for ``RESTORE_DAYS`` days
+    (``polka.content.mixins``).
 
     Its subpages move up to its parent; its slug is freed for a new page.
     """
@@ -124,10 +127,13 @@ def delete_page(session: Session, user: User, page: WikiPage) -> None:
 def deleted_pages(session: Session, user: User, community: Community) -> list[WikiPage]:
     """Pages deleted in the last ``RESTORE_DAYS`` days (managers)."""
     require(user, Action.MANAGE, community)
-    since = utcnow() - timedelta(days=access.RESTORE_DAYS)
     query = (
         select(WikiPage)
-        .where(WikiPage.community_id == community.id, WikiPage.deleted_at >= since)
+        .where(
+            WikiPage.community_id == community.id,
+            WikiPage.deleted_at.is_not(None),
+            ~WikiPage.past_restore_window(utcnow()),
+        )
         .order_by(WikiPage.deleted_at.desc())
     )
     return list(session.scalars(query))
@@ -151,10 +157,8 @@ def _redirected(session: Session, page: WikiPage, slug: str) -> bool:
 
 def restore_page(session: Session, user: User, page: WikiPage) -> None:
     """Bring a deleted page back under its old title, or "… (restored)" when a new page took it."""
-    require(user, Action.MANAGE, page.community)
     assert page.deleted_at is not None
-    if page.deleted_at < utcnow() - timedelta(days=access.RESTORE_DAYS):
-        raise ValidationError(f"Pages can be restored for {access.RESTORE_DAYS} days after they are deleted.")
+    require_restore(user, page, f"Pages can be restored for {RESTORE_DAYS} days after they are deleted.")
     slug = page.deleted_slug or slug_for(page.title)
     title = page.title
     n = 1
@@ -213,10 +217,9 @@ def count_above_ceiling(session: Session, community: Community, ceiling: Marking
     return session.scalar(query) or 0
 
 
-def purge_deleted(session: Session) -> int:
-    """Remove for good the pages deleted more than ``RESTORE_DAYS`` days ago; return how many."""
-    cutoff = utcnow() - timedelta(days=access.RESTORE_DAYS)
-    expired = list(session.scalars(select(WikiPage).where(WikiPage.deleted_at < cutoff)))
+def purge_deleted(session: Session, now: datetime | None = None) -> int:
+    """Remove for good the pages deleted longer ago than the restore window; return how many."""
+    expired = list(session.scalars(select(WikiPage).where(WikiPage.past_restore_window(now or utcnow()))))
     for page in expired:
         session.execute(
             update(WikiPage)

@@ -21,6 +21,7 @@ from polka.activity.services import record_activity
 from polka.audit.services import record
 from polka.communities.models import Community
 from polka.communities.services import check_text
+from polka.content.rules import check_marking_change
 from polka.db import utcnow
 from polka.errors import Conflict, ValidationError
 from polka.forms import has_control_characters
@@ -98,13 +99,10 @@ def check_edit(user: User, page_or_community: WikiPage | Community, edit: Edit, 
         raise ValidationError(message, {"summary": message})
     marking = current if edit.base_marking is not None and edit.marking is edit.base_marking else edit.marking
     check_within_ceiling(marking, community.marking_ceiling)
-    if (
-        isinstance(page_or_community, WikiPage)
-        and marking.rank < current.rank
-        and not access.can_lower_marking(user, page_or_community)
-    ):
-        message = "Only moderators and managers may lower a page's marking"
-        raise ValidationError(message, {"marking": message})
+    if isinstance(page_or_community, WikiPage):
+        check_marking_change(
+            user, page_or_community, marking, "Only moderators and managers may lower a page's marking"
+        )
     return Edit(body=body, summary=summary, marking=marking, base_number=edit.base_number)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request
 
 from polka.accounts.web import current_user, settings, signed_in
+from polka.audit.web import audit_read
 from polka.communities.web import community_for
 from polka.db import transaction
 from polka.drafts.services import discard_draft
@@ -29,7 +30,7 @@ from polka.wiki.forms import MARKING_HINTS, EditPageForm, NewPageForm
 from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage
 from polka.wiki.services import Edit, EditConflict
-from polka.wiki.web import audit_read, page_for, page_url
+from polka.wiki.web import page_for, page_url
 
 
 @bp.get("/")
@@ -85,7 +86,7 @@ def view_page(slug: str, page: str) -> Any:
         "page_title": f"{wiki_page.title} – {community.name}",
     }
     response = render_template("wiki/page.html", **context)
-    audit_read(wiki_page)
+    audit_read(wiki_page, "wiki.page_read")
     return response
 
 
@@ -202,7 +203,7 @@ def _edit_screen(
         diff=diff,
         draft=draft or typed(drafting.EDIT, page.id),
         needs_review=access.needs_review(db(), signed_in(), community),
-        may_lower=access.can_lower_marking(signed_in(), page),
+        may_lower=access.offers_lowering_marking(signed_in(), page),
         section="communities",
         page_title=f"Edit {page.title} – {community.name}",
     ), status

@@ -1,5 +1,5 @@
 """Request helpers shared by the wiki's view modules: reaching the community and page named in the
-URL through the access functions, and auditing need-to-know reads."""
+URL through the access functions."""
 
 from __future__ import annotations
 
@@ -9,15 +9,12 @@ from typing import Any
 
 from flask import url_for
 
-from polka.accounts.web import current_user, signed_in
-from polka.audit.reads import record_sensitive_read
+from polka.accounts.web import current_user
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.errors import Forbidden
-from polka.http import client_ip, db
-from polka.markings import Marking
+from polka.http import db
 from polka.wiki import access
-from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage
 
 
@@ -29,23 +26,6 @@ def page_for(slug: str, page_slug: str) -> tuple[Community, WikiPage]:
 
 def page_url(page: WikiPage, endpoint: str = "wiki.view_page", **values: Any) -> str:
     return url_for(endpoint, slug=page.community.slug, page=page.slug, **values)
-
-
-def audit_read(page: WikiPage, what: str = "page", **detail: object) -> None:
-    """Write a read of an OFFICIAL-SENSITIVE page (or its history, or an attachment) to the audit log."""
-    if page.marking is not Marking.OFFICIAL_SENSITIVE:
-        return
-    record_sensitive_read(
-        db(),
-        signed_in(),
-        f"wiki.{what}_read",
-        target_type=PAGE_KIND,
-        target_id=page.id,
-        target_label=page.title,
-        community_id=page.community_id,
-        ip=client_ip(),
-        detail=dict(detail) or None,
-    )
 
 
 @contextmanager

@@ -13,8 +13,10 @@ from flask import Blueprint
 from sqlalchemy import event, select, update
 
 from polka.communities.models import Role
+from polka.content.deletion import purger
 from polka.content.feature import Feature, Routes
 from polka.content.kinds import kind_named
+from polka.content.waiting import provider
 from polka.db import Base, transaction, utcnow
 from polka.drafts.services import draft_kind
 from polka.features import FEATURES, referenced_files
@@ -22,7 +24,6 @@ from polka.jobs.periodic import Periodic
 from polka.markings import Marking
 from polka.search.registry import adapter_for
 from polka.wiki import attachments, pages
-from polka.wiki.feature import FEATURE as WIKI
 from polka.wiki.models import WikiPage
 from tests.docs.conftest import DocsFactory
 from tests.wiki.conftest import WikiFactory
@@ -45,6 +46,8 @@ def test_every_part_of_a_listed_feature_is_registered(app, feature):
     assert all(adapter_for(adapter.kind) is adapter for adapter in feature.search)
     assert all(draft_kind(kind.name) is kind for kind in feature.drafts)
     assert all(job.kind in app.extensions["polka.jobs"].handlers for job in feature.jobs)
+    assert all(purger(purge.kind) is purge.run for purge in feature.purges)
+    assert all(provider(queue.name) is queue.provider for queue in feature.waiting)
     if feature.cli is not None:
         assert app.cli.commands[feature.cli.name] is feature.cli
     tables = {table.name for module in feature.models for table in _tables_of(module)}
@@ -60,14 +63,10 @@ def _tables_of(module):
     ]
 
 
-@pytest.mark.parametrize(
-    ("feature", "task"),
-    [(feature, task) for feature in FEATURES for task in feature.housekeeping],
-    ids=lambda value: getattr(value, "name", ""),
-)
-def test_every_features_housekeeping_runs_on_the_worker(app, feature, task):
-    periodic = _worker_task(app, task.name)
-    assert periodic.interval == task.interval.total_seconds()
+def test_every_features_housekeeping_and_the_one_purge_run_on_the_worker(app):
+    for task in (task for feature in FEATURES for task in feature.housekeeping):
+        assert _worker_task(app, task.name).interval == task.interval.total_seconds()
+    assert _worker_task(app, "remove deleted items past the restore window").interval == 86400
 
 
 def test_the_worker_removes_wiki_pages_deleted_more_than_30_days_ago(app, session, make):
@@ -82,7 +81,7 @@ def test_the_worker_removes_wiki_pages_deleted_more_than_30_days_ago(app, sessio
             update(WikiPage).where(WikiPage.id == old.id).values(deleted_at=utcnow() - timedelta(days=31))
         )
 
-    _worker_task(app, WIKI.housekeeping[0].name)()
+    _worker_task(app, "remove deleted items past the restore window")()
 
     session.rollback()
     assert set(session.scalars(select(WikiPage.title))) == {"Recent", "Kept"}

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from polka.communities.models import Role, Visibility
+from polka.content.mixins import RESTORE_DAYS
 from polka.db import transaction, utcnow
 from polka.markings import Marking
 from polka.subscriptions.models import Subscription
@@ -185,7 +186,7 @@ def test_a_page_deleted_over_thirty_days_ago_is_not_listed_and_cannot_be_restore
         wiki.session.execute(
             update(WikiPage)
             .where(WikiPage.id == world.page.id)
-            .values(deleted_at=utcnow() - timedelta(days=access.RESTORE_DAYS, minutes=1))
+            .values(deleted_at=utcnow() - timedelta(days=RESTORE_DAYS, minutes=1))
         )
     login(world.manager)
     assert "PNC manual" not in text(web.get(url(world, "deleted")))
