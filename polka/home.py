@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from polka.accounts.web import current_user, public, settings
+from polka.accounts.web import current_user, public
 from polka.activity.services import recent_activity
 from polka.communities.models import Community, JoinRequest
 from polka.communities.services import my_communities, pending_for_manager, pending_invitations
-from polka.http import db
+from polka.http import db, settings
 from polka.people.services import profile_is_incomplete
 
 bp = Blueprint("home", __name__)

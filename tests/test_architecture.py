@@ -32,6 +32,8 @@ LAYERS = {
     "downloads": KERNEL,
     "ids": KERNEL,
     "characters": KERNEL,
+    "answers": KERNEL,
+    "text": KERNEL,
     "accounts": CORE,
     "organisations": CORE,
     "communities": CORE,
@@ -59,6 +61,7 @@ LAYERS = {
     "models": COMPOSITION,
     "site_search": COMPOSITION,
     "help": COMPOSITION,
+    "error_pages": COMPOSITION,
 }
 NAMES = {KERNEL: "kernel", CORE: "core", FEATURE: "feature", COMPOSITION: "composition"}
 
@@ -155,3 +158,94 @@ def test_only_the_whoosh_backend_imports_whoosh():
     ]
     assert outside == []
     assert any(_imports_whoosh(path) for path in SOURCES)  # the check does look at real imports
+
+
+# Where the rules and reads live: services (``services.py``, ``service.py``, ``*_services.py``), access
+# functions (``access.py``) and what pages show (``reads.py``). They take a session and a user and are
+# called alike by views, the CLI, the worker and (later) the API, so they may not reach for a request:
+# no Flask, nothing of werkzeug, nothing of ``polka.http`` (the request's session, the app's settings
+# and file store). A view passes such values in.
+def is_rules_module(path: Path) -> bool:
+    name = path.name
+    return name in {"services.py", "service.py", "access.py", "reads.py"} or name.endswith("_services.py")
+
+
+RULES_MODULES = [path for path in SOURCES if is_rules_module(path)]
+REQUEST_MODULES = ("flask", "werkzeug", "polka.http")
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Every module ``path`` imports (absolute imports, at any depth of the file)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+    return found
+
+
+def request_imports(path: Path) -> list[str]:
+    return [
+        f"line {lineno}: {name}"
+        for lineno, name in imported_modules(path)
+        if any(name == banned or name.startswith(f"{banned}.") for banned in REQUEST_MODULES)
+    ]
+
+
+@pytest.mark.parametrize("path", RULES_MODULES, ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_services_access_and_reads_never_reach_for_the_request(path):
+    problems = request_imports(path)
+    assert not problems, "pass the value in from the view instead:\n" + "\n".join(problems)
+
+
+def test_the_request_check_sees_every_kind_of_rules_module_and_import(tmp_path):
+    names = {path.name for path in RULES_MODULES}
+    assert {"services.py", "access.py", "reads.py"} <= names
+    assert any(name.endswith("_services.py") or name == "service.py" for name in names)
+    source = tmp_path / "services.py"
+    source.write_text(
+        "from flask import current_app\nimport werkzeug.exceptions\nfrom polka.http import db\n"
+        "from polka.db import utcnow\ndef late():\n    from flask import g\n"
+    )
+    assert request_imports(source) == [
+        "line 1: flask.current_app",
+        "line 2: werkzeug.exceptions",
+        "line 3: polka.http.db",
+        "line 6: flask.g",
+    ]
+
+
+# Text checks, slugs and the app's settings are the kernel's (``polka.text``, ``polka.http.settings``):
+# a feature that took them from a core feature's services or web module would depend on that feature.
+KERNEL_HELPERS = {"check_text": "polka.text", "slugify": "polka.text", "settings": "polka.http"}
+
+
+def helper_imports(path: Path) -> list[str]:
+    found = []
+    for lineno, name in imported_modules(path):
+        module, _, imported = name.rpartition(".")
+        home = KERNEL_HELPERS.get(imported)
+        if home is not None and module.startswith("polka.") and module != home:
+            found.append(f"line {lineno}: {imported} from {module} (it lives in {home})")
+    return found
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_text_checks_slugs_and_settings_come_from_the_kernel(path):
+    problems = helper_imports(path)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_helper_check_catches_a_feature_taking_them_from_communities(tmp_path):
+    source = tmp_path / "folders.py"
+    source.write_text(
+        "from polka.communities.services import check_text, slugify\n"
+        "from polka.accounts.web import settings\nfrom polka.text import check_text\n"
+    )
+    assert helper_imports(source) == [
+        "line 1: check_text from polka.communities.services (it lives in polka.text)",
+        "line 1: slugify from polka.communities.services (it lives in polka.text)",
+        "line 2: settings from polka.accounts.web (it lives in polka.http)",
+    ]

@@ -16,19 +16,13 @@ from werkzeug.wrappers import Response
 from polka.accounts import sessions
 from polka.accounts.models import User
 from polka.accounts.passwords import PasswordHashing
-from polka.config import Settings
 from polka.db import begin_write, transaction
 from polka.errors import ENROL_FIRST
-from polka.http import SAFE_METHODS, db, session_factory
+from polka.http import SAFE_METHODS, db, session_factory, settings
 
 SESSION_KEY = "sid"
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def settings() -> Settings:
-    value: Settings = current_app.extensions["polka.settings"]
-    return value
 
 
 def hasher() -> PasswordHashing:

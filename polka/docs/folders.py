@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.communities.services import check_text
 from polka.docs import access
 from polka.docs.models import FOLDER_NAME_MAX, Document, Folder
 from polka.errors import ValidationError
 from polka.forms import has_control_characters
 from polka.pagination import Page, paginate
 from polka.permissions import Action, require
+from polka.text import check_text
 
 PER_PAGE = 50
 #: Deeper than this is refused: no one finds a document eleven folders down.

@@ -18,7 +18,6 @@ from polka.accounts.models import User
 from polka.activity.models import Activity
 from polka.audit.services import record
 from polka.communities.models import Community
-from polka.communities.services import check_text
 from polka.db import utcnow
 from polka.docs import access, duplicates, versions
 from polka.docs.models import (
@@ -36,6 +35,7 @@ from polka.forms import has_control_characters
 from polka.markings import Marking, check_within_ceiling
 from polka.permissions import Action, require
 from polka.storage import FileStore, StoredFile, clean_filename
+from polka.text import check_text
 
 TAG_MAX = 40
 MAX_TAGS = 10

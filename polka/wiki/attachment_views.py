@@ -10,11 +10,11 @@ from typing import Any
 
 from flask import flash, redirect, request
 
-from polka.accounts.web import settings, signed_in
+from polka.accounts.web import signed_in
 from polka.db import transaction
 from polka.downloads import send_download
 from polka.errors import ValidationError
-from polka.http import client_ip, db, file_store
+from polka.http import client_ip, db, file_store, settings
 from polka.wiki import access, attachments
 from polka.wiki.views import bp
 from polka.wiki.web import clearly_refused, page_for, page_url

@@ -19,12 +19,12 @@ from urllib.parse import urlencode, urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from polka.accounts.web import current_user, settings, signed_in
+from polka.accounts.web import current_user, signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import Conflict, NotFound, ValidationError
-from polka.http import db
+from polka.http import db, settings
 from polka.ids import parse_page
 from polka.markings import Marking
 from polka.templating import render_xml

@@ -21,13 +21,13 @@ from polka.activity.models import Activity
 from polka.activity.services import record_activity
 from polka.audit.services import record
 from polka.communities.models import Community
-from polka.communities.services import check_text
 from polka.db import utcnow
 from polka.errors import Conflict, ValidationError
 from polka.forms import has_control_characters
 from polka.markings import Marking, check_within_ceiling
 from polka.markup import check_markdown
 from polka.permissions import Action, require
+from polka.text import check_text
 from polka.wiki import access, rendering
 from polka.wiki.merge import merge3
 from polka.wiki.models import SUMMARY_MAX, RevisionStatus, WikiPage, WikiRedirect, WikiRevision

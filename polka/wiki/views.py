@@ -10,14 +10,14 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request
 
-from polka.accounts.web import current_user, settings, signed_in
+from polka.accounts.web import current_user, signed_in
 from polka.communities.web import community_for
 from polka.db import transaction
 from polka.drafts.services import discard_draft
 from polka.drafts.web import DraftOffer, offered, typed
 from polka.errors import NotFound, ValidationError
 from polka.forms import show_errors
-from polka.http import db
+from polka.http import db, settings
 from polka.markings import Marking, parse_marking
 from polka.permissions import Action, can
 from polka.wiki import access, attachments, drafting, pages, reads, rendering, review, services
