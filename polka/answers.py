@@ -7,7 +7,8 @@ pages.
 
 An error in JSON is always ``{"error": "<a sentence a script can show as it is>"}`` with the HTTP
 status, plus, where a script needs more, named fields beside it (``fields`` for the messages of a
-refused form's fields, ``saved`` for the drafts' script, ``duplicate`` for the upload script).
+refused form's fields, ``signed_in`` after a session ended, ``saved`` for the drafts' script,
+``duplicate`` for the upload script).
 ``polka.error_pages`` answers every raised error in this shape; a view that refuses by itself uses
 ``json_error``.
 """
