@@ -221,10 +221,9 @@ def proposed(slug: str, page: str, revision_id: int) -> Any:
     except NotFound:
         # An edit approved since the link was made is now a numbered revision of a page the user
         # may see: send them there (get_revision applies the policy again).
-        published = session.get(WikiRevision, revision_id)
-        if published is None or published.page_id != wiki_page.id or published.number is None:
+        published = reads.published_as(session, user, wiki_page, revision_id)
+        if published is None:
             raise
-        access.get_revision(session, user, wiki_page, published.number)
         return redirect(
             url_for("wiki.revision", slug=community.slug, page=wiki_page.slug, number=published.number)
         )

@@ -130,7 +130,7 @@ def new_page(slug: str) -> Any:
     form.set_parents(reads.parent_choices(session, user, community))
     if not form.validate():
         return _new_page_screen(community, form, status=400)
-    parent = session.get(WikiPage, form.parent_id()) if form.parent_id() else None
+    parent = reads.chosen_parent(session, form.parent_id())
     try:
         edit = Edit(
             body=form.body.data or "",
