@@ -124,6 +124,13 @@ def test_two_factor_needed_sends_a_person_to_set_it_up_and_tells_a_script(signed
     assert answer.get_json() == {"error": ENROL_FIRST}
 
 
+def test_a_page_for_enrolled_users_only_tells_a_script_the_same(raising, web, login, make):
+    login(make.user(admin=True, two_factor=False))
+    answer = web.get("/admin/", headers=JSON)
+    assert answer.status_code == 403
+    assert answer.get_json() == {"error": ENROL_FIRST}
+
+
 def test_a_denial_is_audited_whichever_way_it_is_answered(signed_in, web, session):
     assert web.get("/test-only/raise/denied").status_code == 403
     assert web.get("/test-only/raise/denied", headers=JSON).status_code == 403

@@ -17,7 +17,7 @@ from polka.accounts import sessions
 from polka.accounts.models import User
 from polka.accounts.passwords import PasswordHashing
 from polka.db import begin_write, transaction
-from polka.errors import ENROL_FIRST
+from polka.errors import ENROL_FIRST, TwoFactorNeeded
 from polka.http import SAFE_METHODS, db, session_factory, settings
 
 SESSION_KEY = "sid"
@@ -131,13 +131,14 @@ def send_to_enrol(message: str = ENROL_FIRST) -> Response:
 
 
 def two_factor_required(view: F) -> F:
-    """For powers that need two-factor authentication: send an unenrolled user to enrol first."""
+    """For powers that need two-factor authentication: an unenrolled user is sent to enrol first (a script
+    is told so; ``TwoFactorNeeded`` is answered by ``polka.error_pages``)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         user = current_user()
         if user is not None and not user.has_two_factor:
-            return send_to_enrol()
+            raise TwoFactorNeeded()
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
