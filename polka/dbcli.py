@@ -9,9 +9,9 @@ from alembic import command
 from alembic.config import Config
 from flask.cli import with_appcontext
 
-from polka.accounts.web import settings as app_settings
 from polka.db import transaction
 from polka.http import session_factory
+from polka.http import settings as app_settings
 from polka.organisations.services import sync_organisations
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from polka.accounts.models import TokenPurpose, User
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.services import Registration, create_user, find_user_by_email, register, verify_email
 from polka.accounts.tokens import issue_token
-from polka.accounts.web import hasher, settings
+from polka.accounts.web import hasher
 from polka.communities.membership import request_to_join
 from polka.communities.models import Community, Role, Visibility
 from polka.communities.requests import request_community
@@ -28,7 +28,7 @@ from polka.config import Settings
 from polka.content.feature import DemoWorld
 from polka.db import transaction, utcnow
 from polka.features import FEATURES
-from polka.http import session_factory
+from polka.http import session_factory, settings
 from polka.markings import Marking
 from polka.organisations.services import sync_organisations
 from polka.people.services import ProfileChanges, update_profile

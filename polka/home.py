@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Blueprint, g, render_template, request
 
-from polka.accounts.web import current_user, public, settings
+from polka.accounts.web import current_user, public
 from polka.activity.stream import Cursor, Scope, default_scope, read_stream
 from polka.communities.services import my_communities, pending_invitations
 from polka.content.waiting import Waiting, waiting_for
-from polka.http import db
+from polka.http import db, settings
 from polka.people.services import profile_is_incomplete
 
 bp = Blueprint("home", __name__)

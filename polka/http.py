@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import Request, current_app, g, request, url_for
 from sqlalchemy.orm import Session, sessionmaker
 
+from polka.config import Settings
 from polka.db import begin_write
 from polka.storage import FileStore
 
@@ -40,6 +41,12 @@ class PolkaRequest(Request):
         super().close()
         for incoming in self.__dict__.get("_polka_incoming", ()):
             incoming.close()
+
+
+def settings() -> Settings:
+    """The app's settings (``polka.config``)."""
+    value: Settings = current_app.extensions["polka.settings"]
+    return value
 
 
 def session_factory() -> sessionmaker[Session]:

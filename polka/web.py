@@ -4,28 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.exceptions import HTTPException
 
 from polka import models  # noqa: F401  (every table registered on Base.metadata)
-from polka.accounts.expiry import csrf_failure, keep_signed_out_post, restore_kept_values
+from polka.accounts.expiry import keep_signed_out_post, restore_kept_values
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.timeout_views import session_timeout
-from polka.accounts.web import current_user, init_login, load_user, require_signed_in, send_to_enrol
-from polka.audit.services import record
+from polka.accounts.web import current_user, init_login, load_user, require_signed_in
 from polka.config import Settings
 from polka.content.feature import Routes
 from polka.db import make_engine, make_session_factory, transaction
-from polka.errors import Denial, PolkaError, TwoFactorNeeded
+from polka.error_pages import register_error_pages
 from polka.features import FEATURES, community_links, referenced_files
 from polka.home import waiting_total
-from polka.http import PolkaRequest, client_ip, close_db, db
+from polka.http import PolkaRequest, close_db
 from polka.ids import IdConverter
 from polka.jobs.periodic import Periodic
 from polka.jobs.runner import JobRunner
@@ -95,7 +92,7 @@ def configure(app: Flask, settings: Settings) -> None:
     _register_blueprints(app)
     app.jinja_env.globals["session_timeout"] = session_timeout
     app.jinja_env.globals["waiting_total"] = waiting_total
-    _register_error_pages(app)
+    register_error_pages(app)
     _register_cli(app)
 
 
@@ -279,83 +276,6 @@ def core_routes() -> tuple[Routes, ...]:
 def _register_blueprints(app: Flask) -> None:
     for routes in (*core_routes(), *(feature.routes for feature in FEATURES)):
         app.register_blueprint(routes.blueprint)
-
-
-def _register_error_pages(app: Flask) -> None:
-    titles = {
-        400: "There is a problem with the request",
-        403: "You do not have permission to do that",
-        404: "Page not found",
-        405: "That action is not available here",
-        409: "That could not be done",
-        413: "The upload is too large",
-        429: "Too many attempts",
-        500: "Sorry, there is a problem with the service",
-    }
-
-    def page(status: int, message: str | None = None) -> Any:
-        return (
-            render_template(
-                "errors/error.html", status=status, title=titles.get(status, "Error"), message=message
-            ),
-            status,
-        )
-
-    @app.errorhandler(TwoFactorNeeded)
-    def two_factor_needed(exc: TwoFactorNeeded) -> Any:
-        # A moderation power (polka.permissions.TWO_FACTOR_ACTIONS) asked for by someone who holds the
-        # role but has not set up two-factor: nothing was done (the request is rolled back).
-        db().rollback()
-        return send_to_enrol(str(exc))
-
-    @app.errorhandler(PolkaError)
-    def polka_error(exc: PolkaError) -> Any:
-        if exc.denial is not None:
-            _audit_denial(exc.denial)
-        return page(exc.status_code, str(exc) if exc.status_code != 404 else None)
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError) -> Any:
-        return csrf_failure() or page(
-            400, "The form had expired or was sent from elsewhere. Go back, reload the page and try again."
-        )
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Any:
-        status = exc.code or 500
-        if status == 413:
-            limit = app.extensions["polka.settings"].max_upload_mb
-            return page(
-                413,
-                f"The request was larger than the {limit} MB limit. Nothing was uploaded. "
-                "If you chose several files, go back and upload them a few at a time.",
-            )
-        return page(status)
-
-    @app.errorhandler(500)
-    def server_error(exc: Exception) -> Any:
-        return page(500, "Try again later. The problem has been logged.")
-
-
-def _audit_denial(denial: Denial) -> None:
-    """Record a refusal by the permission policy; whatever the request had done is rolled back first."""
-    user = current_user()
-    if user is None:
-        return
-    session = db()
-    session.rollback()
-    with transaction(session):
-        record(
-            session,
-            user,
-            "access.denied",
-            target_type=denial.target_type,
-            target_id=denial.target_id,
-            target_label=denial.target_label,
-            community_id=denial.community_id,
-            ip=client_ip(),
-            detail={"action": denial.action, "method": request.method, "path": request.path[:200]},
-        )
 
 
 def _register_cli(app: Flask) -> None:

@@ -40,6 +40,8 @@ LAYERS = {
     "downloads": KERNEL,
     "ids": KERNEL,
     "characters": KERNEL,
+    "answers": KERNEL,
+    "text": KERNEL,
     "accounts": CORE,
     "organisations": CORE,
     "communities": CORE,
@@ -69,6 +71,7 @@ LAYERS = {
     "site_search": COMPOSITION,
     "help": COMPOSITION,
     "features": COMPOSITION,
+    "error_pages": COMPOSITION,
 }
 PLANNED = {name for name, layer in LAYERS.items() if layer == FEATURE}
 LAYERS.update({feature.name: FEATURE for feature in FEATURES})
@@ -363,3 +366,168 @@ def test_every_features_stylesheet_partial_is_in_the_stylesheet():
     partials = {feature.name for feature in FEATURES if (assets / f"_{feature.name}.scss").exists()}
     assert partials, "the check does find the features' partials"
     assert partials - used == set()
+
+
+# Where the rules and reads live: services (``services.py``, ``service.py``, ``*_services.py``), access
+# functions (``access.py``) and what pages show (``reads.py``). They take a session and a user and are
+# called alike by views, the CLI, the worker and (later) the API, so they may not reach for a request:
+# no Flask, nothing of werkzeug, nothing of ``polka.http`` (the request's session, the app's settings
+# and file store). A view passes such values in.
+def is_rules_module(path: Path) -> bool:
+    name = path.name
+    return name in {"services.py", "service.py", "access.py", "reads.py"} or name.endswith("_services.py")
+
+
+RULES_MODULES = [path for path in SOURCES if is_rules_module(path)]
+REQUEST_MODULES = ("flask", "werkzeug", "polka.http")
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Every module ``path`` imports (absolute imports, at any depth of the file)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+    return found
+
+
+def request_imports(path: Path) -> list[str]:
+    return [
+        f"line {lineno}: {name}"
+        for lineno, name in imported_modules(path)
+        if any(name == banned or name.startswith(f"{banned}.") for banned in REQUEST_MODULES)
+    ]
+
+
+@pytest.mark.parametrize("path", RULES_MODULES, ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_services_access_and_reads_never_reach_for_the_request(path):
+    problems = request_imports(path)
+    assert not problems, "pass the value in from the view instead:\n" + "\n".join(problems)
+
+
+def test_the_request_check_sees_every_kind_of_rules_module_and_import(tmp_path):
+    names = {path.name for path in RULES_MODULES}
+    assert {"services.py", "access.py", "reads.py"} <= names
+    assert any(name.endswith("_services.py") or name == "service.py" for name in names)
+    source = tmp_path / "services.py"
+    source.write_text(
+        "from flask import current_app\nimport werkzeug.exceptions\nfrom polka.http import db\n"
+        "from polka.db import utcnow\ndef late():\n    from flask import g\n"
+    )
+    assert request_imports(source) == [
+        "line 1: flask.current_app",
+        "line 2: werkzeug.exceptions",
+        "line 3: polka.http.db",
+        "line 6: flask.g",
+    ]
+
+
+# Text checks, slugs and the app's settings are the kernel's (``polka.text``, ``polka.http.settings``):
+# a feature that took them from a core feature's services or web module would depend on that feature.
+KERNEL_HELPERS = {"check_text": "polka.text", "slugify": "polka.text", "settings": "polka.http"}
+
+
+def helper_imports(path: Path) -> list[str]:
+    found = []
+    for lineno, name in imported_modules(path):
+        module, _, imported = name.rpartition(".")
+        home = KERNEL_HELPERS.get(imported)
+        if home is not None and module.startswith("polka.") and module != home:
+            found.append(f"line {lineno}: {imported} from {module} (it lives in {home})")
+    return found
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_text_checks_slugs_and_settings_come_from_the_kernel(path):
+    problems = helper_imports(path)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_helper_check_catches_a_feature_taking_them_from_communities(tmp_path):
+    source = tmp_path / "folders.py"
+    source.write_text(
+        "from polka.communities.services import check_text, slugify\n"
+        "from polka.accounts.web import settings\nfrom polka.text import check_text\n"
+    )
+    assert helper_imports(source) == [
+        "line 1: check_text from polka.communities.services (it lives in polka.text)",
+        "line 1: slugify from polka.communities.services (it lives in polka.text)",
+        "line 2: settings from polka.accounts.web (it lives in polka.http)",
+    ]
+
+
+# Views parse, call a service and answer: what they show is read by a service or reads module (which
+# an API or the CLI can call too). A database read in a view module is a ``select(…)``, a
+# ``.scalar(s)``/``.execute`` call, or ``.get(Model, id)``.
+def is_view_module(path: Path) -> bool:
+    relative = path.relative_to(PACKAGE)
+    if relative.parts[0] == "admin":
+        return path.name != "reads.py"
+    return path.name == "views.py" or path.name.endswith("_views.py") or relative.as_posix() == "home.py"
+
+
+#: Reads still in views, left to the slice that replaces the sign-in with flask-login (issue 12).
+READS_LEFT_IN_VIEWS = {"accounts/views.py", "accounts/timeout_views.py", "accounts/account_views.py"}
+VIEW_MODULES = [
+    path
+    for path in SOURCES
+    if is_view_module(path) and path.relative_to(PACKAGE).as_posix() not in READS_LEFT_IN_VIEWS
+]
+
+
+def database_reads(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "select":
+            found.append(f"line {node.lineno}: select(…)")
+        elif isinstance(func, ast.Attribute) and func.attr in {"scalar", "scalars", "execute"}:
+            found.append(f"line {node.lineno}: .{func.attr}(…)")
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr == "get"
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id[:1].isupper()
+            and not node.args[0].id.isupper()  # a model class, not a constant key
+        ):
+            found.append(f"line {node.lineno}: .get({node.args[0].id}, …)")
+    return sorted(found, key=lambda problem: int(problem.split(":")[0].removeprefix("line ")))
+
+
+@pytest.mark.parametrize("path", VIEW_MODULES, ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_views_leave_database_reads_to_services(path):
+    problems = database_reads(path)
+    assert not problems, "move these reads into the feature's services or reads module:\n" + "\n".join(
+        problems
+    )
+
+
+def test_the_read_check_sees_views_and_the_reads_in_them(tmp_path):
+    names = {path.relative_to(PACKAGE).as_posix() for path in VIEW_MODULES}
+    assert {"home.py", "wiki/views.py", "docs/manage_views.py", "admin/views.py"} <= names
+    assert "admin/reads.py" not in names
+    source = tmp_path / "views.py"
+    source.write_text(
+        "db().scalars(select(Page))\nsession.get(WikiPage, 3)\nrequest.args.get('q', '')\n"
+        "cookie.get(SESSION_KEY)\nsession.execute(q)\n"
+    )
+    assert database_reads(source) == [
+        "line 1: .scalars(…)",
+        "line 1: select(…)",
+        "line 2: .get(WikiPage, …)",
+        "line 5: .execute(…)",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(READS_LEFT_IN_VIEWS))
+def test_a_view_left_with_reads_still_has_them(name):
+    """Once they are moved, the module leaves READS_LEFT_IN_VIEWS and is checked like every other."""
+    path = PACKAGE / name
+    assert path.exists(), f"{name} is gone: remove it from READS_LEFT_IN_VIEWS"
+    assert database_reads(path), f"{name} reads nothing itself now: remove it from READS_LEFT_IN_VIEWS"

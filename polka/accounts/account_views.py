@@ -19,11 +19,11 @@ from polka.accounts.forms import (
     TwoFactorConfirmForm,
 )
 from polka.accounts.models import User
-from polka.accounts.web import SESSION_KEY, current_user, hasher, settings, sign_in
+from polka.accounts.web import SESSION_KEY, current_user, hasher, sign_in
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors
-from polka.http import client_ip, db, safe_next, session_factory
+from polka.http import client_ip, db, safe_next, session_factory, settings
 
 
 def _user() -> User:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import flash, g, jsonify, render_template, request, url_for
+from flask import flash, g, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from polka.accounts import kept, sessions
 from polka.accounts.models import User, UserSession
 from polka.accounts.web import current_user, is_public_endpoint, load_user
+from polka.answers import json_refusal, wants_json
 from polka.db import transaction
 from polka.form_catalogue import field_label, is_secret_field, is_typed_field
 from polka.forms import restore_form_values
@@ -111,13 +112,13 @@ def _with_kept(page: str, token: str) -> str:
 
 def _kept_answer(*, needs_sign_in: bool, owner: User | None) -> Response | tuple[Any, int]:
     status = 401 if needs_sign_in else 400
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():  # a script keeps what was typed itself
         message = (
             "Your session has ended. Sign in again, then try again."
             if needs_sign_in
             else "The form had expired. Reload the page and try again."
         )
-        return jsonify(error=message, signed_in=not needs_sign_in), status
+        return json_refusal(status, message, signed_in=not needs_sign_in)
     typed, secret_left_out = _typed()
     page = _form_page()
     session = db()

@@ -12,11 +12,11 @@ from polka.accounts.forms import NewPasswordForm
 from polka.accounts.models import TokenPurpose
 from polka.accounts.signup_views import email_form_page, token_problem
 from polka.accounts.tokens import TokenState, check_token
-from polka.accounts.web import hasher, public, settings, sign_out
+from polka.accounts.web import hasher, public, sign_out
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors
-from polka.http import client_ip, db
+from polka.http import client_ip, db, settings
 
 
 @bp.route("/reset", methods=["GET", "POST"])

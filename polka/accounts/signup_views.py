@@ -17,11 +17,11 @@ from polka.accounts.blueprint import bp
 from polka.accounts.forms import ActionForm, EmailForm, RegisterForm
 from polka.accounts.models import AccountStatus, TokenPurpose
 from polka.accounts.tokens import TokenState, check_token
-from polka.accounts.web import hasher, public, settings
+from polka.accounts.web import hasher, public
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors
-from polka.http import client_ip, db
+from polka.http import client_ip, db, settings
 from polka.organisations.services import suggest_organisation
 
 AUTO = ""

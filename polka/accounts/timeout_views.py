@@ -15,9 +15,9 @@ from flask_wtf.csrf import generate_csrf
 from polka.accounts import sessions
 from polka.accounts.blueprint import bp
 from polka.accounts.models import UserSession
-from polka.accounts.web import public, settings, signed_in, untouched
+from polka.accounts.web import public, signed_in, untouched
 from polka.db import transaction
-from polka.http import db
+from polka.http import db, settings
 
 
 def session_timeout() -> dict[str, Any]:

@@ -18,9 +18,9 @@ from polka.accounts.blueprint import bp
 from polka.accounts.forms import LoginForm, RecoveryCodeLoginForm, TwoFactorLoginForm
 from polka.accounts.models import User
 from polka.accounts.signin import Outcome
-from polka.accounts.web import SESSION_KEY, hasher, public, settings, sign_in, sign_out
+from polka.accounts.web import SESSION_KEY, hasher, public, sign_in, sign_out
 from polka.db import transaction
-from polka.http import client_ip, db, safe_next
+from polka.http import client_ip, db, safe_next, settings
 
 #: The Flask-session key holding a sign-in that passed the password and waits for a code.
 PENDING_KEY = "pending_login"

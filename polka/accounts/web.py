@@ -21,10 +21,9 @@ from werkzeug.wrappers import Response
 from polka.accounts import sessions
 from polka.accounts.models import User
 from polka.accounts.passwords import PasswordHashing
-from polka.config import Settings
 from polka.db import begin_write, transaction
-from polka.errors import ENROL_FIRST
-from polka.http import SAFE_METHODS, db, session_factory
+from polka.errors import ENROL_FIRST, TwoFactorNeeded
+from polka.http import SAFE_METHODS, db, session_factory, settings
 
 #: The cookie-session key holding the server-side session's token (flask-login's own key for the id
 #: its ``user_loader`` receives; POLKA's id is the session token, never the user id).
@@ -65,11 +64,6 @@ def init_login(app: Flask) -> None:
     # and never signs anyone in. And no context processor: templates call POLKA's ``current_user()``.
     manager.init_app(app, add_context_processor=False)
     app.config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"] = False
-
-
-def settings() -> Settings:
-    value: Settings = current_app.extensions["polka.settings"]
-    return value
 
 
 def hasher() -> PasswordHashing:
@@ -213,13 +207,14 @@ def send_to_enrol(message: str = ENROL_FIRST) -> Response:
 
 
 def two_factor_required(view: F) -> F:
-    """For powers that need two-factor authentication: send an unenrolled user to enrol first."""
+    """For powers that need two-factor authentication: an unenrolled user is sent to enrol first (a script
+    is told so; ``TwoFactorNeeded`` is answered by ``polka.error_pages``)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         user = current_user()
         if user is not None and not user.has_two_factor:
-            return send_to_enrol()
+            raise TwoFactorNeeded()
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

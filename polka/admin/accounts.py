@@ -13,12 +13,12 @@ from werkzeug.wrappers import Response
 from polka.accounts import services
 from polka.accounts.forms import ActionForm, ReasonForm, UserSearchForm
 from polka.accounts.models import AccountStatus, User
-from polka.accounts.web import current_user, settings, two_factor_required
+from polka.accounts.web import current_user, two_factor_required
 from polka.admin.blueprint import bp
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors
-from polka.http import client_ip, db
+from polka.http import client_ip, db, settings
 from polka.ids import parse_page
 
 

@@ -6,14 +6,14 @@ from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 
-from polka.accounts.web import current_user, settings, two_factor_required
+from polka.accounts.web import current_user, two_factor_required
 from polka.admin.blueprint import bp
 from polka.communities import requests
 from polka.communities.forms import RejectForm
 from polka.communities.models import Community
 from polka.db import transaction
 from polka.errors import NotFound, ValidationError
-from polka.http import db
+from polka.http import db, settings
 
 
 def _admin() -> Any:

@@ -22,12 +22,13 @@ from polka.communities.models import (
     RequestStatus,
     Role,
 )
-from polka.communities.services import REASON_MAX, add_member, check_text, managers_of, pending_join_request
+from polka.communities.services import REASON_MAX, add_member, managers_of, pending_join_request
 from polka.db import utcnow
 from polka.errors import Conflict, NotFound
 from polka.mail import queue_mail
 from polka.pagination import Page, paginate
 from polka.permissions import Action, is_member, require, roles_that_may
+from polka.text import check_text
 
 MESSAGE_MAX = REASON_MAX
 LAST_MANAGER = (

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from polka.accounts.web import current_user, settings, signed_in
+from polka.accounts.web import current_user, signed_in
 from polka.communities import membership, services
 from polka.communities.blueprint import bp
 from polka.communities.forms import InviteForm, MessageForm, RoleForm
@@ -15,7 +15,7 @@ from polka.communities.views import managing, render_home
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors
-from polka.http import db
+from polka.http import db, settings
 from polka.ids import parse_page
 from polka.permissions import Action, can
 

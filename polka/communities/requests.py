@@ -17,7 +17,6 @@ from polka.communities.services import (
     SUMMARY_MAX,
     add_member,
     check_region,
-    check_text,
     members_subquery,
     resolve_parent,
     unique_slug,
@@ -28,6 +27,7 @@ from polka.mail import queue_mail
 from polka.markings import Marking
 from polka.markup import check_markdown
 from polka.permissions import SITE, Action, require
+from polka.text import check_text
 
 
 def request_community(

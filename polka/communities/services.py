@@ -6,8 +6,6 @@ new communities in ``requests.py``.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -36,18 +34,12 @@ from polka.markup import check_markdown
 from polka.organisations.data import REGIONS
 from polka.pagination import Page, paginate
 from polka.permissions import Action, can, is_member, require, role_in, roles_that_may, visible_filter
+from polka.text import check_text, slugify
 
-_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
 #: Words under /c/ that name pages, not communities.
 RESERVED_SLUGS = frozenset({"request", "requests", "invitations", "new", "search"})
 PER_PAGE = 50
 NAME_MAX, SUMMARY_MAX, DESCRIPTION_MAX, REASON_MAX = 120, 300, 20_000, 2_000
-
-
-def slugify(text: str, max_length: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = _SLUG_STRIP.sub("-", ascii_text.lower()).strip("-")
-    return slug[:max_length].strip("-") or "community"
 
 
 def unique_slug(session: Session, name: str) -> str:
@@ -65,20 +57,6 @@ def get_community(session: Session, user: User | None, slug: str, action: Action
         raise NotFound()
     require(user, action, community)
     return community
-
-
-def check_text(field: str, value: str, max_length: int, label: str, *, required: bool = False) -> str:
-    """Strip ``value`` and refuse it when empty (if required), too long, or holding unreadable characters."""
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(f"Enter {label}", {field: f"Enter {label}"})
-    if len(value) > max_length:
-        message = f"{label[0].upper()}{label[1:]} must be {max_length:,} characters or fewer"
-        raise ValidationError(message, {field: message})
-    if "\x00" in value or "\ufffd" in value:
-        message = f"{label[0].upper()}{label[1:]} contains characters that cannot be stored"
-        raise ValidationError(message, {field: message})
-    return value
 
 
 def check_region(region: str | None) -> str | None:

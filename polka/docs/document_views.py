@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import Response, flash, jsonify, redirect, render_template, request
 
-from polka.accounts.web import current_user, settings, signed_in
+from polka.accounts.web import current_user, signed_in
+from polka.answers import wants_json
 from polka.audit.web import audit_read
 from polka.crossrefs.services import used_by
 from polka.db import transaction
@@ -28,12 +29,11 @@ from polka.docs.web import (
     limits,
     max_upload_bytes,
     refused_as_json,
-    wants_json,
 )
 from polka.downloads import send_download
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.forms import show_errors
-from polka.http import db, file_store
+from polka.http import db, file_store, settings
 from polka.markings import marked_file_name
 from polka.storage import FileTooLarge, clean_filename
 from polka.subscriptions.services import is_following

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.communities.services import check_text
 from polka.docs import access
 from polka.docs.kinds import FOLDER_KIND
 from polka.docs.models import FOLDER_NAME_MAX, Document, Folder
@@ -24,6 +23,7 @@ from polka.forms import has_control_characters
 from polka.pagination import Page, paginate
 from polka.permissions import Action, require
 from polka.subscriptions.services import forget
+from polka.text import check_text
 
 PER_PAGE = 50
 #: Deeper than this is refused: no one finds a document eleven folders down.

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request
-from sqlalchemy import func, select
 
 from polka.accounts.web import signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.content.mixins import RESTORE_DAYS
 from polka.db import transaction
-from polka.docs import access, bin, drafting, folders, locks, processing, services, versions
+from polka.docs import access, bin, drafting, folders, locks, processing, reads, services, versions
 from polka.docs.blueprint import bp
 from polka.docs.forms import MARKING_HINTS, DetailsForm, MoveForm, SupersedeForm
 from polka.docs.kinds import DOCUMENT_KIND, FOLDER_KIND
@@ -27,11 +26,11 @@ from polka.docs.web import (
 )
 from polka.drafts.services import discard_draft
 from polka.drafts.web import DraftOffer, offered, typed
-from polka.errors import Conflict, NotFound, ValidationError
+from polka.errors import Conflict, ValidationError
 from polka.forms import show_errors
 from polka.http import db
 from polka.markings import parse_marking
-from polka.permissions import Action, can, require, visible_filter
+from polka.permissions import Action, require
 from polka.subscriptions.services import set_following
 from polka.templating import uk_datetime
 
@@ -99,24 +98,6 @@ def _details_screen(
     ), status
 
 
-def _destinations(document: Document) -> list[tuple[str, str]]:
-    """Every folder of every library the user may contribute to, this document's library first."""
-    session, user = db(), signed_in()
-    communities = list(
-        session.scalars(
-            select(Community).where(visible_filter(user, Community)).order_by(func.lower(Community.name))
-        )
-    )
-    communities = [c for c in communities if can(user, Action.CONTRIBUTE, c)]
-    communities.sort(key=lambda c: c.id != document.community_id)
-    destinations: list[tuple[str, str]] = []
-    for community in communities:
-        destinations.append((f"{community.id}:", f"{community.name} – top of the library"))
-        for folder, label in folders.all_folders(session, community):
-            destinations.append((f"{community.id}:{folder.id}", f"{community.name} – {label}"))
-    return destinations
-
-
 @bp.route("/<int:document_id>/move", methods=["GET", "POST"])
 def move(slug: str, document_id: int) -> Any:
     community, document = document_for(slug, document_id)
@@ -127,16 +108,13 @@ def move(slug: str, document_id: int) -> Any:
         if request.method == "GET"
         else None
     )
-    form.set_destinations(_destinations(document))
+    form.set_destinations(reads.move_destinations(session, user, document))
     if request.method == "POST":
         if form.validate():
             community_id, folder_id = form.chosen()
-            target = session.get(Community, community_id)
             try:
-                if target is None:
-                    raise NotFound()
                 with transaction(session):
-                    folder = folder_for(target, folder_id)
+                    target, folder = reads.destination(session, user, community_id, folder_id)
                     services.move(session, user, document, target, folder)
             except ValidationError as error:
                 show_errors(form, error)
@@ -174,18 +152,8 @@ def supersede(slug: str, document_id: int) -> Any:
     community, document = document_for(slug, document_id)
     session, user = db(), signed_in()
     require(user, Action.MODERATE, document)
-    others = session.scalars(
-        select(Document)
-        .where(
-            Document.community_id == community.id,
-            Document.id != document.id,
-            access.live_documents(user),
-        )
-        .order_by(func.lower(Document.title))
-        .limit(500)
-    )
     form = SupersedeForm()
-    form.set_documents([(other.id, other.title) for other in others])
+    form.set_documents(reads.replacement_choices(session, user, document))
     if request.method == "POST" and form.validate():
         try:
             with transaction(session):

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.audit.services import record
 from polka.communities.models import Community
-from polka.communities.services import check_text
 from polka.content.rules import check_marking_change
 from polka.db import utcnow
 from polka.docs import access, duplicates, versions
@@ -36,6 +35,7 @@ from polka.forms import has_control_characters
 from polka.markings import Marking, check_within_ceiling
 from polka.permissions import Action, require
 from polka.storage import FileStore, StoredFile, clean_filename
+from polka.text import check_text
 
 TAG_MAX = 40
 MAX_TAGS = 10

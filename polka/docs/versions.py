@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
-from polka.communities.services import check_text
 from polka.db import utcnow
 from polka.docs import access, locks, processing
 from polka.docs.kinds import DOCUMENT_KIND
@@ -31,6 +30,7 @@ from polka.filetypes import ACCEPTED_DESCRIPTION, FileType, classify, detect
 from polka.forms import has_control_characters
 from polka.permissions import Action, require
 from polka.storage import FileStore, Readable, StoredFile, clean_filename
+from polka.text import check_text
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request
 
-from polka.accounts.web import current_user, settings, signed_in
+from polka.accounts.web import current_user, signed_in
+from polka.answers import wants_json
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.db import transaction, utcnow
@@ -27,12 +28,11 @@ from polka.docs.web import (
     offered_as_json,
     refused_as_json,
     sign_offer,
-    wants_json,
 )
 from polka.errors import ValidationError
 from polka.filetypes import ACCEPTED_DESCRIPTION
 from polka.forms import show_errors
-from polka.http import db, file_store
+from polka.http import db, file_store, settings
 from polka.ids import parse_page
 from polka.markings import parse_marking
 from polka.permissions import Action

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from polka.accounts.web import current_user, settings
+from polka.accounts.web import current_user
+from polka.answers import json_error
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.docs import access
@@ -18,7 +19,7 @@ from polka.docs.services import Details
 from polka.docs.uploads import Offer
 from polka.docs.versions import Limits
 from polka.errors import ValidationError
-from polka.http import db
+from polka.http import db, settings
 from polka.markings import parse_marking
 
 
@@ -52,28 +53,24 @@ def folder_url(community: Community, folder: Folder | None, **values: Any) -> st
     return url_for("docs.folder", slug=community.slug, folder_id=folder.id, **values)
 
 
-def wants_json() -> bool:
-    """The upload script asks for JSON answers; a plain form gets pages."""
-    return request.accept_mimetypes.best == "application/json"
-
-
 def refused_as_json(form: Any, file_errors: list[str], status: int) -> Any:
     """A refused upload, answered to the upload script: every message, the file's first."""
     messages = [*file_errors, *(str(field.errors[0]) for field in form if field.errors), *form.form_errors]
-    return jsonify(error=" ".join(messages) or "The upload was refused."), status
+    return json_error(status, " ".join(messages) or "The upload was refused.")
 
 
 def offered_as_json(document: Document, token: str) -> Any:
     """A file already in its folder, answered to the upload script: the document and the two choices."""
-    return jsonify(
-        error=f"This file is already here as “{document.title}”.",
+    return json_error(
+        409,
+        f"This file is already here as “{document.title}”.",
         duplicate={
             "title": document.title,
             "url": document_url(document),
             "offer": token,
             "action": url_for("docs.choose_duplicate", slug=document.community.slug),
         },
-    ), 409
+    )
 
 
 #: How long the choice offered for a file already in its folder stays open.

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, jsonify, redirect, request
 
 from polka.accounts.web import current_user, public, signed_in
+from polka.answers import Refusals, json_error, json_only, wants_json, word_refusals
 from polka.db import transaction
 from polka.drafts.services import discard_draft, draft_kind, locate, save_draft
 from polka.drafts.web import clock
@@ -20,40 +21,25 @@ NOT_SAVED = "Your draft was not saved"
 #: What the script is told when a refusal came from elsewhere (the CSRF check, the policy).
 REFUSALS = {
     400: f"{NOT_SAVED}: this page has expired. Your text is still here: save the page to keep it.",
+    401: f"{NOT_SAVED}: you have been signed out. Your text is still here.",
     403: f"{NOT_SAVED}: you may no longer change this.",
     404: f"{NOT_SAVED}: this is no longer there, or you may no longer change it.",
     413: f"{NOT_SAVED}: it is too long.",
 }
-
-
-def _wants_json() -> bool:
-    """The autosave always answers JSON (``sendBeacon`` cannot ask); discarding when asked."""
-    return request.endpoint == "drafts.autosave" or request.accept_mimetypes.best == "application/json"
+word_refusals(bp, Refusals(REFUSALS, f"{NOT_SAVED}. Try again later.", {"saved": False}))
 
 
 def _refused(status: int, message: str) -> tuple[Response, int]:
-    return jsonify(saved=False, error=message), status
-
-
-@bp.after_request
-def refusals_as_json(response: Response) -> Response:
-    """A refusal the script gets from the CSRF check or the permission policy, in JSON like the rest
-    (the page those write has been rendered, so a denial is already audited)."""
-    if response.status_code >= 400 and response.mimetype != "application/json" and _wants_json():
-        answer, status = _refused(
-            response.status_code, REFUSALS.get(response.status_code, f"{NOT_SAVED}. Try again later.")
-        )
-        answer.status_code = status
-        return answer
-    return response
+    return json_error(status, message, saved=False)
 
 
 @bp.post("/<kind>/<int:object_id>")
+@json_only  # sendBeacon cannot ask for JSON
 @public  # a script asks, not a person who could be sent to sign in: it is told 401 instead
 def autosave(kind: str, object_id: int) -> Any:
     user = current_user()
     if user is None:
-        return _refused(401, f"{NOT_SAVED}: you have been signed out. Your text is still here.")
+        return _refused(401, REFUSALS[401])
     session, form = db(), draft_kind(kind)
     locate(session, user, form, object_id)
     try:
@@ -74,7 +60,7 @@ def discard(kind: str, object_id: int) -> Any:
     form_url = locate(session, user, form, object_id)
     with transaction(session):
         discard_draft(session, user, form, object_id)
-    if _wants_json():
+    if wants_json():
         return jsonify(discarded=True)
     flash("Your draft has been discarded.", "success")
     return redirect(form_url)

@@ -8,12 +8,12 @@ from werkzeug.wrappers import Response
 
 from polka.accounts.feed_keys import feed_key_of, reset_feed_key, reveal_feed_key
 from polka.accounts.models import User
-from polka.accounts.web import settings, signed_in
+from polka.accounts.web import signed_in
 from polka.db import transaction
 from polka.feeds import personal
 from polka.feeds.atom import FEED_ENTRIES, Entry, Feed, atom_response, tag_uri
 from polka.feeds.web import absolute_url, feed_view, self_url
-from polka.http import client_ip, db
+from polka.http import client_ip, db, settings
 
 bp = Blueprint("feeds", __name__)
 

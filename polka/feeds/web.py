@@ -19,10 +19,10 @@ from werkzeug.wrappers import Response
 from polka.accounts import signin
 from polka.accounts.feed_keys import count_wrong_feed_key, user_for_feed_key
 from polka.accounts.models import User
-from polka.accounts.web import current_user, public, settings
+from polka.accounts.web import current_user, public
 from polka.db import transaction
 from polka.feeds.atom import absolute
-from polka.http import client_ip, db, session_factory
+from polka.http import client_ip, db, session_factory, settings
 
 KEY_PARAMETER = "key"
 

@@ -19,13 +19,13 @@ from polka.errors import NotFound, ValidationError
 from polka.organisations.data import KINDS, ORGANISATIONS, REGIONS
 from polka.organisations.models import Organisation, OrganisationDomain
 from polka.permissions import SITE, Action, require
+from polka.text import slugify
 
 #: Domains far too broad to name one organisation (every force, every government department).
 TOO_BROAD = frozenset(
     {"uk", "police.uk", "pnn.police.uk", "gov.uk", "gsi.gov.uk", "x.gsi.gov.uk", "co.uk", "org.uk", "ac.uk"}
 )
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
 
 
 def email_domain(email: str) -> str:
@@ -152,8 +152,7 @@ def _check_name_free(session: Session, name: str, org_id: int | None) -> None:
 
 
 def _unique_slug(session: Session, name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = _SLUG_STRIP.sub("-", ascii_name.lower()).strip("-")[:70].strip("-") or "organisation"
+    base = slugify(name, max_length=70, fallback="organisation")
     slug, n = base, 2
     while session.scalar(select(Organisation.id).where(Organisation.slug == slug)) is not None:
         slug, n = f"{base}-{n}", n + 1

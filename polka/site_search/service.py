@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +24,6 @@ from polka.ids import parse_id
 from polka.organisations.models import Organisation
 from polka.pagination import Page, page_count
 from polka.permissions import is_active, member_community_ids, readable_filter
-from polka.search.applier import OutboxApplier
 from polka.search.backend import Access, Hit, SearchBackend, SearchRequest, SearchResults
 from polka.search.query import Query, format_query, parse_query
 from polka.search.registry import adapter_for
@@ -44,11 +42,6 @@ FACET_LABELS = {
 FACET_VALUES = 12
 
 
-def backend() -> SearchBackend:
-    applier: OutboxApplier = current_app.extensions["polka.search"]
-    return applier.backend
-
-
 def access_for(session: Session, user: User | None) -> Access:
     """What ``user`` may find, read from the database now."""
     if not is_active(user):
@@ -61,8 +54,8 @@ def access_for(session: Session, user: User | None) -> Access:
     return Access(readable, members & readable)
 
 
-def search(session: Session, user: User | None, params: SearchParams) -> Outcome:
-    """One page of results for ``params``, with facets and perhaps a suggestion."""
+def search(session: Session, user: User | None, params: SearchParams, engine: SearchBackend) -> Outcome:
+    """One page of results for ``params`` from ``engine``, with facets and perhaps a suggestion."""
     query = parse_query(params.q)
     access = access_for(session, user)
     communities = params.communities
@@ -73,7 +66,6 @@ def search(session: Session, user: User | None, params: SearchParams) -> Outcome
     if query.is_empty or access.is_empty or (params.mine and not communities):
         return Outcome(params, Page([], 1, PER_PAGE, 0), [], None)
     request = _request(query, access, replace(params, communities=communities))
-    engine = backend()
     results = engine.search(request)
     last = page_count(results.total, PER_PAGE)
     if params.page > last:  # past the end: show the last page, as every other list does

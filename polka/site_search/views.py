@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from polka.accounts.web import current_user
 from polka.communities.models import Community
 from polka.communities.services import get_community
 from polka.http import db
 from polka.permissions import Action
+from polka.search.applier import OutboxApplier
+from polka.search.backend import SearchBackend
 from polka.site_search.forms import FIELDS, as_query, read_params
 from polka.site_search.params import SearchParams
 from polka.site_search.service import search
@@ -35,6 +37,12 @@ def search_community(slug: str) -> Any:
     return _search_page(get_community(db(), current_user(), slug, Action.READ))
 
 
+def _engine() -> SearchBackend:
+    """The search engine the app's outbox applier keeps up to date."""
+    applier: OutboxApplier = current_app.extensions["polka.search"]
+    return applier.backend
+
+
 def _search_page(community: Community | None) -> Any:
     params, errors = read_params(request.args)
     if community is not None:
@@ -45,7 +53,7 @@ def _search_page(community: Community | None) -> Any:
     asked = bool(params.q)
     outcome = None
     if asked and not errors:
-        outcome = search(db(), current_user(), params)
+        outcome = search(db(), current_user(), params, _engine())
         params = outcome.params
     search_url = _url_maker(community, params)
     context = {

@@ -10,12 +10,12 @@ from typing import Any
 
 from flask import flash, redirect, request
 
-from polka.accounts.web import settings, signed_in
+from polka.accounts.web import signed_in
 from polka.audit.web import audit_read
 from polka.db import transaction
 from polka.downloads import send_download
 from polka.errors import ValidationError
-from polka.http import db, file_store
+from polka.http import db, file_store, settings
 from polka.wiki import access, attachments
 from polka.wiki.blueprint import bp
 from polka.wiki.web import clearly_refused, page_for, page_url

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from flask import flash, redirect, render_template, request, url_for
 
 from polka.accounts.models import User
-from polka.accounts.web import current_user, settings, signed_in
+from polka.accounts.web import current_user, signed_in
 from polka.audit.web import audit_read
 from polka.communities.models import Community
 from polka.communities.services import get_community
@@ -27,7 +27,7 @@ from polka.db import transaction
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.feeds.atom import Entry, Feed, atom_response, tag_uri
 from polka.feeds.web import absolute_url, feed_view, self_url
-from polka.http import db
+from polka.http import db, settings
 from polka.ids import parse_page
 from polka.markings import Marking
 from polka.permissions import Action
@@ -223,10 +223,9 @@ def proposed(slug: str, page: str, revision_id: int) -> Any:
     except NotFound:
         # An edit approved since the link was made is now a numbered revision of a page the user
         # may see: send them there (get_revision applies the policy again).
-        published = session.get(WikiRevision, revision_id)
-        if published is None or published.page_id != wiki_page.id or published.number is None:
+        published = reads.published_as(session, user, wiki_page, revision_id)
+        if published is None:
             raise
-        access.get_revision(session, user, wiki_page, published.number)
         return redirect(
             url_for("wiki.revision", slug=community.slug, page=wiki_page.slug, number=published.number)
         )

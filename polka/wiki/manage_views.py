@@ -184,7 +184,7 @@ def move(slug: str, page: str) -> Any:
     form.set_parents(parents)
     if not form.validate():
         return _move_screen(community, wiki_page, form, 400)
-    parent = session.get(WikiPage, int(form.parent.data)) if form.parent.data else None
+    parent = reads.chosen_parent(session, int(form.parent.data) if form.parent.data else None)
     try:
         with transaction(session):
             pages.move_page(session, user, wiki_page, title=form.title.data or "", parent=parent)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import jsonify, request
 
 from polka.accounts.web import signed_in
+from polka.answers import json_error
 from polka.communities.web import community_for
 from polka.errors import ValidationError
 from polka.http import db
@@ -24,7 +25,7 @@ def pick(slug: str) -> Any:
             db(), signed_in(), community, request.args.get("kind", picker.PAGE), request.args.get("q", "")
         )
     except ValidationError as error:
-        return jsonify(error=str(error)), 400
+        return json_error(400, str(error))
     response = jsonify(
         kind=found.kind,
         query=found.words,

@@ -209,3 +209,19 @@ def parent_choices(
 
     walk(page_tree(session, user, community), 0)
     return choices
+
+
+def chosen_parent(session: Session, page_id: int | None) -> WikiPage | None:
+    """The page a form chose as a parent, by id, or None (the service checks that it may be one)."""
+    return session.get(WikiPage, page_id) if page_id is not None else None
+
+
+def published_as(
+    session: Session, user: User | None, page: WikiPage, revision_id: int
+) -> WikiRevision | None:
+    """The numbered revision an unpublished edit of ``page`` became when it was approved, or None when it
+    was not; ``NotFound`` when the user may not see that revision."""
+    published = session.get(WikiRevision, revision_id)
+    if published is None or published.page_id != page.id or published.number is None:
+        return None
+    return access.get_revision(session, user, page, published.number)

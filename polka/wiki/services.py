@@ -20,7 +20,6 @@ from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
 from polka.communities.models import Community
-from polka.communities.services import check_text
 from polka.content.rules import check_marking_change
 from polka.db import utcnow
 from polka.errors import Conflict, ValidationError
@@ -28,6 +27,7 @@ from polka.forms import has_control_characters
 from polka.markings import Marking, check_within_ceiling
 from polka.markup import check_markdown
 from polka.permissions import Action, require
+from polka.text import check_text
 from polka.wiki import access, rendering
 from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.merge import merge3

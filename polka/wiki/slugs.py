@@ -6,9 +6,9 @@ import hashlib
 import re
 import unicodedata
 
-from polka.communities.services import check_text, slugify
 from polka.errors import ValidationError
 from polka.forms import has_control_characters
+from polka.text import check_text, slugify
 from polka.wiki.models import SLUG_MAX, TITLE_MAX
 
 #: Words after /wiki/ that name the wiki's own pages; a page with such a title gets ``-page`` added.

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request
 
-from polka.accounts.web import current_user, settings, signed_in
+from polka.accounts.web import current_user, signed_in
 from polka.audit.web import audit_read
 from polka.communities.web import community_for
 from polka.db import transaction
@@ -19,7 +19,7 @@ from polka.drafts.services import discard_draft
 from polka.drafts.web import DraftOffer, offered, typed
 from polka.errors import NotFound, ValidationError
 from polka.forms import show_errors
-from polka.http import db
+from polka.http import db, settings
 from polka.markings import Marking, parse_marking
 from polka.permissions import Action, can
 from polka.subscriptions.services import is_following
@@ -133,7 +133,7 @@ def new_page(slug: str) -> Any:
     form.set_parents(reads.parent_choices(session, user, community))
     if not form.validate():
         return _new_page_screen(community, form, status=400)
-    parent = session.get(WikiPage, form.parent_id()) if form.parent_id() else None
+    parent = reads.chosen_parent(session, form.parent_id())
     try:
         edit = Edit(
             body=form.body.data or "",

@@ -215,7 +215,7 @@ def small_uploads(settings_overrides):
     settings_overrides["max_upload_mb"] = 1
 
 
-def raw_upload(web, community, size: int, *, chunked: bool = False):
+def raw_upload(web, community, size: int, *, chunked: bool = False, headers=None):
     """POST a file of ``size`` bytes, encoded here (the test client would spool a big body to a file)."""
     boundary = "polka-boundary"
     url = f"/c/{community.slug}/docs/upload"
@@ -232,12 +232,13 @@ def raw_upload(web, community, size: int, *, chunked: bool = False):
     )
     content_type = f"multipart/form-data; boundary={boundary}"
     if not chunked:
-        return web.client.post(url, data=body, content_type=content_type)
+        return web.client.post(url, data=body, content_type=content_type, headers=headers)
     return web.client.post(
         url,
         input_stream=io.BytesIO(body),
         content_type=content_type,
         environ_overrides={"wsgi.input_terminated": True},
+        headers=headers,
     )
 
 
@@ -272,6 +273,34 @@ def test_a_chunked_upload_over_the_limit_is_refused(small_uploads, web, login, w
     before = titles(docs)
     response = raw_upload(web, world.community, 1024 * 1024 + 100 * 1024, chunked=True)
     assert response.status_code == 413
+    assert titles(docs) == before
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_the_upload_script_is_told_the_limit_in_json(small_uploads, web, login, world, docs, chunked):
+    login(world.member)
+    before = titles(docs)
+    json = {"Accept": "application/json"}
+    response = raw_upload(web, world.community, 1024 * 1024 + 100 * 1024, chunked=chunked, headers=json)
+    assert response.status_code == 413
+    assert response.get_json() == {
+        "error": "The request was larger than the 1 MB limit. Nothing was uploaded. "
+        "If you chose several files, go back and upload them a few at a time."
+    }
+    assert titles(docs) == before
+
+
+def test_the_upload_script_is_told_in_json_when_its_page_expired(web, login, world, docs):
+    login(world.member)
+    before = titles(docs)
+    url = f"/c/{world.community.slug}/docs/upload"
+    stale = {"csrf_token": "stale", "marking": "OFFICIAL", "files": [(io.BytesIO(b"text\n"), "note.txt")]}
+    response = web.client.post(url, data=stale, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": "The form had expired. Reload the page and try again.",
+        "signed_in": True,
+    }
     assert titles(docs) == before
 
 

@@ -190,6 +190,32 @@ def test_autosave_to_a_number_that_cannot_be_an_id_is_404(web, login, world):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("url", [f"/drafts/wiki.edit/{2**63}", "/drafts/wiki.edit", "/drafts/wiki.edit/1/x"])
+def test_a_url_no_draft_route_has_is_answered_in_json_to_the_script(web, login, world, url):
+    # The script asks for JSON; the URL matched no route, so no view (nor the drafts blueprint) ran.
+    login(world.member)
+    response = web.post(url, TYPED, token_from=world.edit_url(), headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.json == {
+        "error": "Your draft was not saved: this is no longer there, or you may no longer change it.",
+        "saved": False,
+    }
+
+
+def test_a_method_the_autosave_does_not_take_is_405_in_json(web, login, world):
+    login(world.member)
+    response = web.get(draft_url(world), headers={"Accept": "application/json"})
+    assert response.status_code == 405
+    assert response.json == {"error": "Your draft was not saved. Try again later.", "saved": False}
+
+
+def test_discarding_without_the_script_is_refused_with_a_page(web, login, world):
+    login(world.reader)
+    response = web.post(draft_url(world, suffix="/discard"), {}, token_from="/account")
+    assert response.status_code == 403
+    assert response.mimetype == "text/html"
+
+
 def test_a_reader_who_may_not_edit_is_refused_in_json(web, login, session, world):
     login(world.reader)
     response = autosave(web, world)

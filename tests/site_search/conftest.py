@@ -29,7 +29,8 @@ def search(app: Flask, session: Session) -> Search:
             fresh = session.get(User, user.id) if user is not None else None
             if fresh is not None:
                 session.refresh(fresh)
-            return service.search(session, fresh, SearchParams(q=q, **params))
+            engine = app.extensions["polka.search"].backend
+            return service.search(session, fresh, SearchParams(q=q, **params), engine)
 
     return run
 
