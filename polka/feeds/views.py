@@ -58,6 +58,8 @@ def _entry(base_url: str, item: personal.Item) -> Entry:
     target = item.target
     about_community = target.kind == _COMMUNITY_KIND
     title = f"{item.actor_name} {item.verb} {target.title}"
+    if item.times > 1:
+        title += f" {item.times} times"
     if not about_community:
         title += f" in {target.community_name}"
     return Entry(
@@ -67,7 +69,7 @@ def _entry(base_url: str, item: personal.Item) -> Entry:
         author=item.actor_name,
         url=absolute_url(target.url),
         marking=target.marking,
-        withheld_url=absolute_url(url_for("communities.home", slug=item.community_slug)),
+        withheld_url=absolute_url(item.place.url if item.place is not None else url_for("home.index")),
         summary="" if about_community else f"{target.label} in {target.community_name}",
         noun=target.label.lower(),
     )
