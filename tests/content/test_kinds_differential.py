@@ -6,7 +6,8 @@ filter ``visible_filter``, the kind's resolver, ``resolve_all``, and the search 
 hits — and what is shown is the object as it is now (its title and community).
 
 A new kind joins by a line in ``FACTORIES`` (the test fails for a registered kind without one); a new
-way of showing objects (the activity stream, feeds) joins by a line in ``READERS``.
+way of showing objects joins by a line in ``READERS``. The activity stream (which the personal feed
+reads) is held to the policy too, for the events that happened where the reader may read.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import AccountStatus, User
+from polka.activity.models import Activity
+from polka.activity.stream import Scope, read_stream
 from polka.communities.models import Community
 from polka.content.kinds import Kind, kind_named, kinds, resolve_all
 from polka.db import utcnow
@@ -189,6 +192,36 @@ def _change(session: Session, kind: Kind, communities: list[Community], step: tu
     session.flush()
 
 
+def _by_activity(look: Look) -> set[int]:
+    """The objects whose event the reader's stream of everything they may read shows."""
+    page = read_stream(look.session, look.user, scope=Scope.ALL, limit=100)
+    return {entry.target.id for entry in page.entries if entry.target.kind == look.kind.name}
+
+
+def _in_activity(look: Look, expected: set[int]) -> set[int]:
+    """What the activity stream must show: the objects the policy shows whose event happened in a
+    community the reader may read (an event is a fact of where it happened: an object since moved out of
+    a community the reader cannot read does not bring that community's events with it)."""
+    happened_in = dict(
+        look.session.execute(
+            select(Activity.target_id, Activity.community_id).where(Activity.target_kind == look.kind.name)
+        ).all()
+    )
+    return {
+        object_id
+        for object_id in expected
+        if can(look.user, Action.READ, look.session.get(Community, happened_in[object_id]))
+    }
+
+
+def _record_events(session: Session, kind: Kind) -> None:
+    """One event for each object, in the community it was made in (for a community, itself)."""
+    for target in _objects(session, kind):
+        community = target if isinstance(target, Community) else target.community
+        session.add(Activity(verb="created", community=community, target_kind=kind.name, target_id=target.id))
+    session.flush()
+
+
 def _assert_readers_agree(app: Flask, session: Session, kind: Kind, users: list[User], where: str) -> None:
     factory = FACTORIES[kind.name]
     objects = _objects(session, kind)
@@ -199,6 +232,7 @@ def _assert_readers_agree(app: Flask, session: Session, kind: Kind, users: list[
             expected = _by_policy(look)
             for name, reader in READERS.items():
                 assert reader(look) == expected, f"{who}, {name}"
+            assert _by_activity(look) == _in_activity(look, expected), f"{who}, activity stream"
             shown = kind.resolve(session, user, [o.id for o in objects])
             for target in objects:
                 if target.id in shown:  # shown as it is now: its current title and community
@@ -236,6 +270,7 @@ def test_every_reader_agrees_with_the_policy_after_random_changes(
             for n, (c, marking) in enumerate(objects):
                 session.add(factory.make(communities[c % len(communities)], marking, n))
             session.flush()
+        _record_events(session, kind)
         _assert_readers_agree(app, session, kind, users, "as built")
         for n, step in enumerate(steps):
             if step[0].endswith(" object"):
