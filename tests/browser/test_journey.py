@@ -37,7 +37,7 @@ def test_register_verify_sign_in_join_and_sign_out(tab: Tab, make: Factory, mail
     page.wait_for_url(tab.base_url + "/")
     assert "Priya Shah" in page.inner_text("header")
 
-    page.get_by_role("link", name="Communities").click()
+    page.get_by_role("link", name="Communities", exact=True).click()
     page.get_by_role("link", name="Digital Engagement").click()
     page.wait_for_url(f"**/c/{community.slug}/")
     page.get_by_role("button", name="Join this community").click()
