@@ -469,13 +469,7 @@ def is_view_module(path: Path) -> bool:
     return path.name == "views.py" or path.name.endswith("_views.py") or relative.as_posix() == "home.py"
 
 
-#: Reads still in views, left to the slice that replaces the sign-in with flask-login (issue 12).
-READS_LEFT_IN_VIEWS = {"accounts/views.py", "accounts/timeout_views.py", "accounts/account_views.py"}
-VIEW_MODULES = [
-    path
-    for path in SOURCES
-    if is_view_module(path) and path.relative_to(PACKAGE).as_posix() not in READS_LEFT_IN_VIEWS
-]
+VIEW_MODULES = [path for path in SOURCES if is_view_module(path)]
 
 
 def database_reads(path: Path) -> list[str]:
@@ -523,11 +517,3 @@ def test_the_read_check_sees_views_and_the_reads_in_them(tmp_path):
         "line 2: .get(WikiPage, …)",
         "line 5: .execute(…)",
     ]
-
-
-@pytest.mark.parametrize("name", sorted(READS_LEFT_IN_VIEWS))
-def test_a_view_left_with_reads_still_has_them(name):
-    """Once they are moved, the module leaves READS_LEFT_IN_VIEWS and is checked like every other."""
-    path = PACKAGE / name
-    assert path.exists(), f"{name} is gone: remove it from READS_LEFT_IN_VIEWS"
-    assert database_reads(path), f"{name} reads nothing itself now: remove it from READS_LEFT_IN_VIEWS"

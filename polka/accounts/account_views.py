@@ -149,9 +149,7 @@ def two_factor_setup() -> Any:
         # A GET that writes: a secret to enrol is needed to show the QR code. It is harmless until
         # confirmed with a code, and kept across reloads.
         with session_factory()() as side, transaction(side):
-            own = side.get(User, user.id)
-            assert own is not None
-            secret = twofactor.begin_enrolment(side, own)
+            secret = twofactor.begin_enrolment_of(side, user.id)
     return _two_factor_page(secret)
 
 

@@ -46,6 +46,11 @@ def start_session(session: Session, user: User, *, ip: str = "", user_agent: str
     return token
 
 
+def session_by_id(session: Session, session_id: int) -> UserSession | None:
+    """The stored session row with this id (live or not), or None."""
+    return session.get(UserSession, session_id)
+
+
 def find_session(
     session: Session, token: str, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
 ) -> UserSession | None:

@@ -232,3 +232,9 @@ def start_signed_in_session(
         detail={"two_factor": two_factor},
     )
     return token
+
+
+def user_signing_in(session: Session, user_id: int) -> User | None:
+    """The account half-way through signing in (its password checked, its second step to come), or
+    None if it no longer exists."""
+    return session.get(User, user_id)

@@ -49,7 +49,7 @@ def _answer(user_session: UserSession | None) -> Any:
 
 def _live_session() -> UserSession | None:
     session_id = g.get("user_session_id")
-    return db().get(UserSession, session_id) if session_id is not None else None
+    return sessions.session_by_id(db(), session_id) if session_id is not None else None
 
 
 @bp.get("/session")

@@ -20,7 +20,7 @@ from polka.accounts.models import User
 from polka.accounts.passwords import PasswordHashing
 from polka.audit.services import record
 from polka.db import utcnow
-from polka.errors import Forbidden, ValidationError
+from polka.errors import Forbidden, NotFound, ValidationError
 from polka.permissions import needs_two_factor_setup
 
 ISSUER = "POLKA"
@@ -57,6 +57,15 @@ def begin_enrolment(session: Session, user: User) -> str:
     user.totp_pending_secret = pyotp.random_base32()
     session.flush()
     return user.totp_pending_secret
+
+
+def begin_enrolment_of(session: Session, user_id: int) -> str:
+    """``begin_enrolment`` for the account with this id (read in ``session``, which may be a session of
+    its own beside the request's)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return begin_enrolment(session, user)
 
 
 def provisioning_uri(user: User, secret: str) -> str:

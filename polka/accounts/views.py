@@ -119,7 +119,7 @@ def two_factor_login() -> Any:
     if request.method == "POST":
         status = 400
         session = db()
-        user = session.get(User, uid)
+        user = signin.user_signing_in(session, uid)
         if user is None:
             cookie.pop(PENDING_KEY, None)
             return redirect(url_for("accounts.login"))
@@ -154,7 +154,7 @@ def recovery_code_login() -> Any:
     if request.method == "GET" or not form.validate():
         return _recovery_page(form, 200 if request.method == "GET" else 400)
     session = db()
-    user = session.get(User, uid)
+    user = signin.user_signing_in(session, uid)
     if user is None:
         return redirect(url_for("accounts.two_factor_login"))
     with transaction(session):
