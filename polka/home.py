@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, g, render_template, request
 
+from polka.accounts.models import User
 from polka.accounts.web import current_user, public
 from polka.activity.stream import Cursor, Scope, default_scope, read_stream
 from polka.communities.services import my_communities, pending_invitations
@@ -30,7 +31,7 @@ def waiting_total() -> int:
     return sum(item.count for item in waiting_here())
 
 
-def stream_scope(user: Any) -> Scope:
+def stream_scope(user: User) -> Scope:
     """The scope the query asks for (``?scope=all`` or ``mine``), else the user's default."""
     asked = request.args.get("scope")
     return Scope(asked) if asked in {s.value for s in Scope} else default_scope(user)
