@@ -119,6 +119,8 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(one_megabyte, tab: T
 def test_files_dropped_on_the_form_are_uploaded_one_by_one(tab: Tab, library: Library) -> None:
     tab.sign_in(library.member)
     tab.visit(f"/c/{library.community.slug}/docs/upload")
+    # the upload script is loaded on demand: wait until it has taken over the drop zone
+    tab.page.wait_for_selector(".polka-dropzone--enhanced")
     dropped = tab.page.evaluate_handle(
         """() => {
             const files = new DataTransfer();
