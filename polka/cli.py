@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup
 
 def register(app: Flask) -> None:
     from polka.accounts.cli import users
+    from polka.communities.cli import communities_group
     from polka.dbcli import db_group
     from polka.demo import demo
     from polka.features import FEATURES
@@ -19,7 +20,7 @@ def register(app: Flask) -> None:
     from polka.site_search.cli import search_group
 
     features = [feature.cli for feature in FEATURES if feature.cli is not None]
-    for command in (db_group, users, demo, worker, *features, search_group):
+    for command in (db_group, users, communities_group, demo, worker, *features, search_group):
         app.cli.add_command(command)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.accounts.services import find_user_by_email
 from polka.audit.services import record
+from polka.communities.counts import count_members
 from polka.communities.models import (
     Community,
     CommunityStatus,
@@ -97,9 +98,11 @@ def _is_last_manager(session: Session, community: Community, membership: Members
     return len(managers) <= 1
 
 
-def _drop(membership: Membership) -> None:
-    """Delete a membership and keep the user's loaded memberships in step (the policy reads them)."""
+def _drop(session: Session, membership: Membership) -> None:
+    """Delete a membership, keeping the user's loaded memberships (the policy reads them) and the
+    community's member count in step."""
     membership.user.memberships.remove(membership)
+    count_members(session, membership.community_id, -1)
 
 
 def change_role(
@@ -130,7 +133,7 @@ def remove_member(session: Session, actor: User, community: Community, membershi
     if _is_last_manager(session, community, membership):
         raise Conflict(LAST_MANAGER.format(community=community.name))
     subject = membership.user
-    _drop(membership)
+    _drop(session, membership)
     session.flush()
     _audit(session, actor, "membership.removed", community, subject, role=membership.role.value)
     return subject
@@ -143,7 +146,7 @@ def leave(session: Session, user: User, community: Community) -> None:
     membership = next(m for m in user.memberships if m.community_id == community.id)
     if _is_last_manager(session, community, membership):
         raise Conflict(LAST_MANAGER.format(community=community.name))
-    _drop(membership)
+    _drop(session, membership)
     session.flush()
     _audit(session, user, "membership.left", community, user, role=membership.role.value)
 

@@ -74,6 +74,9 @@ class Community(Base):
     updated_at: Mapped[datetime | None]
     #: Whether a moderator may approve content they uploaded themselves (off: a second person must).
     self_approval_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: How many members it has: derived from its memberships, kept in step in the transaction that adds
+    #: or removes one (``polka.communities.counts``), rebuilt by ``polka communities recount``.
+    member_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     parent: Mapped[Community | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Community]] = relationship(back_populates="parent", order_by="Community.name")

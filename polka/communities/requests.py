@@ -17,7 +17,6 @@ from polka.communities.services import (
     SUMMARY_MAX,
     add_member,
     check_region,
-    members_subquery,
     resolve_parent,
     unique_slug,
 )
@@ -104,10 +103,8 @@ def community_requests(session: Session, actor: User) -> list[Community]:
 def all_communities(session: Session, actor: User) -> list[tuple[Community, int]]:
     """Every community with its member count, for administrators (metadata only)."""
     require(actor, Action.ADMINISTER, SITE)
-    rows = session.execute(
-        select(Community, members_subquery()).order_by(func.lower(Community.name), Community.id)
-    ).all()
-    return [(community, int(count or 0)) for community, count in rows]
+    rows = session.scalars(select(Community).order_by(func.lower(Community.name), Community.id))
+    return [(community, community.member_count) for community in rows]
 
 
 def decide_community_request(

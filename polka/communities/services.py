@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import ScalarSelect
 
 from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
 from polka.communities.content import check_ceiling_change
+from polka.communities.counts import count_members
 from polka.communities.kinds import COMMUNITY_KIND
 from polka.communities.models import (
     Community,
@@ -122,6 +122,7 @@ def add_member(
     membership = Membership(community=community, community_id=community.id, role=role)
     user.memberships.append(membership)
     session.flush()
+    count_members(session, community.id, 1)
     record_activity(
         session,
         user,
@@ -157,8 +158,8 @@ def my_communities(session: Session, user: User | None) -> list[Community]:
 
 
 def members_count(session: Session, community: Community) -> int:
-    count = session.scalar(select(func.count()).where(Membership.community_id == community.id))
-    return int(count or 0)
+    """How many members the community has (its kept count: no statement)."""
+    return community.member_count
 
 
 def pending_invitations(session: Session, user: User | None) -> list[Invitation]:
@@ -194,15 +195,6 @@ class CommunityIndex:
     regions: list[tuple[str, int]]  # (region, how many visible communities) for the filter
 
 
-def members_subquery() -> ScalarSelect[int]:
-    return (
-        select(func.count(Membership.id))
-        .where(Membership.community_id == Community.id)
-        .correlate(Community)
-        .scalar_subquery()
-    )
-
-
 def list_communities(
     session: Session,
     user: User | None,
@@ -235,17 +227,8 @@ def list_communities(
         conditions.append(Community.region == region)
     communities = select(Community).where(*conditions).order_by(func.lower(Community.name), Community.id)
     found = paginate(session, communities, page, per_page)
-    members = _members_counts(session, [c.id for c in found.items])
-    rows = found.map(lambda c: CommunityRow(c, members.get(c.id, 0), role_in(user, c.id)))
+    rows = found.map(lambda c: CommunityRow(c, c.member_count, role_in(user, c.id)))
     return CommunityIndex(results=rows, regions=regions)
-
-
-def _members_counts(session: Session, community_ids: list[int]) -> dict[int, int]:
-    """How many members each of these communities has."""
-    if not community_ids:
-        return {}
-    counted = session.execute(select(Community.id, members_subquery()).where(Community.id.in_(community_ids)))
-    return {community_id: int(count or 0) for community_id, count in counted}
 
 
 # --- A community's home page ----------------------------------------------------------------------
