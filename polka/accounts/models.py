@@ -58,9 +58,9 @@ class User(Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
     )
-    expertise: Mapped[list[Expertise]] = relationship(
-        cascade="all, delete-orphan", order_by="Expertise.tag", lazy="selectin"
-    )
+    #: loaded when asked for: most pages name a person without their expertise (lists that show it,
+    #: like the directory, load it with ``selectinload``)
+    expertise: Mapped[list[Expertise]] = relationship(cascade="all, delete-orphan", order_by="Expertise.tag")
 
     @property
     def is_active_account(self) -> bool:

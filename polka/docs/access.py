@@ -9,7 +9,7 @@ Every "may this user…" question about the library is answered here, for views,
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
@@ -56,7 +56,9 @@ def get_version(session: Session, user: User | None, document: Document, number:
 
 def current_version(session: Session, document: Document) -> Version:
     version = session.scalar(
-        select(Version).where(Version.document_id == document.id, Version.number == document.head_number)
+        select(Version)
+        .where(Version.document_id == document.id, Version.number == document.head_number)
+        .options(joinedload(Version.uploaded_by))  # the document's page names who uploaded it
     )
     assert version is not None  # head_number always names a stored version
     return version

@@ -18,8 +18,10 @@ class Organisation(Base):
     region: Mapped[str] = mapped_column(String(80), index=True)
     active: Mapped[bool] = mapped_column(default=True)
 
+    #: loaded when asked for: a person's organisation is shown by name on most pages (the list of
+    #: organisations loads them with ``selectinload``)
     domains: Mapped[list[OrganisationDomain]] = relationship(
-        cascade="all, delete-orphan", order_by="OrganisationDomain.domain", lazy="selectin"
+        cascade="all, delete-orphan", order_by="OrganisationDomain.domain"
     )
 
     def __repr__(self) -> str:

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from polka.accounts.models import User
 from polka.audit.services import record
@@ -90,7 +90,9 @@ def active_organisations(session: Session) -> list[Organisation]:
 
 
 def all_organisations(session: Session) -> list[Organisation]:
-    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+    """Every organisation by name, with its domains (the administrators' list shows them)."""
+    query = select(Organisation).options(selectinload(Organisation.domains)).order_by(Organisation.name)
+    return list(session.scalars(query))
 
 
 @dataclass(frozen=True)

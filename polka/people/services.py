@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from polka.accounts.models import AccountStatus, Expertise, User
 from polka.audit.services import record
@@ -95,7 +95,12 @@ def search_people(
     """One page of the active people matching ``query``, by name (nothing for an inactive viewer)."""
     if not is_active(viewer):
         return empty_page(per_page)
-    people = select(User).where(*_directory_conditions(query)).order_by(User.name, User.id)
+    people = (
+        select(User)
+        .where(*_directory_conditions(query))
+        .options(selectinload(User.expertise))
+        .order_by(User.name, User.id)
+    )
     return paginate(session, people, page, per_page)
 
 

@@ -97,6 +97,9 @@ class WikiRevision(Base):
     page: Mapped[WikiPage] = relationship(foreign_keys=[page_id])
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    #: Its cached rendering, for reads that load both in one statement (``contains_eager``); the
+    #: cache is written and read by ``polka.wiki.rendering``, never through this.
+    rendering: Mapped[WikiRendering | None] = relationship(viewonly=True)
 
 
 class WikiRendering(Base):

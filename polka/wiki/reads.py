@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, and_, false, literal, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.pagination import Page, paginate
 from polka.permissions import Action, require
 from polka.wiki import access
-from polka.wiki.models import RevisionStatus, WikiLink, WikiPage, WikiRedirect, WikiRendering, WikiRevision
+from polka.wiki.models import RevisionStatus, WikiLink, WikiPage, WikiRedirect, WikiRevision
 from polka.wiki.pages import MAX_DEPTH
 
 HISTORY_PER_PAGE = 50
@@ -70,13 +70,16 @@ def current_and_mine(
         if user is not None
         else false()
     )
-    rows = session.execute(
-        select(WikiRevision, WikiRendering)
-        .outerjoin(WikiRendering, WikiRendering.revision_id == WikiRevision.id)
+    # The renderings hang on their revisions (not only in the session's weak identity map), so
+    # rendering them later finds them without asking again; the page names each author.
+    rows = session.scalars(
+        select(WikiRevision)
+        .outerjoin(WikiRevision.rendering)
         .where(WikiRevision.page_id == page.id, or_(WikiRevision.number == page.head_number, mine))
+        .options(contains_eager(WikiRevision.rendering), joinedload(WikiRevision.author))
     ).all()
-    current = next((r for r, _ in rows if r.number is not None and r.number == page.head_number), None)
-    pending = next((r for r, _ in rows if r.status is RevisionStatus.PENDING), None)
+    current = next((r for r in rows if r.number is not None and r.number == page.head_number), None)
+    pending = next((r for r in rows if r.status is RevisionStatus.PENDING), None)
     return current, pending
 
 
