@@ -77,6 +77,9 @@ class Settings:
     #: argon2id cost; tests lower these, production keeps the OWASP-recommended defaults.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    #: gzip large pages, JSON, stylesheets and scripts (``polka.compression``); turn off when the
+    #: reverse proxy in front compresses.
+    compress_responses: bool = True
 
     @property
     def session_idle(self) -> timedelta:
@@ -98,6 +101,11 @@ class Settings:
     def search_dir(self) -> Path:
         return self.data_dir / "search"
 
+    @property
+    def cache_dir(self) -> Path:
+        """What can be thrown away and made again (compiled templates)."""
+        return self.data_dir / "cache"
+
 
 _PARSERS: dict[str, Any] = {
     "data_dir": Path,
@@ -106,6 +114,7 @@ _PARSERS: dict[str, Any] = {
     "allowed_email_domains": _words,
     "require_approval": _bool,
     "search_inline": _bool,
+    "compress_responses": _bool,
 }
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 
 from polka.characters import clean_output
@@ -60,7 +62,13 @@ def render_xml(template: str, **context: Any) -> str:
     return clean_output(render_template(template, **context))
 
 
-def init_templating(app: Flask) -> None:
+def init_templating(app: Flask, cache_dir: Path) -> None:
+    """Filters, extensions and a bytecode cache: each template is compiled once per process (Flask's
+    ``TEMPLATES_AUTO_RELOAD`` is off outside debug mode), and a new process (a restarted worker) loads
+    the compiled code from ``cache_dir`` instead of compiling again; entries are keyed by the template's
+    source, so an edited template is never served stale."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
     app.jinja_env.filters.update(
         uk_datetime=uk_datetime, uk_date=uk_date, iso=iso, markdown=markdown, filesize=filesize
     )

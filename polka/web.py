@@ -16,6 +16,8 @@ from polka.accounts.expiry import keep_signed_out_post, restore_kept_values
 from polka.accounts.passwords import PasswordHashing
 from polka.accounts.timeout_views import session_timeout
 from polka.accounts.web import current_user, init_login, load_user, require_signed_in
+from polka.assets import init_assets
+from polka.compression import init_compression
 from polka.config import Settings
 from polka.content.feature import Routes
 from polka.db import make_engine, make_session_factory, transaction
@@ -56,7 +58,9 @@ def configure(app: Flask, settings: Settings) -> None:
         MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which expires itself
         WTF_CSRF_SSL_STRICT=True,
-        TEMPLATES_AUTO_RELOAD=False,
+        # Templates are compiled once per process and never checked on disk again, unless the app
+        # runs in debug mode (``flask --debug run``), where an edited template shows at once.
+        TEMPLATES_AUTO_RELOAD=None,
     )
     app.session_interface = PolkaSessionInterface()
     app.request_class = PolkaRequest
@@ -83,7 +87,9 @@ def configure(app: Flask, settings: Settings) -> None:
     app.before_request(require_signed_in)
     app.before_request(restore_kept_values)
     app.teardown_appcontext(close_db)
-    init_templating(app)
+    init_templating(app, settings.cache_dir / "templates")
+    init_assets(app)
+    init_compression(app, enabled=settings.compress_responses)
     app.jinja_env.globals.update(
         can=_can, Action=Action, SITE=SITE, Marking=Marking, current_user=current_user
     )

@@ -42,6 +42,8 @@ LAYERS = {
     "characters": KERNEL,
     "answers": KERNEL,
     "text": KERNEL,
+    "assets": KERNEL,
+    "compression": KERNEL,
     "accounts": CORE,
     "organisations": CORE,
     "communities": CORE,

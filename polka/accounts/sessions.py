@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.feed_keys import end_feed_keys
@@ -51,24 +51,28 @@ def session_by_id(session: Session, session_id: int) -> UserSession | None:
     return session.get(UserSession, session_id)
 
 
+#: The session behind a token, with its user, their organisation and memberships: one indexed SELECT
+#: (``token_hash`` is unique), built once. The memberships come in the same round trip (a row per
+#: membership) because every request's permission checks read them; expertise and the
+#: organisation's domains are rarely needed and load when asked.
+_user_loaded = joinedload(UserSession.user)
+SESSION_BY_TOKEN = (
+    select(UserSession)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+    .options(
+        _user_loaded.joinedload(User.memberships),
+        _user_loaded.lazyload(User.expertise),
+        _user_loaded.joinedload(User.organisation).lazyload(Organisation.domains),
+    )
+)
+
+
 def find_session(
     session: Session, token: str, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
 ) -> UserSession | None:
     """The live session for ``token`` whose user is still active, or None."""
     now = now or utcnow()
-    # Every request needs the user and their memberships (for the permission policy), and
-    # rarely their expertise or organisation's domains: one round trip for the first two.
-    user = joinedload(UserSession.user)
-    query = (
-        select(UserSession)
-        .where(UserSession.token_hash == hash_token(token))
-        .options(
-            user.selectinload(User.memberships),
-            user.lazyload(User.expertise),
-            user.joinedload(User.organisation).lazyload(Organisation.domains),
-        )
-    )
-    found = session.scalar(query)
+    found = session.execute(SESSION_BY_TOKEN, {"token_hash": hash_token(token)}).unique().scalar()
     if found is None:
         return None
     if now - found.last_seen_at > idle or now - found.created_at > absolute:

@@ -11,6 +11,7 @@ and a deliberate exception goes in that list with its reason. Plain information 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -71,6 +72,8 @@ class ServedPages:
             or status.startswith("3")
         ):
             return
+        if next((v for k, v in headers if k.lower() == "content-encoding"), "") == "gzip":
+            body = gzip.decompress(body)  # as the browser reads it (POLKA compresses large pages)
         query = environ.get("QUERY_STRING", "")
         path = environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
         page = ServedPage(environ.get("REQUEST_METHOD", "GET"), path, body.decode("utf-8", "replace"))
