@@ -87,6 +87,7 @@ bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.docs
 	$(BIN)/python -m bench.activity
+	$(BIN)/python -m bench.pages
 
 check: lint typecheck
 	$(MAKE) --no-print-directory test
