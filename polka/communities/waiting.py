@@ -15,12 +15,15 @@ JOIN_REQUESTS = "communities.join_requests"
 
 def join_requests_waiting(session: Session, user: User) -> list[Waiting]:
     """Join requests still to be answered in the communities ``user`` manages, counted per community."""
+    communities = community_ids_offering(user, Action.MANAGE)
+    if not communities:
+        return []  # no statement for someone with nothing to deal with
     query = (
         count_by_community(JoinRequest.id)
         .join(JoinRequest, JoinRequest.community_id == Community.id)
         .where(
             JoinRequest.status == RequestStatus.PENDING,
-            Community.id.in_(community_ids_offering(user, Action.MANAGE)),
+            Community.id.in_(communities),
         )
     )
     return per_community(

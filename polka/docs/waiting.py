@@ -19,6 +19,9 @@ DOCUMENTS = "docs.documents"
 def documents_waiting(session: Session, user: User) -> list[Waiting]:
     """Documents (not in the bin) whose current version waits for approval in the libraries ``user``
     moderates, per community — leaving out their own uploads where approval needs a second person."""
+    communities = community_ids_offering(user, Action.MODERATE)
+    if not communities:
+        return []  # no statement for someone with nothing to deal with
     query = (
         count_by_community(Document.id)
         .join(Document, Document.community_id == Community.id)
@@ -26,7 +29,7 @@ def documents_waiting(session: Session, user: User) -> list[Waiting]:
         .where(
             Document.status == DocumentStatus.DRAFT,
             Document.deleted_at.is_(None),
-            Community.id.in_(community_ids_offering(user, Action.MODERATE)),
+            Community.id.in_(communities),
             or_(
                 Community.self_approval_allowed,
                 Version.uploaded_by_id.is_(None),

@@ -16,6 +16,9 @@ EDITS = "wiki.edits"
 
 def edits_waiting(session: Session, user: User) -> list[Waiting]:
     """Edits waiting for review in the wikis ``user`` moderates (pages not deleted), per community."""
+    communities = community_ids_offering(user, Action.MODERATE)
+    if not communities:
+        return []  # no statement for someone with nothing to deal with
     query = (
         count_by_community(WikiRevision.id)
         .join(WikiPage, WikiPage.community_id == Community.id)
@@ -23,7 +26,7 @@ def edits_waiting(session: Session, user: User) -> list[Waiting]:
         .where(
             WikiRevision.status == RevisionStatus.PENDING,
             WikiPage.deleted_at.is_(None),
-            Community.id.in_(community_ids_offering(user, Action.MODERATE)),
+            Community.id.in_(communities),
         )
     )
     return per_community(

@@ -89,7 +89,9 @@ def test_a_moderator_is_told_a_document_waits_for_approval_but_not_of_their_own(
     assert [w.count for w in theirs] == [2]
 
 
-def test_asking_what_waits_costs_one_statement_per_provider(app, session, review):
+def _asking(app, session, person):
+    """What waits for ``person`` and the statements asking ran (their memberships loaded first, as a
+    request's signed-in user has them)."""
     engine = app.extensions["polka.engine"]
     statements = []
 
@@ -98,13 +100,25 @@ def test_asking_what_waits_costs_one_statement_per_provider(app, session, review
             statements.append(statement)
 
     session.rollback()
-    user = session.merge(review["manager"])
-    assert user.is_active_account  # loaded before counting, as a request's user is
+    user = session.merge(person)
+    assert user.is_active_account
+    assert all(membership.community.name for membership in user.memberships)
     event.listen(engine, "before_cursor_execute", count)
     try:
         with app.test_request_context():
             found = waiting_for(session, user)
     finally:
         event.remove(engine, "before_cursor_execute", count)
+    return found, statements
+
+
+def test_asking_what_waits_costs_one_statement_per_provider(app, session, review):
+    found, statements = _asking(app, session, review["manager"])
     assert [w.sort for w in found] == ["wiki.edits"]
     assert len(statements) == 3
+
+
+def test_asking_costs_nothing_for_someone_who_manages_and_moderates_nothing(app, session, review):
+    found, statements = _asking(app, session, review["member"])
+    assert found == []
+    assert statements == []
