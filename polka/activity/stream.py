@@ -3,10 +3,13 @@
 Rows keep only facts (``polka.activity.models``). Reading a page goes in three steps:
 
 1. SQL keeps the rows of communities whose content the user may read (and, in the scope "mine", that
-   they belong to), newest first, after the page's cursor (keyset paging on ``(created_at, id)``).
+   they belong to), newest first, after the page's cursor (keyset paging on ``(created_at, id)``). Which
+   communities those are is read from what the request has loaded (the user's memberships, the
+   community asked for); only the scope "all" asks SQL.
 2. The resolvers decide (``polka.content.kinds.resolve_all``, one query per kind per batch): an event
    whose object the user may not see *now* — re-marked, moved away, deleted, its community made
-   private — is left out, and the others show the object's current title and address. Left-out rows
+   private — is left out, and the others show the object's current title and address. The communities
+   in hand (the user's own, the one asked for) are shown as they are, without being read again. Left-out rows
    still move the cursor on, and the page is filled by reading on, at most ``ROUNDS`` batches.
 3. Repeated small events fold (``folds_into``): an event joins the entry just before it on the page when
    both have the same verb and the same object and happened in the same week (Monday to Sunday, UK
@@ -22,15 +25,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.activity.models import Activity
-from polka.communities.kinds import COMMUNITY_KIND
+from polka.communities.kinds import COMMUNITY_KIND, show_community
 from polka.communities.models import Community
 from polka.content.kinds import Shown, resolve_all
-from polka.permissions import is_active, member_community_ids, readable_filter
+from polka.permissions import Action, can, is_active, readable_filter
 
 #: entries on a page unless the caller asks for another number
 PER_PAGE = 20
@@ -132,12 +135,12 @@ def read_stream(
     if not is_active(user) or limit < 1:
         return StreamPage([], None, scope)
     assert user is not None
-    communities = session.scalars(_communities(user, scope, community)).all()
+    communities, known = _communities(session, user, scope, community)
     entries: list[Entry] = []
     cursor = before
     for _ in range(ROUNDS):
         rows = _batch(session, communities, cursor)
-        full, consumed = _fill(session, user, rows, entries, limit)
+        full, consumed = _fill(session, user, rows, entries, limit, known)
         if consumed is not None:
             cursor = consumed
         if full:
@@ -147,14 +150,21 @@ def read_stream(
     return StreamPage(entries, cursor, scope)
 
 
-def _communities(user: User, scope: Scope, community: Community | None) -> Select[int]:
-    """The ids of the communities the stream covers: ones whose content the user may read."""
-    query = select(Community.id).where(readable_filter(user))
+def _communities(
+    session: Session, user: User, scope: Scope, community: Community | None
+) -> tuple[list[int], dict[int, Community]]:
+    """The ids of the communities the stream covers (ones whose content the user may read), and the
+    communities in hand that the user may see, by id (their own and ``community``: places shown without
+    a query). Decided by ``can`` on what the request loaded, which agrees with ``readable_filter``; only
+    the scope "all" runs a statement."""
+    known = {m.community_id: m.community for m in user.memberships if can(user, Action.VIEW, m.community)}
     if community is not None:
-        return query.where(Community.id == community.id)
+        if can(user, Action.VIEW, community):
+            known[community.id] = community
+        return ([community.id] if can(user, Action.READ, community) else []), known
     if scope is Scope.MINE:
-        return query.where(Community.id.in_(member_community_ids(user)))
-    return query
+        return sorted(i for i, c in known.items() if can(user, Action.READ, c)), known
+    return list(session.scalars(select(Community.id).where(readable_filter(user)))), known
 
 
 def _batch(session: Session, communities: Sequence[int], cursor: Cursor | None) -> list[Activity]:
@@ -199,11 +209,16 @@ def _after(cursor: Cursor | None) -> list[ColumnElement[bool]]:
 
 
 def _fill(
-    session: Session, user: User, rows: Sequence[Activity], entries: list[Entry], limit: int
+    session: Session,
+    user: User,
+    rows: Sequence[Activity],
+    entries: list[Entry],
+    limit: int,
+    known: dict[int, Community],
 ) -> tuple[bool, Cursor | None]:
     """Add ``rows`` to ``entries`` up to ``limit`` entries: whether the page is full, and the cursor
     after the last row taken (None when none was)."""
-    shown = _resolve(session, user, rows)
+    shown = _resolve(session, user, rows, known)
     consumed: Cursor | None = None
     for row in rows:
         target = shown.get((row.target_kind, row.target_id or 0))
@@ -219,14 +234,19 @@ def _fill(
     return False, consumed
 
 
-def _resolve(session: Session, user: User, rows: Sequence[Activity]) -> dict[tuple[str, int], Shown]:
+def _resolve(
+    session: Session, user: User, rows: Sequence[Activity], known: dict[int, Community]
+) -> dict[tuple[str, int], Shown]:
     """Every object of ``rows`` the user may see now, and the communities they live in: one query per
-    kind (the communities' after the others', to include where those live now)."""
+    kind (the communities' after the others', to include where those live now; none for the
+    communities in hand, ``known``, which the user may see)."""
     targets = {(row.target_kind, row.target_id) for row in rows if row.target_id is not None}
     shown = resolve_all(session, user, [t for t in targets if t[0] != COMMUNITY_KIND])
-    places = {t for t in targets if t[0] == COMMUNITY_KIND}
-    places |= {(COMMUNITY_KIND, item.community_id) for item in shown.values()}
-    shown.update(resolve_all(session, user, places))
+    places = {object_id for kind, object_id in targets if kind == COMMUNITY_KIND}
+    places |= {item.community_id for item in shown.values()}
+    in_hand = places & known.keys()
+    shown.update({(COMMUNITY_KIND, i): show_community(known[i]) for i in in_hand})
+    shown.update(resolve_all(session, user, [(COMMUNITY_KIND, i) for i in places - in_hand]))
     return shown
 
 

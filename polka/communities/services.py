@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
@@ -34,6 +34,7 @@ from polka.markup import check_markdown
 from polka.organisations.data import REGIONS
 from polka.pagination import Page, paginate
 from polka.permissions import Action, can, is_member, require, role_in, roles_that_may, visible_filter
+from polka.subscriptions.services import following_exists
 from polka.text import check_text, slugify
 
 #: Words under /c/ that name pages, not communities.
@@ -145,16 +146,12 @@ def add_member(
 
 
 def my_communities(session: Session, user: User | None) -> list[Community]:
-    """The active communities the user belongs to, by name."""
+    """The active communities the user belongs to, by name: read from the memberships loaded with the
+    user (``polka.accounts.sessions``), so asking runs no statement on a signed-in request."""
     if user is None:
         return []
-    query = (
-        select(Community)
-        .join(Membership, Membership.community_id == Community.id)
-        .where(Membership.user_id == user.id, visible_filter(user, Community))
-        .order_by(Community.name)
-    )
-    return list(session.scalars(query))
+    mine = [m.community for m in user.memberships if can(user, Action.VIEW, m.community)]
+    return sorted(mine, key=lambda community: (community.name, community.id))
 
 
 def members_count(session: Session, community: Community) -> int:
@@ -256,6 +253,39 @@ def managers_of(session: Session, community: Community) -> list[User]:
         .order_by(User.name)
     )
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the user stands with a community whose home page they open."""
+
+    #: their request to join, still waiting for a manager
+    pending: JoinRequest | None
+    #: whether they follow the community
+    following: bool
+
+
+def standing(session: Session, user: User | None, community: Community) -> Standing:
+    """The user's pending request to join ``community`` and whether they follow it: one statement (the
+    request, if any, outer-joined to a one-row select that also asks whether they follow)."""
+    if user is None:
+        return Standing(None, False)
+    one = select(literal(1).label("one")).subquery()
+    query = (
+        select(JoinRequest, following_exists(user, COMMUNITY_KIND, community.id).label("following"))
+        .select_from(one)
+        .outerjoin(
+            JoinRequest,
+            and_(
+                JoinRequest.community_id == community.id,
+                JoinRequest.user_id == user.id,
+                JoinRequest.status == RequestStatus.PENDING,
+            ),
+        )
+    )
+    row = session.execute(query).first()
+    assert row is not None  # the one-row select always answers
+    return Standing(row[0], bool(row[1]))
 
 
 def pending_join_request(session: Session, user: User | None, community: Community) -> JoinRequest | None:

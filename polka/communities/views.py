@@ -33,7 +33,7 @@ from polka.forms import show_errors
 from polka.http import db, form_data
 from polka.markings import Marking
 from polka.permissions import Action, can
-from polka.subscriptions.services import is_following, set_following
+from polka.subscriptions.services import set_following
 
 
 def enrol_first(next_url: str) -> Response | None:
@@ -98,6 +98,7 @@ def index() -> Any:
 def render_home(community: Community, join_form: MessageForm | None = None, status: int = 200) -> Any:
     session, user = db(), current_user()
     readable = can(user, Action.READ, community)
+    standing = services.standing(session, user, community)
     return render_template(
         "communities/home.html",
         community=community,
@@ -112,8 +113,8 @@ def render_home(community: Community, join_form: MessageForm | None = None, stat
         else None,
         older_page=request.args.get("before") is not None,
         readable=readable,
-        pending=services.pending_join_request(session, user, community),
-        following=is_following(session, user, COMMUNITY_KIND, community.id),
+        pending=standing.pending,
+        following=standing.following,
         join_form=join_form or MessageForm(),
         section="communities",
         page_title=community.name,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import Exists, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -79,11 +79,17 @@ def set_following(session: Session, user: User, kind: str, object_id: int, follo
         unfollow(session, user, kind, object_id)
 
 
+def following_exists(user: User, kind: str, object_id: int) -> Exists:
+    """SQL: whether ``user`` follows the object (for a page that folds the question into another read)."""
+    return exists().where(
+        Subscription.user_id == user.id, Subscription.kind == kind, Subscription.object_id == object_id
+    )
+
+
 def is_following(session: Session, user: User | None, kind: str, object_id: int) -> bool:
     if user is None:
         return False
-    mine = (Subscription.user_id == user.id, Subscription.kind == kind, Subscription.object_id == object_id)
-    return bool(session.scalar(select(exists().where(*mine))))
+    return bool(session.scalar(select(following_exists(user, kind, object_id))))
 
 
 def followers(session: Session, kind: str, object_id: int) -> list[int]:

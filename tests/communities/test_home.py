@@ -110,6 +110,23 @@ def test_a_pending_request_is_shown_as_such(web, login, make):
     assert "Ask to join" not in page
 
 
+def test_a_pending_request_and_following_are_shown_each_alone_and_together(web, login, make):
+    community = make.community("Restricted", visibility=Visibility.RESTRICTED, managers=[make.user()])
+    login.as_new_user()
+    home = f"/c/{community.slug}/"
+    steps = (
+        ("follow", {"follow": "1"}, True, False),
+        ("request", {"message": "Hello"}, True, True),
+        ("follow", {"follow": "0"}, False, True),
+    )
+    for action, form, following, pending in steps:
+        web.post(home + action, form)
+        page = text(web.get(home))
+        assert ("Stop following this community" in page) is following
+        assert ("Follow this community" in page) is not following
+        assert ("You asked to join on" in page) is pending
+
+
 def test_manage_links_show_only_to_managers(web, login, make):
     community = make.community("Open")
     login.as_member(community)
