@@ -47,11 +47,11 @@ def access_for(session: Session, user: User | None) -> Access:
     if not is_active(user):
         return Access(frozenset(), frozenset())
     assert user is not None
-    readable = frozenset(session.scalars(select(Community.id).where(readable_filter(user))))
-    members = frozenset(
-        session.scalars(select(Community.id).where(Community.id.in_(member_community_ids(user))))
-    )
-    return Access(readable, members & readable)
+    # One statement: each readable community, and whether the user is a member of it.
+    rows = session.execute(
+        select(Community.id, Community.id.in_(member_community_ids(user))).where(readable_filter(user))
+    ).all()
+    return Access(frozenset(id_ for id_, _ in rows), frozenset(id_ for id_, member in rows if member))
 
 
 def search(session: Session, user: User | None, params: SearchParams, engine: SearchBackend) -> Outcome:
