@@ -54,7 +54,6 @@ SMALL, LARGE = 3, 30
 OVER_BUDGET: dict[str, int] = {
     "home": 10,
     "community home": 13,
-    "wiki page": 11,
 }
 #: transaction control is not a query the page asks
 _CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
