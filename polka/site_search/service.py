@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from polka.accounts.models import User
 from polka.communities.models import Community
@@ -47,11 +48,11 @@ def access_for(session: Session, user: User | None) -> Access:
     if not is_active(user):
         return Access(frozenset(), frozenset())
     assert user is not None
-    readable = frozenset(session.scalars(select(Community.id).where(readable_filter(user))))
-    members = frozenset(
-        session.scalars(select(Community.id).where(Community.id.in_(member_community_ids(user))))
-    )
-    return Access(readable, members & readable)
+    # One statement: each readable community, and whether the user is a member of it.
+    rows = session.execute(
+        select(Community.id, Community.id.in_(member_community_ids(user))).where(readable_filter(user))
+    ).all()
+    return Access(frozenset(id_ for id_, _ in rows), frozenset(id_ for id_, member in rows if member))
 
 
 def search(session: Session, user: User | None, params: SearchParams, engine: SearchBackend) -> Outcome:
@@ -148,7 +149,10 @@ def _names(
     community_ids |= chosen_communities
     user_ids = {s.author_id for s in shown.values() if s.author_id is not None}
     organisation_ids = _ids(results.facets.get("organisation", {})) | chosen_organisations
-    communities = {c.id: c for c in session.scalars(select(Community).where(Community.id.in_(community_ids)))}
+    # The request has loaded some already (the user's communities, the one a community search is in).
+    communities = _loaded_communities(session, community_ids)
+    if missing := community_ids - communities.keys():
+        communities |= {c.id: c for c in session.scalars(select(Community).where(Community.id.in_(missing)))}
     users = {
         row.id: row.name for row in session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
     }
@@ -159,6 +163,17 @@ def _names(
         )
     }
     return _Names(communities, users, organisations)
+
+
+def _loaded_communities(session: Session, ids: Iterable[int]) -> dict[int, Community]:
+    """The communities among ``ids`` this session holds with their name and slug loaded (asking for
+    them costs no statement)."""
+    found = {}
+    for community_id in ids:
+        held = session.identity_map.get(identity_key(Community, community_id))
+        if isinstance(held, Community) and not {"name", "slug"} & inspect(held).unloaded:
+            found[community_id] = held
+    return found
 
 
 def _result(hit: Hit, shown: Shown, names: _Names) -> Result:

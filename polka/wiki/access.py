@@ -9,7 +9,7 @@ answered here, for views, templates and services alike.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
@@ -19,7 +19,10 @@ from polka.wiki.models import RevisionStatus, WikiPage, WikiRedirect, WikiRevisi
 
 
 def review_required(session: Session, community: Community) -> bool:
-    settings = session.get(WikiSettings, community.id)
+    return _reviews(session.get(WikiSettings, community.id))
+
+
+def _reviews(settings: WikiSettings | None) -> bool:
     return settings is not None and settings.review_required
 
 
@@ -62,7 +65,9 @@ def may_view(session: Session, user: User | None, page: WikiPage) -> bool:
 def get_page(session: Session, user: User | None, community: Community, slug: str) -> WikiPage:
     """The visible page at ``slug`` in the community; ``NotFound`` (and an audited denial) otherwise."""
     page = session.scalar(
-        select(WikiPage).where(WikiPage.community_id == community.id, WikiPage.slug == slug)
+        select(WikiPage)
+        .where(WikiPage.community_id == community.id, WikiPage.slug == slug)
+        .options(joinedload(WikiPage.wiki_settings))
     )
     if page is None:
         raise NotFound()
@@ -123,10 +128,11 @@ def can_edit(user: User | None, page: WikiPage) -> bool:
 
 
 def can_move(session: Session, user: User | None, page: WikiPage) -> bool:
-    """Members may rename or re-parent an unprotected page unless the community reviews their edits."""
+    """Members may rename or re-parent an unprotected page unless the community reviews their edits
+    (as its wiki settings say, loaded with the page)."""
     if user is None or not can_edit(user, page):
         return False
-    return not needs_review(session, user, page.community)
+    return can(user, Action.MODERATE, page.community) or not _reviews(page.wiki_settings)
 
 
 def can_moderate(user: User | None, page: WikiPage) -> bool:

@@ -62,6 +62,10 @@ class WikiPage(DeletableContent, Base):
     deleted_slug: Mapped[str | None] = mapped_column(String(SLUG_MAX))
 
     parent: Mapped[WikiPage | None] = relationship(remote_side=[id])
+    #: its community's wiki settings (None: the defaults), which reaching a page loads with it
+    wiki_settings: Mapped[WikiSettings | None] = relationship(
+        primaryjoin="foreign(WikiPage.community_id) == WikiSettings.community_id", viewonly=True
+    )
 
     def __repr__(self) -> str:
         return f"<WikiPage {self.community_id}/{self.slug}>"

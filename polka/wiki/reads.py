@@ -168,24 +168,35 @@ def subpages(session: Session, user: User | None, page: WikiPage) -> list[WikiPa
     return list(session.scalars(query))
 
 
-def backlinks(session: Session, user: User | None, page: WikiPage) -> list[WikiPage]:
-    """Pages the user may see whose current text links here, by this title or an old one."""
+@dataclass(frozen=True)
+class Neighbours:
+    """The pages a page's view lists beside it: its subpages and the pages linking to it."""
+
+    subpages: list[WikiPage]
+    #: pages whose current text links here, by this title or an old one
+    backlinks: list[WikiPage]
+
+
+def neighbours(session: Session, user: User | None, page: WikiPage) -> Neighbours:
+    """The page's subpages and backlinks the user may see, each by title, in one statement (both read
+    the same pages through the same permission filter; a page may be in both lists)."""
     addresses = union_all(
         select(literal(page.slug)), select(WikiRedirect.slug).where(WikiRedirect.page_id == page.id)
     )
-    query = (
-        select(WikiPage)
-        .join(WikiLink, WikiLink.page_id == WikiPage.id)
-        .where(
-            WikiLink.community_id == page.community_id,
-            WikiLink.target_slug.in_(addresses),
-            WikiPage.id != page.id,
-            access.live_pages(user),
-        )
-        .distinct()
-        .order_by(WikiPage.title)
+    linking = select(WikiLink.page_id).where(
+        WikiLink.community_id == page.community_id, WikiLink.target_slug.in_(addresses)
     )
-    return list(session.scalars(query))
+    is_child = WikiPage.parent_id == page.id
+    links_here = and_(WikiPage.id != page.id, WikiPage.id.in_(linking))
+    rows = session.execute(
+        select(WikiPage, is_child, links_here)
+        .where(or_(is_child, links_here), access.live_pages(user))
+        .order_by(WikiPage.title)
+    ).all()
+    return Neighbours(
+        subpages=[found for found, child, _ in rows if child],
+        backlinks=[found for found, _, linked in rows if linked],
+    )
 
 
 def templates(session: Session, user: User | None, community: Community) -> list[WikiPage]:

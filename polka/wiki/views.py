@@ -66,14 +66,15 @@ def view_page(slug: str, page: str) -> Any:
     shown = current or mine or review.latest_proposal(session, user, wiki_page)
     if shown is None:
         raise NotFound()
+    neighbours = reads.neighbours(session, user, wiki_page)
     context = {
         "community": community,
         "page": wiki_page,
         "revision": shown,
         "rendered": rendering.show_revision(session, user, shown, community),
         "ancestors": reads.ancestors(session, user, wiki_page),
-        "subpages": reads.subpages(session, user, wiki_page),
-        "backlinks": reads.backlinks(session, user, wiki_page),
+        "subpages": neighbours.subpages,
+        "backlinks": neighbours.backlinks,
         "attachments": attachments.attachments_of(session, user, wiki_page),
         "my_pending": mine,
         "watching": is_following(session, signed_in(), PAGE_KIND, wiki_page.id),
