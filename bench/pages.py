@@ -90,7 +90,7 @@ class Scale:
 
 def demo_scale(data: Path) -> Scale:
     """The demo site (``polka demo``), read by a PNC operator."""
-    app, url = bench_app(data)
+    app, url = bench_app(data, search_inline=True)  # no applier thread left running at teardown
     result = app.test_cli_runner().invoke(args=["demo"])
     if result.exit_code != 0:
         raise RuntimeError(f"polka demo failed: {result.output}")
@@ -112,7 +112,7 @@ def demo_scale(data: Path) -> Scale:
 
 def large_scale(data: Path) -> Scale:
     """10,000 wiki pages across 50 communities, read by a member of 10 of them."""
-    app, url = bench_app(data)
+    app, url = bench_app(data, search_inline=True)  # no applier thread left running at teardown
     site = build_big_site(app)
     page = f"/c/{site.community}/wiki/{site.page}"
     return Scale(
