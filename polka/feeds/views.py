@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from polka.accounts.feed_keys import feed_key_of, reset_feed_key, reveal_feed_key
 from polka.accounts.models import User
 from polka.accounts.web import signed_in
+from polka.communities.kinds import COMMUNITY_KIND
 from polka.db import transaction
 from polka.feeds import personal
 from polka.feeds.atom import FEED_ENTRIES, Entry, Feed, atom_response, tag_uri
@@ -16,9 +17,6 @@ from polka.feeds.web import absolute_url, feed_view, self_url
 from polka.http import client_ip, db, settings
 
 bp = Blueprint("feeds", __name__)
-
-#: The kind whose events are about the community itself ("joined"): the community is their title.
-_COMMUNITY_KIND = "communities.community"
 
 
 def _settings_page(key: str | None = None, *, reset: bool = False) -> str:
@@ -56,7 +54,7 @@ def reset() -> str:
 
 def _entry(base_url: str, item: personal.Item) -> Entry:
     target = item.target
-    about_community = target.kind == _COMMUNITY_KIND
+    about_community = target.kind == COMMUNITY_KIND
     title = f"{item.actor_name} {item.verb} {target.title}"
     if item.times > 1:
         title += f" {item.times} times"

@@ -127,7 +127,7 @@ def can_edit(user: User | None, page: WikiPage) -> bool:
     return can(user, action, page)
 
 
-def can_move(session: Session, user: User | None, page: WikiPage) -> bool:
+def can_move(user: User | None, page: WikiPage) -> bool:
     """Members may rename or re-parent an unprotected page unless the community reviews their edits
     (as its wiki settings say, loaded with the page)."""
     if user is None or not can_edit(user, page):
@@ -156,9 +156,9 @@ def require_edit(user: User | None, page: WikiPage) -> None:
     require(user, Action.MODERATE if page.protected else Action.CONTRIBUTE, page)
 
 
-def require_move(session: Session, user: User | None, page: WikiPage) -> None:
+def require_move(user: User | None, page: WikiPage) -> None:
     """Refuse, saying why, unless ``can_move``."""
-    if can_move(session, user, page):
+    if can_move(user, page):
         return
     require_edit(user, page)
     raise Forbidden("Your edits in this community are reviewed, so a moderator must move pages.")

@@ -173,7 +173,7 @@ def move(slug: str, page: str) -> Any:
     community, wiki_page = page_for(slug, page)
     session, user = db(), signed_in()
     with clearly_refused("Only the community's members, moderators and managers can move pages."):
-        access.require_move(session, user, wiki_page)
+        access.require_move(user, wiki_page)
     parents = reads.parent_choices(session, user, community, wiki_page)
     if request.method == "GET":
         current = str(wiki_page.parent_id) if wiki_page.parent_id in dict(parents) else ""

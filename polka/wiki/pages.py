@@ -72,7 +72,7 @@ def check_parent(session: Session, user: User, page: WikiPage | None, parent: Wi
 
 def move_page(session: Session, user: User, page: WikiPage, *, title: str, parent: WikiPage | None) -> None:
     """Rename a page and/or give it a new parent; its old address keeps working as a redirect."""
-    access.require_move(session, user, page)
+    access.require_move(user, page)
     title = check_title(title)
     check_parent(session, user, page, parent)
     new_slug = slug_for(title)

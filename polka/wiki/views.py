@@ -79,7 +79,7 @@ def view_page(slug: str, page: str) -> Any:
         "my_pending": mine,
         "watching": is_following(session, signed_in(), PAGE_KIND, wiki_page.id),
         "can_edit": access.can_edit(user, wiki_page),
-        "can_move": access.can_move(session, user, wiki_page),
+        "can_move": access.can_move(user, wiki_page),
         "can_moderate": access.offers_moderation(user, wiki_page),
         "can_remove": lambda file: attachments.can_remove(user, file),
         "max_upload_mb": settings().max_upload_mb,
