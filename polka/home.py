@@ -11,24 +11,31 @@ from polka.accounts.models import User
 from polka.accounts.web import current_user, public
 from polka.activity.stream import Cursor, Scope, default_scope, read_stream
 from polka.communities.services import my_communities, pending_invitations
-from polka.content.waiting import Waiting, waiting_for
+from polka.content.waiting import Counted, Waiting, told, waiting_counts
 from polka.http import db, settings
 from polka.people.services import profile_is_incomplete
 
 bp = Blueprint("home", __name__)
 
 
-def waiting_here() -> list[Waiting]:
-    """What waits for the signed-in user, asked once a request (the header and the home page share it)."""
+def _counted_here() -> list[Counted]:
+    """How much waits for the signed-in user, asked once a request (the header and the home page share
+    the answer, so the header's total is the sum of the home page's list)."""
     if "polka_waiting" not in g:
-        g.polka_waiting = waiting_for(db(), current_user())
-    found: list[Waiting] = g.polka_waiting
-    return found
+        g.polka_waiting = waiting_counts(db(), current_user())
+    counted: list[Counted] = g.polka_waiting
+    return counted
+
+
+def waiting_here() -> list[Waiting]:
+    """What waits for the signed-in user, as the home page lists it."""
+    return told(_counted_here())
 
 
 def waiting_total() -> int:
-    """How many things wait for the signed-in user (the header's "Waiting for you (3)")."""
-    return sum(item.count for item in waiting_here())
+    """How many things wait for the signed-in user (the header's "Waiting for you (3)"): a sum of the
+    counts, without the texts and links of the home page's list."""
+    return sum(counted.count for counted in _counted_here())
 
 
 def stream_scope(user: User) -> Scope:

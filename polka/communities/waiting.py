@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-from flask import url_for
-from sqlalchemy.orm import Session
+from sqlalchemy import Select
 
-from polka.accounts.models import User
 from polka.communities.models import Community, JoinRequest, RequestStatus
-from polka.content.waiting import Waiting, count_by_community, per_community
-from polka.permissions import Action, community_ids_offering
+from polka.content.waiting import Provider, count_by_community
+from polka.permissions import Action
 
 JOIN_REQUESTS = "communities.join_requests"
 
 
-def join_requests_waiting(session: Session, user: User) -> list[Waiting]:
-    """Join requests still to be answered in the communities ``user`` manages, counted per community."""
-    communities = community_ids_offering(user, Action.MANAGE)
-    if not communities:
-        return []  # no statement for someone with nothing to deal with
-    query = (
+def _join_requests() -> Select[str, str, int]:
+    """Join requests still to be answered, counted per community."""
+    return (
         count_by_community(JoinRequest.id)
         .join(JoinRequest, JoinRequest.community_id == Community.id)
-        .where(
-            JoinRequest.status == RequestStatus.PENDING,
-            Community.id.in_(communities),
-        )
+        .where(JoinRequest.status == RequestStatus.PENDING)
     )
-    return per_community(
-        session,
-        query,
-        JOIN_REQUESTS,
-        what=lambda count: f"{count} {'person has' if count == 1 else 'people have'} asked to join",
-        action="Review the requests",
-        url=lambda slug: url_for("communities.requests", slug=slug),
-    )
+
+
+#: Join requests still to be answered in the communities the user manages.
+join_requests_waiting = Provider(
+    offered=Action.MANAGE,
+    query=_join_requests,
+    what=lambda count: f"{count} {'person has' if count == 1 else 'people have'} asked to join",
+    action="Review the requests",
+    endpoint="communities.requests",
+)

@@ -3,45 +3,40 @@ polka.content.waiting)."""
 
 from __future__ import annotations
 
-from flask import url_for
-from sqlalchemy import and_, or_
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, or_
 
-from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.content.waiting import Waiting, count_by_community, per_community, plural
+from polka.content.waiting import USER_ID, Provider, count_by_community, plural
 from polka.docs.models import Document, DocumentStatus, Version
-from polka.permissions import Action, community_ids_offering
+from polka.permissions import Action
 
 DOCUMENTS = "docs.documents"
 
 
-def documents_waiting(session: Session, user: User) -> list[Waiting]:
-    """Documents (not in the bin) whose current version waits for approval in the libraries ``user``
-    moderates, per community — leaving out their own uploads where approval needs a second person."""
-    communities = community_ids_offering(user, Action.MODERATE)
-    if not communities:
-        return []  # no statement for someone with nothing to deal with
-    query = (
+def _documents() -> Select[str, str, int]:
+    """Documents (not in the bin) whose current version waits for approval, counted per community —
+    leaving out the user's own uploads where approval needs a second person."""
+    return (
         count_by_community(Document.id)
         .join(Document, Document.community_id == Community.id)
         .join(Version, and_(Version.document_id == Document.id, Version.number == Document.head_number))
         .where(
             Document.status == DocumentStatus.DRAFT,
             Document.deleted_at.is_(None),
-            Community.id.in_(communities),
             or_(
                 Community.self_approval_allowed,
                 Version.uploaded_by_id.is_(None),
-                Version.uploaded_by_id != user.id,
+                Version.uploaded_by_id != USER_ID,
             ),
         )
     )
-    return per_community(
-        session,
-        query,
-        DOCUMENTS,
-        what=lambda count: f"{plural(count, 'document waits', 'documents wait')} for approval in",
-        action="See the library",
-        url=lambda slug: url_for("docs.library", slug=slug),
-    )
+
+
+#: Documents waiting for approval in the libraries the user moderates (not their own, unless allowed).
+documents_waiting = Provider(
+    offered=Action.MODERATE,
+    query=_documents,
+    what=lambda count: f"{plural(count, 'document waits', 'documents wait')} for approval in",
+    action="See the library",
+    endpoint="docs.library",
+)

@@ -2,38 +2,34 @@
 
 from __future__ import annotations
 
-from flask import url_for
-from sqlalchemy.orm import Session
+from sqlalchemy import Select
 
-from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.content.waiting import Waiting, count_by_community, per_community, plural
-from polka.permissions import Action, community_ids_offering
+from polka.content.waiting import Provider, count_by_community, plural
+from polka.permissions import Action
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
 
 EDITS = "wiki.edits"
 
 
-def edits_waiting(session: Session, user: User) -> list[Waiting]:
-    """Edits waiting for review in the wikis ``user`` moderates (pages not deleted), per community."""
-    communities = community_ids_offering(user, Action.MODERATE)
-    if not communities:
-        return []  # no statement for someone with nothing to deal with
-    query = (
+def _edits() -> Select[str, str, int]:
+    """Edits waiting for review (of pages not deleted), counted per community."""
+    return (
         count_by_community(WikiRevision.id)
         .join(WikiPage, WikiPage.community_id == Community.id)
         .join(WikiRevision, WikiRevision.page_id == WikiPage.id)
         .where(
             WikiRevision.status == RevisionStatus.PENDING,
             WikiPage.deleted_at.is_(None),
-            Community.id.in_(communities),
         )
     )
-    return per_community(
-        session,
-        query,
-        EDITS,
-        what=lambda count: f"{plural(count, 'wiki edit waits', 'wiki edits wait')} for review in",
-        action="Review the edits",
-        url=lambda slug: url_for("wiki.pending", slug=slug),
-    )
+
+
+#: Edits waiting for review in the wikis the user moderates.
+edits_waiting = Provider(
+    offered=Action.MODERATE,
+    query=_edits,
+    what=lambda count: f"{plural(count, 'wiki edit waits', 'wiki edits wait')} for review in",
+    action="Review the edits",
+    endpoint="wiki.pending",
+)
