@@ -19,7 +19,9 @@ Every exit of data goes through here. The rules, in words:
   ``require`` raises ``TwoFactorNeeded`` so the web layer can send them to set it up and bring them back.
 
 ``can(user, VIEW, x)`` and ``visible_filter(user, type(x))`` must always agree; a hypothesis test
-checks that after random mutations.
+checks that after random mutations. A hot statement built once for every reader (a resolver's, the
+activity stream's) uses the same rules with the reader as a bind parameter: ``visible_to_reader``
+and ``readable_to_reader``, executed with ``reader_params(user)``.
 """
 
 from __future__ import annotations
