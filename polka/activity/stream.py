@@ -23,17 +23,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import BindParameter, ColumnElement, Row, Select, and_, bindparam, or_, select, union_all
+from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.activity.models import Activity
 from polka.communities.kinds import COMMUNITY_KIND, show_community
 from polka.communities.models import Community
 from polka.content.kinds import Shown, resolve_all
-from polka.permissions import Action, can, is_active, readable_filter
+from polka.people.services import active_people
+from polka.permissions import Action, can, is_active, readable_to_reader, reader_params
 
 #: entries on a page unless the caller asks for another number
 PER_PAGE = 20
@@ -81,6 +83,19 @@ class Cursor:
 _MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who did something, as a line names them: a link to their profile while their account is active."""
+
+    id: int
+    name: str
+    is_active_account: bool
+
+
+#: A row of ``_batch``: an event's facts (as ``Activity`` has them) and its actor's name and standing.
+EventRow = Row[int, datetime, str, str, int | None, int | None, str, bool]
+
+
 @dataclass
 class Entry:
     """One line of the stream: one event, or several alike folded together (``events`` > 1)."""
@@ -91,7 +106,7 @@ class Entry:
     #: the community it lives in now (for a community, itself); None only if the reader may not see it
     place: Shown | None
     #: who did it, newest first, each once (None for an event without an actor, such as an import)
-    actors: list[User | None]
+    actors: list[Actor | None]
     events: int
     newest: datetime
     oldest: datetime
@@ -164,11 +179,16 @@ def _communities(
         return ([community.id] if can(user, Action.READ, community) else []), known
     if scope is Scope.MINE:
         return sorted(i for i, c in known.items() if can(user, Action.READ, c)), known
-    return list(session.scalars(select(Community.id).where(readable_filter(user)))), known
+    return list(session.scalars(_readable_communities(), reader_params(user))), known
 
 
-def _batch(session: Session, communities: Sequence[int], cursor: Cursor | None) -> list[Activity]:
-    """The next ``BATCH`` events of ``communities`` after ``cursor``, newest first.
+@cache
+def _readable_communities() -> Select[int]:
+    return select(Community.id).where(readable_to_reader())
+
+
+def _batch(session: Session, communities: Sequence[int], cursor: Cursor | None) -> list[EventRow]:
+    """The next ``BATCH`` events of ``communities`` after ``cursor``, newest first, with their actors.
 
     Each community's newest events are sought in its own index range and the few found merged, so a
     batch reads at most ``BATCH`` rows a community, however busy the others are and however the
@@ -176,34 +196,56 @@ def _batch(session: Session, communities: Sequence[int], cursor: Cursor | None) 
     """
     if not communities:
         return []
+    params: dict[str, object] = {f"c{n}": community_id for n, community_id in enumerate(communities)}
+    if cursor is not None:
+        params.update(before_at=cursor.created_at, before_id=cursor.id)
+    query = _batch_statement(len(communities), cursor is not None, BATCH)
+    return list(session.execute(query, params))
+
+
+@lru_cache(maxsize=256)
+def _batch_statement(
+    communities: int, after: bool, batch: int
+) -> Select[int, datetime, str, str, int | None, int | None, str, bool]:
+    """The statement of ``_batch`` for so many communities (bound as ``c0``, ``c1``…), after a cursor
+    (``before_at``, ``before_id``) or not: built once, so a request only binds its values. Rows carry
+    the facts and what a line shows of the actor: their name, and whether their account is active."""
     newest = [
         select(Activity.id)
-        .where(Activity.community_id == community_id, *_after(cursor))
+        .where(Activity.community_id == bindparam(f"c{n}"), *_after(after))
         .order_by(Activity.created_at.desc(), Activity.id.desc())
-        .limit(BATCH)
+        .limit(batch)
         .subquery()
         .select()
-        for community_id in communities
+        for n in range(communities)
     ]
     candidates = union_all(*newest) if len(newest) > 1 else newest[0]
-    query = (
-        select(Activity)
+    return (
+        select(
+            Activity.id,
+            Activity.created_at,
+            Activity.verb,
+            Activity.target_kind,
+            Activity.target_id,
+            Activity.actor_id,
+            User.name.label("actor_name"),
+            active_people().label("actor_active"),
+        )
+        .outerjoin(User, User.id == Activity.actor_id)
         .where(Activity.id.in_(candidates))
-        # The actor's name and status are all a line shows: none of the account's own eager loads.
-        .options(joinedload(Activity.actor).lazyload("*"))
         .order_by(Activity.created_at.desc(), Activity.id.desc())
-        .limit(BATCH)
+        .limit(batch)
     )
-    return list(session.scalars(query))
 
 
-def _after(cursor: Cursor | None) -> list[ColumnElement[bool]]:
-    if cursor is None:
+def _after(after: bool) -> list[ColumnElement[bool]]:
+    if not after:
         return []
+    before_at: BindParameter[datetime] = bindparam("before_at")
     return [
         or_(
-            Activity.created_at < cursor.created_at,
-            and_(Activity.created_at == cursor.created_at, Activity.id < cursor.id),
+            Activity.created_at < before_at,
+            and_(Activity.created_at == before_at, Activity.id < bindparam("before_id")),
         )
     ]
 
@@ -211,7 +253,7 @@ def _after(cursor: Cursor | None) -> list[ColumnElement[bool]]:
 def _fill(
     session: Session,
     user: User,
-    rows: Sequence[Activity],
+    rows: Sequence[EventRow],
     entries: list[Entry],
     limit: int,
     known: dict[int, Community],
@@ -235,7 +277,7 @@ def _fill(
 
 
 def _resolve(
-    session: Session, user: User, rows: Sequence[Activity], known: dict[int, Community]
+    session: Session, user: User, rows: Sequence[EventRow], known: dict[int, Community]
 ) -> dict[tuple[str, int], Shown]:
     """Every object of ``rows`` the user may see now, and the communities they live in: one query per
     kind (the communities' after the others', to include where those live now; none for the
@@ -250,7 +292,7 @@ def _resolve(
     return shown
 
 
-def folds_into(entry: Entry, row: Activity) -> bool:
+def folds_into(entry: Entry, row: EventRow) -> bool:
     """Whether ``row`` (older) folds into ``entry`` (the line just before it): the same verb, the same
     object, and the same week in UK time."""
     return (
@@ -265,12 +307,12 @@ def _week(moment: datetime) -> tuple[int, int]:
     return year, week
 
 
-def _entry(row: Activity, target: Shown, place: Shown | None) -> Entry:
+def _entry(row: EventRow, target: Shown, place: Shown | None) -> Entry:
     return Entry(
         verb=row.verb,
         target=target,
         place=place,
-        actors=[row.actor],
+        actors=[_actor(row)],
         events=1,
         newest=row.created_at,
         oldest=row.created_at,
@@ -279,9 +321,15 @@ def _entry(row: Activity, target: Shown, place: Shown | None) -> Entry:
     )
 
 
-def _fold(entry: Entry, row: Activity) -> None:
+def _fold(entry: Entry, row: EventRow) -> None:
     entry.events += 1
     entry.oldest = row.created_at
     if row.actor_id not in entry._actor_ids:
         entry._actor_ids.add(row.actor_id)
-        entry.actors.append(row.actor)
+        entry.actors.append(_actor(row))
+
+
+def _actor(row: EventRow) -> Actor | None:
+    if row.actor_id is None:
+        return None
+    return Actor(row.actor_id, row.actor_name, bool(row.actor_active))

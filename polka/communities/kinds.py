@@ -5,39 +5,57 @@ an outsider)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.content.kinds import Kind, Shown
+from polka.content.kinds import IDS, Kind, Shown
 from polka.markings import Marking
-from polka.permissions import visible_filter
+from polka.permissions import reader_params, visible_to_reader
 
 COMMUNITY_KIND = "communities.community"
 
 
 def show_community(community: Community) -> Shown:
     """What a user who may see ``community`` is shown of it (the caller has checked that they may)."""
-    return Shown(
-        kind=COMMUNITY_KIND,
-        id=community.id,
-        label="Community",
-        title=community.name,
-        url=url_for("communities.home", slug=community.slug),
-        marking=Marking.OFFICIAL,  # the community itself; its content carries its own markings
-        community_id=community.id,
-        community_name=community.name,
-        updated_at=community.updated_at or community.created_at,
-    )
+    return _shown(community.id, community.slug, community.name, community.updated_at or community.created_at)
 
 
 def resolve_communities(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
     """The communities among ``ids`` that ``user`` may see (active, and not private unless a member)."""
-    found = session.scalars(select(Community).where(Community.id.in_(ids), visible_filter(user, Community)))
-    return {community.id: show_community(community) for community in found}
+    params = reader_params(user)
+    if params is None:
+        return {}
+    rows = session.execute(_visible_communities(), {**params, IDS: list(ids)})
+    return {row.id: _shown(row.id, row.slug, row.name, row.updated_at or row.created_at) for row in rows}
+
+
+@cache
+def _visible_communities() -> Select[int, str, str, datetime | None, datetime]:
+    """The communities among ``IDS`` the ``READER`` may see: built once for every reader, so a request
+    only binds its values."""
+    return select(
+        Community.id, Community.slug, Community.name, Community.updated_at, Community.created_at
+    ).where(Community.id.in_(bindparam(IDS, expanding=True)), visible_to_reader(Community))
+
+
+def _shown(community_id: int, slug: str, name: str, updated_at: datetime) -> Shown:
+    return Shown(
+        kind=COMMUNITY_KIND,
+        id=community_id,
+        label="Community",
+        title=name,
+        url=url_for("communities.home", slug=slug),
+        marking=Marking.OFFICIAL,  # the community itself; its content carries its own markings
+        community_id=community_id,
+        community_name=name,
+        updated_at=updated_at,
+    )
 
 
 COMMUNITY = Kind(name=COMMUNITY_KIND, label="Community", model=Community, resolve=resolve_communities)

@@ -19,15 +19,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.communities.models import Community
 from polka.markings import Marking
 
 #: ``wiki.page``: the feature's package name, a dot, the object's name (lower case).
 KIND_NAME = re.compile(r"[a-z][a-z0-9_]{0,19}\.[a-z][a-z0-9_]{0,19}")
 #: The longest name a table storing kind names holds.
 NAME_MAX = 40
+#: The expanding bind parameter of the ids a resolver built once for every reader is asked about.
+IDS = "ids"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,38 @@ class Shown:
     community_name: str
     updated_at: datetime
     author_id: int | None = None
+
+    @classmethod
+    def of_row(cls, kind: str, label: str, url: str, row: Any) -> Shown:
+        """An item of ``kind`` read as a row with the columns ``id``, ``title``, ``marking``,
+        ``community_id``, ``community_name``, ``updated_at`` and ``updated_by_id``, found at ``url``."""
+        return cls(
+            kind=kind,
+            id=row.id,
+            label=label,
+            title=row.title,
+            url=url,
+            marking=row.marking,
+            community_id=row.community_id,
+            community_name=row.community_name,
+            updated_at=row.updated_at,
+            author_id=row.updated_by_id,
+        )
+
+
+def shown_columns(model: Any) -> Select[Any]:
+    """The columns ``Shown.of_row`` reads, of ``model`` (community content with a ``title`` and an
+    ``updated_by_id``) joined to its community."""
+    return select(
+        model.id,
+        model.title,
+        model.marking,
+        model.community_id,
+        model.updated_at,
+        model.updated_by_id,
+        Community.slug.label("community_slug"),
+        Community.name.label("community_name"),
+    ).join(Community, Community.id == model.community_id)
 
 
 #: ids → the ones this user may see now, shown; an id left out is not for them (or does not exist).

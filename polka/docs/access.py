@@ -20,7 +20,12 @@ from polka.permissions import Action, can, offers, readable_filter, require, vis
 
 def live_documents(user: User | None) -> ColumnElement[bool]:
     """SQL: the documents (not in the bin) the user may see."""
-    return and_(visible_filter(user, Document), Document.deleted_at.is_(None), Document.head_number > 0)
+    return and_(visible_filter(user, Document), kept_documents())
+
+
+def kept_documents() -> ColumnElement[bool]:
+    """SQL: the documents not in the bin, whoever may see them."""
+    return and_(Document.deleted_at.is_(None), Document.head_number > 0)
 
 
 def may_view(user: User | None, document: Document) -> bool:

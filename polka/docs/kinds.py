@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, case, or_, select
+from sqlalchemy import Row, Select, bindparam, case, or_, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.content.kinds import Kind, Shown
+from polka.content.kinds import IDS, Kind, Shown, shown_columns
 from polka.db import contains_text, starts_with_text
 from polka.docs import access
 from polka.docs.models import Document, Folder
 from polka.markings import Marking
+from polka.permissions import reader_params, visible_to_reader
 
 DOCUMENT_KIND = "docs.document"
 #: What writers type to link to a document: ``[[doc:42]]``.
@@ -25,18 +28,24 @@ LINK_NAME = "doc"
 _ID = re.compile(rf"(?:{LINK_NAME}:)?([1-9][0-9]{{0,8}})")
 
 
-def _visible(user: User | None) -> Select[Document, str, str]:
-    return (
-        select(Document, Community.slug, Community.name)
-        .join(Community, Community.id == Document.community_id)
-        .where(access.live_documents(user))
-    )
-
-
 def resolve_documents(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
     """The documents among ``ids`` (not in the bin) that ``user`` may see, as they are now."""
-    rows = session.execute(_visible(user).where(Document.id.in_(ids))).all()
-    return {document.id: _shown(document, slug, name) for document, slug, name in rows}
+    params = reader_params(user)
+    if params is None:
+        return {}
+    rows = session.execute(_visible_documents(), {**params, IDS: list(ids)})
+    return {row.id: _shown(row) for row in rows}
+
+
+@cache
+def _visible_documents() -> Select[Any]:
+    """The documents among ``IDS`` (not in the bin) the ``READER`` may see: built once for every
+    reader, so a request only binds its values."""
+    return shown_columns(Document).where(
+        Document.id.in_(bindparam(IDS, expanding=True)),
+        visible_to_reader(Document),
+        access.kept_documents(),
+    )
 
 
 def find_documents(session: Session, user: User | None, words: str, limit: int) -> list[Shown]:
@@ -48,24 +57,17 @@ def find_documents(session: Session, user: User | None, words: str, limit: int) 
         matches = or_(matches, Document.id == int(number[1]))
     starts = case((starts_with_text(Document.title, words), 0), else_=1)
     rows = session.execute(
-        _visible(user).where(matches).order_by(starts, Document.title, Document.id).limit(limit)
-    ).all()
-    return [_shown(document, slug, name) for document, slug, name in rows]
-
-
-def _shown(document: Document, community_slug: str, community_name: str) -> Shown:
-    return Shown(
-        kind=DOCUMENT_KIND,
-        id=document.id,
-        label="Document",
-        title=document.title,
-        url=url_for("docs.view_document", slug=community_slug, document_id=document.id),
-        marking=document.marking,
-        community_id=document.community_id,
-        community_name=community_name,
-        updated_at=document.updated_at,
-        author_id=document.updated_by_id,
+        shown_columns(Document)
+        .where(access.live_documents(user), matches)
+        .order_by(starts, Document.title, Document.id)
+        .limit(limit)
     )
+    return [_shown(row) for row in rows]
+
+
+def _shown(row: Row[Any]) -> Shown:
+    url = url_for("docs.view_document", slug=row.community_slug, document_id=row.id)
+    return Shown.of_row(DOCUMENT_KIND, "Document", url, row)
 
 
 DOCUMENT = Kind(

@@ -35,7 +35,12 @@ def needs_review(session: Session, user: User, community: Community) -> bool:
 
 def live_pages(user: User | None) -> ColumnElement[bool]:
     """SQL: the published, undeleted pages the user may see."""
-    return and_(visible_filter(user, WikiPage), WikiPage.deleted_at.is_(None), WikiPage.head_number > 0)
+    return and_(visible_filter(user, WikiPage), published_pages())
+
+
+def published_pages() -> ColumnElement[bool]:
+    """SQL: the published, undeleted pages, whoever may see them."""
+    return and_(WikiPage.deleted_at.is_(None), WikiPage.head_number > 0)
 
 
 def _has_proposed(session: Session, user: User, page: WikiPage) -> bool:

@@ -3,40 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.communities.models import Community
-from polka.content.kinds import Kind, Shown
+from polka.content.kinds import IDS, Kind, Shown, shown_columns
+from polka.permissions import reader_params, visible_to_reader
 from polka.wiki import access
 from polka.wiki.models import WikiPage
 
 
 def resolve_pages(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
     """The published, undeleted pages among ``ids`` that ``user`` may see, as they are now."""
-    rows = session.execute(
-        select(WikiPage, Community.slug, Community.name)
-        .join(Community, Community.id == WikiPage.community_id)
-        .where(WikiPage.id.in_(ids), access.live_pages(user))
-    ).all()
+    params = reader_params(user)
+    if params is None:
+        return {}
+    rows = session.execute(_visible_pages(), {**params, IDS: list(ids)})
     return {
-        page.id: Shown(
-            kind=PAGE_KIND,
-            id=page.id,
-            label="Wiki page",
-            title=page.title,
-            url=url_for("wiki.view_page", slug=slug, page=page.slug),
-            marking=page.marking,
-            community_id=page.community_id,
-            community_name=name,
-            updated_at=page.updated_at,
-            author_id=page.updated_by_id,
+        row.id: Shown.of_row(
+            PAGE_KIND, "Wiki page", url_for("wiki.view_page", slug=row.community_slug, page=row.slug), row
         )
-        for page, slug, name in rows
+        for row in rows
     }
+
+
+@cache
+def _visible_pages() -> Select[Any]:
+    """The columns a page is shown with, of the live pages among ``IDS`` the ``READER`` may see: built
+    once for every reader, so a request only binds its values."""
+    return (
+        shown_columns(WikiPage)
+        .add_columns(WikiPage.slug)
+        .where(
+            WikiPage.id.in_(bindparam(IDS, expanding=True)),
+            visible_to_reader(WikiPage),
+            access.published_pages(),
+        )
+    )
 
 
 PAGE_KIND = "wiki.page"
