@@ -1,0 +1,23 @@
+"""What the people pages keep: each bio rendered to HTML."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from polka.db import Base
+
+
+class BioRendering(Base):
+    """A person's bio rendered to (sanitised) HTML, so a profile does not render Markdown on every view.
+
+    Derived: written with the bio, in the same transaction (``polka.people.rendering``), rebuilt by
+    ``polka people rerender``. It names the text it was rendered from, and a profile uses it only while
+    that is still the bio: a bio changed any other way is rendered afresh, never shown stale."""
+
+    __tablename__ = "people_bio_renderings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"), primary_key=True)
+    #: the bio this is the HTML of
+    source: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
