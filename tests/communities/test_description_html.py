@@ -12,13 +12,28 @@ from polka.communities.rendering import rerender_descriptions
 from polka.communities.requests import request_community
 from polka.db import transaction
 from polka.markings import Marking
-from tests.support import fail_after
+from polka.markup import MARKDOWN_VERSION
+from tests.support import fail_after, statements_run
 
 
 def _kept(session, community_id):
     """The HTML kept on the community's row, read afresh."""
     session.rollback()
     return session.scalar(select(Community.description_html).where(Community.id == community_id))
+
+
+def _stale(session, community_id, html, version):
+    """Keep ``html`` as of renderer ``version`` (None: nothing kept, as the upgrade left every row)."""
+    with transaction(session):
+        session.execute(
+            update(Community)
+            .where(Community.id == community_id)
+            .values(description_html=html, description_renderer_version=version)
+        )
+
+
+def _writes(statements, table):
+    return [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE")) and table in s]
 
 
 def _settings(community, description):
@@ -70,6 +85,25 @@ def test_the_home_page_shows_the_kept_html(web, login, session, managed):
     body = web.get(f"/c/{community.slug}/").get_data(as_text=True)
     assert "<p>Kept</p>" in body  # read from the row, not rendered again
     assert "<strong>first</strong>" not in body
+
+
+@pytest.mark.parametrize(
+    ("html", "version"),
+    [("<p>Kept</p>", MARKDOWN_VERSION - 1), (None, None)],
+    ids=["kept by an older renderer", "nothing kept since the upgrade"],
+)
+def test_html_not_kept_by_this_renderer_is_rendered_afresh_without_a_write(
+    web, login, session, managed, app, html, version
+):
+    community, _ = managed
+    _stale(session, community.id, html, version)
+    login.as_new_user()
+    with statements_run(app) as seen:
+        body = web.get(f"/c/{community.slug}/").get_data(as_text=True)
+    assert "<p>The <strong>first</strong> words.</p>" in body
+    assert "Kept" not in body
+    assert _writes(seen, "community_communities") == []  # a page view never writes …
+    assert _kept(session, community.id) == html  # … so the row is as it was until rerendered
 
 
 def test_an_edited_description_shows_on_the_very_next_request(web, login, managed):
@@ -136,3 +170,26 @@ def test_rerender_restores_a_wrongly_stored_html(session, managed, make, runner)
 def test_rerender_of_right_html_changes_nothing(session, managed):
     with transaction(session):
         assert rerender_descriptions(session) == 0
+
+
+def test_rerender_keeps_html_not_kept_by_this_renderer(session, managed, runner):
+    community, _ = managed
+    right = "<p>The <strong>first</strong> words.</p>\n"
+    _stale(session, community.id, right, MARKDOWN_VERSION - 1)  # the same HTML, by an older renderer
+    result = runner.invoke(args=["communities", "rerender"])
+    assert "1 was wrong" in result.output
+    session.rollback()
+    kept = session.execute(
+        select(Community.description_html, Community.description_renderer_version).where(
+            Community.id == community.id
+        )
+    ).one()
+    assert tuple(kept) == (right, MARKDOWN_VERSION)
+
+
+def test_rerender_keeps_the_html_of_communities_from_before_the_upgrade(session, managed):
+    community, _ = managed
+    _stale(session, community.id, None, None)
+    with transaction(session):
+        assert rerender_descriptions(session) == 1
+    assert _kept(session, community.id) == "<p>The <strong>first</strong> words.</p>\n"

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from polka.db import transaction
+from polka.markup import MARKDOWN_VERSION
 from polka.people.models import BioRendering
 from polka.people.rendering import rerender_bios
 from polka.people.services import ProfileChanges, update_profile
@@ -95,12 +96,63 @@ def test_html_of_another_text_is_never_shown(web, login, session, sandra):
     assert "national" not in body
 
 
+def test_html_of_an_older_renderer_is_rendered_afresh_without_a_write(web, login, session, sandra, app):
+    with transaction(session):
+        session.execute(
+            update(BioRendering)
+            .where(BioRendering.user_id == sandra.id)
+            .values(html="<p>Kept</p>", renderer_version=MARKDOWN_VERSION - 1)
+        )
+    login.as_new_user()
+    with statements_run(app) as seen:
+        body = web.get(f"/people/{sandra.id}").get_data(as_text=True)
+    assert "<p>I chair the <strong>national</strong> group.</p>" in body
+    assert "Kept" not in body
+    writes = [s for s in seen if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert [s for s in writes if "people_bio_renderings" in s] == []  # a page view never writes …
+    assert _kept(session, sandra.id) == ("I chair the **national** group.", "<p>Kept</p>")  # … so it stays
+
+
+def test_rerender_keeps_html_of_an_older_renderer_again(session, sandra, runner):
+    right = "<p>I chair the <strong>national</strong> group.</p>\n"
+    with transaction(session):
+        session.execute(
+            update(BioRendering)
+            .where(BioRendering.user_id == sandra.id)
+            .values(renderer_version=MARKDOWN_VERSION - 1)  # the same HTML, by an older renderer
+        )
+    result = runner.invoke(args=["people", "rerender"])
+    assert "1 was wrong" in result.output
+    session.rollback()
+    assert (
+        session.scalar(select(BioRendering.renderer_version).where(BioRendering.user_id == sandra.id))
+        == MARKDOWN_VERSION
+    )
+    assert _kept(session, sandra.id) == ("I chair the **national** group.", right)
+
+
+def test_a_bio_from_before_the_upgrade_is_rendered_until_rerender_keeps_it(web, login, session, make, runner):
+    """The upgrade keeps no bio's HTML: profiles render it until ``polka people rerender``."""
+    person = make.user()
+    with transaction(session):
+        person.bio = "Written *before*."  # as a bio saved before the HTML was kept
+    login.as_new_user()
+    assert "<p>Written <em>before</em>.</p>" in web.get(f"/people/{person.id}").get_data(as_text=True)
+    assert _kept(session, person.id) is None
+    assert "1 was wrong" in runner.invoke(args=["people", "rerender"]).output
+    assert _kept(session, person.id) == ("Written *before*.", "<p>Written <em>before</em>.</p>\n")
+
+
 def test_rerender_restores_wrong_missing_and_orphaned_html(session, make, sandra, runner):
     missing = make.user()
     emptied = make.user()
     with transaction(session):
         missing.bio = "No *html* kept."
-        session.add(BioRendering(user_id=emptied.id, source="Old", html="<p>Old</p>"))
+        session.add(
+            BioRendering(
+                user_id=emptied.id, source="Old", html="<p>Old</p>", renderer_version=MARKDOWN_VERSION
+            )
+        )
         session.execute(
             update(BioRendering).where(BioRendering.user_id == sandra.id).values(html="<p>wrong</p>")
         )
