@@ -32,6 +32,11 @@ from mdit_py_plugins.footnote.index import footnote_ref
 
 from polka.errors import ValidationError
 
+#: The version of the HTML this module makes of a text: bump when render_markdown's output changes
+#: (render_document's too: a sanitiser fix, say). HTML kept from an older version is not served but
+#: rendered afresh: community descriptions and bios (``polka communities rerender`` / ``polka people
+#: rerender`` keep it again) and the wiki's cache (``polka.wiki.rendering.cache_version``).
+MARKDOWN_VERSION = 1
 #: Only these link schemes survive; everything else (javascript:, data:, vbscript:, …) is dropped.
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 MAX_SOURCE_CHARS = 500_000

@@ -13,6 +13,7 @@ from polka.drafts import models as drafts
 from polka.features import FEATURES
 from polka.jobs import models as jobs
 from polka.organisations import models as organisations
+from polka.people import models as people
 from polka.search import outbox as search
 from polka.subscriptions import models as subscriptions
 
@@ -26,6 +27,7 @@ MODULES = (
     drafts,
     jobs,
     organisations,
+    people,
     search,
     subscriptions,
     *(module for feature in FEATURES for module in feature.models),

@@ -1,13 +1,21 @@
-"""Test helpers: a test client that fills in CSRF tokens, and HTML assertions."""
+"""Test helpers: a test client that fills in CSRF tokens, HTML assertions, the statements a block runs
+and a transaction that fails after a change."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
+
+from polka.db import transaction
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -56,3 +64,27 @@ def text(response: TestResponse) -> str:
 def profile_link(user: Any) -> str:
     """The HTML of a link to ``user``'s profile, as pages that name people write it."""
     return f'<a class="govuk-link" href="/people/{user.id}">{html.escape(user.name)}</a>'
+
+
+@contextmanager
+def statements_run(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block, in order."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    engine = app.extensions["polka.engine"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def fail_after(session: Session, change: Callable[[], None]) -> None:
+    """Make ``change`` in a transaction that then fails (and so rolls back), as a failed request would:
+    raises ``RuntimeError``."""
+    with transaction(session):
+        change()
+        raise RuntimeError("the request failed after the change")

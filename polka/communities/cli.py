@@ -1,4 +1,5 @@
-"""``polka communities``: rebuild what is kept on the communities' rows from the rows it is derived from."""
+"""``polka communities``: rebuild what is kept on the communities' rows (member counts, description HTML)
+from what it is derived from."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from polka.communities.counts import recount_members
+from polka.communities.rendering import rerender_descriptions
 from polka.db import transaction
 from polka.http import session_factory
 
@@ -22,3 +24,12 @@ def recount() -> None:
     with session_factory()() as session, transaction(session):
         wrong = recount_members(session)
     click.echo(f"Member counts rebuilt: {wrong} {'was' if wrong == 1 else 'were'} wrong.")
+
+
+@communities_group.command("rerender")
+@with_appcontext
+def rerender() -> None:
+    """Rebuild every community's description HTML from its Markdown."""
+    with session_factory()() as session, transaction(session):
+        wrong = rerender_descriptions(session)
+    click.echo(f"Descriptions rendered again: {wrong} {'was' if wrong == 1 else 'were'} wrong.")

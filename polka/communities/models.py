@@ -6,11 +6,13 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from markupsafe import Markup
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from polka.db import Base, str_enum, utcnow
 from polka.markings import Marking, MarkingType
+from polka.markup import MARKDOWN_VERSION, render_markdown
 
 if TYPE_CHECKING:
     from polka.accounts.models import User
@@ -52,6 +54,11 @@ class RequestStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+def rendered_description(description: str) -> str:
+    """A community's description as the HTML kept beside it."""
+    return str(render_markdown(description)) if description else ""
+
+
 class Community(Base):
     __tablename__ = "community_communities"
 
@@ -60,6 +67,13 @@ class Community(Base):
     name: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    #: The description rendered to (sanitised) HTML, so the home page does not render it on every view:
+    #: derived, set with the description (``_render_description``), rebuilt by ``polka communities
+    #: rerender``. Empty while the description is; None (as the upgrade that added it leaves every
+    #: community) until the description is saved or rerendered.
+    description_html: Mapped[str | None] = mapped_column(Text, default="")
+    #: The ``MARKDOWN_VERSION`` that rendered ``description_html``: from any other, it is not shown.
+    description_renderer_version: Mapped[int | None] = mapped_column(Integer, default=MARKDOWN_VERSION)
     visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility), default=Visibility.OPEN)
     marking_ceiling: Mapped[Marking] = mapped_column(MarkingType, default=Marking.OFFICIAL)
     region: Mapped[str | None] = mapped_column(String(80), index=True)
@@ -84,6 +98,27 @@ class Community(Base):
 
     def __repr__(self) -> str:
         return f"<Community {self.slug}>"
+
+    @validates("description")
+    def _render_description(self, key: str, description: str) -> str:
+        """Keep the HTML in step with the description however it is set (the constructor included),
+        so both reach the database in the same flush: the HTML is never older than the text."""
+        self.description_html = rendered_description(description)
+        self.description_renderer_version = MARKDOWN_VERSION
+        return description
+
+    @property
+    def description_html_is_current(self) -> bool:
+        """Whether the kept HTML is of this description by today's renderer."""
+        return self.description_html is not None and self.description_renderer_version == MARKDOWN_VERSION
+
+    @property
+    def description_shown(self) -> Markup:
+        """The description as the home page shows it: the kept HTML while it is current, else rendered
+        now (not kept: a page view never writes)."""
+        if self.description_html_is_current:
+            return Markup(self.description_html)  # noqa: S704 - sanitised by nh3 when it was rendered
+        return Markup(rendered_description(self.description))  # noqa: S704 - sanitised by nh3 just now
 
 
 class Membership(Base):

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from markupsafe import Markup
 from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,6 +24,8 @@ from polka.forms import has_control_characters
 from polka.organisations.data import REGIONS
 from polka.organisations.models import Organisation
 from polka.pagination import Page, empty_page, paginate
+from polka.people.models import BioRendering
+from polka.people.rendering import bio_html, keep_bio_html
 from polka.permissions import is_active, readable_filter
 
 PER_PAGE = 20
@@ -113,14 +116,26 @@ def directory_regions(session: Session) -> list[str]:
 # Profiles ----------------------------------------------------------------------------------------
 
 
-def get_person(session: Session, viewer: User | None, user_id: int) -> User:
-    """The profile of an active account (NotFound for anyone else, and for an inactive viewer)."""
+@dataclass(frozen=True)
+class Profile:
+    person: User
+    bio: Markup  # the bio as HTML
+
+
+def get_profile(session: Session, viewer: User | None, user_id: int) -> Profile:
+    """The profile of an active account, with its bio's kept HTML read in the same statement (NotFound
+    for anyone else, and for an inactive viewer)."""
     if not is_active(viewer):
         raise NotFound()
-    person = session.scalar(select(User).where(User.id == user_id, active_people()))
-    if person is None:
+    row = session.execute(
+        select(User, BioRendering)
+        .outerjoin(BioRendering, BioRendering.user_id == User.id)
+        .where(User.id == user_id, active_people())
+    ).first()
+    if row is None:
         raise NotFound()
-    return person
+    person, kept = row
+    return Profile(person, bio_html(person, kept))
 
 
 def person_communities(session: Session, viewer: User | None, person: User) -> list[tuple[Community, Role]]:
@@ -221,6 +236,7 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Use
     values = _clean_text(changes)
     tags = parse_expertise(changes.expertise)
     organisation = _choose_organisation(session, user, changes.organisation_id)
+    bio_changed = values["bio"] != user.bio
     for name, value in values.items():
         setattr(user, name, value)
     kept = [e for e in user.expertise if e.tag in tags]
@@ -242,4 +258,6 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Use
             },
         )
     session.flush()
+    if bio_changed:
+        keep_bio_html(session, user)
     return user

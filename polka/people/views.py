@@ -19,7 +19,7 @@ from polka.people.services import (
     DirectoryQuery,
     ProfileChanges,
     directory_regions,
-    get_person,
+    get_profile,
     person_communities,
     search_people,
     update_profile,
@@ -72,10 +72,12 @@ def directory() -> Any:
 def profile(user_id: int) -> Any:
     session = db()
     viewer = current_user()
-    person = get_person(session, viewer, user_id)
+    profile = get_profile(session, viewer, user_id)
+    person = profile.person
     return render_template(
         "people/profile.html",
         person=person,
+        bio=profile.bio,
         communities=person_communities(session, viewer, person),
         is_me=viewer is not None and viewer.id == person.id,
         section="people",

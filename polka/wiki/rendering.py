@@ -4,8 +4,9 @@ The cache (``WikiRendering``) holds what depends only on the revision's text: th
 headings and the slugs it links to. Whether a linked page exists, and what a reader may see of a
 linked document (its current title, or nothing), is decided when the page is shown, so creating,
 deleting or renaming never makes a cached rendering stale. Saves render and store at once;
-a reader meeting a missing or outdated cache renders in memory (a GET never writes), and
-``polka wiki rerender`` rebuilds every cache.
+a reader meeting a missing or outdated cache (rendered by an older wiki renderer or an older
+``polka.markup``: ``cache_version``) renders in memory (a GET never writes), and ``polka wiki rerender``
+rebuilds every cache.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import delete, select, union
 from sqlalchemy.orm import Session
 
+from polka import markup
 from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.crossrefs.services import parse_target, set_links
@@ -28,11 +30,21 @@ from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiLink, WikiPage, WikiRedirect, WikiRendering, WikiRevision
 from polka.wiki.slugs import slug_for
 
-#: Bump when rendering changes: older cached renderings are then ignored and rebuilt.
+#: Bump when the wiki's own rendering changes: older cached renderings are then ignored and rebuilt.
 #: 3: links to other features' objects are kept under their kind's name (``docs.document``, not ``doc``).
 RENDERER_VERSION = 3
 #: Long pages get a table of contents when they have at least this many section headings.
 TOC_MIN_HEADINGS = 3
+
+
+def cache_version() -> int:
+    """The version a cached rendering is stored with: it changes when the wiki's rendering
+    (``RENDERER_VERSION``) or ``polka.markup``'s (``MARKDOWN_VERSION``: a sanitiser fix, say) does.
+
+    Both only ever rise, so their sum is new whenever either does; less one, so renderings cached before
+    ``MARKDOWN_VERSION`` (which started at 1) existed keep their version. Read when called, not imported.
+    """
+    return RENDERER_VERSION + markup.MARKDOWN_VERSION - 1
 
 
 def page_path(community: Community, slug: str) -> str:
@@ -96,7 +108,7 @@ def render_body(community: Community, body: str) -> Rendering:
 def _to_row(revision: WikiRevision, rendering: Rendering) -> WikiRendering:
     return WikiRendering(
         revision_id=revision.id,
-        renderer_version=RENDERER_VERSION,
+        renderer_version=cache_version(),
         html=rendering.html,
         headings=json.dumps([[h.level, h.text, h.anchor] for h in rendering.headings]),
         links=json.dumps(
@@ -129,7 +141,7 @@ def store_rendering(session: Session, revision: WikiRevision, community: Communi
 def rendering_of(session: Session, revision: WikiRevision, community: Community) -> Rendering:
     """The cached rendering of a revision, or a fresh one (not stored) when the cache has none."""
     row = session.get(WikiRendering, revision.id)
-    if row is not None and row.renderer_version == RENDERER_VERSION:
+    if row is not None and row.renderer_version == cache_version():
         return _from_row(row)
     return render_body(community, revision.body)
 

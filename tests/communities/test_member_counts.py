@@ -4,17 +4,16 @@ counting, moved in the transaction of the change, and rebuilt from the membershi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from polka.communities.counts import recount_members
 from polka.communities.membership import leave
 from polka.communities.models import Community, Membership, Role
 from polka.communities.services import add_member
 from polka.db import transaction
-from tests.support import text
+from tests.support import fail_after, statements_run, text
 
 #: a statement counting a community's memberships, as the pages did before they kept the count
 MEMBERS_COUNTED = re.compile(
@@ -32,13 +31,6 @@ def _kept(session, community_id):
     """The member count kept on the community's row, read afresh."""
     session.rollback()
     return session.scalar(select(Community.member_count).where(Community.id == community_id))
-
-
-def _fail_after(session, change: Callable[[], None]) -> None:
-    """Make ``change`` in a transaction that then fails (and so rolls back), as a failed request would."""
-    with transaction(session):
-        change()
-        raise RuntimeError("the request failed after the change")
 
 
 def test_joining_shows_on_the_index_and_the_home_page_at_once(web, login, make):
@@ -80,7 +72,7 @@ def test_a_rolled_back_join_leaves_the_count_as_it_was(make, session):
         inside.append(session.scalar(select(Community.member_count).where(Community.id == community.id)))
 
     with pytest.raises(RuntimeError):
-        _fail_after(session, join)
+        fail_after(session, join)
     assert inside == [2]  # moved inside the transaction …
     assert _kept(session, community.id) == _counted(session, community.id) == 1  # … and back with it
 
@@ -89,7 +81,7 @@ def test_a_rolled_back_leave_leaves_the_count_as_it_was(make, session):
     community = make.community("Open Door", managers=[make.user()])
     member = make.member(community)
     with pytest.raises(RuntimeError):
-        _fail_after(session, lambda: leave(session, member, community))
+        fail_after(session, lambda: leave(session, member, community))
     assert _kept(session, community.id) == _counted(session, community.id) == 2
 
 
@@ -119,18 +111,9 @@ def test_recount_of_right_counts_changes_nothing(make, session):
 def test_the_index_and_home_page_do_not_count_memberships(web, login, make, app):
     community = make.community("Open Door", managers=[make.user()])
     login.as_new_user()
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    engine = app.extensions["polka.engine"]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(app) as seen:
         web.get("/c/")
         web.get(f"/c/{community.slug}/")
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     counting = [s for s in seen if MEMBERS_COUNTED.search(s)]
     assert counting == []
 

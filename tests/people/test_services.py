@@ -14,7 +14,7 @@ from polka.organisations.models import Organisation
 from polka.people.services import (
     DirectoryQuery,
     ProfileChanges,
-    get_person,
+    get_profile,
     parse_expertise,
     person_communities,
     search_people,
@@ -139,16 +139,16 @@ def test_profile_of_an_inactive_account_is_not_found(session, people, status):
     with transaction(session):
         people["gareth"].status = status
     with pytest.raises(NotFound):
-        get_person(session, people["rhys"], people["gareth"].id)
+        get_profile(session, people["rhys"], people["gareth"].id)
 
 
 def test_profile_of_an_active_account_is_found(session, people):
-    assert get_person(session, people["rhys"], people["gareth"].id) is people["gareth"]
+    assert get_profile(session, people["rhys"], people["gareth"].id).person is people["gareth"]
 
 
 def test_profile_of_an_unknown_id_is_not_found(session, people):
     with pytest.raises(NotFound):
-        get_person(session, people["rhys"], 999_999)
+        get_profile(session, people["rhys"], 999_999)
 
 
 @pytest.fixture
