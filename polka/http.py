@@ -70,38 +70,34 @@ class PolkaFlask(Flask):
             blueprint = req_ctx.request.blueprint
             endpoint = f"{blueprint}{endpoint}" if blueprint is not None else endpoint[1:]
         self.inject_url_defaults(endpoint, values)
-        if not all(type(value) in _PLAIN for value in values.values()):
-            return self._build(adapter, endpoint, values, _anchor, _method)
-        key = (
-            endpoint,
-            _anchor,
-            _method,
-            adapter.script_name,
-            adapter.server_name,
-            adapter.subdomain,
-            adapter.url_scheme,
-            *[(name, type(value), value) for name, value in values.items()],
-        )
-        built = self._built_urls.get(key)
-        if built is None:
-            built = self._build(adapter, endpoint, values, _anchor, _method)
+        key = None
+        if all(type(value) in _PLAIN for value in values.values()):
+            key = (
+                endpoint,
+                _anchor,
+                _method,
+                adapter.script_name,
+                adapter.server_name,
+                adapter.subdomain,
+                adapter.url_scheme,
+                *[(name, type(value), value) for name, value in values.items()],
+            )
+            built = self._built_urls.get(key)
+            if built is not None:
+                return built
+        # What Flask.url_for builds inside a request for an address on this site:
+        try:
+            built = adapter.build(endpoint, values, method=_method, url_scheme=None, force_external=False)
+        except BuildError as error:
+            values.update(_anchor=_anchor, _method=_method, _scheme=None, _external=False)
+            answer: str = self.handle_url_build_error(error, endpoint, values)
+            return answer  # raised again, or a handler's answer: never kept
+        if _anchor is not None:
+            built = f"{built}#{quote(_anchor, safe=_ANCHOR_SAFE)}"
+        if key is not None:
             if len(self._built_urls) >= URL_MEMO_SIZE:
                 self._built_urls.clear()
             self._built_urls[key] = built
-        return built
-
-    def _build(
-        self, adapter: Any, endpoint: str, values: dict[str, Any], anchor: str | None, method: str | None
-    ) -> str:
-        """What ``Flask.url_for`` builds inside a request for an address on this site."""
-        try:
-            built: str = adapter.build(endpoint, values, method=method, url_scheme=None, force_external=False)
-        except BuildError as error:
-            values.update(_anchor=anchor, _method=method, _scheme=None, _external=False)
-            answer: str = self.handle_url_build_error(error, endpoint, values)
-            return answer
-        if anchor is not None:
-            built = f"{built}#{quote(anchor, safe=_ANCHOR_SAFE)}"
         return built
 
 

@@ -107,3 +107,11 @@ def test_the_memory_stays_bounded(app: Flask, monkeypatch: pytest.MonkeyPatch) -
             assert _same_as_flask(app, "communities.index", page=page) == f"/c/?page={page}"
     assert isinstance(app, PolkaFlask)
     assert len(app._built_urls) <= 5
+
+
+def test_an_error_handlers_answer_is_asked_for_every_time(app: Flask) -> None:
+    answers = iter(["/first", "/second"])
+    app.url_build_error_handlers.append(lambda _error, _endpoint, _values: next(answers))
+    with app.test_request_context("/"):
+        assert url_for("no.such_endpoint") == "/first"
+        assert url_for("no.such_endpoint") == "/second"
