@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
@@ -63,7 +63,7 @@ def init_assets(app: Flask) -> None:
     @app.url_defaults
     def fingerprint_static(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static" and "v" not in values:
-            digest = prints.of(str(values.get("filename", "")), recheck=current_app.debug)
+            digest = prints.of(str(values.get("filename", "")), recheck=app.debug)
             if digest is not None:
                 values["v"] = digest
 
@@ -73,7 +73,7 @@ def init_assets(app: Flask) -> None:
             return response
         filename = str((request.view_args or {}).get("filename", ""))
         wanted = request.args.get("v")
-        current = prints.of(filename, recheck=current_app.debug) if wanted else None
+        current = prints.of(filename, recheck=app.debug) if wanted else None
         fresh = wanted is not None and wanted == current and response.status_code in (200, 304)
         response.headers["Cache-Control"] = IMMUTABLE if fresh else REVALIDATE
         response.headers.pop("Expires", None)

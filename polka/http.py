@@ -1,4 +1,5 @@
-"""Request plumbing shared by every blueprint: the request's database session and form helpers.
+"""Request plumbing shared by every blueprint: the app class, the request's database session and form
+helpers.
 
 A request gets one session. Write requests (anything but GET/HEAD/OPTIONS) begin it as a write
 transaction, so on SQLite the whole request holds the write lock from its first statement and a
@@ -8,16 +9,96 @@ read-then-write cannot lose an update. The view commits once, with ``transaction
 from __future__ import annotations
 
 from typing import IO, Any, cast
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from flask import Request, current_app, g, request, url_for
+from flask import Flask, Request, current_app, g, request, url_for
+from flask.globals import _cv_request
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.routing import BuildError
 
 from polka.config import Settings
 from polka.db import begin_write
 from polka.storage import FileStore
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Argument types whose value alone decides the address built from them (anything else, a list, an
+#: enum or an object with its own ``__str__``, is built afresh every time; so are floats, since 0.0 and
+#: -0.0 are equal keys but different addresses).
+_PLAIN = frozenset({str, int, bool, type(None)})
+#: How many built addresses a process keeps: the links of many pages' worth (then it starts again).
+URL_MEMO_SIZE = 4096
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # as Flask quotes an ``_anchor``
+
+
+class PolkaFlask(Flask):
+    """Flask, remembering the addresses ``url_for`` built in a request: a page asks for the same
+    few dozen links on every view (header, navigation, static files), each a walk of the URL map.
+
+    Only addresses on this site (not ``_external``) with plain arguments are kept, keyed by all
+    that decides them: the endpoint (a blueprint-relative ``.name`` resolved first), the arguments in
+    order after the ``url_defaults`` functions ran (a static file's fingerprint), ``_method``,
+    ``_anchor``, and the request's script root, host and scheme. An unknown endpoint still raises as
+    Flask does (failures are never kept), and adding a URL rule forgets everything.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._built_urls: dict[tuple[Any, ...], str] = {}
+        super().__init__(*args, **kwargs)
+
+    def add_url_rule(self, *args: Any, **kwargs: Any) -> None:
+        self._built_urls.clear()
+        super().add_url_rule(*args, **kwargs)
+
+    def url_for(
+        self,
+        /,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        req_ctx = _cv_request.get(None)
+        if req_ctx is None or _external or _scheme is not None or req_ctx.url_adapter is None:
+            return super().url_for(
+                endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external, **values
+            )
+        adapter = req_ctx.url_adapter
+        if endpoint[:1] == ".":
+            blueprint = req_ctx.request.blueprint
+            endpoint = f"{blueprint}{endpoint}" if blueprint is not None else endpoint[1:]
+        self.inject_url_defaults(endpoint, values)
+        key = None
+        if all(type(value) in _PLAIN for value in values.values()):
+            key = (
+                endpoint,
+                _anchor,
+                _method,
+                adapter.script_name,
+                adapter.server_name,
+                adapter.subdomain,
+                adapter.url_scheme,
+                *[(name, type(value), value) for name, value in values.items()],
+            )
+            built = self._built_urls.get(key)
+            if built is not None:
+                return built
+        # What Flask.url_for builds inside a request for an address on this site:
+        try:
+            built = adapter.build(endpoint, values, method=_method, url_scheme=None, force_external=False)
+        except BuildError as error:
+            values.update(_anchor=_anchor, _method=_method, _scheme=None, _external=False)
+            answer: str = self.handle_url_build_error(error, endpoint, values)
+            return answer  # raised again, or a handler's answer: never kept
+        if _anchor is not None:
+            built = f"{built}#{quote(_anchor, safe=_ANCHOR_SAFE)}"
+        if key is not None:
+            if len(self._built_urls) >= URL_MEMO_SIZE:
+                self._built_urls.clear()
+            self._built_urls[key] = built
+        return built
 
 
 class PolkaRequest(Request):

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -75,11 +76,15 @@ class TrustedProxyMiddleware:
 def init_security(app: Flask, settings: Settings) -> None:
     app.wsgi_app = TrustedProxyMiddleware(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
 
+    @lru_cache(maxsize=1024)  # asked on every request, mostly about the same few addresses
+    def trusted(address: str) -> bool:
+        return _in_networks(address, settings.trusted_networks)
+
     @app.before_request
     def refuse_untrusted_networks() -> Any:
         address = request.remote_addr or ""
         # Static files are public GOV.UK styles and scripts; the refusal page itself needs them.
-        if request.endpoint == "static" or _in_networks(address, settings.trusted_networks):
+        if request.endpoint == "static" or trusted(address):
             return None
         with session_factory()() as session, transaction(session):
             record(

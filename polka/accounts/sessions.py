@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from polka.accounts.feed_keys import end_feed_keys
 from polka.accounts.models import User, UserSession
 from polka.db import utcnow
-from polka.organisations.models import Organisation
+from polka.organisations import models as _organisations  # noqa: F401  (mapped before the statement below is built)
 
 #: How stale ``last_seen_at`` may get before a request refreshes it (saves a write per request).
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -53,17 +53,15 @@ def session_by_id(session: Session, session_id: int) -> UserSession | None:
 
 #: The session behind a token, with its user, their organisation and memberships: one indexed SELECT
 #: (``token_hash`` is unique), built once. The memberships come in the same round trip (a row per
-#: membership) because every request's permission checks read them; expertise and the
-#: organisation's domains are rarely needed and load when asked.
-_user_loaded = joinedload(UserSession.user)
+#: membership) because every request's permission checks read them; the organisation and each
+#: membership's community join by their relationships' own ``lazy="joined"``. Expertise and the
+#: organisation's domains are rarely needed and load when asked (their relationships' default): no
+#: loader option says so again, since each option is work on every execution
+#: (tests/accounts/test_request_path.py holds the whole load to one statement).
 SESSION_BY_TOKEN = (
     select(UserSession)
     .where(UserSession.token_hash == bindparam("token_hash"))
-    .options(
-        _user_loaded.joinedload(User.memberships),
-        _user_loaded.lazyload(User.expertise),
-        _user_loaded.joinedload(User.organisation).lazyload(Organisation.domains),
-    )
+    .options(joinedload(UserSession.user).joinedload(User.memberships))
 )
 
 

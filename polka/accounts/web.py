@@ -49,6 +49,14 @@ class PolkaLoginManager(flask_login.LoginManager):  # type: ignore[misc]
     def _set_cookie(self, response: Response) -> None:
         raise RuntimeError("POLKA never sets flask-login's remember-me cookie")
 
+    def _session_protection_failed(self) -> bool:
+        """flask-login's session protection check, skipped while it is off (``init_login``): flask-login
+        would hash the visitor's address and browser on every request before looking at the mode."""
+        mode = current_app.config.get("SESSION_PROTECTION", self.session_protection)
+        if mode not in ("basic", "strong"):
+            return False
+        return bool(super()._session_protection_failed())
+
 
 def init_login(app: Flask) -> None:
     """Attach flask-login to the app: the user comes from the server-side session, nothing else."""
@@ -73,13 +81,20 @@ def hasher() -> PasswordHashing:
 
 
 def current_user() -> User | None:
-    """The signed-in user of this request (flask-login's ``current_user``), or None."""
+    """The signed-in user of this request (flask-login's ``current_user``), or None.
+
+    Once flask-login has decided for this request it keeps the answer in ``g._login_user`` (and
+    ``login_user``/``logout_user`` replace it there), so that is read first: templates ask this many
+    times a page, and flask-login's own proxy takes several lookups to reach the same object.
+    """
     if not has_request_context():
         return None
-    user = flask_login.current_user
+    user = g.get("_login_user")
+    if user is None:
+        user = flask_login.current_user._get_current_object()  # flask-login loads the user now
     if not user.is_authenticated:
         return None
-    signed: User = user._get_current_object()
+    signed: User = user
     return signed
 
 
