@@ -164,6 +164,9 @@ def _user_for_token(token: str) -> User | None:
             db().commit()
             begin_write(db())
     g.user_session_id = found.id
+    # Held for the request, so asking for the session again (the timeout warning's status) finds it in
+    # the ORM's identity map, which holds objects only while something else does, instead of reading it again.
+    g.user_session = found
     found.user.signed_in_through(token)
     return found.user
 
