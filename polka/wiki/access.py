@@ -8,7 +8,9 @@ answered here, for views, templates and services alike.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from functools import cache
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -69,17 +71,24 @@ def may_view(session: Session, user: User | None, page: WikiPage) -> bool:
 
 def get_page(session: Session, user: User | None, community: Community, slug: str) -> WikiPage:
     """The visible page at ``slug`` in the community; ``NotFound`` (and an audited denial) otherwise."""
-    page = session.scalar(
-        select(WikiPage)
-        .where(WikiPage.community_id == community.id, WikiPage.slug == slug)
-        .options(joinedload(WikiPage.wiki_settings))
-    )
+    page = session.scalar(_page_at(), {"community_id": community.id, "slug": slug})
     if page is None:
         raise NotFound()
     if not may_view(session, user, page):
         require(user, Action.VIEW, page)  # audits a refusal by the policy itself
         raise NotFound()
     return page
+
+
+@cache
+def _page_at() -> Select[WikiPage]:
+    """The page at ``slug`` in the community ``community_id``, with its community's wiki settings:
+    built once, so a request only binds its values."""
+    return (
+        select(WikiPage)
+        .where(WikiPage.community_id == bindparam("community_id"), WikiPage.slug == bindparam("slug"))
+        .options(joinedload(WikiPage.wiki_settings))
+    )
 
 
 def find_redirect(session: Session, user: User | None, community: Community, slug: str) -> WikiPage | None:
@@ -96,16 +105,25 @@ def find_redirect(session: Session, user: User | None, community: Community, slu
 
 def get_revision(session: Session, user: User | None, page: WikiPage, number: int) -> WikiRevision:
     """Approved revision ``number`` of a page the caller has already reached through ``get_page``."""
-    revision = session.scalar(
-        select(WikiRevision).where(
-            WikiRevision.page_id == page.id,
-            WikiRevision.number == number,
-            WikiRevision.status == RevisionStatus.APPROVED,
-        )
-    )
+    revision = session.scalar(_approved_revision(), {"page_id": page.id, "number": number})
     if revision is None or not may_view(session, user, page):
         raise NotFound()
     return revision
+
+
+@cache
+def _approved_revision() -> Select[WikiRevision]:
+    """Approved revision ``number`` of page ``page_id``, with its author (every page showing an old
+    revision names who saved it): built once, so a request only binds its values."""
+    return (
+        select(WikiRevision)
+        .where(
+            WikiRevision.page_id == bindparam("page_id"),
+            WikiRevision.number == bindparam("number"),
+            WikiRevision.status == RevisionStatus.APPROVED,
+        )
+        .options(joinedload(WikiRevision.author))
+    )
 
 
 def get_proposed(session: Session, user: User | None, page: WikiPage, revision_id: int) -> WikiRevision:
