@@ -8,6 +8,7 @@ answered here, for views, templates and services alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select
@@ -105,21 +106,30 @@ def find_redirect(session: Session, user: User | None, community: Community, slu
 
 def get_revision(session: Session, user: User | None, page: WikiPage, number: int) -> WikiRevision:
     """Approved revision ``number`` of a page the caller has already reached through ``get_page``."""
-    revision = session.scalar(_approved_revision(), {"page_id": page.id, "number": number})
-    if revision is None or not may_view(session, user, page):
+    return get_revisions(session, user, page, (number,))[0]
+
+
+def get_revisions(
+    session: Session, user: User | None, page: WikiPage, numbers: Sequence[int]
+) -> list[WikiRevision]:
+    """Approved revisions ``numbers`` (in that order) of a page reached through ``get_page``, asked for
+    together; ``NotFound`` unless every one of them is there."""
+    rows = session.scalars(_approved_revisions(), {"page_id": page.id, "numbers": list(numbers)})
+    found = {revision.number: revision for revision in rows}
+    if any(number not in found for number in numbers) or not may_view(session, user, page):
         raise NotFound()
-    return revision
+    return [found[number] for number in numbers]
 
 
 @cache
-def _approved_revision() -> Select[WikiRevision]:
-    """Approved revision ``number`` of page ``page_id``, with its author (every page showing an old
-    revision names who saved it): built once, so a request only binds its values."""
+def _approved_revisions() -> Select[WikiRevision]:
+    """The approved revisions ``numbers`` of page ``page_id``, with their authors (every page showing an
+    old revision names who saved it): built once, so a request only binds its values."""
     return (
         select(WikiRevision)
         .where(
             WikiRevision.page_id == bindparam("page_id"),
-            WikiRevision.number == bindparam("number"),
+            WikiRevision.number.in_(bindparam("numbers", expanding=True)),
             WikiRevision.status == RevisionStatus.APPROVED,
         )
         .options(joinedload(WikiRevision.author))
