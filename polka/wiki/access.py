@@ -8,7 +8,10 @@ answered here, for views, templates and services alike.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from collections.abc import Sequence
+from functools import cache
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -69,17 +72,24 @@ def may_view(session: Session, user: User | None, page: WikiPage) -> bool:
 
 def get_page(session: Session, user: User | None, community: Community, slug: str) -> WikiPage:
     """The visible page at ``slug`` in the community; ``NotFound`` (and an audited denial) otherwise."""
-    page = session.scalar(
-        select(WikiPage)
-        .where(WikiPage.community_id == community.id, WikiPage.slug == slug)
-        .options(joinedload(WikiPage.wiki_settings))
-    )
+    page = session.scalar(_page_at(), {"community_id": community.id, "slug": slug})
     if page is None:
         raise NotFound()
     if not may_view(session, user, page):
         require(user, Action.VIEW, page)  # audits a refusal by the policy itself
         raise NotFound()
     return page
+
+
+@cache
+def _page_at() -> Select[WikiPage]:
+    """The page at ``slug`` in the community ``community_id``, with its community's wiki settings:
+    built once, so a request only binds its values."""
+    return (
+        select(WikiPage)
+        .where(WikiPage.community_id == bindparam("community_id"), WikiPage.slug == bindparam("slug"))
+        .options(joinedload(WikiPage.wiki_settings))
+    )
 
 
 def find_redirect(session: Session, user: User | None, community: Community, slug: str) -> WikiPage | None:
@@ -96,16 +106,34 @@ def find_redirect(session: Session, user: User | None, community: Community, slu
 
 def get_revision(session: Session, user: User | None, page: WikiPage, number: int) -> WikiRevision:
     """Approved revision ``number`` of a page the caller has already reached through ``get_page``."""
-    revision = session.scalar(
-        select(WikiRevision).where(
-            WikiRevision.page_id == page.id,
-            WikiRevision.number == number,
+    return get_revisions(session, user, page, (number,))[0]
+
+
+def get_revisions(
+    session: Session, user: User | None, page: WikiPage, numbers: Sequence[int]
+) -> list[WikiRevision]:
+    """Approved revisions ``numbers`` (in that order) of a page reached through ``get_page``, asked for
+    together; ``NotFound`` unless every one of them is there."""
+    rows = session.scalars(_approved_revisions(), {"page_id": page.id, "numbers": list(numbers)})
+    found = {revision.number: revision for revision in rows}
+    if any(number not in found for number in numbers) or not may_view(session, user, page):
+        raise NotFound()
+    return [found[number] for number in numbers]
+
+
+@cache
+def _approved_revisions() -> Select[WikiRevision]:
+    """The approved revisions ``numbers`` of page ``page_id``, with their authors (every page showing an
+    old revision names who saved it): built once, so a request only binds its values."""
+    return (
+        select(WikiRevision)
+        .where(
+            WikiRevision.page_id == bindparam("page_id"),
+            WikiRevision.number.in_(bindparam("numbers", expanding=True)),
             WikiRevision.status == RevisionStatus.APPROVED,
         )
+        .options(joinedload(WikiRevision.author))
     )
-    if revision is None or not may_view(session, user, page):
-        raise NotFound()
-    return revision
 
 
 def get_proposed(session: Session, user: User | None, page: WikiPage, revision_id: int) -> WikiRevision:

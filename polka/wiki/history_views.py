@@ -140,8 +140,8 @@ def diff(slug: str, page: str) -> Any:
     to_text, from_text = request.args.get("to", ""), request.args.get("from", "")
     to = _revision_number(to_text) if to_text else wiki_page.head_number
     start = _revision_number(from_text) if from_text else max(to - 1, 0)
-    new = access.get_revision(session, user, wiki_page, to)
-    old = access.get_revision(session, user, wiki_page, start) if start else None
+    new, *before = access.get_revisions(session, user, wiki_page, (to, start) if start else (to,))
+    old = before[0] if before else None
     view = "inline" if request.args.get("view") == "inline" else "side"
     response = render_template(
         "wiki/diff.html",

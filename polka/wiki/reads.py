@@ -6,14 +6,27 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Select, and_, false, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.pagination import Page, paginate
-from polka.permissions import Action, require
+from polka.pagination import Page, page_count, paginate
+from polka.permissions import Action, reader_params, require, visible_to_reader
 from polka.wiki import access
 from polka.wiki.models import RevisionStatus, WikiLink, WikiPage, WikiRedirect, WikiRevision
 from polka.wiki.pages import MAX_DEPTH
@@ -34,15 +47,48 @@ def history(session: Session, user: User | None, page: WikiPage, page_number: in
     """A page's published revisions, newest first, each with its size change."""
     if not access.may_view(session, user, page):
         require(user, Action.VIEW, page)
-    query = (
-        select(WikiRevision)
-        .where(WikiRevision.page_id == page.id, WikiRevision.status == RevisionStatus.APPROVED)
-        .options(joinedload(WikiRevision.author), joinedload(WikiRevision.reviewed_by))
-        .order_by(WikiRevision.number.desc())
+    # paginate()'s count, clamp and slice, with statements built once
+    params = {"page_id": page.id}
+    total = int(session.scalar(_history_count(), params) or 0)
+    page_number = min(max(1, page_number), page_count(total, HISTORY_PER_PAGE))
+    revisions = Page(
+        list(
+            session.scalars(
+                _history(),
+                {**params, "limit": HISTORY_PER_PAGE, "offset": (page_number - 1) * HISTORY_PER_PAGE},
+            )
+        ),
+        page_number,
+        HISTORY_PER_PAGE,
+        total,
     )
-    revisions = paginate(session, query, page_number, HISTORY_PER_PAGE)
     sizes = size_changes(session, revisions.items)
     return revisions.map(lambda r: HistoryEntry(r, sizes[r.id]))
+
+
+def _published_of_page() -> ColumnElement[bool]:
+    """SQL: the published revisions of page ``page_id``."""
+    return and_(WikiRevision.page_id == bindparam("page_id"), WikiRevision.status == RevisionStatus.APPROVED)
+
+
+@cache
+def _history_count() -> Select[int]:
+    """How many published revisions page ``page_id`` has: built once, so a request only binds its values."""
+    return select(func.count()).select_from(WikiRevision).where(_published_of_page())
+
+
+@cache
+def _history() -> Select[WikiRevision]:
+    """The ``limit`` published revisions of page ``page_id`` after the first ``offset``, newest first,
+    with who wrote and who approved each: built once."""
+    return (
+        select(WikiRevision)
+        .where(_published_of_page())
+        .options(joinedload(WikiRevision.author), joinedload(WikiRevision.reviewed_by))
+        .order_by(WikiRevision.number.desc())
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
 
 
 def size_changes(session: Session, revisions: list[WikiRevision]) -> dict[int, int]:
@@ -51,13 +97,18 @@ def size_changes(session: Session, revisions: list[WikiRevision]) -> dict[int, i
     numbers = {r.number - 1 for r in revisions if r.number is not None and r.number > 1}
     before: dict[tuple[int, int], int] = {}
     if numbers:
-        rows = session.execute(
-            select(WikiRevision.page_id, WikiRevision.number, WikiRevision.size).where(
-                WikiRevision.page_id.in_(page_ids), WikiRevision.number.in_(numbers)
-            )
-        )
+        rows = session.execute(_sizes(), {"page_ids": list(page_ids), "numbers": list(numbers)})
         before = {(page_id, number): size for page_id, number, size in rows if number is not None}
     return {r.id: r.size - before.get((r.page_id, (r.number or 1) - 1), 0) for r in revisions}
+
+
+@cache
+def _sizes() -> Select[int, int | None, int]:
+    """The sizes of the revisions numbered ``numbers`` of the pages ``page_ids``: built once."""
+    return select(WikiRevision.page_id, WikiRevision.number, WikiRevision.size).where(
+        WikiRevision.page_id.in_(bindparam("page_ids", expanding=True)),
+        WikiRevision.number.in_(bindparam("numbers", expanding=True)),
+    )
 
 
 def current_and_mine(
@@ -65,35 +116,49 @@ def current_and_mine(
 ) -> tuple[WikiRevision | None, WikiRevision | None]:
     """The page's current revision and the user's own pending edit, with their cached renderings,
     in one round trip (the page view's hot path)."""
-    mine = (
-        and_(WikiRevision.author_id == user.id, WikiRevision.status == RevisionStatus.PENDING)
-        if user is not None
-        else false()
-    )
-    # The renderings hang on their revisions (not only in the session's weak identity map), so
-    # rendering them later finds them without asking again; the page names each author.
     rows = session.scalars(
-        select(WikiRevision)
-        .outerjoin(WikiRevision.rendering)
-        .where(WikiRevision.page_id == page.id, or_(WikiRevision.number == page.head_number, mine))
-        .options(contains_eager(WikiRevision.rendering), joinedload(WikiRevision.author))
+        _current_and_mine(),
+        {"page_id": page.id, "head": page.head_number, "me": user.id if user is not None else None},
     ).all()
     current = next((r for r in rows if r.number is not None and r.number == page.head_number), None)
     pending = next((r for r in rows if r.status is RevisionStatus.PENDING), None)
     return current, pending
 
 
+@cache
+def _current_and_mine() -> Select[WikiRevision]:
+    """Revision ``head`` of page ``page_id`` and the pending edit of it by ``me`` (None: no one's), each
+    with its cached rendering and author: built once, so a request only binds its values."""
+    mine = and_(WikiRevision.author_id == bindparam("me"), WikiRevision.status == RevisionStatus.PENDING)
+    # The renderings hang on their revisions (not only in the session's weak identity map), so
+    # rendering them later finds them without asking again; the page names each author.
+    return (
+        select(WikiRevision)
+        .outerjoin(WikiRevision.rendering)
+        .where(
+            WikiRevision.page_id == bindparam("page_id"), or_(WikiRevision.number == bindparam("head"), mine)
+        )
+        .options(contains_eager(WikiRevision.rendering), joinedload(WikiRevision.author))
+    )
+
+
 def proposed_revisions(session: Session, user: User, page: WikiPage) -> list[WikiRevision]:
     """Unpublished edits of a page the user may see: all of them for moderators, else their own."""
+    everyone = access.can_moderate(user, page)
+    return list(session.scalars(_proposed(everyone), {"page_id": page.id, "me": user.id}))
+
+
+@cache
+def _proposed(everyone: bool) -> Select[WikiRevision]:
+    """The unpublished edits of page ``page_id`` (only those ``me`` wrote unless ``everyone``), newest
+    first, with who wrote and who reviewed each: built once for each of the two."""
     query = (
         select(WikiRevision)
-        .where(WikiRevision.page_id == page.id, WikiRevision.status != RevisionStatus.APPROVED)
+        .where(WikiRevision.page_id == bindparam("page_id"), WikiRevision.status != RevisionStatus.APPROVED)
         .options(joinedload(WikiRevision.author), joinedload(WikiRevision.reviewed_by))
         .order_by(WikiRevision.created_at.desc(), WikiRevision.id.desc())
     )
-    if not access.can_moderate(user, page):
-        query = query.where(WikiRevision.author_id == user.id)
-    return list(session.scalars(query))
+    return query if everyone else query.where(WikiRevision.author_id == bindparam("me"))
 
 
 def recent_changes_query(user: User | None, community: Community) -> Select[WikiRevision]:
@@ -168,34 +233,60 @@ def subpages(session: Session, user: User | None, page: WikiPage) -> list[WikiPa
     return list(session.scalars(query))
 
 
+#: A page listed beside another: ``id``, ``slug``, ``title``, ``is_child``, ``links_here``.
+Neighbour = Row[int, str, str, bool, bool]
+
+
 @dataclass(frozen=True)
 class Neighbours:
-    """The pages a page's view lists beside it: its subpages and the pages linking to it."""
+    """The pages a page's view lists beside it, as rows of ``id``, ``slug`` and ``title``: its subpages
+    and the pages linking to it."""
 
-    subpages: list[WikiPage]
+    subpages: list[Neighbour]
     #: pages whose current text links here, by this title or an old one
-    backlinks: list[WikiPage]
+    backlinks: list[Neighbour]
 
 
 def neighbours(session: Session, user: User | None, page: WikiPage) -> Neighbours:
     """The page's subpages and backlinks the user may see, each by title, in one statement (both read
     the same pages through the same permission filter; a page may be in both lists)."""
-    addresses = union_all(
-        select(literal(page.slug)), select(WikiRedirect.slug).where(WikiRedirect.page_id == page.id)
-    )
-    linking = select(WikiLink.page_id).where(
-        WikiLink.community_id == page.community_id, WikiLink.target_slug.in_(addresses)
-    )
-    is_child = WikiPage.parent_id == page.id
-    links_here = and_(WikiPage.id != page.id, WikiPage.id.in_(linking))
+    params = reader_params(user)
+    if params is None:
+        return Neighbours(subpages=[], backlinks=[])
     rows = session.execute(
-        select(WikiPage, is_child, links_here)
-        .where(or_(is_child, links_here), access.live_pages(user))
-        .order_by(WikiPage.title)
+        _neighbours(),
+        {**params, "page_id": page.id, "page_slug": page.slug, "community_id": page.community_id},
     ).all()
     return Neighbours(
-        subpages=[found for found, child, _ in rows if child],
-        backlinks=[found for found, _, linked in rows if linked],
+        subpages=[row for row in rows if row.is_child],
+        backlinks=[row for row in rows if row.links_here],
+    )
+
+
+@cache
+def _neighbours() -> Select[int, str, str, bool, bool]:
+    """The live pages the ``READER`` may see that are children of page ``page_id`` or link to it (in
+    ``community_id``, by its slug ``page_slug`` or an old one), by title, saying which: built once."""
+    page_id = bindparam("page_id", type_=Integer)
+    addresses = union_all(
+        select(bindparam("page_slug", type_=String)),
+        select(WikiRedirect.slug).where(WikiRedirect.page_id == page_id),
+    )
+    linking = select(WikiLink.page_id).where(
+        WikiLink.community_id == bindparam("community_id"), WikiLink.target_slug.in_(addresses)
+    )
+    is_child = WikiPage.parent_id == page_id
+    links_here = and_(WikiPage.id != page_id, WikiPage.id.in_(linking))
+    return (
+        select(
+            WikiPage.id,
+            WikiPage.slug,
+            WikiPage.title,
+            is_child.label("is_child"),
+            links_here.label("links_here"),
+        )
+        .where(or_(is_child, links_here), visible_to_reader(WikiPage), access.published_pages())
+        .order_by(WikiPage.title)
     )
 
 

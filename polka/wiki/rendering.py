@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import quote
 
 from markupsafe import Markup
-from sqlalchemy import delete, select, union
+from sqlalchemy import CompoundSelect, Integer, String, bindparam, delete, select, union
 from sqlalchemy.orm import Session
 
 from polka import markup
@@ -150,14 +151,23 @@ def existing_slugs(session: Session, community: Community, slugs: set[str]) -> s
     """Which of these slugs lead somewhere: a live page or a redirect to one."""
     if not slugs:
         return set()
+    return set(session.scalars(_leading_somewhere(), {"community_id": community.id, "slugs": list(slugs)}))
+
+
+@cache
+def _leading_somewhere() -> CompoundSelect[str]:
+    """Which of ``slugs`` in community ``community_id`` are a live page's or a redirect's to one: built
+    once, so a request only binds its values."""
+    community_id = bindparam("community_id", type_=Integer)
+    slugs = bindparam("slugs", type_=String, expanding=True)
     live = WikiPage.deleted_at.is_(None)
-    pages = select(WikiPage.slug).where(WikiPage.community_id == community.id, WikiPage.slug.in_(slugs), live)
+    pages = select(WikiPage.slug).where(WikiPage.community_id == community_id, WikiPage.slug.in_(slugs), live)
     redirects = (
         select(WikiRedirect.slug)
         .join(WikiPage, WikiPage.id == WikiRedirect.page_id)
-        .where(WikiRedirect.community_id == community.id, WikiRedirect.slug.in_(slugs), live)
+        .where(WikiRedirect.community_id == community_id, WikiRedirect.slug.in_(slugs), live)
     )
-    return set(session.scalars(union(pages, redirects)))
+    return union(pages, redirects)
 
 
 def present(session: Session, user: User | None, community: Community, rendering: Rendering) -> RenderedPage:

@@ -130,6 +130,13 @@ def test_diff_from_nothing_shows_the_first_revision_as_added(web, login, edited)
     assert "Added: # PNC manual" in shown
 
 
+def test_diff_of_a_revision_with_itself_says_the_versions_are_the_same(web, login, edited):
+    login(edited.member)
+    shown = text(web.get(page_url(edited, "/diff?from=2&to=2")))
+    assert "From Revision 2 , saved" in shown
+    assert "These versions are the same." in shown
+
+
 @pytest.mark.parametrize("query", ["from=1&to=4", "from=9&to=2", "to=0"])
 def test_diff_of_a_revision_the_page_does_not_have_is_404(web, login, edited, query):
     login(edited.member)
