@@ -6,11 +6,11 @@ through ``paginate`` and renders with ``macros/pagination.html``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -53,12 +53,46 @@ def empty_page(per_page: int) -> Page[T]:
     return Page([], 1, per_page, 0)
 
 
-def paginate(session: Session, query: Select[T], page: int, per_page: int) -> Page[T]:
-    """Page ``page`` of ``query``'s rows (in its order); a page past the last gives the last page."""
+#: The bind parameters of a ``Paged`` query's page: how many rows, after how many.
+LIMIT, OFFSET = "page_limit", "page_offset"
+
+
+@dataclass(frozen=True)
+class Paged(Generic[T]):
+    """A query with its count and its page statements, built once (``paged``) for a query built once
+    with bind parameters, so that ``paginate`` only binds values."""
+
+    query: Select[T]
+    counted: Select[Any]
+    page: Select[T]
+
+
+def paged(query: Select[T]) -> Paged[T]:
+    """``query`` with its count and page statements built once."""
+    return Paged(query, _counted(query), query.limit(bindparam(LIMIT)).offset(bindparam(OFFSET)))
+
+
+def _counted(query: Select[T]) -> Select[Any]:
+    return select(func.count()).select_from(query.order_by(None).subquery())
+
+
+def paginate(
+    session: Session,
+    query: Select[T] | Paged[T],
+    page: int,
+    per_page: int,
+    params: Mapping[str, Any] | None = None,
+) -> Page[T]:
+    """Page ``page`` of ``query``'s rows (in its order), its bind parameters given ``params``; a page
+    past the last gives the last page."""
     if per_page < 1:
         raise ValueError("per_page must be at least 1")
-    counted = select(func.count()).select_from(query.order_by(None).subquery())
-    total = int(session.scalar(counted) or 0)
+    if isinstance(query, Paged):
+        total = int(session.scalar(query.counted, params) or 0)
+        page = min(max(1, page), page_count(total, per_page))
+        bound = {**(params or {}), LIMIT: per_page, OFFSET: (page - 1) * per_page}
+        return Page(list(session.scalars(query.page, bound)), page, per_page, total)
+    total = int(session.scalar(_counted(query), params) or 0)
     page = min(max(1, page), page_count(total, per_page))
-    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page), params))
     return Page(items, page, per_page, total)
