@@ -6,11 +6,11 @@ through ``paginate`` and renders with ``macros/pagination.html``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -62,14 +62,13 @@ class Paged(Generic[T]):
     """A query with its count and its page statements, built once (``paged``) for a query built once
     with bind parameters, so that ``paginate`` only binds values."""
 
-    query: Select[T]
     counted: Select[Any]
     page: Select[T]
 
 
 def paged(query: Select[T]) -> Paged[T]:
     """``query`` with its count and page statements built once."""
-    return Paged(query, _counted(query), query.limit(bindparam(LIMIT)).offset(bindparam(OFFSET)))
+    return Paged(_counted(query), query.limit(bindparam(LIMIT)).offset(bindparam(OFFSET)))
 
 
 def _counted(query: Select[T]) -> Select[Any]:
@@ -85,14 +84,32 @@ def paginate(
 ) -> Page[T]:
     """Page ``page`` of ``query``'s rows (in its order), its bind parameters given ``params``; a page
     past the last gives the last page."""
+    return _paginate(session, query, page, per_page, params, session.scalars)
+
+
+def paginate_rows(
+    session: Session,
+    query: Select[Any] | Paged[Any],
+    page: int,
+    per_page: int,
+    params: Mapping[str, Any] | None = None,
+) -> Page[Row[Any]]:
+    """``paginate`` for a query of several columns read as rows."""
+    return _paginate(session, query, page, per_page, params, session.execute)
+
+
+def _paginate(
+    session: Session,
+    query: Select[Any] | Paged[Any],
+    page: int,
+    per_page: int,
+    params: Mapping[str, Any] | None,
+    read: Callable[..., Iterable[Any]],
+) -> Page[Any]:
     if per_page < 1:
         raise ValueError("per_page must be at least 1")
-    if isinstance(query, Paged):
-        total = int(session.scalar(query.counted, params) or 0)
-        page = min(max(1, page), page_count(total, per_page))
-        bound = {**(params or {}), LIMIT: per_page, OFFSET: (page - 1) * per_page}
-        return Page(list(session.scalars(query.page, bound)), page, per_page, total)
-    total = int(session.scalar(_counted(query), params) or 0)
+    built = query if isinstance(query, Paged) else paged(query)
+    total = int(session.scalar(built.counted, params) or 0)
     page = min(max(1, page), page_count(total, per_page))
-    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page), params))
-    return Page(items, page, per_page, total)
+    bound = {**(params or {}), LIMIT: per_page, OFFSET: (page - 1) * per_page}
+    return Page(list(read(built.page, bound)), page, per_page, total)
