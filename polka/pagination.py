@@ -6,7 +6,7 @@ through ``paginate`` and renders with ``macros/pagination.html``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -59,20 +59,31 @@ LIMIT, OFFSET = "page_limit", "page_offset"
 
 @dataclass(frozen=True)
 class Paged(Generic[T]):
-    """A query with its count and its page statements, built once (``paged``) for a query built once
-    with bind parameters, so that ``paginate`` only binds values."""
+    """A query's count and page statements, built once (``paged``, ``paged_rows``) for a query built
+    once with bind parameters, so that ``paginate`` only binds values."""
 
     counted: Select[Any]
-    page: Select[T]
+    page: Select[Any]
+    #: whether a page is read as rows of several columns (else as the first column's values)
+    rows: bool = False
 
 
 def paged(query: Select[T]) -> Paged[T]:
-    """``query`` with its count and page statements built once."""
-    return Paged(_counted(query), query.limit(bindparam(LIMIT)).offset(bindparam(OFFSET)))
+    """``query`` with its count and page statements built once; its items are its first column's."""
+    return Paged(_counted(query), _page(query))
 
 
-def _counted(query: Select[T]) -> Select[Any]:
+def paged_rows(query: Select[*tuple[Any, ...]]) -> Paged[Row[Any]]:
+    """``paged`` for a query of several columns: its items are its rows."""
+    return Paged(_counted(query), _page(query), rows=True)
+
+
+def _counted(query: Select[Any]) -> Select[Any]:
     return select(func.count()).select_from(query.order_by(None).subquery())
+
+
+def _page(query: Select[Any]) -> Select[Any]:
+    return query.limit(bindparam(LIMIT)).offset(bindparam(OFFSET))
 
 
 def paginate(
@@ -82,34 +93,13 @@ def paginate(
     per_page: int,
     params: Mapping[str, Any] | None = None,
 ) -> Page[T]:
-    """Page ``page`` of ``query``'s rows (in its order), its bind parameters given ``params``; a page
+    """Page ``page`` of ``query``'s items (in its order), its bind parameters given ``params``; a page
     past the last gives the last page."""
-    return _paginate(session, query, page, per_page, params, session.scalars)
-
-
-def paginate_rows(
-    session: Session,
-    query: Select[Any] | Paged[Any],
-    page: int,
-    per_page: int,
-    params: Mapping[str, Any] | None = None,
-) -> Page[Row[Any]]:
-    """``paginate`` for a query of several columns read as rows."""
-    return _paginate(session, query, page, per_page, params, session.execute)
-
-
-def _paginate(
-    session: Session,
-    query: Select[Any] | Paged[Any],
-    page: int,
-    per_page: int,
-    params: Mapping[str, Any] | None,
-    read: Callable[..., Iterable[Any]],
-) -> Page[Any]:
     if per_page < 1:
         raise ValueError("per_page must be at least 1")
     built = query if isinstance(query, Paged) else paged(query)
     total = int(session.scalar(built.counted, params) or 0)
     page = min(max(1, page), page_count(total, per_page))
     bound = {**(params or {}), LIMIT: per_page, OFFSET: (page - 1) * per_page}
+    read = session.execute if built.rows else session.scalars
     return Page(list(read(built.page, bound)), page, per_page, total)

@@ -34,6 +34,7 @@ from polka.errors import Conflict, NotFound, ValidationError
 from polka.markings import Marking
 from polka.markup import check_markdown
 from polka.organisations.data import REGIONS
+from polka.organisations.models import Organisation
 from polka.pagination import Page, Paged, empty_page, paged, paginate
 from polka.permissions import (
     READER,
@@ -297,15 +298,41 @@ def _visible_children() -> Select[Community]:
 
 
 def managers_of(session: Session, community: Community) -> list[User]:
-    return list(session.scalars(_managers(), {"community_id": community.id}))
+    return list(session.scalars(_managers_of(), {"community_id": community.id}))
+
+
+@dataclass(frozen=True)
+class Manager:
+    """A manager as a community's home page names them."""
+
+    name: str
+    #: their organisation's name (None: they name none)
+    organisation: str | None
+
+
+def managers_shown(session: Session, community: Community) -> list[Manager]:
+    """The community's managers by name, as its home page names them (only the columns shown)."""
+    rows = session.execute(_managers_shown(), {"community_id": community.id})
+    return [Manager(name, organisation) for name, organisation in rows]
 
 
 @cache
-def _managers() -> Select[User]:
-    """The members of ``community_id`` who may manage it, by name: built once."""
+def _managers_of() -> Select[User]:
+    return _managers(select(User))
+
+
+@cache
+def _managers_shown() -> Select[str, str | None]:
+    shown = select(User.name, Organisation.name).outerjoin(
+        Organisation, Organisation.id == User.organisation_id
+    )
+    return _managers(shown)
+
+
+def _managers(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """``query`` of the members of ``community_id`` who may manage it, by name."""
     return (
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
+        query.join(Membership, Membership.user_id == User.id)
         .where(
             Membership.community_id == bindparam("community_id"),
             Membership.role.in_(roles_that_may(Action.MANAGE)),

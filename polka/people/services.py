@@ -25,7 +25,7 @@ from polka.errors import NotFound, ValidationError
 from polka.forms import has_control_characters
 from polka.organisations.data import REGIONS
 from polka.organisations.models import Organisation
-from polka.pagination import Page, Paged, empty_page, paged, paginate_rows
+from polka.pagination import Page, Paged, empty_page, paged_rows, paginate
 from polka.people.models import BioRendering
 from polka.people.rendering import bio_html, keep_bio_html
 from polka.permissions import is_active, readable_to_reader, reader_params
@@ -124,7 +124,7 @@ def search_people(
         _directory(query) if typed else _directory_built_once(bool(query.organisation_id), bool(query.region))
     )
     params = {"organisation_id": query.organisation_id, "region": query.region}
-    rows = paginate_rows(session, people, page, per_page, params)
+    rows = paginate(session, people, page, per_page, params)
     expertise: dict[int, list[str]] = {row.id: [] for row in rows.items}
     if expertise:
         for user_id, tag in session.execute(_expertise_of(), {"ids": list(expertise)}):
@@ -137,16 +137,16 @@ def _listed(row: Row[Any], expertise: list[str]) -> Listed:
 
 
 @cache
-def _directory_built_once(organisation: bool, region: bool) -> Paged[Any]:
+def _directory_built_once(organisation: bool, region: bool) -> Paged[Row[Any]]:
     """The directory without typed words, filtered or not by an organisation and a region (bound when
     it is read): built once for each of those four shapes."""
     stand_ins = DirectoryQuery(organisation_id=-1 if organisation else None, region="-" if region else "")
     return _directory(stand_ins)  # only whether they name an organisation and a region counts
 
 
-def _directory(query: DirectoryQuery) -> Paged[Any]:
+def _directory(query: DirectoryQuery) -> Paged[Row[Any]]:
     """The columns the directory lists, of the people matching ``query``, by name."""
-    listed: Select[*tuple[Any, ...]] = (
+    return paged_rows(
         select(
             User.id,
             User.name,
@@ -158,7 +158,6 @@ def _directory(query: DirectoryQuery) -> Paged[Any]:
         .where(*_directory_conditions(query))
         .order_by(User.name, User.id)
     )
-    return paged(listed)
 
 
 @cache
