@@ -7,8 +7,10 @@ new communities in ``requests.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import Select, and_, bindparam, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
@@ -32,9 +34,21 @@ from polka.errors import Conflict, NotFound, ValidationError
 from polka.markings import Marking
 from polka.markup import check_markdown
 from polka.organisations.data import REGIONS
-from polka.pagination import Page, paginate
-from polka.permissions import Action, can, is_member, require, role_in, roles_that_may, visible_filter
-from polka.subscriptions.services import following_exists
+from polka.organisations.models import Organisation
+from polka.pagination import Page, Paged, empty_page, paged, paginate
+from polka.permissions import (
+    READER,
+    Action,
+    can,
+    is_member,
+    reader_params,
+    require,
+    role_in,
+    roles_that_may,
+    visible_filter,
+    visible_to_reader,
+)
+from polka.subscriptions.services import following_exists, following_params
 from polka.text import check_text, slugify
 
 #: Words under /c/ that name pages, not communities.
@@ -53,11 +67,17 @@ def unique_slug(session: Session, name: str) -> str:
 
 def get_community(session: Session, user: User | None, slug: str, action: Action = Action.VIEW) -> Community:
     """The community called ``slug`` if the user may do ``action`` to it (NotFound/Forbidden otherwise)."""
-    community = session.scalar(select(Community).where(Community.slug == slug))
+    community = session.scalar(_community_called(), {"slug": slug})
     if community is None:
         raise NotFound()
     require(user, action, community)
     return community
+
+
+@cache
+def _community_called() -> Select[Community]:
+    """The community called ``slug``: built once, so a request only binds the slug."""
+    return select(Community).where(Community.slug == bindparam("slug"))
 
 
 def check_region(region: str | None) -> str | None:
@@ -203,29 +223,53 @@ def list_communities(
     per_page: int = PER_PAGE,
 ) -> CommunityIndex:
     """The communities the user may see, searched by name and summary, filtered by region and "mine"."""
-    conditions = [visible_filter(user, Community)]
+    params = reader_params(user)
+    if params is None:  # someone who may see no community
+        return CommunityIndex(results=empty_page(per_page), regions=[])
     words = (query or "").strip()
-    if words:
-        conditions.append(or_(contains_text(Community.name, words), contains_text(Community.summary, words)))
-    if mine and user is not None:
-        conditions.append(
-            Community.id.in_(select(Membership.community_id).where(Membership.user_id == user.id))
-        )
-    regions = [
-        (str(name), int(count))
-        for name, count in session.execute(
-            select(Community.region, func.count(Community.id))
-            .where(*conditions, Community.region.is_not(None))
-            .group_by(Community.region)
-            .order_by(Community.region)
-        )
-    ]
-    if region:
-        conditions.append(Community.region == region)
-    communities = select(Community).where(*conditions).order_by(func.lower(Community.name), Community.id)
-    found = paginate(session, communities, page, per_page)
+    # what the words become is only known with them; without words (the index as first opened) the
+    # statements are built once
+    regions_query, communities = (
+        _index_statements(words, mine, bool(region))
+        if words
+        else _index_statements_built_once(mine, bool(region))
+    )
+    bound: dict[str, Any] = {**params, "region": region}
+    regions = [(str(name), int(count)) for name, count in session.execute(regions_query, bound)]
+    found = paginate(session, communities, page, per_page, bound)
     rows = found.map(lambda c: CommunityRow(c, c.member_count, role_in(user, c.id)))
     return CommunityIndex(results=rows, regions=regions)
+
+
+#: The index's statements: the regions with their counts, and the communities.
+IndexStatements = tuple[Select[str | None, int], Paged[Community]]
+
+
+@cache
+def _index_statements_built_once(mine: bool, region: bool) -> IndexStatements:
+    return _index_statements("", mine, region)
+
+
+def _index_statements(words: str, mine: bool, region: bool) -> IndexStatements:
+    """The index's statements for the ``READER``: the regions with how many communities each (before
+    the region is chosen) and the communities (in the ``region`` if ``region``)."""
+    conditions = [visible_to_reader(Community)]
+    if words:
+        conditions.append(or_(contains_text(Community.name, words), contains_text(Community.summary, words)))
+    if mine:
+        conditions.append(
+            Community.id.in_(select(Membership.community_id).where(Membership.user_id == bindparam(READER)))
+        )
+    regions = (
+        select(Community.region, func.count(Community.id))
+        .where(*conditions, Community.region.is_not(None))
+        .group_by(Community.region)
+        .order_by(Community.region)
+    )
+    if region:
+        conditions.append(Community.region == bindparam("region"))
+    communities = select(Community).where(*conditions).order_by(func.lower(Community.name), Community.id)
+    return regions, paged(communities)
 
 
 # --- A community's home page ----------------------------------------------------------------------
@@ -237,22 +281,64 @@ def visible_parent(user: User | None, community: Community) -> Community | None:
 
 
 def visible_children(session: Session, user: User | None, community: Community) -> list[Community]:
-    query = (
+    params = reader_params(user)
+    if params is None:
+        return []
+    return list(session.scalars(_visible_children(), {**params, "parent_id": community.id}))
+
+
+@cache
+def _visible_children() -> Select[Community]:
+    """The sub-communities of ``parent_id`` the ``READER`` may see, by name: built once."""
+    return (
         select(Community)
-        .where(Community.parent_id == community.id, visible_filter(user, Community))
+        .where(Community.parent_id == bindparam("parent_id"), visible_to_reader(Community))
         .order_by(func.lower(Community.name))
     )
-    return list(session.scalars(query))
 
 
 def managers_of(session: Session, community: Community) -> list[User]:
-    query = (
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.community_id == community.id, Membership.role.in_(roles_that_may(Action.MANAGE)))
+    return list(session.scalars(_managers_of(), {"community_id": community.id}))
+
+
+@dataclass(frozen=True)
+class Manager:
+    """A manager as a community's home page names them."""
+
+    name: str
+    #: their organisation's name (None: they name none)
+    organisation: str | None
+
+
+def managers_shown(session: Session, community: Community) -> list[Manager]:
+    """The community's managers by name, as its home page names them (only the columns shown)."""
+    rows = session.execute(_managers_shown(), {"community_id": community.id})
+    return [Manager(name, organisation) for name, organisation in rows]
+
+
+@cache
+def _managers_of() -> Select[User]:
+    return _managers(select(User))
+
+
+@cache
+def _managers_shown() -> Select[str, str | None]:
+    shown = select(User.name, Organisation.name).outerjoin(
+        Organisation, Organisation.id == User.organisation_id
+    )
+    return _managers(shown)
+
+
+def _managers(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """``query`` of the members of ``community_id`` who may manage it, by name."""
+    return (
+        query.join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.community_id == bindparam("community_id"),
+            Membership.role.in_(roles_that_may(Action.MANAGE)),
+        )
         .order_by(User.name)
     )
-    return list(session.scalars(query))
 
 
 @dataclass(frozen=True)
@@ -270,22 +356,32 @@ def standing(session: Session, user: User | None, community: Community) -> Stand
     request, if any, outer-joined to a one-row select that also asks whether they follow)."""
     if user is None:
         return Standing(None, False)
+    params = {
+        **following_params(user, COMMUNITY_KIND, community.id),
+        "community_id": community.id,
+        "user_id": user.id,
+    }
+    row = session.execute(_standing(), params).first()
+    assert row is not None  # the one-row select always answers
+    return Standing(row[0], bool(row[1]))
+
+
+@cache
+def _standing() -> Select[JoinRequest, bool]:
+    """``standing``'s statement for ``user_id`` and ``community_id``, built once."""
     one = select(literal(1).label("one")).subquery()
-    query = (
-        select(JoinRequest, following_exists(user, COMMUNITY_KIND, community.id).label("following"))
+    return (
+        select(JoinRequest, following_exists().label("following"))
         .select_from(one)
         .outerjoin(
             JoinRequest,
             and_(
-                JoinRequest.community_id == community.id,
-                JoinRequest.user_id == user.id,
+                JoinRequest.community_id == bindparam("community_id"),
+                JoinRequest.user_id == bindparam("user_id"),
                 JoinRequest.status == RequestStatus.PENDING,
             ),
         )
     )
-    row = session.execute(query).first()
-    assert row is not None  # the one-row select always answers
-    return Standing(row[0], bool(row[1]))
 
 
 def pending_join_request(session: Session, user: User | None, community: Community) -> JoinRequest | None:

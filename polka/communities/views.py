@@ -103,7 +103,7 @@ def render_home(community: Community, join_form: MessageForm | None = None, stat
         "communities/home.html",
         community=community,
         members_count=services.members_count(session, community),
-        managers=services.managers_of(session, community),
+        managers=services.managers_shown(session, community),
         parent=services.visible_parent(user, community),
         children=services.visible_children(session, user, community),
         stream=read_stream(
@@ -115,7 +115,8 @@ def render_home(community: Community, join_form: MessageForm | None = None, stat
         readable=readable,
         pending=standing.pending,
         following=standing.following,
-        join_form=join_form or MessageForm(),
+        # the form to ask to join, only for someone who may ask (what it says back after a refusal)
+        join_form=join_form or (MessageForm() if can(user, Action.REQUEST_JOIN, community) else None),
         section="communities",
         page_title=community.name,
     ), status

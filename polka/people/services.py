@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, and_, exists, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, exists, select
+from sqlalchemy.orm import Session
 
 from polka.accounts.models import AccountStatus, Expertise, User
 from polka.audit.services import record
@@ -23,10 +25,10 @@ from polka.errors import NotFound, ValidationError
 from polka.forms import has_control_characters
 from polka.organisations.data import REGIONS
 from polka.organisations.models import Organisation
-from polka.pagination import Page, empty_page, paginate
+from polka.pagination import Page, Paged, empty_page, paged_rows, paginate
 from polka.people.models import BioRendering
 from polka.people.rendering import bio_html, keep_bio_html
-from polka.permissions import is_active, readable_filter
+from polka.permissions import is_active, readable_to_reader, reader_params
 
 PER_PAGE = 20
 MAX_TAGS = 20
@@ -72,7 +74,24 @@ class DirectoryQuery:
         return {k: v for k, v in values.items() if v}
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A person as the directory lists them."""
+
+    id: int
+    name: str
+    job_title: str
+    #: their organisation's name and region (None: they name no organisation)
+    organisation: str | None
+    region: str | None
+    #: their expertise tags, in order
+    expertise: list[str]
+
+
 def _directory_conditions(query: DirectoryQuery) -> list[ColumnElement[bool]]:
+    """The directory's conditions for ``query``: the words typed in it as literals (an autoescaped
+    LIKE needs them), its organisation and region (if any) as the bind parameters ``organisation_id``
+    and ``region``."""
     conditions = [active_people()]
     if query.name:
         conditions.append(contains_text(User.name, query.name))
@@ -84,33 +103,97 @@ def _directory_conditions(query: DirectoryQuery) -> list[ColumnElement[bool]]:
             exists().where(Expertise.user_id == User.id, contains_text(Expertise.tag, query.expertise))
         )
     if query.organisation_id:
-        conditions.append(User.organisation_id == query.organisation_id)
+        conditions.append(User.organisation_id == bindparam("organisation_id"))
     if query.region:
         conditions.append(
-            User.organisation_id.in_(select(Organisation.id).where(Organisation.region == query.region))
+            User.organisation_id.in_(
+                select(Organisation.id).where(Organisation.region == bindparam("region"))
+            )
         )
     return conditions
 
 
 def search_people(
     session: Session, viewer: User | None, query: DirectoryQuery, *, page: int = 1, per_page: int = PER_PAGE
-) -> Page[User]:
+) -> Page[Listed]:
     """One page of the active people matching ``query``, by name (nothing for an inactive viewer)."""
     if not is_active(viewer):
         return empty_page(per_page)
+    typed = query.name or query.text or query.expertise
     people = (
-        select(User)
+        _directory(query) if typed else _directory_built_once(bool(query.organisation_id), bool(query.region))
+    )
+    params = {"organisation_id": query.organisation_id, "region": query.region}
+    rows = paginate(session, people, page, per_page, params)
+    expertise: dict[int, list[str]] = {row.id: [] for row in rows.items}
+    if expertise:
+        for user_id, tag in session.execute(_expertise_of(), {"ids": list(expertise)}):
+            expertise[user_id].append(tag)
+    return rows.map(lambda row: _listed(row, expertise[row.id]))
+
+
+def _listed(row: Row[Any], expertise: list[str]) -> Listed:
+    return Listed(row.id, row.name, row.job_title, row.organisation, row.region, expertise)
+
+
+@cache
+def _directory_built_once(organisation: bool, region: bool) -> Paged[Row[Any]]:
+    """The directory without typed words, filtered or not by an organisation and a region (bound when
+    it is read): built once for each of those four shapes."""
+    stand_ins = DirectoryQuery(organisation_id=-1 if organisation else None, region="-" if region else "")
+    return _directory(stand_ins)  # only whether they name an organisation and a region counts
+
+
+def _directory(query: DirectoryQuery) -> Paged[Row[Any]]:
+    """The columns the directory lists, of the people matching ``query``, by name."""
+    return paged_rows(
+        select(
+            User.id,
+            User.name,
+            User.job_title,
+            Organisation.name.label("organisation"),
+            Organisation.region,
+        )
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .where(*_directory_conditions(query))
-        .options(selectinload(User.expertise))
         .order_by(User.name, User.id)
     )
-    return paginate(session, people, page, per_page)
 
 
-def directory_regions(session: Session) -> list[str]:
-    """The regions that active organisations are in, for the directory's filter."""
-    used = set(session.scalars(select(Organisation.region).where(Organisation.active.is_(True)).distinct()))
-    return [r for r in REGIONS if r in used] + sorted(used - set(REGIONS))
+@cache
+def _expertise_of() -> Select[int, str]:
+    """The expertise tags of the people ``ids``, each person's in order."""
+    return (
+        select(Expertise.user_id, Expertise.tag)
+        .where(Expertise.user_id.in_(bindparam("ids", expanding=True)))
+        .order_by(Expertise.tag)
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryChoices:
+    """What the directory's filters offer: the active organisations (id and name, by name) and the
+    regions they are in (the known regions in their order, then any other)."""
+
+    organisations: list[tuple[int, str]]
+    regions: list[str]
+
+
+def directory_choices(session: Session) -> DirectoryChoices:
+    """The directory's filters, from the active organisations: one statement, built once."""
+    rows = session.execute(_active_organisations()).all()
+    used = {region for _, _, region in rows}
+    regions = [r for r in REGIONS if r in used] + sorted(used - set(REGIONS))
+    return DirectoryChoices([(org_id, name) for org_id, name, _ in rows], regions)
+
+
+@cache
+def _active_organisations() -> Select[int, str, str]:
+    return (
+        select(Organisation.id, Organisation.name, Organisation.region)
+        .where(Organisation.active.is_(True))
+        .order_by(Organisation.name)
+    )
 
 
 # Profiles ----------------------------------------------------------------------------------------
@@ -127,15 +210,21 @@ def get_profile(session: Session, viewer: User | None, user_id: int) -> Profile:
     for anyone else, and for an inactive viewer)."""
     if not is_active(viewer):
         raise NotFound()
-    row = session.execute(
-        select(User, BioRendering)
-        .outerjoin(BioRendering, BioRendering.user_id == User.id)
-        .where(User.id == user_id, active_people())
-    ).first()
+    row = session.execute(_profile(), {"user_id": user_id}).first()
     if row is None:
         raise NotFound()
     person, kept = row
     return Profile(person, bio_html(person, kept))
+
+
+@cache
+def _profile() -> Select[User, BioRendering]:
+    """The active account ``user_id`` with its bio's kept HTML, if any: built once."""
+    return (
+        select(User, BioRendering)
+        .outerjoin(BioRendering, BioRendering.user_id == User.id)
+        .where(User.id == bindparam("user_id"), active_people())
+    )
 
 
 def person_communities(session: Session, viewer: User | None, person: User) -> list[tuple[Community, Role]]:
@@ -144,13 +233,23 @@ def person_communities(session: Session, viewer: User | None, person: User) -> l
     Member lists are community content (``Action.READ``): a restricted community's members are for
     its members, and a private community does not exist for outsiders, so both stay off the profile.
     """
-    rows = session.execute(
+    params = reader_params(viewer)
+    if params is None:
+        return []
+    rows = session.execute(_person_communities(), {**params, "person_id": person.id}).all()
+    return [(community, role) for community, role in rows]
+
+
+@cache
+def _person_communities() -> Select[Community, Role]:
+    """The communities of ``person_id`` whose content the ``READER`` may read, with their role: built
+    once."""
+    return (
         select(Community, Membership.role)
         .join(Membership, Membership.community_id == Community.id)
-        .where(Membership.user_id == person.id, readable_filter(viewer))
+        .where(Membership.user_id == bindparam("person_id"), readable_to_reader())
         .order_by(Community.name)
-    ).all()
-    return [(community, role) for community, role in rows]
+    )
 
 
 def profile_is_incomplete(user: User) -> bool:

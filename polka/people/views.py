@@ -18,7 +18,7 @@ from polka.people.forms import DirectoryForm, ProfileForm
 from polka.people.services import (
     DirectoryQuery,
     ProfileChanges,
-    directory_regions,
+    directory_choices,
     get_profile,
     person_communities,
     search_people,
@@ -37,14 +37,12 @@ def _page_number() -> int:
 def directory() -> Any:
     session = db()
     user = current_user()
-    organisations = active_organisations(session)
+    choices = directory_choices(session)
     form = DirectoryForm(formdata=request.args)
     form.organisation.choices = [SelectChoice("", "Any organisation")] + [
-        SelectChoice(str(o.id), o.name) for o in organisations
+        SelectChoice(str(org_id), name) for org_id, name in choices.organisations
     ]
-    form.region.choices = [SelectChoice("", "Any region")] + [
-        SelectChoice(r, r) for r in directory_regions(session)
-    ]
+    form.region.choices = [SelectChoice("", "Any region")] + [SelectChoice(r, r) for r in choices.regions]
     searched = any(request.args.get(name) for name in ("name", "q", "expertise", "organisation", "region"))
     if searched and not form.validate():
         return render_template(

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Exists, delete, exists, select
+from sqlalchemy import Exists, Select, bindparam, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -79,17 +81,35 @@ def set_following(session: Session, user: User, kind: str, object_id: int, follo
         unfollow(session, user, kind, object_id)
 
 
-def following_exists(user: User, kind: str, object_id: int) -> Exists:
-    """SQL: whether ``user`` follows the object (for a page that folds the question into another read)."""
+#: The bind parameters of ``following_exists``: who, and the kind and id of what they may follow.
+FOLLOWER, FOLLOWED_KIND, FOLLOWED_ID = "follower_id", "followed_kind", "followed_id"
+
+
+@cache
+def following_exists() -> Exists:
+    """SQL: whether the user ``FOLLOWER`` follows the object ``FOLLOWED_ID`` of kind ``FOLLOWED_KIND``
+    (for a page that folds the question into another read): built once, bound by ``following_params``."""
     return exists().where(
-        Subscription.user_id == user.id, Subscription.kind == kind, Subscription.object_id == object_id
+        Subscription.user_id == bindparam(FOLLOWER),
+        Subscription.kind == bindparam(FOLLOWED_KIND),
+        Subscription.object_id == bindparam(FOLLOWED_ID),
     )
+
+
+def following_params(user: User, kind: str, object_id: int) -> dict[str, Any]:
+    """The values ``following_exists`` is asked with."""
+    return {FOLLOWER: user.id, FOLLOWED_KIND: kind, FOLLOWED_ID: object_id}
+
+
+@cache
+def _is_following() -> Select[bool]:
+    return select(following_exists())
 
 
 def is_following(session: Session, user: User | None, kind: str, object_id: int) -> bool:
     if user is None:
         return False
-    return bool(session.scalar(select(following_exists(user, kind, object_id))))
+    return bool(session.scalar(_is_following(), following_params(user, kind, object_id)))
 
 
 def followers(session: Session, kind: str, object_id: int) -> list[int]:

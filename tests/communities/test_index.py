@@ -29,6 +29,18 @@ def test_index_lists_a_private_community_to_its_member(web, login, make):
     assert "2 communities" in page
 
 
+def test_index_opened_in_turn_by_a_member_and_an_outsider_shows_each_their_own(web, login, make):
+    make.community("Open Door", region="London")
+    hidden = make.community("Hidden Unit", visibility=Visibility.PRIVATE, region="London")
+    member, outsider = make.member(hidden), make.user()
+    seen = []
+    for user in (member, outsider, member):
+        login(user)
+        page = text(web.get("/c/?mine=1" if user is member else "/c/?region=London"))
+        seen.append(("Hidden Unit" in page, "Open Door" in page))
+    assert seen == [(True, False), (False, True), (True, False)]
+
+
 def test_region_counts_leave_out_private_communities_of_others(web, login, make):
     make.community("Open London", region="London")
     make.community("Hidden London", visibility=Visibility.PRIVATE, region="London")
