@@ -15,12 +15,26 @@ from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.docs.models import Document, Folder, Version
 from polka.errors import NotFound
-from polka.permissions import Action, can, offers, readable_filter, require, visible_filter
+from polka.permissions import (
+    Action,
+    can,
+    offers,
+    readable_filter,
+    require,
+    visible_filter,
+    visible_to_reader,
+)
 
 
 def live_documents(user: User | None) -> ColumnElement[bool]:
     """SQL: the documents (not in the bin) the user may see."""
     return and_(visible_filter(user, Document), kept_documents())
+
+
+def live_to_reader() -> ColumnElement[bool]:
+    """``live_documents`` for the reader named by the bind parameter ``permissions.READER``: for a
+    statement built once and executed with ``reader_params(user)``."""
+    return and_(visible_to_reader(Document), kept_documents())
 
 
 def kept_documents() -> ColumnElement[bool]:

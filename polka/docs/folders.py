@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -20,8 +21,8 @@ from polka.docs.kinds import FOLDER_KIND
 from polka.docs.models import FOLDER_NAME_MAX, Document, Folder
 from polka.errors import ValidationError
 from polka.forms import has_control_characters
-from polka.pagination import Page, paginate
-from polka.permissions import Action, require
+from polka.pagination import Page, page_count
+from polka.permissions import Action, reader_params, require
 from polka.subscriptions.services import forget
 from polka.text import check_text
 
@@ -76,32 +77,68 @@ def list_folder(
     page: int = 1,
 ) -> Listing:
     require(user, Action.READ, community)
-    parent = Folder.parent_id.is_(None) if folder is None else Folder.parent_id == folder.id
-    folders = list(
-        session.scalars(
-            select(Folder)
-            .where(Folder.community_id == community.id, parent)
-            .order_by(func.lower(Folder.name))
-        )
+    params = reader_params(user)
+    assert params is not None  # ``require`` lets only an active account through
+    top = folder is None
+    values = {**params, _COMMUNITY: community.id, _FOLDER: None if folder is None else folder.id}
+    folders = list(session.scalars(_subfolders(top), values))
+    total = int(session.scalar(_document_count(top), values) or 0)
+    page = min(max(1, page), page_count(total, PER_PAGE))
+    shown: list[Document] = []
+    if total:
+        paged = {**values, _LIMIT: PER_PAGE, _OFFSET: (page - 1) * PER_PAGE}
+        shown = list(session.scalars(_documents(top, sort), paged))
+    documents = Page(shown, page, PER_PAGE, total)
+    return Listing(folder, path_to(session, folder), folders, documents, sort)
+
+
+# A folder's statements, built once for every reader and folder: a request binds the reader
+# (``reader_params``), the community, the folder (none for the top of the library) and the page.
+_COMMUNITY, _FOLDER, _LIMIT, _OFFSET = "listed_community_id", "listed_folder_id", "page_limit", "page_offset"
+
+
+@cache
+def _subfolders(top: bool) -> Select[Folder]:
+    """The folders in the listed one (or at the top of the library), by name."""
+    parent = Folder.parent_id.is_(None) if top else Folder.parent_id == bindparam(_FOLDER)
+    return (
+        select(Folder)
+        .where(Folder.community_id == bindparam(_COMMUNITY), parent)
+        .order_by(func.lower(Folder.name))
     )
-    in_folder = Document.folder_id.is_(None) if folder is None else Document.folder_id == folder.id
+
+
+def _listed(top: bool) -> tuple[ColumnElement[bool], ...]:
+    """The documents in the listed folder that the reader may see."""
+    in_folder = Document.folder_id.is_(None) if top else Document.folder_id == bindparam(_FOLDER)
+    return (Document.community_id == bindparam(_COMMUNITY), in_folder, access.live_to_reader())
+
+
+@cache
+def _document_count(top: bool) -> Select[int]:
+    return select(func.count()).select_from(Document).where(*_listed(top))
+
+
+@cache
+def _documents(top: bool, sort: Sort) -> Select[Document]:
+    """One page of the listed documents in ``sort``'s order, with what each row shows."""
     order = {
         Sort.NAME: (func.lower(Document.title), Document.id),
         Sort.DATE: (Document.updated_at.desc(), Document.id.desc()),
         Sort.SIZE: (Document.size.desc(), Document.id),
     }[sort]
-    query = (
+    return (
         select(Document)
-        .where(Document.community_id == community.id, in_folder, access.live_documents(user))
+        .where(*_listed(top))
         .options(
             joinedload(Document.updated_by),
             joinedload(Document.checked_out_by),
             joinedload(Document.head),
         )
         .order_by(*order)
+        .limit(bindparam(_LIMIT))
+        .offset(bindparam(_OFFSET))
     )
-    documents = paginate(session, query, page, PER_PAGE)
-    return Listing(folder, path_to(session, folder), folders, documents, sort)
 
 
 def all_folders(session: Session, community: Community) -> list[tuple[Folder, str]]:
