@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, select, update
+from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.activity.stream import Actor
 from polka.communities.models import Community
 from polka.docs import access
 from polka.docs.kinds import FOLDER_KIND
-from polka.docs.models import FOLDER_NAME_MAX, Document, Folder
+from polka.docs.models import FOLDER_NAME_MAX, Document, DocumentStatus, Folder, Version, split_tags
 from polka.errors import ValidationError
+from polka.filetypes import type_name
 from polka.forms import has_control_characters
+from polka.markings import Marking
 from polka.pagination import Page, page_count
+from polka.people.services import active_people
 from polka.permissions import Action, reader_params, require
 from polka.subscriptions.services import forget
 from polka.text import check_text
@@ -49,11 +55,35 @@ def parse_sort(value: str | None) -> Sort:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A document as a folder lists it: what its row shows, read as columns rather than entities."""
+
+    id: int
+    title: str
+    marking: Marking
+    description: str
+    tags: str
+    status: DocumentStatus
+    head_number: int
+    size: int
+    updated_at: datetime
+    checked_out: bool
+    #: who last changed it (None once their account is gone)
+    updated_by: Actor | None
+    #: its current version's type as people name it ("Word document")
+    type_label: str
+
+    @property
+    def tag_list(self) -> list[str]:
+        return split_tags(self.tags)
+
+
+@dataclass(frozen=True)
 class Listing:
     folder: Folder | None  # None: the top of the library
     path: list[Folder]  # from the top down to ``folder``
     folders: list[Folder]
-    documents: Page[Document]
+    documents: Page[Listed]
     sort: Sort
 
 
@@ -84,10 +114,10 @@ def list_folder(
     folders = list(session.scalars(_subfolders(top), values))
     total = int(session.scalar(_document_count(top), values) or 0)
     page = min(max(1, page), page_count(total, PER_PAGE))
-    shown: list[Document] = []
+    shown: list[Listed] = []
     if total:
         paged = {**values, _LIMIT: PER_PAGE, _OFFSET: (page - 1) * PER_PAGE}
-        shown = list(session.scalars(_documents(top, sort), paged))
+        shown = [_listed_row(row) for row in session.execute(_documents(top, sort), paged)]
     documents = Page(shown, page, PER_PAGE, total)
     return Listing(folder, path_to(session, folder), folders, documents, sort)
 
@@ -120,24 +150,57 @@ def _document_count(top: bool) -> Select[int]:
 
 
 @cache
-def _documents(top: bool, sort: Sort) -> Select[Document]:
-    """One page of the listed documents in ``sort``'s order, with what each row shows."""
+def _documents(top: bool, sort: Sort) -> Select[*tuple[Any, ...]]:
+    """One page of the listed documents in ``sort``'s order: the columns each row shows."""
     order = {
         Sort.NAME: (func.lower(Document.title), Document.id),
         Sort.DATE: (Document.updated_at.desc(), Document.id.desc()),
         Sort.SIZE: (Document.size.desc(), Document.id),
     }[sort]
     return (
-        select(Document)
-        .where(*_listed(top))
-        .options(
-            joinedload(Document.updated_by),
-            joinedload(Document.checked_out_by),
-            joinedload(Document.head),
+        select(
+            Document.id,
+            Document.title,
+            Document.marking,
+            Document.description,
+            Document.tags,
+            Document.status,
+            Document.head_number,
+            Document.size,
+            Document.family,
+            Document.updated_at,
+            Document.checked_out_by_id.is_not(None).label("checked_out"),
+            Version.media_type,
+            User.id.label("updated_by_id"),
+            User.name.label("updated_by_name"),
+            active_people().label("updated_by_active"),
         )
+        .outerjoin(Version, and_(Version.document_id == Document.id, Version.number == Document.head_number))
+        .outerjoin(User, User.id == Document.updated_by_id)
+        .where(*_listed(top))
         .order_by(*order)
         .limit(bindparam(_LIMIT))
         .offset(bindparam(_OFFSET))
+    )
+
+
+def _listed_row(row: Row[Any]) -> Listed:
+    updated_by = None
+    if row.updated_by_id is not None:
+        updated_by = Actor(row.updated_by_id, row.updated_by_name, bool(row.updated_by_active))
+    return Listed(
+        id=row.id,
+        title=row.title,
+        marking=row.marking,
+        description=row.description,
+        tags=row.tags,
+        status=row.status,
+        head_number=row.head_number,
+        size=row.size,
+        updated_at=row.updated_at,
+        checked_out=bool(row.checked_out),
+        updated_by=updated_by,
+        type_label=type_name(row.media_type or "", row.family),
     )
 
 
