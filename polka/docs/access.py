@@ -8,7 +8,9 @@ Every "may this user…" question about the library is answered here, for views,
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, select
+from functools import cache
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -65,22 +67,29 @@ def get_document(session: Session, user: User | None, community: Community, docu
 
 def get_version(session: Session, user: User | None, document: Document, number: int) -> Version:
     """Version ``number`` of a document, as visible as the document is now."""
-    version = session.scalar(
-        select(Version).where(Version.document_id == document.id, Version.number == number)
-    )
+    version = session.scalar(_version(joined=False), {_DOCUMENT: document.id, _NUMBER: number})
     if version is None or not may_view(user, document):
         raise NotFound()
     return version
 
 
 def current_version(session: Session, document: Document) -> Version:
-    version = session.scalar(
-        select(Version)
-        .where(Version.document_id == document.id, Version.number == document.head_number)
-        .options(joinedload(Version.uploaded_by))  # the document's page names who uploaded it
-    )
+    """The document's current version, with who uploaded it (the document's page names them)."""
+    version = session.scalar(_version(joined=True), {_DOCUMENT: document.id, _NUMBER: document.head_number})
     assert version is not None  # head_number always names a stored version
     return version
+
+
+_DOCUMENT, _NUMBER = "version_document_id", "version_number"
+
+
+@cache
+def _version(*, joined: bool) -> Select[Version]:
+    """A document's version by number: built once, so a request only binds the two."""
+    statement = select(Version).where(
+        Version.document_id == bindparam(_DOCUMENT), Version.number == bindparam(_NUMBER)
+    )
+    return statement.options(joinedload(Version.uploaded_by)) if joined else statement
 
 
 def visible_folders(user: User | None) -> ColumnElement[bool]:
