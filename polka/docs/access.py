@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.docs.models import Document, Folder, Version
+from polka.docs.models import Document, DocumentExtract, Folder, Version
 from polka.errors import NotFound
 from polka.permissions import (
     Action,
@@ -80,6 +80,16 @@ def current_version(session: Session, document: Document) -> Version:
     return version
 
 
+def current_version_and_extract(
+    session: Session, document: Document
+) -> tuple[Version, DocumentExtract | None]:
+    """``current_version`` and what has been read from it so far (None before its job is queued), in
+    one statement."""
+    values = {_DOCUMENT: document.id, _NUMBER: document.head_number}
+    version, extract = session.execute(_current_and_extract(), values).one()
+    return version, extract
+
+
 _DOCUMENT, _NUMBER = "version_document_id", "version_number"
 
 
@@ -90,6 +100,15 @@ def _version(*, joined: bool) -> Select[Version]:
         Version.document_id == bindparam(_DOCUMENT), Version.number == bindparam(_NUMBER)
     )
     return statement.options(joinedload(Version.uploaded_by)) if joined else statement
+
+
+@cache
+def _current_and_extract() -> Select[Version, DocumentExtract]:
+    return (
+        _version(joined=True)
+        .add_columns(DocumentExtract)
+        .outerjoin(DocumentExtract, DocumentExtract.version_id == Version.id)
+    )
 
 
 def visible_folders(user: User | None) -> ColumnElement[bool]:
