@@ -8,19 +8,35 @@ Every "may this user…" question about the library is answered here, for views,
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, select
+from functools import cache
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.docs.models import Document, Folder, Version
+from polka.docs.models import Document, DocumentExtract, Folder, Version
 from polka.errors import NotFound
-from polka.permissions import Action, can, offers, readable_filter, require, visible_filter
+from polka.permissions import (
+    Action,
+    can,
+    offers,
+    readable_filter,
+    require,
+    visible_filter,
+    visible_to_reader,
+)
 
 
 def live_documents(user: User | None) -> ColumnElement[bool]:
     """SQL: the documents (not in the bin) the user may see."""
     return and_(visible_filter(user, Document), kept_documents())
+
+
+def live_to_reader() -> ColumnElement[bool]:
+    """``live_documents`` for the reader named by the bind parameter ``permissions.READER``: for a
+    statement built once and executed with ``reader_params(user)``."""
+    return and_(visible_to_reader(Document), kept_documents())
 
 
 def kept_documents() -> ColumnElement[bool]:
@@ -51,22 +67,48 @@ def get_document(session: Session, user: User | None, community: Community, docu
 
 def get_version(session: Session, user: User | None, document: Document, number: int) -> Version:
     """Version ``number`` of a document, as visible as the document is now."""
-    version = session.scalar(
-        select(Version).where(Version.document_id == document.id, Version.number == number)
-    )
+    version = session.scalar(_version(joined=False), {_DOCUMENT: document.id, _NUMBER: number})
     if version is None or not may_view(user, document):
         raise NotFound()
     return version
 
 
 def current_version(session: Session, document: Document) -> Version:
-    version = session.scalar(
-        select(Version)
-        .where(Version.document_id == document.id, Version.number == document.head_number)
-        .options(joinedload(Version.uploaded_by))  # the document's page names who uploaded it
-    )
+    """The document's current version, with who uploaded it (the document's page names them)."""
+    version = session.scalar(_version(joined=True), {_DOCUMENT: document.id, _NUMBER: document.head_number})
     assert version is not None  # head_number always names a stored version
     return version
+
+
+def current_version_and_extract(
+    session: Session, document: Document
+) -> tuple[Version, DocumentExtract | None]:
+    """``current_version`` and what has been read from it so far (None before its job is queued), in
+    one statement."""
+    values = {_DOCUMENT: document.id, _NUMBER: document.head_number}
+    version, extract = session.execute(_current_and_extract(), values).one()
+    return version, extract
+
+
+_DOCUMENT, _NUMBER = "version_document_id", "version_number"
+
+
+@cache
+def _version(*, joined: bool) -> Select[Version]:
+    """A document's version by number: built once, so a request only binds the two."""
+    statement = select(Version).where(
+        Version.document_id == bindparam(_DOCUMENT), Version.number == bindparam(_NUMBER)
+    )
+    return statement.options(joinedload(Version.uploaded_by)) if joined else statement
+
+
+@cache
+def _current_and_extract() -> Select[Version, DocumentExtract]:
+    return (
+        _version(joined=True)
+        .add_columns(DocumentExtract)
+        .outerjoin(DocumentExtract, DocumentExtract.version_id == Version.id)
+    )
 
 
 def visible_folders(user: User | None) -> ColumnElement[bool]:

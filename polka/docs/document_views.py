@@ -17,7 +17,7 @@ from polka.answers import wants_json
 from polka.audit.web import audit_read
 from polka.crossrefs.services import used_by
 from polka.db import transaction
-from polka.docs import access, folders, locks, previews, processing
+from polka.docs import access, folders, locks, previews
 from polka.docs import versions as doc_versions
 from polka.docs.blueprint import bp
 from polka.docs.forms import RestoreForm, VersionForm
@@ -43,8 +43,7 @@ from polka.subscriptions.services import is_following
 def view_document(slug: str, document_id: int) -> Any:
     community, document = document_for(slug, document_id)
     session, user = db(), current_user()
-    version = access.current_version(session, document)
-    extract = processing.extract_for(session, version)
+    version, extract = access.current_version_and_extract(session, document)
     context = {
         "community": community,
         "document": document,
@@ -81,8 +80,7 @@ def view_document(slug: str, document_id: int) -> Any:
 def text_status(slug: str, document_id: int) -> Any:
     """Whether the current version's text (or thumbnail) is still being read, for the page's script."""
     _, document = document_for(slug, document_id)
-    version = access.current_version(db(), document)
-    extract = processing.extract_for(db(), version)
+    version, extract = access.current_version_and_extract(db(), document)
     pending = extract is None or extract.status is ExtractStatus.PENDING
     response = jsonify(
         version=version.number, pending=pending, status=extract.status if extract else "pending"
@@ -147,7 +145,7 @@ def download_version(slug: str, document_id: int, number: int) -> Any:
 def thumbnail(slug: str, document_id: int) -> Any:
     """The re-encoded PNG thumbnail of an image document (made by POLKA, so safe to show inline)."""
     _, document = document_for(slug, document_id)
-    extract = processing.extract_for(db(), access.current_version(db(), document))
+    _, extract = access.current_version_and_extract(db(), document)
     if extract is None or extract.thumbnail_sha256 is None:
         raise NotFound()
     response = Response(file_store().path_for(extract.thumbnail_sha256).read_bytes(), mimetype="image/png")

@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, select, update
+from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.activity.stream import Actor
 from polka.communities.models import Community
 from polka.docs import access
 from polka.docs.kinds import FOLDER_KIND
-from polka.docs.models import FOLDER_NAME_MAX, Document, Folder
+from polka.docs.models import FOLDER_NAME_MAX, Document, DocumentStatus, Folder, Version, split_tags
 from polka.errors import ValidationError
+from polka.filetypes import type_name
 from polka.forms import has_control_characters
-from polka.pagination import Page, paginate
-from polka.permissions import Action, require
+from polka.markings import Marking
+from polka.pagination import Page, page_count
+from polka.people.services import active_people
+from polka.permissions import Action, reader_params, require
 from polka.subscriptions.services import forget
 from polka.text import check_text
 
@@ -48,11 +55,35 @@ def parse_sort(value: str | None) -> Sort:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A document as a folder lists it: what its row shows, read as columns rather than entities."""
+
+    id: int
+    title: str
+    marking: Marking
+    description: str
+    tags: str
+    status: DocumentStatus
+    head_number: int
+    size: int
+    updated_at: datetime
+    checked_out: bool
+    #: who last changed it (None once their account is gone)
+    updated_by: Actor | None
+    #: its current version's type as people name it ("Word document")
+    type_label: str
+
+    @property
+    def tag_list(self) -> list[str]:
+        return split_tags(self.tags)
+
+
+@dataclass(frozen=True)
 class Listing:
     folder: Folder | None  # None: the top of the library
     path: list[Folder]  # from the top down to ``folder``
     folders: list[Folder]
-    documents: Page[Document]
+    documents: Page[Listed]
     sort: Sort
 
 
@@ -76,32 +107,101 @@ def list_folder(
     page: int = 1,
 ) -> Listing:
     require(user, Action.READ, community)
-    parent = Folder.parent_id.is_(None) if folder is None else Folder.parent_id == folder.id
-    folders = list(
-        session.scalars(
-            select(Folder)
-            .where(Folder.community_id == community.id, parent)
-            .order_by(func.lower(Folder.name))
-        )
+    params = reader_params(user)
+    assert params is not None  # ``require`` lets only an active account through
+    top = folder is None
+    values = {**params, _COMMUNITY: community.id, _FOLDER: None if folder is None else folder.id}
+    folders = list(session.scalars(_subfolders(top), values))
+    total = int(session.scalar(_document_count(top), values) or 0)
+    page = min(max(1, page), page_count(total, PER_PAGE))
+    shown: list[Listed] = []
+    if total:
+        paged = {**values, _LIMIT: PER_PAGE, _OFFSET: (page - 1) * PER_PAGE}
+        shown = [_listed_row(row) for row in session.execute(_documents(top, sort), paged)]
+    documents = Page(shown, page, PER_PAGE, total)
+    return Listing(folder, path_to(session, folder), folders, documents, sort)
+
+
+# A folder's statements, built once for every reader and folder: a request binds the reader
+# (``reader_params``), the community, the folder (none for the top of the library) and the page.
+_COMMUNITY, _FOLDER, _LIMIT, _OFFSET = "listed_community_id", "listed_folder_id", "page_limit", "page_offset"
+
+
+@cache
+def _subfolders(top: bool) -> Select[Folder]:
+    """The folders in the listed one (or at the top of the library), by name."""
+    parent = Folder.parent_id.is_(None) if top else Folder.parent_id == bindparam(_FOLDER)
+    return (
+        select(Folder)
+        .where(Folder.community_id == bindparam(_COMMUNITY), parent)
+        .order_by(func.lower(Folder.name))
     )
-    in_folder = Document.folder_id.is_(None) if folder is None else Document.folder_id == folder.id
+
+
+def _listed(top: bool) -> tuple[ColumnElement[bool], ...]:
+    """The documents in the listed folder that the reader may see."""
+    in_folder = Document.folder_id.is_(None) if top else Document.folder_id == bindparam(_FOLDER)
+    return (Document.community_id == bindparam(_COMMUNITY), in_folder, access.live_to_reader())
+
+
+@cache
+def _document_count(top: bool) -> Select[int]:
+    return select(func.count()).select_from(Document).where(*_listed(top))
+
+
+@cache
+def _documents(top: bool, sort: Sort) -> Select[*tuple[Any, ...]]:
+    """One page of the listed documents in ``sort``'s order: the columns each row shows."""
     order = {
         Sort.NAME: (func.lower(Document.title), Document.id),
         Sort.DATE: (Document.updated_at.desc(), Document.id.desc()),
         Sort.SIZE: (Document.size.desc(), Document.id),
     }[sort]
-    query = (
-        select(Document)
-        .where(Document.community_id == community.id, in_folder, access.live_documents(user))
-        .options(
-            joinedload(Document.updated_by),
-            joinedload(Document.checked_out_by),
-            joinedload(Document.head),
+    return (
+        select(
+            Document.id,
+            Document.title,
+            Document.marking,
+            Document.description,
+            Document.tags,
+            Document.status,
+            Document.head_number,
+            Document.size,
+            Document.family,
+            Document.updated_at,
+            Document.checked_out_by_id.is_not(None).label("checked_out"),
+            Version.media_type,
+            User.id.label("updated_by_id"),
+            User.name.label("updated_by_name"),
+            active_people().label("updated_by_active"),
         )
+        .outerjoin(Version, and_(Version.document_id == Document.id, Version.number == Document.head_number))
+        .outerjoin(User, User.id == Document.updated_by_id)
+        .where(*_listed(top))
         .order_by(*order)
+        .limit(bindparam(_LIMIT))
+        .offset(bindparam(_OFFSET))
     )
-    documents = paginate(session, query, page, PER_PAGE)
-    return Listing(folder, path_to(session, folder), folders, documents, sort)
+
+
+def _listed_row(row: Row[Any]) -> Listed:
+    updated_by = None
+    if row.updated_by_id is not None:
+        updated_by = Actor(row.updated_by_id, row.updated_by_name, bool(row.updated_by_active))
+    return Listed(
+        id=row.id,
+        title=row.title,
+        marking=row.marking,
+        description=row.description,
+        tags=row.tags,
+        status=row.status,
+        head_number=row.head_number,
+        size=row.size,
+        updated_at=row.updated_at,
+        checked_out=bool(row.checked_out),
+        updated_by=updated_by,
+        type_label=type_name(row.media_type or "", row.family),
+    )
 
 
 def all_folders(session: Session, community: Community) -> list[tuple[Folder, str]]:

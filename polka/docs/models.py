@@ -28,6 +28,11 @@ NOTE_MAX = 500
 FILENAME_MAX = 255
 
 
+def split_tags(tags: str) -> list[str]:
+    """A document's tags (stored comma-separated) as a list."""
+    return [tag for tag in tags.split(",") if tag]
+
+
 class DocumentStatus(enum.StrEnum):
     DRAFT = "draft"  # not yet approved by a moderator: readers are told it is not authoritative
     APPROVED = "approved"  # the authoritative version
@@ -110,7 +115,7 @@ class Document(DeletableContent, Base):
 
     @property
     def tag_list(self) -> list[str]:
-        return [tag for tag in self.tags.split(",") if tag]
+        return split_tags(self.tags)
 
     def __repr__(self) -> str:
         return f"<Document {self.id} {self.title!r}>"

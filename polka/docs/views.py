@@ -52,8 +52,11 @@ def _listing(
 ) -> Any:
     """A folder's page; a refused new or renamed folder shows its error with what was typed."""
     session, user = db(), current_user()
-    rename_form = rename_form or FolderForm(formdata=None, data={"name": folder.name if folder else ""})
-    rename_form.name.id = "rename-folder"  # the page holds both folder forms: ids must differ
+    can_manage_folders = access.can_manage_folders(user, community)
+    if rename_form is None and folder is not None and can_manage_folders:  # else the page has none
+        rename_form = FolderForm(formdata=None, data={"name": folder.name})
+    if rename_form is not None:
+        rename_form.name.id = "rename-folder"  # the page holds both folder forms: ids must differ
     listing = folders.list_folder(
         session,
         user,
@@ -70,7 +73,7 @@ def _listing(
         rename_form=rename_form,
         watching=folder is not None and is_following(session, user, FOLDER_KIND, folder.id),
         can_upload=access.can_upload(user, community),
-        can_manage_folders=access.can_manage_folders(user, community),
+        can_manage_folders=can_manage_folders,
         can_restore=access.can_see_bin(user, community),
         sorts=list(folders.Sort),
         section="communities",

@@ -1,6 +1,7 @@
 """Differential test for the library: for random worlds and random changes, every way a document leaves
-POLKA agrees with ``access.may_view`` — the SQL filter behind lists (``live_documents``), the search
-page's re-check of its hits, and the kind's resolver behind ``[[doc:42]]`` and "where used"."""
+POLKA agrees with ``access.may_view`` — the SQL filter behind lists (``live_documents``), a library's
+listing (built once for every reader), the search page's re-check of its hits, and the kind's resolver
+behind ``[[doc:42]]`` and "where used"."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from polka.accounts.models import AccountStatus, User
+from polka.communities.models import Community
 from polka.db import utcnow
-from polka.docs import access
+from polka.docs import access, folders
+from polka.docs.folders import Sort
 from polka.docs.kinds import DOCUMENT_KIND, resolve_documents
 from polka.docs.models import Document, DocumentStatus
 from polka.markings import Marking
+from polka.permissions import Action, can
 from polka.search.backend import Hit
 from polka.site_search.service import recheck
 from tests.permissions.test_differential import (
@@ -76,11 +80,18 @@ def assert_exits_agree(app, session, users, where):
             listed = set(session.scalars(select(Document.id).where(access.live_documents(user))))
             searched = {i for _, i in recheck(session, user, [Hit(DOCUMENT_KIND, i, 1.0, "") for i in ids])}
             linked = set(resolve_documents(session, user, ids))
+            shelved = {
+                document.id
+                for community in session.scalars(select(Community))
+                if can(user, Action.READ, community)
+                for document in folders.list_folder(session, user, community, None, Sort.NAME).documents.items
+            }
             for document in documents:
                 allowed = access.may_view(user, document)
                 assert allowed == (document.id in listed), f"{who}, list, {document}"
                 assert allowed == (document.id in searched), f"{who}, search, {document}"
                 assert allowed == (document.id in linked), f"{who}, link, {document}"
+                assert allowed == (document.id in shelved), f"{who}, library, {document}"
 
 
 @PROFILE

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from polka.accounts.models import AccountStatus
 from polka.audit.models import AuditEntry
 from polka.communities.models import Role
 from polka.db import utcnow
@@ -382,6 +383,23 @@ def test_the_library_lists_each_documents_details(web, login, world, docs):
         assert shown in row, shown
     assert "Rolling schedule" in listing
     assert "Plain text" in listing
+
+
+def test_the_library_says_a_document_is_checked_out_and_links_who_changed_it_while_they_are_active(
+    web, login, world, session
+):
+    login(world.member)
+    assert web.post(url(world, "/checkout"), token_from=url(world)).status_code == 302
+    login(world.reader)
+    library = f"/c/{world.community.slug}/docs/"
+    row = web.get(library).get_data(as_text=True).split("Rolling schedule", 1)[1]
+    assert "Checked out" in row
+    assert f'<a class="govuk-link" href="/people/{world.member.id}">Mel Member</a>' in row
+    with writing(session):
+        session.merge(world.member).status = AccountStatus.SUSPENDED
+    row = web.get(library).get_data(as_text=True).split("Rolling schedule", 1)[1]
+    assert "by Mel Member" in row
+    assert f"/people/{world.member.id}" not in row
 
 
 def test_a_purged_documents_files_are_collected_and_no_others(app, world, docs, session):
