@@ -83,12 +83,13 @@ def get_page(session: Session, user: User | None, community: Community, slug: st
 
 @cache
 def _page_at() -> Select[WikiPage]:
-    """The page at ``slug`` in the community ``community_id``, with its community's wiki settings:
+    """The page at ``slug`` in the community ``community_id``, with its community's wiki settings and
+    whoever changed it last (the page names them; they are not always the current revision's author):
     built once, so a request only binds its values."""
     return (
         select(WikiPage)
         .where(WikiPage.community_id == bindparam("community_id"), WikiPage.slug == bindparam("slug"))
-        .options(joinedload(WikiPage.wiki_settings))
+        .options(joinedload(WikiPage.wiki_settings), joinedload(WikiPage.updated_by))
     )
 
 

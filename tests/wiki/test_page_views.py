@@ -3,14 +3,15 @@ previews without saving, conflicts that keep the text, links, templates and the 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from polka.audit.models import AuditEntry
 from polka.communities.models import Visibility
+from polka.db import transaction
 from polka.markings import Marking
 from polka.wiki import services
 from polka.wiki.models import WikiPage
-from tests.support import text
+from tests.support import statements_run, text
 
 
 def url(world, suffix=""):
@@ -40,6 +41,29 @@ def test_a_page_shows_its_text_breadcrumbs_marking_and_who_changed_it(web, login
     assert "PNC Operators Wiki PNC manual" in page  # breadcrumbs through the parent
     assert page.count("OFFICIAL") >= 2  # banner top and bottom
     assert "Moe Moderator" in page
+
+
+def test_a_page_last_changed_by_someone_else_names_them_without_asking_again(
+    app, web, login, session, world, wiki
+):
+    """The page says who changed it last, who need not be the current revision's author (a moderator's
+    move, say): they come with the page, so reading it asks no more than when they are the author."""
+    authored = wiki.page(world.community, "Vehicle checks", "Check the keeper.", author=world.moderator)
+    changed = wiki.page(world.community, "Stolen plates", "Check the plate.", author=world.moderator)
+    with transaction(session):
+        session.execute(
+            update(WikiPage).where(WikiPage.id == changed.id).values(updated_by_id=world.manager.id)
+        )
+    login(world.reader)
+    counts = []
+    for page in (authored, changed):
+        web.get(url(world, page.slug))  # the first view of a process may warm caches
+        with statements_run(app) as seen:
+            body = text(web.get(url(world, page.slug)))
+        counts.append(len(seen))
+    assert "by Moe Moderator" in text(web.get(url(world, authored.slug)))
+    assert f"by {world.manager.name}" in body
+    assert counts[1] == counts[0]
 
 
 def test_links_to_missing_pages_offer_to_create_them_and_existing_ones_do_not(web, login, world, wiki):
