@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import pytest
 from flask import Flask, render_template_string
-from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
@@ -39,7 +38,7 @@ from polka.wiki import services as wiki_services
 from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage
 from tests.conftest import Factory, Login
-from tests.support import Web
+from tests.support import Web, statements_run
 
 #: what any page may run
 PAGE_BUDGET = 10
@@ -222,26 +221,9 @@ def _is_query(statement: str) -> bool:
     return not statement.lstrip().upper().startswith(_CONTROL)
 
 
-@contextmanager
-def counting(engine: Engine) -> Iterator[list[str]]:
-    """The statements run on ``engine`` inside the block (the listener is on this test's engine only,
-    and only while the block runs, so no set-up is counted)."""
-    statements: list[str] = []
-
-    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if _is_query(statement):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-
-
 def _count(app: Flask, web: Web, url: str) -> list[str]:
     web.get(url)  # once untimed: what a page caches on its first view is not its steady cost
-    with counting(app.extensions["polka.engine"]) as statements:
+    with statements_run(app, keep=_is_query) as statements:
         response = web.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     return statements

@@ -3,11 +3,10 @@ in one statement, permission checks that read nothing, and changes that count fr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from polka.accounts import sessions
 from polka.communities.membership import change_role
@@ -15,23 +14,12 @@ from polka.communities.models import Membership, Role
 from polka.db import transaction
 from polka.permissions import Action, can, offers, role_in
 from tests.accounts.conftest import fresh
+from tests.support import statements_run
 
 
-@contextmanager
-def statements(app: Any) -> Iterator[list[str]]:
+def statements(app: Any) -> AbstractContextManager[list[str]]:
     """The SQL statements run meanwhile (BEGIN and friends are not statements)."""
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.startswith("BEGIN"):
-            seen.append(statement)
-
-    engine = app.extensions["polka.engine"]
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+    return statements_run(app, keep=lambda statement: not statement.startswith("BEGIN"))
 
 
 def test_the_session_the_user_and_their_memberships_come_in_one_statement(app, make, session, conf):
