@@ -50,6 +50,7 @@ from polka.features import FEATURES
 
 RATIO_TARGET = 0.25
 RATIO_FLOOR = 0.15
+WARM_SECONDS = 1.0
 MEDIAN_MS = 4.0
 SEARCH_DEMO_MS = 15.0
 STATEMENTS = 10
@@ -158,6 +159,10 @@ def sign_in(app: Flask, email: str, password: str) -> tuple[FlaskClient, str]:
     answer = client.post("/login", data={"email": email, "password": password, "csrf_token": found.group(1)})
     if answer.status_code != 302 or "/login" in answer.headers.get("Location", ""):
         raise RuntimeError(f"could not sign in as {email}: {answer.status_code}")
+    # Follow the sign-in's redirect as a browser does: the first page after it adds the CSRF token to
+    # the session cookie. A cookie without one would make every request wrk sends mint a token and
+    # sign a new cookie, work no browser's request repeats.
+    client.get(answer.headers["Location"])
     cookie = client.get_cookie("polka_session")
     assert cookie is not None
     return client, f"polka_session={cookie.value}"
@@ -209,6 +214,9 @@ def measure_http(scale: Scale, cookie: str, *, seconds: float, rounds: int, conn
                 status = warm(port, path, jar)
                 if status != 200:
                     raise RuntimeError(f"{scale.name}: {path} on gunicorn answered {status}")
+                # Then as the measured runs do, so that every worker and thread has served it before
+                # the first measured run.
+                wrk(port, path, seconds=WARM_SECONDS, connections=connections, cookie=jar)
         for round_number in range(rounds):
             for page in scale.pages:
                 order = ("bare", "polka") if round_number % 2 == 0 else ("polka", "bare")
