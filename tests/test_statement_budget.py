@@ -3,7 +3,8 @@ statements, pages that gather from every feature at most four plus two per featu
 more statements when it shows more rows.
 
 One community world is built small, every page in ``PAGES`` is counted, the world is grown tenfold
-(pages, revisions, documents, versions, folders' contents, members, followed items and so activity) and
+(pages, revisions, documents, versions, folders' contents and depth, members, followed items and so
+activity) and
 every page is counted again: the counts must be equal. A page type a later feature adds is one line in
 ``PAGES``; a feature whose community link is not walked fails the test.
 
@@ -64,6 +65,9 @@ class World:
     page: WikiPage
     document: Document
     folder: Folder
+    #: the deepest folder of a chain that grows with the world (breadcrumbs name every level)
+    deep_folder: Folder
+    deep_document: Document
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ PAGES: tuple[PageType, ...] = (
     PageType("document library", lambda w: f"/c/{w.home.slug}/docs/"),
     PageType("folder", lambda w: f"/c/{w.home.slug}/docs/folders/{w.folder.id}"),
     PageType("document page", lambda w: f"/c/{w.home.slug}/docs/{w.document.id}"),
+    PageType("deep folder", lambda w: f"/c/{w.home.slug}/docs/folders/{w.deep_folder.id}"),
+    PageType("document in a deep folder", lambda w: f"/c/{w.home.slug}/docs/{w.deep_document.id}"),
     PageType("search results", lambda w: "/search?q=procedure"),
     PageType("community search", lambda w: f"/c/{w.home.slug}/search?q=procedure"),
     PageType("people directory", lambda w: "/people/"),
@@ -127,6 +133,7 @@ class Grower:
             )
             self.page = self._page(s, self.home, "Stop and search procedure")
         self.document = self._document(self.home, "Custody procedure", folder=self.folder)
+        self.deep_folder, self.depth = self.folder, 1
         with self.writing() as s:
             # one document and ever more pages: both kinds on the first page of what they follow
             follow(s, s.merge(self.reader), DOCUMENT_KIND, self.document.id)
@@ -165,7 +172,8 @@ class Grower:
 
     def grow(self, size: int) -> World:
         """Bring each community's pages, documents (half in the folder), members, the walked page's
-        revisions, the walked document's versions and the pages the reader follows to ``size``."""
+        revisions, the walked document's versions and the pages the reader follows to ``size``, and
+        the chain of folders to ``size`` deep (as deep as folders go), with a document at its foot."""
         store = self.app.extensions["polka.files"]
         for n in range(self.size, size):
             for community in (self.home, self.moderated, self.private, self.elsewhere):
@@ -209,11 +217,28 @@ class Grower:
                     seen_head=document.head_number,
                     limits=versions.Limits(),
                 )
+        with self.writing() as s:
+            author, home = s.merge(self.author), s.merge(self.home)
+            while self.depth < min(size, folders.MAX_DEPTH):
+                self.depth += 1
+                parent = s.merge(self.deep_folder)
+                self.deep_folder = folders.create_folder(s, author, home, parent, f"Level {self.depth}")
+        self.deep_document = self._document(
+            self.home, f"Procedure at level {self.depth}", folder=self.deep_folder
+        )
         self.size = size
         self.app.extensions["polka.jobs"].run_until_idle()
         self.session.rollback()
         return World(
-            self.reader, self.colleague, self.home, self.moderated, self.page, self.document, self.folder
+            self.reader,
+            self.colleague,
+            self.home,
+            self.moderated,
+            self.page,
+            self.document,
+            self.folder,
+            self.deep_folder,
+            self.deep_document,
         )
 
 

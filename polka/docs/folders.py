@@ -13,7 +13,18 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
@@ -88,14 +99,36 @@ class Listing:
 
 
 def path_to(session: Session, folder: Folder | None) -> list[Folder]:
-    """The folders from the top of the library down to ``folder`` (for breadcrumbs)."""
-    path: list[Folder] = []
-    seen: set[int] = set()
-    while folder is not None and folder.id not in seen:
-        seen.add(folder.id)
-        path.append(folder)
-        folder = folder.parent
+    """The folders from the top of the library down to ``folder`` (for breadcrumbs): its ancestors in
+    one statement, however deep it is (walking ``parent`` would ask once per level)."""
+    if folder is None:
+        return []
+    if folder.parent_id is None:
+        return [folder]
+    path, seen = [folder], {folder.id}
+    for above in session.scalars(_ancestors(), {_START: folder.parent_id}):  # nearest first
+        if above.id in seen:
+            break  # a cycle (which moving folders never makes): stop where the walk up would
+        seen.add(above.id)
+        path.append(above)
     return list(reversed(path))
+
+
+_START = "path_start_id"
+
+
+@cache
+def _ancestors() -> Select[Folder]:
+    """A folder (bound as ``_START``) and every folder above it, nearest first. The depth bound keeps a
+    cycle from running for ever."""
+    chain = (
+        select(Folder.id, Folder.parent_id, literal_column("0", Integer).label("depth"))
+        .where(Folder.id == bindparam(_START))
+        .cte("folder_chain", recursive=True)
+    )
+    above = select(Folder.id, Folder.parent_id, chain.c.depth + 1).join(chain, Folder.id == chain.c.parent_id)
+    chain = chain.union_all(above.where(chain.c.depth < MAX_DEPTH))
+    return select(Folder).join(chain, Folder.id == chain.c.id).order_by(chain.c.depth)
 
 
 def list_folder(
