@@ -17,8 +17,8 @@ from functools import cache
 from urllib.parse import quote
 
 from markupsafe import Markup
-from sqlalchemy import CompoundSelect, Integer, String, bindparam, delete, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy import CompoundSelect, Integer, String, bindparam, delete, inspect, select, union
+from sqlalchemy.orm import NO_VALUE, Session
 
 from polka import markup
 from polka.accounts.models import User
@@ -140,8 +140,12 @@ def store_rendering(session: Session, revision: WikiRevision, community: Communi
 
 
 def rendering_of(session: Session, revision: WikiRevision, community: Community) -> Rendering:
-    """The cached rendering of a revision, or a fresh one (not stored) when the cache has none."""
-    row = session.get(WikiRendering, revision.id)
+    """The cached rendering of a revision, or a fresh one (not stored) when the cache has none.
+
+    A read that loaded the revision with its rendering (``reads.current_and_mine``) has already asked:
+    its answer, a row or none, is used as it is rather than asked again."""
+    loaded = inspect(revision).attrs.rendering.loaded_value
+    row = session.get(WikiRendering, revision.id) if loaded is NO_VALUE else loaded
     if row is not None and row.renderer_version == cache_version():
         return _from_row(row)
     return render_body(community, revision.body)

@@ -3,14 +3,14 @@ previews without saving, conflicts that keep the text, links, templates and the 
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from polka.audit.models import AuditEntry
 from polka.communities.models import Visibility
 from polka.db import transaction
 from polka.markings import Marking
 from polka.wiki import services
-from polka.wiki.models import WikiPage
+from polka.wiki.models import WikiPage, WikiRendering, WikiRevision
 from tests.support import statements_run, text
 
 
@@ -63,6 +63,27 @@ def test_a_page_last_changed_by_someone_else_names_them_without_asking_again(
         counts.append(len(seen))
     assert "by Moe Moderator" in text(web.get(url(world, authored.slug)))
     assert f"by {world.manager.name}" in body
+    assert counts[1] == counts[0]
+
+
+def test_a_page_without_a_kept_rendering_is_rendered_without_asking_for_it_twice(
+    app, web, login, session, world, wiki
+):
+    """A revision whose kept rendering is gone (dropped, or never made by an import) is rendered on the
+    spot: the page view has already asked for the rendering with the revision, and does not ask again."""
+    kept = wiki.page(world.community, "Vehicle checks", "Check the **keeper**.", author=world.moderator)
+    lost = wiki.page(world.community, "Stolen plates", "Check the **plate**.", author=world.moderator)
+    with transaction(session):
+        revisions = select(WikiRevision.id).where(WikiRevision.page_id == lost.id)
+        session.execute(delete(WikiRendering).where(WikiRendering.revision_id.in_(revisions)))
+    login(world.reader)
+    counts = []
+    for page in (kept, lost):
+        web.get(url(world, page.slug))
+        with statements_run(app) as seen:
+            body = web.get(url(world, page.slug)).get_data(as_text=True)
+        counts.append(len(seen))
+    assert "<strong>plate</strong>" in body
     assert counts[1] == counts[0]
 
 
