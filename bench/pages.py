@@ -99,7 +99,10 @@ def demo_scale(data: Path) -> Scale:
         raise RuntimeError(f"polka demo failed: {result.output}")
     app.extensions["polka.search"].rebuild()
     with app.extensions["polka.sessions"]() as session:
-        document = session.scalar(select(Document.id).where(Document.title == "Writing a PNC broadcast"))
+        # in a folder, as the large site's documents are: the page names its folders
+        document = session.scalar(
+            select(Document.id).where(Document.title == "North West minutes, 11 March 2026")
+        )
         chair = session.scalar(select(User.id).where(User.email == "sandra.okafor@met.police.uk"))
     page = "/c/neighbourhood-policing/wiki/problem-solving-with-sara"  # two revisions
     return Scale(

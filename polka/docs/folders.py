@@ -99,18 +99,26 @@ class Listing:
 
 
 def path_to(session: Session, folder: Folder | None) -> list[Folder]:
-    """The folders from the top of the library down to ``folder`` (for breadcrumbs): its ancestors in
-    one statement, however deep it is (walking ``parent`` would ask once per level)."""
+    """The folders from the top of the library down to ``folder`` (for breadcrumbs): no statement for a
+    folder at the top, else one however deep it is (walking ``parent`` would ask once per level)."""
     if folder is None:
         return []
     if folder.parent_id is None:
         return [folder]
-    path, seen = [folder], {folder.id}
-    for above in session.scalars(_ancestors(), {_START: folder.parent_id}):  # nearest first
-        if above.id in seen:
+    return [*(above for above in path_to_id(session, folder.parent_id) if above.id != folder.id), folder]
+
+
+def path_to_id(session: Session, folder_id: int | None) -> list[Folder]:
+    """``path_to`` the folder ``folder_id`` (a document's ``folder_id``), in one statement."""
+    if folder_id is None:
+        return []
+    path: list[Folder] = []
+    seen: set[int] = set()
+    for folder in session.scalars(_ancestors(), {_START: folder_id}):  # nearest first
+        if folder.id in seen:
             break  # a cycle (which moving folders never makes): stop where the walk up would
-        seen.add(above.id)
-        path.append(above)
+        seen.add(folder.id)
+        path.append(folder)
     return list(reversed(path))
 
 

@@ -92,7 +92,7 @@ def _details_screen(
         form=form,
         draft=draft or typed(drafting.DETAILS, document.id),
         marking_hints=MARKING_HINTS,
-        path=folders.path_to(db(), document.folder),
+        path=folders.path_to_id(db(), document.folder_id),
         section="communities",
         page_title=f"Edit {document.title} – {community.name}",
     ), status
@@ -131,7 +131,7 @@ def _move_screen(community: Community, document: Document, form: MoveForm, statu
         community=community,
         document=document,
         form=form,
-        path=folders.path_to(db(), document.folder),
+        path=folders.path_to_id(db(), document.folder_id),
         section="communities",
         page_title=f"Move {document.title} – {community.name}",
     ), status
@@ -168,7 +168,7 @@ def supersede(slug: str, document_id: int) -> Any:
         community=community,
         document=document,
         form=form,
-        path=folders.path_to(session, document.folder),
+        path=folders.path_to_id(session, document.folder_id),
         section="communities",
         page_title=f"Supersede {document.title} – {community.name}",
     ), (400 if request.method == "POST" else 200)
@@ -232,7 +232,7 @@ def delete(slug: str, document_id: int) -> Any:
             "docs/delete.html",
             community=community,
             document=document,
-            path=folders.path_to(session, document.folder),
+            path=folders.path_to_id(session, document.folder_id),
             bin_days=RESTORE_DAYS,
             section="communities",
             page_title=f"Delete {document.title} – {community.name}",
