@@ -12,19 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import NamedTuple
 
 from markupsafe import Markup
-from sqlalchemy import inspect, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
 from polka.accounts.models import User
-from polka.communities.models import Community
+from polka.communities.models import Community, Membership
 from polka.content.kinds import Shown, kind_named, resolve_all
 from polka.ids import parse_id
 from polka.organisations.models import Organisation
 from polka.pagination import Page, page_count
-from polka.permissions import is_active, member_community_ids, readable_filter
+from polka.permissions import READER, readable_to_reader, reader_params
 from polka.search.backend import Access, Hit, SearchBackend, SearchRequest, SearchResults
 from polka.search.query import Query, format_query, parse_query
 from polka.search.registry import adapter_for
@@ -43,22 +44,49 @@ FACET_LABELS = {
 FACET_VALUES = 12
 
 
-def access_for(session: Session, user: User | None) -> Access:
-    """What ``user`` may find, read from the database now."""
-    if not is_active(user):
-        return Access(frozenset(), frozenset())
-    assert user is not None
-    # One statement: each readable community, and whether the user is a member of it.
-    rows = session.execute(
-        select(Community.id, Community.id.in_(member_community_ids(user))).where(readable_filter(user))
-    ).all()
-    return Access(frozenset(id_ for id_, _ in rows), frozenset(id_ for id_, member in rows if member))
+class Named(NamedTuple):
+    """A community as results and facets name it."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Readable:
+    """What a user may find, read from the database now, and the names of the communities it spans."""
+
+    access: Access
+    names: dict[int, Named]
+
+
+def readable(session: Session, user: User | None) -> Readable:
+    """The communities ``user`` may read, whether they are a member of each, and their names: one
+    statement, built once (``_readable``), which also names every community a result or facet can show."""
+    params = reader_params(user)
+    if params is None:
+        return Readable(Access(frozenset(), frozenset()), {})
+    rows = session.execute(_readable(), params).all()
+    return Readable(
+        Access(frozenset(row.id for row in rows), frozenset(row.id for row in rows if row.member)),
+        {row.id: Named(row.name, row.slug) for row in rows},
+    )
+
+
+@cache
+def _readable() -> Select[int, str, str, bool]:
+    mine = and_(Membership.community_id == Community.id, Membership.user_id == bindparam(READER))
+    return (
+        select(Community.id, Community.name, Community.slug, Membership.id.is_not(None).label("member"))
+        .outerjoin(Membership, mine)
+        .where(readable_to_reader())
+    )
 
 
 def search(session: Session, user: User | None, params: SearchParams, engine: SearchBackend) -> Outcome:
     """One page of results for ``params`` from ``engine``, with facets and perhaps a suggestion."""
     query = parse_query(params.q)
-    access = access_for(session, user)
+    found = readable(session, user)
+    access = found.access
     communities = params.communities
     if params.mine:  # the communities the user belongs to (and may read)
         communities = (
@@ -76,13 +104,7 @@ def search(session: Session, user: User | None, params: SearchParams, engine: Se
     shown = recheck(session, user, results.hits)
     # Chosen filter values are named even when nothing matches them now (so they can be unticked),
     # but a community only if the user may read it.
-    names = _names(
-        session,
-        results,
-        shown,
-        chosen_communities=params.communities & access.communities,
-        chosen_organisations=params.organisations,
-    )
+    names = _names(session, results, shown, found.names, chosen_organisations=params.organisations)
     items = [
         _result(hit, shown[(hit.kind, hit.object_id)], names)
         for hit in results.hits
@@ -128,7 +150,7 @@ def recheck(session: Session, user: User | None, hits: Sequence[Hit]) -> dict[tu
 class _Names:
     """Display names for the ids a page of results mentions."""
 
-    communities: dict[int, Community]
+    communities: dict[int, Named]
     users: dict[int, str]
     organisations: dict[int, str]
 
@@ -141,18 +163,14 @@ def _names(
     session: Session,
     results: SearchResults,
     shown: dict[tuple[str, int], Shown],
+    communities: dict[int, Named],
     *,
-    chosen_communities: frozenset[int],
     chosen_organisations: frozenset[int],
 ) -> _Names:
-    community_ids = {s.community_id for s in shown.values()} | _ids(results.facets.get("community", {}))
-    community_ids |= chosen_communities
+    """Names of the authors and organisations shown; the communities' come with what the user may read
+    (a chosen community the user may not read is not named, so it is not offered)."""
     user_ids = {s.author_id for s in shown.values() if s.author_id is not None}
     organisation_ids = _ids(results.facets.get("organisation", {})) | chosen_organisations
-    # The request has loaded some already (the user's communities, the one a community search is in).
-    communities = _loaded_communities(session, community_ids)
-    if missing := community_ids - communities.keys():
-        communities |= {c.id: c for c in session.scalars(select(Community).where(Community.id.in_(missing)))}
     users = {
         row.id: row.name for row in session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
     }
@@ -163,17 +181,6 @@ def _names(
         )
     }
     return _Names(communities, users, organisations)
-
-
-def _loaded_communities(session: Session, ids: Iterable[int]) -> dict[int, Community]:
-    """The communities among ``ids`` this session holds with their name and slug loaded (asking for
-    them costs no statement)."""
-    found = {}
-    for community_id in ids:
-        held = session.identity_map.get(identity_key(Community, community_id))
-        if isinstance(held, Community) and not {"name", "slug"} & inspect(held).unloaded:
-            found[community_id] = held
-    return found
 
 
 def _result(hit: Hit, shown: Shown, names: _Names) -> Result:
