@@ -1,6 +1,7 @@
 """The large data set of the page benchmark (issue 13): 10,000 wiki pages across 50 communities, with
 their revisions (30,000), page trees and links, 2,000 documents in folders with a stored file, 500
-people in three communities each, and 50,000 activity events; then the search index rebuilt.
+people in three communities each, and 50,000 activity events; each page's current revision rendered and
+kept (as saving does); then the search index rebuilt.
 
 Communities, the reader and their memberships go through the services; the bulk (users, pages,
 revisions, links, documents, events) through core inserts, in a few transactions: the benchmark
@@ -17,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import and_, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from bench.wiki import PASSWORD
@@ -25,7 +26,7 @@ from bench.wiki import WORDS as WIKI_WORDS
 from polka.accounts.models import User
 from polka.accounts.services import create_user
 from polka.activity.models import Activity
-from polka.communities.models import Membership, Role, Visibility
+from polka.communities.models import Community, Membership, Role, Visibility
 from polka.communities.services import add_member, create_community
 from polka.db import transaction, utcnow
 from polka.docs.models import Document, DocumentStatus, Folder, Version
@@ -34,6 +35,7 @@ from polka.organisations.models import Organisation
 from polka.organisations.services import sync_organisations
 from polka.storage import FileStore
 from polka.wiki.models import RevisionStatus, WikiLink, WikiPage, WikiRevision
+from polka.wiki.rendering import kept_rendering, render_body
 
 COMMUNITIES = 50
 PAGES_EACH = 200  # 10,000 pages
@@ -203,7 +205,21 @@ def _pages(
     for first in range(0, len(revisions), 5_000):
         session.execute(insert(WikiRevision), revisions[first : first + 5_000])
     session.execute(insert(WikiLink), links)
+    _renderings(session)
     return list(ids.values())
+
+
+def _renderings(session: Session) -> None:
+    """Each page's current revision rendered and kept, as saving a page does (a page view then reads
+    the kept HTML, as it would on a real site)."""
+    communities = {c.id: c for c in session.scalars(select(Community))}
+    heads = session.execute(
+        select(WikiRevision.id, WikiRevision.body, WikiPage.community_id).join(
+            WikiPage, and_(WikiPage.id == WikiRevision.page_id, WikiPage.head_number == WikiRevision.number)
+        )
+    )
+    session.add_all(kept_rendering(id_, render_body(communities[c], body)) for id_, body, c in heads)
+    session.flush()
 
 
 def _documents(

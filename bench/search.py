@@ -47,6 +47,7 @@ from polka.search.whoosh_reading import document_fields, make_schema
 from polka.site_search import service
 from polka.site_search.params import SearchParams
 from polka.wiki import services as wiki_services
+from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import RevisionStatus, WikiPage, WikiRevision
 from polka.wiki.search import WikiSearch
 
@@ -240,7 +241,7 @@ QUERIES: list[tuple[str, dict[str, Any], str]] = [
     ("custody -court", {}, "custody NOT court"),
     ("drugs OR weapons", {}, "drugs OR weapons"),
     ("title:review", {}, "title:review"),
-    ("custody", {"kinds": frozenset({"wiki"})}, "custody"),
+    ("custody", {"kinds": frozenset({PAGE_KIND})}, "custody"),
     ("safeguarding", {"updated_from": (datetime.now(UTC) - timedelta(days=365)).date()}, "safeguarding"),
     ("intelligence", {"mine": True, "sort": "date"}, "intelligence"),
 ]
@@ -252,11 +253,12 @@ def service_runner(app: Flask, searcher_id: int, q: str, extra: dict[str, Any]) 
 
     params = SearchParams(q=q, **{k: (Sort(v) if k == "sort" else v) for k, v in extra.items()})
     sessions = app.extensions["polka.sessions"]
+    engine = app.extensions["polka.search"].backend
 
     def run() -> None:
         with app.test_request_context("/search"), sessions() as session:
             user = session.get(User, searcher_id)
-            outcome = service.search(session, user, params)
+            outcome = service.search(session, user, params, engine)
             assert outcome.total > 0, q
 
     return run
@@ -353,7 +355,10 @@ def measure_freshness(app: Flask, site: dict[str, Any], report: Report, saves: i
         while True:
             with app.test_request_context("/search"), sessions() as session:
                 found = service.search(
-                    session, session.get(User, site["searcher_id"]), SearchParams(q=word)
+                    session,
+                    session.get(User, site["searcher_id"]),
+                    SearchParams(q=word),
+                    app.extensions["polka.search"].backend,
                 ).total
             if found or time.perf_counter() - committed > 30:
                 break

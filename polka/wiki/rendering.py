@@ -106,9 +106,10 @@ def render_body(community: Community, body: str) -> Rendering:
     )
 
 
-def _to_row(revision: WikiRevision, rendering: Rendering) -> WikiRendering:
+def kept_rendering(revision_id: int, rendering: Rendering) -> WikiRendering:
+    """The row that keeps ``rendering`` of revision ``revision_id`` (by today's renderer)."""
     return WikiRendering(
-        revision_id=revision.id,
+        revision_id=revision_id,
         renderer_version=cache_version(),
         html=rendering.html,
         headings=json.dumps([[h.level, h.text, h.anchor] for h in rendering.headings]),
@@ -134,7 +135,7 @@ def _from_row(row: WikiRendering) -> Rendering:
 def store_rendering(session: Session, revision: WikiRevision, community: Community) -> Rendering:
     """Render a revision and keep the result (inside a write transaction)."""
     rendering = render_body(community, revision.body)
-    session.merge(_to_row(revision, rendering))
+    session.merge(kept_rendering(revision.id, rendering))
     session.flush()
     return rendering
 
