@@ -16,14 +16,23 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.markings import Marking
+from polka.markup import render_document
 from polka.search.documents import SearchDocument
 from polka.search.outbox import queue_change
 from polka.search.registry import ids_in_batches
 from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage, WikiRendering, WikiRevision
 
-_TAG = re.compile(r"<[^>]*>")
+#: A tag of the sanitised HTML a page renders to, with its element's name.
+_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
 _SPACE = re.compile(r"\s+")
+#: Elements inside a run of text: their tags join what is either side of them, so ``**S**canning`` (and
+#: ``pre<em>fix</em>``) stay one word. Every other tag (a paragraph, a heading, a list item, a table cell,
+#: a line break) parts words.
+_INLINE = frozenset(
+    {"a", "abbr", "b", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp"}
+    | {"small", "span", "strong", "sub", "sup", "time", "u", "var"}
+)
 
 
 def reindex(session: Session, page: WikiPage) -> None:
@@ -32,8 +41,16 @@ def reindex(session: Session, page: WikiPage) -> None:
 
 
 def plain_text(rendered_html: str) -> str:
-    """The words of a rendered page, without markup (block boundaries become spaces)."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", rendered_html))).strip()
+    """The words of a rendered page as a reader sees them: no markup, no link targets, words that
+    inline markup splits joined again, and a space where one block of text ends and the next begins."""
+    joined = _TAG.sub(lambda tag: "" if tag.group(1).lower() in _INLINE else " ", rendered_html)
+    return _SPACE.sub(" ", html.unescape(joined)).strip()
+
+
+def _rendered(source: str) -> str:
+    """A page's HTML when no kept rendering has it (only where links lead is left out, which the text
+    does not need)."""
+    return str(render_document(source, lambda _target: "#").html)
 
 
 def _live() -> Any:
@@ -62,7 +79,7 @@ class WikiSearch:
                 marking=page.marking.value,
                 sensitive=Marking(page.marking).sensitive,
                 title=page.title,
-                body=plain_text(rendered) if rendered is not None else source,
+                body=plain_text(rendered if rendered is not None else _rendered(source)),
                 created_at=page.created_at,
                 updated_at=page.updated_at,
                 author_id=page.updated_by_id,
