@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, make_url, text
+from sqlalchemy import Connection, Engine, inspect, make_url, text
 
 from polka.db import Base, make_engine
 from polka.dbcli import alembic_config
@@ -37,6 +39,29 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def upgraded(url: str, before: str, fill: Callable[[Connection], None], after: str) -> Iterator[Engine]:
+    """The database at revision ``before``, given rows by ``fill``, then upgraded to ``after``: an engine
+    on it for the block (disposed after)."""
+    config = alembic_config(url)
+    command.upgrade(config, before)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            fill(conn)
+        command.upgrade(config, after)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def application_imports(revision: str) -> list[str]:
+    """The lines of migration ``revision`` importing POLKA's code, which moves and changes: a migration
+    must run the same for ever."""
+    [migration] = (Path(__file__).parents[1] / "migrations" / "versions").glob(f"*_{revision}_*.py")
+    return re.findall(r"^\s*(?:from|import) polka\b.*", migration.read_text(encoding="utf-8"), re.MULTILINE)
 
 
 def test_upgrade_head_matches_the_models(empty_database):

@@ -3,17 +3,18 @@ for the search applier, which rewrites each entry from the new text; it imports 
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 from alembic import command
 from sqlalchemy import text
 
-from polka.db import make_engine
 from polka.dbcli import alembic_config
 from polka.wiki.kinds import PAGE_KIND
-from tests.test_migrations import empty_database  # noqa: F401  (SQLite, and PostgreSQL when configured)
+from tests.test_migrations import (  # noqa: F401  (empty_database: SQLite, and PostgreSQL when configured)
+    application_imports,
+    empty_database,
+    upgraded,
+)
 
 BEFORE = "812490c06dfd"
 AFTER = "3f9b2c1d7a6e"
@@ -41,23 +42,13 @@ def _fill(conn) -> None:
 
 
 def test_every_wiki_page_is_queued_for_the_search_index(empty_database):  # noqa: F811
-    config = alembic_config(empty_database)
-    command.upgrade(config, BEFORE)
-    engine = make_engine(empty_database)
-    try:
-        with engine.begin() as conn:
-            _fill(conn)
-        command.upgrade(config, AFTER)
+    with upgraded(empty_database, BEFORE, _fill, AFTER) as engine:
         with engine.connect() as conn:
             queued = conn.execute(text("SELECT kind, object_id, created_at FROM search_outbox")).all()
-        command.downgrade(config, BEFORE)
-    finally:
-        engine.dispose()
+        command.downgrade(alembic_config(empty_database), BEFORE)
     assert sorted((kind, object_id) for kind, object_id, _ in queued) == [(PAGE_KIND, n) for n in (1, 2, 3)]
     assert all(created_at is not None for _, _, created_at in queued)
 
 
 def test_the_migration_imports_no_application_code():
-    [migration] = (Path(__file__).parents[1] / "migrations" / "versions").glob(f"*_{AFTER}_*.py")
-    source = migration.read_text(encoding="utf-8")
-    assert re.findall(r"^\s*(?:from|import) polka\b.*", source, re.MULTILINE) == []
+    assert application_imports(AFTER) == []

@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 from alembic import command
 from sqlalchemy import text
 
-from polka.db import make_engine
 from polka.dbcli import alembic_config
-from tests.test_migrations import empty_database  # noqa: F401  (SQLite, and PostgreSQL when configured)
+from tests.test_migrations import empty_database, upgraded  # noqa: F401  (empty_database: SQLite, and PostgreSQL when configured)
 
 BEFORE = "9be89dd0b14c"
 AFTER = "474fb4cd5bdf"
@@ -64,23 +63,14 @@ def _fill(conn) -> None:
 
 
 def test_every_event_survives_the_upgrade_with_its_kind_renamed(empty_database):  # noqa: F811
-    config = alembic_config(empty_database)
-    command.upgrade(config, BEFORE)
-    engine = make_engine(empty_database)
-    try:
-        with engine.begin() as conn:
-            _fill(conn)
-        command.upgrade(config, AFTER)
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT id, created_at, actor_id, verb, community_id, target_kind, target_id"
-                    " FROM activity_events ORDER BY id"
-                )
-            ).all()
-            columns = set(conn.execute(text("SELECT * FROM activity_events")).keys())
-    finally:
-        engine.dispose()
+    with upgraded(empty_database, BEFORE, _fill, AFTER) as engine, engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT id, created_at, actor_id, verb, community_id, target_kind, target_id"
+                " FROM activity_events ORDER BY id"
+            )
+        ).all()
+        columns = set(conn.execute(text("SELECT * FROM activity_events")).keys())
     assert "target_title" not in columns
     assert "marking" not in columns
     assert "target_url" not in columns
@@ -97,20 +87,12 @@ def test_every_event_survives_the_upgrade_with_its_kind_renamed(empty_database):
 
 
 def test_a_downgrade_brings_the_old_kinds_back(empty_database):  # noqa: F811
-    config = alembic_config(empty_database)
-    command.upgrade(config, BEFORE)
-    engine = make_engine(empty_database)
-    try:
-        with engine.begin() as conn:
-            _fill(conn)
-        command.upgrade(config, AFTER)
-        command.downgrade(config, BEFORE)
+    with upgraded(empty_database, BEFORE, _fill, AFTER) as engine:
+        command.downgrade(alembic_config(empty_database), BEFORE)
         with engine.connect() as conn:
             rows = conn.execute(
                 text("SELECT target_kind, target_title, marking FROM activity_events ORDER BY id")
             ).all()
-    finally:
-        engine.dispose()
     assert [r.target_kind for r in rows] == [kind for kind, *_ in EVENTS]
     # the community's name again; the pages and documents are gone, so hidden rather than guessed
     assert (rows[0].target_title, rows[0].marking) == ("Neighbourhood Policing", "OFFICIAL")
