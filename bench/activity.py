@@ -120,7 +120,7 @@ def build_site(app: Flask) -> int:
                 }
             )
         session.execute(insert(Activity), events)
-    return reader
+    return int(reader)
 
 
 def _content(rng: random.Random, n: int, communities: list[int], now: Any) -> dict[str, Any]:

@@ -251,7 +251,8 @@ def service_runner(app: Flask, searcher_id: int, q: str, extra: dict[str, Any]) 
     """One search as a request makes it: a fresh session, the user read, trimming, hydration, facets."""
     from polka.search.backend import Sort
 
-    params = SearchParams(q=q, **{k: (Sort(v) if k == "sort" else v) for k, v in extra.items()})
+    options: dict[str, Any] = {k: (Sort(v) if k == "sort" else v) for k, v in extra.items()}
+    params = SearchParams(q=q, **options)
     sessions = app.extensions["polka.sessions"]
     engine = app.extensions["polka.search"].backend
 
@@ -280,7 +281,7 @@ def measure_queries(app: Flask, site: dict[str, Any], report: Report, repeat: in
     root = Path(applier.backend.root)  # type: ignore[attr-defined]
     live = root / (root / "CURRENT").read_text().strip()
     ix = open_dir(str(live))
-    problems = []
+    problems: list[str] = []
     with ix.searcher() as searcher:
         parser = MultifieldParser(["title", "body"], ix.schema)
         ours, raw = [], []
