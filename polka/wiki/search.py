@@ -23,8 +23,9 @@ from polka.search.registry import ids_in_batches
 from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage, WikiRendering, WikiRevision
 
-#: A tag of the sanitised HTML a page renders to, with its element's name.
-_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+#: A tag of the sanitised HTML a page renders to, with its element's name (none for anything else
+#: between angle brackets, which parts words as any block does).
+_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)?[^>]*>")
 _SPACE = re.compile(r"\s+")
 #: Elements inside a run of text: their tags join what is either side of them, so ``**S**canning`` (and
 #: ``pre<em>fix</em>``) stay one word. Every other tag (a paragraph, a heading, a list item, a table cell,
@@ -43,7 +44,7 @@ def reindex(session: Session, page: WikiPage) -> None:
 def plain_text(rendered_html: str) -> str:
     """The words of a rendered page as a reader sees them: no markup, no link targets, words that
     inline markup splits joined again, and a space where one block of text ends and the next begins."""
-    joined = _TAG.sub(lambda tag: "" if tag.group(1).lower() in _INLINE else " ", rendered_html)
+    joined = _TAG.sub(lambda tag: "" if (tag.group(1) or "").lower() in _INLINE else " ", rendered_html)
     return _SPACE.sub(" ", html.unescape(joined)).strip()
 
 
