@@ -113,6 +113,7 @@ def _configure_search(app: Flask, settings: Settings) -> None:
     )
     app.extensions["polka.search"] = applier
     app.extensions["polka.jobs"].idle_tasks.append(applier.drain_quietly)
+    app.extensions["polka.jobs"].idle_tasks.append(applier.rebuild_if_outdated)
 
     def after_commit(session: Session) -> None:
         if changes_queued(session):

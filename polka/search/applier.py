@@ -105,6 +105,7 @@ class OutboxApplier:
         self._thread: threading.Thread | None = None
         self._thread_pid = 0
         self._start_lock = threading.Lock()
+        self._format_checked = False
 
     # --- applying ---------------------------------------------------------------------------------
 
@@ -191,6 +192,27 @@ class OutboxApplier:
             self._thread.join(timeout=self.timeout + 5)
 
     # --- rebuilding -------------------------------------------------------------------------------
+
+    def rebuild_if_outdated(self) -> int | None:
+        """Once per process (the worker's idle loop asks): rebuild the index if an older release built
+        it (``SearchBackend.needs_rebuild``), as ``polka search reindex`` would; the number indexed, or
+        None when it was current. Search answers from the old index until the new one is swapped in;
+        a failure is logged and tried again by the next process."""
+        if self._format_checked:
+            return None
+        self._format_checked = True
+        try:
+            if not self.backend.needs_rebuild():
+                return None
+            log.warning(
+                "the search index was built by an older release: rebuilding it (search keeps answering)"
+            )
+            indexed = self.rebuild()
+        except Exception:
+            log.exception("could not rebuild the search index; run `polka search reindex`")
+            return None
+        log.warning("search index rebuilt: %d items", indexed)
+        return indexed
 
     def rebuild(self) -> int:
         """Rebuild the whole index from the database (``polka search reindex``); return its size."""

@@ -5,7 +5,7 @@ search answering. How the index is searched lives in ``polka.search.whoosh_readi
 Layout under ``root``::
 
     CURRENT            the live generation's directory name (replaced atomically)
-    gen-<time>-<hex>/  a Whoosh index
+    gen-<time>-<hex>/  a Whoosh index, and ``FORMAT``: the ``INDEX_FORMAT`` it was built by (none: 1)
     rebuild.lock       held (flock) by the one rebuild that may run at a time
     rebuild.journal    while a rebuild runs: the key of everything apply() changed, replayed before
                        the swap
@@ -32,7 +32,7 @@ from whoosh.index import EmptyIndexError, FileIndex, LockError, create_in, open_
 from polka.search.backend import FACETS, Change, Loader, LockTimeout, SearchRequest, SearchResults
 from polka.search.documents import SearchDocument, document_key, split_key
 from polka.search.query import Query
-from polka.search.whoosh_reading import IndexView, document_fields, make_schema
+from polka.search.whoosh_reading import INDEX_FORMAT, IndexView, document_fields, make_schema
 
 T = TypeVar("T")
 
@@ -40,6 +40,7 @@ POINTER = "CURRENT"
 JOURNAL = "rebuild.journal"
 REBUILD_LOCK = "rebuild.lock"
 GENERATION_PREFIX = "gen-"
+FORMAT = "FORMAT"
 #: Memory the rebuild's writer may use before it writes a segment out.
 REBUILD_LIMITMB = 256
 #: How long a rebuild waits for the live index's writer before it swaps generations.
@@ -90,6 +91,20 @@ class WhooshBackend:
 
     def document_count(self) -> int:
         return self._reading(lambda view: view.document_count())
+
+    def needs_rebuild(self) -> bool:
+        """Whether the live index was built by an older ``INDEX_FORMAT`` than this code's (a release
+        changed how documents are analysed or stored): only a rebuild brings it up to date, since
+        Whoosh writes every change with the schema an index was created with."""
+        try:
+            generation = self._read_pointer()
+        except FileNotFoundError:
+            return False  # no index yet: the first one is made by this code
+        try:
+            built = int((self.root / generation / FORMAT).read_text("utf-8").strip())
+        except FileNotFoundError:
+            built = 1  # generations made before the format was written down
+        return built < INDEX_FORMAT
 
     def close(self) -> None:
         """Close every searcher this backend opened, in any thread; the next call opens a new one."""
@@ -180,7 +195,7 @@ class WhooshBackend:
             swapped = False
             try:
                 path.mkdir()
-                ix = create_in(str(path), self.schema)
+                ix = self._create(path)
                 writer = _writer(ix, limitmb=REBUILD_LIMITMB)
                 try:
                     for document in documents:
@@ -264,7 +279,7 @@ class WhooshBackend:
         self.root.mkdir(parents=True, exist_ok=True)
         generation = self._new_generation()
         (self.root / generation).mkdir()
-        create_in(str(self.root / generation), self.schema)
+        self._create(self.root / generation)
         temporary = self._pointer_file(generation)
         try:
             os.link(temporary, self.root / POINTER)  # fails if another process got there first
@@ -296,6 +311,11 @@ class WhooshBackend:
             handle.flush()
             os.fsync(handle.fileno())
         return temporary
+
+    def _create(self, path: Path) -> FileIndex:
+        """A new, empty Whoosh index in ``path`` (an empty directory), marked with this code's format."""
+        (path / FORMAT).write_text(f"{INDEX_FORMAT}\n", encoding="utf-8")
+        return create_in(str(path), self.schema)
 
     @staticmethod
     def _new_generation() -> str:

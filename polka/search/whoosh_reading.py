@@ -52,8 +52,14 @@ FILTER_CACHE = 64
 DIRECT = 2000
 
 
+#: How documents are analysed and stored: raise it with any change to ``make_schema`` or to what its
+#: analyzers make of text, and ``polka worker`` rebuilds an index built by an older format
+#: (``OutboxApplier.rebuild_if_outdated``) while search answers from the old one.
+INDEX_FORMAT = 1
+
+
 def make_schema() -> Schema:
-    """The index's fields. Changing them needs ``polka search reindex``.
+    """The index's fields. Changing them needs a new ``INDEX_FORMAT``.
 
     Title and body are stemmed (English); ``spelling=True`` also indexes their unstemmed words, for
     spelling suggestions and for prefixes (``investigat*`` must find "investigation", whose stem
