@@ -200,14 +200,16 @@ def _live_generation(app: Flask) -> Path:
     return root / (root / "CURRENT").read_text().strip()
 
 
-def test_an_index_built_by_an_older_release_is_rebuilt_by_the_worker_once(app, make, wiki, caplog):
+@pytest.fixture
+def indexed(make, wiki) -> int:
+    """A community with one indexed page about kestrel checks; its id."""
     community = make.community("PNC Operators")
-    wiki.page(
-        community,
-        "Kestrel checks",
-        "How to run kestrel checks.",
-        author=make.member(community, role=Role.MODERATOR),
-    )
+    author = make.member(community, role=Role.MODERATOR)
+    wiki.page(community, "Kestrel checks", "How to run kestrel checks.", author=author)
+    return int(community.id)
+
+
+def test_an_index_built_by_an_older_release_is_rebuilt_by_the_worker_once(app, indexed, caplog):
     old = _live_generation(app)
     (old / "FORMAT").write_text("0\n")  # what a release before the current format would have left
     runner = app.extensions["polka.jobs"]
@@ -218,20 +220,13 @@ def test_an_index_built_by_an_older_release_is_rebuilt_by_the_worker_once(app, m
     assert new != old
     assert not old.exists()
     assert (new / "FORMAT").read_text().strip() == str(INDEX_FORMAT)
-    assert _found(app, "kestrel", {community.id}) == 1
+    assert _found(app, "kestrel", {indexed}) == 1
     assert "rebuilt" in caplog.text
     runner.run_until_idle()
     assert _live_generation(app) == new  # asked once per process, not rebuilt again
 
 
-def test_an_index_of_the_current_format_is_left_as_it_is(app, make, wiki, monkeypatch):
-    community = make.community("PNC Operators")
-    wiki.page(
-        community,
-        "Kestrel checks",
-        "How to run kestrel checks.",
-        author=make.member(community, role=Role.MODERATOR),
-    )
+def test_an_index_of_the_current_format_is_left_as_it_is(app, indexed):
     generation = _live_generation(app)
     (generation / "FORMAT").unlink()  # made before the format was written down: format 1
 
