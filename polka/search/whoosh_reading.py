@@ -55,7 +55,8 @@ DIRECT = 2000
 #: How documents are analysed and stored: raise it with any change to ``make_schema`` or to what its
 #: analyzers make of text, and ``polka worker`` rebuilds an index built by an older format
 #: (``OutboxApplier.rebuild_if_outdated``) while search answers from the old one.
-INDEX_FORMAT = 1
+#: 2: title and body keep stop words (phrases are matched word for word; ``terms`` still drops them).
+INDEX_FORMAT = 2
 
 
 def make_schema() -> Schema:
@@ -76,9 +77,9 @@ def make_schema() -> Schema:
         author=ID,
         sensitive=BOOLEAN,
         tags=KEYWORD(lowercase=True, commas=True),
-        title=TEXT(analyzer=_analyzer(), field_boost=TITLE_BOOST, spelling=True),
-        body=TEXT(analyzer=_analyzer(), stored=True, spelling=True),
-        terms=FieldType(Existence(), _analyzer()),
+        title=TEXT(analyzer=_analyzer(stop_words=False), field_boost=TITLE_BOOST, spelling=True),
+        body=TEXT(analyzer=_analyzer(stop_words=False), stored=True, spelling=True),
+        terms=FieldType(Existence(), _analyzer(stop_words=True)),
         updated_at=DATETIME(sortable=True),
         created_at=DATETIME,
     )
@@ -88,13 +89,15 @@ _WORD = re.compile(WORD_PATTERN)
 _stem = lru_cache(maxsize=100_000)(stem)
 
 
-def _analyzer() -> Any:
+def _analyzer(*, stop_words: bool) -> Any:
     """English stemming over runs of letters and digits: the same split the query parser makes.
 
     Single letters and digits are kept (``minsize=1``) so ``e-mail``, ``O'Brien`` and ``section 5``
-    are found as written.
+    are found as written. Title and body keep stop words, at their places, so a phrase is matched
+    word for word ("to be confirmed" is not any text with "confirmed" in it); ``terms``, which counts
+    the words a plain search asks for, leaves them out (``stop_words=True``), as plain searches do.
     """
-    return StemmingAnalyzer(expression=WORD_PATTERN, minsize=1)
+    return StemmingAnalyzer(expression=WORD_PATTERN, minsize=1, stoplist=STOP_WORDS if stop_words else None)
 
 
 def document_fields(document: SearchDocument) -> dict[str, Any]:
@@ -152,10 +155,12 @@ class _AnyTerm:
 
 @dataclass(frozen=True)
 class _Phrase:
-    """Documents holding ``words`` one after another in one of ``fields``."""
+    """Documents holding ``words`` one after another in one of ``fields``; ``content`` are those of
+    them ``terms`` holds (all but stop words), which narrow the candidates cheaply."""
 
     fields: tuple[str, ...]
     words: tuple[str, ...]
+    content: tuple[str, ...]
 
 
 _Node = _AnyTerm | _Phrase
@@ -170,9 +175,10 @@ class _Translation:
     phrase as its words (as Whoosh does), without checking their positions again.
     """
 
-    def __init__(self, query: Query, reader: Any, analyzer: Any) -> None:
+    def __init__(self, query: Query, reader: Any, analyzer: Any, phrase_analyzer: Any) -> None:
         self._reader = reader
         self._analyzer = analyzer
+        self._phrase_analyzer = phrase_analyzer
         self.stems: set[str] = set()
         self.prefixes: set[str] = set()
         #: Every positive part's alternatives must match; no negative may.
@@ -212,9 +218,14 @@ class _Translation:
         words = (item.text,) if isinstance(item, Word) else item.words
         # Each word as one token: the parser split them as the tokenizer does, and lower-casing may have
         # made characters (İ -> i̇) that the tokenizer would split on a second time.
-        stems = tuple(
-            token.text for word in words for token in self._analyzer(word, tokenize=False, mode="query")
-        )
+        stems = self._stems(self._analyzer, words)  # a plain search leaves stop words out
+        if isinstance(item, Phrase):
+            every = self._stems(self._phrase_analyzer, words)  # a phrase keeps them, where the index does
+            if len(every) > 1:
+                if highlight:
+                    self.stems.update(stems or every)
+                scoring = _any([wq.And([wq.Term(field, text) for text in every]) for field in fields])
+                return scoring, _Phrase(fields, every, stems)
         if not stems:
             return None  # only stop words
         if highlight:
@@ -222,7 +233,11 @@ class _Translation:
         if len(stems) == 1:
             return _any([wq.Term(field, stems[0]) for field in fields]), _AnyTerm(where, stems)
         scoring = _any([wq.And([wq.Term(field, text) for text in stems]) for field in fields])
-        return scoring, _Phrase(fields, stems)
+        return scoring, _Phrase(fields, stems, stems)
+
+    @staticmethod
+    def _stems(analyzer: Any, words: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(token.text for word in words for token in analyzer(word, tokenize=False, mode="query"))
 
     def _expand(self, prefix: str, fields: tuple[str, ...]) -> list[str]:
         """The index's unstemmed words that start with ``prefix``, the most frequent first."""
@@ -266,10 +281,15 @@ def _node_docs(searcher: Any, node: _Node, within: AbstractSet[int]) -> set[int]
         return term_docs(searcher, node.field, node.texts)
     where = "title" if node.fields == ("title",) else "terms"
     candidates = set(within)
-    for word in node.words:
+    for word in node.content:
         candidates &= term_docs(searcher, where, (word,))
         if not candidates:
             return set()
+    if not node.content:  # stop words only ("to be"): narrowed by the fields that hold them
+        for word in node.words:
+            candidates &= set().union(*(term_docs(searcher, field, (word,)) for field in node.fields))
+            if not candidates:
+                return set()
     found: set[int] = set()
     for field in node.fields:
         found |= phrase_docs(searcher, field, node.words, candidates - found)
@@ -350,7 +370,10 @@ class IndexView:
         self.closed = False
         self._ix = ix
         self._searcher = ix.searcher()
-        self._analyzer = ix.schema["body"].analyzer
+        # Plain words are analysed as ``terms`` was (no stop words), phrases as ``body`` was: an index
+        # of an older format (whose body left stop words out) is searched as it was built.
+        self._analyzer = ix.schema["terms"].analyzer
+        self._phrase_analyzer = ix.schema["body"].analyzer
         self._allowed: OrderedDict[tuple[object, ...], frozenset[int]] = OrderedDict()
         self._values: Values | None = None
 
@@ -374,7 +397,9 @@ class IndexView:
 
     def search(self, request: SearchRequest) -> SearchResults | None:
         """The page, total and facets (None when nothing matches)."""
-        translation = _Translation(request.query, self._searcher.reader(), self._analyzer)
+        translation = _Translation(
+            request.query, self._searcher.reader(), self._analyzer, self._phrase_analyzer
+        )
         if translation.query is None:
             return None
         offset = max(request.offset, 0)
@@ -398,7 +423,9 @@ class IndexView:
         return SearchResults(hits, len(matched), facets)
 
     def count(self, request: SearchRequest) -> int:
-        translation = _Translation(request.query, self._searcher.reader(), self._analyzer)
+        translation = _Translation(
+            request.query, self._searcher.reader(), self._analyzer, self._phrase_analyzer
+        )
         if translation.query is None:
             return 0
         return len(self._matches(translation, request, 0)[0])

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from whoosh.analysis import STOP_WORDS
 
 from polka.search import whoosh_reading
 from polka.search.backend import Access, Change, LockTimeout, SearchRequest, SearchResults, Sort
@@ -157,9 +158,10 @@ def test_phrases_combine_with_or_and_exclusion(backend: WhooshBackend) -> None:
         doc(3, body="custody records"),
         doc(4, body="stop and search in custody"),
     )
-    assert ids(find(backend, '"stop search" OR custody')) == {1, 3, 4}
-    assert ids(find(backend, 'records -"stop search"')) == {3}
-    assert ids(find(backend, '"stop search" -"in custody"')) == {1}
+    assert ids(find(backend, '"stop and search" OR custody')) == {1, 3, 4}
+    assert ids(find(backend, 'records -"stop and search"')) == {3}
+    assert ids(find(backend, '"stop and search" -"in custody"')) == {1}
+    assert ids(find(backend, '"stop search"')) == set()  # a phrase is its words as written, small ones too
 
 
 def test_many_commits_and_updates_keep_totals_exact(backend: WhooshBackend) -> None:
@@ -253,14 +255,39 @@ def test_totals_agree_with_the_hits_for_unusual_words(
     "text",
     ["Meetings of the Policing board", "O'Brien e-mail PNC-123 İstanbul ÉCOLE x_y 3.5", "straße ǅ ΣΑΣ ﬁne"],
 )
-def test_the_counting_field_holds_the_words_the_text_fields_hold(text: str) -> None:
-    analyzer = whoosh_reading.make_schema()["body"].analyzer
-    assert whoosh_reading.index_stems(text) == {token.text for token in analyzer(text)}
+def test_the_counting_field_holds_the_words_the_text_fields_hold_but_stop_words(text: str) -> None:
+    schema = whoosh_reading.make_schema()
+    body = {token.text for token in schema["body"].analyzer(text)}
+    assert whoosh_reading.index_stems(text) == {token.text for token in schema["terms"].analyzer(text)}
+    assert whoosh_reading.index_stems(text) == body - STOP_WORDS
 
 
 def test_stop_words_alone_find_nothing_and_do_not_fail(backend: WhooshBackend) -> None:
     put(backend, doc(1, body="the and of"))
     assert find(backend, "the and").total == 0
+
+
+def test_a_phrase_keeps_its_small_words(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, body="The date is to be confirmed by the chair."),
+        doc(2, body="The chair confirmed the date."),
+        doc(3, body="Confirmed: it is to be held in Leeds."),
+        doc(4, body="Minutes of the meeting", title="To be or not to be"),
+    )
+    assert ids(find(backend, '"to be confirmed"')) == {1}
+    assert ids(find(backend, "confirmed")) == {1, 2, 3}  # a plain search still leaves small words out
+    assert ids(find(backend, "to be confirmed")) == {1, 2, 3}
+    assert ids(find(backend, '"to be"')) == {1, 3, 4}  # small words alone, as a phrase
+    assert ids(find(backend, 'title:"not to be"')) == {4}
+    assert ids(find(backend, '"confirmed by chair"')) == set()
+
+
+def test_a_phrase_marks_its_words_but_not_every_small_word_in_the_snippet(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="The venue is to be confirmed. Parking is free at the station."))
+    [hit] = find(backend, '"to be confirmed"').hits
+    assert "<mark>confirmed</mark>" in hit.snippet
+    assert "<mark>the</mark>" not in hit.snippet.lower()
 
 
 # --- filters, sorting, paging ----------------------------------------------------------------------
