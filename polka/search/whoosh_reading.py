@@ -53,8 +53,9 @@ DIRECT = 2000
 
 
 #: How documents are analysed and stored: raise it with any change to ``make_schema``, to what its
-#: analyzers make of text or to the text an adapter gives, and ``polka worker`` rebuilds an index built by an older format
-#: (``OutboxApplier.rebuild_if_outdated``) while search answers from the old one.
+#: analyzers make of text or to the text an adapter gives, and ``polka worker`` rebuilds an index
+#: built by an older format (``OutboxApplier.rebuild_if_outdated``) while search answers from the old
+#: one.
 #: 2: title and body keep stop words (phrases are matched word for word; ``terms`` still drops them),
 #: and wiki pages are indexed as their text reads (inline markup inside a word no longer splits it).
 INDEX_FORMAT = 2
