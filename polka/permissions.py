@@ -218,16 +218,6 @@ def _denial(action: Action, target: object) -> Denial:
     )
 
 
-def member_community_ids(user: User) -> Any:
-    """SQL: ids of the communities the user belongs to (any role)."""
-    return _member_ids(user.id)
-
-
-def readable_community_ids(user: User) -> Any:
-    """SQL: ids of the active communities whose content the user may read."""
-    return _readable_ids(user.id)
-
-
 def _member_ids(reader: int | BindParameter[int]) -> Any:
     return select(Membership.community_id).where(Membership.user_id == reader).scalar_subquery()
 
