@@ -69,22 +69,38 @@ class SearchRequest:
 
 @dataclass(frozen=True)
 class Hit:
-    """One matching document. ``snippet`` is HTML: escaped text with matches in ``<mark>``."""
+    """One matching document. ``snippet`` is HTML: escaped text with matches in ``<mark>``; ``missing``
+    are the query's words (as ``format_query`` writes them) that a partial match does not contain."""
 
     kind: str
     object_id: int
     score: float
     snippet: str
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class SearchResults:
     """A page of hits, the total number of allowed matches, and per-facet counts over all of them
-    (facet name -> value -> count; community and organisation values are ids as strings)."""
+    (facet name -> value -> count; community and organisation values are ids as strings).
+
+    When fewer than ``PARTIAL_BELOW`` allowed documents match every word of a query of two or more
+    words, the documents matching at least half of its words (``PARTIAL_SHARE``) are added after them:
+    those matching all words first, then those missing one, and so on, best first within each. Quoted
+    phrases and excluded words stay strict. ``complete`` then says how many of ``total`` match every
+    word; it is None when every result does.
+    """
 
     hits: list[Hit]
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    complete: int | None = None
+
+
+#: A search adds partial matches when fewer than this many documents match all its words …
+PARTIAL_BELOW = 5
+#: … and then shows those matching at least this share of its words (rounded up).
+PARTIAL_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -109,7 +125,7 @@ class SearchBackend(Protocol):
     def search(self, request: SearchRequest) -> SearchResults: ...
 
     def count(self, request: SearchRequest) -> int:
-        """How many allowed documents match (no hits, no facets)."""
+        """How many allowed documents match every word (no partial matches, hits or facets)."""
         ...
 
     def suggest(self, query: Query) -> Query | None:

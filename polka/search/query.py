@@ -1,6 +1,7 @@
 """The query language users type, parsed into an engine-neutral tree.
 
-Words must all match (``AND``); ``"exact phrases"``; ``-excluded`` words or phrases; ``OR`` between two
+Words must all match (``AND``; the search may then add results holding most of them, see
+``polka.search.backend.SearchResults``); ``"exact phrases"``; ``-excluded`` words or phrases; ``OR`` between two
 parts; ``title:word`` or ``title:"a phrase"``; ``polic*`` for a prefix. Anything the parser cannot make
 sense of — unbalanced quotes, a lone operator, thousands of terms, SQL or Whoosh syntax — degrades to a
 plain search for the words in it, so a query never errors.
@@ -28,8 +29,12 @@ class Word:
 
 @dataclass(frozen=True)
 class Phrase:
+    """Words one after another: typed in quotes (``quoted``), or the pieces of one written word
+    (``anti-social``, ``O'Brien``), which the index holds as words in a row."""
+
     words: tuple[str, ...]
     field: str | None = None
+    quoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ def _parts(token: _Token) -> list[Part]:
     found: list[Word | Phrase] = []
     if token.quoted:
         words = tuple(piece.lower() for piece in _WORD.findall(token.text))
-        item = _item(words, token.field)
+        item = _item(words, token.field, quoted=True)
         if item is not None:
             found.append(item)
     else:
@@ -195,12 +200,12 @@ def _parts(token: _Token) -> list[Part]:
     return list(found)
 
 
-def _item(words: tuple[str, ...], field: str | None) -> Word | Phrase | None:
+def _item(words: tuple[str, ...], field: str | None, *, quoted: bool = False) -> Word | Phrase | None:
     if not words:
         return None
     if len(words) == 1:
         return Word(words[0], field)
-    return Phrase(words, field)
+    return Phrase(words, field, quoted)
 
 
 def _size(part: Part) -> int:
@@ -218,9 +223,9 @@ def _shortened(part: Part, budget: int) -> Part | None:
     if budget <= 0:
         return None
     if isinstance(part, Phrase):
-        return _item(part.words[:budget], part.field)
+        return _item(part.words[:budget], part.field, quoted=part.quoted)
     if isinstance(part, Not) and isinstance(part.part, Phrase):
-        item = _item(part.part.words[:budget], part.part.field)
+        item = _item(part.part.words[:budget], part.part.field, quoted=part.part.quoted)
         return Not(item) if item is not None else None
     return None
 
@@ -246,5 +251,5 @@ def _format(part: Part) -> str:
         return " OR ".join(_format(item) for item in part.parts)
     field = f"{part.field}:" if part.field else ""
     if isinstance(part, Phrase):
-        return f'{field}"{" ".join(part.words)}"'
+        return f'{field}"{" ".join(part.words)}"' if part.quoted else field + "-".join(part.words)
     return f"{field}{part.text}{'*' if part.prefix else ''}"

@@ -19,7 +19,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
+from math import ceil
 from typing import Any
 
 from whoosh import query as wq
@@ -31,9 +32,9 @@ from whoosh.lang.porter import stem
 from whoosh.matching import IntersectionMatcher, ListMatcher
 from whoosh.reading import TermNotFound
 
-from polka.search.backend import Hit, SearchRequest, SearchResults, Sort
+from polka.search.backend import PARTIAL_BELOW, PARTIAL_SHARE, Hit, SearchRequest, SearchResults, Sort
 from polka.search.documents import SearchDocument, split_key
-from polka.search.query import WORD_PATTERN, AnyOf, Not, Part, Phrase, Query, Word
+from polka.search.query import WORD_PATTERN, AnyOf, Not, Part, Phrase, Query, Word, format_query
 from polka.search.snippets import Highlighter, make_snippet
 from polka.search.whoosh_sets import Values, phrase_docs, term_docs
 from polka.search.whoosh_spelling import respell
@@ -169,13 +170,28 @@ class _Phrase:
 _Node = _AnyTerm | _Phrase
 
 
+@dataclass(frozen=True)
+class _Wanted:
+    """One positive part of a query: a document matches it when it matches one of ``nodes``.
+
+    ``required`` parts (quoted phrases) must match even in a partial search; ``label`` is the part as
+    the user typed it, to say what a partial match is missing.
+    """
+
+    nodes: tuple[_Node, ...]
+    scoring: Any
+    required: bool
+    label: str
+
+
 class _Translation:
     """A parsed query as a plan for its exact set of documents, as a Whoosh query that scores them
     (``None`` when nothing searchable is left, e.g. only stop words), and with the stems and prefixes
     a snippet should mark.
 
-    The scoring query has no exclusions (the set already leaves those documents out) and scores a
-    phrase as its words (as Whoosh does), without checking their positions again.
+    The scoring queries have no exclusions (the set already leaves those documents out) and score a
+    phrase as its words (as Whoosh does), without checking their positions again: ``query`` needs
+    every part, ``any_query`` scores a partial match by the parts it has.
     """
 
     def __init__(self, query: Query, reader: Any, analyzer: Any, phrase_analyzer: Any) -> None:
@@ -184,30 +200,40 @@ class _Translation:
         self._phrase_analyzer = phrase_analyzer
         self.stems: set[str] = set()
         self.prefixes: set[str] = set()
-        #: Every positive part's alternatives must match; no negative may.
-        self.positive: list[tuple[_Node, ...]] = []
+        #: Every positive part must match; no negative may.
+        self.positive: list[_Wanted] = []
         self.negative: list[_Node] = []
-        self.query = self._translate(query.parts)
+        self._translate(query.parts)
+        scoring = [wanted.scoring for wanted in self.positive]
+        # Flattened (``a OR b`` over title and body is one Or of four terms, not two Ors of two):
+        # Whoosh's top-N search can then drop terms whose best score cannot reach the page, which
+        # made such a search five times faster.
+        self.query = _all(scoring).normalize() if scoring else None
+        self.any_query = _any(scoring).normalize() if scoring else None
 
-    def _translate(self, parts: tuple[Part, ...]) -> Any | None:
-        scoring: list[Any] = []
+    @property
+    def optional(self) -> list[_Wanted]:
+        """The parts a partial match may lack."""
+        return [wanted for wanted in self.positive if not wanted.required]
+
+    def _translate(self, parts: tuple[Part, ...]) -> None:
         for part in parts:
             if isinstance(part, Not):
                 excluded = self._item(part.part, highlight=False)
                 if excluded is not None:
                     self.negative.append(excluded[1])
-            else:
-                items = part.parts if isinstance(part, AnyOf) else (part,)
-                either = [found for found in (self._item(item) for item in items) if found is not None]
-                if either:
-                    scoring.append(_any([query for query, _ in either]))
-                    self.positive.append(tuple(node for _, node in either))
-        if not scoring:
-            return None
-        # Flattened (``a OR b`` over title and body is one Or of four terms, not two Ors of two):
-        # Whoosh's top-N search can then drop terms whose best score cannot reach the page, which
-        # made such a search five times faster.
-        return (scoring[0] if len(scoring) == 1 else wq.And(scoring)).normalize()
+                continue
+            items = part.parts if isinstance(part, AnyOf) else (part,)
+            either = [found for found in (self._item(item) for item in items) if found is not None]
+            if either:
+                self.positive.append(
+                    _Wanted(
+                        nodes=tuple(node for _, node in either),
+                        scoring=_any([query for query, _ in either]),
+                        required=all(isinstance(item, Phrase) and item.quoted for item in items),
+                        label=format_query((part,)),
+                    )
+                )
 
     def _item(self, item: Word | Phrase, highlight: bool = True) -> tuple[Any, _Node] | None:
         title_only = item.field == "title"
@@ -252,30 +278,55 @@ class _Translation:
                 counts[text] += self._reader.doc_frequency(spelling, text)
         return [word for word, _ in counts.most_common(PREFIX_WORDS)]
 
-    def matches(self, searcher: Any, allowed: frozenset[int]) -> set[int]:
+    def matches(self, searcher: Any, allowed: AbstractSet[int]) -> set[int]:
         """The allowed documents the query matches, exactly.
 
         Word parts narrow the set first (cheap set algebra over postings); phrases are then checked
         only in the documents still in it.
         """
-        found: set[int] | None = None
-        for alternatives in sorted(
-            self.positive, key=lambda nodes: any(isinstance(n, _Phrase) for n in nodes)
-        ):
-            within = allowed if found is None else found
-            union: set[int] = set()
-            for node in alternatives:
-                union |= _node_docs(searcher, node, within)
-            found = union & within
-            if not found:
-                return set()
-        if found is None:
-            return set()
+        found = _narrowed(searcher, self.positive, allowed)
         for node in self.negative:
-            found -= _node_docs(searcher, node, found)
             if not found:
-                return set()
+                break
+            found -= _node_docs(searcher, node, found)
         return found
+
+    def partial(self, searcher: Any, allowed: AbstractSet[int]) -> list[set[int]]:
+        """The allowed documents matching every required part, no excluded one and at least
+        ``PARTIAL_SHARE`` of the others, as tiers: those matching all of them first, then those
+        missing one, and so on."""
+        base = _narrowed(searcher, [wanted for wanted in self.positive if wanted.required], allowed)
+        for node in self.negative:
+            if not base:
+                return []
+            base -= _node_docs(searcher, node, base)
+        counts = Counter(
+            chain.from_iterable(self.docs_of(searcher, wanted, base) for wanted in self.optional)
+        )
+        tiers: dict[int, set[int]] = {}
+        for docnum, count in counts.items():
+            tiers.setdefault(count, set()).add(docnum)
+        least = max(1, ceil(len(self.optional) * PARTIAL_SHARE))
+        return [tiers[count] for count in sorted(tiers, reverse=True) if count >= least]
+
+    @staticmethod
+    def docs_of(searcher: Any, wanted: _Wanted, within: AbstractSet[int]) -> set[int]:
+        """Those of ``within`` that match ``wanted``."""
+        union: set[int] = set()
+        for node in wanted.nodes:
+            union |= _node_docs(searcher, node, within)
+        return union & within
+
+
+def _narrowed(searcher: Any, parts: list[_Wanted], allowed: AbstractSet[int]) -> set[int]:
+    """Those of ``allowed`` matching every one of ``parts`` (all of ``allowed`` for no parts): word
+    parts first, then phrases, checked only in what is left."""
+    found = set(allowed)
+    for wanted in sorted(parts, key=lambda wanted: any(isinstance(n, _Phrase) for n in wanted.nodes)):
+        if not found:
+            break
+        found = _Translation.docs_of(searcher, wanted, found)
+    return found
 
 
 def _node_docs(searcher: Any, node: _Node, within: AbstractSet[int]) -> set[int]:
@@ -301,6 +352,10 @@ def _node_docs(searcher: Any, node: _Node, within: AbstractSet[int]) -> set[int]
 
 def _any(queries: list[Any]) -> Any:
     return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _all(queries: list[Any]) -> Any:
+    return queries[0] if len(queries) == 1 else wq.And(queries)
 
 
 def _allowed(searcher: Any, request: SearchRequest) -> frozenset[int]:
@@ -405,25 +460,30 @@ class IndexView:
         )
         if translation.query is None:
             return None
-        offset = max(request.offset, 0)
-        wanted = offset + request.limit
-        scored = request.sort is not Sort.DATE
-        matched, top = self._matches(translation, request, wanted if scored else 0)
-        if not matched:
+        allowed = self._allowed_for(request)
+        if not allowed:
             return None
-        if not scored:
-            updated = self.values().updated
-            newest = heapq.nlargest(wanted, matched, key=lambda docnum: (updated[docnum], -docnum))
-            top = [(0.0, docnum) for docnum in newest]
+        matched = translation.matches(self._searcher, allowed)
+        tiers, query, complete = [matched], translation.query, None
+        if len(matched) < PARTIAL_BELOW and len(translation.optional) > 1:
+            tiers = translation.partial(self._searcher, allowed)
+            query, complete = translation.any_query, len(matched)
+        total = sum(map(len, tiers))
+        if not total:
+            return None
+        offset = max(request.offset, 0)
+        top = self._ranked(tiers, query, offset, offset + request.limit, request.sort is not Sort.DATE)
         highlighter = Highlighter(translation.stems, translation.prefixes, _stem)
         hits = []
-        for score, docnum in top[offset:]:
+        for score, docnum in top:
             stored = self._searcher.stored_fields(docnum)
             kind, object_id = split_key(stored["key"])
             snippet = make_snippet(stored.get("body") or "", highlighter)
-            hits.append(Hit(kind, object_id, float(score), snippet))
-        facets = self.values().facets(matched) if request.facets else {}
-        return SearchResults(hits, len(matched), facets)
+            missing = () if complete is None or docnum in matched else self._missing(translation, docnum)
+            hits.append(Hit(kind, object_id, float(score), snippet, missing))
+        every = matched if complete is None else set().union(*tiers)
+        facets = self.values().facets(every) if request.facets else {}
+        return SearchResults(hits, total, facets, complete)
 
     def count(self, request: SearchRequest) -> int:
         translation = _Translation(
@@ -431,29 +491,51 @@ class IndexView:
         )
         if translation.query is None:
             return 0
-        return len(self._matches(translation, request, 0)[0])
+        allowed = self._allowed_for(request)
+        return len(translation.matches(self._searcher, allowed)) if allowed else 0
 
     def values(self) -> Values:
         if self._values is None:
             self._values = Values(self.generation, self._searcher)
         return self._values
 
-    def _matches(
-        self, translation: _Translation, request: SearchRequest, wanted: int
-    ) -> tuple[set[int], list[tuple[float, int]]]:
-        """Every allowed match, and (when ``wanted``) the ``wanted`` best as (score, document number),
-        best first."""
-        allowed = self._allowed_for(request)
-        if not allowed:
-            return set(), []
-        matched = translation.matches(self._searcher, allowed)
-        if not matched or not wanted:
-            return matched, []
-        if len(matched) <= DIRECT:
-            return matched, self._scored(translation.query, matched, wanted)
+    def _ranked(
+        self, tiers: list[set[int]], query: Any, offset: int, wanted: int, scored: bool
+    ) -> list[tuple[float, int]]:
+        """Results ``offset`` to ``wanted`` as (score, document number): every document of a tier before
+        any of the next, each tier best first (by ``query``'s score, or the most recently updated
+        first). Tiers wholly before the page are not ranked."""
+        ranked: list[tuple[float, int]] = []
+        before = 0  # documents in the tiers skipped
+        for tier in tiers:
+            if before + len(ranked) >= wanted:
+                break
+            if not ranked and before + len(tier) <= offset:
+                before += len(tier)
+                continue
+            ranked += self._best(tier, query, wanted - before - len(ranked), scored)
+        return ranked[offset - before :]
+
+    def _best(self, docnums: set[int], query: Any, wanted: int, scored: bool) -> list[tuple[float, int]]:
+        """The ``wanted`` best of ``docnums``, best first."""
+        if not scored:
+            updated = self.values().updated
+            newest = heapq.nlargest(wanted, docnums, key=lambda docnum: (updated[docnum], -docnum))
+            return [(0.0, docnum) for docnum in newest]
+        if len(docnums) <= DIRECT:
+            return self._scored(query, docnums, wanted)
         # Whoosh's own top-N search skips blocks that cannot reach the page: fastest for many matches.
-        results = self._searcher.search(translation.query, filter=matched, limit=wanted)
-        return matched, [(float(score), docnum) for score, docnum in results.top_n]
+        results = self._searcher.search(query, filter=docnums, limit=wanted)
+        return [(float(score), docnum) for score, docnum in results.top_n]
+
+    def _missing(self, translation: _Translation, docnum: int) -> tuple[str, ...]:
+        """The optional parts of the query a partial match lacks, as the user typed them."""
+        only = {docnum}
+        return tuple(
+            wanted.label
+            for wanted in translation.optional
+            if not translation.docs_of(self._searcher, wanted, only)
+        )
 
     def _scored(self, query: Any, docnums: set[int], wanted: int) -> list[tuple[float, int]]:
         """The ``wanted`` best of ``docnums`` by ``query``'s score, best first, scoring those only."""

@@ -26,6 +26,8 @@ class Result:
     author_name: str | None
     updated_at: datetime
     snippet: Markup
+    #: the words of the search a partial match does not contain
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,14 @@ class Facet:
 @dataclass(frozen=True)
 class Outcome:
     """A whole search page: ``results`` is the requested page (clamped to the last page),
-    ``suggestion`` a respelt query that finds more for this user, or None."""
+    ``suggestion`` a respelt query that finds more for this user, or None; ``complete`` how many
+    results contain every word when results with most of them were added (None when none were)."""
 
     params: SearchParams
     results: Page[Result]
     facets: list[Facet]
     suggestion: str | None
+    complete: int | None = None
 
     @property
     def total(self) -> int:

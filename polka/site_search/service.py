@@ -114,7 +114,8 @@ def search(session: Session, user: User | None, params: SearchParams, engine: Se
         replace(params, page=page),
         Page(items, page, PER_PAGE, results.total),
         _facets(results, names, params),
-        _suggestion(engine, request, results.total),
+        _suggestion(engine, request, results.total if results.complete is None else results.complete),
+        results.complete,
     )
 
 
@@ -196,6 +197,7 @@ def _result(hit: Hit, shown: Shown, names: _Names) -> Result:
         author_name=names.users.get(shown.author_id) if shown.author_id is not None else None,
         updated_at=shown.updated_at,
         snippet=Markup(hit.snippet),  # noqa: S704  (the backend escapes the text and adds only <mark>)
+        missing=hit.missing,
     )
 
 
@@ -235,7 +237,8 @@ def _facet_label(name: str, value: str, names: _Names) -> str:
 
 
 def _suggestion(engine: SearchBackend, request: SearchRequest, total: int) -> str | None:
-    """A respelt query, offered only when it finds more of what this user may see."""
+    """A respelt query, offered only when more of what this user may see holds all its words than
+    ``total`` results hold all of the query's."""
     if total >= SUGGEST_BELOW:
         return None
     respelt = engine.suggest(request.query)

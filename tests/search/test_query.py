@@ -25,7 +25,13 @@ def w(text: str, field: str | None = None) -> Word:
 
 
 def p(*words: str, field: str | None = None) -> Phrase:
-    return Phrase(words, field)
+    """A phrase typed in quotes."""
+    return Phrase(words, field, quoted=True)
+
+
+def joined(*words: str) -> Phrase:
+    """The pieces of one written word."""
+    return Phrase(words)
 
 
 EXAMPLES: list[tuple[str, tuple[Part, ...]]] = [
@@ -48,10 +54,10 @@ EXAMPLES: list[tuple[str, tuple[Part, ...]]] = [
     ("police police", (w("police"),)),
     ("custody or taser", (w("custody"), w("or"), w("taser"))),
     # Words the way the tokenizer splits them: joined pieces are a phrase, separators split words
-    ("O'Brien", (p("o", "brien"),)),
-    ("e-mail", (p("e", "mail"),)),
-    ("PNC-123", (p("pnc", "123"),)),
-    ("U.K.", (p("u", "k"),)),
+    ("O'Brien", (joined("o", "brien"),)),
+    ("e-mail", (joined("e", "mail"),)),
+    ("PNC-123", (joined("pnc", "123"),)),
+    ("U.K.", (joined("u", "k"),)),
     ("foo:bar", (w("foo"), w("bar"))),
     ("café naïve", (w("café"), w("naïve"))),
     # Bad syntax degrades to plain words
@@ -115,7 +121,7 @@ def test_a_huge_input_keeps_at_most_max_terms() -> None:
 def test_a_long_phrase_is_cut_to_the_term_budget() -> None:
     words = " ".join(f"w{n}" for n in range(MAX_TERMS + 10))
     query = parse_query(f'"{words}" custody')
-    assert query.parts == (Phrase(tuple(f"w{n}" for n in range(MAX_TERMS))),)
+    assert query.parts == (p(*(f"w{n}" for n in range(MAX_TERMS))),)
 
 
 def test_words_are_the_plain_positive_words() -> None:

@@ -18,7 +18,15 @@ import pytest
 from whoosh.analysis import STOP_WORDS
 
 from polka.search import whoosh_reading
-from polka.search.backend import Access, Change, LockTimeout, SearchRequest, SearchResults, Sort
+from polka.search.backend import (
+    PARTIAL_BELOW,
+    Access,
+    Change,
+    LockTimeout,
+    SearchRequest,
+    SearchResults,
+    Sort,
+)
 from polka.search.documents import SearchDocument
 from polka.search.query import parse_query
 from polka.search.whoosh_backend import JOURNAL, POINTER, WhooshBackend
@@ -126,9 +134,131 @@ def test_english_stemming_finds_other_forms(backend: WhooshBackend, searched: st
     assert ids(find(backend, searched)) == {1}
 
 
-def test_all_words_must_match(backend: WhooshBackend) -> None:
+def test_all_words_must_match_to_be_a_complete_result(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        *(doc(n, body="custody suite") for n in range(1, PARTIAL_BELOW + 1)),
+        doc(99, body="custody van"),
+    )
+    results = find(backend, "custody suite")
+    assert ids(results) == set(range(1, PARTIAL_BELOW + 1))
+    assert results.complete is None
+    assert find(backend, "custody van").total == 1 + PARTIAL_BELOW  # …but few: partial matches follow
+
+
+# --- partial matches ---------------------------------------------------------------------------------
+
+
+def test_with_few_complete_results_those_with_most_of_the_words_follow(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, body="neighbourhood problem solving"),
+        doc(2, body="problem solving with SARA"),
+        doc(3, body="a problem shared"),
+        doc(4, body="neighbourhood watch"),
+        doc(5, body="unrelated"),
+    )
+    results = find(backend, "neighbourhood problem solving")
+    assert [hit.object_id for hit in results.hits] == [1, 2]  # one of three words is fewer than half
+    assert results.total == 2
+    assert results.complete == 1
+    assert [hit.missing for hit in results.hits] == [(), ("neighbourhood",)]
+
+
+def test_no_complete_result_still_finds_the_closest(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="rural crime minutes"), doc(2, body="crime network"))
+    results = find(backend, "rural crime network minutes")
+    assert results.complete == 0
+    assert [hit.object_id for hit in results.hits] == [1, 2]
+    assert [hit.missing for hit in results.hits] == [("network",), ("rural", "minutes")]
+
+
+def test_more_matching_words_rank_above_better_scoring_ones(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, "Custody custody custody", "custody van custody custody"),
+        doc(2, "Note", "a long text that mentions custody once, a van once and the suite once"),
+    )
+    results = find(backend, "custody van suite")
+    assert [hit.object_id for hit in results.hits] == [2, 1]
+
+
+def test_within_the_same_number_of_words_the_better_match_ranks_first(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, "Note", "a long text that mentions custody once and nothing more of interest here"),
+        doc(2, "Custody", "custody custody"),
+    )
+    assert [hit.object_id for hit in find(backend, "custody suite").hits] == [2, 1]
+
+
+def test_quoted_phrases_and_excluded_words_stay_strict(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, body="use of force in custody"),
+        doc(2, body="force used in custody"),
+        doc(3, body="use of force report taser"),
+        doc(4, body="use of force custody taser"),
+    )
+    assert ids(find(backend, '"use of force" custody report')) == {1, 3, 4}
+    assert ids(find(backend, '"use of force" custody report -taser')) == {1}
+
+
+def test_a_written_word_of_pieces_may_be_missing_like_any_word(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="antisocial behaviour order"), doc(2, body="anti-social driving"))
+    results = find(backend, "anti-social behaviour")
+    assert {(hit.object_id, hit.missing) for hit in results.hits} == {
+        (1, ("anti-social",)),
+        (2, ("behaviour",)),
+    }
+
+
+def test_a_single_word_never_has_partial_matches(backend: WhooshBackend) -> None:
+    put(backend, doc(1, body="custody"), doc(2, body="van"))
+    results = find(backend, "custody")
+    assert (ids(results), results.complete) == ({1}, None)
+    assert ids(find(backend, '"custody van" suite')) == set()  # a phrase is never optional
+
+
+def test_count_is_of_complete_results_only(backend: WhooshBackend) -> None:
     put(backend, doc(1, body="custody suite"), doc(2, body="custody van"))
-    assert ids(find(backend, "custody suite")) == {1}
+    assert backend.count(SearchRequest(parse_query("custody suite"), EVERYONE)) == 1
+
+
+def test_partial_results_page_facet_and_sort_like_any_other(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, body="custody suite van", days=1, organisation=10),
+        doc(2, body="custody suite", days=5, organisation=10),
+        doc(3, body="suite van", days=3, organisation=20),
+        doc(4, body="custody van", days=4, organisation=20),
+        doc(5, body="custody", days=9),
+    )
+    whole = find(backend, "custody suite van")
+    assert (whole.total, whole.complete) == (4, 1)
+    assert whole.hits[0].object_id == 1
+    paged = [
+        hit.object_id
+        for offset in range(4)
+        for hit in find(backend, "custody suite van", offset=offset, limit=1).hits
+    ]
+    assert paged == [hit.object_id for hit in whole.hits]
+    assert whole.facets["organisation"] == {"10": 2, "20": 2}
+    newest = find(backend, "custody suite van", sort=Sort.DATE)
+    assert [hit.object_id for hit in newest.hits] == [1, 2, 4, 3]  # all three words first, however old
+
+
+def test_partial_matches_are_trimmed_like_complete_ones(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        doc(1, body="custody van", community=1),
+        doc(2, body="custody suite", community=2),
+        doc(3, body="custody suite", community=3, sensitive=True),
+    )
+    mine = Access(frozenset({1, 3}), frozenset())
+    results = find(backend, "custody suite van", mine)
+    assert (ids(results), results.total, results.complete) == ({1}, 1, 0)
+    assert results.facets["community"] == {"1": 1}
 
 
 def test_an_exact_phrase_needs_the_words_together(backend: WhooshBackend) -> None:
@@ -247,8 +377,8 @@ def test_totals_agree_with_the_hits_for_unusual_words(
         doc(4, body="Section 5: the use of force"),
     )
     results = find(backend, text)
-    assert ids(results) == expected
-    assert results.total == len(expected)
+    assert {hit.object_id for hit in results.hits if not hit.missing} == expected
+    assert results.total == len(results.hits)
 
 
 @pytest.mark.parametrize(
@@ -482,6 +612,18 @@ def test_suggest_respells_unknown_words(engine: WhooshBackend) -> None:
     assert suggestion.words() == ["meeting", "custody"]
     assert suggestion.text == "meeting custody"
     assert parse_query(suggestion.text).parts == suggestion.parts
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("nieghbourhood", "neighbourhood"), ("enighbourhood", "neighbourhood"), ("nieghbourhod", None)],
+)
+def test_suggest_knows_two_letters_swapped_wherever_they_are(
+    engine: WhooshBackend, typed: str, meant: str | None
+) -> None:
+    put(engine, doc(1, body="neighbourhood policing"))
+    suggestion = engine.suggest(parse_query(typed))
+    assert (suggestion.text if suggestion else None) == meant
 
 
 def test_suggest_keeps_the_query_structure(engine: WhooshBackend) -> None:

@@ -37,6 +37,11 @@ def text_of(page: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page))).strip()
 
 
+def said(page: str) -> str:
+    """The page's text as it reads (no space left before punctuation where a tag ended)."""
+    return re.sub(r" (?=[;:,.?!])", "", text_of(page))
+
+
 # --- results ---------------------------------------------------------------------------------------
 
 
@@ -91,6 +96,29 @@ def test_a_misspelt_search_offers_the_spelling_that_finds_more(
     assert found, text_of(page)[:2000]
     assert found.group(2) == "meeting"
     assert result_titles(web.get(unescape(found.group(1))).get_data(as_text=True)) == ["Meeting notes"]
+
+
+@pytest.mark.parametrize("typed", ["neighbourhood problem solving", "nieghbourhood problem solving"])
+def test_a_search_few_pages_wholly_match_shows_those_with_most_words_after_them(
+    web: Web, login: Login, world: WikiWorld, wiki: WikiFactory, typed: str
+) -> None:
+    wiki.page(world.community, "Problem solving with SARA", "Scanning, analysis, response.\n")
+    wiki.page(world.community, "Neighbourhood problem solving", "Solving problems with the public.\n")
+    login(world.member)
+    html = web.get("/search", query_string={"q": typed}).get_data(as_text=True)
+    page = said(html)
+
+    if typed.startswith("neighbourhood"):
+        assert "Only 1 result contains all of ‘neighbourhood problem solving’; after it come results" in page
+        assert page.count("Missing: neighbourhood") == 1
+        assert "Did you mean" not in page
+    else:  # the misspelt word is missing from both, and its spelling is offered
+        assert (
+            "No results contain all of ‘nieghbourhood problem solving’; showing results with most of" in page
+        )
+        assert page.count("Missing: nieghbourhood") == 2
+        assert "Did you mean neighbourhood problem solving?" in page
+    assert result_titles(html) == ["Neighbourhood problem solving", "Problem solving with SARA"]
 
 
 def test_an_empty_search_shows_the_form_and_what_to_type(web: Web, login: Login, world: WikiWorld) -> None:
