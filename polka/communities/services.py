@@ -48,6 +48,7 @@ from polka.permissions import (
     visible_filter,
     visible_to_reader,
 )
+from polka.search.registry import queue_community
 from polka.subscriptions.services import following_exists, following_params
 from polka.text import check_text, slugify
 
@@ -481,12 +482,15 @@ def update_settings(
     ):
         if old != new:
             changes[field] = (old, new)
+    renamed = community.name != name
     community.name, community.summary, community.description = name, summary, description
     community.visibility, community.marking_ceiling, community.region = visibility, marking_ceiling, region
     community.parent = parent
     community.self_approval_allowed = self_approval
     community.updated_at = utcnow()
     session.flush()
+    if renamed:
+        queue_community(session, community.id)
     for field, (old, new) in changes.items():
         record(
             session,

@@ -33,6 +33,7 @@ from polka.communities.models import Community
 from polka.docs import access
 from polka.docs.kinds import FOLDER_KIND
 from polka.docs.models import FOLDER_NAME_MAX, Document, DocumentStatus, Folder, Version, split_tags
+from polka.docs.search import reindex_folder
 from polka.errors import ValidationError
 from polka.filetypes import type_name
 from polka.forms import has_control_characters
@@ -310,6 +311,7 @@ def rename_folder(session: Session, user: User, folder: Folder, name: str) -> No
     require(user, Action.MODERATE, folder.community)
     folder.name = _check_name(session, folder.community, folder.parent, name, exclude=folder.id)
     session.flush()
+    reindex_folder(session, folder)
 
 
 def delete_folder(session: Session, user: User, folder: Folder) -> None:

@@ -22,7 +22,10 @@ class SearchDocument:
     """One searchable object as a feature's adapter describes it.
 
     ``marking`` is the marking's value (``OFFICIAL`` or ``OFFICIAL-SENSITIVE``); ``sensitive`` says
-    whether only members of the community may find it. Dates are aware UTC datetimes.
+    whether only members of the community may find it. Dates are aware UTC datetimes. ``context`` is
+    where the object lives, one name a line (its community's name, then its folder's or parent page's
+    title): it matches like title and body but weighs less, so "rural crime network minutes" finds the
+    minutes held in *Rural Crime Network* first.
     """
 
     kind: str
@@ -37,6 +40,7 @@ class SearchDocument:
     author_id: int | None = None
     organisation_id: int | None = None
     tags: tuple[str, ...] = ()
+    context: str = ""
 
     @property
     def key(self) -> str:

@@ -9,8 +9,9 @@ rows for the next applier, and applying a row twice does no harm.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Select, String, insert, literal, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from polka.db import Base, utcnow
@@ -37,7 +38,21 @@ def queue_change(session: Session, kind: str, object_id: int) -> None:
     session.add(SearchOutbox(kind=kind, object_id=object_id, created_at=utcnow()))
 
 
+def queue_changes(session: Session, kind: str, ids: Select[Any]) -> None:
+    """Ask for the search document of every object of ``kind`` that ``ids`` (a one-column select of
+    ids) finds to be rewritten once this transaction commits: one ``INSERT … SELECT``, however many
+    (the items of a renamed community, the documents of a renamed folder)."""
+    session.info.setdefault(QUEUED, set())
+    found = ids.subquery()
+    session.execute(
+        insert(SearchOutbox).from_select(
+            ["kind", "object_id", "created_at"],
+            select(literal(kind, String(40)), *found.c, literal(utcnow())),
+        )
+    )
+
+
 def changes_queued(session: Session) -> bool:
     """Whether the transaction that just ended queued a change; forgets them (call after commit or
     rollback)."""
-    return bool(session.info.pop(QUEUED, None))
+    return session.info.pop(QUEUED, None) is not None

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from polka.search.documents import SearchDocument
+from polka.search.outbox import queue_changes
 
 
 class SearchAdapter(Protocol):
@@ -28,6 +29,11 @@ class SearchAdapter(Protocol):
 
     def all_ids(self, session: Session) -> Iterator[list[int]]:
         """Every indexable object's id, in batches (for a rebuild)."""
+        ...
+
+    def in_community(self, community_id: int) -> Select[Any]:
+        """A select of the ids of the community's indexable objects (its name is part of each one's
+        document, so a rename rewrites them all)."""
         ...
 
 
@@ -44,6 +50,13 @@ def adapter_for(kind: str) -> SearchAdapter | None:
 
 def adapters() -> list[SearchAdapter]:
     return list(_adapters.values())
+
+
+def queue_community(session: Session, community_id: int) -> None:
+    """Have every indexed object of the community rewritten once this transaction commits (a change of
+    its name, which every one of their documents holds as a weak field)."""
+    for adapter in _adapters.values():
+        queue_changes(session, adapter.kind, adapter.in_community(community_id))
 
 
 def ids_in_batches(session: Session, id_column: Any, condition: Any, size: int = 500) -> Iterator[list[int]]:

@@ -39,9 +39,13 @@ from polka.search.snippets import Highlighter, make_snippet
 from polka.search.whoosh_sets import Values, phrase_docs, term_docs
 from polka.search.whoosh_spelling import respell
 
-#: Title matches weigh this many times a body match.
+#: Title matches weigh this many times a body match, and a match of where an item lives (its
+#: community's name, its folder's or parent page's title) this much of one.
 TITLE_BOOST = 2.0
-TEXT_FIELDS = ("title", "body")
+CONTEXT_BOOST = 0.4
+TEXT_FIELDS = ("title", "body", "context")
+#: The fields whose unstemmed words are kept (for prefixes and spelling suggestions).
+SPELLING_FIELDS = ("title", "body")
 #: A prefix (``polic*``) searches at most this many of the index's words that start with it, the most
 #: frequent first, after looking at no more than ``PREFIX_SCAN`` of them.
 PREFIX_WORDS = 64
@@ -59,18 +63,19 @@ DIRECT = 2000
 #: one.
 #: 2: title and body keep stop words (phrases are matched word for word; ``terms`` still drops them),
 #: and wiki pages are indexed as their text reads (inline markup inside a word no longer splits it).
-INDEX_FORMAT = 2
+#: 3: ``context``, where an item lives (its community's name, its folder's or parent page's title).
+INDEX_FORMAT = 3
 
 
 def make_schema() -> Schema:
     """The index's fields. Changing them needs a new ``INDEX_FORMAT``.
 
-    Title and body are stemmed (English); ``spelling=True`` also indexes their unstemmed words, for
-    spelling suggestions and for prefixes (``investigat*`` must find "investigation", whose stem
-    "investig" is shorter than the prefix). ``terms`` holds the stems of both but stop words, without
-    positions or frequencies, only to count matches: reading a word's documents from it is about
-    eight times faster than from ``body`` (3.5 ms against 27 ms for 45,000 documents), for a third
-    more indexing time.
+    Title, body and context are stemmed (English); ``spelling=True`` also indexes the unstemmed words
+    of title and body, for spelling suggestions and for prefixes (``investigat*`` must find
+    "investigation", whose stem "investig" is shorter than the prefix). ``terms`` holds the stems of
+    all three but stop words, without positions or frequencies, only to count matches: reading a
+    word's documents from it is about eight times faster than from ``body`` (3.5 ms against 27 ms for
+    45,000 documents), for a third more indexing time.
     """
     return Schema(
         key=ID(stored=True, unique=True),
@@ -82,6 +87,7 @@ def make_schema() -> Schema:
         tags=KEYWORD(lowercase=True, commas=True),
         title=TEXT(analyzer=_analyzer(stop_words=False), field_boost=TITLE_BOOST, spelling=True),
         body=TEXT(analyzer=_analyzer(stop_words=False), stored=True, spelling=True),
+        context=TEXT(analyzer=_analyzer(stop_words=False), field_boost=CONTEXT_BOOST),
         terms=FieldType(Existence(), _analyzer(stop_words=True)),
         updated_at=DATETIME(sortable=True),
         created_at=DATETIME,
@@ -112,7 +118,10 @@ def document_fields(document: SearchDocument) -> dict[str, Any]:
         "sensitive": document.sensitive,
         "title": document.title,
         "body": document.body,
-        "terms": sorted(index_stems(document.title) | index_stems(document.body)),
+        "context": document.context,
+        "terms": sorted(
+            index_stems(document.title) | index_stems(document.body) | index_stems(document.context)
+        ),
         "updated_at": _naive_utc(document.updated_at),
         "created_at": _naive_utc(document.created_at),
     }
@@ -127,10 +136,10 @@ def document_fields(document: SearchDocument) -> dict[str, Any]:
 
 
 def index_stems(text: str) -> set[str]:
-    """The distinct stems the ``terms`` analyzer makes of ``text`` (title and body's words but stop
-    words), computed without it.
+    """The distinct stems the ``terms`` analyzer makes of ``text`` (title, body and context's words but
+    stop words), computed without it.
 
-    The ``terms`` field is given them ready-made rather than analysing title and body a second time
+    The ``terms`` field is given them ready-made rather than analysing the text fields a second time
     (a test checks that both give the same words).
     """
     lowered = {word.lower() for word in _WORD.findall(text)}
@@ -194,10 +203,13 @@ class _Translation:
     every part, ``any_query`` scores a partial match by the parts it has.
     """
 
-    def __init__(self, query: Query, reader: Any, analyzer: Any, phrase_analyzer: Any) -> None:
+    def __init__(
+        self, query: Query, reader: Any, analyzer: Any, phrase_analyzer: Any, fields: tuple[str, ...]
+    ) -> None:
         self._reader = reader
         self._analyzer = analyzer
         self._phrase_analyzer = phrase_analyzer
+        self._fields = fields
         self.stems: set[str] = set()
         self.prefixes: set[str] = set()
         #: Every positive part must match; no negative may.
@@ -237,7 +249,7 @@ class _Translation:
 
     def _item(self, item: Word | Phrase, highlight: bool = True) -> tuple[Any, _Node] | None:
         title_only = item.field == "title"
-        fields = ("title",) if title_only else TEXT_FIELDS
+        fields = ("title",) if title_only else self._fields
         where = "title" if title_only else "terms"
         if isinstance(item, Word) and item.prefix:
             if highlight:
@@ -271,7 +283,7 @@ class _Translation:
     def _expand(self, prefix: str, fields: tuple[str, ...]) -> list[str]:
         """The index's unstemmed words that start with ``prefix``, the most frequent first."""
         counts: Counter[str] = Counter()
-        for field in fields:
+        for field in (field for field in fields if field in SPELLING_FIELDS):
             spelling = f"spell_{field}"
             for word in islice(self._reader.expand_prefix(spelling, prefix), PREFIX_SCAN):
                 text = word.decode("utf-8") if isinstance(word, bytes) else str(word)
@@ -432,6 +444,7 @@ class IndexView:
         # of an older format (whose body left stop words out) is searched as it was built.
         self._analyzer = ix.schema["terms"].analyzer
         self._phrase_analyzer = ix.schema["body"].analyzer
+        self._fields = tuple(field for field in TEXT_FIELDS if field in ix.schema)
         self._allowed: OrderedDict[tuple[object, ...], frozenset[int]] = OrderedDict()
         self._values: Values | None = None
 
@@ -455,9 +468,7 @@ class IndexView:
 
     def search(self, request: SearchRequest) -> SearchResults | None:
         """The page, total and facets (None when nothing matches)."""
-        translation = _Translation(
-            request.query, self._searcher.reader(), self._analyzer, self._phrase_analyzer
-        )
+        translation = self._translation(request.query)
         if translation.query is None:
             return None
         allowed = self._allowed_for(request)
@@ -486,13 +497,16 @@ class IndexView:
         return SearchResults(hits, total, facets, complete)
 
     def count(self, request: SearchRequest) -> int:
-        translation = _Translation(
-            request.query, self._searcher.reader(), self._analyzer, self._phrase_analyzer
-        )
+        translation = self._translation(request.query)
         if translation.query is None:
             return 0
         allowed = self._allowed_for(request)
         return len(translation.matches(self._searcher, allowed)) if allowed else 0
+
+    def _translation(self, query: Query) -> _Translation:
+        return _Translation(
+            query, self._searcher.reader(), self._analyzer, self._phrase_analyzer, self._fields
+        )
 
     def values(self) -> Values:
         if self._values is None:

@@ -22,7 +22,7 @@ from polka.subscriptions.services import forget
 from polka.wiki import access
 from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage, WikiRedirect, WikiSettings
-from polka.wiki.search import reindex
+from polka.wiki.search import reindex, reindex_subpages
 from polka.wiki.services import record_page_activity
 from polka.wiki.slugs import check_title, slug_for
 
@@ -97,6 +97,8 @@ def move_page(session: Session, user: User, page: WikiPage, *, title: str, paren
     session.flush()
     if (old_title, old_parent) != (page.title, page.parent_id):
         reindex(session, page)
+    if old_title != page.title:
+        reindex_subpages(session, page)
         record_page_activity(session, user, "moved", page)
         _audit(session, user, "wiki.page_moved", page, from_title=old_title, to_title=title)
 
@@ -108,6 +110,7 @@ def delete_page(session: Session, user: User, page: WikiPage) -> None:
     Its subpages move up to its parent; its slug is freed for a new page.
     """
     access.require_moderate(user, page)
+    reindex_subpages(session, page)  # before they move up: the select runs now
     session.execute(
         update(WikiPage)
         .where(WikiPage.parent_id == page.id)

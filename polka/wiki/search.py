@@ -11,14 +11,15 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session, aliased
 
 from polka.accounts.models import User
+from polka.communities.models import Community
 from polka.markings import Marking
 from polka.markup import render_document
 from polka.search.documents import SearchDocument
-from polka.search.outbox import queue_change
+from polka.search.outbox import queue_change, queue_changes
 from polka.search.registry import ids_in_batches
 from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage, WikiRendering, WikiRevision
@@ -39,6 +40,12 @@ _INLINE = frozenset(
 def reindex(session: Session, page: WikiPage) -> None:
     """Have the page's search document rewritten (or removed) when this transaction commits."""
     queue_change(session, PAGE_KIND, page.id)
+
+
+def reindex_subpages(session: Session, page: WikiPage) -> None:
+    """Have the documents of the page's subpages rewritten when this transaction commits (each holds
+    its parent's title)."""
+    queue_changes(session, PAGE_KIND, select(WikiPage.id).where(WikiPage.parent_id == page.id))
 
 
 def plain_text(rendered_html: str) -> str:
@@ -62,14 +69,24 @@ class WikiSearch:
     kind = PAGE_KIND
 
     def documents(self, session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
+        parent = aliased(WikiPage)
         rows = session.execute(
-            select(WikiPage, WikiRevision.body, WikiRendering.html, User.organisation_id)
+            select(
+                WikiPage,
+                WikiRevision.body,
+                WikiRendering.html,
+                User.organisation_id,
+                Community.name,
+                parent.title,
+            )
             .join(
                 WikiRevision,
                 and_(WikiRevision.page_id == WikiPage.id, WikiRevision.number == WikiPage.head_number),
             )
+            .join(Community, Community.id == WikiPage.community_id)
             .outerjoin(WikiRendering, WikiRendering.revision_id == WikiRevision.id)
             .outerjoin(User, User.id == WikiPage.updated_by_id)
+            .outerjoin(parent, parent.id == WikiPage.parent_id)
             .where(WikiPage.id.in_(ids), _live())
         ).all()
         return {
@@ -85,9 +102,13 @@ class WikiSearch:
                 updated_at=page.updated_at,
                 author_id=page.updated_by_id,
                 organisation_id=organisation_id,
+                context="\n".join(name for name in (community_name, parent_title) if name),
             )
-            for page, source, rendered, organisation_id in rows
+            for page, source, rendered, organisation_id, community_name, parent_title in rows
         }
 
     def all_ids(self, session: Session) -> Iterator[list[int]]:
         return ids_in_batches(session, WikiPage.id, _live())
+
+    def in_community(self, community_id: int) -> Select[Any]:
+        return select(WikiPage.id).where(WikiPage.community_id == community_id, _live())

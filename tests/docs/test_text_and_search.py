@@ -7,7 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from polka.communities.services import update_settings
 from polka.docs import bin as docs_bin
+from polka.docs import folders
 from polka.docs.models import Document, ExtractStatus
 from polka.markings import Marking
 from tests.docs import samples
@@ -167,3 +169,39 @@ def test_an_archive_is_listed_never_unpacked_and_unsafe_names_are_flagged(
     assert "minutes/march.txt" in page
     assert "../evil.sh (9 bytes) Unsafe path" in page
     assert not (docs.store.root / "evil.sh").exists()
+
+
+def test_a_document_is_found_by_its_folder_and_community_names_as_they_are_now(
+    app, session, world: DocsWorld, docs: DocsFactory, search
+):
+    with writing(session):
+        folder = folders.create_folder(
+            session, session.merge(world.moderator), session.merge(world.community), None, "Quarterly minutes"
+        )
+    docs.document(world.community, "March", b"Attendance and actions.\n", folder=folder, author=world.member)
+    docs.document(world.community, "Rota", b"Who is on shift.\n", author=world.member)
+
+    assert [r.title for r in search(world.reader, "quarterly minutes march").results.items] == ["March"]
+    everything = {"March", "Rota", "Rolling schedule"}  # the last, the world's own
+    assert {r.title for r in search(world.reader, world.community.name).results.items} == everything
+
+    with writing(session):
+        folders.rename_folder(session, session.merge(world.moderator), session.merge(folder), "Board papers")
+        manager = session.merge(world.manager)
+        community = session.merge(world.community)
+        update_settings(
+            session,
+            manager,
+            community,
+            name="Rural Crime Network",
+            summary=community.summary,
+            description=community.description,
+            visibility=community.visibility,
+            marking_ceiling=community.marking_ceiling,
+            region=community.region,
+            parent_id=community.parent_id,
+        )
+
+    assert search(world.reader, "quarterly").total == 0
+    assert [r.title for r in search(world.reader, "board papers").results.items] == ["March"]
+    assert {r.title for r in search(world.reader, "rural crime network").results.items} == everything

@@ -146,6 +146,20 @@ def test_all_words_must_match_to_be_a_complete_result(backend: WhooshBackend) ->
     assert find(backend, "custody van").total == 1 + PARTIAL_BELOW  # …but few: partial matches follow
 
 
+def test_where_an_item_lives_matches_but_weighs_less_than_its_text(backend: WhooshBackend) -> None:
+    put(
+        backend,
+        replace(doc(1, "Minutes", "agreed actions"), context="Rural Crime Network"),
+        replace(doc(2, "Minutes", "the crime network was rural"), context="Roads Policing"),
+        replace(doc(3, "Minutes", "agreed actions"), context="Roads Policing"),
+    )
+    results = find(backend, "rural crime network minutes")
+    assert [hit.object_id for hit in results.hits] == [2, 1]  # both hold every word; 2 in its text
+    assert (results.total, results.complete) == (2, 2)  # the third holds one word of four
+    assert ids(find(backend, '"crime network"')) == {1, 2}
+    assert ids(find(backend, "title:rural")) == set()
+
+
 # --- partial matches ---------------------------------------------------------------------------------
 
 
