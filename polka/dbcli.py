@@ -13,6 +13,7 @@ from polka.db import transaction
 from polka.http import session_factory
 from polka.http import settings as app_settings
 from polka.organisations.services import sync_organisations
+from polka.site_search.synonyms import sync_synonyms
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,10 +33,12 @@ def db_group() -> None:
 @db_group.command("upgrade")
 @with_appcontext
 def upgrade() -> None:
-    """Migrate the database to the newest schema and load the organisations list."""
+    """Migrate the database to the newest schema and load the organisations list and the thesaurus's
+    shipped groups (each added once)."""
     settings = app_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(settings.database_url), "head")
     with session_factory()() as session, transaction(session):
         added = sync_organisations(session)
-    click.echo(f"Database is up to date ({added} organisations added).")
+        synonyms = sync_synonyms(session)
+    click.echo(f"Database is up to date ({added} organisations and {synonyms} synonym groups added).")

@@ -32,6 +32,7 @@ from polka.http import session_factory, settings
 from polka.markings import Marking
 from polka.organisations.services import sync_organisations
 from polka.people.services import ProfileChanges, update_profile
+from polka.site_search.synonyms import sync_synonyms
 from polka.storage import FileStore
 
 DEMO_PASSWORD = "polka-demo-lantern-2026"  # noqa: S105 - documented, demo only
@@ -239,8 +240,9 @@ and trainers.
 
 
 def load_demo(session: Session, hasher: PasswordHashing, settings: Settings) -> dict[str, User]:
-    """Create the demo site; assumes an empty database (apart from organisations)."""
+    """Create the demo site; assumes an empty database (apart from organisations and synonyms)."""
     sync_organisations(session)
+    sync_synonyms(session)
     people: dict[str, User] = {}
     for person in PEOPLE:
         user = create_user(

@@ -15,6 +15,7 @@ from polka.jobs import models as jobs
 from polka.organisations import models as organisations
 from polka.people import models as people
 from polka.search import outbox as search
+from polka.site_search import models as site_search
 from polka.subscriptions import models as subscriptions
 
 MODULES = (
@@ -29,6 +30,7 @@ MODULES = (
     organisations,
     people,
     search,
+    site_search,
     subscriptions,
     *(module for feature in FEATURES for module in feature.models),
 )

@@ -251,7 +251,7 @@ def core_routes() -> tuple[Routes, ...]:
     from polka.accounts import views as accounts
     from polka.accounts.blueprint import bp as accounts_bp
     from polka.admin import accounts as admin_accounts
-    from polka.admin import audit, organisations
+    from polka.admin import audit, organisations, synonyms
     from polka.admin import communities as admin_communities
     from polka.admin import views as admin
     from polka.admin.blueprint import bp as admin_bp
@@ -272,7 +272,7 @@ def core_routes() -> tuple[Routes, ...]:
         Routes(communities_bp, (communities, membership_views)),
         Routes(site_search.bp, (site_search,)),
         Routes(crossrefs.bp, (crossrefs,)),
-        Routes(admin_bp, (admin, admin_accounts, audit, admin_communities, organisations)),
+        Routes(admin_bp, (admin, admin_accounts, audit, admin_communities, organisations, synonyms)),
         Routes(drafts.bp, (drafts,)),
         Routes(help.bp, (help,)),
         Routes(feeds.bp, (feeds,)),

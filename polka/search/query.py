@@ -20,11 +20,13 @@ MAX_TERMS = 24
 
 @dataclass(frozen=True)
 class Word:
-    """One word, or a prefix (``prefix=True`` for ``polic*``), in ``field`` or in every text field."""
+    """One word, or a prefix (``prefix=True`` for ``polic*``), in ``field`` or in every text field.
+    ``synonym_of`` is what the user typed when the thesaurus added the word in its place."""
 
     text: str
     field: str | None = None
     prefix: bool = False
+    synonym_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Phrase:
     words: tuple[str, ...]
     field: str | None = None
     quoted: bool = False
+    synonym_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,11 @@ class Not:
 
 @dataclass(frozen=True)
 class AnyOf:
-    """``a OR b OR c``: at least one of the parts."""
+    """``a OR b OR c``: at least one of the parts. ``typed`` is what the user typed when the parts are
+    a term and its synonyms (``polka.search.thesaurus``)."""
 
     parts: tuple[Word | Phrase, ...]
+    typed: str = ""
 
 
 Part = Word | Phrase | Not | AnyOf
@@ -65,11 +70,11 @@ class Query:
         return not any(not isinstance(part, Not) for part in self.parts)
 
     def words(self) -> list[str]:
-        """The positive plain words, in order (for spelling suggestions)."""
+        """The positive plain words the user typed, in order (for spelling suggestions)."""
         found: list[str] = []
         for part in self.parts:
             for item in part.parts if isinstance(part, AnyOf) else (part,):
-                if isinstance(item, Word) and not item.prefix:
+                if isinstance(item, Word) and not item.prefix and not item.synonym_of:
                     found.append(item.text)
         return found
 
@@ -248,6 +253,8 @@ def _format(part: Part) -> str:
     if isinstance(part, Not):
         return "-" + _format(part.part)
     if isinstance(part, AnyOf):
+        if part.typed:
+            return part.typed
         return " OR ".join(_format(item) for item in part.parts)
     field = f"{part.field}:" if part.field else ""
     if isinstance(part, Phrase):

@@ -8,7 +8,7 @@ passes its own stemmer, so the snippet highlights exactly what the index matched
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 
 from polka.search.query import WORD_PATTERN
@@ -23,10 +23,22 @@ _ELLIPSIS = "…"
 
 
 class Highlighter:
-    """Decides which words of a body matched the query (remembering each word's answer)."""
+    """Decides which words of a body matched the query (remembering each word's answer).
 
-    def __init__(self, stems: Iterable[str], prefixes: Iterable[str], stemmer: Callable[[str], str]) -> None:
-        self.stems = frozenset(stems)
+    ``synonyms`` are stems only a synonym of a typed term matched (stem -> the term): their words are
+    marked apart (``class="polka-mark--synonym"``, titled with the term), so a reader sees the result
+    was found through a synonym.
+    """
+
+    def __init__(
+        self,
+        stems: Iterable[str],
+        prefixes: Iterable[str],
+        stemmer: Callable[[str], str],
+        synonyms: Mapping[str, str] | None = None,
+    ) -> None:
+        self.synonyms = dict(synonyms or {})
+        self.stems = frozenset(stems) | frozenset(self.synonyms)
         self.prefixes = tuple(sorted(set(prefixes)))
         self._stem = stemmer
         self._known: dict[str, bool] = {}
@@ -50,6 +62,15 @@ class Highlighter:
                 bool(self.stems) and self._stem(lowered) in self.stems
             ) or lowered.startswith(self.prefixes)
         return known
+
+    def synonym_of(self, word: str) -> str:
+        """The typed term ``word`` (a matched word) is a synonym of, or "" when it matched as typed."""
+        if not self.synonyms:
+            return ""
+        lowered = word.lower()
+        if lowered.startswith(self.prefixes):
+            return ""
+        return self.synonyms.get(self._stem(lowered), "")
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where the matched words are in ``text``."""
@@ -87,7 +108,7 @@ def _snippet(body: str, highlighter: Highlighter) -> str:
     spans = highlighter.spans(body)
     if not spans:
         start, end = 0, _word_end(body, LENGTH)
-        return _render(body, start, end, [])
+        return _render(body, start, end, [], highlighter)
     # The window of LENGTH characters holding the most matches, found with two pointers.
     best, best_count, last = 0, 0, 0
     for first, (first_start, _) in enumerate(spans):
@@ -99,7 +120,7 @@ def _snippet(body: str, highlighter: Highlighter) -> str:
     start = _word_start(body, max(0, spans[best][0] - LEAD))
     end = _word_end(body, start + LENGTH)
     inside = [span for span in spans if span[0] >= start and span[1] <= end]
-    return _render(body, start, end, inside)
+    return _render(body, start, end, inside, highlighter)
 
 
 def _word_start(text: str, index: int) -> int:
@@ -118,12 +139,18 @@ def _word_end(text: str, index: int) -> int:
     return index
 
 
-def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+def _render(text: str, start: int, end: int, spans: list[tuple[int, int]], highlighter: Highlighter) -> str:
     pieces = [_ELLIPSIS] if start > 0 else []
     at = start
     for span_start, span_end in spans:
         pieces.append(escape(text[at:span_start]))
-        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        word = text[span_start:span_end]
+        typed = highlighter.synonym_of(word)
+        if typed:
+            title = escape(f"A synonym of ‘{typed}’")
+            pieces.append(f'<mark class="polka-mark--synonym" title="{title}">{escape(word)}</mark>')
+        else:
+            pieces.append(f"<mark>{escape(word)}</mark>")
         at = span_end
     pieces.append(escape(text[at:end]))
     if end < len(text):

@@ -84,10 +84,10 @@ class WhooshBackend:
             return 0
         return self._reading(lambda view: view.count(request))
 
-    def suggest(self, query: Query) -> Query | None:
+    def suggest(self, query: Query, keep: frozenset[str] = frozenset()) -> Query | None:
         if not query.words():
             return None
-        return self._reading(lambda view: view.suggest(query))
+        return self._reading(lambda view: view.suggest(query, keep))
 
     def document_count(self) -> int:
         return self._reading(lambda view: view.document_count())

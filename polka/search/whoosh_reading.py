@@ -212,6 +212,8 @@ class _Translation:
         self._fields = fields
         self.stems: set[str] = set()
         self.prefixes: set[str] = set()
+        #: stems only a synonym brought, and the term typed they are a synonym of
+        self.synonyms: dict[str, str] = {}
         #: Every positive part must match; no negative may.
         self.positive: list[_Wanted] = []
         self.negative: list[_Node] = []
@@ -264,17 +266,30 @@ class _Translation:
             every = self._stems(self._phrase_analyzer, words)  # a phrase keeps them, where the index does
             if len(every) > 1:
                 if highlight:
-                    self.stems.update(stems or every)
+                    self._mark(item, stems or every)
                 scoring = _any([wq.And([wq.Term(field, text) for text in every]) for field in fields])
                 return scoring, _Phrase(fields, every, stems)
         if not stems:
             return None  # only stop words
         if highlight:
-            self.stems.update(stems)
+            self._mark(item, stems)
         if len(stems) == 1:
             return _any([wq.Term(field, stems[0]) for field in fields]), _AnyTerm(where, stems)
         scoring = _any([wq.And([wq.Term(field, text) for text in stems]) for field in fields])
         return scoring, _Phrase(fields, stems, stems)
+
+    def _mark(self, item: Word | Phrase, stems: tuple[str, ...]) -> None:
+        """Have a snippet mark ``stems`` (as a synonym's, when the thesaurus added ``item``)."""
+        if item.synonym_of:
+            for found in stems:
+                self.synonyms.setdefault(found, item.synonym_of)
+        else:
+            self.stems.update(stems)
+
+    def highlighter(self) -> Highlighter:
+        """What a snippet marks: the typed words' stems and prefixes, and the synonyms' stems apart."""
+        synonyms = {found: typed for found, typed in self.synonyms.items() if found not in self.stems}
+        return Highlighter(self.stems, self.prefixes, _stem, synonyms)
 
     @staticmethod
     def _stems(analyzer: Any, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -484,7 +499,7 @@ class IndexView:
             return None
         offset = max(request.offset, 0)
         top = self._ranked(tiers, query, offset, offset + request.limit, request.sort is not Sort.DATE)
-        highlighter = Highlighter(translation.stems, translation.prefixes, _stem)
+        highlighter = translation.highlighter()
         hits = []
         for score, docnum in top:
             stored = self._searcher.stored_fields(docnum)
@@ -592,6 +607,7 @@ class IndexView:
             self._allowed.popitem(last=False)
         return found
 
-    def suggest(self, query: Query) -> Query | None:
-        """The query with each unknown plain word replaced by the index's closest word."""
-        return respell(query, self._searcher.reader(), self._analyzer)
+    def suggest(self, query: Query, keep: frozenset[str]) -> Query | None:
+        """The query with each unknown plain word (but those in ``keep``) replaced by the index's
+        closest word."""
+        return respell(query, self._searcher.reader(), self._analyzer, keep)

@@ -14,14 +14,15 @@ SPELL_MIN, SPELL_MAX = 3, 32
 SPELL_EDITS = 2
 
 
-def respell(query: Query, reader: Any, analyzer: Any) -> Query | None:
+def respell(query: Query, reader: Any, analyzer: Any, keep: frozenset[str] = frozenset()) -> Query | None:
     """The query with each unknown plain word replaced by the index's closest word, or None when no
-    word changes. Phrases, prefixes and excluded words are left as typed."""
+    word changes. Phrases, prefixes, excluded words and the words in ``keep`` (the thesaurus's terms:
+    "ASB" is never "ask") are left as typed."""
     if not reader.doc_count():
         return None
     fixes: dict[str, str] = {}
     for word in dict.fromkeys(query.words()):
-        if not SPELL_MIN <= len(word) <= SPELL_MAX or not word.isalpha():
+        if not SPELL_MIN <= len(word) <= SPELL_MAX or not word.isalpha() or word in keep:
             continue
         if not list(analyzer(word, tokenize=False, mode="query")):
             continue  # a stop word: never indexed, so never misspelt

@@ -53,13 +53,17 @@ class Facet:
 class Outcome:
     """A whole search page: ``results`` is the requested page (clamped to the last page),
     ``suggestion`` a respelt query that finds more for this user, or None; ``complete`` how many
-    results contain every word when results with most of them were added (None when none were)."""
+    results contain every word when results with most of them were added (None when none were);
+    ``synonyms`` each thesaurus term found in the query with the synonyms searched with it, and
+    ``synonyms_capped`` whether some terms were searched without theirs (too many words)."""
 
     params: SearchParams
     results: Page[Result]
     facets: list[Facet]
     suggestion: str | None
     complete: int | None = None
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    synonyms_capped: bool = False
 
     @property
     def total(self) -> int:

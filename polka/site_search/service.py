@@ -29,8 +29,10 @@ from polka.permissions import READER, readable_to_reader, reader_params
 from polka.search.backend import Access, Hit, SearchBackend, SearchRequest, SearchResults
 from polka.search.query import Query, format_query, parse_query
 from polka.search.registry import adapter_for
+from polka.search.thesaurus import Thesaurus
 from polka.site_search.params import PER_PAGE, SearchParams
 from polka.site_search.results import Facet, FacetValue, Outcome, Result
+from polka.site_search.synonyms import thesaurus
 
 #: A "Did you mean …?" is looked for only when a search finds fewer results than this.
 SUGGEST_BELOW = 3
@@ -83,7 +85,8 @@ def _readable() -> Select[int, str, str, bool]:
 
 
 def search(session: Session, user: User | None, params: SearchParams, engine: SearchBackend) -> Outcome:
-    """One page of results for ``params`` from ``engine``, with facets and perhaps a suggestion."""
+    """One page of results for ``params`` from ``engine``, with facets and perhaps a suggestion; each
+    term of the thesaurus in the query is searched with its synonyms."""
     query = parse_query(params.q)
     found = readable(session, user)
     access = found.access
@@ -94,7 +97,9 @@ def search(session: Session, user: User | None, params: SearchParams, engine: Se
         )
     if query.is_empty or access.is_empty or (params.mine and not communities):
         return Outcome(params, Page([], 1, PER_PAGE, 0), [], None)
-    request = _request(query, access, replace(params, communities=communities))
+    words = thesaurus(session)
+    expanded = words.expand(query)
+    request = _request(expanded.query, access, replace(params, communities=communities))
     results = engine.search(request)
     last = page_count(results.total, PER_PAGE)
     if params.page > last:  # past the end: show the last page, as every other list does
@@ -114,8 +119,12 @@ def search(session: Session, user: User | None, params: SearchParams, engine: Se
         replace(params, page=page),
         Page(items, page, PER_PAGE, results.total),
         _facets(results, names, params),
-        _suggestion(engine, request, results.total if results.complete is None else results.complete),
+        _suggestion(
+            engine, request, query, words, results.total if results.complete is None else results.complete
+        ),
         results.complete,
+        expanded.used,
+        expanded.capped,
     )
 
 
@@ -236,13 +245,15 @@ def _facet_label(name: str, value: str, names: _Names) -> str:
     return value
 
 
-def _suggestion(engine: SearchBackend, request: SearchRequest, total: int) -> str | None:
-    """A respelt query, offered only when more of what this user may see holds all its words than
-    ``total`` results hold all of the query's."""
+def _suggestion(
+    engine: SearchBackend, request: SearchRequest, typed: Query, words: Thesaurus, total: int
+) -> str | None:
+    """A respelling of what was typed (never of a thesaurus term: "ASB" is not "ask"), offered only when
+    more of what this user may see holds all its words than ``total`` results hold all of the query's."""
     if total >= SUGGEST_BELOW:
         return None
-    respelt = engine.suggest(request.query)
+    respelt = engine.suggest(typed, keep=words.words)
     if respelt is None:
         return None
-    found = engine.count(replace(request, query=respelt, offset=0, facets=False))
+    found = engine.count(replace(request, query=words.expand(respelt).query, offset=0, facets=False))
     return format_query(respelt.parts) if found > total else None

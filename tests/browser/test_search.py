@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community, Role
+from polka.db import transaction
 from polka.markings import Marking
 from polka.site_search.params import PER_PAGE
+from polka.site_search.synonyms import sync_synonyms
 from tests.browser.conftest import Tab, check_page
 from tests.conftest import Factory
 from tests.wiki.conftest import WikiFactory
@@ -140,3 +142,39 @@ def test_an_empty_search_page_is_accessible(tab: Tab, search_site: SearchSite) -
     tab.sign_in(search_site.member)
     tab.visit("/search")
     check_page(tab, "/search")
+
+
+def test_synonyms_and_partial_matches_read_clearly_and_accessibly(
+    tab: Tab, search_site: SearchSite, make: Factory, session: Session
+) -> None:
+    with transaction(session):
+        sync_synonyms(session)
+    WikiFactory(session, make).page(
+        search_site.roads, "Hotspots", "Reports of anti-social behaviour by the station car park.\n"
+    )
+    tab.sign_in(search_site.member)
+    tab.visit("/search?q=ASB+car+park+lighting")
+
+    assert tab.page.locator(".polka-search__partial").inner_text().startswith("No results contain all of")
+    assert (
+        "‘ASB’ was also searched as anti-social behaviour"
+        in tab.page.locator(".polka-search__synonyms").inner_text()
+    )
+    marks = tab.page.locator(".polka-search-result .polka-mark--synonym")
+    assert marks.all_inner_texts() == ["anti", "social", "behaviour"]
+    assert tab.page.locator(".polka-search-result__missing").inner_text() == "Missing: lighting"
+    check_page(tab, "/search with synonyms and partial matches")
+
+
+def test_the_thesaurus_page_and_its_errors_are_accessible(tab: Tab, make: Factory, session: Session) -> None:
+    with transaction(session):
+        sync_synonyms(session)
+    tab.sign_in(make.admin())
+    tab.visit("/admin/search/synonyms")
+    check_page(tab, "/admin/search/synonyms")
+
+    tab.page.fill("#terms", "ASB\nnuisance")
+    tab.submit()
+    assert tab.page.locator(".govuk-error-summary").inner_text().count("already in the group") == 1
+    assert tab.page.locator("#terms").input_value() == "ASB\nnuisance"
+    check_page(tab, "/admin/search/synonyms with an error")
