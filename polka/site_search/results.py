@@ -68,3 +68,8 @@ class Outcome:
     @property
     def total(self) -> int:
         return self.results.total
+
+    @property
+    def marks_synonyms(self) -> bool:
+        """Whether a snippet on this page marks a word found through a synonym."""
+        return any("polka-mark--synonym" in result.snippet for result in self.results.items)

@@ -72,7 +72,8 @@ SARA is a problem-solving method: **S**canning, **A**nalysis, **R**esponse, **A*
 
 ## Scanning
 
-Find the repeat problem: the same places, people or times.
+Find the repeat problem: the same places, people or times. Repeat calls about anti-social behaviour
+in one street are a typical start.
 
 ## Analysis
 

@@ -157,7 +157,8 @@ def test_an_administrator_adds_changes_and_removes_a_group_each_audited(
         "to": ["PACT", "ward panel", "community meetings"],
     }
 
-    response = web.post(f"{edit}/remove", {}, token_from=PAGE)
+    assert "Remove group" in text(web.get(edit))
+    response = web.post(f"{edit}/remove", {}, token_from=edit)
     assert response.status_code == 302
     session.rollback()
     assert session.scalar(select(SynonymGroup).where(SynonymGroup.id == pact)) is None
