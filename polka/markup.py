@@ -532,3 +532,27 @@ def _document_cleaner() -> Any:  # nh3 ships no type hints
 
 def _sanitise_document(html: str) -> str:
     return str(_document_cleaner().clean(html))
+
+
+# Text as a reader sees it ------------------------------------------------------------------------
+
+#: A tag of the sanitised HTML a page renders to, with its element's name (none for anything else
+#: between angle brackets, which parts words as any block does).
+_HTML_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)?[^>]*>")
+_HTML_SPACE = re.compile(r"\s+")
+#: Elements inside a run of text: their tags join what is either side of them, so ``**S**canning`` (and
+#: ``pre<em>fix</em>``) stay one word. Every other tag (a paragraph, a heading, a list item, a table cell,
+#: a line break) parts words.
+_INLINE_ELEMENTS = frozenset(
+    {"a", "abbr", "b", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp"}
+    | {"small", "span", "strong", "sub", "sup", "time", "u", "var"}
+)
+
+
+def plain_text(rendered_html: str) -> str:
+    """The words of a rendered page as a reader sees them: no markup, no link targets, words that
+    inline markup splits joined again, and a space where one block of text ends and the next begins."""
+    joined = _HTML_TAG.sub(
+        lambda tag: "" if (tag.group(1) or "").lower() in _INLINE_ELEMENTS else " ", rendered_html
+    )
+    return _HTML_SPACE.sub(" ", html_module.unescape(joined)).strip()

@@ -219,14 +219,19 @@ def _register_content() -> None:
     or register themselves on import)."""
     from polka.communities.content import register_above_ceiling_counter
     from polka.communities.kinds import COMMUNITY
+    from polka.communities.search import CommunitySearch
     from polka.communities.waiting import JOIN_REQUESTS, join_requests_waiting
     from polka.content.deletion import register_purger
     from polka.content.kinds import register_kind as register_content_kind
     from polka.content.waiting import register_waiting
     from polka.drafts.services import register_draft_kind
+    from polka.people.search import PERSON, PeopleSearch
     from polka.search.registry import register_adapter
 
     register_content_kind(COMMUNITY)
+    register_content_kind(PERSON)
+    register_adapter(CommunitySearch())
+    register_adapter(PeopleSearch())
     register_waiting(JOIN_REQUESTS, join_requests_waiting)
     for feature in FEATURES:
         for kind in feature.kinds:

@@ -26,7 +26,9 @@ from polka.forms import has_control_characters
 from polka.organisations.models import Organisation
 from polka.organisations.services import email_domain, suggest_organisation
 from polka.pagination import Page, paginate
+from polka.people.kinds import PERSON_KIND
 from polka.permissions import SITE, Action, require
+from polka.search.outbox import queue_change
 
 
 def normalise_email(email: str) -> str:
@@ -77,6 +79,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    queue_change(session, PERSON_KIND, user.id)
     record(
         session,
         actor,
@@ -274,6 +277,7 @@ def verify_email(
     if activated:
         user.status = AccountStatus.ACTIVE
     session.flush()
+    queue_change(session, PERSON_KIND, user.id)  # in the directory, or not, from now
     record(
         session,
         user,
@@ -384,6 +388,7 @@ def approve_account(
     user.status = AccountStatus.ACTIVE
     user.decision_reason = None
     session.flush()
+    queue_change(session, PERSON_KIND, user.id)  # in the directory, or not, from now
     _audit(session, actor, "account.approved", user, ip)
     emails.approved(session, settings, user)
 
@@ -401,6 +406,7 @@ def reject_account(
     user.decision_reason = reason
     end_all_sessions(session, user)
     session.flush()
+    queue_change(session, PERSON_KIND, user.id)  # in the directory, or not, from now
     _audit(session, actor, "account.rejected", user, ip, reason=reason)
     emails.rejected(session, settings, user, reason)
 
@@ -418,6 +424,7 @@ def suspend_user(session: Session, actor: User | None, user: User, reason: str, 
     user.decision_reason = reason
     ended = end_all_sessions(session, user)
     session.flush()
+    queue_change(session, PERSON_KIND, user.id)  # in the directory, or not, from now
     _audit(session, actor, "user.suspended", user, ip, reason=reason, sessions_ended=ended)
 
 
@@ -430,6 +437,7 @@ def reactivate_user(session: Session, actor: User | None, user: User, *, ip: str
     user.status = AccountStatus.ACTIVE
     user.decision_reason = None
     session.flush()
+    queue_change(session, PERSON_KIND, user.id)  # in the directory, or not, from now
     _audit(session, actor, "user.reactivated", user, ip)
 
 

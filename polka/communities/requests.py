@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.audit.services import record
 from polka.communities.models import Community, CommunityStatus, Role, Visibility
+from polka.communities.search import reindex
 from polka.communities.services import (
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -124,6 +125,7 @@ def decide_community_request(
     community.decided_at = utcnow()
     community.decided_by_id = actor.id
     session.flush()
+    reindex(session, community)
     record(
         session,
         actor,

@@ -29,6 +29,7 @@ from polka.communities.models import (
     Role,
     Visibility,
 )
+from polka.communities.search import reindex
 from polka.db import contains_text, utcnow
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.markings import Marking
@@ -120,6 +121,7 @@ def create_community(
     )
     session.add(community)
     session.flush()
+    reindex(session, community)
     for manager in managers or []:
         add_member(session, community, manager, Role.MANAGER, actor=actor)
     record(
@@ -490,7 +492,9 @@ def update_settings(
     community.updated_at = utcnow()
     session.flush()
     if renamed:
-        queue_community(session, community.id)
+        queue_community(session, community.id)  # its items hold its name (and it is one of them)
+    else:
+        reindex(session, community)
     for field, (old, new) in changes.items():
         record(
             session,

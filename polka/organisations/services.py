@@ -18,7 +18,9 @@ from polka.audit.services import record
 from polka.errors import NotFound, ValidationError
 from polka.organisations.data import KINDS, ORGANISATIONS, REGIONS
 from polka.organisations.models import Organisation, OrganisationDomain
+from polka.people.kinds import PERSON_KIND
 from polka.permissions import SITE, Action, require
+from polka.search.outbox import queue_changes
 from polka.text import slugify
 
 #: Domains far too broad to name one organisation (every force, every government department).
@@ -206,6 +208,8 @@ def update_organisation(
         return org
     org.name, org.kind, org.region, org.active = name, kind, region, active
     session.flush()
+    if "name" in changes or "region" in changes:  # its people are found by both
+        queue_changes(session, PERSON_KIND, select(User.id).where(User.organisation_id == org.id))
     record(
         session,
         actor,

@@ -26,9 +26,11 @@ from polka.forms import has_control_characters
 from polka.organisations.data import REGIONS
 from polka.organisations.models import Organisation
 from polka.pagination import Page, Paged, empty_page, paged_rows, paginate
+from polka.people.kinds import PERSON_KIND
 from polka.people.models import BioRendering
 from polka.people.rendering import bio_html, keep_bio_html
 from polka.permissions import is_active, readable_to_reader, reader_params
+from polka.search.outbox import queue_change
 
 PER_PAGE = 20
 MAX_TAGS = 20
@@ -38,6 +40,11 @@ MAX_BIO_LENGTH = 10_000
 LIMITS = {"job_title": 120, "phone": 40, "ask_me_about": 300, "bio": MAX_BIO_LENGTH}
 _PHONE = re.compile(r"^\+?[0-9 ()\-.]{3,}(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+
+
+def may_see_directory(viewer: User | None) -> bool:
+    """Whether ``viewer`` may see the people directory: its pages, profiles and people in search."""
+    return is_active(viewer)
 
 
 def active_people() -> ColumnElement[bool]:
@@ -117,7 +124,7 @@ def search_people(
     session: Session, viewer: User | None, query: DirectoryQuery, *, page: int = 1, per_page: int = PER_PAGE
 ) -> Page[Listed]:
     """One page of the active people matching ``query``, by name (nothing for an inactive viewer)."""
-    if not is_active(viewer):
+    if not may_see_directory(viewer):
         return empty_page(per_page)
     typed = query.name or query.text or query.expertise
     people = (
@@ -208,7 +215,7 @@ class Profile:
 def get_profile(session: Session, viewer: User | None, user_id: int) -> Profile:
     """The profile of an active account, with its bio's kept HTML read in the same statement (NotFound
     for anyone else, and for an inactive viewer)."""
-    if not is_active(viewer):
+    if not may_see_directory(viewer):
         raise NotFound()
     row = session.execute(_profile(), {"user_id": user_id}).first()
     if row is None:
@@ -359,4 +366,5 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Use
     session.flush()
     if bio_changed:
         keep_bio_html(session, user)
+    queue_change(session, PERSON_KIND, user.id)
     return user

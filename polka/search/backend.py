@@ -22,18 +22,23 @@ class LockTimeout(Exception):
 
 @dataclass(frozen=True)
 class Access:
-    """Which documents a search may return, decided by the caller from the database.
+    """Which documents a search may return, decided by the caller from the database, by the document's
+    ``audience`` (``polka.search.documents.Audience``):
 
-    A document is allowed when its community is in ``communities`` and, if it is sensitive, its
-    community is also in ``sensitive_communities`` (the searcher is a member there).
+    - content (``READERS``): its community is in ``communities`` and, if it is sensitive, also in
+      ``sensitive_communities`` (the searcher is a member there);
+    - a community (``LISTERS``): its community is in ``listed`` (the searcher may see it exists);
+    - a person (``DIRECTORY``): ``directory`` is true (the searcher may see the people directory).
     """
 
     communities: frozenset[int]
     sensitive_communities: frozenset[int]
+    listed: frozenset[int] = frozenset()
+    directory: bool = False
 
     @property
     def is_empty(self) -> bool:
-        return not self.communities
+        return not self.communities and not self.listed and not self.directory
 
 
 class Sort(enum.StrEnum):

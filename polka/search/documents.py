@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,17 @@ def split_key(key: str) -> tuple[str, int]:
     """``wiki:42`` -> ``("wiki", 42)``."""
     kind, _, number = key.partition(":")
     return kind, int(number)
+
+
+class Audience(enum.StrEnum):
+    """Who may find a document (``polka.search.backend.Access`` holds what a searcher may find)."""
+
+    #: whoever may read its community's content (and for a sensitive one, its members): content
+    READERS = "readers"
+    #: whoever may see that its community exists (a community itself: private ones to their members)
+    LISTERS = "listers"
+    #: whoever may see the people directory (a person; ``community_id`` is 0)
+    DIRECTORY = "directory"
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,7 @@ class SearchDocument:
     organisation_id: int | None = None
     tags: tuple[str, ...] = ()
     context: str = ""
+    audience: Audience = Audience.READERS
 
     @property
     def key(self) -> str:

@@ -33,7 +33,7 @@ from whoosh.matching import IntersectionMatcher, ListMatcher
 from whoosh.reading import TermNotFound
 
 from polka.search.backend import PARTIAL_BELOW, PARTIAL_SHARE, Hit, SearchRequest, SearchResults, Sort
-from polka.search.documents import SearchDocument, split_key
+from polka.search.documents import Audience, SearchDocument, split_key
 from polka.search.query import WORD_PATTERN, AnyOf, Not, Part, Phrase, Query, Word, format_query
 from polka.search.snippets import Highlighter, make_snippet
 from polka.search.whoosh_sets import Values, phrase_docs, term_docs
@@ -63,7 +63,8 @@ DIRECT = 2000
 #: one.
 #: 2: title and body keep stop words (phrases are matched word for word; ``terms`` still drops them),
 #: and wiki pages are indexed as their text reads (inline markup inside a word no longer splits it).
-#: 3: ``context``, where an item lives (its community's name, its folder's or parent page's title).
+#: 3: ``context``, where an item lives (its community's name, its folder's or parent page's title),
+#: and ``audience``, who may find it (communities and people are indexed too).
 INDEX_FORMAT = 3
 
 
@@ -80,6 +81,7 @@ def make_schema() -> Schema:
     return Schema(
         key=ID(stored=True, unique=True),
         kind=ID,
+        audience=ID,
         community=ID,
         organisation=ID,
         author=ID,
@@ -114,6 +116,7 @@ def document_fields(document: SearchDocument) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "key": document.key,
         "kind": document.kind,
+        "audience": document.audience.value,
         "community": str(document.community_id),
         "sensitive": document.sensitive,
         "title": document.title,
@@ -388,16 +391,26 @@ def _all(queries: list[Any]) -> Any:
 def _allowed(searcher: Any, request: SearchRequest) -> frozenset[int]:
     """The documents a request may see and asked for.
 
-    Allowed: the community is in ``access.communities`` and, for a sensitive document, also in
-    ``access.sensitive_communities``. Every filter then narrows that set.
+    Allowed, by the document's audience (``Access``): content whose community is in
+    ``access.communities`` and, for a sensitive document, also in ``access.sensitive_communities``;
+    communities in ``access.listed``; people when ``access.directory``. Every filter then narrows
+    that set.
     """
     access = request.access
     allowed = term_docs(searcher, "community", map(str, access.communities))
+    if allowed:
+        allowed &= term_docs(searcher, "audience", (Audience.READERS.value,))
     hidden = access.communities - access.sensitive_communities
     if hidden and allowed:
         allowed -= term_docs(searcher, "sensitive", (True,)) & term_docs(
             searcher, "community", map(str, hidden)
         )
+    if access.listed:
+        allowed |= term_docs(searcher, "audience", (Audience.LISTERS.value,)) & term_docs(
+            searcher, "community", map(str, access.listed)
+        )
+    if access.directory:
+        allowed |= term_docs(searcher, "audience", (Audience.DIRECTORY.value,))
     if request.kinds:
         allowed &= term_docs(searcher, "kind", request.kinds)
     if request.communities:

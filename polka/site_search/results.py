@@ -20,11 +20,15 @@ class Result:
     kind_label: str
     title: str
     url: str
+    #: where it lives ("" for a community, or a person)
     community_name: str
     community_slug: str
+    #: a person's organisation
+    organisation_name: str
     marking: Marking
     author_name: str | None
-    updated_at: datetime
+    #: None for a person
+    updated_at: datetime | None
     snippet: Markup
     #: the words of the search a partial match does not contain
     missing: tuple[str, ...] = ()

@@ -20,12 +20,15 @@ from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.communities.kinds import COMMUNITY_KIND
 from polka.communities.models import Community, Membership
 from polka.content.kinds import Shown, kind_named, resolve_all
 from polka.ids import parse_id
 from polka.organisations.models import Organisation
 from polka.pagination import Page, page_count
-from polka.permissions import READER, readable_to_reader, reader_params
+from polka.people.kinds import PERSON_KIND
+from polka.people.services import may_see_directory
+from polka.permissions import READER, readable_to_reader, reader_params, visible_to_reader
 from polka.search.backend import Access, Hit, SearchBackend, SearchRequest, SearchResults
 from polka.search.query import Query, format_query, parse_query
 from polka.search.registry import adapter_for
@@ -62,25 +65,38 @@ class Readable:
 
 
 def readable(session: Session, user: User | None) -> Readable:
-    """The communities ``user`` may read, whether they are a member of each, and their names: one
-    statement, built once (``_readable``), which also names every community a result or facet can show."""
+    """What ``user`` may find: the communities they may see exist (their community entries), those whose
+    content they may read, those they belong to (for OFFICIAL-SENSITIVE items), whether they may see
+    the people directory, and the names of those communities. One statement, built once
+    (``_readable``), which also names every community a result or facet can show."""
     params = reader_params(user)
     if params is None:
         return Readable(Access(frozenset(), frozenset()), {})
     rows = session.execute(_readable(), params).all()
     return Readable(
-        Access(frozenset(row.id for row in rows), frozenset(row.id for row in rows if row.member)),
+        Access(
+            communities=frozenset(row.id for row in rows if row.readable),
+            sensitive_communities=frozenset(row.id for row in rows if row.readable and row.member),
+            listed=frozenset(row.id for row in rows),
+            directory=may_see_directory(user),
+        ),
         {row.id: Named(row.name, row.slug) for row in rows},
     )
 
 
 @cache
-def _readable() -> Select[int, str, str, bool]:
+def _readable() -> Select[int, str, str, bool, bool]:
     mine = and_(Membership.community_id == Community.id, Membership.user_id == bindparam(READER))
     return (
-        select(Community.id, Community.name, Community.slug, Membership.id.is_not(None).label("member"))
+        select(
+            Community.id,
+            Community.name,
+            Community.slug,
+            Membership.id.is_not(None).label("member"),
+            readable_to_reader().label("readable"),
+        )
         .outerjoin(Membership, mine)
-        .where(readable_to_reader())
+        .where(visible_to_reader(Community))
     )
 
 
@@ -194,7 +210,9 @@ def _names(
 
 
 def _result(hit: Hit, shown: Shown, names: _Names) -> Result:
-    community = names.communities.get(shown.community_id)
+    """A hit as the page lists it: content with its community, a community on its own, a person with
+    their organisation (and no date: a profile keeps none)."""
+    community = names.communities.get(shown.community_id) if hit.kind != COMMUNITY_KIND else None
     return Result(
         kind=hit.kind,
         kind_label=shown.label,
@@ -202,9 +220,10 @@ def _result(hit: Hit, shown: Shown, names: _Names) -> Result:
         url=shown.url,
         community_name=community.name if community is not None else "",
         community_slug=community.slug if community is not None else "",
+        organisation_name=shown.community_name if hit.kind == PERSON_KIND else "",
         marking=shown.marking,
         author_name=names.users.get(shown.author_id) if shown.author_id is not None else None,
-        updated_at=shown.updated_at,
+        updated_at=shown.updated_at if hit.kind != PERSON_KIND else None,
         snippet=Markup(hit.snippet),  # noqa: S704  (the backend escapes the text and adds only <mark>)
         missing=hit.missing,
     )

@@ -6,8 +6,6 @@ The wiki's services call ``reindex`` in the same transaction as every change a s
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -17,24 +15,12 @@ from sqlalchemy.orm import Session, aliased
 from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.markings import Marking
-from polka.markup import render_document
+from polka.markup import plain_text, render_document
 from polka.search.documents import SearchDocument
 from polka.search.outbox import queue_change, queue_changes
 from polka.search.registry import ids_in_batches
 from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage, WikiRendering, WikiRevision
-
-#: A tag of the sanitised HTML a page renders to, with its element's name (none for anything else
-#: between angle brackets, which parts words as any block does).
-_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)?[^>]*>")
-_SPACE = re.compile(r"\s+")
-#: Elements inside a run of text: their tags join what is either side of them, so ``**S**canning`` (and
-#: ``pre<em>fix</em>``) stay one word. Every other tag (a paragraph, a heading, a list item, a table cell,
-#: a line break) parts words.
-_INLINE = frozenset(
-    {"a", "abbr", "b", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp"}
-    | {"small", "span", "strong", "sub", "sup", "time", "u", "var"}
-)
 
 
 def reindex(session: Session, page: WikiPage) -> None:
@@ -46,13 +32,6 @@ def reindex_subpages(session: Session, page: WikiPage) -> None:
     """Have the documents of the page's subpages rewritten when this transaction commits (each holds
     its parent's title)."""
     queue_changes(session, PAGE_KIND, select(WikiPage.id).where(WikiPage.parent_id == page.id))
-
-
-def plain_text(rendered_html: str) -> str:
-    """The words of a rendered page as a reader sees them: no markup, no link targets, words that
-    inline markup splits joined again, and a space where one block of text ends and the next begins."""
-    joined = _TAG.sub(lambda tag: "" if (tag.group(1) or "").lower() in _INLINE else " ", rendered_html)
-    return _SPACE.sub(" ", html.unescape(joined)).strip()
 
 
 def _rendered(source: str) -> str:

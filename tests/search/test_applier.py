@@ -103,10 +103,11 @@ def test_when_the_index_is_busy_the_change_waits_in_the_outbox_until_the_next_ap
     app, make, wiki, session
 ):
     community = make.community("Roads Policing")
+    author = make.member(community, role=Role.MODERATOR)
     applier = _applier(app)
     applier.timeout = 0.2
     with applier.lock.held(1):  # another applier is writing
-        wiki.page(community, "Speed awareness", "Notes from the quarterly meeting.\n")
+        wiki.page(community, "Speed awareness", "Notes from the quarterly meeting.\n", author=author)
     assert _outbox(session) == 1
     assert _found(app, "meeting", {community.id}) == 0
 
@@ -120,11 +121,12 @@ def test_an_applier_killed_mid_way_leaves_the_outbox_for_the_next_run(
     app, make, wiki, session, settings_overrides, moment
 ):
     community = make.community("Roads Policing")
+    author = make.member(community, role=Role.MODERATOR)
     applier = _applier(app)
     applier.inline = False  # changes wait for an applier, as between a commit and its thread waking
     applier.notify = lambda: None  # type: ignore[method-assign]
     for n in range(5):
-        wiki.page(community, f"Meeting notes {n}", f"Minutes of meeting {n}.\n")
+        wiki.page(community, f"Meeting notes {n}", f"Minutes of meeting {n}.\n", author=author)
     assert _outbox(session) == 5
 
     killed = _run("apply-then-die", {"die": moment}, _environment(settings_overrides, inline=False))

@@ -27,7 +27,7 @@ from polka.search.backend import (
     SearchResults,
     Sort,
 )
-from polka.search.documents import SearchDocument
+from polka.search.documents import Audience, SearchDocument
 from polka.search.query import parse_query
 from polka.search.whoosh_backend import JOURNAL, POINTER, WhooshBackend
 
@@ -531,6 +531,25 @@ def guarded(backend: WhooshBackend) -> WhooshBackend:
     return backend
 
 
+def test_communities_and_people_are_found_by_who_may_list_them_not_who_may_read(
+    backend: WhooshBackend,
+) -> None:
+    community, person = "communities.community", "people.person"
+    put(
+        backend,
+        replace(doc(1, "PNC Operators", "custody checks", kind=community), audience=Audience.LISTERS),
+        replace(doc(2, "Restricted", "custody", kind=community, community=2), audience=Audience.LISTERS),
+        replace(doc(3, "Pat", "custody expert", kind=person, community=0), audience=Audience.DIRECTORY),
+        doc(4, "Content", "custody in a listed community", community=2),
+    )
+    lister = Access(frozenset(), frozenset(), listed=frozenset({1, 2}), directory=True)
+    assert ids(find(backend, "custody", lister)) == {1, 2, 3}  # not the content of 2, which it cannot read
+    assert ids(find(backend, "custody", Access(frozenset({1, 2}), frozenset({1, 2})))) == {4}
+    assert ids(find(backend, "custody", Access(frozenset(), frozenset(), listed=frozenset({1})))) == {1}
+    assert ids(find(backend, "custody", Access(frozenset(), frozenset(), directory=True))) == {3}
+    assert find(backend, "custody", Access(frozenset(), frozenset())).total == 0
+
+
 def test_results_totals_and_facets_count_only_allowed_documents(guarded: WhooshBackend) -> None:
     results = find(guarded, "custody", MEMBER_OF_1)
     assert ids(results) == {1, 2, 3}
@@ -782,7 +801,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from polka.search.backend import Change
-from polka.search.documents import SearchDocument
+from polka.search.documents import Audience, SearchDocument
 from polka.search.whoosh_backend import WhooshBackend
 engine = WhooshBackend(Path(sys.argv[1]))
 first = int(sys.argv[2])

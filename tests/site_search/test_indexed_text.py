@@ -9,8 +9,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from polka.db import transaction
+from polka.markup import plain_text
 from polka.wiki.models import WikiRendering, WikiRevision
-from polka.wiki.search import plain_text
 from tests.conftest import Login
 from tests.site_search.conftest import Search, WikiFactory, titles
 from tests.support import Web, text
