@@ -78,6 +78,7 @@ def configure(app: Flask, settings: Settings) -> None:
     _configure_features(app, settings)
     _configure_deletion(app)
     _configure_drafts(app)
+    _configure_search_log(app)
 
     init_security(app, settings)  # first: a refused network's request body is never even read
     CSRFProtect(app)  # reads a form (an upload's files) before any database work holds a lock
@@ -206,6 +207,13 @@ def _configure_drafts(app: Flask) -> None:
     _daily(app, "remove expired drafts", purge_expired)
 
 
+def _configure_search_log(app: Flask) -> None:
+    """The worker's housekeeping: searches are kept 13 months (``polka.site_search.log``)."""
+    from polka.site_search.log import forget_old
+
+    _daily(app, "forget searches older than 13 months", forget_old)
+
+
 def _daily(app: Flask, name: str, work: Callable[[Session], object]) -> None:
     """Housekeeping the worker runs once a day, in a transaction of its own."""
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
@@ -256,7 +264,7 @@ def core_routes() -> tuple[Routes, ...]:
     from polka.accounts import views as accounts
     from polka.accounts.blueprint import bp as accounts_bp
     from polka.admin import accounts as admin_accounts
-    from polka.admin import audit, organisations, synonyms
+    from polka.admin import audit, organisations, searches, synonyms
     from polka.admin import communities as admin_communities
     from polka.admin import views as admin
     from polka.admin.blueprint import bp as admin_bp
@@ -277,7 +285,9 @@ def core_routes() -> tuple[Routes, ...]:
         Routes(communities_bp, (communities, membership_views)),
         Routes(site_search.bp, (site_search,)),
         Routes(crossrefs.bp, (crossrefs,)),
-        Routes(admin_bp, (admin, admin_accounts, audit, admin_communities, organisations, synonyms)),
+        Routes(
+            admin_bp, (admin, admin_accounts, audit, admin_communities, organisations, searches, synonyms)
+        ),
         Routes(drafts.bp, (drafts,)),
         Routes(help.bp, (help,)),
         Routes(feeds.bp, (feeds,)),

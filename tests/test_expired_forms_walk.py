@@ -19,8 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
+from polka.db import transaction
 from polka.markings import Marking
 from polka.organisations.models import Organisation
+from polka.site_search.synonyms import add_group
 from tests.conftest import Factory, Login
 from tests.docs.conftest import DocsFactory
 from tests.support import Web, csrf_from, text
@@ -58,6 +60,8 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
     document = DocsFactory(app, session, make).document(community, author=admin)
     organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
     assert organisation is not None
+    with transaction(session):
+        synonyms = add_group(session, session.merge(admin), "PACT\npolice and communities together")
     return {
         "admin": admin,
         "values": {
@@ -65,6 +69,7 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
             "page": page.slug,
             "document_id": document.id,
             "organisation_id": organisation.id,
+            "group_id": synonyms.id,
         },
     }
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from polka.accounts.web import current_user, two_factor_required
@@ -24,7 +24,8 @@ from polka.site_search.synonym_forms import SynonymGroupForm
 @bp.get("/search/synonyms")
 @two_factor_required
 def synonym_groups() -> Any:
-    return _list_page(SynonymGroupForm(formdata=None))
+    # ``terms``: words to start a group with (the searches that found nothing link here with theirs).
+    return _list_page(SynonymGroupForm(formdata=None, data={"terms": request.args.get("terms", "")[:200]}))
 
 
 @bp.post("/search/synonyms")

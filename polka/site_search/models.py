@@ -32,3 +32,21 @@ class SynonymGroup(Base):
 
     def __repr__(self) -> str:
         return f"<SynonymGroup {self.id} {self.term_list[:2]}>"
+
+
+class SearchLogEntry(Base):
+    """One search someone ran, without who ran it: what was typed, when, where, how many results it
+    found and whether one was opened. Kept 13 months (``polka.site_search.log``)."""
+
+    __tablename__ = "search_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    searched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: the words as typed (spaces folded, at most ``WORDS_MAX`` characters)
+    words: Mapped[str] = mapped_column(String(200))
+    #: the community the search kept to (its own search page, or one community chosen), if any
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_communities.id", ondelete="SET NULL")
+    )
+    results: Mapped[int]
+    opened: Mapped[bool] = mapped_column(default=False)

@@ -10,16 +10,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from polka.accounts.web import current_user
 from polka.communities.models import Community
 from polka.communities.services import get_community
-from polka.http import db
+from polka.db import transaction
+from polka.http import db, safe_next
 from polka.permissions import Action
 from polka.search.applier import OutboxApplier
 from polka.search.backend import SearchBackend
 from polka.site_search.forms import FIELDS, as_query, read_params
+from polka.site_search.log import mark_opened, record_search
 from polka.site_search.params import SearchParams
 from polka.site_search.service import search
 
@@ -52,9 +54,12 @@ def _search_page(community: Community | None) -> Any:
     # Filters narrow a search; without words there is nothing to narrow, so the page shows its help.
     asked = bool(params.q)
     outcome = None
+    logged = None
     if asked and not errors:
         outcome = search(db(), current_user(), params, _engine())
         params = outcome.params
+        if params.page == 1:
+            logged = _record(params, community, outcome.total)
     search_url = _url_maker(community, params)
     context = {
         "community": community,
@@ -67,6 +72,7 @@ def _search_page(community: Community | None) -> Any:
         "typed": {name: request.args.get(name, "")[:100] for name in ("from", "to")},
         "chosen": _chosen(_unscoped(params, community)),
         "search_url": search_url,
+        "logged": logged,
         "clear_url": search_url(
             **{name: None for name in FIELDS if name != "q"}, mine=None, sort=None, page=None
         ),
@@ -74,6 +80,25 @@ def _search_page(community: Community | None) -> Any:
         "page_title": _title(params, community, bool(errors)),
     }
     return render_template("search/results.html", **context), 400 if errors else 200
+
+
+def _record(params: SearchParams, community: Community | None, total: int) -> int:
+    """Log the search, without who ran it (``polka.site_search.log``); return its entry's id."""
+    kept_to = community.id if community is not None else None
+    if kept_to is None and len(params.communities) == 1:
+        (kept_to,) = params.communities
+    session = db()
+    with transaction(session):
+        return record_search(session, params.q, kept_to, total)
+
+
+@bp.get("/search/opened/<int:entry>")
+def opened(entry: int) -> Any:
+    """A result of a logged search was followed: note it, then go there (on this site only)."""
+    session = db()
+    with transaction(session):
+        mark_opened(session, entry)
+    return redirect(safe_next(request.args.get("to"), "search.search_everything"), 303)
 
 
 def _url_maker(community: Community | None, params: SearchParams) -> Any:
