@@ -17,6 +17,7 @@ class Result:
     """One hit the user may see. ``snippet`` is safe HTML (escaped text, matches in ``<mark>``)."""
 
     kind: str
+    object_id: int
     kind_label: str
     title: str
     url: str

@@ -215,6 +215,7 @@ def _result(hit: Hit, shown: Shown, names: _Names) -> Result:
     community = names.communities.get(shown.community_id) if hit.kind != COMMUNITY_KIND else None
     return Result(
         kind=hit.kind,
+        object_id=hit.object_id,
         kind_label=shown.label,
         title=shown.title,
         url=shown.url,

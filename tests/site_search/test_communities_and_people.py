@@ -169,5 +169,5 @@ def test_the_results_page_shows_a_person_with_their_organisation_and_no_date(
     page = response.get_data(as_text=True)
     assert "Person" in text(response)
     assert "Metropolitan Police" in text(response)  # the organisation of a met.police.uk address
-    assert f"to=/people/{town.expert.id}\"" in page  # through the search log's "opened" note
+    assert f'to=/people/{town.expert.id}"' in page  # through the search log's "opened" note
     assert "Updated" not in text(response).split("Priya Shah", 1)[1][:200]
