@@ -397,19 +397,21 @@ def _allowed(searcher: Any, request: SearchRequest) -> frozenset[int]:
     that set.
     """
     access = request.access
+    # An index built before format 3 (until the worker's rebuild replaces it) holds content only.
+    audiences = "audience" in searcher.schema
     allowed = term_docs(searcher, "community", map(str, access.communities))
-    if allowed:
+    if allowed and audiences:
         allowed &= term_docs(searcher, "audience", (Audience.READERS.value,))
     hidden = access.communities - access.sensitive_communities
     if hidden and allowed:
         allowed -= term_docs(searcher, "sensitive", (True,)) & term_docs(
             searcher, "community", map(str, hidden)
         )
-    if access.listed:
+    if access.listed and audiences:
         allowed |= term_docs(searcher, "audience", (Audience.LISTERS.value,)) & term_docs(
             searcher, "community", map(str, access.listed)
         )
-    if access.directory:
+    if access.directory and audiences:
         allowed |= term_docs(searcher, "audience", (Audience.DIRECTORY.value,))
     if request.kinds:
         allowed &= term_docs(searcher, "kind", request.kinds)

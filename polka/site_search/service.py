@@ -42,7 +42,7 @@ SUGGEST_BELOW = 3
 FACET_LABELS = {
     "kind": "Type",
     "community": "Community",
-    "organisation": "Author's organisation",
+    "organisation": "Organisation",  # an item's author's, a person's own
     "tag": "Tag",
 }
 #: At most this many values are shown per facet (the most frequent).

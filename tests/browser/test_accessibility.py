@@ -159,6 +159,8 @@ PAGES = [
     ("admin-organisations", "/admin/organisations", "admin", 200),
     ("admin-organisation", "/admin/organisations/{organisation_id}", "admin", 200),
     ("admin-organisation-new", "/admin/organisations/new", "admin", 200),
+    ("admin-searches", "/admin/search", "admin", 200),
+    ("admin-synonyms", "/admin/search/synonyms", "admin", 200),
     ("not-found", "/c/no-such-community/", "member", 404),
 ]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from whoosh.analysis import STOP_WORDS
 
-from polka.search import whoosh_reading
+from polka.search import whoosh_backend, whoosh_reading
 from polka.search.backend import (
     PARTIAL_BELOW,
     Access,
@@ -548,6 +548,28 @@ def test_communities_and_people_are_found_by_who_may_list_them_not_who_may_read(
     assert ids(find(backend, "custody", Access(frozenset(), frozenset(), listed=frozenset({1})))) == {1}
     assert ids(find(backend, "custody", Access(frozenset(), frozenset(), directory=True))) == {3}
     assert find(backend, "custody", Access(frozenset(), frozenset())).total == 0
+
+
+def test_an_index_of_the_format_before_audiences_is_searched_as_built_until_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = WhooshBackend(tmp_path / "index")
+    for field in ("audience", "context"):  # format 2, as the last release wrote it
+        engine.schema.remove(field)
+    written = whoosh_backend.document_fields
+    monkeypatch.setattr(
+        whoosh_backend,
+        "document_fields",
+        lambda document: {k: v for k, v in written(document).items() if k not in ("audience", "context")},
+    )
+    put(engine, doc(1, body="custody open"), doc(2, body="custody sensitive", sensitive=True))
+    engine.close()
+    monkeypatch.undo()
+
+    reader = WhooshBackend(tmp_path / "index")
+    assert ids(find(reader, "custody", Access(frozenset({1}), frozenset(), listed=frozenset({1})))) == {1}
+    assert ids(find(reader, "custody", EVERYONE)) == {1, 2}
+    reader.close()
 
 
 def test_results_totals_and_facets_count_only_allowed_documents(guarded: WhooshBackend) -> None:
