@@ -133,10 +133,11 @@ class SearchBackend(Protocol):
         """How many allowed documents match every word (no partial matches, hits or facets)."""
         ...
 
-    def suggest(self, query: Query, keep: frozenset[str] = frozenset()) -> Query | None:
-        """A respelling of the query's words from the index's vocabulary, or None if none is closer;
-        words in ``keep`` (the thesaurus's terms) are never respelt. Callers must check that the
-        respelling finds more *allowed* results before offering it."""
+    def suggest(self, request: SearchRequest, keep: frozenset[str] = frozenset()) -> Query | None:
+        """A respelling of the request's query from the words of the documents it may return (its
+        access and filters: a word only hidden documents hold is never offered, nor counted), or None
+        if none is closer; words in ``keep`` (the thesaurus's terms) are never respelt. Callers check
+        that the respelling finds more results before offering it."""
         ...
 
     def rebuild(self, documents: Iterable[SearchDocument], reload: Loader) -> int:

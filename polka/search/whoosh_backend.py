@@ -84,10 +84,10 @@ class WhooshBackend:
             return 0
         return self._reading(lambda view: view.count(request))
 
-    def suggest(self, query: Query, keep: frozenset[str] = frozenset()) -> Query | None:
-        if not query.words():
+    def suggest(self, request: SearchRequest, keep: frozenset[str] = frozenset()) -> Query | None:
+        if not request.query.words() or request.access.is_empty:
             return None
-        return self._reading(lambda view: view.suggest(query, keep))
+        return self._reading(lambda view: view.suggest(request, keep))
 
     def document_count(self) -> int:
         return self._reading(lambda view: view.document_count())

@@ -622,7 +622,18 @@ class IndexView:
             self._allowed.popitem(last=False)
         return found
 
-    def suggest(self, query: Query, keep: frozenset[str]) -> Query | None:
-        """The query with each unknown plain word (but those in ``keep``) replaced by the index's
-        closest word."""
-        return respell(query, self._searcher.reader(), self._analyzer, keep)
+    def suggest(self, request: SearchRequest, keep: frozenset[str]) -> Query | None:
+        """The query with each plain word no allowed document holds (but those in ``keep``) replaced
+        by the closest word allowed documents hold, the one most of them hold breaking ties."""
+        allowed = self._allowed_for(request)
+        if not allowed:
+            return None
+
+        def frequency(field: str, word: str) -> int:
+            # ``spell_body`` knows its words but not which documents hold them: ``body`` knows the
+            # documents of each stem.
+            return len(
+                term_docs(self._searcher, field.removeprefix("spell_"), (_stem(word.lower()),)) & allowed
+            )
+
+        return respell(request.query, self._searcher.reader(), self._analyzer, frequency, keep)

@@ -4,6 +4,7 @@ words (the ``spell_title`` and ``spell_body`` fields that ``spelling=True`` adds
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from polka.search.query import AnyOf, Not, Part, Phrase, Query, Word, format_query
@@ -14,10 +15,17 @@ SPELL_MIN, SPELL_MAX = 3, 32
 SPELL_EDITS = 2
 
 
-def respell(query: Query, reader: Any, analyzer: Any, keep: frozenset[str] = frozenset()) -> Query | None:
-    """The query with each unknown plain word replaced by the index's closest word, or None when no
-    word changes. Phrases, prefixes, excluded words and the words in ``keep`` (the thesaurus's terms:
-    "ASB" is never "ask") are left as typed."""
+#: How many of the documents a search may return hold a word in a field (``spell_title``, ``spell_body``).
+Frequency = Callable[[str, str], int]
+
+
+def respell(
+    query: Query, reader: Any, analyzer: Any, frequency: Frequency, keep: frozenset[str] = frozenset()
+) -> Query | None:
+    """The query with each plain word no document it may return holds replaced by the closest word
+    they hold (by ``frequency``, so a word only hidden documents hold is never offered), or None when
+    no word changes. Phrases, prefixes, excluded words and the words in ``keep`` (the thesaurus's
+    terms: "ASB" is never "ask") are left as typed."""
     if not reader.doc_count():
         return None
     fixes: dict[str, str] = {}
@@ -26,9 +34,9 @@ def respell(query: Query, reader: Any, analyzer: Any, keep: frozenset[str] = fro
             continue
         if not list(analyzer(word, tokenize=False, mode="query")):
             continue  # a stop word: never indexed, so never misspelt
-        if any(reader.doc_frequency(f"spell_{field}", word) for field in TEXT_FIELDS):
+        if any(frequency(f"spell_{field}", word) for field in TEXT_FIELDS):
             continue
-        better = _respelling(reader, word)
+        better = _respelling(reader, word, frequency)
         if better is not None and better != word:
             fixes[word] = better
     if not fixes:
@@ -37,8 +45,9 @@ def respell(query: Query, reader: Any, analyzer: Any, keep: frozenset[str] = fro
     return Query(parts, format_query(parts))
 
 
-def _respelling(reader: Any, word: str) -> str | None:
-    """The index's closest word to ``word`` (fewest edits, at most two, then most documents), or None.
+def _respelling(reader: Any, word: str, frequency: Frequency) -> str | None:
+    """The closest word to ``word`` that allowed documents hold (fewest edits, at most two, then most
+    of those documents), or None.
 
     Whoosh walks its term file with an automaton, and the walk's cost grows fast with the distance:
     words sharing the first two letters are searched two edits away, then, only if none is found,
@@ -57,7 +66,7 @@ def _respelling(reader: Any, word: str) -> str | None:
                 if leaf.doc_count_all():
                     candidates.update(leaf.terms_within(spelling, word, edits, prefix=prefix))
             for candidate in candidates:
-                found[candidate] += reader.doc_frequency(spelling, candidate)
+                found[candidate] += frequency(spelling, candidate)
         found = +found  # only the words some document holds
         if found:
             return min(found, key=lambda candidate: (_edits(word, candidate), -found[candidate], candidate))

@@ -272,7 +272,7 @@ def _suggestion(
     more of what this user may see holds all its words than ``total`` results hold all of the query's."""
     if total >= SUGGEST_BELOW:
         return None
-    respelt = engine.suggest(typed, keep=words.words)
+    respelt = engine.suggest(replace(request, query=typed), keep=words.words)
     if respelt is None:
         return None
     found = engine.count(replace(request, query=words.expand(respelt).query, offset=0, facets=False))

@@ -28,7 +28,7 @@ from polka.search.backend import (
     Sort,
 )
 from polka.search.documents import Audience, SearchDocument
-from polka.search.query import parse_query
+from polka.search.query import Query, parse_query
 from polka.search.whoosh_backend import JOURNAL, POINTER, WhooshBackend
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -660,9 +660,20 @@ def test_snippet_never_shows_excluded_words_as_matches(engine: WhooshBackend) ->
 # --- suggestions -----------------------------------------------------------------------------------
 
 
+def suggest(engine: WhooshBackend, text: str, access: Access = EVERYONE) -> Query | None:
+    return engine.suggest(SearchRequest(parse_query(text), access))
+
+
+def test_suggest_offers_only_words_of_documents_the_searcher_may_find(engine: WhooshBackend) -> None:
+    put(engine, doc(1, body="meeting notes", community=1), doc(2, body="kestrelwatch handler", community=3))
+    assert suggest(engine, "kestrelwach", Access(frozenset({1}), frozenset())) is None
+    assert suggest(engine, "kestrelwach") is not None  # who may read community 3 is offered it
+    assert suggest(engine, "meetnig", Access(frozenset({1}), frozenset())).text == "meeting"  # type: ignore[union-attr]
+
+
 def test_suggest_respells_unknown_words(engine: WhooshBackend) -> None:
     put(engine, doc(1, "Meeting notes", "The custody review meeting"))
-    suggestion = engine.suggest(parse_query("meetnig custody"))
+    suggestion = suggest(engine, "meetnig custody")
     assert suggestion is not None
     assert suggestion.words() == ["meeting", "custody"]
     assert suggestion.text == "meeting custody"
@@ -682,29 +693,29 @@ def test_suggest_knows_a_single_slip_anywhere_in_a_word(
     engine: WhooshBackend, typed: str, meant: str | None
 ) -> None:
     put(engine, doc(1, body="neighbourhood policing"))
-    suggestion = engine.suggest(parse_query(typed))
+    suggestion = suggest(engine, typed)
     assert (suggestion.text if suggestion else None) == meant
 
 
 def test_suggest_keeps_the_query_structure(engine: WhooshBackend) -> None:
     put(engine, doc(1, "Meeting notes", "The custody review meeting"))
-    suggestion = engine.suggest(parse_query('custdy OR meeting -taser "review meeting"'))
+    suggestion = suggest(engine, 'custdy OR meeting -taser "review meeting"')
     assert suggestion is not None
     assert suggestion.text == 'custody OR meeting -taser "review meeting"'
 
 
 def test_suggest_is_none_when_every_word_is_known_or_nothing_is_close(engine: WhooshBackend) -> None:
     put(engine, doc(1, "Meeting notes", "The custody review meeting"))
-    assert engine.suggest(parse_query("custody meeting")) is None
-    assert engine.suggest(parse_query("zzyzx")) is None
-    assert engine.suggest(parse_query("-meetnig")) is None
+    assert suggest(engine, "custody meeting") is None
+    assert suggest(engine, "zzyzx") is None
+    assert suggest(engine, "-meetnig") is None
 
 
 @pytest.mark.parametrize("text", ["", "the", "x" * 300, "123", "ça", "naïve café", "polic*", '"a b"'])
 def test_suggest_never_fails_on_odd_words(engine: WhooshBackend, text: str) -> None:
-    assert engine.suggest(parse_query(text)) is None
+    assert suggest(engine, text) is None
     put(engine, doc(1, body="custody"))
-    engine.suggest(parse_query(text))
+    suggest(engine, text)
 
 
 # --- rebuilding ------------------------------------------------------------------------------------
