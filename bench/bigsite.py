@@ -18,15 +18,16 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import and_, insert, select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
+from bench.common import keep_renderings
 from bench.wiki import PASSWORD
 from bench.wiki import WORDS as WIKI_WORDS
 from polka.accounts.models import User
 from polka.accounts.services import create_user
 from polka.activity.models import Activity
-from polka.communities.models import Community, Membership, Role, Visibility
+from polka.communities.models import Membership, Role, Visibility
 from polka.communities.services import add_member, create_community
 from polka.db import transaction, utcnow
 from polka.docs.models import Document, DocumentStatus, Folder, Version
@@ -35,7 +36,6 @@ from polka.organisations.models import Organisation
 from polka.organisations.services import sync_organisations
 from polka.storage import FileStore
 from polka.wiki.models import RevisionStatus, WikiLink, WikiPage, WikiRevision
-from polka.wiki.rendering import kept_rendering, render_body
 
 COMMUNITIES = 50
 PAGES_EACH = 200  # 10,000 pages
@@ -205,21 +205,8 @@ def _pages(
     for first in range(0, len(revisions), 5_000):
         session.execute(insert(WikiRevision), revisions[first : first + 5_000])
     session.execute(insert(WikiLink), links)
-    _renderings(session)
+    keep_renderings(session)
     return list(ids.values())
-
-
-def _renderings(session: Session) -> None:
-    """Each page's current revision rendered and kept, as saving a page does (a page view then reads
-    the kept HTML, as it would on a real site)."""
-    communities = {c.id: c for c in session.scalars(select(Community))}
-    heads = session.execute(
-        select(WikiRevision.id, WikiRevision.body, WikiPage.community_id).join(
-            WikiPage, and_(WikiPage.id == WikiRevision.page_id, WikiPage.head_number == WikiRevision.number)
-        )
-    )
-    session.add_all(kept_rendering(id_, render_body(communities[c], body)) for id_, body, c in heads)
-    session.flush()
 
 
 def _documents(

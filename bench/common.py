@@ -12,10 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
 
 import polka.models  # noqa: F401  (every table, for create_all)
 from polka import create_app
+from polka.communities.models import Community
 from polka.db import Base, make_engine
+from polka.wiki.models import WikiPage, WikiRevision
+from polka.wiki.rendering import kept_rendering, render_body
 
 
 @dataclass
@@ -95,3 +100,16 @@ class Report:
         self.print()
         if not all(m.met for m in self.measures):
             sys.exit(1)
+
+
+def keep_renderings(session: Session) -> None:
+    """Each wiki page's current revision rendered and kept, as saving a page does (a page view, and the
+    search index, then read the kept HTML, as they would on a real site)."""
+    communities = {c.id: c for c in session.scalars(select(Community))}
+    heads = session.execute(
+        select(WikiRevision.id, WikiRevision.body, WikiPage.community_id).join(
+            WikiPage, and_(WikiPage.id == WikiRevision.page_id, WikiPage.head_number == WikiRevision.number)
+        )
+    )
+    session.add_all(kept_rendering(id_, render_body(communities[c], body)) for id_, body, c in heads)
+    session.flush()
