@@ -321,23 +321,23 @@ class _Translation:
             found -= _node_docs(searcher, node, found)
         return found
 
-    def partial(self, searcher: Any, allowed: AbstractSet[int]) -> list[set[int]]:
+    def partial(self, searcher: Any, allowed: AbstractSet[int]) -> _Partial:
         """The allowed documents matching every required part, no excluded one and at least
         ``PARTIAL_SHARE`` of the others, as tiers: those matching all of them first, then those
         missing one, and so on."""
         base = _narrowed(searcher, [wanted for wanted in self.positive if wanted.required], allowed)
         for node in self.negative:
             if not base:
-                return []
+                break
             base -= _node_docs(searcher, node, base)
-        counts = Counter(
-            chain.from_iterable(self.docs_of(searcher, wanted, base) for wanted in self.optional)
-        )
+        matching = [self.docs_of(searcher, wanted, base) for wanted in self.optional] if base else []
+        counts = Counter(chain.from_iterable(matching))
         tiers: dict[int, set[int]] = {}
         for docnum, count in counts.items():
             tiers.setdefault(count, set()).add(docnum)
         least = max(1, ceil(len(self.optional) * PARTIAL_SHARE))
-        return [tiers[count] for count in sorted(tiers, reverse=True) if count >= least]
+        kept = [tiers[count] for count in sorted(tiers, reverse=True) if count >= least]
+        return _Partial(kept, [wanted.label for wanted in self.optional], matching)
 
     @staticmethod
     def docs_of(searcher: Any, wanted: _Wanted, within: AbstractSet[int]) -> set[int]:
@@ -346,6 +346,21 @@ class _Translation:
         for node in wanted.nodes:
             union |= _node_docs(searcher, node, within)
         return union & within
+
+
+@dataclass(frozen=True)
+class _Partial:
+    """A partial search's tiers, and the documents each optional part (``labels``) matches."""
+
+    tiers: list[set[int]]
+    labels: list[str]
+    matching: list[set[int]]
+
+    def missing(self, docnum: int) -> tuple[str, ...]:
+        """The optional parts of the query ``docnum`` lacks, as the user typed them."""
+        return tuple(
+            label for label, docs in zip(self.labels, self.matching, strict=True) if docnum not in docs
+        )
 
 
 def _narrowed(searcher: Any, parts: list[_Wanted], allowed: AbstractSet[int]) -> set[int]:
@@ -505,10 +520,10 @@ class IndexView:
         if not allowed:
             return None
         matched = translation.matches(self._searcher, allowed)
-        tiers, query, complete = [matched], translation.query, None
+        tiers, query, partial = [matched], translation.query, None
         if len(matched) < PARTIAL_BELOW and len(translation.optional) > 1:
-            tiers = translation.partial(self._searcher, allowed)
-            query, complete = translation.any_query, len(matched)
+            partial = translation.partial(self._searcher, allowed)
+            tiers, query = partial.tiers, translation.any_query
         total = sum(map(len, tiers))
         if not total:
             return None
@@ -520,11 +535,11 @@ class IndexView:
             stored = self._searcher.stored_fields(docnum)
             kind, object_id = split_key(stored["key"])
             snippet = make_snippet(stored.get("body") or "", highlighter)
-            missing = () if complete is None or docnum in matched else self._missing(translation, docnum)
+            missing = () if partial is None else partial.missing(docnum)
             hits.append(Hit(kind, object_id, float(score), snippet, missing))
-        every = matched if complete is None else set().union(*tiers)
+        every = matched if partial is None else set().union(*tiers)
         facets = self.values().facets(every) if request.facets else {}
-        return SearchResults(hits, total, facets, complete)
+        return SearchResults(hits, total, facets, None if partial is None else len(matched))
 
     def count(self, request: SearchRequest) -> int:
         translation = self._translation(request.query)
@@ -571,15 +586,6 @@ class IndexView:
         # Whoosh's own top-N search skips blocks that cannot reach the page: fastest for many matches.
         results = self._searcher.search(query, filter=docnums, limit=wanted)
         return [(float(score), docnum) for score, docnum in results.top_n]
-
-    def _missing(self, translation: _Translation, docnum: int) -> tuple[str, ...]:
-        """The optional parts of the query a partial match lacks, as the user typed them."""
-        only = {docnum}
-        return tuple(
-            wanted.label
-            for wanted in translation.optional
-            if not translation.docs_of(self._searcher, wanted, only)
-        )
 
     def _scored(self, query: Any, docnums: set[int], wanted: int) -> list[tuple[float, int]]:
         """The ``wanted`` best of ``docnums`` by ``query``'s score, best first, scoring those only."""
