@@ -37,15 +37,13 @@ from polka.search.documents import Audience, SearchDocument, split_key
 from polka.search.query import WORD_PATTERN, AnyOf, Not, Part, Phrase, Query, Word, format_query
 from polka.search.snippets import Highlighter, make_snippet
 from polka.search.whoosh_sets import Values, phrase_docs, term_docs
-from polka.search.whoosh_spelling import respell
+from polka.search.whoosh_spelling import SPELLING_FIELDS, respell
 
 #: Title matches weigh this many times a body match, and a match of where an item lives (its
 #: community's name, its folder's or parent page's title) this much of one.
 TITLE_BOOST = 2.0
 CONTEXT_BOOST = 0.4
 TEXT_FIELDS = ("title", "body", "context")
-#: The fields whose unstemmed words are kept (for prefixes and spelling suggestions).
-SPELLING_FIELDS = ("title", "body")
 #: A prefix (``polic*``) searches at most this many of the index's words that start with it, the most
 #: frequent first, after looking at no more than ``PREFIX_SCAN`` of them.
 PREFIX_WORDS = 64
@@ -638,8 +636,6 @@ class IndexView:
         def frequency(field: str, word: str) -> int:
             # ``spell_body`` knows its words but not which documents hold them: ``body`` knows the
             # documents of each stem.
-            return len(
-                term_docs(self._searcher, field.removeprefix("spell_"), (_stem(word.lower()),)) & allowed
-            )
+            return len(term_docs(self._searcher, field, (_stem(word.lower()),)) & allowed)
 
         return respell(request.query, self._searcher.reader(), self._analyzer, frequency, keep)

@@ -9,13 +9,14 @@ from typing import Any
 
 from polka.search.query import AnyOf, Not, Part, Phrase, Query, Word, format_query
 
-TEXT_FIELDS = ("title", "body")
+#: The fields whose unstemmed words are kept, each as ``spell_<field>`` (for respelling and prefixes).
+SPELLING_FIELDS = ("title", "body")
 #: Words outside these lengths are not respelled; a respelling is at most this many edits away.
 SPELL_MIN, SPELL_MAX = 3, 32
 SPELL_EDITS = 2
 
 
-#: How many of the documents a search may return hold a word in a field (``spell_title``, ``spell_body``).
+#: How many of the documents a search may return hold a word in a field (``title``, ``body``).
 Frequency = Callable[[str, str], int]
 
 
@@ -34,7 +35,7 @@ def respell(
             continue
         if not list(analyzer(word, tokenize=False, mode="query")):
             continue  # a stop word: never indexed, so never misspelt
-        if any(frequency(f"spell_{field}", word) for field in TEXT_FIELDS):
+        if any(frequency(field, word) for field in SPELLING_FIELDS):
             continue
         better = _respelling(reader, word, frequency)
         if better is not None and better != word:
@@ -59,14 +60,13 @@ def _respelling(reader: Any, word: str, frequency: Frequency) -> str | None:
     """
     for edits, prefix in ((SPELL_EDITS, 2), (1, 1), (1, 0)):
         found: Counter[str] = Counter()
-        for field in TEXT_FIELDS:
-            spelling = f"spell_{field}"
+        for field in SPELLING_FIELDS:
             candidates = _swaps(word) if edits == SPELL_EDITS else set()
             for leaf, _ in reader.leaf_readers():
                 if leaf.doc_count_all():
-                    candidates.update(leaf.terms_within(spelling, word, edits, prefix=prefix))
+                    candidates.update(leaf.terms_within(f"spell_{field}", word, edits, prefix=prefix))
             for candidate in candidates:
-                found[candidate] += frequency(spelling, candidate)
+                found[candidate] += frequency(field, candidate)
         found = +found  # only the words some document holds
         if found:
             return min(found, key=lambda candidate: (_edits(word, candidate), -found[candidate], candidate))
