@@ -3,8 +3,9 @@
 about", by whoever may see the directory (``Audience.DIRECTORY``), so a newcomer searching "PNC" finds
 the people who know it even without reading the PNC community.
 
-Every change a search could notice queues ``reindex`` in its transaction: a new or activated,
-suspended, rejected or reactivated account, a saved profile, an organisation renamed or moved.
+Every change a search could notice queues the person's document (``PERSON_KIND``) in its transaction:
+a new or activated, suspended, rejected or reactivated account, a saved profile, a renamed or moved
+organisation.
 """
 
 from __future__ import annotations
@@ -25,13 +26,7 @@ from polka.organisations.models import Organisation
 from polka.people.kinds import PERSON_KIND
 from polka.people.services import active_people, may_see_directory
 from polka.search.documents import Audience, SearchDocument
-from polka.search.outbox import queue_change
 from polka.search.registry import ids_in_batches
-
-
-def reindex(session: Session, user: User) -> None:
-    """Have the person's search document rewritten (or removed) when this transaction commits."""
-    queue_change(session, PERSON_KIND, user.id)
 
 
 class PeopleSearch:

@@ -86,7 +86,7 @@ def _singular(word: str) -> str:
 
 
 class Thesaurus:
-    """The groups in force, looked up by the stems of a term's words."""
+    """The groups in force, looked up by a term's words in the singular (``key_of``)."""
 
     def __init__(self, groups: Iterable[Sequence[str]]) -> None:
         self.groups: list[tuple[str, ...]] = [tuple(group) for group in groups]
@@ -101,9 +101,6 @@ class Thesaurus:
         self._longest = max(map(len, self._index), default=0)
         #: Every one-word term as written (a spelling suggestion never "corrects" one).
         self.words = frozenset(one_word)
-
-    def __len__(self) -> int:
-        return len(self.groups)
 
     def group_of(self, words: Words) -> int | None:
         """The group holding the term of these words (any form of them), or None."""
