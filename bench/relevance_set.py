@@ -11,7 +11,6 @@ reciprocal rank (of each search's first expected item). The tests hold hit@5 to 
 
 from __future__ import annotations
 
-import statistics
 import time
 from dataclasses import dataclass, field
 
@@ -467,15 +466,6 @@ class Scores:
     seconds: list[float] = field(default_factory=list)
     #: the searches that missed: (words, the first five keys found)
     misses: list[tuple[str, list[str]]] = field(default_factory=list)
-
-    @property
-    def p95_ms(self) -> float:
-        ordered = sorted(self.seconds)
-        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.seconds) * 1000
 
 
 def build(app: Flask) -> Corpus:
