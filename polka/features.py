@@ -9,9 +9,10 @@ from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.content.feature import CommunityLink, Feature
 from polka.docs.feature import FEATURE as DOCS
+from polka.forum.feature import FEATURE as FORUM
 from polka.wiki.feature import FEATURE as WIKI
 
-FEATURES: tuple[Feature, ...] = (WIKI, DOCS)
+FEATURES: tuple[Feature, ...] = (WIKI, DOCS, FORUM)
 
 
 def referenced_files(session: Session) -> set[str]:

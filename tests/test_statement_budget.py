@@ -33,6 +33,8 @@ from polka.docs import services as docs_services
 from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, Folder
 from polka.features import FEATURES
+from polka.forum import services as forum_services
+from polka.forum.models import ForumCategory, ForumTopic
 from polka.markings import Marking
 from polka.subscriptions.services import follow
 from polka.wiki import services as wiki_services
@@ -68,6 +70,8 @@ class World:
     #: the deepest folder of a chain that grows with the world (breadcrumbs name every level)
     deep_folder: Folder
     deep_document: Document
+    category: ForumCategory
+    topic: ForumTopic
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,10 @@ PAGES: tuple[PageType, ...] = (
     PageType("document page", lambda w: f"/c/{w.home.slug}/docs/{w.document.id}"),
     PageType("deep folder", lambda w: f"/c/{w.home.slug}/docs/folders/{w.deep_folder.id}"),
     PageType("document in a deep folder", lambda w: f"/c/{w.home.slug}/docs/{w.deep_document.id}"),
+    PageType("forum", lambda w: f"/c/{w.home.slug}/forum/"),
+    PageType("forum category", lambda w: f"/c/{w.home.slug}/forum/{w.category.slug}/"),
+    PageType("forum latest topics", lambda w: f"/c/{w.home.slug}/forum/latest"),
+    PageType("forum topic", lambda w: f"/c/{w.home.slug}/forum/t/{w.topic.id}"),
     PageType("search results", lambda w: "/search?q=procedure"),
     PageType("community search", lambda w: f"/c/{w.home.slug}/search?q=procedure"),
     PageType("people directory", lambda w: "/people/"),
@@ -125,6 +133,7 @@ class Grower:
             make.member(community, self.author, Role.MODERATOR)
             make.member(community, self.colleague, Role.MEMBER)
         make.member(self.home, self.reader, Role.MEMBER)
+        manager = make.member(self.home, make.user("Mo Manager", two_factor=True), Role.MANAGER)
         make.member(self.moderated, self.reader, Role.MODERATOR)
         make.member(self.private, self.reader, Role.READER)
         with self.writing() as s:
@@ -132,6 +141,10 @@ class Grower:
                 s, s.merge(self.author), s.merge(self.home), None, "Procedures"
             )
             self.page = self._page(s, self.home, "Stop and search procedure")
+            self.category = forum_services.create_category(
+                s, s.merge(manager), s.merge(self.home), forum_services.CategoryFields("Questions")
+            )
+            self.topic = self._topic(s, "Stop and search questions")
         self.document = self._document(self.home, "Custody procedure", folder=self.folder)
         self.deep_folder, self.depth = self.folder, 1
         with self.writing() as s:
@@ -153,6 +166,11 @@ class Grower:
             edit=wiki_services.Edit(body=f"# {title}\n\nThe procedure.\n", marking=Marking.OFFICIAL),
         )
         return saved.revision.page
+
+    def _topic(self, s: Session, title: str) -> ForumTopic:
+        return forum_services.start_topic(
+            s, s.merge(self.author), s.merge(self.category), title=title, body="How do you record it?"
+        )
 
     def _upload(self, n: int) -> versions.Upload:
         return versions.Upload(io.BytesIO(f"Procedure {n}.\n".encode()), f"procedure-{n}.txt", 1024 * 1024)
@@ -194,6 +212,8 @@ class Grower:
                         ),
                         s.merge(self.folder) if community is self.home and n % 2 else None,
                     )
+                self._topic(s, f"Question {n}")
+                forum_services.reply(s, s.merge(self.colleague), s.merge(self.topic), f"Answer {n}")
                 page = s.merge(self.page)
                 wiki_services.save_edit(
                     s,
@@ -239,6 +259,8 @@ class Grower:
             self.folder,
             self.deep_folder,
             self.deep_document,
+            self.category,
+            self.topic,
         )
 
 

@@ -11,13 +11,13 @@ a bare one becomes the same neutral words whatever the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.content.kinds import kind_linked_as, resolve_all
+from polka.content.kinds import Shown, kind_linked_as, resolve_all
 from polka.markup import link_html, rewrite_wikilinks
 
 #: What ``crossrefs.views.object_path`` writes: the kind's link name and the object's id.
@@ -34,7 +34,12 @@ def show_object_links(
     wanted = set(targets)
     if not wanted:
         return Markup(html)  # noqa: S704 - sanitised when it was rendered
-    shown = resolve_all(session, user, wanted)
+    return fill_object_links(html, resolve_all(session, user, wanted))
+
+
+def fill_object_links(html: str, shown: Mapping[tuple[str, int], Shown]) -> Markup:
+    """``html`` (a cached rendering) with its links to other objects filled in from ``shown`` (what
+    ``resolve_all`` gave one reader): a page of several renderings resolves their links at once."""
 
     def fill(attributes: dict[str, str], inner_html: str) -> str | None:
         found = _OBJECT_PATH.fullmatch(attributes.get("href", ""))

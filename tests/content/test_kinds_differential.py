@@ -30,6 +30,7 @@ from polka.communities.models import Community
 from polka.content.kinds import Kind, kind_named, kinds, resolve_all
 from polka.db import utcnow
 from polka.docs.models import Document, DocumentStatus, Folder
+from polka.forum.models import ForumCategory, ForumPost, ForumTopic, PostStatus
 from polka.markings import Marking
 from polka.people.services import active_people, may_see_directory
 from polka.permissions import Action, can, readable_filter, visible_filter
@@ -68,6 +69,8 @@ class Factory:
     community_id: Callable[[Any], int] = lambda o: o.id if isinstance(o, Community) else o.community_id
     #: whether its objects have events in the activity stream
     has_activity: bool = True
+    #: what the object changes (re-marked, moved, deleted) through: itself, or for a forum post its topic
+    changed: Callable[[Any], Any] = lambda o: o
 
 
 def _page(community: Community, marking: Marking, n: int) -> WikiPage:
@@ -88,6 +91,24 @@ def _document(community: Community, marking: Marking, n: int) -> Document:
 
 def _folder(community: Community, marking: Marking, n: int) -> Folder:
     return Folder(community=community, name=f"Folder {n}")
+
+
+def _topic(community: Community, marking: Marking, n: int) -> ForumTopic:
+    category = ForumCategory(community=community, slug=f"category-{n}", title=f"Category {n}")
+    return ForumTopic(community=community, category=category, title=f"Topic {n}", marking=marking)
+
+
+def _post(community: Community, marking: Marking, n: int) -> ForumPost:
+    """The opening post of a new topic: it is seen as its topic is (changes go through the topic)."""
+    return ForumPost(topic=_topic(community, marking, n), number=1, body=f"Post {n}")
+
+
+def _live_post_sql() -> ColumnElement[bool]:
+    return and_(
+        ForumPost.status == PostStatus.PUBLISHED,
+        ForumPost.deleted_at.is_(None),
+        ForumPost.topic_id.in_(select(ForumTopic.id).where(ForumTopic.deleted_at.is_(None))),
+    )
 
 
 FACTORIES: dict[str, Factory] = {
@@ -113,6 +134,25 @@ FACTORIES: dict[str, Factory] = {
         policy=lambda user, folder: can(user, Action.READ, folder.community),
         sql=lambda user, model: model.community_id.in_(select(Community.id).where(readable_filter(user))),
         marked=False,
+    ),
+    "forum.topic": Factory(
+        _topic,
+        lambda: ForumTopic.deleted_at.is_(None),
+        lambda topic: topic.deleted_at is None,
+        lambda topic: topic.title,
+    ),
+    # A post is seen by whoever may see its topic, while it is published and neither is deleted.
+    "forum.post": Factory(
+        _post,
+        _live_post_sql,
+        lambda post: post.is_shown and post.topic.deleted_at is None,
+        lambda post: post.topic.title,
+        policy=lambda user, post: can(user, Action.VIEW, post.topic),
+        sql=lambda user, model: ForumPost.topic_id.in_(
+            select(ForumTopic.id).where(visible_filter(user, ForumTopic))
+        ),
+        community_id=lambda post: post.topic.community_id,
+        changed=lambda post: post.topic,
     ),
     # A person is seen by whoever may see the directory, while their account is active and verified.
     "people.person": Factory(
@@ -197,7 +237,7 @@ def _change(session: Session, kind: Kind, communities: list[Community], step: tu
     if what != "move object" and not FACTORIES[kind.name].marked:
         return  # nothing to re-mark, delete or restore
     objects = _objects(session, kind)
-    target = objects[index % len(objects)]
+    target = FACTORIES[kind.name].changed(objects[index % len(objects)])
     if what == "re-mark object":
         target.marking = args[0]
     elif what == "move object":
@@ -236,7 +276,8 @@ def _record_events(session: Session, kind: Kind) -> None:
     if not FACTORIES[kind.name].has_activity:
         return
     for target in _objects(session, kind):
-        community = target if isinstance(target, Community) else target.community
+        changed = FACTORIES[kind.name].changed(target)
+        community = changed if isinstance(changed, Community) else changed.community
         session.add(Activity(verb="created", community=community, target_kind=kind.name, target_id=target.id))
     session.flush()
 

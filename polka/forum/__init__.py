@@ -1,0 +1,1 @@
+"""The forum: each community's categories, topics and replies (see ``feature.py``)."""

@@ -1,0 +1,33 @@
+"""``polka forum``: rebuild the forum's derived data (counters and kept HTML) from its posts."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from polka.db import transaction
+from polka.forum import rendering, services
+from polka.http import session_factory
+
+
+@click.group("forum")
+def forum_group() -> None:
+    """Forum maintenance."""
+
+
+@forum_group.command("recount")
+@with_appcontext
+def recount() -> None:
+    """Rebuild every topic's reply count and last post from its posts."""
+    with session_factory()() as session, transaction(session):
+        changed = services.recount(session)
+    click.echo(f"Recounted every topic: {changed} had wrong counters.")
+
+
+@forum_group.command("rerender")
+@with_appcontext
+def rerender() -> None:
+    """Render every post's text again and rebuild its links."""
+    with session_factory()() as session, transaction(session):
+        count = rendering.rerender_all(session)
+    click.echo(f"Rendered {count} posts.")

@@ -1,0 +1,24 @@
+"""The forum, as the rest of POLKA sees it (see polka.content.feature): this is the one place that
+imports the forum's view modules."""
+
+from __future__ import annotations
+
+from polka.content.feature import CommunityLink, Feature, Routes
+from polka.forum import manage_views, models, views
+from polka.forum.blueprint import bp
+from polka.forum.cli import forum_group
+from polka.forum.demo import load_demo_forum
+from polka.forum.kinds import POST, TOPIC
+from polka.forum.search import ForumSearch
+
+FEATURE = Feature(
+    name="forum",
+    label="Forum",
+    routes=Routes(bp, (views, manage_views)),
+    models=(models,),
+    kinds=(TOPIC, POST),
+    search=(ForumSearch(),),
+    cli=forum_group,
+    demo=load_demo_forum,
+    community_link=CommunityLink("Forum", "forum.index", "questions, discussions and announcements"),
+)

@@ -1,0 +1,80 @@
+"""Forms of the forum: a category (managers), a new topic, a reply."""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from polka.communities.forms import Readable, choices
+from polka.forms import PolkaForm as FlaskForm
+from polka.forum.models import (
+    CATEGORY_DESCRIPTION_MAX,
+    CATEGORY_TITLE_MAX,
+    POST_MAX,
+    TOPIC_TITLE_MAX,
+    CategoryMode,
+)
+from polka.markings import Marking
+
+MARKING_CHOICES = choices((m.value, m.value) for m in Marking)
+MARKING_HINTS = {
+    Marking.OFFICIAL.value: "Most police information: anyone who can read this community's forum can read the topic",
+    Marking.OFFICIAL_SENSITIVE.value: "Need to know: only members of this community can see the topic and its replies",
+}
+
+
+def _body(label: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            InputRequired(message="Enter your message"),
+            Length(max=POST_MAX, message=f"A post must be {POST_MAX:,} characters or fewer"),
+            Readable(),
+        ],
+    )
+
+
+class CategoryForm(FlaskForm):
+    title = StringField(
+        "Name",
+        validators=[
+            InputRequired(message="Enter a name"),
+            Length(
+                max=CATEGORY_TITLE_MAX, message=f"The name must be {CATEGORY_TITLE_MAX} characters or fewer"
+            ),
+            Readable(),
+        ],
+    )
+    description = StringField(
+        "Description (optional)",
+        validators=[
+            Length(
+                max=CATEGORY_DESCRIPTION_MAX,
+                message=f"The description must be {CATEGORY_DESCRIPTION_MAX} characters or fewer",
+            ),
+            Readable(),
+        ],
+    )
+    mode = RadioField(
+        "Who may post",
+        choices=choices((mode.value, mode.label) for mode in CategoryMode),
+        default=CategoryMode.OPEN.value,
+    )
+
+
+class TopicForm(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[
+            InputRequired(message="Enter a title"),
+            Length(max=TOPIC_TITLE_MAX, message=f"The title must be {TOPIC_TITLE_MAX} characters or fewer"),
+            Readable(),
+        ],
+    )
+    body = _body("Your message")
+    is_question = BooleanField("This is a question: someone can answer it")
+    marking = RadioField("Marking", choices=MARKING_CHOICES, default=Marking.OFFICIAL.value)
+
+
+class ReplyForm(FlaskForm):
+    body = _body("Your reply")

@@ -1,0 +1,148 @@
+"""Forum tables: a community's categories, their topics, and the posts of each topic.
+
+A topic is community content (``DeletableContent``): its community and marking decide who sees it, and
+every post in it follows them. Posts are numbered 1, 2, 3… in their topic (1 is the opening post), so
+a post keeps its place and its address when others around it are hidden or deleted. A topic's counters
+(replies, last post) are derived from its posts: the services keep them with conditional updates and
+``polka forum recount`` rebuilds them.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from polka.accounts.models import User
+from polka.communities.models import Community
+from polka.content.mixins import DeletableContent
+from polka.db import Base, str_enum, utcnow
+
+CATEGORY_TITLE_MAX = 80
+CATEGORY_SLUG_MAX = 60
+CATEGORY_DESCRIPTION_MAX = 300
+TOPIC_TITLE_MAX = 150
+#: A post's text, in characters (a long post with tables is a few thousand).
+POST_MAX = 20_000
+
+
+class CategoryMode(enum.StrEnum):
+    """Who may start topics and reply in a category (moderators always may)."""
+
+    OPEN = "open"  # members start topics and reply
+    ANNOUNCEMENTS = "announcements"  # moderators start topics, members reply
+    READ_ONLY = "read_only"  # only moderators post
+
+    @property
+    def label(self) -> str:
+        return _MODE_LABELS[self]
+
+
+_MODE_LABELS = {
+    CategoryMode.OPEN: "Open: members start topics and reply",
+    CategoryMode.ANNOUNCEMENTS: "Announcements: moderators start topics, members reply",
+    CategoryMode.READ_ONLY: "Read-only: only moderators post",
+}
+
+
+class PostStatus(enum.StrEnum):
+    PUBLISHED = "published"
+    WAITING = "waiting"  # held for a moderator: seen by its author and moderators only
+    HIDDEN = "hidden"  # hidden by a moderator: seen by its author and moderators only
+
+
+class ForumCategory(Base):
+    __tablename__ = "forum_categories"
+    __table_args__ = (UniqueConstraint("community_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community_communities.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(CATEGORY_SLUG_MAX))
+    title: Mapped[str] = mapped_column(String(CATEGORY_TITLE_MAX))
+    description: Mapped[str] = mapped_column(String(CATEGORY_DESCRIPTION_MAX), default="")
+    #: The order managers gave the categories (smallest first).
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    mode: Mapped[CategoryMode] = mapped_column(str_enum(CategoryMode), default=CategoryMode.OPEN)
+    #: An archived category is read-only and listed apart; its topics stay readable and searchable.
+    archived_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    community: Mapped[Community] = relationship()
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class ForumTopic(DeletableContent, Base):
+    """A topic: community, marking, author and soft delete come from the content mixins."""
+
+    __tablename__ = "forum_topics"
+    __table_args__ = (
+        # a category's list, pinned first then by latest activity
+        Index("ix_forum_topics_category_activity", "category_id", "pinned", "last_post_at"),
+        Index("ix_forum_topics_community_activity", "community_id", "last_post_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("forum_categories.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(TOPIC_TITLE_MAX))
+    is_question: Mapped[bool] = mapped_column(Boolean, default=False)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The number the next post takes (its place in the topic): claimed with a conditional update.
+    next_number: Mapped[int] = mapped_column(Integer, default=1)
+    #: Derived from the published posts (``polka forum recount``): replies (the opening post aside)
+    #: and the newest one.
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_post_number: Mapped[int] = mapped_column(Integer, default=1)
+    last_poster_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+
+    category: Mapped[ForumCategory] = relationship()
+    last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
+
+    def __repr__(self) -> str:
+        return f"<ForumTopic {self.id} {self.title!r}>"
+
+
+class ForumPost(Base):
+    """A post in a topic: seen by whoever may see its topic, when it is published and not deleted."""
+
+    __tablename__ = "forum_posts"
+    __table_args__ = (
+        UniqueConstraint("topic_id", "number"),
+        Index("ix_forum_posts_author", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("forum_topics.id", ondelete="CASCADE"))
+    #: 1 for the opening post, then 2, 3… in the order they were posted.
+    number: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    #: The sanitised HTML of ``body`` (derived: ``polka forum rerender`` rebuilds it), and the
+    #: other features' objects it links to as JSON ``[[kind, id], …]``, shown as each reader may see them.
+    html: Mapped[str] = mapped_column(Text, default="")
+    links: Mapped[str] = mapped_column(Text, default="[]")
+    renderer_version: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[PostStatus] = mapped_column(str_enum(PostStatus), default=PostStatus.PUBLISHED)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    #: Deleted by its author: the thread shows a stub in its place.
+    deleted_at: Mapped[datetime | None]
+
+    topic: Mapped[ForumTopic] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_shown(self) -> bool:
+        """Whether every reader of the topic sees it (published and not deleted)."""
+        return self.status is PostStatus.PUBLISHED and self.deleted_at is None

@@ -1,0 +1,174 @@
+"""What the forum's pages show, read in a fixed number of statements whatever the amount of data (the
+statement budget): the categories with their counts, a page of topics, a page of a topic's posts.
+
+Every list is trimmed by the one policy (``access.live_topics``): a topic the reader may not see is in
+no list and no count. The counters on a topic row (replies, last post) are of published posts only.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from polka.accounts.models import User
+from polka.communities.models import Community
+from polka.forum import access
+from polka.forum.kinds import POSTS_PER_PAGE
+from polka.forum.models import ForumCategory, ForumPost, ForumTopic
+from polka.pagination import Page, paginate
+
+TOPICS_PER_PAGE = 30
+
+
+class TopicSort(enum.StrEnum):
+    ACTIVITY = "activity"  # latest activity first
+    NEWEST = "newest"  # newest topics first
+    REPLIES = "replies"  # most replies first
+
+    @property
+    def label(self) -> str:
+        return {"activity": "Latest activity", "newest": "Newest", "replies": "Most replies"}[self.value]
+
+
+class TopicFilter(enum.StrEnum):
+    ALL = "all"
+    UNANSWERED = "unanswered"  # no reply yet
+    MINE = "mine"  # started by the reader
+
+    @property
+    def label(self) -> str:
+        return {"all": "All topics", "unanswered": "No replies yet", "mine": "Started by you"}[self.value]
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    category: ForumCategory
+    topics: int
+    last_activity: datetime | None
+
+
+def categories(session: Session, user: User | None, community: Community) -> list[CategoryRow]:
+    """The community's categories in their order (archived ones last), each with how many topics the
+    reader may see and when the latest of them was active."""
+    counts = {
+        row.category_id: (row.topics, row.last_activity)
+        for row in session.execute(
+            select(
+                ForumTopic.category_id,
+                func.count().label("topics"),
+                func.max(ForumTopic.last_post_at).label("last_activity"),
+            )
+            .where(ForumTopic.community_id == community.id, access.live_topics(user))
+            .group_by(ForumTopic.category_id)
+        )
+    }
+    rows = session.scalars(
+        select(ForumCategory)
+        .where(ForumCategory.community_id == community.id)
+        .order_by(ForumCategory.archived_at.is_not(None), ForumCategory.position, ForumCategory.id)
+    )
+    return [CategoryRow(category, *counts.get(category.id, (0, None))) for category in rows]
+
+
+def _topic_list(user: User | None) -> Select[Any]:
+    return (
+        select(ForumTopic)
+        .where(access.live_topics(user))
+        .options(
+            joinedload(ForumTopic.created_by),
+            joinedload(ForumTopic.last_poster),
+            joinedload(ForumTopic.category),
+        )
+    )
+
+
+def _ordered(query: Select[Any], sort: TopicSort, *, pinned_first: bool) -> Select[Any]:
+    order: list[Any] = [ForumTopic.pinned.desc()] if pinned_first else []
+    if sort is TopicSort.NEWEST:
+        order.append(ForumTopic.created_at.desc())
+    elif sort is TopicSort.REPLIES:
+        order += [ForumTopic.reply_count.desc(), ForumTopic.last_post_at.desc()]
+    else:
+        order.append(ForumTopic.last_post_at.desc())
+    return query.order_by(*order, ForumTopic.id.desc())
+
+
+def _filtered(query: Select[Any], user: User | None, shown: TopicFilter) -> Select[Any]:
+    if shown is TopicFilter.UNANSWERED:
+        return query.where(ForumTopic.reply_count == 0)
+    if shown is TopicFilter.MINE:
+        return query.where(ForumTopic.created_by_id == (user.id if user is not None else 0))
+    return query
+
+
+@dataclass(frozen=True)
+class TopicQuery:
+    """What a topic list asks: which order, which topics, which page."""
+
+    sort: TopicSort = TopicSort.ACTIVITY
+    shown: TopicFilter = TopicFilter.ALL
+    page: int = 1
+
+
+def topics(
+    session: Session, user: User | None, category: ForumCategory, asked: TopicQuery
+) -> Page[ForumTopic]:
+    """A page of the category's topics the reader may see, pinned ones first."""
+    return _listed(session, user, ForumTopic.category_id == category.id, asked, pinned_first=True)
+
+
+def latest(session: Session, user: User | None, community: Community, asked: TopicQuery) -> Page[ForumTopic]:
+    """A page of the community's topics across its categories, the most recently active first."""
+    return _listed(session, user, ForumTopic.community_id == community.id, asked, pinned_first=False)
+
+
+def _listed(
+    session: Session, user: User | None, where: Any, asked: TopicQuery, *, pinned_first: bool
+) -> Page[ForumTopic]:
+    query = _filtered(_topic_list(user).where(where), user, asked.shown)
+    return paginate(
+        session, _ordered(query, asked.sort, pinned_first=pinned_first), asked.page, TOPICS_PER_PAGE
+    )
+
+
+@dataclass(frozen=True)
+class TopicPage:
+    """One page of a topic: the posts the reader sees on it (post numbers ``first`` to ``last``)."""
+
+    posts: list[ForumPost]
+    page: int
+    pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def posts(session: Session, user: User | None, topic: ForumTopic, page: int) -> TopicPage:
+    """Page ``page`` of a topic the reader reached through ``access.get_topic``: posts are placed by
+    their number, so each keeps its page and anchor whatever happens to the posts around it."""
+    pages = max(1, -(-(topic.next_number - 1) // POSTS_PER_PAGE))
+    page = min(max(1, page), pages)
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    shown = list(
+        session.scalars(
+            select(ForumPost)
+            .where(
+                ForumPost.topic_id == topic.id,
+                ForumPost.number.between(first, first + POSTS_PER_PAGE - 1),
+                access.posts_seen_by(user, topic.community),
+            )
+            .options(joinedload(ForumPost.author).joinedload(User.organisation))
+            .order_by(ForumPost.number)
+        )
+    )
+    return TopicPage(shown, page, pages)

@@ -1,0 +1,97 @@
+"""Posts as HTML: the wiki's safe Markdown, rendered once when a post is saved and kept on its row.
+
+What the kept HTML holds depends only on the post's text. A link to another feature's object
+(``[[doc:42]]``, ``[[topic:7]]``) is kept as a placeholder and filled in for each reader when the post
+is shown (``polka.crossrefs.shown_links``): its current title, or nothing of it for a reader who may
+not see it. A post rendered by an older renderer is rendered again in memory when shown (a GET never
+writes) and ``polka forum rerender`` rebuilds them all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from polka import markup
+from polka.accounts.models import User
+from polka.content.kinds import resolve_all
+from polka.crossrefs.services import parse_target, set_links
+from polka.crossrefs.shown_links import fill_object_links, show_object_links
+from polka.crossrefs.views import object_path
+from polka.forum.kinds import POST_KIND
+from polka.forum.models import ForumPost
+
+#: Bump when the forum's own rendering changes (older kept HTML is then rendered again when shown).
+RENDERER_VERSION = 1
+
+
+def renderer_version() -> int:
+    """The version kept HTML is stored with: it changes when the forum's renderer or ``polka.markup``'s
+    does (both only ever rise)."""
+    return RENDERER_VERSION + markup.MARKDOWN_VERSION
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    #: (kind name, id) of each other feature's object the text links to, in order
+    objects: tuple[tuple[str, int], ...]
+
+
+def _href(target: str) -> str:
+    """``[[doc:42]]`` leads to the object (if the reader may see it). A page title is kept as the words
+    written: the forum does not know the wiki's addresses (an empty href leaves plain text)."""
+    linked = parse_target(target)
+    return object_path(*linked) if linked is not None else ""
+
+
+def render(body: str) -> Rendered:
+    document = markup.render_document(body, _href)
+    objects = tuple(linked for linked in map(parse_target, document.links) if linked is not None)
+    return Rendered(html=document.html, objects=objects)
+
+
+def keep(session: Session, post: ForumPost) -> None:
+    """Render ``post`` and keep its HTML and links on it (inside a write transaction)."""
+    rendered = render(post.body)
+    post.html = rendered.html
+    post.links = json.dumps([list(link) for link in rendered.objects])
+    post.renderer_version = renderer_version()
+    session.flush()
+    set_links(session, POST_KIND, post.id, rendered.objects)
+
+
+def kept(post: ForumPost) -> Rendered:
+    """The post's kept rendering, or a fresh one (not stored) when it was kept by an older renderer."""
+    if post.renderer_version == renderer_version():
+        objects = tuple((kind, int(object_id)) for kind, object_id in json.loads(post.links))
+        return Rendered(post.html, objects)
+    return render(post.body)
+
+
+def shown_html(session: Session, user: User | None, posts: list[ForumPost]) -> dict[int, Markup]:
+    """Each post's HTML as ``user`` may see it: links to other objects filled in, in one look-up per kind
+    for every post on the page."""
+    rendered = {post.id: kept(post) for post in posts}
+    wanted = {link for one in rendered.values() for link in one.objects}
+    shown = resolve_all(session, user, wanted) if wanted else {}
+    return {post_id: fill_object_links(one.html, shown) for post_id, one in rendered.items()}
+
+
+def preview(session: Session, user: User | None, body: str) -> Markup:
+    """A text not saved yet, as ``user`` would see it posted."""
+    rendered = render(body)
+    return show_object_links(session, user, rendered.html, rendered.objects)
+
+
+def rerender_all(session: Session) -> int:
+    """Render every post again with today's renderer; return how many."""
+    count = 0
+    for post in session.scalars(select(ForumPost).order_by(ForumPost.id)):
+        keep(session, post)
+        count += 1
+    return count

@@ -1,0 +1,348 @@
+"""The forum's rules: categories (managers), starting topics and replying.
+
+Services flush and never commit (one transaction per request). A reply claims its place in the topic
+with one conditional update of the topic row, which also refuses it when the topic was locked, moved
+to a category where the writer may not post, or deleted in the meantime: the reply is either saved in
+the topic's state at that moment or refused with the text kept, never lost and never in a locked
+topic. The topic's counters move in the same statement, so concurrent replies count right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.activity.services import record_activity
+from polka.audit.services import record
+from polka.communities.models import Community
+from polka.db import utcnow
+from polka.errors import Conflict, Forbidden, ValidationError
+from polka.forms import has_control_characters
+from polka.forum import access, rendering
+from polka.forum.kinds import TOPIC_KIND
+from polka.forum.models import (
+    CATEGORY_DESCRIPTION_MAX,
+    CATEGORY_SLUG_MAX,
+    CATEGORY_TITLE_MAX,
+    POST_MAX,
+    TOPIC_TITLE_MAX,
+    CategoryMode,
+    ForumCategory,
+    ForumPost,
+    ForumTopic,
+    PostStatus,
+)
+from polka.forum.search import reindex_post, reindex_topic
+from polka.markings import Marking, check_within_ceiling
+from polka.markup import check_markdown
+from polka.permissions import Action, require
+from polka.text import check_text, slugify
+
+#: Words after /forum/ naming the forum's own pages: a category titled so gets ``-category`` added.
+RESERVED_SLUGS = frozenset({"latest", "t", "categories", "new", "archived"})
+
+
+# --- checking what was typed ----------------------------------------------------------------------
+
+
+def _single_line(field: str, value: str, max_length: int, label: str, *, required: bool) -> str:
+    value = check_text(field, value, max_length, label, required=required)
+    if has_control_characters(value):
+        message = f"{label[0].upper()}{label[1:]} contains characters that cannot be used"
+        raise ValidationError(message, {field: message})
+    return " ".join(value.split())
+
+
+def check_post_text(body: str) -> str:
+    """A post's text, its line endings made ``\\n``: required, at most ``POST_MAX`` characters, Markdown
+    that can be rendered, no characters that cannot be stored."""
+    text = (body or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if not text.strip():
+        raise ValidationError("Enter your message", {"body": "Enter your message"})
+    if len(text) > POST_MAX:
+        message = f"A post must be {POST_MAX:,} characters or fewer (this one has {len(text):,})"
+        raise ValidationError(message, {"body": message})
+    if has_control_characters(text, multiline=True) or "\ufffd" in text:
+        message = "The message contains characters that cannot be stored"
+        raise ValidationError(message, {"body": message})
+    check_markdown(text, "body")
+    return text
+
+
+def check_topic_title(title: str) -> str:
+    return _single_line("title", title, TOPIC_TITLE_MAX, "a title", required=True)
+
+
+# --- categories (managers) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryFields:
+    title: str
+    description: str = ""
+    mode: CategoryMode = CategoryMode.OPEN
+
+
+def _checked(fields: CategoryFields) -> CategoryFields:
+    return CategoryFields(
+        title=_single_line("title", fields.title, CATEGORY_TITLE_MAX, "a name", required=True),
+        description=_single_line(
+            "description", fields.description, CATEGORY_DESCRIPTION_MAX, "the description", required=False
+        ),
+        mode=fields.mode,
+    )
+
+
+def _free_slug(session: Session, community: Community, title: str, keep: ForumCategory | None = None) -> str:
+    base = slugify(title, max_length=CATEGORY_SLUG_MAX - 10, fallback="category")
+    if base in RESERVED_SLUGS:
+        base = f"{base}-category"
+    taken = set(
+        session.scalars(
+            select(ForumCategory.slug).where(
+                ForumCategory.community_id == community.id,
+                ForumCategory.slug.startswith(base),
+                ForumCategory.id != (keep.id if keep is not None else 0),
+            )
+        )
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_category(
+    session: Session, user: User, community: Community, fields: CategoryFields
+) -> ForumCategory:
+    require(user, Action.MANAGE, community)
+    fields = _checked(fields)
+    last = session.scalar(
+        select(func.max(ForumCategory.position)).where(ForumCategory.community_id == community.id)
+    )
+    category = ForumCategory(
+        community=community,
+        community_id=community.id,
+        slug=_free_slug(session, community, fields.title),
+        title=fields.title,
+        description=fields.description,
+        mode=fields.mode,
+        position=(last or 0) + 1,
+    )
+    session.add(category)
+    session.flush()
+    _audit_category(session, user, category, "forum.category_created")
+    return category
+
+
+def update_category(session: Session, user: User, category: ForumCategory, fields: CategoryFields) -> None:
+    """Rename, describe or change who may post; a renamed category gets the new name's address."""
+    require(user, Action.MANAGE, category.community)
+    fields = _checked(fields)
+    renamed = fields.title != category.title
+    if renamed:
+        category.slug = _free_slug(session, category.community, fields.title, keep=category)
+    category.title, category.description, category.mode = fields.title, fields.description, fields.mode
+    session.flush()
+    if renamed:
+        reindex_category(session, category)
+    _audit_category(session, user, category, "forum.category_changed")
+
+
+def move_category(session: Session, user: User, category: ForumCategory, step: int) -> None:
+    """Move a category one place up (``step`` -1) or down (+1) in its community's order."""
+    require(user, Action.MANAGE, category.community)
+    ordered = list(
+        session.scalars(
+            select(ForumCategory)
+            .where(ForumCategory.community_id == category.community_id)
+            .order_by(ForumCategory.position, ForumCategory.id)
+        )
+    )
+    at = ordered.index(category)
+    other = at + (1 if step > 0 else -1)
+    if not 0 <= other < len(ordered):
+        return
+    ordered[at], ordered[other] = ordered[other], ordered[at]
+    for position, each in enumerate(ordered, start=1):
+        each.position = position
+    session.flush()
+
+
+def archive_category(session: Session, user: User, category: ForumCategory, *, archived: bool) -> None:
+    """Archive a category (its topics stay to read and search; nobody posts) or bring it back."""
+    require(user, Action.MANAGE, category.community)
+    if category.is_archived == archived:
+        return
+    category.archived_at = utcnow() if archived else None
+    session.flush()
+    _audit_category(
+        session, user, category, "forum.category_archived" if archived else "forum.category_restored"
+    )
+
+
+def _audit_category(session: Session, user: User, category: ForumCategory, action: str) -> None:
+    record(
+        session,
+        user,
+        action,
+        target_type="forum.category",
+        target_id=category.id,
+        target_label=category.title,
+        community_id=category.community_id,
+        detail={"mode": category.mode.value},
+    )
+
+
+def reindex_category(session: Session, category: ForumCategory) -> None:
+    """Have the documents of the category's posts rewritten (each holds the category's name)."""
+    for topic_id in session.scalars(select(ForumTopic.id).where(ForumTopic.category_id == category.id)):
+        reindex_topic(session, topic_id)
+
+
+# --- topics and replies ---------------------------------------------------------------------------
+
+
+def start_topic(
+    session: Session,
+    user: User,
+    category: ForumCategory,
+    *,
+    title: str,
+    body: str,
+    marking: Marking = Marking.OFFICIAL,
+    is_question: bool = False,
+) -> ForumTopic:
+    """Start a topic with its opening post."""
+    community = category.community
+    access.require_start_topic(user, category)
+    title = check_topic_title(title)
+    text = check_post_text(body)
+    check_within_ceiling(marking, community.marking_ceiling)
+    now = utcnow()
+    topic = ForumTopic(
+        community=community,
+        community_id=community.id,
+        category=category,
+        category_id=category.id,
+        title=title,
+        marking=marking,
+        is_question=is_question,
+        created_at=now,
+        created_by_id=user.id,
+        updated_at=now,
+        updated_by_id=user.id,
+        next_number=2,
+        last_post_at=now,
+        last_post_number=1,
+        last_poster_id=user.id,
+    )
+    session.add(topic)
+    session.flush()
+    post = ForumPost(topic=topic, topic_id=topic.id, number=1, author_id=user.id, body=text, created_at=now)
+    session.add(post)
+    session.flush()
+    rendering.keep(session, post)
+    reindex_post(session, post)
+    record_activity(session, user, "started", community, target_kind=TOPIC_KIND, target_id=topic.id)
+    return topic
+
+
+def reply(session: Session, user: User, topic: ForumTopic, body: str) -> ForumPost:
+    """Add a reply to ``topic`` as it is at this moment (see the module's notes)."""
+    refusal = access.reply_refusal(user, topic)
+    if refusal is not None:
+        require(user, Action.VIEW, topic)  # someone who may not see it is told nothing of it
+        raise Forbidden(refusal)
+    text = check_post_text(body)
+    now = utcnow()
+    moderator = access.may_moderate(user, topic.community)
+    claimed = update(ForumTopic).where(
+        ForumTopic.id == topic.id,
+        ForumTopic.deleted_at.is_(None),
+        ForumTopic.category_id == topic.category_id,
+        ForumTopic.community_id == topic.community_id,
+    )
+    if not moderator:
+        claimed = claimed.where(ForumTopic.locked.is_(False))
+    claimed = claimed.values(
+        next_number=ForumTopic.next_number + 1,
+        reply_count=ForumTopic.reply_count + 1,
+        last_post_at=now,
+        last_post_number=ForumTopic.next_number,
+        last_poster_id=user.id,
+        updated_at=now,
+    )
+    if session.execute(claimed.execution_options(synchronize_session=False)).rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(
+            "The topic changed while you were writing (it was locked, moved or deleted). "
+            "Your reply has not been posted; it is still below."
+        )
+    session.refresh(topic)
+    post = ForumPost(
+        topic=topic,
+        topic_id=topic.id,
+        number=topic.last_post_number,
+        author_id=user.id,
+        body=text,
+        created_at=now,
+        status=PostStatus.PUBLISHED,
+    )
+    session.add(post)
+    session.flush()
+    rendering.keep(session, post)
+    reindex_post(session, post)
+    # The stream names the topic (replies to it fold into one line), so a community's activity resolves
+    # one forum kind, not two, within the page's statement budget.
+    record_activity(session, user, "replied to", topic.community, target_kind=TOPIC_KIND, target_id=topic.id)
+    return post
+
+
+def recount(session: Session) -> int:
+    """Rebuild every topic's counters from its posts (``polka forum recount``); return how many changed."""
+    changed = 0
+    for topic in session.scalars(select(ForumTopic).order_by(ForumTopic.id)):
+        published = list(
+            session.execute(
+                select(ForumPost.number, ForumPost.created_at, ForumPost.author_id)
+                .where(
+                    ForumPost.topic_id == topic.id,
+                    ForumPost.status == PostStatus.PUBLISHED,
+                    ForumPost.deleted_at.is_(None),
+                )
+                .order_by(ForumPost.number)
+            )
+        )
+        highest = (
+            session.scalar(select(func.max(ForumPost.number)).where(ForumPost.topic_id == topic.id)) or 0
+        )
+        last = published[-1] if published else None
+        wanted = (
+            max(0, sum(1 for row in published if row.number > 1)),
+            last.created_at if last is not None else topic.created_at,
+            last.number if last is not None else 1,
+            last.author_id if last is not None else topic.created_by_id,
+            highest + 1,
+        )
+        have = (
+            topic.reply_count,
+            topic.last_post_at,
+            topic.last_post_number,
+            topic.last_poster_id,
+            topic.next_number,
+        )
+        if wanted != have:
+            (
+                topic.reply_count,
+                topic.last_post_at,
+                topic.last_post_number,
+                topic.last_poster_id,
+                topic.next_number,
+            ) = wanted
+            changed += 1
+    session.flush()
+    return changed

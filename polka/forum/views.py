@@ -1,0 +1,185 @@
+"""The forum's reading and writing pages: the categories, a category's topics, the community's latest
+topics, a topic with its replies, starting a topic and replying (with a preview before posting).
+
+Managing categories is in ``manage_views.py``, on the same blueprint (``blueprint.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from polka.accounts.web import current_user, signed_in
+from polka.communities.web import community_for
+from polka.db import transaction
+from polka.errors import Conflict, ValidationError
+from polka.forms import show_errors
+from polka.forum import access, reads, rendering, services
+from polka.forum.blueprint import bp
+from polka.forum.forms import MARKING_HINTS, ReplyForm, TopicForm
+from polka.forum.kinds import post_url
+from polka.forum.models import ForumCategory, ForumTopic
+from polka.forum.reads import TopicFilter, TopicQuery, TopicSort
+from polka.http import db
+from polka.markings import parse_marking
+
+
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _choice(enum: Any, name: str) -> Any:
+    value = request.args.get(name, "")
+    return enum(value) if value in {member.value for member in enum} else next(iter(enum))
+
+
+@bp.get("/")
+def index(slug: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), current_user()
+    return render_template(
+        "forum/index.html",
+        community=community,
+        categories=reads.categories(session, user, community),
+        may_manage=access.may_manage(user, community),
+        section="communities",
+        page_title=f"Forum – {community.name}",
+    )
+
+
+@bp.get("/latest")
+def latest(slug: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), current_user()
+    sort, shown = _choice(TopicSort, "sort"), _choice(TopicFilter, "show")
+    return render_template(
+        "forum/latest.html",
+        community=community,
+        topics=reads.latest(session, user, community, TopicQuery(sort, shown, _page_number())),
+        sort=sort,
+        shown=shown,
+        section="communities",
+        page_title=f"Latest topics – {community.name}",
+    )
+
+
+@bp.get("/<category>/")
+def category(slug: str, category: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), current_user()
+    found = access.get_category(session, user, community, category)
+    sort, shown = _choice(TopicSort, "sort"), _choice(TopicFilter, "show")
+    return render_template(
+        "forum/category.html",
+        community=community,
+        category=found,
+        topics=reads.topics(session, user, found, TopicQuery(sort, shown, _page_number())),
+        sort=sort,
+        shown=shown,
+        may_start=access.offers_start_topic(user, found),
+        section="communities",
+        page_title=f"{found.title} – {community.name} forum",
+    )
+
+
+def _new_topic_screen(
+    category: ForumCategory, form: TopicForm, *, preview: Any = None, status: int = 200
+) -> Any:
+    return render_template(
+        "forum/new_topic.html",
+        community=category.community,
+        category=category,
+        form=form,
+        marking_hints=MARKING_HINTS,
+        preview=preview,
+        section="communities",
+        page_title=f"New topic – {category.title}",
+    ), status
+
+
+@bp.route("/<category>/new", methods=["GET", "POST"])
+def new_topic(slug: str, category: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    found = access.get_category(session, user, community, category)
+    access.require_start_topic(user, found)
+    if request.method == "GET":
+        return _new_topic_screen(found, TopicForm())
+    form = TopicForm()
+    if not form.validate():
+        return _new_topic_screen(found, form, status=400)
+    try:
+        marking = parse_marking(form.marking.data)
+        if request.form.get("action") == "preview":
+            services.check_topic_title(form.title.data or "")
+            text = services.check_post_text(form.body.data or "")
+            return _new_topic_screen(found, form, preview=rendering.preview(session, user, text))
+        with transaction(session):
+            topic = services.start_topic(
+                session,
+                user,
+                found,
+                title=form.title.data or "",
+                body=form.body.data or "",
+                marking=marking,
+                is_question=bool(form.is_question.data),
+            )
+    except ValidationError as error:
+        show_errors(form, error)
+        return _new_topic_screen(found, form, status=400)
+    flash(f"Your topic “{topic.title}” has been posted.", "success")
+    return redirect(url_for("forum.topic", slug=community.slug, topic=topic.id))
+
+
+def _topic_screen(topic: ForumTopic, form: ReplyForm, *, preview: Any = None, status: int = 200) -> Any:
+    session, user = db(), current_user()
+    shown = reads.posts(session, user, topic, _page_number())
+    return render_template(
+        "forum/topic.html",
+        community=topic.community,
+        topic=topic,
+        posts=shown,
+        html=rendering.shown_html(session, user, shown.posts),
+        form=form,
+        preview=preview,
+        reply_refusal=access.reply_refusal(user, topic) if user is not None else None,
+        may_edit=lambda post: access.may_edit_post(user, post),
+        section="communities",
+        page_title=f"{topic.title} – {topic.community.name} forum",
+    ), status
+
+
+@bp.get("/t/<int:topic>")
+def topic(slug: str, topic: int) -> Any:
+    community = community_for(slug)
+    found = access.get_topic(db(), current_user(), topic)
+    if found.community_id != community.id:  # moved since the address was written
+        return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id), 301)
+    return _topic_screen(found, ReplyForm())
+
+
+@bp.post("/t/<int:topic>/reply")
+def reply(slug: str, topic: int) -> Any:
+    community_for(slug)
+    session, user = db(), signed_in()
+    # The topic as it is now, wherever it has moved: the reply is checked against that.
+    found = access.get_topic(session, user, topic)
+    form = ReplyForm()
+    if not form.validate():
+        return _topic_screen(found, form, status=400)
+    try:
+        if request.form.get("action") == "preview":
+            text = services.check_post_text(form.body.data or "")
+            return _topic_screen(found, form, preview=rendering.preview(session, user, text))
+        with transaction(session):
+            post = services.reply(session, user, found, form.body.data or "")
+    except ValidationError as error:
+        show_errors(form, error)
+        return _topic_screen(found, form, status=400)
+    except Conflict as error:
+        session.rollback()
+        form.form_errors.append(str(error))
+        return _topic_screen(access.get_topic(session, user, found.id), form, status=409)
+    flash("Your reply has been posted.", "success")
+    return redirect(post_url(found.community.slug, found.id, post.number))
