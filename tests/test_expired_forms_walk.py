@@ -25,6 +25,7 @@ from polka.organisations.models import Organisation
 from polka.site_search.synonyms import add_group
 from tests.conftest import Factory, Login
 from tests.docs.conftest import DocsFactory
+from tests.forum.conftest import ForumFactory
 from tests.support import Web, csrf_from, text
 from tests.test_expired_forms import continue_link, end_sessions, field_value, sign_in_from, wiki_page
 from tests.test_routes import rules
@@ -62,6 +63,9 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
     assert organisation is not None
     with transaction(session):
         synonyms = add_group(session, session.merge(admin), "PACT\npolice and communities together")
+    forum = ForumFactory(session, make)
+    category = forum.category(community, "Questions", manager=admin)
+    topic = forum.topic(category, admin)
     return {
         "admin": admin,
         "values": {
@@ -70,6 +74,9 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
             "document_id": document.id,
             "organisation_id": organisation.id,
             "group_id": synonyms.id,
+            "category": category.slug,
+            "category_id": category.id,
+            "topic": topic.id,
         },
     }
 
