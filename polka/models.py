@@ -12,6 +12,7 @@ from polka.crossrefs import models as crossrefs
 from polka.drafts import models as drafts
 from polka.features import FEATURES
 from polka.jobs import models as jobs
+from polka.moderation import models as moderation
 from polka.organisations import models as organisations
 from polka.people import models as people
 from polka.search import outbox as search
@@ -27,6 +28,7 @@ MODULES = (
     crossrefs,
     drafts,
     jobs,
+    moderation,
     organisations,
     people,
     search,

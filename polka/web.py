@@ -233,6 +233,8 @@ def _register_content() -> None:
     from polka.content.kinds import register_kind as register_content_kind
     from polka.content.waiting import register_waiting
     from polka.drafts.services import register_draft_kind
+    from polka.moderation.registry import register_moderated
+    from polka.moderation.waiting import REPORTS, reports_waiting
     from polka.people.search import PERSON, PeopleSearch
     from polka.search.registry import register_adapter
 
@@ -241,6 +243,7 @@ def _register_content() -> None:
     register_adapter(CommunitySearch())
     register_adapter(PeopleSearch())
     register_waiting(JOIN_REQUESTS, join_requests_waiting)
+    register_waiting(REPORTS, reports_waiting)
     for feature in FEATURES:
         for kind in feature.kinds:
             register_content_kind(kind)
@@ -254,6 +257,8 @@ def _register_content() -> None:
             register_waiting(queue.name, queue.provider)
         for purge in feature.purges:
             register_purger(purge.kind, purge.run)
+        for moderated_kind in feature.moderated:
+            register_moderated(moderated_kind)
 
 
 def core_routes() -> tuple[Routes, ...]:
@@ -274,6 +279,7 @@ def core_routes() -> tuple[Routes, ...]:
     from polka.crossrefs import views as crossrefs
     from polka.drafts import views as drafts
     from polka.feeds import views as feeds
+    from polka.moderation import views as moderation
     from polka.people import views as people
     from polka.site_search import views as site_search
     from polka.subscriptions import views as subscriptions
@@ -292,6 +298,7 @@ def core_routes() -> tuple[Routes, ...]:
         Routes(help.bp, (help,)),
         Routes(feeds.bp, (feeds,)),
         Routes(subscriptions.bp, (subscriptions,)),
+        Routes(moderation.bp, (moderation,)),
     )
 
 

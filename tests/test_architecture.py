@@ -57,6 +57,7 @@ LAYERS = {
     "content": CORE,
     "subscriptions": CORE,
     "feeds": CORE,
+    "moderation": CORE,
     # Features to come (DESIGN.md): their layer is known before their package exists.
     "forum": FEATURE,
     "blog": FEATURE,

@@ -66,6 +66,7 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
     forum = ForumFactory(session, make)
     category = forum.category(community, "Questions", manager=admin)
     topic = forum.topic(category, admin)
+    reply = forum.reply(topic, make.member(community), "A reply someone may report")
     return {
         "admin": admin,
         "values": {
@@ -77,6 +78,8 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
             "category": category.slug,
             "category_id": category.id,
             "topic": topic.id,
+            "kind": "forum.post",
+            "target_id": reply.id,
         },
     }
 

@@ -2,7 +2,7 @@
 
 Each feature package holds ``feature.py`` with ``FEATURE = Feature(...)``; the composition layer lists
 them once (``polka.features.FEATURES``) and drives every registry from that list: the blueprints, the
-content kinds, search, drafts, the ceiling check, the worker's jobs and housekeeping, the CLI, the demo
+content kinds, search, drafts, moderation, the ceiling check, the worker's jobs and housekeeping, the CLI, the demo
 data, garbage collection of stored files and the community home page. Nothing is found by scanning
 folders and nothing registers itself on import, so mypy and the architecture test see every part.
 """
@@ -27,6 +27,7 @@ from polka.content.kinds import Kind
 from polka.content.waiting import Provider
 from polka.drafts.services import DraftKind
 from polka.jobs.runner import Handler
+from polka.moderation.registry import ModeratedKind
 from polka.permissions import Action, can
 from polka.search.registry import SearchAdapter
 from polka.storage import FileStore
@@ -143,6 +144,8 @@ class Feature:
     community_link: CommunityLink | None = None
     waiting: tuple[WaitingQueue, ...] = ()
     purges: tuple[Purge, ...] = ()
+    #: the kinds of its items people can report to the moderators (``polka.moderation``)
+    moderated: tuple[ModeratedKind, ...] = ()
 
     def __post_init__(self) -> None:
         if self.routes.blueprint.name != self.name:

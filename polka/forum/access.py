@@ -103,6 +103,21 @@ def may_edit_post(user: User | None, post: ForumPost) -> bool:
     return post.author_id == user.id and can(user, Action.CONTRIBUTE, topic.community)
 
 
+def offers_moderation(user: User | None, community: Community) -> bool:
+    """Whether pages offer ``user`` the moderators' tools (they lack at most two-factor set-up)."""
+    return offers(user, Action.MODERATE, community)
+
+
+def may_report(user: User | None, post: ForumPost) -> bool:
+    """Whether the post offers ``user`` "Report": someone else's published post they can see."""
+    return (
+        user is not None
+        and post.author_id != user.id
+        and post.status is PostStatus.PUBLISHED
+        and not post.is_deleted
+    )
+
+
 def get_category(session: Session, user: User | None, community: Community, slug: str) -> ForumCategory:
     """The category at ``slug`` in a community whose forum the user may read; ``NotFound`` otherwise."""
     require(user, Action.READ, community)

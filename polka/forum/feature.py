@@ -9,6 +9,7 @@ from polka.forum.blueprint import bp
 from polka.forum.cli import forum_group
 from polka.forum.demo import load_demo_forum
 from polka.forum.kinds import POST, TOPIC
+from polka.forum.moderation import POSTS
 from polka.forum.search import ForumSearch
 
 FEATURE = Feature(
@@ -20,5 +21,6 @@ FEATURE = Feature(
     search=(ForumSearch(),),
     cli=forum_group,
     demo=load_demo_forum,
+    moderated=(POSTS,),
     community_link=CommunityLink("Forum", "forum.index", "questions, discussions and announcements"),
 )

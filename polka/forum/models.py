@@ -26,6 +26,8 @@ CATEGORY_DESCRIPTION_MAX = 300
 TOPIC_TITLE_MAX = 150
 #: A post's text, in characters (a long post with tables is a few thousand).
 POST_MAX = 20_000
+LOCK_REASON_MAX = 300
+HIDDEN_REASON_MAX = 300
 
 
 class CategoryMode(enum.StrEnum):
@@ -92,6 +94,8 @@ class ForumTopic(DeletableContent, Base):
     is_question: Mapped[bool] = mapped_column(Boolean, default=False)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: why a moderator locked it (shown where the reply form would be)
+    lock_reason: Mapped[str] = mapped_column(String(LOCK_REASON_MAX), default="")
     #: The number the next post takes (its place in the topic): claimed with a conditional update.
     next_number: Mapped[int] = mapped_column(Integer, default=1)
     #: Derived from the published posts (``polka forum recount``): replies (the opening post aside)
@@ -129,6 +133,8 @@ class ForumPost(Base):
     links: Mapped[str] = mapped_column(Text, default="[]")
     renderer_version: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[PostStatus] = mapped_column(str_enum(PostStatus), default=PostStatus.PUBLISHED)
+    #: why a moderator hid it (shown to its author and the moderators)
+    hidden_reason: Mapped[str] = mapped_column(String(HIDDEN_REASON_MAX), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))

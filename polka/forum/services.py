@@ -27,6 +27,7 @@ from polka.forum.models import (
     CATEGORY_DESCRIPTION_MAX,
     CATEGORY_SLUG_MAX,
     CATEGORY_TITLE_MAX,
+    LOCK_REASON_MAX,
     POST_MAX,
     TOPIC_TITLE_MAX,
     CategoryMode,
@@ -38,6 +39,7 @@ from polka.forum.models import (
 from polka.forum.search import reindex_post, reindex_topic
 from polka.markings import Marking, check_within_ceiling
 from polka.markup import check_markdown
+from polka.moderation.services import audit_moderation
 from polka.permissions import Action, require
 from polka.text import check_text, slugify
 
@@ -304,45 +306,94 @@ def reply(session: Session, user: User, topic: ForumTopic, body: str) -> ForumPo
 
 def recount(session: Session) -> int:
     """Rebuild every topic's counters from its posts (``polka forum recount``); return how many changed."""
-    changed = 0
-    for topic in session.scalars(select(ForumTopic).order_by(ForumTopic.id)):
-        published = list(
-            session.execute(
-                select(ForumPost.number, ForumPost.created_at, ForumPost.author_id)
-                .where(
-                    ForumPost.topic_id == topic.id,
-                    ForumPost.status == PostStatus.PUBLISHED,
-                    ForumPost.deleted_at.is_(None),
-                )
-                .order_by(ForumPost.number)
-            )
-        )
-        highest = (
-            session.scalar(select(func.max(ForumPost.number)).where(ForumPost.topic_id == topic.id)) or 0
-        )
-        last = published[-1] if published else None
-        wanted = (
-            max(0, sum(1 for row in published if row.number > 1)),
-            last.created_at if last is not None else topic.created_at,
-            last.number if last is not None else 1,
-            last.author_id if last is not None else topic.created_by_id,
-            highest + 1,
-        )
-        have = (
-            topic.reply_count,
-            topic.last_post_at,
-            topic.last_post_number,
-            topic.last_poster_id,
-            topic.next_number,
-        )
-        if wanted != have:
-            (
-                topic.reply_count,
-                topic.last_post_at,
-                topic.last_post_number,
-                topic.last_poster_id,
-                topic.next_number,
-            ) = wanted
-            changed += 1
+    changed = sum(
+        recount_topic(session, topic) for topic in session.scalars(select(ForumTopic).order_by(ForumTopic.id))
+    )
     session.flush()
     return changed
+
+
+def recount_topic(session: Session, topic: ForumTopic) -> bool:
+    """Set the topic's counters from its posts (after a post is hidden, say); whether any was wrong."""
+    published = list(
+        session.execute(
+            select(ForumPost.number, ForumPost.created_at, ForumPost.author_id)
+            .where(
+                ForumPost.topic_id == topic.id,
+                ForumPost.status == PostStatus.PUBLISHED,
+                ForumPost.deleted_at.is_(None),
+            )
+            .order_by(ForumPost.number)
+        )
+    )
+    highest = session.scalar(select(func.max(ForumPost.number)).where(ForumPost.topic_id == topic.id)) or 0
+    last = published[-1] if published else None
+    wanted = (
+        sum(1 for row in published if row.number > 1),
+        last.created_at if last is not None else topic.created_at,
+        last.number if last is not None else 1,
+        last.author_id if last is not None else topic.created_by_id,
+        highest + 1,
+    )
+    have = (
+        topic.reply_count,
+        topic.last_post_at,
+        topic.last_post_number,
+        topic.last_poster_id,
+        topic.next_number,
+    )
+    if wanted == have:
+        return False
+    (
+        topic.reply_count,
+        topic.last_post_at,
+        topic.last_post_number,
+        topic.last_poster_id,
+        topic.next_number,
+    ) = wanted
+    session.flush()
+    return True
+
+
+# --- moderators' actions on topics ----------------------------------------------------------------
+
+
+def lock_topic(
+    session: Session, moderator: User, topic: ForumTopic, *, locked: bool, reason: str = ""
+) -> None:
+    """Lock a topic (no more replies but moderators', with a reason shown in it) or open it again."""
+    require(moderator, Action.MODERATE, topic.community)
+    if locked:
+        reason = _single_line("reason", reason, LOCK_REASON_MAX, "a reason", required=True)
+    if topic.locked == locked:
+        return
+    topic.locked, topic.lock_reason = locked, reason if locked else ""
+    session.flush()
+    _audit_topic(
+        session, moderator, topic, "locked" if locked else "unlocked", {"reason": reason} if locked else None
+    )
+
+
+def pin_topic(session: Session, moderator: User, topic: ForumTopic, *, pinned: bool) -> None:
+    """Pin a topic to the top of its category's list, or unpin it."""
+    require(moderator, Action.MODERATE, topic.community)
+    if topic.pinned == pinned:
+        return
+    topic.pinned = pinned
+    session.flush()
+    _audit_topic(session, moderator, topic, "pinned" if pinned else "unpinned")
+
+
+def _audit_topic(
+    session: Session, moderator: User, topic: ForumTopic, action: str, detail: dict[str, str] | None = None
+) -> None:
+    audit_moderation(
+        session,
+        moderator,
+        action,
+        topic.community_id,
+        kind=TOPIC_KIND,
+        target_id=topic.id,
+        label=topic.title,
+        detail=detail,
+    )

@@ -23,6 +23,7 @@ from polka.forum.models import ForumCategory, ForumTopic
 from polka.forum.reads import TopicFilter, TopicQuery, TopicSort
 from polka.http import db
 from polka.markings import parse_marking
+from polka.permissions import Action
 
 
 def _page_number() -> int:
@@ -132,7 +133,15 @@ def new_topic(slug: str, category: str) -> Any:
     return redirect(url_for("forum.topic", slug=community.slug, topic=topic.id))
 
 
-def _topic_screen(topic: ForumTopic, form: ReplyForm, *, preview: Any = None, status: int = 200) -> Any:
+def _topic_screen(
+    topic: ForumTopic,
+    form: ReplyForm,
+    *,
+    preview: Any = None,
+    status: int = 200,
+    lock_error: ValidationError | None = None,
+    lock_reason: str = "",
+) -> Any:
     session, user = db(), current_user()
     shown = reads.posts(session, user, topic, _page_number())
     return render_template(
@@ -145,6 +154,10 @@ def _topic_screen(topic: ForumTopic, form: ReplyForm, *, preview: Any = None, st
         preview=preview,
         reply_refusal=access.reply_refusal(user, topic) if user is not None else None,
         may_edit=lambda post: access.may_edit_post(user, post),
+        may_report=lambda post: access.may_report(user, post),
+        may_moderate=access.offers_moderation(user, topic.community),
+        lock_error=lock_error,
+        lock_reason=lock_reason,
         section="communities",
         page_title=f"{topic.title} – {topic.community.name} forum",
     ), status
@@ -183,3 +196,37 @@ def reply(slug: str, topic: int) -> Any:
         return _topic_screen(access.get_topic(session, user, found.id), form, status=409)
     flash("Your reply has been posted.", "success")
     return redirect(post_url(found.community.slug, found.id, post.number))
+
+
+def _moderated_topic(slug: str, topic_id: int) -> ForumTopic:
+    community_for(slug, Action.MODERATE)
+    return access.get_topic(db(), signed_in(), topic_id)
+
+
+@bp.post("/t/<int:topic>/lock")
+def lock(slug: str, topic: int) -> Any:
+    found = _moderated_topic(slug, topic)
+    session, user = db(), signed_in()
+    locked = request.form.get("locked") != "no"
+    reason = request.form.get("reason", "")
+    try:
+        with transaction(session):
+            services.lock_topic(session, user, found, locked=locked, reason=reason)
+    except ValidationError as error:
+        return _topic_screen(found, ReplyForm(), status=400, lock_error=error, lock_reason=reason)
+    flash("The topic is locked." if locked else "The topic is open for replies again.", "success")
+    return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id))
+
+
+@bp.post("/t/<int:topic>/pin")
+def pin(slug: str, topic: int) -> Any:
+    found = _moderated_topic(slug, topic)
+    session = db()
+    pinned = request.form.get("pinned") != "no"
+    with transaction(session):
+        services.pin_topic(session, signed_in(), found, pinned=pinned)
+    flash(
+        "The topic is pinned to the top of its category." if pinned else "The topic is no longer pinned.",
+        "success",
+    )
+    return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id))

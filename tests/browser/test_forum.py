@@ -70,3 +70,49 @@ def test_start_a_topic_reply_and_manage_categories(tab: Tab, make: Factory, sess
     check_page(tab, "manage categories")
     tab.page.click("text=Announcements (change)")
     check_page(tab, "change a category")
+
+
+def test_report_a_post_and_a_moderator_hides_it(tab: Tab, make: Factory, session: Session) -> None:
+    forum = ForumFactory(session, make)
+    moderator = make.user("Gareth Hughes", email="gareth.hughes@gmp.police.uk", two_factor=True)
+    reporter = make.user("Priya Shah", email="priya.shah@met.police.uk")
+    author = make.user("Tom Brennan", email="tom.brennan@lancashire.police.uk")
+    community = make.community("PNC Operators")
+    make.member(community, moderator, Role.MODERATOR)
+    make.member(community, reporter, Role.MEMBER)
+    make.member(community, author, Role.MEMBER)
+    topic = forum.topic(forum.category(community), reporter, "Keeper checks", "How long do you wait?")
+    forum.reply(topic, author, "Rude words about another force")
+    topic_path = f"/c/{community.slug}/forum/t/{topic.id}"
+
+    tab.sign_in(reporter)
+    tab.visit(topic_path)
+    tab.page.click("#post-2 >> text=Report")
+    check_page(tab, "report a post")
+    tab.page.check("input[value=inappropriate]")
+    tab.page.fill("#text", "Insults the other force")
+    with tab.page.expect_navigation():
+        tab.page.click("text=Send the report")
+    assert "The moderators will look at it" in tab.page.inner_text("main")
+
+    tab.sign_in(moderator)
+    tab.visit(f"/c/{community.slug}/moderation/")
+    assert "Insults the other force" in tab.page.inner_text("main")
+    check_page(tab, "review queue")
+    tab.page.check("input[value=hidden]")
+    tab.page.fill("textarea[name=reason]", "Insults another force")
+    with tab.page.expect_navigation():
+        tab.page.click("button:has-text('Decide')")
+    assert "No reports are waiting" in tab.page.inner_text("main")
+    tab.visit(topic_path)
+    assert "Hidden by a moderator" in tab.page.inner_text("#post-2")
+    check_page(tab, "topic with a hidden post, as a moderator")
+    tab.visit(f"/c/{community.slug}/moderation/log")
+    check_page(tab, "moderation log")
+
+    tab.sign_in(reporter)
+    tab.visit(topic_path)
+    assert tab.page.locator("#post-2").count() == 0
+    tab.visit("/account/reports")
+    assert "Hidden by a moderator" in tab.page.inner_text("main")
+    check_page(tab, "your reports")

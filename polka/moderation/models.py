@@ -1,0 +1,71 @@
+"""Moderation tables: reports of items to a community's moderators, and how each was decided."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from polka.accounts.models import User
+from polka.content.kinds import NAME_MAX
+from polka.db import Base, str_enum, utcnow
+
+REPORT_TEXT_MAX = 500
+HIDE_REASON_MAX = 300
+
+
+class ReportReason(enum.StrEnum):
+    OFF_TOPIC = "off_topic"
+    INAPPROPRIATE = "inappropriate"
+    MARKED_TOO_LOW = "marked_too_low"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _REASON_LABELS[self]
+
+
+_REASON_LABELS = {
+    ReportReason.OFF_TOPIC: "Off-topic",
+    ReportReason.INAPPROPRIATE: "Inappropriate or offensive",
+    ReportReason.MARKED_TOO_LOW: "Marked too low: it needs a higher protective marking",
+    ReportReason.OTHER: "Something else",
+}
+
+
+class Outcome(enum.StrEnum):
+    KEPT = "kept"  # the moderators left it as it is
+    HIDDEN = "hidden"  # hidden, with a reason its author is shown
+
+    @property
+    def label(self) -> str:
+        return {"kept": "Kept: a moderator found nothing to change", "hidden": "Hidden by a moderator"}[
+            self.value
+        ]
+
+
+class Report(Base):
+    """One person's report of one item (``target_kind``/``target_id``), open until a moderator decides."""
+
+    __tablename__ = "moderation_reports"
+    __table_args__ = (
+        Index("ix_moderation_reports_open", "community_id", "decided_at"),
+        Index("ix_moderation_reports_target", "target_kind", "target_id"),
+        Index("ix_moderation_reports_reporter", "reporter_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community_communities.id", ondelete="CASCADE"))
+    target_kind: Mapped[str] = mapped_column(String(NAME_MAX))
+    target_id: Mapped[int] = mapped_column(Integer)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    reason: Mapped[ReportReason] = mapped_column(str_enum(ReportReason))
+    text: Mapped[str] = mapped_column(String(REPORT_TEXT_MAX), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome))
+
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
