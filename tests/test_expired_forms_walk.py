@@ -80,6 +80,7 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
             "topic": topic.id,
             "kind": "forum.post",
             "target_id": reply.id,
+            "number": 1,
         },
     }
 

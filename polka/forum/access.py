@@ -14,6 +14,7 @@ and services alike.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select, true
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
+from polka.db import utcnow
 from polka.errors import Forbidden, NotFound
 from polka.forum.models import CategoryMode, ForumCategory, ForumPost, ForumTopic, PostStatus
 from polka.permissions import Action, can, offers, require, visible_filter
@@ -92,15 +94,20 @@ def reply_refusal(user: User | None, topic: ForumTopic) -> str | None:
     return None
 
 
-def may_edit_post(user: User | None, post: ForumPost) -> bool:
-    """Its author (while they may contribute to the community) and the community's moderators."""
+def may_edit_post(user: User | None, post: ForumPost, *, grace: timedelta) -> bool:
+    """The community's moderators at any time; its author (while they may contribute to the community)
+    within ``grace`` of posting it."""
     topic = post.topic
     if not can(user, Action.VIEW, topic) or post.is_deleted:
         return False
     if may_moderate(user, topic.community):
         return True
     assert user is not None  # can() refused anonymous users above
-    return post.author_id == user.id and can(user, Action.CONTRIBUTE, topic.community)
+    return (
+        post.author_id == user.id
+        and utcnow() - post.created_at <= grace
+        and can(user, Action.CONTRIBUTE, topic.community)
+    )
 
 
 def offers_moderation(user: User | None, community: Community) -> bool:

@@ -104,6 +104,9 @@ class ForumTopic(DeletableContent, Base):
     last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_post_number: Mapped[int] = mapped_column(Integer, default=1)
     last_poster_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    #: a question's accepted answer: one of its replies (a post id; no foreign key, as posts point at
+    #: their topic)
+    accepted_post_id: Mapped[int | None] = mapped_column(Integer)
 
     category: Mapped[ForumCategory] = relationship()
     last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
@@ -140,6 +143,8 @@ class ForumPost(Base):
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
     #: Deleted by its author: the thread shows a stub in its place.
     deleted_at: Mapped[datetime | None]
+    #: How many people marked it helpful (derived from ``ForumHelpful``).
+    helpful_count: Mapped[int] = mapped_column(Integer, default=0)
 
     topic: Mapped[ForumTopic] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
@@ -152,3 +157,33 @@ class ForumPost(Base):
     def is_shown(self) -> bool:
         """Whether every reader of the topic sees it (published and not deleted)."""
         return self.status is PostStatus.PUBLISHED and self.deleted_at is None
+
+
+class ForumPostEdit(Base):
+    """A post's text before one of its edits: its edit history, oldest first."""
+
+    __tablename__ = "forum_post_edits"
+    __table_args__ = (Index("ix_forum_post_edits_post", "post_id", "edited_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("forum_posts.id", ondelete="CASCADE"))
+    #: the text as it was until this edit
+    body_before: Mapped[str] = mapped_column(Text)
+    edited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+
+    edited_by: Mapped[User | None] = relationship()
+
+
+class ForumHelpful(Base):
+    """One person found one post helpful."""
+
+    __tablename__ = "forum_helpful"
+    __table_args__ = (UniqueConstraint("post_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("forum_posts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.forum import access
 from polka.forum.kinds import POSTS_PER_PAGE
-from polka.forum.models import ForumCategory, ForumPost, ForumTopic
+from polka.forum.models import ForumCategory, ForumHelpful, ForumPost, ForumTopic
 from polka.pagination import Page, paginate
 
 TOPICS_PER_PAGE = 30
@@ -37,12 +37,12 @@ class TopicSort(enum.StrEnum):
 
 class TopicFilter(enum.StrEnum):
     ALL = "all"
-    UNANSWERED = "unanswered"  # no reply yet
+    UNANSWERED = "unanswered"  # a question with no accepted answer, a topic with no reply
     MINE = "mine"  # started by the reader
 
     @property
     def label(self) -> str:
-        return {"all": "All topics", "unanswered": "No replies yet", "mine": "Started by you"}[self.value]
+        return {"all": "All topics", "unanswered": "Unanswered", "mine": "Started by you"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,13 @@ def _ordered(query: Select[Any], sort: TopicSort, *, pinned_first: bool) -> Sele
 
 
 def _filtered(query: Select[Any], user: User | None, shown: TopicFilter) -> Select[Any]:
-    if shown is TopicFilter.UNANSWERED:
-        return query.where(ForumTopic.reply_count == 0)
+    if shown is TopicFilter.UNANSWERED:  # a question without an accepted answer, or a topic without replies
+        return query.where(
+            or_(
+                and_(ForumTopic.is_question.is_(True), ForumTopic.accepted_post_id.is_(None)),
+                ForumTopic.reply_count == 0,
+            )
+        )
     if shown is TopicFilter.MINE:
         return query.where(ForumTopic.created_by_id == (user.id if user is not None else 0))
     return query
@@ -172,3 +177,43 @@ def posts(session: Session, user: User | None, topic: ForumTopic, page: int) -> 
         )
     )
     return TopicPage(shown, page, pages)
+
+
+@dataclass(frozen=True)
+class Helpful:
+    """Who found a post helpful, and whether the reader did."""
+
+    names: list[str]
+    mine: bool
+
+
+def helpful_marks(session: Session, user: User | None, posts: list[ForumPost]) -> dict[int, Helpful]:
+    """The helpful marks of the posts on a page, in one statement."""
+    ids = [post.id for post in posts if post.helpful_count]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ForumHelpful.post_id, ForumHelpful.user_id, User.name)
+        .join(User, User.id == ForumHelpful.user_id)
+        .where(ForumHelpful.post_id.in_(ids))
+        .order_by(ForumHelpful.created_at)
+    )
+    marks: dict[int, Helpful] = {}
+    for post_id, user_id, name in rows:
+        found = marks.setdefault(post_id, Helpful([], False))
+        found.names.append(name)
+        if user is not None and user_id == user.id:
+            marks[post_id] = Helpful(found.names, True)
+    return marks
+
+
+def accepted_answer(session: Session, user: User | None, topic: ForumTopic) -> ForumPost | None:
+    """The question's accepted answer, if it is still a published reply the reader sees."""
+    if topic.accepted_post_id is None:
+        return None
+    post = session.scalar(
+        select(ForumPost)
+        .where(ForumPost.id == topic.accepted_post_id, ForumPost.topic_id == topic.id)
+        .options(joinedload(ForumPost.author))
+    )
+    return post if post is not None and post.is_shown else None

@@ -20,6 +20,7 @@ from polka.forum.blueprint import bp
 from polka.forum.forms import MARKING_HINTS, ReplyForm, TopicForm
 from polka.forum.kinds import post_url
 from polka.forum.models import ForumCategory, ForumTopic
+from polka.forum.posts import EDIT_GRACE
 from polka.forum.reads import TopicFilter, TopicQuery, TopicSort
 from polka.http import db
 from polka.markings import parse_marking
@@ -84,7 +85,7 @@ def category(slug: str, category: str) -> Any:
     )
 
 
-def _new_topic_screen(
+def _newtopic_screen(
     category: ForumCategory, form: TopicForm, *, preview: Any = None, status: int = 200
 ) -> Any:
     return render_template(
@@ -106,16 +107,16 @@ def new_topic(slug: str, category: str) -> Any:
     found = access.get_category(session, user, community, category)
     access.require_start_topic(user, found)
     if request.method == "GET":
-        return _new_topic_screen(found, TopicForm())
+        return _newtopic_screen(found, TopicForm())
     form = TopicForm()
     if not form.validate():
-        return _new_topic_screen(found, form, status=400)
+        return _newtopic_screen(found, form, status=400)
     try:
         marking = parse_marking(form.marking.data)
         if request.form.get("action") == "preview":
             services.check_topic_title(form.title.data or "")
             text = services.check_post_text(form.body.data or "")
-            return _new_topic_screen(found, form, preview=rendering.preview(session, user, text))
+            return _newtopic_screen(found, form, preview=rendering.preview(session, user, text))
         with transaction(session):
             topic = services.start_topic(
                 session,
@@ -128,12 +129,12 @@ def new_topic(slug: str, category: str) -> Any:
             )
     except ValidationError as error:
         show_errors(form, error)
-        return _new_topic_screen(found, form, status=400)
+        return _newtopic_screen(found, form, status=400)
     flash(f"Your topic “{topic.title}” has been posted.", "success")
     return redirect(url_for("forum.topic", slug=community.slug, topic=topic.id))
 
 
-def _topic_screen(
+def topic_screen(
     topic: ForumTopic,
     form: ReplyForm,
     *,
@@ -141,9 +142,12 @@ def _topic_screen(
     status: int = 200,
     lock_error: ValidationError | None = None,
     lock_reason: str = "",
+    error: ValidationError | None = None,
 ) -> Any:
+    """A topic's page (the page of posts asked for) with the reply form, and any refusal to show."""
     session, user = db(), current_user()
     shown = reads.posts(session, user, topic, _page_number())
+    accepted = reads.accepted_answer(session, user, topic)
     return render_template(
         "forum/topic.html",
         community=topic.community,
@@ -153,11 +157,19 @@ def _topic_screen(
         form=form,
         preview=preview,
         reply_refusal=access.reply_refusal(user, topic) if user is not None else None,
-        may_edit=lambda post: access.may_edit_post(user, post),
+        may_edit=lambda post: access.may_edit_post(user, post, grace=EDIT_GRACE),
         may_report=lambda post: access.may_report(user, post),
         may_moderate=access.offers_moderation(user, topic.community),
         lock_error=lock_error,
         lock_reason=lock_reason,
+        error=error,
+        accepted=accepted,
+        accepted_html=rendering.shown_html(session, user, [accepted])[accepted.id] if accepted else None,
+        helpful=reads.helpful_marks(session, user, shown.posts),
+        may_accept=user is not None
+        and topic.is_question
+        and (topic.created_by_id == user.id or access.may_moderate(user, topic.community)),
+        may_delete=lambda post: user is not None and post.author_id == user.id and not post.is_deleted,
         section="communities",
         page_title=f"{topic.title} – {topic.community.name} forum",
     ), status
@@ -169,7 +181,7 @@ def topic(slug: str, topic: int) -> Any:
     found = access.get_topic(db(), current_user(), topic)
     if found.community_id != community.id:  # moved since the address was written
         return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id), 301)
-    return _topic_screen(found, ReplyForm())
+    return topic_screen(found, ReplyForm())
 
 
 @bp.post("/t/<int:topic>/reply")
@@ -180,20 +192,20 @@ def reply(slug: str, topic: int) -> Any:
     found = access.get_topic(session, user, topic)
     form = ReplyForm()
     if not form.validate():
-        return _topic_screen(found, form, status=400)
+        return topic_screen(found, form, status=400)
     try:
         if request.form.get("action") == "preview":
             text = services.check_post_text(form.body.data or "")
-            return _topic_screen(found, form, preview=rendering.preview(session, user, text))
+            return topic_screen(found, form, preview=rendering.preview(session, user, text))
         with transaction(session):
             post = services.reply(session, user, found, form.body.data or "")
     except ValidationError as error:
         show_errors(form, error)
-        return _topic_screen(found, form, status=400)
+        return topic_screen(found, form, status=400)
     except Conflict as error:
         session.rollback()
         form.form_errors.append(str(error))
-        return _topic_screen(access.get_topic(session, user, found.id), form, status=409)
+        return topic_screen(access.get_topic(session, user, found.id), form, status=409)
     flash("Your reply has been posted.", "success")
     return redirect(post_url(found.community.slug, found.id, post.number))
 
@@ -213,7 +225,7 @@ def lock(slug: str, topic: int) -> Any:
         with transaction(session):
             services.lock_topic(session, user, found, locked=locked, reason=reason)
     except ValidationError as error:
-        return _topic_screen(found, ReplyForm(), status=400, lock_error=error, lock_reason=reason)
+        return topic_screen(found, ReplyForm(), status=400, lock_error=error, lock_reason=reason)
     flash("The topic is locked." if locked else "The topic is open for replies again.", "success")
     return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id))
 

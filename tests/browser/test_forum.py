@@ -57,8 +57,26 @@ def test_start_a_topic_reply_and_manage_categories(tab: Tab, make: Factory, sess
         tab.page.click("button[value=save]")
     assert tab.page.url.endswith("#post-2")
     assert "We wait four weeks" in tab.page.inner_text("#post-2")
+    tab.page.click("#post-2 >> text=Edit")
+    tab.page.fill("#body", "We wait four weeks, then tell the bureau by email.")
+    with tab.page.expect_navigation():
+        tab.page.click("button[value=preview]")
+    check_page(tab, "edit a post with a preview")
+    with tab.page.expect_navigation():
+        tab.page.click("button[value=save]")
+    tab.page.click("#post-2 >> text=Edited")
+    check_page(tab, "a post's edits")
     tab.visit(f"{base}/latest")
     check_page(tab, "latest topics")
+
+    tab.sign_in(asker)
+    tab.visit(topic_path)
+    with tab.page.expect_navigation():
+        tab.page.click("#post-2 >> text=Helpful")
+    with tab.page.expect_navigation():
+        tab.page.click("#post-2 >> text=Accept as the answer")
+    assert "by email" in tab.page.inner_text(".polka-accepted")
+    check_page(tab, "a question with its accepted answer")
 
     tab.sign_in(manager)
     tab.visit(f"{base}/categories")
