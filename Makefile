@@ -88,6 +88,7 @@ bench: install
 	$(BIN)/python -m bench.relevance
 	$(BIN)/python -m bench.docs
 	$(BIN)/python -m bench.activity
+	$(BIN)/python -m bench.forum
 	$(BIN)/python -m bench.pages
 
 check: lint typecheck

@@ -65,8 +65,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_forum_topics'))
     )
     with op.batch_alter_table('forum_topics', schema=None) as batch_op:
-        batch_op.create_index('ix_forum_topics_category_activity', ['category_id', 'pinned', 'last_post_at'], unique=False)
-        batch_op.create_index('ix_forum_topics_community_activity', ['community_id', 'last_post_at'], unique=False)
+        batch_op.create_index('ix_forum_topics_category_activity', ['category_id', 'pinned', 'last_post_at', 'id'], unique=False)
+        batch_op.create_index('ix_forum_topics_community_activity', ['community_id', 'last_post_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_forum_topics_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('forum_posts',

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -25,7 +25,8 @@ from polka.communities.models import Community
 from polka.db import utcnow
 from polka.errors import Forbidden, NotFound
 from polka.forum.models import CategoryMode, ForumCategory, ForumPost, ForumTopic, PostStatus
-from polka.permissions import Action, can, offers, require, visible_filter
+from polka.markings import Marking
+from polka.permissions import Action, can, is_member, offers, require
 
 
 def may_read(user: User | None, community: Community) -> bool:
@@ -197,14 +198,11 @@ def posts_seen_by(user: User | None, community: Community) -> ColumnElement[bool
     return or_(published, ForumPost.author_id == user.id)
 
 
-def live_topics(user: User | None) -> ColumnElement[bool]:
-    """SQL: the undeleted topics the user may see."""
-    return and_(visible_filter(user, ForumTopic), ForumTopic.deleted_at.is_(None))
-
-
-def require_moderator(user: User | None, community: Community) -> None:
-    require(user, Action.MODERATE, community)
-
-
-def require_manager(user: User | None, community: Community) -> None:
-    require(user, Action.MANAGE, community)
+def topics_seen_in(user: User | None, community: Community) -> ColumnElement[bool]:
+    """SQL: the undeleted topics of ``community`` the user sees: the policy's ``visible_filter`` with what
+    is already known of this one community (whether they may read it, whether they belong to it)
+    decided here, so a list's statement is a plain walk of the topics' index."""
+    if not may_read(user, community):
+        return false()
+    live = ForumTopic.deleted_at.is_(None)
+    return live if is_member(user, community) else and_(live, ForumTopic.marking == Marking.OFFICIAL)

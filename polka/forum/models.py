@@ -83,9 +83,10 @@ class ForumTopic(DeletableContent, Base):
 
     __tablename__ = "forum_topics"
     __table_args__ = (
-        # a category's list, pinned first then by latest activity
-        Index("ix_forum_topics_category_activity", "category_id", "pinned", "last_post_at"),
-        Index("ix_forum_topics_community_activity", "community_id", "last_post_at"),
+        # a category's list, pinned first then by latest activity, and the community's latest (the id
+        # breaks ties, so a list's order is the index's, walked from either end)
+        Index("ix_forum_topics_category_activity", "category_id", "pinned", "last_post_at", "id"),
+        Index("ix_forum_topics_community_activity", "community_id", "last_post_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
