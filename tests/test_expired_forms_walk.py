@@ -21,6 +21,8 @@ from werkzeug.routing import Rule
 
 from polka.db import transaction
 from polka.markings import Marking
+from polka.moderation import rules as moderation_rules
+from polka.moderation.models import WordAction
 from polka.organisations.models import Organisation
 from polka.site_search.synonyms import add_group
 from tests.conftest import Factory, Login
@@ -66,7 +68,15 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
     forum = ForumFactory(session, make)
     category = forum.category(community, "Questions", manager=admin)
     topic = forum.topic(category, admin)
-    reply = forum.reply(topic, make.member(community), "A reply someone may report")
+    replier = make.member(community)
+    reply = forum.reply(topic, replier, "A reply someone may report")
+    with transaction(session):
+        word = moderation_rules.add_word(
+            session, session.merge(admin), session.merge(community), "scum", WordAction.FLAG
+        )
+        silenced = moderation_rules.silence(
+            session, session.merge(admin), session.merge(community), session.merge(replier), 1, "Calm"
+        )
     return {
         "admin": admin,
         "values": {
@@ -81,6 +91,8 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
             "kind": "forum.post",
             "target_id": reply.id,
             "number": 1,
+            "word_id": word.id,
+            "silence_id": silenced.id,
         },
     }
 

@@ -106,6 +106,7 @@ PAGES: tuple[PageType, ...] = (
     PageType("forum topic", lambda w: f"/c/{w.home.slug}/forum/t/{w.topic.id}"),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
+    PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
     PageType("your reports", lambda w: "/account/reports"),
     PageType("search results", lambda w: "/search?q=procedure"),
     PageType("community search", lambda w: f"/c/{w.home.slug}/search?q=procedure"),

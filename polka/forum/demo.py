@@ -1,13 +1,17 @@
-"""Demo forum content: PNC Operators' questions and an announcements category, the Forensics
-community's debate on its project plan, and a general category in Neighbourhood Policing."""
+"""Demo forum content: PNC Operators' questions (one reply reported as off-topic, and a watched phrase)
+and an announcements category, the Forensics community's debate on its project plan, and a general
+category in Neighbourhood Policing."""
 
 from __future__ import annotations
 
 from polka.content.feature import DemoWorld
 from polka.forum import services
+from polka.forum.kinds import POST_KIND
 from polka.forum.models import CategoryMode
 from polka.forum.services import CategoryFields
 from polka.markings import Marking
+from polka.moderation import rules
+from polka.moderation.models import Report, ReportReason, WordAction
 
 
 def load_demo_forum(world: DemoWorld) -> None:
@@ -56,6 +60,24 @@ def load_demo_forum(world: DemoWorld) -> None:
         keeper,
         "Same here. The bureau's contact details are in the PNC manual on the wiki.",
     )
+    off_topic = services.reply(
+        session,
+        people["pnc_op4"],
+        keeper,
+        "Does anyone know if the canteen at headquarters is open over Christmas?",
+    )
+    # A report for the demo's moderators to act on (Review the reports, on their home page).
+    session.add(
+        Report(
+            community_id=pnc.id,
+            target_kind=POST_KIND,
+            target_id=off_topic.id,
+            reporter_id=people["pnc_op2"].id,
+            reason=ReportReason.OFF_TOPIC,
+            text="Nothing to do with keeper checks",
+        )
+    )
+    rules.add_word(session, lead, pnc, "off the record", WordAction.FLAG)
     services.start_topic(
         session,
         people["pnc_op4"],

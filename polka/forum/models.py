@@ -97,6 +97,8 @@ class ForumTopic(DeletableContent, Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     #: why a moderator locked it (shown where the reply form would be)
     lock_reason: Mapped[str] = mapped_column(String(LOCK_REASON_MAX), default="")
+    #: slow mode: each member posts at most once per this many minutes here (0: off)
+    slow_mode_minutes: Mapped[int] = mapped_column(Integer, default=0)
     #: The number the next post takes (its place in the topic): claimed with a conditional update.
     next_number: Mapped[int] = mapped_column(Integer, default=1)
     #: Derived from the published posts (``polka forum recount``): replies (the opening post aside)

@@ -28,6 +28,7 @@ from polka.forum.kinds import POST_KIND, TOPIC_KIND
 from polka.forum.models import ForumHelpful, ForumPost, ForumPostEdit, ForumTopic
 from polka.forum.search import reindex_post
 from polka.forum.services import check_post_text, recount_topic
+from polka.moderation import screening
 from polka.moderation.services import audit_moderation
 from polka.permissions import Action, require
 
@@ -49,12 +50,14 @@ def edit_post(session: Session, user: User, post: ForumPost, body: str) -> bool:
     text = check_post_text(body)
     if text == post.body:
         return False
+    screened = screening.screen(session, user, post.topic.community, text)
     now = utcnow()
     session.add(ForumPostEdit(post_id=post.id, body_before=post.body, edited_at=now, edited_by_id=user.id))
     post.body, post.edited_at, post.edited_by_id = text, now, user.id
     session.flush()
     rendering.keep(session, post)
     reindex_post(session, post)
+    screening.flag(session, post.topic.community, POST_KIND, post.id, screened)
     if post.author_id != user.id:
         audit_moderation(
             session,

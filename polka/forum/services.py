@@ -10,6 +10,7 @@ topic. The topic's counters move in the same statement, so concurrent replies co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from polka.db import utcnow
 from polka.errors import Conflict, Forbidden, ValidationError
 from polka.forms import has_control_characters
 from polka.forum import access, rendering
-from polka.forum.kinds import TOPIC_KIND
+from polka.forum.kinds import POST_KIND, TOPIC_KIND
 from polka.forum.models import (
     CATEGORY_DESCRIPTION_MAX,
     CATEGORY_SLUG_MAX,
@@ -39,8 +40,10 @@ from polka.forum.models import (
 from polka.forum.search import reindex_post, reindex_topic
 from polka.markings import Marking, check_within_ceiling
 from polka.markup import check_markdown
+from polka.moderation import screening
 from polka.moderation.services import audit_moderation
 from polka.permissions import Action, require
+from polka.templating import uk_datetime
 from polka.text import check_text, slugify
 
 #: Words after /forum/ naming the forum's own pages: a category titled so gets ``-category`` added.
@@ -225,6 +228,7 @@ def start_topic(
     title = check_topic_title(title)
     text = check_post_text(body)
     check_within_ceiling(marking, community.marking_ceiling)
+    screened = screening.screen(session, user, community, title, text)
     now = utcnow()
     topic = ForumTopic(
         community=community,
@@ -250,6 +254,7 @@ def start_topic(
     session.flush()
     rendering.keep(session, post)
     reindex_post(session, post)
+    screening.flag(session, community, POST_KIND, post.id, screened)
     record_activity(session, user, "started", community, target_kind=TOPIC_KIND, target_id=topic.id)
     return topic
 
@@ -261,8 +266,11 @@ def reply(session: Session, user: User, topic: ForumTopic, body: str) -> ForumPo
         require(user, Action.VIEW, topic)  # someone who may not see it is told nothing of it
         raise Forbidden(refusal)
     text = check_post_text(body)
+    screened = screening.screen(session, user, topic.community, text)
     now = utcnow()
     moderator = access.may_moderate(user, topic.community)
+    if topic.slow_mode_minutes and not moderator:
+        _require_slow_mode_passed(session, user, topic, now)
     claimed = update(ForumTopic).where(
         ForumTopic.id == topic.id,
         ForumTopic.deleted_at.is_(None),
@@ -298,10 +306,28 @@ def reply(session: Session, user: User, topic: ForumTopic, body: str) -> ForumPo
     session.flush()
     rendering.keep(session, post)
     reindex_post(session, post)
+    screening.flag(session, topic.community, POST_KIND, post.id, screened)
     # The stream names the topic (replies to it fold into one line), so a community's activity resolves
     # one forum kind, not two, within the page's statement budget.
     record_activity(session, user, "replied to", topic.community, target_kind=TOPIC_KIND, target_id=topic.id)
     return post
+
+
+def _require_slow_mode_passed(session: Session, user: User, topic: ForumTopic, now: datetime) -> None:
+    """Refuse a reply sooner than slow mode allows after the writer's last post in the topic."""
+    last = session.scalar(
+        select(func.max(ForumPost.created_at)).where(
+            ForumPost.topic_id == topic.id, ForumPost.author_id == user.id
+        )
+    )
+    if last is None:
+        return
+    allowed = last + timedelta(minutes=topic.slow_mode_minutes)
+    if allowed > now:
+        raise Forbidden(
+            f"Slow mode is on in this topic: one post every {topic.slow_mode_minutes} minutes. "
+            f"You can post again at {uk_datetime(allowed)}; your reply is still below."
+        )
 
 
 def recount(session: Session) -> int:
@@ -372,6 +398,22 @@ def lock_topic(
     _audit_topic(
         session, moderator, topic, "locked" if locked else "unlocked", {"reason": reason} if locked else None
     )
+
+
+#: The slow-mode intervals moderators choose from, in minutes (0: off).
+SLOW_MODE_MINUTES = (0, 5, 15, 60)
+
+
+def set_slow_mode(session: Session, moderator: User, topic: ForumTopic, minutes: int) -> None:
+    """Let each member post at most once per ``minutes`` in a heated topic (0 turns it off)."""
+    require(moderator, Action.MODERATE, topic.community)
+    if minutes not in SLOW_MODE_MINUTES:
+        raise ValidationError("Choose how slow from the list", {"minutes": "Choose how slow from the list"})
+    if topic.slow_mode_minutes == minutes:
+        return
+    topic.slow_mode_minutes = minutes
+    session.flush()
+    _audit_topic(session, moderator, topic, "slow_mode", {"minutes": str(minutes)})
 
 
 def pin_topic(session: Session, moderator: User, topic: ForumTopic, *, pinned: bool) -> None:

@@ -13,7 +13,7 @@ from flask import flash, redirect, render_template, request, url_for
 from polka.accounts.web import current_user, signed_in
 from polka.communities.web import community_for
 from polka.db import transaction
-from polka.errors import Conflict, ValidationError
+from polka.errors import Conflict, Forbidden, ValidationError
 from polka.forms import show_errors
 from polka.forum import access, reads, rendering, services
 from polka.forum.blueprint import bp
@@ -24,6 +24,7 @@ from polka.forum.posts import EDIT_GRACE
 from polka.forum.reads import TopicFilter, TopicQuery, TopicSort
 from polka.http import db
 from polka.markings import parse_marking
+from polka.moderation import screening
 from polka.permissions import Action
 
 
@@ -163,6 +164,8 @@ def topic_screen(
         lock_error=lock_error,
         lock_reason=lock_reason,
         error=error,
+        silenced=_silenced(session, user, topic),
+        slow_mode_choices=services.SLOW_MODE_MINUTES,
         accepted=accepted,
         accepted_html=rendering.shown_html(session, user, [accepted])[accepted.id] if accepted else None,
         helpful=reads.helpful_marks(session, user, shown.posts),
@@ -202,12 +205,21 @@ def reply(slug: str, topic: int) -> Any:
     except ValidationError as error:
         show_errors(form, error)
         return topic_screen(found, form, status=400)
-    except Conflict as error:
+    except (Conflict, Forbidden) as error:  # locked, moved, slow mode, silenced: the text stays theirs
         session.rollback()
         form.form_errors.append(str(error))
-        return topic_screen(access.get_topic(session, user, found.id), form, status=409)
+        status = 409 if isinstance(error, Conflict) else 403
+        return topic_screen(access.get_topic(session, user, found.id), form, status=status)
     flash("Your reply has been posted.", "success")
     return redirect(post_url(found.community.slug, found.id, post.number))
+
+
+def _silenced(session: Any, user: Any, topic: ForumTopic) -> str | None:
+    """What to tell a reader silenced in the topic's community, in place of the reply form."""
+    if user is None:
+        return None
+    found = screening.active_silence(session, user, topic.community)
+    return screening.silence_message(found) if found is not None else None
 
 
 def _moderated_topic(slug: str, topic_id: int) -> ForumTopic:
@@ -239,6 +251,23 @@ def pin(slug: str, topic: int) -> Any:
         services.pin_topic(session, signed_in(), found, pinned=pinned)
     flash(
         "The topic is pinned to the top of its category." if pinned else "The topic is no longer pinned.",
+        "success",
+    )
+    return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id))
+
+
+@bp.post("/t/<int:topic>/slow")
+def slow_mode(slug: str, topic: int) -> Any:
+    found = _moderated_topic(slug, topic)
+    session = db()
+    minutes = request.form.get("minutes", type=int)
+    try:
+        with transaction(session):
+            services.set_slow_mode(session, signed_in(), found, minutes if minutes is not None else -1)
+    except ValidationError as error:
+        return topic_screen(found, ReplyForm(), status=400, error=error)
+    flash(
+        f"Slow mode: one post per member every {minutes} minutes." if minutes else "Slow mode is off.",
         "success",
     )
     return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id))

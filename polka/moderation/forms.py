@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from polka.communities.forms import Readable, choices
 from polka.forms import HiddenIntegerField
 from polka.forms import PolkaForm as FlaskForm
-from polka.moderation.models import HIDE_REASON_MAX, REPORT_TEXT_MAX, Outcome, ReportReason
+from polka.moderation.models import (
+    HIDE_REASON_MAX,
+    REPORT_TEXT_MAX,
+    SILENCE_REASON_MAX,
+    WORD_MAX,
+    Outcome,
+    ReportReason,
+    WordAction,
+)
+from polka.moderation.rules import SILENCE_DAYS
 
 
 class ReportForm(FlaskForm):
@@ -40,6 +49,42 @@ class DecisionForm(FlaskForm):
         "Reason for hiding it (its author sees this)",
         validators=[
             Length(max=HIDE_REASON_MAX, message=f"Say it in {HIDE_REASON_MAX} characters or fewer"),
+            Readable(),
+        ],
+    )
+
+
+class WordForm(FlaskForm):
+    word = StringField(
+        "Word or phrase",
+        validators=[
+            InputRequired(message="Enter a word or phrase"),
+            Length(max=WORD_MAX, message=f"Enter {WORD_MAX} characters or fewer"),
+            Readable(),
+        ],
+    )
+    action = RadioField(
+        "What happens to a post holding it",
+        choices=choices((action.value, action.label) for action in WordAction),
+        default=WordAction.BLOCK.value,
+    )
+
+
+class SilenceForm(FlaskForm):
+    email = StringField(
+        "The member's email address",
+        validators=[InputRequired(message="Enter the member's email address"), Length(max=254), Readable()],
+    )
+    days = SelectField(
+        "For how long",
+        choices=choices((str(days), f"{days} day{'s' if days > 1 else ''}") for days in SILENCE_DAYS),
+        default="7",
+    )
+    reason = StringField(
+        "Reason (they see it)",
+        validators=[
+            InputRequired(message="Enter a reason"),
+            Length(max=SILENCE_REASON_MAX, message=f"Say it in {SILENCE_REASON_MAX} characters or fewer"),
             Readable(),
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polka.accounts.models import User
@@ -69,3 +69,57 @@ class Report(Base):
     outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome))
 
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+
+
+WORD_MAX = 100
+SILENCE_REASON_MAX = 300
+
+
+class WordAction(enum.StrEnum):
+    """What a watched word does to a post holding it."""
+
+    BLOCK = "block"  # the post is refused, saying which word
+    FLAG = "flag"  # the post is published and reported to the moderators
+
+    @property
+    def label(self) -> str:
+        return {
+            "block": "Block the post (the writer is told which word)",
+            "flag": "Publish it and report it to the moderators",
+        }[self.value]
+
+
+class WatchedWord(Base):
+    """A word or phrase moderators watch for: in one community, or everywhere (``community_id`` None,
+    kept by administrators). Stored as typed; matched as whole words whatever their case or accents."""
+
+    __tablename__ = "moderation_watched_words"
+    __table_args__ = (UniqueConstraint("community_id", "word"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_communities.id", ondelete="CASCADE"), index=True
+    )
+    word: Mapped[str] = mapped_column(String(WORD_MAX))
+    action: Mapped[WordAction] = mapped_column(str_enum(WordAction))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+
+
+class Silence(Base):
+    """A member silenced in a community until a time: they read but cannot post, and are told until when."""
+
+    __tablename__ = "moderation_silences"
+    __table_args__ = (Index("ix_moderation_silences_member", "community_id", "user_id", "until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community_communities.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"))
+    until: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(SILENCE_REASON_MAX), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    #: ended early by a moderator
+    lifted_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

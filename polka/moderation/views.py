@@ -8,17 +8,19 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from polka.accounts.web import current_user, signed_in
+from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.content.kinds import resolve
 from polka.db import transaction
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.forms import show_errors
 from polka.http import db
-from polka.moderation import services
-from polka.moderation.forms import DecisionForm, ReportForm
-from polka.moderation.models import Outcome, ReportReason
+from polka.moderation import rules, services
+from polka.moderation.forms import DecisionForm, ReportForm, SilenceForm, WordForm
+from polka.moderation.models import Outcome, ReportReason, WordAction
 from polka.moderation.registry import moderated
-from polka.permissions import Action
+from polka.moderation.rules import find_member
+from polka.permissions import SITE, Action, require
 
 bp = Blueprint("moderation", __name__)
 
@@ -139,3 +141,131 @@ def mine() -> Any:
         section="account",
         page_title="Your reports",
     )
+
+
+def _settings_screen(
+    community: Community,
+    word_form: WordForm | None = None,
+    silence_form: SilenceForm | None = None,
+    status: int = 200,
+) -> Any:
+    session, user = db(), signed_in()
+    return render_template(
+        "moderation/settings.html",
+        community=community,
+        words=rules.watched_words(session, community),
+        site_words=rules.watched_words(session, None),
+        silences=rules.silences(session, user, community),
+        word_form=word_form or WordForm(),
+        silence_form=silence_form or SilenceForm(),
+        section="communities",
+        page_title=f"Moderation settings – {community.name}",
+    ), status
+
+
+@bp.get("/c/<slug>/moderation/settings")
+def settings(slug: str) -> Any:
+    return _settings_screen(community_for(slug, Action.MODERATE))
+
+
+@bp.post("/c/<slug>/moderation/words")
+def add_word(slug: str) -> Any:
+    community = community_for(slug, Action.MODERATE)
+    session = db()
+    form = WordForm()
+    if not form.validate():
+        return _settings_screen(community, word_form=form, status=400)
+    try:
+        with transaction(session):
+            rules.add_word(
+                session, signed_in(), community, form.word.data or "", WordAction(form.action.data)
+            )
+    except ValidationError as error:
+        show_errors(form, error)
+        return _settings_screen(community, word_form=form, status=400)
+    flash(f"“{form.word.data}” is watched from now on.", "success")
+    return redirect(url_for("moderation.settings", slug=community.slug))
+
+
+@bp.post("/c/<slug>/moderation/words/<int:word_id>/remove")
+def remove_word(slug: str, word_id: int) -> Any:
+    community = community_for(slug, Action.MODERATE)
+    session = db()
+    with transaction(session):
+        rules.remove_word(session, signed_in(), community, word_id)
+    flash("The word is no longer watched.", "success")
+    return redirect(url_for("moderation.settings", slug=community.slug))
+
+
+@bp.post("/c/<slug>/moderation/silences")
+def silence(slug: str) -> Any:
+    community = community_for(slug, Action.MODERATE)
+    session = db()
+    form = SilenceForm()
+    if not form.validate():
+        return _settings_screen(community, silence_form=form, status=400)
+    member = find_member(session, community, form.email.data or "")
+    try:
+        if member is None:
+            message = "No member of this community has that email address"
+            raise ValidationError(message, {"email": message})
+        with transaction(session):
+            rules.silence(
+                session, signed_in(), community, member, int(form.days.data or 0), form.reason.data or ""
+            )
+    except ValidationError as error:
+        show_errors(form, error)
+        return _settings_screen(community, silence_form=form, status=400)
+    except Conflict as error:
+        form.form_errors.append(str(error))
+        return _settings_screen(community, silence_form=form, status=409)
+    flash(f"{member.name} cannot post in this community for now.", "success")
+    return redirect(url_for("moderation.settings", slug=community.slug))
+
+
+@bp.post("/c/<slug>/moderation/silences/<int:silence_id>/lift")
+def lift(slug: str, silence_id: int) -> Any:
+    community = community_for(slug, Action.MODERATE)
+    session = db()
+    with transaction(session):
+        rules.lift(session, signed_in(), community, silence_id)
+    flash("They can post again.", "success")
+    return redirect(url_for("moderation.settings", slug=community.slug))
+
+
+def _site_words_screen(form: WordForm | None = None, status: int = 200) -> Any:
+    require(signed_in(), Action.ADMINISTER, SITE)
+    return render_template(
+        "moderation/site_words.html",
+        words=rules.watched_words(db(), None),
+        word_form=form or WordForm(),
+        section="admin",
+        page_title="Watched words everywhere",
+    ), status
+
+
+@bp.route("/moderation/words", methods=["GET", "POST"])
+def site_words() -> Any:
+    if request.method == "GET":
+        return _site_words_screen()
+    session = db()
+    form = WordForm()
+    if not form.validate():
+        return _site_words_screen(form, 400)
+    try:
+        with transaction(session):
+            rules.add_word(session, signed_in(), None, form.word.data or "", WordAction(form.action.data))
+    except ValidationError as error:
+        show_errors(form, error)
+        return _site_words_screen(form, 400)
+    flash(f"“{form.word.data}” is watched in every community from now on.", "success")
+    return redirect(url_for("moderation.site_words"))
+
+
+@bp.post("/moderation/words/<int:word_id>/remove")
+def remove_site_word(word_id: int) -> Any:
+    session = db()
+    with transaction(session):
+        rules.remove_word(session, signed_in(), None, word_id)
+    flash("The word is no longer watched.", "success")
+    return redirect(url_for("moderation.site_words"))

@@ -127,6 +127,16 @@ def test_report_a_post_and_a_moderator_hides_it(tab: Tab, make: Factory, session
     check_page(tab, "topic with a hidden post, as a moderator")
     tab.visit(f"/c/{community.slug}/moderation/log")
     check_page(tab, "moderation log")
+    tab.visit(f"/c/{community.slug}/moderation/settings")
+    tab.page.fill("#word", "scúm")
+    with tab.page.expect_navigation():
+        tab.page.click("text=Watch for it")
+    tab.page.fill("#email", author.email)
+    tab.page.fill("#reason", "Cooling off")
+    with tab.page.expect_navigation():
+        tab.page.click("text=Silence them")
+    assert "Cooling off" in tab.page.inner_text("main")
+    check_page(tab, "moderation settings")
 
     tab.sign_in(reporter)
     tab.visit(topic_path)

@@ -101,6 +101,7 @@ def test_a_reply_to_a_topic_locked_meanwhile_is_refused_with_the_text_kept(web, 
     )
     assert response.status_code == 403
     assert "locked" in text(response)
+    assert "My reply as it locked" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(ForumPost)) == 1
 
 

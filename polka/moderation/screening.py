@@ -1,0 +1,117 @@
+"""What is checked before a post goes out, for every discussion feature: whether its writer is silenced
+in the community, and which watched words it holds.
+
+Watched words are matched as whole words (a phrase as its words in a row), whatever their case or
+accents: "Scum", "SCUM" and "scúm" are one word. There are no regular expressions. A blocking word
+refuses the post, saying which word; a flagging word lets it out and reports it to the community's
+moderators. The site-wide list (administrators) applies in every community beside its own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.communities.models import Community
+from polka.db import utcnow
+from polka.errors import Forbidden, ValidationError
+from polka.moderation.models import Report, ReportReason, Silence, WatchedWord, WordAction
+from polka.templating import uk_datetime
+
+_WORD = re.compile(r"\w+")
+
+
+def words_of(text: str) -> list[str]:
+    """``text`` as the words watched words are matched against: without accents, case-folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _WORD.findall(plain.casefold())
+
+
+def _holds(words: list[str], phrase: list[str]) -> bool:
+    if not phrase:
+        return False
+    width = len(phrase)
+    return any(words[at : at + width] == phrase for at in range(len(words) - width + 1))
+
+
+def active_silence(session: Session, user: User, community: Community) -> Silence | None:
+    """The silence that keeps ``user`` from posting in ``community`` now, if any."""
+    return session.scalar(
+        select(Silence)
+        .where(
+            Silence.community_id == community.id,
+            Silence.user_id == user.id,
+            Silence.until > utcnow(),
+            Silence.lifted_at.is_(None),
+        )
+        .order_by(Silence.until.desc())
+        .limit(1)
+    )
+
+
+def silence_message(silence: Silence) -> str:
+    reason = f" ({silence.reason})" if silence.reason else ""
+    return (
+        f"A moderator has stopped you posting in this community until {uk_datetime(silence.until)}{reason}."
+    )
+
+
+def require_not_silenced(session: Session, user: User, community: Community) -> None:
+    found = active_silence(session, user, community)
+    if found is not None:
+        raise Forbidden(silence_message(found))
+
+
+@dataclass(frozen=True)
+class Screened:
+    """The watched words a post holds that let it out but report it."""
+
+    flagged: tuple[str, ...] = ()
+
+
+def screen(session: Session, user: User, community: Community, *texts: str) -> Screened:
+    """Check what someone is about to post in ``community``: refuse it when they are silenced there or it
+    holds a blocking word (``ValidationError`` on ``body``, naming the word); else the flagging words
+    it holds."""
+    require_not_silenced(session, user, community)
+    entries = session.scalars(
+        select(WatchedWord)
+        .where(or_(WatchedWord.community_id == community.id, WatchedWord.community_id.is_(None)))
+        .order_by(WatchedWord.word)
+    ).all()
+    if not entries:
+        return Screened()
+    words = words_of("\n".join(texts))
+    found = [entry for entry in entries if _holds(words, words_of(entry.word))]
+    for entry in found:
+        if entry.action is WordAction.BLOCK:
+            message = (
+                f"Your post contains “{entry.word}”, which is not allowed here. Change it and post again."
+            )
+            raise ValidationError(message, {"body": message})
+    return Screened(tuple(dict.fromkeys(entry.word for entry in found)))
+
+
+def flag(session: Session, community: Community, kind: str, target_id: int, screened: Screened) -> None:
+    """Report a published item to the community's moderators for the watched words it holds."""
+    if not screened.flagged:
+        return
+    words = ", ".join(f"“{word}”" for word in screened.flagged)
+    session.add(
+        Report(
+            community_id=community.id,
+            target_kind=kind,
+            target_id=target_id,
+            reporter_id=None,
+            reason=ReportReason.OTHER,
+            text=f"Contains the watched {'word' if len(screened.flagged) == 1 else 'words'} {words}"[:500],
+            created_at=utcnow(),
+        )
+    )
+    session.flush()
