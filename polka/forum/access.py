@@ -85,6 +85,8 @@ def reply_refusal(user: User | None, topic: ForumTopic) -> str | None:
         return "Only members of this community can reply."
     if may_moderate(user, community):
         return None
+    if topic.waiting:
+        return "This topic waits for a moderator's approval: replies open once it is published."
     category = topic.category
     if category.is_archived:
         return "This category is archived: its topics are kept to read, not to reply to."
@@ -159,7 +161,13 @@ def get_topic(session: Session, user: User | None, topic_id: int) -> ForumTopic:
     if topic is None or topic.is_deleted:
         raise NotFound()
     require(user, Action.VIEW, topic)
+    if topic.waiting and not _author_or_moderator(user, topic):
+        raise NotFound()
     return topic
+
+
+def _author_or_moderator(user: User | None, topic: ForumTopic) -> bool:
+    return user is not None and (topic.created_by_id == user.id or may_moderate(user, topic.community))
 
 
 @cache
@@ -204,5 +212,8 @@ def topics_seen_in(user: User | None, community: Community) -> ColumnElement[boo
     decided here, so a list's statement is a plain walk of the topics' index."""
     if not may_read(user, community):
         return false()
-    live = ForumTopic.deleted_at.is_(None)
+    live: ColumnElement[bool] = ForumTopic.deleted_at.is_(None)
+    if not may_moderate(user, community):  # a topic waiting for approval: its author and moderators
+        assert user is not None  # may_read refused anonymous users
+        live = and_(live, or_(ForumTopic.waiting.is_(False), ForumTopic.created_by_id == user.id))
     return live if is_member(user, community) else and_(live, ForumTopic.marking == Marking.OFFICIAL)

@@ -3,7 +3,7 @@ imports the forum's view modules."""
 
 from __future__ import annotations
 
-from polka.content.feature import CommunityLink, Feature, Routes
+from polka.content.feature import CommunityLink, Feature, Routes, WaitingQueue
 from polka.forum import manage_views, models, post_views, views
 from polka.forum.blueprint import bp
 from polka.forum.cli import forum_group
@@ -11,6 +11,7 @@ from polka.forum.demo import load_demo_forum
 from polka.forum.kinds import POST, TOPIC
 from polka.forum.moderation import POSTS
 from polka.forum.search import ForumSearch
+from polka.forum.waiting import HELD, held_waiting
 
 FEATURE = Feature(
     name="forum",
@@ -22,5 +23,6 @@ FEATURE = Feature(
     cli=forum_group,
     demo=load_demo_forum,
     moderated=(POSTS,),
+    waiting=(WaitingQueue(HELD, held_waiting),),
     community_link=CommunityLink("Forum", "forum.index", "questions, discussions and announcements"),
 )

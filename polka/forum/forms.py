@@ -60,6 +60,7 @@ class CategoryForm(FlaskForm):
         choices=choices((mode.value, mode.label) for mode in CategoryMode),
         default=CategoryMode.OPEN.value,
     )
+    premoderated = BooleanField("Every post waits for a moderator's approval")
 
 
 class TopicForm(FlaskForm):

@@ -80,6 +80,7 @@ def _visible_topics() -> Select[Any]:
     return shown_columns(ForumTopic).where(
         ForumTopic.id.in_(bindparam(IDS, expanding=True)),
         ForumTopic.deleted_at.is_(None),
+        ForumTopic.waiting.is_(False),
         visible_to_reader(ForumTopic),
     )
 
@@ -100,6 +101,7 @@ def _visible_posts() -> Select[Any]:
             ForumPost.status == PostStatus.PUBLISHED,
             ForumPost.deleted_at.is_(None),
             ForumTopic.deleted_at.is_(None),
+            ForumTopic.waiting.is_(False),
             visible_to_reader(ForumTopic),
         )
     )

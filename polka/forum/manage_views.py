@@ -37,6 +37,7 @@ def _fields(form: CategoryForm) -> services.CategoryFields:
         title=form.title.data or "",
         description=form.description.data or "",
         mode=CategoryMode(form.mode.data or CategoryMode.OPEN.value),
+        premoderated=bool(form.premoderated.data),
     )
 
 
@@ -81,7 +82,12 @@ def edit_category(slug: str, category_id: int) -> Any:
     session, user = db(), signed_in()
     if request.method == "GET":
         form = CategoryForm(
-            data={"title": category.title, "description": category.description, "mode": category.mode.value}
+            data={
+                "title": category.title,
+                "description": category.description,
+                "mode": category.mode.value,
+                "premoderated": category.premoderated,
+            }
         )
         return _edit_screen(category, form)
     form = CategoryForm()

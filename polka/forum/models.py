@@ -67,6 +67,8 @@ class ForumCategory(Base):
     #: The order managers gave the categories (smallest first).
     position: Mapped[int] = mapped_column(Integer, default=0)
     mode: Mapped[CategoryMode] = mapped_column(str_enum(CategoryMode), default=CategoryMode.OPEN)
+    #: every post here but moderators' waits for a moderator's approval
+    premoderated: Mapped[bool] = mapped_column(Boolean, default=False)
     #: An archived category is read-only and listed apart; its topics stay readable and searchable.
     archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -97,6 +99,8 @@ class ForumTopic(DeletableContent, Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     #: why a moderator locked it (shown where the reply form would be)
     lock_reason: Mapped[str] = mapped_column(String(LOCK_REASON_MAX), default="")
+    #: its opening post waits for a moderator: only its author and the moderators see the topic
+    waiting: Mapped[bool] = mapped_column(Boolean, default=False)
     #: slow mode: each member posts at most once per this many minutes here (0: off)
     slow_mode_minutes: Mapped[int] = mapped_column(Integer, default=0)
     #: The number the next post takes (its place in the topic): claimed with a conditional update.
@@ -141,6 +145,8 @@ class ForumPost(Base):
     status: Mapped[PostStatus] = mapped_column(str_enum(PostStatus), default=PostStatus.PUBLISHED)
     #: why a moderator hid it (shown to its author and the moderators)
     hidden_reason: Mapped[str] = mapped_column(String(HIDDEN_REASON_MAX), default="")
+    #: why it waits for a moderator (shown to its author and the moderators)
+    held_reason: Mapped[str] = mapped_column(String(HIDDEN_REASON_MAX), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))

@@ -40,6 +40,7 @@ def _live() -> Any:
         ForumPost.status == PostStatus.PUBLISHED,
         ForumPost.deleted_at.is_(None),
         ForumTopic.deleted_at.is_(None),
+        ForumTopic.waiting.is_(False),
     )
 
 

@@ -89,6 +89,8 @@ class CategoryFields:
     title: str
     description: str = ""
     mode: CategoryMode = CategoryMode.OPEN
+    #: every post but moderators' waits for approval
+    premoderated: bool = False
 
 
 def _checked(fields: CategoryFields) -> CategoryFields:
@@ -98,6 +100,7 @@ def _checked(fields: CategoryFields) -> CategoryFields:
             "description", fields.description, CATEGORY_DESCRIPTION_MAX, "the description", required=False
         ),
         mode=fields.mode,
+        premoderated=fields.premoderated,
     )
 
 
@@ -136,6 +139,7 @@ def create_category(
         title=fields.title,
         description=fields.description,
         mode=fields.mode,
+        premoderated=fields.premoderated,
         position=(last or 0) + 1,
     )
     session.add(category)
@@ -152,6 +156,7 @@ def update_category(session: Session, user: User, category: ForumCategory, field
     if renamed:
         category.slug = _free_slug(session, category.community, fields.title, keep=category)
     category.title, category.description, category.mode = fields.title, fields.description, fields.mode
+    category.premoderated = fields.premoderated
     session.flush()
     if renamed:
         reindex_category(session, category)
@@ -199,7 +204,7 @@ def _audit_category(session: Session, user: User, category: ForumCategory, actio
         target_id=category.id,
         target_label=category.title,
         community_id=category.community_id,
-        detail={"mode": category.mode.value},
+        detail={"mode": category.mode.value, "premoderated": category.premoderated},
     )
 
 
@@ -228,7 +233,15 @@ def start_topic(
     title = check_topic_title(title)
     text = check_post_text(body)
     check_within_ceiling(marking, community.marking_ceiling)
-    screened = screening.screen(session, user, community, title, text)
+    screened = screening.screen(
+        session,
+        user,
+        community,
+        title,
+        text,
+        published_before=published_count(session, user, community),
+        held=PREMODERATED if category.premoderated else None,
+    )
     now = utcnow()
     topic = ForumTopic(
         community=community,
@@ -246,16 +259,27 @@ def start_topic(
         last_post_at=now,
         last_post_number=1,
         last_poster_id=user.id,
+        waiting=screened.held is not None,
     )
     session.add(topic)
     session.flush()
-    post = ForumPost(topic=topic, topic_id=topic.id, number=1, author_id=user.id, body=text, created_at=now)
+    post = ForumPost(
+        topic=topic,
+        topic_id=topic.id,
+        number=1,
+        author_id=user.id,
+        body=text,
+        created_at=now,
+        status=PostStatus.WAITING if screened.held else PostStatus.PUBLISHED,
+        held_reason=screened.held or "",
+    )
     session.add(post)
     session.flush()
     rendering.keep(session, post)
     reindex_post(session, post)
     screening.flag(session, community, POST_KIND, post.id, screened)
-    record_activity(session, user, "started", community, target_kind=TOPIC_KIND, target_id=topic.id)
+    if screened.held is None:  # a waiting topic's start is told when a moderator approves it
+        record_activity(session, user, "started", community, target_kind=TOPIC_KIND, target_id=topic.id)
     return topic
 
 
@@ -266,7 +290,14 @@ def reply(session: Session, user: User, topic: ForumTopic, body: str) -> ForumPo
         require(user, Action.VIEW, topic)  # someone who may not see it is told nothing of it
         raise Forbidden(refusal)
     text = check_post_text(body)
-    screened = screening.screen(session, user, topic.community, text)
+    screened = screening.screen(
+        session,
+        user,
+        topic.community,
+        text,
+        published_before=published_count(session, user, topic.community),
+        held=PREMODERATED if topic.category.premoderated else None,
+    )
     now = utcnow()
     moderator = access.may_moderate(user, topic.community)
     if topic.slow_mode_minutes and not moderator:
@@ -279,38 +310,66 @@ def reply(session: Session, user: User, topic: ForumTopic, body: str) -> ForumPo
     )
     if not moderator:
         claimed = claimed.where(ForumTopic.locked.is_(False))
-    claimed = claimed.values(
-        next_number=ForumTopic.next_number + 1,
-        reply_count=ForumTopic.reply_count + 1,
-        last_post_at=now,
-        last_post_number=ForumTopic.next_number,
-        last_poster_id=user.id,
-        updated_at=now,
-    )
+    if screened.held is None:
+        claimed = claimed.values(
+            next_number=ForumTopic.next_number + 1,
+            reply_count=ForumTopic.reply_count + 1,
+            last_post_at=now,
+            last_post_number=ForumTopic.next_number,
+            last_poster_id=user.id,
+            updated_at=now,
+        )
+    else:  # a waiting reply takes its place now; it counts once a moderator approves it
+        claimed = claimed.values(next_number=ForumTopic.next_number + 1)
     if session.execute(claimed.execution_options(synchronize_session=False)).rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(
             "The topic changed while you were writing (it was locked, moved or deleted). "
             "Your reply has not been posted; it is still below."
         )
-    session.refresh(topic)
+    session.refresh(topic)  # this transaction holds the row now: the number claimed is the one before
     post = ForumPost(
         topic=topic,
         topic_id=topic.id,
-        number=topic.last_post_number,
+        number=topic.next_number - 1,
         author_id=user.id,
         body=text,
         created_at=now,
-        status=PostStatus.PUBLISHED,
+        status=PostStatus.WAITING if screened.held else PostStatus.PUBLISHED,
+        held_reason=screened.held or "",
     )
     session.add(post)
     session.flush()
     rendering.keep(session, post)
     reindex_post(session, post)
     screening.flag(session, topic.community, POST_KIND, post.id, screened)
-    # The stream names the topic (replies to it fold into one line), so a community's activity resolves
-    # one forum kind, not two, within the page's statement budget.
-    record_activity(session, user, "replied to", topic.community, target_kind=TOPIC_KIND, target_id=topic.id)
+    if screened.held is None:
+        # The stream names the topic (replies to it fold into one line), so a community's activity
+        # resolves one forum kind, not two, within the page's statement budget.
+        record_activity(
+            session, user, "replied to", topic.community, target_kind=TOPIC_KIND, target_id=topic.id
+        )
     return post
+
+
+#: Why a post in a pre-moderated category waits.
+PREMODERATED = "Everything posted in this category is approved by a moderator before others see it."
+
+
+def published_count(session: Session, user: User, community: Community) -> int:
+    """How many of ``user``'s posts in ``community``'s forum are published (for holding new members')."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ForumPost)
+            .join(ForumTopic, ForumTopic.id == ForumPost.topic_id)
+            .where(
+                ForumTopic.community_id == community.id,
+                ForumPost.author_id == user.id,
+                ForumPost.status == PostStatus.PUBLISHED,
+            )
+        )
+        or 0
+    )
 
 
 def _require_slow_mode_passed(session: Session, user: User, topic: ForumTopic, now: datetime) -> None:

@@ -19,7 +19,7 @@ from polka.forum import access, reads, rendering, services
 from polka.forum.blueprint import bp
 from polka.forum.forms import MARKING_HINTS, ReplyForm, TopicForm
 from polka.forum.kinds import post_url
-from polka.forum.models import ForumCategory, ForumTopic
+from polka.forum.models import ForumCategory, ForumTopic, PostStatus
 from polka.forum.posts import EDIT_GRACE
 from polka.forum.reads import TopicFilter, TopicQuery, TopicSort
 from polka.http import db
@@ -131,7 +131,13 @@ def new_topic(slug: str, category: str) -> Any:
     except ValidationError as error:
         show_errors(form, error)
         return _newtopic_screen(found, form, status=400)
-    flash(f"Your topic “{topic.title}” has been posted.", "success")
+    opening = topic.waiting
+    flash(
+        f"Your topic “{topic.title}” waits for a moderator's approval; only you and the moderators see it until then."
+        if opening
+        else f"Your topic “{topic.title}” has been posted.",
+        "success",
+    )
     return redirect(url_for("forum.topic", slug=community.slug, topic=topic.id))
 
 
@@ -210,7 +216,12 @@ def reply(slug: str, topic: int) -> Any:
         form.form_errors.append(str(error))
         status = 409 if isinstance(error, Conflict) else 403
         return topic_screen(access.get_topic(session, user, found.id), form, status=status)
-    flash("Your reply has been posted.", "success")
+    flash(
+        "Your reply waits for a moderator's approval; only you and the moderators see it until then."
+        if post.status is PostStatus.WAITING
+        else "Your reply has been posted.",
+        "success",
+    )
     return redirect(post_url(found.community.slug, found.id, post.number))
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from polka.communities.forms import Readable, choices
 from polka.forms import HiddenIntegerField
@@ -17,7 +17,7 @@ from polka.moderation.models import (
     ReportReason,
     WordAction,
 )
-from polka.moderation.rules import SILENCE_DAYS
+from polka.moderation.rules import NEW_MEMBER_POSTS_MAX, SILENCE_DAYS
 
 
 class ReportForm(FlaskForm):
@@ -86,5 +86,32 @@ class SilenceForm(FlaskForm):
             InputRequired(message="Enter a reason"),
             Length(max=SILENCE_REASON_MAX, message=f"Say it in {SILENCE_REASON_MAX} characters or fewer"),
             Readable(),
+        ],
+    )
+
+
+class ApprovalForm(FlaskForm):
+    kind = HiddenField(validators=[InputRequired()])
+    target = HiddenIntegerField(validators=[InputRequired()])
+    outcome = RadioField(
+        "Decision",
+        choices=choices([("approve", "Approve: publish it in its place"), ("reject", "Reject it")]),
+        validators=[InputRequired(message="Choose whether to approve or reject it")],
+    )
+    reason = TextAreaField(
+        "Reason for rejecting it (its author sees this)",
+        validators=[
+            Length(max=HIDE_REASON_MAX, message=f"Say it in {HIDE_REASON_MAX} characters or fewer"),
+            Readable(),
+        ],
+    )
+
+
+class NewMemberPostsForm(FlaskForm):
+    posts = IntegerField(
+        "How many of a new member's first posts wait for a moderator",
+        validators=[
+            InputRequired(message="Enter a number from 0 to 20"),
+            NumberRange(min=0, max=NEW_MEMBER_POSTS_MAX, message="Enter a number from 0 to 20"),
         ],
     )

@@ -79,12 +79,14 @@ class WordAction(enum.StrEnum):
     """What a watched word does to a post holding it."""
 
     BLOCK = "block"  # the post is refused, saying which word
+    HOLD = "hold"  # the post waits for a moderator's approval
     FLAG = "flag"  # the post is published and reported to the moderators
 
     @property
     def label(self) -> str:
         return {
             "block": "Block the post (the writer is told which word)",
+            "hold": "Hold the post until a moderator approves it",
             "flag": "Publish it and report it to the moderators",
         }[self.value]
 
@@ -123,3 +125,15 @@ class Silence(Base):
     lifted_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class ModerationSettings(Base):
+    """A community's moderation settings; a community without a row has the defaults."""
+
+    __tablename__ = "moderation_settings"
+
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("community_communities.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: a member's first this-many posts in the community wait for a moderator (0: none do)
+    new_member_posts_held: Mapped[int] = mapped_column(Integer, default=0)

@@ -27,6 +27,8 @@ class Reviewed:
     #: the item in its context (its place in the thread)
     url: str
     hidden: bool
+    #: why it waits for approval, for an item waiting
+    held: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,10 @@ class ModeratedKind:
     review: Callable[[Session, Sequence[int]], dict[int, Reviewed]]
     #: hide the item, the moderator and the reason given (shown to its author); flushes
     hide: Callable[[Session, User, int, str], None]
+    #: the items waiting for approval in a community (by its id), oldest first
+    waiting: Callable[[Session, int], list[Reviewed]]
+    #: publish a waiting item in its place; flushes
+    approve: Callable[[Session, User, int], None]
 
 
 _KINDS: dict[str, ModeratedKind] = {}
@@ -49,3 +55,7 @@ def register_moderated(kind: ModeratedKind) -> None:
 
 def moderated(kind: str) -> ModeratedKind | None:
     return _KINDS.get(kind)
+
+
+def moderated_kinds() -> list[ModeratedKind]:
+    return [_KINDS[name] for name in sorted(_KINDS)]

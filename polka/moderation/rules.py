@@ -13,7 +13,14 @@ from polka.audit.services import record
 from polka.communities.models import Community, Membership
 from polka.db import utcnow
 from polka.errors import Conflict, NotFound, ValidationError
-from polka.moderation.models import SILENCE_REASON_MAX, WORD_MAX, Silence, WatchedWord, WordAction
+from polka.moderation.models import (
+    SILENCE_REASON_MAX,
+    WORD_MAX,
+    ModerationSettings,
+    Silence,
+    WatchedWord,
+    WordAction,
+)
 from polka.moderation.screening import words_of
 from polka.moderation.services import audit_moderation
 from polka.permissions import SITE, Action, require
@@ -169,3 +176,33 @@ def lift(session: Session, moderator: User, community: Community, silence_id: in
             target_id=entry.user_id,
             label=entry.user.name,
         )
+
+
+#: The most first posts a community can hold for new members.
+NEW_MEMBER_POSTS_MAX = 20
+
+
+def set_new_member_posts(session: Session, manager: User, community: Community, posts: int) -> None:
+    """Hold each member's first ``posts`` posts in the community for a moderator (0: none); managers."""
+    require(manager, Action.MANAGE, community)
+    if not 0 <= posts <= NEW_MEMBER_POSTS_MAX:
+        message = f"Enter a number from 0 to {NEW_MEMBER_POSTS_MAX}"
+        raise ValidationError(message, {"posts": message})
+    settings = session.get(ModerationSettings, community.id)
+    if settings is None:
+        settings = ModerationSettings(community_id=community.id, new_member_posts_held=0)
+        session.add(settings)
+    if settings.new_member_posts_held == posts:
+        return
+    settings.new_member_posts_held = posts
+    session.flush()
+    audit_moderation(
+        session,
+        manager,
+        "new_member_posts_held",
+        community.id,
+        kind="communities.community",
+        target_id=community.id,
+        label=community.name,
+        detail={"posts": posts},
+    )

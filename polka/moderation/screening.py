@@ -20,7 +20,8 @@ from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.db import utcnow
 from polka.errors import Forbidden, ValidationError
-from polka.moderation.models import Report, ReportReason, Silence, WatchedWord, WordAction
+from polka.moderation.models import ModerationSettings, Report, ReportReason, Silence, WatchedWord, WordAction
+from polka.permissions import Action, can
 from polka.templating import uk_datetime
 
 _WORD = re.compile(r"\w+")
@@ -70,24 +71,49 @@ def require_not_silenced(session: Session, user: User, community: Community) -> 
 
 @dataclass(frozen=True)
 class Screened:
-    """The watched words a post holds that let it out but report it."""
+    """What a post's check found: why it waits for a moderator (None: it goes out at once), and the
+    watched words that let it out but report it."""
 
+    held: str | None = None
     flagged: tuple[str, ...] = ()
 
 
-def screen(session: Session, user: User, community: Community, *texts: str) -> Screened:
+def new_member_posts_held(session: Session, community: Community) -> int:
+    """How many of a member's first posts in ``community`` wait for a moderator (0: none)."""
+    settings = session.get(ModerationSettings, community.id)
+    return settings.new_member_posts_held if settings is not None else 0
+
+
+def screen(
+    session: Session,
+    user: User,
+    community: Community,
+    *texts: str,
+    published_before: int = 0,
+    held: str | None = None,
+) -> Screened:
     """Check what someone is about to post in ``community``: refuse it when they are silenced there or it
-    holds a blocking word (``ValidationError`` on ``body``, naming the word); else the flagging words
-    it holds."""
+    holds a blocking word (``ValidationError`` on ``body``, naming the word); else say whether it waits
+    for a moderator and which flagging words it holds.
+
+    A post waits when the feature says so (``held``: a pre-moderated category, say), when its writer has
+    published fewer than the community's number of held first posts (``published_before``: how many they
+    have), or when it holds a watched word that holds. Moderators' posts never wait.
+    """
     require_not_silenced(session, user, community)
+    moderator = can(user, Action.MODERATE, community)
+    if held is None and not moderator:
+        first = new_member_posts_held(session, community)
+        if published_before < first:
+            held = (
+                f"A new member’s first {first} posts here are approved by a moderator before others see them."
+            )
     entries = session.scalars(
         select(WatchedWord)
         .where(or_(WatchedWord.community_id == community.id, WatchedWord.community_id.is_(None)))
         .order_by(WatchedWord.word)
     ).all()
-    if not entries:
-        return Screened()
-    words = words_of("\n".join(texts))
+    words = words_of("\n".join(texts)) if entries else []
     found = [entry for entry in entries if _holds(words, words_of(entry.word))]
     for entry in found:
         if entry.action is WordAction.BLOCK:
@@ -95,7 +121,11 @@ def screen(session: Session, user: User, community: Community, *texts: str) -> S
                 f"Your post contains “{entry.word}”, which is not allowed here. Change it and post again."
             )
             raise ValidationError(message, {"body": message})
-    return Screened(tuple(dict.fromkeys(entry.word for entry in found)))
+    holding = [entry.word for entry in found if entry.action is WordAction.HOLD]
+    if holding and held is None:
+        held = f"It contains “{holding[0]}”, which a moderator checks first."
+    flagged = tuple(dict.fromkeys(entry.word for entry in found if entry.action is WordAction.FLAG))
+    return Screened(None if moderator else held, flagged)
 
 
 def flag(session: Session, community: Community, kind: str, target_id: int, screened: Screened) -> None:

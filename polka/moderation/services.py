@@ -28,7 +28,7 @@ from polka.db import utcnow
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.forms import has_control_characters
 from polka.moderation.models import HIDE_REASON_MAX, REPORT_TEXT_MAX, Outcome, Report, ReportReason
-from polka.moderation.registry import Reviewed, moderated
+from polka.moderation.registry import Reviewed, moderated, moderated_kinds
 from polka.pagination import Page, paginate
 from polka.permissions import Action, require
 from polka.text import check_text
@@ -193,6 +193,50 @@ def decide(
         detail={"reports": len(open_reports), **({"reason": reason} if reason else {})},
     )
     return len(open_reports)
+
+
+def waiting(session: Session, moderator: User, community: Community) -> list[Reviewed]:
+    """What waits for approval in the community, oldest first, every kind together."""
+    require(moderator, Action.MODERATE, community)
+    return [item for kind in moderated_kinds() for item in kind.waiting(session, community.id)]
+
+
+def approve(
+    session: Session,
+    moderator: User,
+    community: Community,
+    kind: str,
+    target_id: int,
+    *,
+    approved: bool,
+    reason: str = "",
+) -> None:
+    """Publish a waiting item in its original place, or reject it with a reason its author sees (it stays
+    hidden, never deleted)."""
+    require(moderator, Action.MODERATE, community)
+    moderated_kind = moderated(kind)
+    if moderated_kind is None:
+        raise NotFound()
+    item = next(
+        (each for each in moderated_kind.waiting(session, community.id) if each.id == target_id), None
+    )
+    if item is None:
+        raise Conflict("That post no longer waits: another moderator has dealt with it.")
+    if approved:
+        moderated_kind.approve(session, moderator, target_id)
+    else:
+        reason = _line("reason", reason, HIDE_REASON_MAX, "a reason the author will see", required=True)
+        moderated_kind.hide(session, moderator, target_id, reason)
+    audit_moderation(
+        session,
+        moderator,
+        "approved" if approved else "rejected",
+        community.id,
+        kind=kind,
+        target_id=target_id,
+        label=item.where,
+        detail={"reason": reason} if reason else None,
+    )
 
 
 def open_report_count(session: Session, community: Community) -> int:

@@ -15,12 +15,19 @@ from polka.db import transaction
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.forms import show_errors
 from polka.http import db
-from polka.moderation import rules, services
-from polka.moderation.forms import DecisionForm, ReportForm, SilenceForm, WordForm
+from polka.moderation import rules, screening, services
+from polka.moderation.forms import (
+    ApprovalForm,
+    DecisionForm,
+    NewMemberPostsForm,
+    ReportForm,
+    SilenceForm,
+    WordForm,
+)
 from polka.moderation.models import Outcome, ReportReason, WordAction
 from polka.moderation.registry import moderated
 from polka.moderation.rules import find_member
-from polka.permissions import SITE, Action, require
+from polka.permissions import SITE, Action, can, require
 
 bp = Blueprint("moderation", __name__)
 
@@ -73,14 +80,18 @@ def report(kind: str, target_id: int) -> Any:
     )
 
 
-def _queue_screen(slug: str, form: DecisionForm | None = None, status: int = 200) -> Any:
+def _queue_screen(
+    slug: str, form: DecisionForm | None = None, approval: ApprovalForm | None = None, status: int = 200
+) -> Any:
     community = community_for(slug)
     session, user = db(), signed_in()
     return render_template(
         "moderation/queue.html",
         community=community,
         reported=services.queue(session, user, community),
+        waiting=services.waiting(session, user, community),
         form=form,
+        approval=approval,
         section="communities",
         page_title=f"Reports – {community.name}",
     ), status
@@ -97,7 +108,7 @@ def decide(slug: str) -> Any:
     session, user = db(), signed_in()
     form = DecisionForm()
     if not form.validate():
-        return _queue_screen(slug, form, 400)
+        return _queue_screen(slug, form, status=400)
     outcome = Outcome(form.outcome.data)
     try:
         with transaction(session):
@@ -112,12 +123,44 @@ def decide(slug: str) -> Any:
             )
     except ValidationError as error:
         show_errors(form, error)
-        return _queue_screen(slug, form, 400)
+        return _queue_screen(slug, form, status=400)
     except Conflict as error:
         flash(str(error), "success")
         return redirect(url_for("moderation.queue", slug=community.slug))
     done = "kept" if outcome is Outcome.KEPT else "hidden"
     flash(f"The post has been {done}; {closed} {'report' if closed == 1 else 'reports'} closed.", "success")
+    return redirect(url_for("moderation.queue", slug=community.slug))
+
+
+@bp.post("/c/<slug>/moderation/approve")
+def approve(slug: str) -> Any:
+    community = community_for(slug, Action.MODERATE)
+    session, user = db(), signed_in()
+    form = ApprovalForm()
+    if not form.validate():
+        return _queue_screen(slug, approval=form, status=400)
+    approved = form.outcome.data == "approve"
+    try:
+        with transaction(session):
+            services.approve(
+                session,
+                user,
+                community,
+                form.kind.data or "",
+                form.target.data or 0,
+                approved=approved,
+                reason=form.reason.data or "",
+            )
+    except ValidationError as error:
+        show_errors(form, error)
+        return _queue_screen(slug, approval=form, status=400)
+    except Conflict as error:
+        flash(str(error), "success")
+        return redirect(url_for("moderation.queue", slug=community.slug))
+    flash(
+        "The post is published in its place." if approved else "The post is rejected; its author sees why.",
+        "success",
+    )
     return redirect(url_for("moderation.queue", slug=community.slug))
 
 
@@ -147,6 +190,7 @@ def _settings_screen(
     community: Community,
     word_form: WordForm | None = None,
     silence_form: SilenceForm | None = None,
+    posts_form: NewMemberPostsForm | None = None,
     status: int = 200,
 ) -> Any:
     session, user = db(), signed_in()
@@ -158,6 +202,9 @@ def _settings_screen(
         silences=rules.silences(session, user, community),
         word_form=word_form or WordForm(),
         silence_form=silence_form or SilenceForm(),
+        posts_form=posts_form
+        or NewMemberPostsForm(data={"posts": screening.new_member_posts_held(session, community)}),
+        may_manage=can(user, Action.MANAGE, community),
         section="communities",
         page_title=f"Moderation settings – {community.name}",
     ), status
@@ -166,6 +213,29 @@ def _settings_screen(
 @bp.get("/c/<slug>/moderation/settings")
 def settings(slug: str) -> Any:
     return _settings_screen(community_for(slug, Action.MODERATE))
+
+
+@bp.post("/c/<slug>/moderation/new-members")
+def new_member_posts(slug: str) -> Any:
+    community = community_for(slug, Action.MANAGE)
+    session = db()
+    form = NewMemberPostsForm()
+    if not form.validate():
+        return _settings_screen(community, posts_form=form, status=400)
+    try:
+        with transaction(session):
+            rules.set_new_member_posts(session, signed_in(), community, form.posts.data or 0)
+    except ValidationError as error:
+        show_errors(form, error)
+        return _settings_screen(community, posts_form=form, status=400)
+    held = form.posts.data or 0
+    flash(
+        f"A new member's first {held} posts wait for a moderator."
+        if held
+        else "New members' posts go out at once.",
+        "success",
+    )
+    return redirect(url_for("moderation.settings", slug=community.slug))
 
 
 @bp.post("/c/<slug>/moderation/words")

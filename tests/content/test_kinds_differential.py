@@ -107,7 +107,9 @@ def _live_post_sql() -> ColumnElement[bool]:
     return and_(
         ForumPost.status == PostStatus.PUBLISHED,
         ForumPost.deleted_at.is_(None),
-        ForumPost.topic_id.in_(select(ForumTopic.id).where(ForumTopic.deleted_at.is_(None))),
+        ForumPost.topic_id.in_(
+            select(ForumTopic.id).where(ForumTopic.deleted_at.is_(None), ForumTopic.waiting.is_(False))
+        ),
     )
 
 
@@ -135,17 +137,18 @@ FACTORIES: dict[str, Factory] = {
         sql=lambda user, model: model.community_id.in_(select(Community.id).where(readable_filter(user))),
         marked=False,
     ),
+    # A topic whose opening post waits for approval is shown by no resolver (lists show it to its author).
     "forum.topic": Factory(
         _topic,
-        lambda: ForumTopic.deleted_at.is_(None),
-        lambda topic: topic.deleted_at is None,
+        lambda: and_(ForumTopic.deleted_at.is_(None), ForumTopic.waiting.is_(False)),
+        lambda topic: topic.deleted_at is None and not topic.waiting,
         lambda topic: topic.title,
     ),
     # A post is seen by whoever may see its topic, while it is published and neither is deleted.
     "forum.post": Factory(
         _post,
         _live_post_sql,
-        lambda post: post.is_shown and post.topic.deleted_at is None,
+        lambda post: post.is_shown and post.topic.deleted_at is None and not post.topic.waiting,
         lambda post: post.topic.title,
         policy=lambda user, post: can(user, Action.VIEW, post.topic),
         sql=lambda user, model: ForumPost.topic_id.in_(

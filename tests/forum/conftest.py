@@ -37,6 +37,7 @@ class ForumFactory:
         mode: CategoryMode = CategoryMode.OPEN,
         *,
         manager: User | None = None,
+        premoderated: bool = False,
     ) -> ForumCategory:
         manager = manager or self.make.member(community, role=Role.MANAGER)
         with self._writing():
@@ -44,7 +45,7 @@ class ForumFactory:
                 self.session,
                 self.session.merge(manager),
                 self.session.merge(community),
-                services.CategoryFields(title, f"About {title.lower()}", mode),
+                services.CategoryFields(title, f"About {title.lower()}", mode, premoderated),
             )
 
     def topic(
