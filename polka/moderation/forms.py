@@ -35,9 +35,24 @@ class ReportForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
+def _reason(label: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            Length(max=HIDE_REASON_MAX, message=f"Say it in {HIDE_REASON_MAX} characters or fewer"),
+            Readable(),
+        ],
+    )
+
+
+class _Decision(FlaskForm):
+    """A moderator's decision on one item of the queue (``kind`` and ``target`` name it)."""
+
     kind = HiddenField(validators=[InputRequired()])
     target = HiddenIntegerField(validators=[InputRequired()])
+
+
+class DecisionForm(_Decision):
     outcome = RadioField(
         "Decision",
         choices=choices(
@@ -45,13 +60,7 @@ class DecisionForm(FlaskForm):
         ),
         validators=[InputRequired(message="Choose whether to keep or hide it")],
     )
-    reason = TextAreaField(
-        "Reason for hiding it (its author sees this)",
-        validators=[
-            Length(max=HIDE_REASON_MAX, message=f"Say it in {HIDE_REASON_MAX} characters or fewer"),
-            Readable(),
-        ],
-    )
+    reason = _reason("Reason for hiding it (its author sees this)")
 
 
 class WordForm(FlaskForm):
@@ -90,21 +99,13 @@ class SilenceForm(FlaskForm):
     )
 
 
-class ApprovalForm(FlaskForm):
-    kind = HiddenField(validators=[InputRequired()])
-    target = HiddenIntegerField(validators=[InputRequired()])
+class ApprovalForm(_Decision):
     outcome = RadioField(
         "Decision",
         choices=choices([("approve", "Approve: publish it in its place"), ("reject", "Reject it")]),
         validators=[InputRequired(message="Choose whether to approve or reject it")],
     )
-    reason = TextAreaField(
-        "Reason for rejecting it (its author sees this)",
-        validators=[
-            Length(max=HIDE_REASON_MAX, message=f"Say it in {HIDE_REASON_MAX} characters or fewer"),
-            Readable(),
-        ],
-    )
+    reason = _reason("Reason for rejecting it (its author sees this)")
 
 
 class NewMemberPostsForm(FlaskForm):
