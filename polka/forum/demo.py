@@ -1,5 +1,5 @@
-"""Demo forum content: PNC Operators' questions (one reply reported as off-topic, and a watched phrase)
-and an announcements category, the Forensics community's debate on its project plan, and a general
+"""Demo forum content: PNC Operators' questions (one reply reported as off-topic, a watched phrase, and a
+topic waiting for approval in a pre-moderated category) and an announcements category, the Forensics community's debate on its project plan, and a general
 category in Neighbourhood Policing."""
 
 from __future__ import annotations
@@ -78,6 +78,24 @@ def load_demo_forum(world: DemoWorld) -> None:
         )
     )
     rules.add_word(session, lead, pnc, "off the record", WordAction.FLAG)
+    # A pre-moderated category with a topic waiting for the demo's moderators to approve.
+    requests = services.create_category(
+        session,
+        lead,
+        pnc,
+        CategoryFields(
+            "Change requests",
+            "Ask for a change to PNC procedures; a moderator checks each first",
+            premoderated=True,
+        ),
+    )
+    services.start_topic(
+        session,
+        people["pnc_op6"],
+        requests,
+        title="Add a reason code for welfare checks",
+        body="Welfare checks are recorded under a general code today. Could we ask for a code of their own?",
+    )
     services.start_topic(
         session,
         people["pnc_op4"],

@@ -93,7 +93,7 @@ def _queue_screen(
         form=form,
         approval=approval,
         section="communities",
-        page_title=f"Reports – {community.name}",
+        page_title=f"Moderation – {community.name}",
     ), status
 
 
