@@ -15,7 +15,7 @@ from polka.activity.services import record_activity
 from polka.communities.models import Community
 from polka.forum.kinds import POST_KIND, TOPIC_KIND, post_url
 from polka.forum.models import ForumPost, ForumTopic, PostStatus
-from polka.forum.search import reindex_post
+from polka.forum.search import reindex_post, reindex_topic
 from polka.forum.services import recount_topic
 from polka.moderation.registry import ModeratedKind, Reviewed
 
@@ -82,7 +82,10 @@ def approve_post(session: Session, moderator: User, post_id: int) -> None:
         topic.waiting = False
     session.flush()
     recount_topic(session, topic)
-    reindex_post(session, post)
+    if post.number == 1:  # the topic is out: every post in it (a moderator's reply, say) is searchable now
+        reindex_topic(session, topic.id)
+    else:
+        reindex_post(session, post)
     verb = "started" if post.number == 1 else "replied to"
     record_activity(session, author, verb, topic.community, target_kind=TOPIC_KIND, target_id=topic.id)
 

@@ -158,3 +158,13 @@ def test_nobody_but_a_moderator_replies_to_a_waiting_topic(web, login, forum, he
     response = web.post(f"{url}/reply", {"body": "A reply to my own", "action": "save"}, token_from=url)
     assert response.status_code == 403
     assert "waits for a moderator" in text(response)
+
+
+def test_approving_a_topic_makes_every_post_in_it_searchable(session, web, login, forum, held):
+    community, moderator, member, reader, category = held
+    topic = forum.topic(category, member, "Waiting question", "About keeper records")
+    forum.reply(topic, moderator, "A moderator's answer about licensing agencies")  # out at once, but unseen
+    login(reader)
+    assert "Forum post" not in text(web.get("/search?q=licensing+agencies"))  # no result of the kind
+    _decide(session, moderator, community, _opening(session, topic), approved=True)
+    assert "answer about licensing agencies" in text(web.get("/search?q=licensing+agencies"))
