@@ -459,6 +459,21 @@ def lock_topic(
     )
 
 
+def raise_marking(session: Session, moderator: User, topic: ForumTopic, marking: Marking) -> None:
+    """Give a topic a higher marking; every post in it follows at once (lists, search, links). A
+    topic's marking is only ever raised, and only by a moderator."""
+    require(moderator, Action.MODERATE, topic.community)
+    if marking.rank <= topic.marking.rank:
+        message = f"This topic is already {topic.marking.value}: a topic's marking can only be raised"
+        raise ValidationError(message, {"marking": message})
+    check_within_ceiling(marking, topic.community.marking_ceiling)
+    before = topic.marking
+    topic.marking = marking
+    session.flush()
+    reindex_topic(session, topic.id)
+    _audit_topic(session, moderator, topic, "marking_raised", {"from": before.value, "to": marking.value})
+
+
 #: The slow-mode intervals moderators choose from, in minutes (0: off).
 SLOW_MODE_MINUTES = (0, 5, 15, 60)
 

@@ -282,3 +282,18 @@ def slow_mode(slug: str, topic: int) -> Any:
         "success",
     )
     return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id))
+
+
+@bp.post("/t/<int:topic>/marking")
+def raise_marking(slug: str, topic: int) -> Any:
+    found = _moderated_topic(slug, topic)
+    session = db()
+    try:
+        with transaction(session):
+            services.raise_marking(
+                session, signed_in(), found, parse_marking(request.form.get("marking", ""))
+            )
+    except ValidationError as error:
+        return topic_screen(found, ReplyForm(), status=400, error=error)
+    flash(f"The topic and every post in it are now {found.marking.value}.", "success")
+    return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id))
