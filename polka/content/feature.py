@@ -2,8 +2,8 @@
 
 Each feature package holds ``feature.py`` with ``FEATURE = Feature(...)``; the composition layer lists
 them once (``polka.features.FEATURES``) and drives every registry from that list: the blueprints, the
-content kinds, search, drafts, moderation, the ceiling check, the worker's jobs and housekeeping, the CLI, the demo
-data, garbage collection of stored files and the community home page. Nothing is found by scanning
+content kinds, search, drafts, moderation, the ceiling check, the worker's jobs and housekeeping, the
+CLI, the demo data, garbage collection of stored files and the community home page. Nothing is found by scanning
 folders and nothing registers itself on import, so mypy and the architecture test see every part.
 """
 
