@@ -30,8 +30,12 @@ def test_start_a_topic_reply_and_manage_categories(tab: Tab, make: Factory, sess
     tab.sign_in(asker)
     tab.visit(f"{base}/")
     check_page(tab, "forum index")
-    tab.page.click("text=Questions")
-    tab.page.click("text=New topic")
+    # Every link followed waits for its page: a request still running when the test ends would leave its
+    # database connection to the garbage collector.
+    with tab.page.expect_navigation():
+        tab.page.click("text=Questions")
+    with tab.page.expect_navigation():
+        tab.page.click("text=New topic")
     tab.page.fill("#body", "A keeper check shows the **previous** keeper.")
     with tab.page.expect_navigation():
         tab.page.click("button[value=save]")
@@ -57,14 +61,16 @@ def test_start_a_topic_reply_and_manage_categories(tab: Tab, make: Factory, sess
         tab.page.click("button[value=save]")
     assert tab.page.url.endswith("#post-2")
     assert "We wait four weeks" in tab.page.inner_text("#post-2")
-    tab.page.click("#post-2 >> text=Edit")
+    with tab.page.expect_navigation():
+        tab.page.click("#post-2 >> text=Edit")
     tab.page.fill("#body", "We wait four weeks, then tell the bureau by email.")
     with tab.page.expect_navigation():
         tab.page.click("button[value=preview]")
     check_page(tab, "edit a post with a preview")
     with tab.page.expect_navigation():
         tab.page.click("button[value=save]")
-    tab.page.click("#post-2 >> text=Edited")
+    with tab.page.expect_navigation():
+        tab.page.click("#post-2 >> text=Edited")
     check_page(tab, "a post's edits")
     tab.visit(f"{base}/latest")
     check_page(tab, "latest topics")
@@ -86,7 +92,8 @@ def test_start_a_topic_reply_and_manage_categories(tab: Tab, make: Factory, sess
         tab.page.click("text=Add category")
     assert "Announcements" in tab.page.inner_text("table")
     check_page(tab, "manage categories")
-    tab.page.click("text=Announcements (change)")
+    with tab.page.expect_navigation():
+        tab.page.click("text=Announcements (change)")
     check_page(tab, "change a category")
 
 
@@ -105,7 +112,8 @@ def test_report_a_post_and_a_moderator_hides_it(tab: Tab, make: Factory, session
 
     tab.sign_in(reporter)
     tab.visit(topic_path)
-    tab.page.click("#post-2 >> text=Report")
+    with tab.page.expect_navigation():
+        tab.page.click("#post-2 >> text=Report")
     check_page(tab, "report a post")
     tab.page.check("input[value=inappropriate]")
     tab.page.fill("#text", "Insults the other force")
