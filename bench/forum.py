@@ -33,6 +33,7 @@ from polka.forum.kinds import POSTS_PER_PAGE
 from polka.forum.models import ForumPost, ForumTopic
 from polka.forum.reads import TOPICS_PER_PAGE
 from polka.organisations.services import sync_organisations
+from polka.pagination import page_count
 
 PASSWORD = "lantern-quietly-harbour-91"
 TARGET_MS = 30
@@ -145,8 +146,8 @@ def main() -> None:
         ids = build(app, args.topics, args.replies)
         client, _ = sign_in(app, "member@met.police.uk", PASSWORD)
         base = f"/c/{ids['community']}/forum"
-        last_list = -(-args.topics // TOPICS_PER_PAGE)
-        last_topic = -(-(args.replies + 1) // POSTS_PER_PAGE)
+        last_list = page_count(args.topics, TOPICS_PER_PAGE)
+        last_topic = page_count(args.replies + 1, POSTS_PER_PAGE)
         pages = [
             (f"category of {args.topics:,} topics, first page", f"{base}/{ids['category']}/"),
             (

@@ -120,12 +120,7 @@ def offers_moderation(user: User | None, community: Community) -> bool:
 
 def may_report(user: User | None, post: ForumPost) -> bool:
     """Whether the post offers ``user`` "Report": someone else's published post they can see."""
-    return (
-        user is not None
-        and post.author_id != user.id
-        and post.status is PostStatus.PUBLISHED
-        and not post.is_deleted
-    )
+    return user is not None and post.author_id != user.id and post.is_shown
 
 
 def get_category(session: Session, user: User | None, community: Community, slug: str) -> ForumCategory:

@@ -187,7 +187,7 @@ class TopicPage:
 def posts(session: Session, user: User | None, topic: ForumTopic, page: int) -> TopicPage:
     """Page ``page`` of a topic the reader reached through ``access.get_topic``: posts are placed by
     their number, so each keeps its page and anchor whatever happens to the posts around it."""
-    pages = max(1, -(-(topic.next_number - 1) // POSTS_PER_PAGE))
+    pages = page_count(topic.next_number - 1, POSTS_PER_PAGE)
     page = min(max(1, page), pages)
     first = (page - 1) * POSTS_PER_PAGE + 1
     shown = list(

@@ -160,7 +160,8 @@ def topic_screen(
         community=topic.community,
         topic=topic,
         posts=shown,
-        html=rendering.shown_html(session, user, shown.posts),
+        # the accepted answer's links are resolved with the page's, in the same look-up
+        html=rendering.shown_html(session, user, [*shown.posts, *([accepted] if accepted else [])]),
         form=form,
         preview=preview,
         reply_refusal=access.reply_refusal(user, topic) if user is not None else None,
@@ -173,7 +174,7 @@ def topic_screen(
         silenced=_silenced(session, user, topic),
         slow_mode_choices=services.SLOW_MODE_MINUTES,
         accepted=accepted,
-        accepted_html=rendering.shown_html(session, user, [accepted])[accepted.id] if accepted else None,
+        accepted_url=post_url(topic.community.slug, topic.id, accepted.number) if accepted else None,
         helpful=reads.helpful_marks(session, user, shown.posts),
         may_accept=user is not None
         and topic.is_question
