@@ -3,6 +3,7 @@ and the reports a person made with what became of each."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -238,13 +239,15 @@ def new_member_posts(slug: str) -> Any:
     return redirect(url_for("moderation.settings", slug=community.slug))
 
 
-@bp.post("/c/<slug>/moderation/words")
-def add_word(slug: str) -> Any:
-    community = community_for(slug, Action.MODERATE)
+def _watch_word(
+    community: Community | None, screen: Callable[[WordForm, int], Any], done: str, where: str
+) -> Any:
+    """Add the watched word sent (to ``community``'s list, or the site's for None); on a refusal, show
+    ``screen`` again with the form as typed."""
     session = db()
     form = WordForm()
     if not form.validate():
-        return _settings_screen(community, word_form=form, status=400)
+        return screen(form, 400)
     try:
         with transaction(session):
             rules.add_word(
@@ -252,9 +255,20 @@ def add_word(slug: str) -> Any:
             )
     except ValidationError as error:
         show_errors(form, error)
-        return _settings_screen(community, word_form=form, status=400)
-    flash(f"“{form.word.data}” is watched from now on.", "success")
-    return redirect(url_for("moderation.settings", slug=community.slug))
+        return screen(form, 400)
+    flash(f"“{form.word.data}” is watched{where} from now on.", "success")
+    return redirect(done)
+
+
+@bp.post("/c/<slug>/moderation/words")
+def add_word(slug: str) -> Any:
+    community = community_for(slug, Action.MODERATE)
+    return _watch_word(
+        community,
+        lambda form, status: _settings_screen(community, word_form=form, status=status),
+        url_for("moderation.settings", slug=community.slug),
+        "",
+    )
 
 
 @bp.post("/c/<slug>/moderation/words/<int:word_id>/remove")
@@ -318,18 +332,7 @@ def _site_words_screen(form: WordForm | None = None, status: int = 200) -> Any:
 def site_words() -> Any:
     if request.method == "GET":
         return _site_words_screen()
-    session = db()
-    form = WordForm()
-    if not form.validate():
-        return _site_words_screen(form, 400)
-    try:
-        with transaction(session):
-            rules.add_word(session, signed_in(), None, form.word.data or "", WordAction(form.action.data))
-    except ValidationError as error:
-        show_errors(form, error)
-        return _site_words_screen(form, 400)
-    flash(f"“{form.word.data}” is watched in every community from now on.", "success")
-    return redirect(url_for("moderation.site_words"))
+    return _watch_word(None, _site_words_screen, url_for("moderation.site_words"), " in every community")
 
 
 @bp.post("/moderation/words/<int:word_id>/remove")

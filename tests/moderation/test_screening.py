@@ -122,3 +122,14 @@ def test_the_settings_page_is_for_moderators(web, login, place):
     community = place[0]
     login.as_member(community)
     assert web.get(f"/c/{community.slug}/moderation/settings").status_code == 403
+
+
+def test_an_administrator_keeps_the_site_wide_list_through_its_page(web, login):
+    login.as_admin()
+    url = "/moderation/words"
+    response = web.post(url, {"word": "Bloody", "action": "block"}, token_from=url)
+    assert response.status_code == 302
+    assert "Bloody" in text(web.get(url))
+    refused = web.post(url, {"word": "bloody", "action": "flag"}, token_from=url)
+    assert refused.status_code == 400
+    assert "“bloody” is already watched" in text(refused)
