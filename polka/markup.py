@@ -92,7 +92,7 @@ _DOCUMENT_ATTRIBUTE_VALUES = {
 }
 _DOCUMENT_CLASSES = {
     **_ALLOWED_CLASSES,
-    "a": {"polka-wikilink", "polka-footnote-back"},
+    "a": {"polka-wikilink", "polka-footnote-back", "polka-mention"},
     "div": {"polka-table-scroll"},
     "li": {"polka-task"},
     "section": {"polka-footnotes"},
@@ -123,6 +123,9 @@ class RenderedDocument:
     headings: tuple[Heading, ...]
     #: wiki-link targets in order of first appearance, de-duplicated, as written (stripped)
     links: tuple[str, ...]
+    #: the handles of the people it mentions (``@claire-whitfield``), in order, de-duplicated; only
+    #: when rendered with a ``mention_href``
+    mentions: tuple[str, ...] = ()
 
 
 def is_safe_url(url: str) -> bool:
@@ -281,6 +284,35 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_MENTION_HREF_KEY = "polka_mention_href"
+#: ``@`` and a handle (``polka.accounts.handles``): lower-case letters and digits in hyphenated runs.
+MENTION = re.compile(r"@([a-z0-9]+(?:-[a-z0-9]+)*)")
+#: Before an ``@`` that starts a mention: not a letter, digit or these (``name@force.police.uk`` is no
+#: mention).
+_NOT_BEFORE_MENTION = frozenset("@._-/+")
+
+
+def _mention(state: StateInline, silent: bool) -> bool:
+    """``@handle``: a link to the person whose handle it is, when the caller renders mentions."""
+    mention_href: Callable[[str], str] | None = state.env.get(_MENTION_HREF_KEY)
+    if mention_href is None or state.src[state.pos] != "@" or state.linkLevel > 0:
+        return False
+    before = state.src[state.pos - 1] if state.pos > 0 else " "
+    if before.isalnum() or before in _NOT_BEFORE_MENTION:
+        return False
+    found = MENTION.match(state.src, state.pos, state.posMax)
+    if found is None:
+        return False
+    if not silent:
+        opening = state.push("link_open", "a", 1)
+        opening.attrs = {"href": mention_href(found[1]), "class": "polka-mention"}
+        opening.meta = {"mention": found[1]}
+        state.push("text", "", 0).content = found[0]
+        state.push("link_close", "a", -1)
+    state.pos = found.end()
+    return True
+
+
 def _footnote_ref(state: StateInline, silent: bool) -> bool:
     """The plugin's rule, tried only where a whole ``[^label]`` follows (it would scan to the line's end)."""
     return _FOOTNOTE_LABEL.match(state.src, state.pos, state.posMax) is not None and footnote_ref(
@@ -402,6 +434,7 @@ def _document_parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False)  # ^[inline] notes would turn "2^[3]" into a footnote
     md.inline.ruler.at("footnote_ref", _unless_scan_exhausted(_footnote_ref))
     md.inline.ruler.before("link", "polka_wikilink", _wikilink)
+    md.inline.ruler.before("link", "polka_mention", _mention)
     md.core.ruler.push("polka_task_lists", _task_lists)
     md.core.ruler.push("polka_heading_anchors", _heading_anchors)
     md.add_render_rule("polka_task", _render_task)
@@ -414,32 +447,43 @@ def _document_parser() -> MarkdownIt:
     return md
 
 
-def _wiki_links(tokens: Sequence[Token]) -> tuple[str, ...]:
-    """Targets of the wiki links that became links, in order; not those inside an image's text."""
+def _links_marked(tokens: Sequence[Token], key: str) -> tuple[str, ...]:
+    """What the links made by one of this module's rules (``key`` in their meta) name, in order; not
+    those inside an image's text."""
     targets = (
-        child.meta["wikilink"]
+        child.meta[key]
         for token in tokens
         if token.type == "inline"
         for child in token.children or ()
-        if child.type == "link_open" and "wikilink" in child.meta
+        if child.type == "link_open" and key in child.meta
     )
     return tuple(dict.fromkeys(targets))
 
 
-def render_document(source: str, link_href: Callable[[str], str]) -> RenderedDocument:
+def render_document(
+    source: str, link_href: Callable[[str], str], mention_href: Callable[[str], str] | None = None
+) -> RenderedDocument:
     """Render a wiki page: safe HTML with anchored headings, plus its headings and wiki-link targets.
 
     ``link_href`` turns a ``[[wiki link]]`` target (as written, stripped) into an href; an unsafe
-    answer leaves the label as plain text.
+    answer leaves the label as plain text. With ``mention_href`` (a handle to the href of its person),
+    ``@handle`` becomes a link to that person and the handles mentioned are listed.
     """
     text = _clean_source(source)[:MAX_SOURCE_CHARS]
     md = _document_parser()
     env: dict[str, Any] = {_HREF_KEY: link_href}
+    if mention_href is not None:
+        env[_MENTION_HREF_KEY] = mention_href
     tokens = md.parse(text, env)
     if _too_deep(tokens):  # nested too deeply to lay out: show it all, as written
         return RenderedDocument(html=_sanitise_document(f"<pre>{escape(text)}</pre>"), headings=(), links=())
     html = _sanitise_document(md.renderer.render(tokens, md.options, env))
-    return RenderedDocument(html=html, headings=env["polka_headings"], links=_wiki_links(tokens))
+    return RenderedDocument(
+        html=html,
+        headings=env["polka_headings"],
+        links=_links_marked(tokens, "wikilink"),
+        mentions=_links_marked(tokens, "mention"),
+    )
 
 
 #: A link whose text is plain, its attributes written as nh3 writes them: name="value", where a

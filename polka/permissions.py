@@ -18,8 +18,9 @@ Every exit of data goes through here. The rules, in words:
   two-factor authentication: without it a moderator's or manager's moderation powers lie dormant, and
   ``require`` raises ``TwoFactorNeeded`` so the web layer can send them to set it up and bring them back.
 
-``can(user, VIEW, x)`` and ``visible_filter(user, type(x))`` must always agree; a hypothesis test
-checks that after random mutations. A hot statement built once for every reader (a resolver's, the
+``can(user, VIEW, x)`` and ``visible_filter(user, type(x))`` must always agree, and so must
+``viewers_filter(x)``, the same question asked the other way round (who may see this item?, for choosing
+people to mention); a hypothesis test checks that after random mutations. A hot statement built once for every reader (a resolver's, the
 activity stream's) uses the same rules with the reader as a bind parameter: ``visible_to_reader``
 and ``readable_to_reader``, executed with ``reader_params(user)``.
 """
@@ -31,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, false, or_, select
 
-from polka.accounts.models import User
+from polka.accounts.models import AccountStatus, User
 from polka.communities.models import Community, CommunityStatus, Membership, Role, Visibility
 from polka.content.kinds import kind_of
 from polka.content.mixins import CommunityContent, SoftDeletable
@@ -254,6 +255,18 @@ def visible_filter(user: User | None, model: type[Community] | type[CommunityCon
     return _visible(model, user.id)
 
 
+def viewers_filter(community: Community, marking: Marking) -> ColumnElement[bool]:
+    """SQL condition selecting the ``User`` rows for whom ``can(user, VIEW, item)`` allows an item of
+    ``marking`` in ``community``: the people who may see it (for choosing whom to mention)."""
+    if community.status is not CommunityStatus.ACTIVE:
+        return false()
+    active = and_(User.status == AccountStatus.ACTIVE, User.email_verified_at.is_not(None))
+    if community.visibility is Visibility.OPEN and not Marking(marking).sensitive:
+        return active
+    members = select(Membership.user_id).where(Membership.community_id == community.id)
+    return and_(active, User.id.in_(members))
+
+
 def readable_filter(user: User | None) -> ColumnElement[bool]:
     """SQL condition selecting the communities whose content ``can(user, READ, c)`` allows."""
     if not is_active(user):
@@ -320,6 +333,7 @@ __all__ = [
     "require",
     "role_in",
     "roles_that_may",
+    "viewers_filter",
     "visible_filter",
     "visible_to_reader",
 ]

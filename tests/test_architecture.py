@@ -58,6 +58,7 @@ LAYERS = {
     "subscriptions": CORE,
     "feeds": CORE,
     "moderation": CORE,
+    "mentions": CORE,
     # Features to come (DESIGN.md): their layer is known before their package exists.
     "forum": FEATURE,
     "blog": FEATURE,

@@ -126,6 +126,7 @@ class Grower:
         self.session = session
         self.make = make
         self.size = 0
+        self.last_answer: int | None = None
         self.reader = make.user("Rae Reader")
         self.colleague = make.user("Cal Colleague")
         self.author = make.user("Ada Author", two_factor=True)
@@ -217,7 +218,14 @@ class Grower:
                         s.merge(self.folder) if community is self.home and n % 2 else None,
                     )
                 self._topic(s, f"Question {n}")
-                forum_services.reply(s, s.merge(self.colleague), s.merge(self.topic), f"Answer {n}")
+                # each answer quotes the one before and mentions the asker (quotes resolve once a page)
+                quoted = f"[quote=post:{self.last_answer}]\nAnswer\n[/quote]\n\n" if self.last_answer else ""
+                self.last_answer = forum_services.reply(
+                    s,
+                    s.merge(self.colleague),
+                    s.merge(self.topic),
+                    f"{quoted}Answer {n}, @{self.author.handle}",
+                ).id
                 page = s.merge(self.page)
                 wiki_services.save_edit(
                     s,

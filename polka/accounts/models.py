@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from polka.organisations.models import Organisation
 
 
+#: The longest handle (``polka.accounts.handles``).
+HANDLE_MAX = 40
+
+
 class AccountStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for email verification and/or an administrator
     ACTIVE = "active"
@@ -29,6 +33,9 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    #: what others mention them by (``@claire-whitfield``): made from the name when the account is
+    #: created, unique, kept when the name changes (``polka.accounts.handles``)
+    handle: Mapped[str] = mapped_column(String(HANDLE_MAX), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     status: Mapped[AccountStatus] = mapped_column(str_enum(AccountStatus), default=AccountStatus.PENDING)
     is_admin: Mapped[bool] = mapped_column(default=False)

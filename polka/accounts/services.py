@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from polka.accounts import emails, sessions
+from polka.accounts.handles import free_handle
 from polka.accounts.models import AccountStatus, TokenPurpose, User
 from polka.accounts.passwords import PasswordHashing, password_problem
 from polka.accounts.sessions import end_all_sessions
@@ -69,6 +70,7 @@ def create_user(
     user = User(
         email=email,
         name=name.strip(),
+        handle=free_handle(session, name),
         password_hash=hasher.hash(password),
         status=AccountStatus.ACTIVE,
         is_admin=admin,
@@ -202,6 +204,7 @@ def register(
     user = User(
         email=email,
         name=form.name.strip(),
+        handle=free_handle(session, form.name),
         password_hash=password_hash,
         status=AccountStatus.PENDING,
         organisation=organisation or suggest_organisation(session, email),

@@ -55,7 +55,7 @@ def resolve_posts(session: Session, user: User | None, ids: Sequence[int]) -> di
     params = reader_params(user)
     if params is None:
         return {}
-    rows = session.execute(_visible_posts(), {**params, IDS: list(ids)})
+    rows = session.execute(visible_posts(), {**params, IDS: list(ids)})
     return {
         row.post_id: Shown(
             kind=POST_KIND,
@@ -86,7 +86,7 @@ def _visible_topics() -> Select[Any]:
 
 
 @cache
-def _visible_posts() -> Select[Any]:
+def visible_posts() -> Select[Any]:
     return (
         shown_columns(ForumTopic)
         .join(ForumPost, ForumPost.topic_id == ForumTopic.id)

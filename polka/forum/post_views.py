@@ -1,14 +1,17 @@
 """Pages acting on one post: editing it (with its history), deleting one's own, accepting a question's
-answer and marking a post helpful. Each answers at the post's topic and number."""
+answer and marking a post helpful. Each answers at the post's topic and number. And the people a
+writer may mention, as they type."""
 
 from __future__ import annotations
 
 import difflib
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 
+from polka import mentions
 from polka.accounts.web import current_user, signed_in
+from polka.answers import json_error, json_only
 from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import ValidationError
@@ -20,6 +23,9 @@ from polka.forum.kinds import post_url
 from polka.forum.models import ForumPost, ForumTopic
 from polka.forum.views import topic_screen
 from polka.http import db
+from polka.ids import parse_id
+from polka.markings import Marking, parse_marking
+from polka.permissions import Action, require
 
 
 def _post_for(slug: str, topic_id: int, number: int) -> tuple[ForumTopic, ForumPost]:
@@ -56,7 +62,7 @@ def edit_post(slug: str, topic: int, number: int) -> Any:
         return _edit_screen(found, post, form, status=400)
     try:
         if request.form.get("action") == "preview":
-            text = services.check_post_text(form.body.data or "")
+            text = services.check_post(session, user, found.community, found.marking, form.body.data or "")
             return _edit_screen(found, post, form, preview=rendering.preview(session, user, text))
         with transaction(session):
             changed = posts.edit_post(session, user, post, form.body.data or "")
@@ -127,3 +133,27 @@ def helpful(slug: str, topic: int, number: int) -> Any:
     with transaction(session):
         posts.mark_helpful(session, signed_in(), post, helpful=request.form.get("helpful") != "no")
     return redirect(post_url(found.community.slug, found.id, post.number))
+
+
+@bp.get("/people")
+@json_only
+def mentionable(slug: str) -> Any:
+    """People to mention, for what was typed after an ``@``: only those who may read the topic
+    (``?topic=<id>``), or a new topic of the marking chosen (``?marking=``) in this community."""
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    topic_id = parse_id(request.args.get("topic"))
+    if topic_id is not None:
+        topic = access.get_topic(session, user, topic_id)
+        where, marking = topic.community, topic.marking
+    else:
+        require(user, Action.READ, community)
+        where = community
+        try:
+            marking = parse_marking(request.args.get("marking") or Marking.OFFICIAL.value)
+        except ValidationError as error:
+            return json_error(400, str(error))
+    people = mentions.suggestions(session, where, marking, request.args.get("q", ""))
+    return jsonify(
+        people=[{"handle": p.handle, "name": p.name, "organisation": p.organisation} for p in people]
+    )

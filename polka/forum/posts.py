@@ -27,7 +27,7 @@ from polka.forum import access, rendering
 from polka.forum.kinds import POST_KIND, TOPIC_KIND
 from polka.forum.models import ForumHelpful, ForumPost, ForumPostEdit, ForumTopic
 from polka.forum.search import reindex_post
-from polka.forum.services import check_post_text, recount_topic
+from polka.forum.services import check_post, recount_topic
 from polka.moderation import screening
 from polka.moderation.services import audit_moderation
 from polka.permissions import Action, require
@@ -47,7 +47,7 @@ def require_edit(user: User, post: ForumPost) -> None:
 def edit_post(session: Session, user: User, post: ForumPost, body: str) -> bool:
     """Change a post's text, keeping the text it replaces; whether anything changed."""
     require_edit(user, post)
-    text = check_post_text(body)
+    text = check_post(session, user, post.topic.community, post.topic.marking, body)
     if text == post.body:
         return False
     screened = screening.screen(session, user, post.topic.community, text)

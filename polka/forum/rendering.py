@@ -3,7 +3,7 @@
 What the kept HTML holds depends only on the post's text. A link to another feature's object
 (``[[doc:42]]``, ``[[topic:7]]``) is kept as a placeholder and filled in for each reader when the post
 is shown (``polka.crossrefs.shown_links``): its current title, or nothing of it for a reader who may
-not see it. A post rendered by an older renderer is rendered again in memory when shown (a GET never
+not see it. A quote of another post is kept the same way (``polka.forum.quotes``). A post rendered by an older renderer is rendered again in memory when shown (a GET never
 writes) and ``polka forum rerender`` rebuilds them all.
 """
 
@@ -16,17 +16,18 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from polka import markup
+from polka import markup, mentions
 from polka.accounts.models import User
 from polka.content.kinds import resolve_all
 from polka.crossrefs.services import parse_target, set_links
-from polka.crossrefs.shown_links import fill_object_links, show_object_links
+from polka.crossrefs.shown_links import fill_object_links
 from polka.crossrefs.views import object_path
+from polka.forum import quotes
 from polka.forum.kinds import POST_KIND
 from polka.forum.models import ForumPost
 
 #: Bump when the forum's own rendering changes (older kept HTML is then rendered again when shown).
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 
 def renderer_version() -> int:
@@ -40,6 +41,8 @@ class Rendered:
     html: str
     #: (kind name, id) of each other feature's object the text links to, in order
     objects: tuple[tuple[str, int], ...]
+    #: the handles of the people the text mentions in its own words (not in what it quotes)
+    mentions: tuple[str, ...] = ()
 
 
 def _href(target: str) -> str:
@@ -50,9 +53,19 @@ def _href(target: str) -> str:
 
 
 def render(body: str) -> Rendered:
-    document = markup.render_document(body, _href)
-    objects = tuple(linked for linked in map(parse_target, document.links) if linked is not None)
-    return Rendered(html=document.html, objects=objects)
+    targets: list[str] = []
+    mentioned: list[str] = []
+
+    def part(text: str, quoted: bool) -> str:
+        document = markup.render_document(text, _href, mentions.href)
+        targets.extend(document.links)
+        if not quoted:
+            mentioned.extend(document.mentions)
+        return document.html
+
+    html = quotes.render(body, part)
+    objects = tuple(dict.fromkeys(linked for linked in map(parse_target, targets) if linked is not None))
+    return Rendered(html=html, objects=objects, mentions=tuple(dict.fromkeys(mentioned)))
 
 
 def keep(session: Session, post: ForumPost) -> None:
@@ -74,18 +87,22 @@ def kept(post: ForumPost) -> Rendered:
 
 
 def shown_html(session: Session, user: User | None, posts: list[ForumPost]) -> dict[int, Markup]:
-    """Each post's HTML as ``user`` may see it: links to other objects filled in, in one look-up per kind
-    for every post on the page."""
-    rendered = {post.id: kept(post) for post in posts}
-    wanted = {link for one in rendered.values() for link in one.objects}
-    shown = resolve_all(session, user, wanted) if wanted else {}
-    return {post_id: fill_object_links(one.html, shown) for post_id, one in rendered.items()}
+    """Each post's HTML as ``user`` may see it: links to other objects and quotes filled in, in one
+    look-up per kind (and one for the quoted posts) for every post on the page."""
+    return _shown(session, user, {post.id: kept(post) for post in posts})
 
 
 def preview(session: Session, user: User | None, body: str) -> Markup:
     """A text not saved yet, as ``user`` would see it posted."""
-    rendered = render(body)
-    return show_object_links(session, user, rendered.html, rendered.objects)
+    return _shown(session, user, {0: render(body)})[0]
+
+
+def _shown(session: Session, user: User | None, rendered: dict[int, Rendered]) -> dict[int, Markup]:
+    wanted = {link for one in rendered.values() for link in one.objects}
+    shown = resolve_all(session, user, wanted) if wanted else {}
+    quoted = {post_id for one in rendered.values() for post_id in quotes.kept_ids(one.html)}
+    sources = quotes.sources(session, user, sorted(quoted))
+    return {key: fill_object_links(quotes.fill(one.html, sources), shown) for key, one in rendered.items()}
 
 
 def rerender_all(session: Session) -> int:

@@ -1,7 +1,8 @@
 """How forum posts become search documents: one per published post, so a hit opens the post it matched.
 
 The opening post carries its topic's title; a reply is titled by nothing of its own and holds its
-topic's title, its category's and its community's name as where it lives (a weak field). Posts waiting
+topic's title, its category's and its community's name as where it lives (a weak field). A post's
+document holds its own words, never those it quotes. Posts waiting
 for a moderator, hidden or deleted are not in the index at all, so no snippet can show them; the search
 page re-checks every hit through the kind's resolver besides. The services call ``reindex_post`` and
 ``reindex_topic`` in the same transaction as every change a search could notice.
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
+from polka.forum import quotes, rendering
 from polka.forum.kinds import POST_KIND
 from polka.forum.models import ForumCategory, ForumPost, ForumTopic, PostStatus
 from polka.markings import Marking
@@ -69,7 +71,7 @@ class ForumSearch:
                 marking=topic.marking.value,
                 sensitive=Marking(topic.marking).sensitive,
                 title=topic.title if opening else "",
-                body=plain_text(post.html) if post.html else post.body,
+                body=plain_text(quotes.without_quotes(rendering.kept(post).html)),
                 created_at=post.created_at,
                 updated_at=post.edited_at or post.created_at,
                 author_id=post.author_id,

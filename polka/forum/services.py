@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from polka import mentions
 from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
@@ -22,7 +23,7 @@ from polka.communities.models import Community
 from polka.db import utcnow
 from polka.errors import Conflict, Forbidden, ValidationError
 from polka.forms import has_control_characters
-from polka.forum import access, rendering
+from polka.forum import access, quotes, rendering
 from polka.forum.kinds import POST_KIND, TOPIC_KIND
 from polka.forum.models import (
     CATEGORY_DESCRIPTION_MAX,
@@ -74,6 +75,17 @@ def check_post_text(body: str) -> str:
         message = "The message contains characters that cannot be stored"
         raise ValidationError(message, {"body": message})
     check_markdown(text, "body")
+    return text
+
+
+def check_post(
+    session: Session, user: User, community: Community, marking: Marking, body: str, where: str = "this topic"
+) -> str:
+    """A post's text checked as ``check_post_text`` does, and what it points at: every post it quotes
+    is one ``user`` may see, and every person it mentions may see a topic of ``marking`` in ``community``."""
+    text = check_post_text(body)
+    quotes.check(session, user, text)
+    mentions.check(session, rendering.render(text).mentions, community, marking, where)
     return text
 
 
@@ -231,8 +243,8 @@ def start_topic(
     community = category.community
     access.require_start_topic(user, category)
     title = check_topic_title(title)
-    text = check_post_text(body)
     check_within_ceiling(marking, community.marking_ceiling)
+    text = check_post(session, user, community, marking, body, "the topic")
     screened = screening.screen(
         session,
         user,
@@ -289,7 +301,7 @@ def reply(session: Session, user: User, topic: ForumTopic, body: str) -> ForumPo
     if refusal is not None:
         require(user, Action.VIEW, topic)  # someone who may not see it is told nothing of it
         raise Forbidden(refusal)
-    text = check_post_text(body)
+    text = check_post(session, user, topic.community, topic.marking, body)
     screened = screening.screen(
         session,
         user,

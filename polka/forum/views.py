@@ -13,9 +13,9 @@ from flask import flash, redirect, render_template, request, url_for
 from polka.accounts.web import current_user, signed_in
 from polka.communities.web import community_for
 from polka.db import transaction
-from polka.errors import Conflict, Forbidden, ValidationError
+from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.forms import show_errors
-from polka.forum import access, reads, rendering, services
+from polka.forum import access, quotes, reads, rendering, services
 from polka.forum.blueprint import bp
 from polka.forum.forms import MARKING_HINTS, ReplyForm, TopicForm
 from polka.forum.kinds import post_url
@@ -23,6 +23,7 @@ from polka.forum.models import ForumCategory, ForumTopic, PostStatus
 from polka.forum.posts import EDIT_GRACE
 from polka.forum.reads import TopicFilter, TopicQuery, TopicSort
 from polka.http import db
+from polka.ids import parse_id
 from polka.markings import parse_marking
 from polka.moderation import screening
 from polka.permissions import Action
@@ -116,7 +117,7 @@ def new_topic(slug: str, category: str) -> Any:
         marking = parse_marking(form.marking.data)
         if request.form.get("action") == "preview":
             services.check_topic_title(form.title.data or "")
-            text = services.check_post_text(form.body.data or "")
+            text = services.check_post(session, user, community, marking, form.body.data or "", "the topic")
             return _newtopic_screen(found, form, preview=rendering.preview(session, user, text))
         with transaction(session):
             topic = services.start_topic(
@@ -155,6 +156,8 @@ def topic_screen(
     session, user = db(), current_user()
     shown = reads.posts(session, user, topic, _page_number())
     accepted = reads.accepted_answer(session, user, topic)
+    refusal = access.reply_refusal(user, topic) if user is not None else None
+    silenced = _silenced(session, user, topic)
     return render_template(
         "forum/topic.html",
         community=topic.community,
@@ -164,14 +167,15 @@ def topic_screen(
         html=rendering.shown_html(session, user, [*shown.posts, *([accepted] if accepted else [])]),
         form=form,
         preview=preview,
-        reply_refusal=access.reply_refusal(user, topic) if user is not None else None,
+        reply_refusal=refusal,
+        may_quote=user is not None and refusal is None and silenced is None,
         may_edit=lambda post: access.may_edit_post(user, post, grace=EDIT_GRACE),
         may_report=lambda post: access.may_report(user, post),
         may_moderate=access.offers_moderation(user, topic.community),
         lock_error=lock_error,
         lock_reason=lock_reason,
         error=error,
-        silenced=_silenced(session, user, topic),
+        silenced=silenced,
         slow_mode_choices=services.SLOW_MODE_MINUTES,
         accepted=accepted,
         accepted_url=post_url(topic.community.slug, topic.id, accepted.number) if accepted else None,
@@ -191,7 +195,20 @@ def topic(slug: str, topic: int) -> Any:
     found = access.get_topic(db(), current_user(), topic)
     if found.community_id != community.id:  # moved since the address was written
         return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id), 301)
-    return topic_screen(found, ReplyForm())
+    return topic_screen(found, ReplyForm(data={"body": _quoting(found)}))
+
+
+def _quoting(topic: ForumTopic) -> str:
+    """A reply's text to start from when the reader chose to quote a post (``?quote=<number>``): the
+    post's own words in a quote (the reader trims it to the part they answer)."""
+    number = parse_id(request.args.get("quote"))
+    if number is None:
+        return ""
+    try:
+        post = access.get_post(db(), current_user(), topic, number)
+    except NotFound:
+        return ""
+    return quotes.quote_of(post.id, quotes.own_words(post.body)) if post.is_shown else ""
 
 
 @bp.post("/t/<int:topic>/reply")
@@ -205,7 +222,7 @@ def reply(slug: str, topic: int) -> Any:
         return topic_screen(found, form, status=400)
     try:
         if request.form.get("action") == "preview":
-            text = services.check_post_text(form.body.data or "")
+            text = services.check_post(session, user, found.community, found.marking, form.body.data or "")
             return topic_screen(found, form, preview=rendering.preview(session, user, text))
         with transaction(session):
             post = services.reply(session, user, found, form.body.data or "")

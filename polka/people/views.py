@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
+from polka.accounts.handles import find_by_handle
 from polka.accounts.web import current_user
 from polka.db import transaction
-from polka.errors import ValidationError
+from polka.errors import NotFound, ValidationError
 from polka.forms import show_errors
 from polka.http import db
 from polka.ids import parse_page
@@ -64,6 +65,16 @@ def directory() -> Any:
         section="people",
         page_title="People",
     )
+
+
+@bp.get("/@<handle>")
+def by_handle(handle: str) -> Any:
+    """Where a mention (``@claire-whitfield``) leads: the person's profile."""
+    person = find_by_handle(db(), handle)
+    if person is None:
+        raise NotFound()
+    found = get_profile(db(), current_user(), person.id)  # NotFound for whoever may not see it
+    return redirect(url_for("people.profile", user_id=found.person.id))
 
 
 @bp.get("/<int:user_id>")

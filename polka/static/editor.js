@@ -6,21 +6,14 @@
 // combobox whose listbox is filled from /c/<c>/wiki/-/pick as the writer types (the server trims the
 // results to what the writer may see and writes the link to insert), announcing how many were found.
 
+import { fillOptions, highlight, replaceRange } from "./choosing.js";
+
 const SEARCH_DELAY_MS = 200;
 const KINDS = {
   doc: { label: "Find a document to link to", one: "document", many: "documents" },
   page: { label: "Find a wiki page to link to", one: "page", many: "pages" },
 };
 
-// Replace a range of the text box with `text`, keeping the browser's undo history where it can.
-function replaceRange(textarea, start, end, text) {
-  textarea.focus();
-  textarea.setSelectionRange(start, end);
-  if (!document.execCommand("insertText", false, text)) {
-    textarea.setRangeText(text, start, end, "end");
-    textarea.dispatchEvent(new Event("input", { bubbles: true }));
-  }
-}
 
 function wrap(textarea, before, after, placeholder) {
   const { selectionStart: start, selectionEnd: end, value } = textarea;
@@ -168,41 +161,13 @@ class Picker {
     this.results = results;
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
-    this.list.replaceChildren(
-      ...results.map((result, index) => {
-        const option = document.createElement("li");
-        option.id = `${this.list.id}-${index}`;
-        option.className = "polka-picker__option";
-        option.setAttribute("role", "option");
-        option.setAttribute("aria-selected", "false");
-        option.dataset.index = String(index);
-        const title = document.createElement("span");
-        title.className = "polka-picker__title";
-        title.textContent = result.title;
-        option.append(title);
-        if (result.detail) {
-          const detail = document.createElement("span");
-          detail.className = "polka-picker__detail";
-          detail.textContent = result.detail;
-          option.append(" ", detail);
-        }
-        return option;
-      }),
-    );
+    fillOptions(this.list, results, (result) => ({ title: result.title, detail: result.detail }));
     this.list.hidden = results.length === 0;
     this.input.setAttribute("aria-expanded", results.length > 0 ? "true" : "false");
   }
 
   highlight(index) {
-    const options = this.list.children;
-    if (this.active >= 0 && options[this.active]) {
-      options[this.active].setAttribute("aria-selected", "false");
-    }
-    this.active = index;
-    const option = options[index];
-    option.setAttribute("aria-selected", "true");
-    option.scrollIntoView({ block: "nearest" });
-    this.input.setAttribute("aria-activedescendant", option.id);
+    this.active = highlight(this.list, this.input, this.active, index);
   }
 
   onKey(event) {

@@ -73,6 +73,11 @@ if (document.querySelector('[data-module="polka-editor"]')) {
   import("./editor.js").then((editor) => editor.init());
 }
 
+// Forum posts: quote a selected part of a post, and choose whom to mention as one types @.
+if (document.querySelector('form[data-module="polka-forum-writer"]')) {
+  import("./forum.js").then((forum) => forum.init());
+}
+
 // Signed-in pages: warn before the session times out, with a choice to stay signed in.
 const timeoutDialog = document.querySelector('dialog[data-module="polka-timeout"]');
 if (timeoutDialog) {

@@ -1,8 +1,11 @@
 """The forum in Chromium: a member starts a topic (after a preview and a refused empty title), another
-replies and lands on the reply, a manager adds a category; every page on the way passes axe-core at
+replies quoting part of it and mentioning its author (chosen from the suggestions with the keyboard)
+and lands on the reply, a manager adds a category; every page on the way passes axe-core at
 desktop and phone widths."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from sqlalchemy.orm import Session
@@ -56,11 +59,36 @@ def test_start_a_topic_reply_and_manage_categories(tab: Tab, make: Factory, sess
 
     tab.sign_in(answerer)
     tab.visit(topic_path)
-    tab.page.fill("#body", "We wait four weeks, then tell the bureau.")
+    # Quote part of the question: select its last words, then Quote under it.
+    tab.page.evaluate(
+        """() => {
+            const words = document.querySelector("#post-1 .polka-post__body p").lastChild;
+            const range = document.createRange();
+            range.setStart(words, 1);
+            range.setEnd(words, words.length);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+        }"""
+    )
+    tab.page.click("#post-1 >> text=Quote")
+    typed = tab.page.input_value("#body")
+    assert re.fullmatch(r"\[quote=post:[0-9]+\]\nkeeper\.\n\[/quote\]\n\n", typed), typed
+    # Mention the asker: type @ and the start of her name, choose her with the keyboard.
+    tab.page.locator("#body").press_sequentially("Thanks @pri")
+    tab.page.wait_for_selector("#body-people [role=option]")
+    check_page(tab, "a reply with a quote and people to mention")
+    tab.page.keyboard.press("ArrowDown")
+    tab.page.keyboard.press("Enter")
+    tab.page.locator("#body").press_sequentially("- we wait four weeks, then tell the bureau.")
+    assert tab.page.input_value("#body").endswith(
+        "Thanks @priya-shah - we wait four weeks, then tell the bureau."
+    )
     with tab.page.expect_navigation():
         tab.page.click("button[value=save]")
     assert tab.page.url.endswith("#post-2")
-    assert "We wait four weeks" in tab.page.inner_text("#post-2")
+    assert "we wait four weeks" in tab.page.inner_text("#post-2")
+    assert "Priya Shah wrote" in tab.page.inner_text("#post-2 .polka-quote")
+    assert tab.page.inner_text("#post-2 a.polka-mention") == "@priya-shah"
     with tab.page.expect_navigation():
         tab.page.click("#post-2 >> text=Edit")
     tab.page.fill("#body", "We wait four weeks, then tell the bureau by email.")

@@ -5,7 +5,8 @@ and status, memberships in every role, marked items (wiki pages) with either mar
 Python policy and the SQL filter pick exactly the same objects, then applies random mutations
 (member removed or added, role changed, community made private/restricted/open or closed, item
 re-marked or moved, user suspended or reinstated) and checks again. ``can(READ)`` is held to
-``readable_filter`` the same way. Runs on SQLite and PostgreSQL; each example is rolled back, so each starts from the same state.
+``readable_filter`` the same way, and every item's ``viewers_filter`` (who may see it) to ``can`` for each
+user. Runs on SQLite and PostgreSQL; each example is rolled back, so each starts from the same state.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from polka.accounts.models import AccountStatus, User
 from polka.communities.models import Community, CommunityStatus, Role, Visibility
 from polka.communities.services import add_member, create_community
 from polka.markings import Marking
-from polka.permissions import Action, can, readable_filter, visible_filter
+from polka.permissions import Action, can, readable_filter, viewers_filter, visible_filter
 from polka.wiki.models import WikiPage
 
 settings.register_profile(
@@ -141,6 +142,10 @@ def assert_policy_agrees(session, users, where):
         seen = set(session.scalars(select(WikiPage.id).where(visible_filter(user, WikiPage))))
         for item in items:
             assert can(user, Action.VIEW, item) == (item.id in seen), f"{who}, item {item.id}"
+    for item in items:
+        viewers = set(session.scalars(select(User.id).where(viewers_filter(item.community, item.marking))))
+        for user in users:
+            assert can(user, Action.VIEW, item) == (user.id in viewers), f"{where}: viewers of item {item.id}"
 
 
 @PROFILE

@@ -21,10 +21,10 @@ START = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 _serial = count(1)
 
 
-def _insert(conn: sa.Connection, name: str, **values: Any) -> int:
-    """A row of ``name`` as it was at ``BEFORE``: the given values, and a plain one in every other
+def _insert(conn: sa.Connection, table_name: str, /, **values: Any) -> int:
+    """A row of ``table_name`` as it was at ``BEFORE``: the given values, and a plain one in every other
     column that must hold something."""
-    table = sa.Table(name, sa.MetaData(), autoload_with=conn)
+    table = sa.Table(table_name, sa.MetaData(), autoload_with=conn)
     row = dict(values)
     for column in table.columns:
         if column.name in row or column.nullable or column.primary_key or column.server_default is not None:
