@@ -33,6 +33,7 @@ from polka.docs import services as docs_services
 from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, Folder
 from polka.features import FEATURES
+from polka.forum import polls
 from polka.forum import services as forum_services
 from polka.forum.models import ForumCategory, ForumTopic
 from polka.markings import Marking
@@ -150,6 +151,17 @@ class Grower:
                 s, s.merge(manager), s.merge(self.home), forum_services.CategoryFields("Questions")
             )
             self.topic = self._topic(s, "Stop and search questions")
+            # the walked topic shows everything a topic can: a named poll the reader voted in (its
+            # results and voters shown) and a recorded decision
+            poll = polls.create_poll(
+                s,
+                s.merge(self.author),
+                self.topic,
+                polls.PollFields("Which form?", "Form A\nForm B", named=True),
+            )
+            s.flush()
+            polls.vote(s, s.merge(self.reader), self.topic, poll, [poll.options[0].id])
+            polls.record_decision(s, s.merge(self.author), self.topic, "Form A, agreed in March")
         self.document = self._document(self.home, "Custody procedure", folder=self.folder)
         self.deep_folder, self.depth = self.folder, 1
         with self.writing() as s:

@@ -1,4 +1,4 @@
-"""``polka forum``: rebuild the forum's derived data (counters and kept HTML) from its posts."""
+"""``polka forum``: rebuild the forum's derived data (counters and kept HTML) from its posts and ballots."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from polka.db import transaction
-from polka.forum import rendering, services
+from polka.forum import polls, rendering, services
 from polka.http import session_factory
 
 
@@ -18,10 +18,13 @@ def forum_group() -> None:
 @forum_group.command("recount")
 @with_appcontext
 def recount() -> None:
-    """Rebuild every topic's reply count and last post from its posts."""
+    """Rebuild every topic's reply count and last post from its posts, and every poll's counts from
+    its ballots."""
     with session_factory()() as session, transaction(session):
         changed = services.recount(session)
+        wrong_votes = polls.recount_polls(session)
     click.echo(f"Recounted every topic: {changed} had wrong counters.")
+    click.echo(f"Recounted every poll: {wrong_votes} counts were wrong.")
 
 
 @forum_group.command("rerender")

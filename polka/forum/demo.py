@@ -1,11 +1,12 @@
-"""Demo forum content: PNC Operators' questions (one reply reported as off-topic, a watched phrase, and a
-topic waiting for approval in a pre-moderated category) and an announcements category, the Forensics community's debate on its project plan, and a general
-category in Neighbourhood Policing."""
+"""Demo forum content: PNC Operators' questions (an accepted answer, a reply that quotes and mentions,
+one reply reported as off-topic, a watched phrase, and a topic waiting for approval in a pre-moderated
+category) and an announcements category, the Forensics community's debate on its project plan (a closed
+poll and the decision reached) with an open poll, and a general category in Neighbourhood Policing."""
 
 from __future__ import annotations
 
 from polka.content.feature import DemoWorld
-from polka.forum import services
+from polka.forum import polls, posts, quotes, services
 from polka.forum.kinds import POST_KIND
 from polka.forum.models import CategoryMode
 from polka.forum.services import CategoryFields
@@ -47,7 +48,7 @@ def load_demo_forum(world: DemoWorld) -> None:
         ),
         is_question=True,
     )
-    services.reply(
+    answer = services.reply(
         session,
         people["nw_coord"],
         keeper,
@@ -58,8 +59,10 @@ def load_demo_forum(world: DemoWorld) -> None:
         session,
         people["pnc_op2"],
         keeper,
-        "Same here. The bureau's contact details are in the PNC manual on the wiki.",
+        quotes.quote_of(answer.id, "We note the check on the log and re-check after a month")
+        + f"Same here, @{people['pnc_op1'].handle}. The bureau's contact details are in the PNC manual on the wiki.",
     )
+    posts.accept_answer(session, people["pnc_op1"], keeper, answer)
     off_topic = services.reply(
         session,
         people["pnc_op4"],
@@ -145,6 +148,43 @@ def load_demo_forum(world: DemoWorld) -> None:
         people["forensics2"],
         debate,
         "Rapid DNA would save more time, but the accreditation work is far bigger. I agree with capture first.",
+    )
+    # The debate's poll, closed, and the decision the project board reached.
+    lead = people["forensics_lead"]
+    poll = polls.create_poll(
+        session,
+        lead,
+        debate,
+        polls.PollFields(
+            "Which method do we validate first?",
+            "Rapid DNA for custody suites\nDigital fingerprint capture at scenes\nDrug field testing kits",
+            named=True,
+        ),
+    )
+    session.flush()
+    capture, rapid_dna = poll.options[1].id, poll.options[0].id
+    for voter, choice in (("forensics1", capture), ("forensics2", capture), ("forensics_lead", rapid_dna)):
+        polls.vote(session, people[voter], debate, poll, [choice])
+    polls.close_poll(session, lead, debate, poll)
+    polls.record_decision(
+        session,
+        lead,
+        debate,
+        "Digital fingerprint capture first, agreed at the March project board. Rapid DNA follows next year.",
+    )
+    # An open poll for the demo's Forensics members to vote in.
+    workshop = services.start_topic(
+        session,
+        people["forensics1"],
+        plan,
+        title="When should we hold the validation workshop?",
+        body="The workshop needs a full day with every force's lead. Vote for the months that suit you.",
+    )
+    polls.create_poll(
+        session,
+        people["forensics1"],
+        workshop,
+        polls.PollFields("Which months suit you?", "April\nMay\nJune", multiple=True),
     )
 
     neighbourhood = communities["neighbourhood"]

@@ -1,4 +1,4 @@
-"""Forms of the forum: a category (managers), a new topic, a reply."""
+"""Forms of the forum: a category (managers), a new topic, a reply, a poll and a decision."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from polka.forms import PolkaForm as FlaskForm
 from polka.forum.models import (
     CATEGORY_DESCRIPTION_MAX,
     CATEGORY_TITLE_MAX,
+    DECISION_MAX,
+    POLL_QUESTION_MAX,
     POST_MAX,
     TOPIC_TITLE_MAX,
     CategoryMode,
+    PollResults,
 )
 from polka.markings import Marking
 
@@ -74,8 +77,53 @@ class TopicForm(FlaskForm):
     )
     body = _body("Your message")
     is_question = BooleanField("This is a question: someone can answer it")
+    with_poll = BooleanField("Add a poll to it next")
     marking = RadioField("Marking", choices=MARKING_CHOICES, default=Marking.OFFICIAL.value)
 
 
 class ReplyForm(FlaskForm):
     body = _body("Your reply")
+
+
+class PollForm(FlaskForm):
+    question = StringField(
+        "Question",
+        validators=[
+            InputRequired(message="Enter the question"),
+            Length(
+                max=POLL_QUESTION_MAX, message=f"The question must be {POLL_QUESTION_MAX} characters or fewer"
+            ),
+            Readable(),
+        ],
+    )
+    options = TextAreaField(
+        "Options, one per line",
+        validators=[InputRequired(message="Give at least 2 options, one per line"), Readable()],
+    )
+    multiple = BooleanField("Voters may choose more than one option")
+    named = RadioField(
+        "Who voted for what",
+        choices=choices(
+            [
+                ("anonymous", "Anonymous: nobody is shown who chose what"),
+                ("named", "Named: everyone who can read the topic sees who chose each option"),
+            ]
+        ),
+        default="anonymous",
+    )
+    results = RadioField(
+        "When the results show",
+        choices=choices((results.value, results.label) for results in PollResults),
+        default=PollResults.AFTER_VOTING.value,
+    )
+    closes_at = StringField("Closes at (UK time, optional)", validators=[Readable()])
+
+
+class DecisionForm(FlaskForm):
+    decision = TextAreaField(
+        "Decision",
+        validators=[
+            Length(max=DECISION_MAX, message=f"A decision must be {DECISION_MAX:,} characters or fewer"),
+            Readable(),
+        ],
+    )

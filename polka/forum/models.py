@@ -114,9 +114,15 @@ class ForumTopic(DeletableContent, Base):
     #: a question's accepted answer: one of its replies (a post id; no foreign key, as posts point at
     #: their topic)
     accepted_post_id: Mapped[int | None] = mapped_column(Integer)
+    #: the outcome a moderator recorded ("Decision: option B, agreed at the March meeting"), shown at
+    #: the top of the topic and found by search
+    decision: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
 
     category: Mapped[ForumCategory] = relationship()
     last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     def __repr__(self) -> str:
         return f"<ForumTopic {self.id} {self.title!r}>"
@@ -196,3 +202,94 @@ class ForumHelpful(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+POLL_QUESTION_MAX = 200
+POLL_OPTION_MAX = 200
+#: A poll offers from 2 to this many options.
+POLL_OPTIONS_MAX = 20
+DECISION_MAX = 1_000
+
+
+class PollResults(enum.StrEnum):
+    """When a poll's counts are shown."""
+
+    AFTER_VOTING = "after_voting"  # to each person once they have voted, and to everyone once it closes
+    AFTER_CLOSING = "after_closing"  # to everyone once it closes, to nobody before
+
+    @property
+    def label(self) -> str:
+        return {
+            "after_voting": "To each person once they have voted, and to everyone when it closes",
+            "after_closing": "To everyone when it closes, and to nobody before",
+        }[self.value]
+
+
+class ForumPoll(Base):
+    """A topic's poll (a topic has at most one). Who voted is kept so nobody votes twice; who voted for
+    what is shown only when the poll's creator chose named votes, which the poll says."""
+
+    __tablename__ = "forum_polls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("forum_topics.id", ondelete="CASCADE"), unique=True)
+    question: Mapped[str] = mapped_column(String(POLL_QUESTION_MAX))
+    #: each voter may choose several options (else one)
+    multiple: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: whether readers see who chose each option
+    named: Mapped[bool] = mapped_column(Boolean, default=False)
+    results: Mapped[PollResults] = mapped_column(str_enum(PollResults), default=PollResults.AFTER_VOTING)
+    #: when it closes by itself (none: when its creator or a moderator closes it)
+    closes_at: Mapped[datetime | None]
+    #: when its creator or a moderator closed it
+    closed_at: Mapped[datetime | None]
+    #: how many people voted (derived from the ballots: ``polka forum recount``)
+    voter_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    options: Mapped[list[ForumPollOption]] = relationship(
+        order_by="ForumPollOption.position", cascade="all, delete-orphan"
+    )
+
+    def is_closed(self, now: datetime) -> bool:
+        return self.closed_at is not None or (self.closes_at is not None and self.closes_at <= now)
+
+
+class ForumPollOption(Base):
+    __tablename__ = "forum_poll_options"
+    __table_args__ = (UniqueConstraint("poll_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("forum_polls.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(POLL_OPTION_MAX))
+    #: how many voters chose it (derived from the choices: ``polka forum recount``)
+    vote_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ForumPollBallot(Base):
+    """One person voted in one poll (the unique pair is what stops a second vote, however sent)."""
+
+    __tablename__ = "forum_poll_ballots"
+    __table_args__ = (UniqueConstraint("poll_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("forum_polls.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class ForumPollChoice(Base):
+    """An option chosen on a ballot."""
+
+    __tablename__ = "forum_poll_choices"
+    __table_args__ = (UniqueConstraint("ballot_id", "option_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("forum_poll_ballots.id", ondelete="CASCADE"))
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_poll_options.id", ondelete="CASCADE"), index=True
+    )

@@ -2,7 +2,8 @@
 
 The opening post carries its topic's title; a reply is titled by nothing of its own and holds its
 topic's title, its category's and its community's name as where it lives (a weak field). A post's
-document holds its own words, never those it quotes. Posts waiting
+document holds its own words, never those it quotes; the opening post's also holds the topic's recorded
+decision. Posts waiting
 for a moderator, hidden or deleted are not in the index at all, so no snippet can show them; the search
 page re-checks every hit through the kind's resolver besides. The services call ``reindex_post`` and
 ``reindex_topic`` in the same transaction as every change a search could notice.
@@ -46,6 +47,14 @@ def _live() -> Any:
     )
 
 
+def _body(post: ForumPost, topic: ForumTopic) -> str:
+    """A post's own words as readers see them; the opening post's also say the topic's decision."""
+    words = plain_text(quotes.without_quotes(rendering.kept(post).html))
+    if post.number == 1 and topic.decision:
+        return f"{words}\n\nDecision: {topic.decision}"
+    return words
+
+
 class ForumSearch:
     kind = POST_KIND
 
@@ -71,7 +80,7 @@ class ForumSearch:
                 marking=topic.marking.value,
                 sensitive=Marking(topic.marking).sensitive,
                 title=topic.title if opening else "",
-                body=plain_text(quotes.without_quotes(rendering.kept(post).html)),
+                body=_body(post, topic),
                 created_at=post.created_at,
                 updated_at=post.edited_at or post.created_at,
                 author_id=post.author_id,

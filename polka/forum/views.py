@@ -15,9 +15,9 @@ from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.forms import show_errors
-from polka.forum import access, quotes, reads, rendering, services
+from polka.forum import access, polls, quotes, reads, rendering, services
 from polka.forum.blueprint import bp
-from polka.forum.forms import MARKING_HINTS, ReplyForm, TopicForm
+from polka.forum.forms import MARKING_HINTS, DecisionForm, ReplyForm, TopicForm
 from polka.forum.kinds import post_url
 from polka.forum.models import ForumCategory, ForumTopic, PostStatus
 from polka.forum.posts import EDIT_GRACE
@@ -26,7 +26,7 @@ from polka.http import db
 from polka.ids import parse_id
 from polka.markings import parse_marking
 from polka.moderation import screening
-from polka.permissions import Action
+from polka.permissions import Action, can
 
 
 def _page_number() -> int:
@@ -139,6 +139,8 @@ def new_topic(slug: str, category: str) -> Any:
         else f"Your topic “{topic.title}” has been posted.",
         "success",
     )
+    if form.with_poll.data and polls.may_add_poll(user, topic):
+        return redirect(url_for("forum.new_poll", slug=community.slug, topic=topic.id))
     return redirect(url_for("forum.topic", slug=community.slug, topic=topic.id))
 
 
@@ -151,12 +153,17 @@ def topic_screen(
     lock_error: ValidationError | None = None,
     lock_reason: str = "",
     error: ValidationError | None = None,
+    poll_error: str | None = None,
+    chosen: frozenset[int] = frozenset(),
+    decision_form: DecisionForm | None = None,
 ) -> Any:
-    """A topic's page (the page of posts asked for) with the reply form, and any refusal to show."""
+    """A topic's page (the page of posts asked for) with the reply form, and any refusal to show (a
+    vote refused comes back with what was ``chosen``, a decision refused in its ``decision_form``)."""
     session, user = db(), current_user()
     shown = reads.posts(session, user, topic, _page_number())
     accepted = reads.accepted_answer(session, user, topic)
     refusal = access.reply_refusal(user, topic) if user is not None else None
+    may_contribute = can(user, Action.CONTRIBUTE, topic.community)
     silenced = _silenced(session, user, topic)
     return render_template(
         "forum/topic.html",
@@ -184,6 +191,13 @@ def topic_screen(
         and topic.is_question
         and (topic.created_by_id == user.id or access.may_moderate(user, topic.community)),
         may_delete=lambda post: user is not None and post.author_id == user.id and not post.is_deleted,
+        poll=polls.poll_view(session, user, topic),
+        poll_error=poll_error,
+        chosen=chosen,
+        may_vote=may_contribute,
+        may_add_poll=polls.may_add_poll(user, topic),
+        may_close_poll=lambda poll: polls.may_close(user, poll, topic),
+        decision_form=decision_form or DecisionForm(data={"decision": topic.decision}),
         section="communities",
         page_title=f"{topic.title} – {topic.community.name} forum",
     ), status
