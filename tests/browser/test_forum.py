@@ -1,6 +1,7 @@
 """The forum in Chromium: a member starts a topic (after a preview and a refused empty title), another
 replies quoting part of it and mentioning its author (chosen from the suggestions with the keyboard)
-and lands on the reply, a manager adds a category; every page on the way passes axe-core at
+and lands on the reply, a manager adds a category; a debate gets a poll, a member votes, and its
+starter closes the poll and records the decision; every page on the way passes axe-core at
 desktop and phone widths."""
 
 from __future__ import annotations
@@ -180,3 +181,60 @@ def test_report_a_post_and_a_moderator_hides_it(tab: Tab, make: Factory, session
     tab.visit("/account/reports")
     assert "Hidden by a moderator" in tab.page.inner_text("main")
     check_page(tab, "your reports")
+
+
+def test_a_debate_with_a_poll_reaches_a_recorded_decision(tab: Tab, make: Factory, session: Session) -> None:
+    forum = ForumFactory(session, make)
+    lead = make.user("Nadia Karim", email="nadia.karim@met.police.uk", two_factor=True)
+    member = make.user("Owen Price", email="owen.price@south-wales.police.uk")
+    community = make.community("Forensics", managers=[lead])
+    make.member(community, member, Role.MEMBER)
+    forum.category(community, "Project plan", manager=lead)
+    base = f"/c/{community.slug}/forum"
+
+    tab.sign_in(lead)
+    tab.visit(f"{base}/project-plan/new")
+    tab.page.fill("#title", "Which method do we validate first?")
+    tab.page.fill("#body", "We can fund one method this year.")
+    tab.page.check("#with_poll")
+    with tab.page.expect_navigation():
+        tab.page.click("button[value=save]")
+    assert "Add a poll" in tab.page.inner_text("h1")
+    tab.page.fill("#question", "Which method first?")
+    tab.page.fill("#options", "Rapid DNA")
+    with tab.page.expect_navigation():
+        tab.page.click("text=Add the poll")
+    assert "Give at least 2 options" in tab.page.inner_text(".govuk-error-summary")
+    check_page(tab, "add a poll with an error")
+    tab.page.fill("#options", "Rapid DNA\nFingerprint capture\nDrug field testing")
+    tab.page.check("input[value=named]")
+    with tab.page.expect_navigation():
+        tab.page.click("text=Add the poll")
+    topic_path = tab.path()
+    assert "Which method first?" in tab.page.inner_text("#poll")
+
+    tab.sign_in(member)
+    tab.visit(topic_path)
+    with tab.page.expect_navigation():
+        tab.page.click("#poll button:text-is('Vote')")
+    assert "Choose an option" in tab.page.inner_text(".govuk-error-summary")
+    check_page(tab, "a vote with no choice")
+    tab.page.check("text=Fingerprint capture")
+    with tab.page.expect_navigation():
+        tab.page.click("#poll button:text-is('Vote')")
+    results = tab.page.inner_text("#poll")
+    assert "1 vote (100%)" in results
+    assert "Your choice" in results
+    check_page(tab, "a poll's results after voting")
+
+    tab.sign_in(lead)
+    tab.visit(topic_path)
+    with tab.page.expect_navigation():
+        tab.page.click("text=Close the poll now")
+    tab.page.fill("#decision", "Fingerprint capture first, agreed at the March project board.")
+    with tab.page.expect_navigation():
+        tab.page.click("button:text-is('Record the decision')")
+    assert "agreed at the March project board" in tab.page.inner_text(".polka-decision")
+    tab.page.click("text=Who chose “Fingerprint capture”")
+    assert "Owen Price" in tab.page.inner_text("#poll .govuk-details__text")
+    check_page(tab, "a topic with its closed poll and decision")
