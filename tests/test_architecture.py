@@ -42,6 +42,7 @@ LAYERS = {
     "characters": KERNEL,
     "answers": KERNEL,
     "text": KERNEL,
+    "tags": KERNEL,
     "assets": KERNEL,
     "compression": KERNEL,
     "accounts": CORE,

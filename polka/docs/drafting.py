@@ -6,9 +6,10 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.docs import access
-from polka.docs.models import DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX
+from polka.docs.models import DESCRIPTION_MAX, TITLE_MAX
 from polka.docs.web import document_url
 from polka.drafts.services import DraftKind
+from polka.tags import TAGS_MAX
 
 
 def _details_form(session: Session, user: User, document_id: int) -> str:

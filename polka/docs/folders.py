@@ -32,7 +32,7 @@ from polka.activity.stream import Actor
 from polka.communities.models import Community
 from polka.docs import access
 from polka.docs.kinds import FOLDER_KIND
-from polka.docs.models import FOLDER_NAME_MAX, Document, DocumentStatus, Folder, Version, split_tags
+from polka.docs.models import FOLDER_NAME_MAX, Document, DocumentStatus, Folder, Version
 from polka.docs.search import reindex_folder
 from polka.errors import ValidationError
 from polka.filetypes import type_name
@@ -42,6 +42,7 @@ from polka.pagination import Page, page_count
 from polka.people.services import active_people
 from polka.permissions import Action, reader_params, require
 from polka.subscriptions.services import forget
+from polka.tags import split_tags
 from polka.text import check_text
 
 PER_PAGE = 50

@@ -10,10 +10,11 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange
 
 from polka.communities.forms import Readable, choices
-from polka.docs.models import DESCRIPTION_MAX, FOLDER_NAME_MAX, NOTE_MAX, TAGS_MAX, TITLE_MAX
+from polka.docs.models import DESCRIPTION_MAX, FOLDER_NAME_MAX, NOTE_MAX, TITLE_MAX
 from polka.forms import IdChoiceField, IdField
 from polka.forms import PolkaForm as FlaskForm
 from polka.markings import Marking
+from polka.tags import TAGS_MAX
 
 MARKING_CHOICES = choices((m.value, m.value) for m in Marking)
 MARKING_HINTS = {

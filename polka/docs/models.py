@@ -19,18 +19,13 @@ from polka.communities.models import Community
 from polka.content.mixins import DeletableContent
 from polka.db import Base, str_enum, utcnow
 from polka.filetypes import type_name
+from polka.tags import TAGS_MAX, split_tags
 
 TITLE_MAX = 150
 FOLDER_NAME_MAX = 100
 DESCRIPTION_MAX = 2000
-TAGS_MAX = 300
 NOTE_MAX = 500
 FILENAME_MAX = 255
-
-
-def split_tags(tags: str) -> list[str]:
-    """A document's tags (stored comma-separated) as a list."""
-    return [tag for tag in tags.split(",") if tag]
 
 
 class DocumentStatus(enum.StrEnum):

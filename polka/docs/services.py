@@ -22,7 +22,6 @@ from polka.docs import access, duplicates, versions
 from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import (
     DESCRIPTION_MAX,
-    TAGS_MAX,
     TITLE_MAX,
     Document,
     DocumentStatus,
@@ -35,10 +34,8 @@ from polka.forms import has_control_characters
 from polka.markings import Marking, check_within_ceiling
 from polka.permissions import Action, require
 from polka.storage import FileStore, StoredFile, clean_filename
+from polka.tags import parse_tags
 from polka.text import check_text
-
-TAG_MAX = 40
-MAX_TAGS = 10
 
 
 @dataclass(frozen=True)
@@ -52,27 +49,6 @@ class Details:
 
 
 # Checking input ----------------------------------------------------------------------------------
-
-
-def parse_tags(text: str) -> str:
-    """``"Stalking, DA,  stalking"`` → ``"stalking,da"``: trimmed, lower-cased, no repeats, comma-joined."""
-    tags: list[str] = []
-    for raw in re.split(r"[,;\n]", text or ""):
-        tag = " ".join(raw.split()).lower()
-        if not tag or tag in tags:
-            continue
-        if len(tag) > TAG_MAX or has_control_characters(tag):
-            message = f"Each tag must be {TAG_MAX} characters or fewer"
-            raise ValidationError(message, {"tags": message})
-        tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        message = f"Give at most {MAX_TAGS} tags"
-        raise ValidationError(message, {"tags": message})
-    joined = ",".join(tags)
-    if len(joined) > TAGS_MAX:
-        message = "The tags are too long together: use fewer"
-        raise ValidationError(message, {"tags": message})
-    return joined
 
 
 def check_details(details: Details, community: Community) -> Details:
