@@ -104,6 +104,9 @@ class Kind:
     link_name: str | None = None
     #: title look-up for the editor's link picker
     find: Finder | None = None
+    #: False for a kind that names another kind's rows in a role of their own (a community's forum is
+    #: its community): ``kind_of`` never answers with it
+    owns_model: bool = True
 
     def __post_init__(self) -> None:
         if not KIND_NAME.fullmatch(self.name) or len(self.name) > NAME_MAX:
@@ -134,7 +137,7 @@ def kind_of(target: object) -> Kind | None:
     """The kind whose rows ``target`` (an object, or a mapped class) belongs to."""
     model = target if isinstance(target, type) else type(target)
     for kind in _KINDS.values():
-        if issubclass(model, kind.model):
+        if kind.owns_model and issubclass(model, kind.model):
             return kind
     return None
 

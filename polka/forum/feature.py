@@ -8,7 +8,7 @@ from polka.forum import manage_views, models, poll_views, post_views, views
 from polka.forum.blueprint import bp
 from polka.forum.cli import forum_group
 from polka.forum.demo import load_demo_forum
-from polka.forum.kinds import POST, TOPIC
+from polka.forum.kinds import CATEGORY, FORUM, POST, TOPIC
 from polka.forum.moderation import POSTS
 from polka.forum.search import ForumSearch
 from polka.forum.waiting import HELD, held_waiting
@@ -18,7 +18,7 @@ FEATURE = Feature(
     label="Forum",
     routes=Routes(bp, (views, post_views, poll_views, manage_views)),
     models=(models,),
-    kinds=(TOPIC, POST),
+    kinds=(TOPIC, POST, CATEGORY, FORUM),
     search=(ForumSearch(),),
     cli=forum_group,
     demo=load_demo_forum,

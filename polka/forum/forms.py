@@ -18,6 +18,7 @@ from polka.forum.models import (
     PollResults,
 )
 from polka.markings import Marking
+from polka.tags import TAGS_MAX
 
 MARKING_CHOICES = choices((m.value, m.value) for m in Marking)
 MARKING_HINTS = {
@@ -78,6 +79,10 @@ class TopicForm(FlaskForm):
     body = _body("Your message")
     is_question = BooleanField("This is a question: someone can answer it")
     with_poll = BooleanField("Add a poll to it next")
+    tags = StringField(
+        "Tags (optional)",
+        validators=[Length(max=TAGS_MAX, message="The tags are too long together: use fewer"), Readable()],
+    )
     marking = RadioField("Marking", choices=MARKING_CHOICES, default=Marking.OFFICIAL.value)
 
 
@@ -126,4 +131,11 @@ class DecisionForm(FlaskForm):
             Length(max=DECISION_MAX, message=f"A decision must be {DECISION_MAX:,} characters or fewer"),
             Readable(),
         ],
+    )
+
+
+class TagsForm(FlaskForm):
+    tags = StringField(
+        "Tags",
+        validators=[Length(max=TAGS_MAX, message="The tags are too long together: use fewer"), Readable()],
     )

@@ -4,17 +4,20 @@ polka.content.kinds)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, bindparam
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.communities.models import Community
 from polka.content.kinds import IDS, Kind, Shown, shown_columns
-from polka.forum.models import ForumPost, ForumTopic, PostStatus
-from polka.permissions import reader_params, visible_to_reader
+from polka.forum.models import ForumCategory, ForumPost, ForumTopic, PostStatus
+from polka.markings import Marking
+from polka.permissions import readable_to_reader, reader_params, visible_to_reader
 
 TOPIC_KIND = "forum.topic"
 POST_KIND = "forum.post"
@@ -111,3 +114,80 @@ TOPIC = Kind(
     name=TOPIC_KIND, label="Forum topic", model=ForumTopic, resolve=resolve_topics, link_name="topic"
 )
 POST = Kind(name=POST_KIND, label="Forum post", model=ForumPost, resolve=resolve_posts)
+
+
+CATEGORY_KIND = "forum.category"
+FORUM_KIND = "forum.forum"
+
+
+def resolve_categories(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
+    """The categories among ``ids`` whose forum ``user`` may read."""
+    params = reader_params(user)
+    if params is None:
+        return {}
+    rows = session.execute(_readable_categories(), {**params, IDS: list(ids)})
+    return {
+        row.id: Shown(
+            kind=CATEGORY_KIND,
+            id=row.id,
+            label="Forum category",
+            title=row.title,
+            url=url_for("forum.category", slug=row.community_slug, category=row.slug),
+            marking=Marking.OFFICIAL,  # the category itself; each topic in it carries its own marking
+            community_id=row.community_id,
+            community_name=row.community_name,
+            updated_at=row.created_at,
+        )
+        for row in rows
+    }
+
+
+def resolve_forums(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
+    """The forums (named by their community's id) among ``ids`` that ``user`` may read."""
+    params = reader_params(user)
+    if params is None:
+        return {}
+    rows = session.execute(_readable_forums(), {**params, IDS: list(ids)})
+    return {
+        row.id: Shown(
+            kind=FORUM_KIND,
+            id=row.id,
+            label="Forum",
+            title=f"{row.name} forum",
+            url=url_for("forum.index", slug=row.slug),
+            marking=Marking.OFFICIAL,
+            community_id=row.id,
+            community_name=row.name,
+            updated_at=row.created_at,
+        )
+        for row in rows
+    }
+
+
+@cache
+def _readable_categories() -> Select[int, str, str, int, datetime, str, str]:
+    return (
+        select(
+            ForumCategory.id,
+            ForumCategory.slug,
+            ForumCategory.title,
+            ForumCategory.community_id,
+            ForumCategory.created_at,
+            Community.slug.label("community_slug"),
+            Community.name.label("community_name"),
+        )
+        .join(Community, Community.id == ForumCategory.community_id)
+        .where(ForumCategory.id.in_(bindparam(IDS, expanding=True)), readable_to_reader())
+    )
+
+
+@cache
+def _readable_forums() -> Select[int, str, str, datetime]:
+    return select(Community.id, Community.slug, Community.name, Community.created_at).where(
+        Community.id.in_(bindparam(IDS, expanding=True)), readable_to_reader()
+    )
+
+
+CATEGORY = Kind(name=CATEGORY_KIND, label="Forum category", model=ForumCategory, resolve=resolve_categories)
+#: A community's forum as a whole, to follow: named by its community's id.
+FORUM = Kind(name=FORUM_KIND, label="Forum", model=Community, resolve=resolve_forums, owns_model=False)

@@ -19,6 +19,7 @@ from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.content.mixins import DeletableContent
 from polka.db import Base, str_enum, utcnow
+from polka.tags import TAGS_MAX, split_tags
 
 CATEGORY_TITLE_MAX = 80
 CATEGORY_SLUG_MAX = 60
@@ -119,10 +120,16 @@ class ForumTopic(DeletableContent, Base):
     decision: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    #: comma-separated, each trimmed and lower-cased (``polka.tags``)
+    tags: Mapped[str] = mapped_column(String(TAGS_MAX), default="")
 
     category: Mapped[ForumCategory] = relationship()
     last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def tag_list(self) -> list[str]:
+        return split_tags(self.tags)
 
     def __repr__(self) -> str:
         return f"<ForumTopic {self.id} {self.title!r}>"
@@ -293,3 +300,17 @@ class ForumPollChoice(Base):
     option_id: Mapped[int] = mapped_column(
         ForeignKey("forum_poll_options.id", ondelete="CASCADE"), index=True
     )
+
+
+class ForumTopicRead(Base):
+    """How far one reader has read one topic: the highest post number they were shown, and when they
+    last visited (for unread markers, "new since your last visit" and the topic's views)."""
+
+    __tablename__ = "forum_topic_reads"
+    __table_args__ = (UniqueConstraint("user_id", "topic_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("forum_topics.id", ondelete="CASCADE"), index=True)
+    last_read_number: Mapped[int] = mapped_column(Integer, default=0)
+    visited_at: Mapped[datetime] = mapped_column(default=utcnow)

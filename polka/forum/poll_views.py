@@ -16,7 +16,7 @@ from polka.forum import access, polls
 from polka.forum.blueprint import bp
 from polka.forum.forms import DecisionForm, PollForm, ReplyForm
 from polka.forum.models import ForumPoll, ForumTopic, PollResults
-from polka.forum.views import topic_screen
+from polka.forum.views import topic_form_post, topic_screen
 from polka.http import db
 from polka.ids import parse_id
 from polka.permissions import Action, require
@@ -126,18 +126,14 @@ def decision(slug: str, topic: int) -> Any:
     session, user = db(), signed_in()
     require(user, Action.MODERATE, found.community)
     form = DecisionForm()
-    if not form.validate():
-        return topic_screen(found, ReplyForm(), status=400, decision_form=form)
-    try:
-        with transaction(session):
-            polls.record_decision(session, user, found, form.decision.data or "")
-    except ValidationError as error:
-        show_errors(form, error)
-        return topic_screen(found, ReplyForm(), status=400, decision_form=form)
-    flash(
-        "The decision is shown at the top of the topic."
-        if found.decision
-        else "The decision has been taken away.",
-        "success",
+    return topic_form_post(
+        found,
+        form,
+        lambda: polls.record_decision(session, user, found, form.decision.data or ""),
+        lambda: (
+            "The decision is shown at the top of the topic."
+            if found.decision
+            else "The decision has been taken away."
+        ),
+        "decision_form",
     )
-    return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -290,31 +290,28 @@ class PollView:
 def poll_view(
     session: Session, user: User | None, topic: ForumTopic, *, now: datetime | None = None
 ) -> PollView | None:
-    """The topic's poll as the reader (who may see the topic) sees it: at most three statements."""
+    """The topic's poll as the reader (who may see the topic) sees it, in two statements: the poll with
+    its options, then the reader's choices (and, for a named poll, everyone's with their names)."""
     poll = poll_of(session, topic)
     if poll is None:
         return None
     closed = poll.is_closed(now or utcnow())
-    mine: frozenset[int] = frozenset()
-    if user is not None:
-        mine = frozenset(
-            session.scalars(
-                select(ForumPollChoice.option_id)
-                .join(ForumPollBallot, ForumPollBallot.id == ForumPollChoice.ballot_id)
-                .where(ForumPollBallot.poll_id == poll.id, ForumPollBallot.user_id == user.id)
-            )
+    reader = user.id if user is not None else 0
+    rows = session.execute(
+        select(ForumPollChoice.option_id, ForumPollBallot.user_id, User.name)
+        .join(ForumPollBallot, ForumPollBallot.id == ForumPollChoice.ballot_id)
+        .join(User, User.id == ForumPollBallot.user_id)
+        .where(
+            ForumPollBallot.poll_id == poll.id, or_(ForumPollBallot.user_id == reader, literal(poll.named))
         )
+        .order_by(User.name)
+    ).all()
+    mine = frozenset(row.option_id for row in rows if row.user_id == reader)
     shown = closed or (poll.results is PollResults.AFTER_VOTING and bool(mine))
     voters: dict[int, list[str]] = {}
     if poll.named and shown:
-        for option_id, name in session.execute(
-            select(ForumPollChoice.option_id, User.name)
-            .join(ForumPollBallot, ForumPollBallot.id == ForumPollChoice.ballot_id)
-            .join(User, User.id == ForumPollBallot.user_id)
-            .where(ForumPollBallot.poll_id == poll.id)
-            .order_by(User.name)
-        ):
-            voters.setdefault(option_id, []).append(name)
+        for row in rows:
+            voters.setdefault(row.option_id, []).append(row.name)
     return PollView(poll, closed, mine, shown, voters)
 
 

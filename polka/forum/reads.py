@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.forum import access
-from polka.forum.kinds import POSTS_PER_PAGE
+from polka.forum.kinds import CATEGORY_KIND, POSTS_PER_PAGE, TOPIC_KIND
 from polka.forum.models import ForumCategory, ForumHelpful, ForumPost, ForumTopic
 from polka.pagination import Page, page_count
+from polka.subscriptions.models import Subscription
 
 TOPICS_PER_PAGE = 30
 
@@ -39,10 +40,16 @@ class TopicFilter(enum.StrEnum):
     ALL = "all"
     UNANSWERED = "unanswered"  # a question with no accepted answer, a topic with no reply
     MINE = "mine"  # started by the reader
+    FOLLOWED = "followed"  # followed by the reader, or in a category they follow
 
     @property
     def label(self) -> str:
-        return {"all": "All topics", "unanswered": "Unanswered", "mine": "Started by you"}[self.value]
+        return {
+            "all": "All topics",
+            "unanswered": "Unanswered",
+            "mine": "Started by you",
+            "followed": "Followed by you",
+        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,20 @@ def _by(order: list[Any], *, reverse: bool = False) -> list[Any]:
     return [column.desc() if descending != reverse else column.asc() for column, descending in order]
 
 
-def _filtered(query: Select[Any], user: User | None, shown: TopicFilter) -> Select[Any]:
+def _filtered(query: Select[Any], user: User | None, shown: TopicFilter, tag: str) -> Select[Any]:
+    if tag:  # tags are kept comma-separated: a whole one is found between commas
+        query = query.where(
+            (literal(",") + ForumTopic.tags + literal(",")).contains(f",{tag},", autoescape=True)
+        )
+    if shown is TopicFilter.FOLLOWED:
+        reader = user.id if user is not None else 0
+        followed = select(Subscription.object_id).where(Subscription.user_id == reader)
+        return query.where(
+            or_(
+                ForumTopic.id.in_(followed.where(Subscription.kind == TOPIC_KIND)),
+                ForumTopic.category_id.in_(followed.where(Subscription.kind == CATEGORY_KIND)),
+            )
+        )
     if shown is TopicFilter.UNANSWERED:  # a question without an accepted answer, or a topic without replies
         return query.where(
             or_(
@@ -112,6 +132,8 @@ class TopicQuery:
     sort: TopicSort = TopicSort.ACTIVITY
     shown: TopicFilter = TopicFilter.ALL
     page: int = 1
+    #: only topics with this tag (as ``polka.tags`` keeps it), or all
+    tag: str = ""
 
 
 def topics(
@@ -138,7 +160,7 @@ def _listed(
     a late page of a 50,000-topic category slow. A page past the middle is counted from the other end,
     so the last page costs what the first does.
     """
-    ids = _filtered(select(ForumTopic.id).where(where), user, asked.shown)
+    ids = _filtered(select(ForumTopic.id).where(where), user, asked.shown, asked.tag)
     total = int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
     page = min(max(1, asked.page), page_count(total, TOPICS_PER_PAGE))
     offset = (page - 1) * TOPICS_PER_PAGE

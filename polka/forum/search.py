@@ -85,6 +85,7 @@ class ForumSearch:
                 updated_at=post.edited_at or post.created_at,
                 author_id=post.author_id,
                 organisation_id=organisation_id,
+                tags=tuple(topic.tag_list),
                 context="\n".join(context),
             )
         return documents

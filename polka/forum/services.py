@@ -44,6 +44,7 @@ from polka.markup import check_markdown
 from polka.moderation import screening
 from polka.moderation.services import audit_moderation
 from polka.permissions import Action, require
+from polka.tags import parse_tags
 from polka.templating import uk_datetime
 from polka.text import check_text, slugify
 
@@ -238,11 +239,13 @@ def start_topic(
     body: str,
     marking: Marking = Marking.OFFICIAL,
     is_question: bool = False,
+    tags: str = "",
 ) -> ForumTopic:
     """Start a topic with its opening post."""
     community = category.community
     access.require_start_topic(user, category)
     title = check_topic_title(title)
+    tags = parse_tags(tags)
     check_within_ceiling(marking, community.marking_ceiling)
     text = check_post(session, user, community, marking, body, "the topic")
     screened = screening.screen(
@@ -263,6 +266,7 @@ def start_topic(
         title=title,
         marking=marking,
         is_question=is_question,
+        tags=tags,
         created_at=now,
         created_by_id=user.id,
         updated_at=now,
@@ -450,6 +454,17 @@ def recount_topic(session: Session, topic: ForumTopic) -> bool:
     ) = wanted
     session.flush()
     return True
+
+
+def set_tags(session: Session, user: User, topic: ForumTopic, written: str) -> None:
+    """Give the topic these tags (its starter, or a moderator)."""
+    require(user, Action.EDIT, topic)
+    tags = parse_tags(written)
+    if tags == topic.tags:
+        return
+    topic.tags = tags
+    session.flush()
+    reindex_topic(session, topic.id)
 
 
 # --- moderators' actions on topics ----------------------------------------------------------------

@@ -6,27 +6,29 @@ Managing categories is in ``manage_views.py``, on the same blueprint (``blueprin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
 from polka.accounts.web import current_user, signed_in
 from polka.communities.web import community_for
-from polka.db import transaction
+from polka.db import transaction, transaction_after_reads
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.forms import show_errors
-from polka.forum import access, polls, quotes, reads, rendering, services
+from polka.forum import access, polls, progress, quotes, reads, rendering, services
 from polka.forum.blueprint import bp
-from polka.forum.forms import MARKING_HINTS, DecisionForm, ReplyForm, TopicForm
-from polka.forum.kinds import post_url
+from polka.forum.forms import MARKING_HINTS, DecisionForm, ReplyForm, TagsForm, TopicForm
+from polka.forum.kinds import CATEGORY_KIND, FORUM_KIND, POSTS_PER_PAGE, TOPIC_KIND, post_url
 from polka.forum.models import ForumCategory, ForumTopic, PostStatus
 from polka.forum.posts import EDIT_GRACE
 from polka.forum.reads import TopicFilter, TopicQuery, TopicSort
 from polka.http import db
 from polka.ids import parse_id
 from polka.markings import parse_marking
-from polka.moderation import screening
 from polka.permissions import Action, can
+from polka.subscriptions.services import is_following, set_following
+from polka.tags import TAG_MAX
 
 
 def _page_number() -> int:
@@ -38,6 +40,11 @@ def _choice(enum: Any, name: str) -> Any:
     return enum(value) if value in {member.value for member in enum} else next(iter(enum))
 
 
+def _tag() -> str:
+    """The tag a list is narrowed to (``?tag=``), as tags are kept: trimmed, lower-case."""
+    return " ".join(request.args.get("tag", "").split()).lower()[:TAG_MAX]
+
+
 @bp.get("/")
 def index(slug: str) -> Any:
     community = community_for(slug)
@@ -46,6 +53,7 @@ def index(slug: str) -> Any:
         "forum/index.html",
         community=community,
         categories=reads.categories(session, user, community),
+        following=is_following(session, user, FORUM_KIND, community.id),
         may_manage=access.may_manage(user, community),
         section="communities",
         page_title=f"Forum – {community.name}",
@@ -56,13 +64,16 @@ def index(slug: str) -> Any:
 def latest(slug: str) -> Any:
     community = community_for(slug)
     session, user = db(), current_user()
-    sort, shown = _choice(TopicSort, "sort"), _choice(TopicFilter, "show")
+    sort, shown, tag = _choice(TopicSort, "sort"), _choice(TopicFilter, "show"), _tag()
+    topics = reads.latest(session, user, community, TopicQuery(sort, shown, _page_number(), tag))
     return render_template(
         "forum/latest.html",
         community=community,
-        topics=reads.latest(session, user, community, TopicQuery(sort, shown, _page_number())),
+        topics=topics,
+        listed=progress.listed(session, user, topics.items) if user is not None else {},
         sort=sort,
         shown=shown,
+        tag=tag,
         section="communities",
         page_title=f"Latest topics – {community.name}",
     )
@@ -73,14 +84,18 @@ def category(slug: str, category: str) -> Any:
     community = community_for(slug)
     session, user = db(), current_user()
     found = access.get_category(session, user, community, category)
-    sort, shown = _choice(TopicSort, "sort"), _choice(TopicFilter, "show")
+    sort, shown, tag = _choice(TopicSort, "sort"), _choice(TopicFilter, "show"), _tag()
+    topics = reads.topics(session, user, found, TopicQuery(sort, shown, _page_number(), tag))
     return render_template(
         "forum/category.html",
         community=community,
         category=found,
-        topics=reads.topics(session, user, found, TopicQuery(sort, shown, _page_number())),
+        topics=topics,
+        listed=progress.listed(session, user, topics.items) if user is not None else {},
+        following=is_following(session, user, CATEGORY_KIND, found.id),
         sort=sort,
         shown=shown,
+        tag=tag,
         may_start=access.offers_start_topic(user, found),
         section="communities",
         page_title=f"{found.title} – {community.name} forum",
@@ -128,6 +143,7 @@ def new_topic(slug: str, category: str) -> Any:
                 body=form.body.data or "",
                 marking=marking,
                 is_question=bool(form.is_question.data),
+                tags=form.tags.data or "",
             )
     except ValidationError as error:
         show_errors(form, error)
@@ -156,15 +172,20 @@ def topic_screen(
     poll_error: str | None = None,
     chosen: frozenset[int] = frozenset(),
     decision_form: DecisionForm | None = None,
+    tags_form: TagsForm | None = None,
+    mark_new: bool = False,
 ) -> Any:
     """A topic's page (the page of posts asked for) with the reply form, and any refusal to show (a
-    vote refused comes back with what was ``chosen``, a decision refused in its ``decision_form``)."""
+    vote refused comes back with what was ``chosen``, a decision refused in its ``decision_form``);
+    with ``mark_new``, the posts after those the reader had been shown are marked new since their last
+    visit."""
     session, user = db(), current_user()
     shown = reads.posts(session, user, topic, _page_number())
     accepted = reads.accepted_answer(session, user, topic)
     refusal = access.reply_refusal(user, topic) if user is not None else None
     may_contribute = can(user, Action.CONTRIBUTE, topic.community)
-    silenced = _silenced(session, user, topic)
+    state = progress.reader_state(session, user, topic) if user is not None else None
+    silenced = state.silenced if state is not None else None
     return render_template(
         "forum/topic.html",
         community=topic.community,
@@ -198,6 +219,11 @@ def topic_screen(
         may_add_poll=polls.may_add_poll(user, topic),
         may_close_poll=lambda poll: polls.may_close(user, poll, topic),
         decision_form=decision_form or DecisionForm(data={"decision": topic.decision}),
+        tags_form=tags_form or TagsForm(data={"tags": ", ".join(topic.tag_list)}),
+        may_tag=can(user, Action.EDIT, topic),
+        following=state is not None and state.following,
+        readers=state.readers if state is not None else 0,
+        since=state.last_read if state is not None and mark_new else None,
         section="communities",
         page_title=f"{topic.title} – {topic.community.name} forum",
     ), status
@@ -209,7 +235,13 @@ def topic(slug: str, topic: int) -> Any:
     found = access.get_topic(db(), current_user(), topic)
     if found.community_id != community.id:  # moved since the address was written
         return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id), 301)
-    return topic_screen(found, ReplyForm(data={"body": _quoting(found)}))
+    session, user = db(), current_user()
+    page = topic_screen(found, ReplyForm(data={"body": _quoting(found)}), mark_new=True)
+    if user is not None:  # how far they have read now: the last post of the page they were shown
+        shown_up_to = min(max(1, _page_number()) * POSTS_PER_PAGE, found.next_number - 1)
+        with transaction_after_reads(session):
+            progress.visit(session, user, found, shown_up_to)
+    return page
 
 
 def _quoting(topic: ForumTopic) -> str:
@@ -255,14 +287,6 @@ def reply(slug: str, topic: int) -> Any:
         "success",
     )
     return redirect(post_url(found.community.slug, found.id, post.number))
-
-
-def _silenced(session: Any, user: Any, topic: ForumTopic) -> str | None:
-    """What to tell a reader silenced in the topic's community, in place of the reply form."""
-    if user is None:
-        return None
-    found = screening.active_silence(session, user, topic.community)
-    return screening.silence_message(found) if found is not None else None
 
 
 def _moderated_topic(slug: str, topic_id: int) -> ForumTopic:
@@ -329,3 +353,74 @@ def raise_marking(slug: str, topic: int) -> Any:
         return topic_screen(found, ReplyForm(), status=400, error=error)
     flash(f"The topic and every post in it are now {found.marking.value}.", "success")
     return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id))
+
+
+def _set_following(kind: str, object_id: int, back: str) -> Any:
+    """Follow or stop following (``following=yes|no``) what the page at ``back`` shows."""
+    session, user = db(), signed_in()
+    following = request.form.get("following") != "no"
+    with transaction(session):
+        set_following(session, user, kind, object_id, following)
+    flash(
+        "You follow it now: you will hear of what is new in it." if following else "You no longer follow it.",
+        "success",
+    )
+    return redirect(back)
+
+
+@bp.post("/follow")
+def follow_forum(slug: str) -> Any:
+    community = community_for(slug)
+    return _set_following(FORUM_KIND, community.id, url_for("forum.index", slug=community.slug))
+
+
+@bp.post("/<category>/follow")
+def follow_category(slug: str, category: str) -> Any:
+    community = community_for(slug)
+    found = access.get_category(db(), signed_in(), community, category)
+    return _set_following(
+        CATEGORY_KIND, found.id, url_for("forum.category", slug=community.slug, category=found.slug)
+    )
+
+
+@bp.post("/t/<int:topic>/follow")
+def follow_topic(slug: str, topic: int) -> Any:
+    community_for(slug)
+    found = access.get_topic(db(), signed_in(), topic)
+    return _set_following(
+        TOPIC_KIND, found.id, url_for("forum.topic", slug=found.community.slug, topic=found.id)
+    )
+
+
+def topic_form_post(
+    topic: ForumTopic, form: Any, act: Callable[[], object], done: Callable[[], str], shown_as: str
+) -> Any:
+    """A small form of the topic page (its tags, its decision): checked and done in one transaction, or
+    the topic page again with the form's errors and what was typed (passed to ``topic_screen`` as
+    ``shown_as``)."""
+    session = db()
+    if form.validate():
+        try:
+            with transaction(session):
+                act()
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            flash(done(), "success")
+            return redirect(url_for("forum.topic", slug=topic.community.slug, topic=topic.id))
+    return topic_screen(topic, ReplyForm(), status=400, **{shown_as: form})
+
+
+@bp.post("/t/<int:topic>/tags")
+def tags(slug: str, topic: int) -> Any:
+    community_for(slug)
+    session, user = db(), signed_in()
+    found = access.get_topic(session, user, topic)
+    form = TagsForm()
+    return topic_form_post(
+        found,
+        form,
+        lambda: services.set_tags(session, user, found, form.tags.data or ""),
+        lambda: "The topic's tags are saved.",
+        "tags_form",
+    )

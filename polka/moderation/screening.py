@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -57,9 +59,32 @@ def active_silence(session: Session, user: User, community: Community) -> Silenc
 
 
 def silence_message(silence: Silence) -> str:
-    reason = f" ({silence.reason})" if silence.reason else ""
+    return silenced_until(silence.until, silence.reason)
+
+
+def silenced_until(until: datetime, reason: str) -> str:
+    """What a silenced member is told in place of a form to post."""
+    because = f" ({reason})" if reason else ""
+    return f"A moderator has stopped you posting in this community until {uk_datetime(until)}{because}."
+
+
+def active_silence_columns(user_id: int, community_id: int) -> tuple[Any, Any]:
+    """``active_silence``'s until and reason as scalar subqueries (None when there is none), for a page
+    that folds the question into a statement it runs anyway."""
+    latest = (
+        select(Silence.until, Silence.reason)
+        .where(
+            Silence.community_id == community_id,
+            Silence.user_id == user_id,
+            Silence.until > utcnow(),
+            Silence.lifted_at.is_(None),
+        )
+        .order_by(Silence.until.desc())
+        .limit(1)
+    )
     return (
-        f"A moderator has stopped you posting in this community until {uk_datetime(silence.until)}{reason}."
+        latest.with_only_columns(Silence.until).scalar_subquery().label("silenced_until"),
+        latest.with_only_columns(Silence.reason).scalar_subquery().label("silence_reason"),
     )
 
 

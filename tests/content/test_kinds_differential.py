@@ -157,6 +157,29 @@ FACTORIES: dict[str, Factory] = {
         community_id=lambda post: post.topic.community_id,
         changed=lambda post: post.topic,
     ),
+    # A category is seen by whoever may read its forum; it has no marking of its own and no bin.
+    "forum.category": Factory(
+        lambda community, marking, n: ForumCategory(
+            community=community, slug=f"category-{n}", title=f"Category {n}"
+        ),
+        true,
+        lambda category: True,
+        lambda category: category.title,
+        policy=lambda user, category: can(user, Action.READ, category.community),
+        sql=lambda user, model: model.community_id.in_(select(Community.id).where(readable_filter(user))),
+        marked=False,
+        has_activity=False,
+    ),
+    # A community's forum as a whole (to follow) is its community, seen by whoever may read it.
+    "forum.forum": Factory(
+        None,
+        true,
+        lambda community: True,
+        lambda community: f"{community.name} forum",
+        policy=lambda user, community: can(user, Action.READ, community),
+        sql=lambda user, model: readable_filter(user),
+        has_activity=False,
+    ),
     # A person is seen by whoever may see the directory, while their account is active and verified.
     "people.person": Factory(
         None,

@@ -57,6 +57,7 @@ class ForumFactory:
         *,
         marking: Marking = Marking.OFFICIAL,
         is_question: bool = False,
+        tags: str = "",
     ) -> ForumTopic:
         with self._writing():
             return services.start_topic(
@@ -67,6 +68,7 @@ class ForumFactory:
                 body=body,
                 marking=marking,
                 is_question=is_question,
+                tags=tags,
             )
 
     def reply(self, topic: ForumTopic, author: User, body: str = "We wait four weeks.") -> ForumPost:
