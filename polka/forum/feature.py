@@ -4,7 +4,7 @@ imports the forum's view modules."""
 from __future__ import annotations
 
 from polka.content.feature import CommunityLink, Feature, Routes, WaitingQueue
-from polka.forum import manage_views, models, poll_views, post_views, views
+from polka.forum import manage_views, models, moving_views, poll_views, post_views, views
 from polka.forum.blueprint import bp
 from polka.forum.cli import forum_group
 from polka.forum.demo import load_demo_forum
@@ -16,7 +16,7 @@ from polka.forum.waiting import HELD, held_waiting
 FEATURE = Feature(
     name="forum",
     label="Forum",
-    routes=Routes(bp, (views, post_views, poll_views, manage_views)),
+    routes=Routes(bp, (views, post_views, poll_views, moving_views, manage_views)),
     models=(models,),
     kinds=(TOPIC, POST, CATEGORY, FORUM),
     search=(ForumSearch(),),

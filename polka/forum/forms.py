@@ -38,6 +38,17 @@ def _body(label: str) -> TextAreaField:
     )
 
 
+def _title(label: str) -> StringField:
+    return StringField(
+        label,
+        validators=[
+            InputRequired(message="Enter a title"),
+            Length(max=TOPIC_TITLE_MAX, message=f"The title must be {TOPIC_TITLE_MAX} characters or fewer"),
+            Readable(),
+        ],
+    )
+
+
 class CategoryForm(FlaskForm):
     title = StringField(
         "Name",
@@ -68,14 +79,7 @@ class CategoryForm(FlaskForm):
 
 
 class TopicForm(FlaskForm):
-    title = StringField(
-        "Title",
-        validators=[
-            InputRequired(message="Enter a title"),
-            Length(max=TOPIC_TITLE_MAX, message=f"The title must be {TOPIC_TITLE_MAX} characters or fewer"),
-            Readable(),
-        ],
-    )
+    title = _title("Title")
     body = _body("Your message")
     is_question = BooleanField("This is a question: someone can answer it")
     with_poll = BooleanField("Add a poll to it next")
@@ -139,3 +143,21 @@ class TagsForm(FlaskForm):
         "Tags",
         validators=[Length(max=TAGS_MAX, message="The tags are too long together: use fewer"), Readable()],
     )
+
+
+class MoveForm(FlaskForm):
+    category = StringField(
+        "Move it to", validators=[InputRequired(message="Choose a category from the list")]
+    )
+
+
+class MergeForm(FlaskForm):
+    target = StringField(
+        "The topic to merge it into",
+        validators=[InputRequired(message="Enter the number of the topic to merge into, or its address")],
+    )
+
+
+class SplitForm(FlaskForm):
+    title = _title("Title of the new topic")
+    category = StringField("Category", validators=[InputRequired(message="Choose a category from the list")])

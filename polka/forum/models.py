@@ -120,6 +120,8 @@ class ForumTopic(DeletableContent, Base):
     decision: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    #: the topic a moderator merged this one into (this one is deleted; its address leads there)
+    merged_into_id: Mapped[int | None] = mapped_column(Integer)
     #: comma-separated, each trimmed and lower-cased (``polka.tags``)
     tags: Mapped[str] = mapped_column(String(TAGS_MAX), default="")
 

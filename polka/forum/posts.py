@@ -29,7 +29,7 @@ from polka.forum.models import ForumHelpful, ForumPost, ForumPostEdit, ForumTopi
 from polka.forum.search import reindex_post
 from polka.forum.services import check_post, recount_topic
 from polka.moderation import screening
-from polka.moderation.services import audit_moderation
+from polka.moderation.services import audit_moderation, close_reports
 from polka.permissions import Action, require
 
 #: How long after posting its author may still edit a post.
@@ -94,6 +94,7 @@ def delete_own_post(session: Session, user: User, post: ForumPost) -> None:
     session.flush()
     recount_topic(session, topic)
     reindex_post(session, post)
+    close_reports(session, POST_KIND, [post.id])
 
 
 def accept_answer(session: Session, user: User, topic: ForumTopic, post: ForumPost | None) -> None:

@@ -16,7 +16,7 @@ from polka.communities.web import community_for
 from polka.db import transaction, transaction_after_reads
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.forms import show_errors
-from polka.forum import access, polls, progress, quotes, reads, rendering, services
+from polka.forum import access, moving, polls, progress, quotes, reads, rendering, services
 from polka.forum.blueprint import bp
 from polka.forum.forms import MARKING_HINTS, DecisionForm, ReplyForm, TagsForm, TopicForm
 from polka.forum.kinds import CATEGORY_KIND, FORUM_KIND, POSTS_PER_PAGE, TOPIC_KIND, post_url
@@ -232,7 +232,13 @@ def topic_screen(
 @bp.get("/t/<int:topic>")
 def topic(slug: str, topic: int) -> Any:
     community = community_for(slug)
-    found = access.get_topic(db(), current_user(), topic)
+    try:
+        found = access.get_topic(db(), current_user(), topic)
+    except NotFound:  # a topic merged into another leads there, for whoever may see that one
+        merged = moving.merged_target(db(), current_user(), topic)
+        if merged is None:
+            raise
+        return redirect(url_for("forum.topic", slug=merged.community.slug, topic=merged.id), 301)
     if found.community_id != community.id:  # moved since the address was written
         return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id), 301)
     session, user = db(), current_user()

@@ -38,12 +38,15 @@ _REASON_LABELS = {
 class Outcome(enum.StrEnum):
     KEPT = "kept"  # the moderators left it as it is
     HIDDEN = "hidden"  # hidden, with a reason its author is shown
+    GONE = "gone"  # its author deleted it before a moderator looked
 
     @property
     def label(self) -> str:
-        return {"kept": "Kept: a moderator found nothing to change", "hidden": "Hidden by a moderator"}[
-            self.value
-        ]
+        return {
+            "kept": "Kept: a moderator found nothing to change",
+            "hidden": "Hidden by a moderator",
+            "gone": "Closed: its author deleted it",
+        }[self.value]
 
 
 class Report(Base):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -193,6 +193,28 @@ def decide(
         detail={"reports": len(open_reports), **({"reason": reason} if reason else {})},
     )
     return len(open_reports)
+
+
+def close_reports(session: Session, kind: str, target_ids: Select[int] | list[int]) -> int:
+    """Close the open reports on items that are gone (their author deleted them): each reporter is told
+    so among their reports. Return how many were closed."""
+    closed = session.execute(
+        update(Report)
+        .where(Report.target_kind == kind, Report.target_id.in_(target_ids), Report.decided_at.is_(None))
+        .values(decided_at=utcnow(), outcome=Outcome.GONE)
+        .execution_options(synchronize_session=False)
+    )
+    return int(closed.rowcount)  # type: ignore[attr-defined]
+
+
+def rehome_reports(session: Session, kind: str, target_ids: Select[int], community: Community) -> None:
+    """Send the open reports on these items to ``community``'s queue (they moved there)."""
+    session.execute(
+        update(Report)
+        .where(Report.target_kind == kind, Report.target_id.in_(target_ids), Report.decided_at.is_(None))
+        .values(community_id=community.id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def waiting(session: Session, moderator: User, community: Community) -> list[Reviewed]:
