@@ -31,6 +31,7 @@ from polka.forum.services import check_post, recount_topic
 from polka.moderation import screening
 from polka.moderation.services import audit_moderation, close_reports
 from polka.permissions import Action, require
+from polka.search.outbox import queue_change
 
 #: How long after posting its author may still edit a post.
 EDIT_GRACE = timedelta(hours=24)
@@ -109,8 +110,13 @@ def accept_answer(session: Session, user: User, topic: ForumTopic, post: ForumPo
             raise ValidationError("That reply is not in this topic: accept one of this question's replies.")
         if post.number == 1 or not post.is_shown:
             raise ValidationError("Choose a published reply to accept.")
+    before = topic.accepted_post_id
     topic.accepted_post_id = post.id if post is not None else None
     session.flush()
+    # the question and its answer rank higher in search while it has one
+    for changed in (before, topic.accepted_post_id, _opening_id(session, topic)):
+        if changed is not None:
+            queue_change(session, POST_KIND, changed)
     if post is not None:
         record_activity(
             session,
@@ -120,6 +126,10 @@ def accept_answer(session: Session, user: User, topic: ForumTopic, post: ForumPo
             target_kind=TOPIC_KIND,
             target_id=topic.id,
         )
+
+
+def _opening_id(session: Session, topic: ForumTopic) -> int | None:
+    return session.scalar(select(ForumPost.id).where(ForumPost.topic_id == topic.id, ForumPost.number == 1))
 
 
 def mark_helpful(session: Session, user: User, post: ForumPost, *, helpful: bool) -> None:

@@ -3,7 +3,7 @@
 The opening post carries its topic's title; a reply is titled by nothing of its own and holds its
 topic's title, its category's and its community's name as where it lives (a weak field). A post's
 document holds its own words, never those it quotes; the opening post's also holds the topic's recorded
-decision. Posts waiting
+decision. A question with an accepted answer ranks higher: its opening post and the answer are boosted. Posts waiting
 for a moderator, hidden or deleted are not in the index at all, so no snippet can show them; the search
 page re-checks every hit through the kind's resolver besides. The services call ``reindex_post`` and
 ``reindex_topic`` in the same transaction as every change a search could notice.
@@ -47,6 +47,15 @@ def _live() -> Any:
     )
 
 
+#: How much more a match counts in a question with an accepted answer (its opening post and the answer):
+#: an answered question is what a practitioner searching for it hopes to find.
+ANSWERED_BOOST = 1.5
+
+
+def _answered(topic: ForumTopic, post: ForumPost) -> bool:
+    return topic.accepted_post_id is not None and (post.number == 1 or post.id == topic.accepted_post_id)
+
+
 def _body(post: ForumPost, topic: ForumTopic) -> str:
     """A post's own words as readers see them; the opening post's also say the topic's decision."""
     words = plain_text(quotes.without_quotes(rendering.kept(post).html))
@@ -86,6 +95,7 @@ class ForumSearch:
                 author_id=post.author_id,
                 organisation_id=organisation_id,
                 tags=tuple(topic.tag_list),
+                boost=ANSWERED_BOOST if _answered(topic, post) else 1.0,
                 context="\n".join(context),
             )
         return documents

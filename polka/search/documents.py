@@ -37,7 +37,8 @@ class SearchDocument:
     whether only members of the community may find it. Dates are aware UTC datetimes. ``context`` is
     where the object lives, one name a line (its community's name, then its folder's or parent page's
     title): it matches like title and body but weighs less, so "rural crime network minutes" finds the
-    minutes held in *Rural Crime Network* first.
+    minutes held in *Rural Crime Network* first. ``boost`` above 1 makes a match on it count for more
+    (a question with an accepted answer: it is more likely to help).
     """
 
     kind: str
@@ -54,6 +55,7 @@ class SearchDocument:
     tags: tuple[str, ...] = ()
     context: str = ""
     audience: Audience = Audience.READERS
+    boost: float = 1.0
 
     @property
     def key(self) -> str:

@@ -133,6 +133,8 @@ def document_fields(document: SearchDocument) -> dict[str, Any]:
     tags = [tag for tag in map(_tag, document.tags) if tag]
     if tags:
         fields["tags"] = ",".join(tags)
+    if document.boost != 1.0:
+        fields["_boost"] = document.boost  # every word of it weighs this much more
     return fields
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from polka.communities.models import Role
 from polka.db import transaction
 from polka.errors import Forbidden, ValidationError
 from polka.forum import posts
 from polka.forum.models import ForumPost
+from polka.forum.search import ANSWERED_BOOST, ForumSearch
 from tests.support import text
 
 
@@ -131,3 +132,15 @@ def test_helpful_marks_count_once_per_person_and_say_who(web, login, make, quest
     login(answerer)
     response = web.post(f"{url}/posts/{answer.number}/helpful", {"helpful": "yes"}, token_from=url)
     assert response.status_code == 403
+
+
+def test_an_answered_question_and_its_answer_rank_higher_in_search(session, question):
+    _community, asker, _answerer, _moderator, topic, answer = question
+    opening = session.scalar(
+        select(ForumPost.id).where(ForumPost.topic_id == topic.id, ForumPost.number == 1)
+    )
+    assert ForumSearch().documents(session, [opening])[opening].boost == 1.0
+    with transaction(session):
+        posts.accept_answer(session, session.merge(asker), session.merge(topic), session.merge(answer))
+    documents = ForumSearch().documents(session, [opening, answer.id])
+    assert documents[opening].boost == documents[answer.id].boost == ANSWERED_BOOST > 1

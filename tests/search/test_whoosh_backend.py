@@ -921,3 +921,19 @@ def test_documents_are_replaced_not_duplicated(engine: WhooshBackend) -> None:
     put(engine, first)
     put(engine, replace(first, body="custody again"))
     assert engine.document_count() == 1
+
+
+def test_a_boosted_document_ranks_above_an_equal_one(backend: WhooshBackend) -> None:
+    """An answered question (boosted by the forum) comes before an unanswered one saying the same."""
+    put(
+        backend,
+        doc(1, "Keeper checks", "How long do you wait?"),
+        replace(doc(2, "Keeper checks", "How long do you wait?"), boost=1.5),
+    )
+    assert [hit.object_id for hit in find(backend, "keeper wait").hits] == [2, 1]
+    put(
+        backend,
+        replace(doc(1, "Keeper checks", "How long do you wait?"), boost=1.5),
+        doc(2, "Keeper checks", "How long do you wait?"),
+    )
+    assert [hit.object_id for hit in find(backend, "keeper wait").hits] == [1, 2]
