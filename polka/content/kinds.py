@@ -89,6 +89,9 @@ def shown_columns(model: Any) -> Select[Any]:
 Resolver = Callable[[Session, User | None, Sequence[int]], dict[int, Shown]]
 #: words, at most how many → the objects this user may see whose title holds the words, best first.
 Finder = Callable[[Session, User | None, str, int], list[Shown]]
+#: a community's id, titles as written in ``[[Title]]`` → the objects of that community so titled that
+#: this user may see, by the title as written.
+TitleResolver = Callable[[Session, User | None, int, Sequence[str]], dict[str, Shown]]
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,9 @@ class Kind:
     link_name: str | None = None
     #: title look-up for the editor's link picker
     find: Finder | None = None
+    #: what a ``[[Title]]`` written in another feature's text (a forum post) leads to: one kind (the
+    #: wiki's pages) answers for titles
+    by_title: TitleResolver | None = None
     #: False for a kind that names another kind's rows in a role of their own (a community's forum is
     #: its community): ``kind_of`` never answers with it
     owns_model: bool = True
@@ -163,6 +169,18 @@ def resolve_all(
         if kind is not None:
             shown.update({(name, i): item for i, item in kind.resolve(session, user, sorted(ids)).items()})
     return shown
+
+
+def resolve_titles(
+    session: Session, user: User | None, community_id: int, titles: Iterable[str]
+) -> dict[str, Shown]:
+    """What ``[[Title]]`` links written in community ``community_id`` lead to, for ``user``: the titled
+    objects they may see, by the title as written (one query)."""
+    wanted = sorted(set(titles))
+    for kind in _KINDS.values():
+        if kind.by_title is not None and wanted:
+            return kind.by_title(session, user, community_id, wanted)
+    return {}
 
 
 def resolve(session: Session, user: User | None, name: str, object_id: int) -> Shown | None:

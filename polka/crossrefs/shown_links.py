@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from urllib.parse import quote, unquote
 
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
@@ -52,5 +53,35 @@ def fill_object_links(html: str, shown: Mapping[tuple[str, int], Shown]) -> Mark
         if item is None:
             return _UNAVAILABLE_HTML if bare else inner_html
         return link_html(attributes, str(escape(item.title)) if bare else inner_html)
+
+    return rewrite_wikilinks(html, fill)
+
+
+#: Where a ``[[Title]]`` written outside the wiki (a forum post) points in kept HTML: the title as
+#: written, filled in for each reader with the page of that title in the text's community.
+_TITLE_PATH = re.compile(r"/o/title/([^/?#\"\s<>]+)")
+
+
+def title_path(title: str) -> str:
+    """The placeholder a ``[[Title]]`` is kept as (see ``fill_title_links``)."""
+    return f"/o/title/{quote(title, safe='')}"
+
+
+def linked_titles(html: str) -> set[str]:
+    """The titles a kept HTML's ``[[Title]]`` links name."""
+    return {unquote(found[1]) for found in _TITLE_PATH.finditer(html)}
+
+
+def fill_title_links(html: str, shown: Mapping[str, Shown]) -> Markup:
+    """Kept HTML with each ``[[Title]]`` link leading to the page ``shown`` has for its title (from
+    ``content.kinds.resolve_titles``), or left as its words, unlinked, where there is none the reader
+    may see."""
+
+    def fill(attributes: dict[str, str], inner_html: str) -> str | None:
+        found = _TITLE_PATH.fullmatch(attributes.get("href", ""))
+        if found is None:
+            return None
+        item = shown.get(unquote(found[1]))
+        return inner_html if item is None else link_html({**attributes, "href": item.url}, inner_html)
 
     return rewrite_wikilinks(html, fill)

@@ -63,7 +63,9 @@ def edit_post(slug: str, topic: int, number: int) -> Any:
     try:
         if request.form.get("action") == "preview":
             text = services.check_post(session, user, found.community, found.marking, form.body.data or "")
-            return _edit_screen(found, post, form, preview=rendering.preview(session, user, text))
+            return _edit_screen(
+                found, post, form, preview=rendering.preview(session, user, found.community_id, text)
+            )
         with transaction(session):
             changed = posts.edit_post(session, user, post, form.body.data or "")
     except ValidationError as error:

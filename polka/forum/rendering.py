@@ -18,16 +18,16 @@ from sqlalchemy.orm import Session
 
 from polka import markup, mentions
 from polka.accounts.models import User
-from polka.content.kinds import resolve_all
+from polka.content.kinds import resolve_all, resolve_titles
 from polka.crossrefs.services import parse_target, set_links
-from polka.crossrefs.shown_links import fill_object_links
+from polka.crossrefs.shown_links import fill_object_links, fill_title_links, linked_titles, title_path
 from polka.crossrefs.views import object_path
 from polka.forum import quotes
 from polka.forum.kinds import POST_KIND
 from polka.forum.models import ForumPost
 
 #: Bump when the forum's own rendering changes (older kept HTML is then rendered again when shown).
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 
 
 def renderer_version() -> int:
@@ -46,10 +46,10 @@ class Rendered:
 
 
 def _href(target: str) -> str:
-    """``[[doc:42]]`` leads to the object (if the reader may see it). A page title is kept as the words
-    written: the forum does not know the wiki's addresses (an empty href leaves plain text)."""
+    """``[[doc:42]]`` leads to the object, ``[[Page title]]`` to the page of that title in the topic's
+    community, each filled in for the reader when shown (a reader who may not see it gets the words)."""
     linked = parse_target(target)
-    return object_path(*linked) if linked is not None else ""
+    return object_path(*linked) if linked is not None else title_path(target)
 
 
 def render(body: str) -> Rendered:
@@ -86,23 +86,33 @@ def kept(post: ForumPost) -> Rendered:
     return render(post.body)
 
 
-def shown_html(session: Session, user: User | None, posts: list[ForumPost]) -> dict[int, Markup]:
-    """Each post's HTML as ``user`` may see it: links to other objects and quotes filled in, in one
-    look-up per kind (and one for the quoted posts) for every post on the page."""
-    return _shown(session, user, {post.id: kept(post) for post in posts})
+def shown_html(
+    session: Session, user: User | None, community_id: int, posts: list[ForumPost]
+) -> dict[int, Markup]:
+    """Each post's HTML (of one topic, in community ``community_id``) as ``user`` may see it: links to
+    other objects, to pages by title and quotes filled in, in one look-up per kind (one for the titles,
+    one for the quoted posts) for every post on the page."""
+    return _shown(session, user, community_id, {post.id: kept(post) for post in posts})
 
 
-def preview(session: Session, user: User | None, body: str) -> Markup:
-    """A text not saved yet, as ``user`` would see it posted."""
-    return _shown(session, user, {0: render(body)})[0]
+def preview(session: Session, user: User | None, community_id: int, body: str) -> Markup:
+    """A text not saved yet, as ``user`` would see it posted in community ``community_id``."""
+    return _shown(session, user, community_id, {0: render(body)})[0]
 
 
-def _shown(session: Session, user: User | None, rendered: dict[int, Rendered]) -> dict[int, Markup]:
+def _shown(
+    session: Session, user: User | None, community_id: int, rendered: dict[int, Rendered]
+) -> dict[int, Markup]:
     wanted = {link for one in rendered.values() for link in one.objects}
     shown = resolve_all(session, user, wanted) if wanted else {}
+    titled = {title for one in rendered.values() for title in linked_titles(one.html)}
+    pages = resolve_titles(session, user, community_id, titled)
     quoted = {post_id for one in rendered.values() for post_id in quotes.kept_ids(one.html)}
     sources = quotes.sources(session, user, sorted(quoted))
-    return {key: fill_object_links(quotes.fill(one.html, sources), shown) for key, one in rendered.items()}
+    return {
+        key: fill_title_links(fill_object_links(quotes.fill(one.html, sources), shown), pages)
+        for key, one in rendered.items()
+    }
 
 
 def rerender_all(session: Session) -> int:

@@ -133,7 +133,7 @@ def new_topic(slug: str, category: str) -> Any:
         if request.form.get("action") == "preview":
             services.check_topic_title(form.title.data or "")
             text = services.check_post(session, user, community, marking, form.body.data or "", "the topic")
-            return _newtopic_screen(found, form, preview=rendering.preview(session, user, text))
+            return _newtopic_screen(found, form, preview=rendering.preview(session, user, community.id, text))
         with transaction(session):
             topic = services.start_topic(
                 session,
@@ -192,7 +192,9 @@ def topic_screen(
         topic=topic,
         posts=shown,
         # the accepted answer's links are resolved with the page's, in the same look-up
-        html=rendering.shown_html(session, user, [*shown.posts, *([accepted] if accepted else [])]),
+        html=rendering.shown_html(
+            session, user, topic.community_id, [*shown.posts, *([accepted] if accepted else [])]
+        ),
         form=form,
         preview=preview,
         reply_refusal=refusal,
@@ -275,7 +277,9 @@ def reply(slug: str, topic: int) -> Any:
     try:
         if request.form.get("action") == "preview":
             text = services.check_post(session, user, found.community, found.marking, form.body.data or "")
-            return topic_screen(found, form, preview=rendering.preview(session, user, text))
+            return topic_screen(
+                found, form, preview=rendering.preview(session, user, found.community_id, text)
+            )
         with transaction(session):
             post = services.reply(session, user, found, form.body.data or "")
     except ValidationError as error:

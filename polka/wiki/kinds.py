@@ -15,6 +15,7 @@ from polka.content.kinds import IDS, Kind, Shown, shown_columns
 from polka.permissions import reader_params, visible_to_reader
 from polka.wiki import access
 from polka.wiki.models import WikiPage
+from polka.wiki.slugs import slug_for
 
 
 def resolve_pages(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
@@ -46,7 +47,41 @@ def _visible_pages() -> Select[Any]:
     )
 
 
+def resolve_titles(
+    session: Session, user: User | None, community_id: int, titles: Sequence[str]
+) -> dict[str, Shown]:
+    """The published pages of community ``community_id`` that ``[[Title]]`` links name and ``user``
+    may see, by the title as written (a title finds its page by its slug, as in the wiki itself)."""
+    params = reader_params(user)
+    if params is None or not titles:
+        return {}
+    slugs = {slug_for(title): title for title in titles}
+    rows = session.execute(
+        _visible_titled(), {**params, "community_id": community_id, "slugs": sorted(slugs)}
+    )
+    return {
+        slugs[row.slug]: Shown.of_row(
+            PAGE_KIND, "Wiki page", url_for("wiki.view_page", slug=row.community_slug, page=row.slug), row
+        )
+        for row in rows
+    }
+
+
+@cache
+def _visible_titled() -> Select[Any]:
+    return (
+        shown_columns(WikiPage)
+        .add_columns(WikiPage.slug)
+        .where(
+            WikiPage.community_id == bindparam("community_id"),
+            WikiPage.slug.in_(bindparam("slugs", expanding=True)),
+            visible_to_reader(WikiPage),
+            access.published_pages(),
+        )
+    )
+
+
 PAGE_KIND = "wiki.page"
 #: A file attached to a page: named in the audit log; not (yet) shown anywhere through a resolver.
 ATTACHMENT_KIND = "wiki.attachment"
-PAGE = Kind(name=PAGE_KIND, label="Wiki page", model=WikiPage, resolve=resolve_pages)
+PAGE = Kind(name=PAGE_KIND, label="Wiki page", model=WikiPage, resolve=resolve_pages, by_title=resolve_titles)
