@@ -11,7 +11,7 @@ from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import NotFound, ValidationError
 from polka.forms import show_errors
-from polka.forum import access, moving, reads
+from polka.forum import access, moving, reads, rendering
 from polka.forum.blueprint import bp
 from polka.forum.forms import MergeForm, MoveForm, SplitForm
 from polka.forum.models import ForumCategory, ForumTopic
@@ -114,6 +114,7 @@ def split(slug: str, topic: int) -> Any:
     shown: dict[str, Any] = {
         "choices": choices,
         "posts": page,
+        "excerpts": {post.id: rendering.own_words(post) for post in page.posts},
         "page_title": f"Split a topic – {found.title}",
     }
     if request.method == "GET":

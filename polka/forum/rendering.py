@@ -25,6 +25,7 @@ from polka.crossrefs.views import object_path
 from polka.forum import quotes
 from polka.forum.kinds import POST_KIND
 from polka.forum.models import ForumPost
+from polka.markup import plain_text
 
 #: Bump when the forum's own rendering changes (older kept HTML is then rendered again when shown).
 RENDERER_VERSION = 3
@@ -84,6 +85,12 @@ def kept(post: ForumPost) -> Rendered:
         objects = tuple((kind, int(object_id)) for kind, object_id in json.loads(post.links))
         return Rendered(post.html, objects)
     return render(post.body)
+
+
+def own_words(post: ForumPost) -> str:
+    """A post's own words as plain text (not what it quotes): its search document's body, and what a
+    moderator choosing posts reads of each."""
+    return plain_text(quotes.without_quotes(kept(post).html))
 
 
 def shown_html(

@@ -19,11 +19,10 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.forum import quotes, rendering
+from polka.forum import rendering
 from polka.forum.kinds import POST_KIND
 from polka.forum.models import ForumCategory, ForumPost, ForumTopic, PostStatus
 from polka.markings import Marking
-from polka.markup import plain_text
 from polka.search.documents import SearchDocument
 from polka.search.outbox import queue_change, queue_changes
 from polka.search.registry import ids_in_batches
@@ -58,7 +57,7 @@ def _answered(topic: ForumTopic, post: ForumPost) -> bool:
 
 def _body(post: ForumPost, topic: ForumTopic) -> str:
     """A post's own words as readers see them; the opening post's also say the topic's decision."""
-    words = plain_text(quotes.without_quotes(rendering.kept(post).html))
+    words = rendering.own_words(post)
     if post.number == 1 and topic.decision:
         return f"{words}\n\nDecision: {topic.decision}"
     return words

@@ -224,7 +224,8 @@ def topic_screen(
         tags_form=tags_form or TagsForm(data={"tags": ", ".join(topic.tag_list)}),
         may_tag=can(user, Action.EDIT, topic),
         following=state is not None and state.following,
-        readers=state.readers if state is not None else 0,
+        # this visit makes a first-time reader one of its readers (recorded once the page is read)
+        readers=state.readers + (state.last_read is None) if state is not None else 0,
         since=state.last_read if state is not None and mark_new else None,
         section="communities",
         page_title=f"{topic.title} – {topic.community.name} forum",
