@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
@@ -157,3 +157,19 @@ def mark_helpful(session: Session, user: User, post: ForumPost, *, helpful: bool
         execution_options={"synchronize_session": False},
     )
     session.refresh(post)
+
+
+def recount_helpful(session: Session) -> int:
+    """Set every post's helpful count from the marks (``polka forum recount``); return how many were
+    wrong."""
+    marks = dict(
+        session.execute(select(ForumHelpful.post_id, func.count()).group_by(ForumHelpful.post_id)).all()
+    )
+    wrong = 0
+    counted = select(ForumPost).where(or_(ForumPost.helpful_count != 0, ForumPost.id.in_(list(marks))))
+    for post in session.scalars(counted):
+        if post.helpful_count != marks.get(post.id, 0):
+            post.helpful_count = marks.get(post.id, 0)
+            wrong += 1
+    session.flush()
+    return wrong

@@ -144,3 +144,19 @@ def test_an_answered_question_and_its_answer_rank_higher_in_search(session, ques
         posts.accept_answer(session, session.merge(asker), session.merge(topic), session.merge(answer))
     documents = ForumSearch().documents(session, [opening, answer.id])
     assert documents[opening].boost == documents[answer.id].boost == ANSWERED_BOOST > 1
+
+
+def test_recount_rebuilds_helpful_counts_from_the_marks(app, session, make, question):
+    _community, asker, _answerer, _moderator, _topic, answer = question
+    with transaction(session):
+        posts.mark_helpful(session, session.merge(asker), session.merge(answer), helpful=True)
+    with transaction(session):
+        session.execute(update(ForumPost).values(helpful_count=9))
+    result = app.test_cli_runner().invoke(args=["forum", "recount"])
+    assert result.exit_code == 0, result.output
+    assert "Recounted helpful marks: 2 posts had the wrong count." in result.output
+    session.expire_all()
+    assert [post.helpful_count for post in session.scalars(select(ForumPost).order_by(ForumPost.id))] == [
+        0,
+        1,
+    ]
