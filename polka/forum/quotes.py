@@ -156,7 +156,7 @@ def fill(html: str, shown: Mapping[int, Source]) -> str:
         if source is None:
             return _UNAVAILABLE_HTML
         return (
-            '<figure class="polka-quote">'
+            f'<figure class="polka-quote" data-post="{int(found[1])}">'
             f'<figcaption class="govuk-body-s polka-quote__by">{escape(source.author)} wrote '
             f'(<a class="govuk-link" href="{escape(source.url)}">see the post</a>):</figcaption>'
             f"<blockquote>{found[2]}</blockquote></figure>"

@@ -24,15 +24,20 @@ function ownWords(body) {
     .join("\n\n");
 }
 
-function selectedIn(body) {
+// The words selected in a post, and the post they are quoted from: words selected inside a quote the
+// post holds are the quoted post's.
+function selectedIn(body, post) {
   const selection = window.getSelection();
   if (!selection || selection.isCollapsed) {
-    return "";
+    return null;
   }
   if (!body.contains(selection.anchorNode) || !body.contains(selection.focusNode)) {
-    return "";
+    return null;
   }
-  return selection.toString().trim();
+  const common = selection.getRangeAt(0).commonAncestorContainer;
+  const quote = (common.nodeType === Node.ELEMENT_NODE ? common : common.parentElement).closest(".polka-quote[data-post]");
+  const text = selection.toString().trim();
+  return text ? { text, post: quote && body.contains(quote) ? quote.dataset.post : post } : null;
 }
 
 function initQuotes(textarea) {
@@ -42,21 +47,22 @@ function initQuotes(textarea) {
       continue; // the server quotes the whole post
     }
     // Pressing on the link ends the selection before the click: keep what was selected then.
-    let selected = "";
+    let selected = null;
     link.addEventListener("mousedown", () => {
-      selected = selectedIn(body);
+      selected = selectedIn(body, link.dataset.quotePost);
     });
     link.addEventListener("click", (event) => {
-      const text = selectedIn(body) || selected || ownWords(body);
-      selected = "";
-      if (!text) {
+      const chosen = selectedIn(body, link.dataset.quotePost) ||
+        selected || { text: ownWords(body), post: link.dataset.quotePost };
+      selected = null;
+      if (!chosen.text) {
         return;
       }
       event.preventDefault();
       const { selectionStart: start, selectionEnd: end, value } = textarea;
       const before = value.slice(0, start);
       const gap = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
-      replaceRange(textarea, start, end, `${gap}[quote=post:${link.dataset.quotePost}]\n${text}\n[/quote]\n\n`);
+      replaceRange(textarea, start, end, `${gap}[quote=post:${chosen.post}]\n${chosen.text}\n[/quote]\n\n`);
       textarea.scrollIntoView({ block: "center" });
     });
   }

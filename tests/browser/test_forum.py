@@ -90,6 +90,17 @@ def test_start_a_topic_reply_and_manage_categories(tab: Tab, make: Factory, sess
     assert "we wait four weeks" in tab.page.inner_text("#post-2")
     assert "Priya Shah wrote" in tab.page.inner_text("#post-2 .polka-quote")
     assert tab.page.inner_text("#post-2 a.polka-mention") == "@priya-shah"
+    # Words selected inside the reply's quote are quoted from the post they came from.
+    tab.page.evaluate(
+        """() => {
+            const range = document.createRange();
+            range.selectNodeContents(document.querySelector("#post-2 .polka-quote blockquote p"));
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+        }"""
+    )
+    tab.page.click("#post-2 >> text=Quote")
+    assert tab.page.input_value("#body").startswith(typed.split("\n")[0] + "\nkeeper.\n[/quote]")
     with tab.page.expect_navigation():
         tab.page.click("#post-2 >> text=Edit")
     tab.page.fill("#body", "We wait four weeks, then tell the bureau by email.")
