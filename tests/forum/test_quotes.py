@@ -51,7 +51,7 @@ def test_a_quoted_reply_shows_the_author_and_links_back(web, login, thread):
     page = web.get(url).get_data(as_text=True)
     assert "wrote" in page
     assert f'{url}#post-{answer.number}"' in page
-    figure = page[page.index('<figure class="polka-quote">') :]
+    figure = page[page.index(f'<figure class="polka-quote" data-post="{answer.id}">') :]
     assert "four weeks" in figure[: figure.index("</figure>")]
 
 
