@@ -43,6 +43,8 @@ LAYERS = {
     "answers": KERNEL,
     "text": KERNEL,
     "tags": KERNEL,
+    "localtime": KERNEL,
+    "recurrence": KERNEL,
     "assets": KERNEL,
     "compression": KERNEL,
     "accounts": CORE,
