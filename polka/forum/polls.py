@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.activity.services import record_activity
+from polka.communities.models import Role
 from polka.db import utcnow
 from polka.errors import Conflict, Forbidden, ValidationError
 from polka.forms import has_control_characters
@@ -42,7 +43,7 @@ from polka.forum.models import (
 )
 from polka.forum.search import reindex_post
 from polka.moderation.services import audit_moderation
-from polka.permissions import Action, can, require
+from polka.permissions import Action, can, require, role_in
 from polka.templating import LONDON
 from polka.text import check_text
 
@@ -200,7 +201,7 @@ def vote(
     now = now or utcnow()
     if not can(user, Action.CONTRIBUTE, topic.community):
         require(user, Action.VIEW, topic)
-        raise Forbidden("Only members of the community can vote. Join it to take part.")
+        raise Forbidden(not_voting(user, topic))
     choices = list(dict.fromkeys(chosen))
     if not choices:
         raise _refused("option", "Choose at least one option" if poll.multiple else "Choose an option")
@@ -238,6 +239,15 @@ def vote(
     session.refresh(poll)
     for option in poll.options:
         session.refresh(option)
+
+
+def not_voting(user: User | None, topic: ForumTopic) -> str:
+    """Why ``user`` (who may see the topic) may not vote in its poll."""
+    if role_in(user, topic.community_id) is Role.READER:
+        return (
+            "Readers of this community do not vote: ask one of its managers for the member role to take part."
+        )
+    return "Only members of the community vote. Join it to take part."
 
 
 def recount_polls(session: Session) -> int:

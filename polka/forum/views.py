@@ -218,6 +218,7 @@ def topic_screen(
         poll_error=poll_error,
         chosen=chosen,
         may_vote=may_contribute,
+        not_voting=polls.not_voting(user, topic) if not may_contribute else "",
         may_add_poll=polls.may_add_poll(user, topic),
         may_close_poll=lambda poll: polls.may_close(user, poll, topic),
         decision_form=decision_form or DecisionForm(data={"decision": topic.decision}),

@@ -138,7 +138,7 @@ def test_bad_choices_are_refused(session, make, forum, debate):
         cast(session, voter, topic, poll, *poll.options[:2])
     with pytest.raises(ValidationError, match="Choose from this poll's options"):
         cast(session, voter, topic, poll, other.options[0])
-    with pytest.raises(Forbidden, match="Only members of the community can vote"):
+    with pytest.raises(Forbidden, match="Only members of the community vote"):
         cast(session, make.user(), topic, poll, poll.options[0])
     assert counts(session, poll) == (0, [0, 0, 0])
 
@@ -302,3 +302,14 @@ def test_recount_rebuilds_the_vote_counts_from_the_ballots(session, make, debate
     with transaction(session):
         assert polls.recount_polls(session) == 4
     assert counts(session, poll) == (1, [0, 0, 1])
+
+
+def test_a_reader_of_the_community_is_told_why_they_do_not_vote(web, login, session, debate):
+    community, starter, _moderator, topic = debate
+    poll = add_poll(session, starter, topic)
+    login.as_role(community, Role.READER)
+    url = topic_url(community, topic)
+    assert "Readers of this community do not vote" in text(web.get(url))
+    refused = web.post(f"{url}/poll/vote", {"option": str(poll.options[0].id)}, token_from=url)
+    assert refused.status_code == 403
+    assert "ask one of its managers for the member role" in text(refused)
