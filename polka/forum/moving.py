@@ -119,15 +119,27 @@ def merge_topics(session: Session, moderator: User, source: ForumTopic, target: 
         )
     if source.id in polls:
         polls[source.id].topic_id = target.id
+    # Delete the source first: its row is then held, so a reply racing the merge either landed before
+    # (and is among the posts read next) or is refused as a reply to a deleted topic.
+    source.deleted_at, source.deleted_by_id = utcnow(), moderator.id
+    source.merged_into_id, source.accepted_post_id = target.id, None
+    session.flush()
     moved = list(
         session.scalars(select(ForumPost).where(ForumPost.topic_id == source.id).order_by(ForumPost.number))
     )
-    first = target.next_number
+    # The target's numbers are claimed as a reply claims one, so a reply to it at the same moment
+    # takes another.
+    session.execute(
+        update(ForumTopic)
+        .where(ForumTopic.id == target.id)
+        .values(next_number=ForumTopic.next_number + len(moved))
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(target)
+    first = target.next_number - len(moved)
     for offset, post in enumerate(moved):
         post.topic_id, post.number = target.id, first + offset
     target.tags = _both_tags(target.tags, source.tags)
-    source.deleted_at, source.deleted_by_id = utcnow(), moderator.id
-    source.merged_into_id, source.accepted_post_id = target.id, None
     session.flush()
     _follow_instead(session, source.id, target.id)
     session.execute(delete(ForumTopicRead).where(ForumTopicRead.topic_id == source.id))
