@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, false, or_, select
 
-from polka.accounts.models import AccountStatus, User
+from polka.accounts.models import User, active_account
 from polka.communities.models import Community, CommunityStatus, Membership, Role, Visibility
 from polka.content.kinds import kind_of
 from polka.content.mixins import CommunityContent, SoftDeletable
@@ -260,11 +260,10 @@ def viewers_filter(community: Community, marking: Marking) -> ColumnElement[bool
     ``marking`` in ``community``: the people who may see it (for choosing whom to mention)."""
     if community.status is not CommunityStatus.ACTIVE:
         return false()
-    active = and_(User.status == AccountStatus.ACTIVE, User.email_verified_at.is_not(None))
     if community.visibility is Visibility.OPEN and not Marking(marking).sensitive:
-        return active
+        return active_account()
     members = select(Membership.user_id).where(Membership.community_id == community.id)
-    return and_(active, User.id.in_(members))
+    return and_(active_account(), User.id.in_(members))
 
 
 def readable_filter(user: User | None) -> ColumnElement[bool]:

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polka.db import Base, str_enum, utcnow
@@ -25,6 +25,11 @@ class AccountStatus(enum.StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     REJECTED = "rejected"
+
+
+def active_account() -> ColumnElement[bool]:
+    """SQL: ``User.is_active_account`` (active and verified), for statements choosing users."""
+    return and_(User.status == AccountStatus.ACTIVE, User.email_verified_at.is_not(None))
 
 
 class User(Base):
@@ -71,6 +76,7 @@ class User(Base):
 
     @property
     def is_active_account(self) -> bool:
+        """Active and verified (in SQL: ``active_account``)."""
         return self.status is AccountStatus.ACTIVE and self.email_verified_at is not None
 
     @property

@@ -27,48 +27,48 @@ MARKING_HINTS = {
 }
 
 
+def _checked(limit: int, too_long: str, required: str | None = None) -> list[object]:
+    """A text field's checks: given (saying ``required`` when it is not), at most ``limit`` characters
+    (saying ``too_long``), nothing unreadable."""
+    validators: list[object] = [Length(max=limit, message=too_long), Readable()]
+    return [InputRequired(message=required), *validators] if required is not None else validators
+
+
 def _body(label: str) -> TextAreaField:
     return TextAreaField(
         label,
-        validators=[
-            InputRequired(message="Enter your message"),
-            Length(max=POST_MAX, message=f"A post must be {POST_MAX:,} characters or fewer"),
-            Readable(),
-        ],
+        validators=_checked(
+            POST_MAX, f"A post must be {POST_MAX:,} characters or fewer", "Enter your message"
+        ),
     )
 
 
 def _title(label: str) -> StringField:
     return StringField(
         label,
-        validators=[
-            InputRequired(message="Enter a title"),
-            Length(max=TOPIC_TITLE_MAX, message=f"The title must be {TOPIC_TITLE_MAX} characters or fewer"),
-            Readable(),
-        ],
+        validators=_checked(
+            TOPIC_TITLE_MAX, f"The title must be {TOPIC_TITLE_MAX} characters or fewer", "Enter a title"
+        ),
     )
+
+
+def _tags(label: str) -> StringField:
+    return StringField(label, validators=_checked(TAGS_MAX, "The tags are too long together: use fewer"))
 
 
 class CategoryForm(FlaskForm):
     title = StringField(
         "Name",
-        validators=[
-            InputRequired(message="Enter a name"),
-            Length(
-                max=CATEGORY_TITLE_MAX, message=f"The name must be {CATEGORY_TITLE_MAX} characters or fewer"
-            ),
-            Readable(),
-        ],
+        validators=_checked(
+            CATEGORY_TITLE_MAX, f"The name must be {CATEGORY_TITLE_MAX} characters or fewer", "Enter a name"
+        ),
     )
     description = StringField(
         "Description (optional)",
-        validators=[
-            Length(
-                max=CATEGORY_DESCRIPTION_MAX,
-                message=f"The description must be {CATEGORY_DESCRIPTION_MAX} characters or fewer",
-            ),
-            Readable(),
-        ],
+        validators=_checked(
+            CATEGORY_DESCRIPTION_MAX,
+            f"The description must be {CATEGORY_DESCRIPTION_MAX} characters or fewer",
+        ),
     )
     mode = RadioField(
         "Who may post",
@@ -83,10 +83,7 @@ class TopicForm(FlaskForm):
     body = _body("Your message")
     is_question = BooleanField("This is a question: someone can answer it")
     with_poll = BooleanField("Add a poll to it next")
-    tags = StringField(
-        "Tags (optional)",
-        validators=[Length(max=TAGS_MAX, message="The tags are too long together: use fewer"), Readable()],
-    )
+    tags = _tags("Tags (optional)")
     marking = RadioField("Marking", choices=MARKING_CHOICES, default=Marking.OFFICIAL.value)
 
 
@@ -97,13 +94,11 @@ class ReplyForm(FlaskForm):
 class PollForm(FlaskForm):
     question = StringField(
         "Question",
-        validators=[
-            InputRequired(message="Enter the question"),
-            Length(
-                max=POLL_QUESTION_MAX, message=f"The question must be {POLL_QUESTION_MAX} characters or fewer"
-            ),
-            Readable(),
-        ],
+        validators=_checked(
+            POLL_QUESTION_MAX,
+            f"The question must be {POLL_QUESTION_MAX} characters or fewer",
+            "Enter the question",
+        ),
     )
     options = TextAreaField(
         "Options, one per line",
@@ -131,18 +126,12 @@ class PollForm(FlaskForm):
 class DecisionForm(FlaskForm):
     decision = TextAreaField(
         "Decision",
-        validators=[
-            Length(max=DECISION_MAX, message=f"A decision must be {DECISION_MAX:,} characters or fewer"),
-            Readable(),
-        ],
+        validators=_checked(DECISION_MAX, f"A decision must be {DECISION_MAX:,} characters or fewer"),
     )
 
 
 class TagsForm(FlaskForm):
-    tags = StringField(
-        "Tags",
-        validators=[Length(max=TAGS_MAX, message="The tags are too long together: use fewer"), Readable()],
-    )
+    tags = _tags("Tags")
 
 
 class MoveForm(FlaskForm):

@@ -142,8 +142,6 @@ def create_poll(
         raise _refused("closes_at", "The closing time must be in the future")
     if fields.closes_at is not None and fields.closes_at > now + LONGEST_POLL:
         raise _refused("closes_at", "A poll can close at most a year from now")
-    if session.scalar(select(ForumPoll.id).where(ForumPoll.topic_id == topic.id)) is not None:
-        raise Conflict("This topic already has a poll.")
     poll = ForumPoll(
         topic_id=topic.id,
         question=" ".join(question.split()),
@@ -155,11 +153,11 @@ def create_poll(
         created_at=now,
         options=[ForumPollOption(position=n, text=text) for n, text in enumerate(options, start=1)],
     )
-    session.add(poll)
     try:
-        with session.begin_nested():
+        with session.begin_nested():  # one poll a topic: the unique topic_id refuses a second
+            session.add(poll)
             session.flush()
-    except IntegrityError:  # another poll was added to the topic at the same moment
+    except IntegrityError:
         raise Conflict("This topic already has a poll.") from None
     return poll
 

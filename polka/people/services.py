@@ -14,10 +14,10 @@ from functools import cache
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, exists, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, exists, select
 from sqlalchemy.orm import Session
 
-from polka.accounts.models import AccountStatus, Expertise, User
+from polka.accounts.models import Expertise, User, active_account
 from polka.audit.services import record
 from polka.communities.models import Community, Membership, Role
 from polka.db import contains_text
@@ -49,7 +49,7 @@ def may_see_directory(viewer: User | None) -> bool:
 
 def active_people() -> ColumnElement[bool]:
     """SQL: accounts that are people in the directory (active and verified)."""
-    return and_(User.status == AccountStatus.ACTIVE, User.email_verified_at.is_not(None))
+    return active_account()
 
 
 # The directory -----------------------------------------------------------------------------------
