@@ -1,8 +1,8 @@
 """The forum in Chromium: a member starts a topic (after a preview and a refused empty title), another
 replies quoting part of it and mentioning its author (chosen from the suggestions with the keyboard)
 and lands on the reply, a manager adds a category; a debate gets a poll, a member votes, and its
-starter closes the poll and records the decision; every page on the way passes axe-core at
-desktop and phone widths."""
+starter closes the poll and records the decision; a moderator's move, merge and split pages; every
+page on the way passes axe-core at desktop and phone widths."""
 
 from __future__ import annotations
 
@@ -175,6 +175,14 @@ def test_report_a_post_and_a_moderator_hides_it(tab: Tab, make: Factory, session
     check_page(tab, "topic with a hidden post, as a moderator")
     tab.visit(f"/c/{community.slug}/moderation/log")
     check_page(tab, "moderation log")
+    for page, heading in (
+        ("move", "Move this topic"),
+        ("merge", "Merge this topic"),
+        ("split", "Split replies"),
+    ):
+        tab.visit(f"{topic_path}/{page}")
+        assert heading in tab.page.inner_text("h1")
+        check_page(tab, f"{page} a topic")
     tab.visit(f"/c/{community.slug}/moderation/settings")
     tab.page.fill("#word", "scúm")
     with tab.page.expect_navigation():
