@@ -73,6 +73,8 @@ class World:
     deep_document: Document
     category: ForumCategory
     topic: ForumTopic
+    #: a topic the reader started in the community they moderate (their poll, move, merge and split pages)
+    debate: ForumTopic
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,10 @@ PAGES: tuple[PageType, ...] = (
     PageType("forum category", lambda w: f"/c/{w.home.slug}/forum/{w.category.slug}/"),
     PageType("forum latest topics", lambda w: f"/c/{w.home.slug}/forum/latest"),
     PageType("forum topic", lambda w: f"/c/{w.home.slug}/forum/t/{w.topic.id}"),
+    PageType("forum add a poll", lambda w: f"/c/{w.moderated.slug}/forum/t/{w.debate.id}/poll"),
+    PageType("forum move a topic", lambda w: f"/c/{w.moderated.slug}/forum/t/{w.debate.id}/move"),
+    PageType("forum merge a topic", lambda w: f"/c/{w.moderated.slug}/forum/t/{w.debate.id}/merge"),
+    PageType("forum split a topic", lambda w: f"/c/{w.moderated.slug}/forum/t/{w.debate.id}/split"),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
@@ -141,6 +147,7 @@ class Grower:
         make.member(self.home, self.reader, Role.MEMBER)
         manager = make.member(self.home, make.user("Mo Manager", two_factor=True), Role.MANAGER)
         make.member(self.moderated, self.reader, Role.MODERATOR)
+        make.member(self.moderated, manager, Role.MANAGER)
         make.member(self.private, self.reader, Role.READER)
         with self.writing() as s:
             self.folder = folders.create_folder(
@@ -162,6 +169,12 @@ class Grower:
             s.flush()
             polls.vote(s, s.merge(self.reader), self.topic, poll, [poll.options[0].id])
             polls.record_decision(s, s.merge(self.author), self.topic, "Form A, agreed in March")
+            debates = forum_services.create_category(
+                s, s.merge(manager), s.merge(self.moderated), forum_services.CategoryFields("Debates")
+            )
+            self.debate = forum_services.start_topic(
+                s, s.merge(self.reader), debates, title="Which road plan?", body="Plan A or plan B?"
+            )
         self.document = self._document(self.home, "Custody procedure", folder=self.folder)
         self.deep_folder, self.depth = self.folder, 1
         with self.writing() as s:
@@ -230,6 +243,7 @@ class Grower:
                         s.merge(self.folder) if community is self.home and n % 2 else None,
                     )
                 self._topic(s, f"Question {n}")
+                forum_services.reply(s, s.merge(self.colleague), s.merge(self.debate), f"View {n}")
                 # each answer quotes the one before and mentions the asker (quotes resolve once a page)
                 quoted = f"[quote=post:{self.last_answer}]\nAnswer\n[/quote]\n\n" if self.last_answer else ""
                 self.last_answer = forum_services.reply(
@@ -285,6 +299,7 @@ class Grower:
             self.deep_document,
             self.category,
             self.topic,
+            self.debate,
         )
 
 
