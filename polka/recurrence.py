@@ -11,10 +11,13 @@ rule that would make more is refused with a message saying so.
 from __future__ import annotations
 
 import enum
+from calendar import monthrange
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
@@ -124,6 +127,15 @@ class Occurrence:
     end: LocalTime
 
 
+def last_reading(rule: str, first: datetime) -> datetime:
+    """The wall-clock reading of a series' last occurrence (every series ends: by its count or date, and
+    after ``MAX_OCCURRENCES`` at most), kept with the series so a window is expanded without walking
+    from the first one."""
+    if not rule:
+        return first
+    return deque(islice(_wall_clock(rule, first), MAX_OCCURRENCES), maxlen=1)[0]
+
+
 def occurrences(
     rule: str,
     start: LocalTime,
@@ -132,22 +144,85 @@ def occurrences(
     window_end: datetime,
     *,
     all_day: bool = False,
+    last: datetime | None = None,
 ) -> list[Occurrence]:
-    """The occurrences of a series (or the one event, with no rule) that start in the UTC window
+    """The occurrences of a series (or the one event, with no rule) that overlap the UTC window
     [``window_start``, ``window_end``), in order. Each keeps the first one's wall-clock time; one
     falling in a gap of the clock (the clocks going forward) moves forward by the gap, as calendars do.
-    A timed occurrence lasts ``duration`` of real time; an all-day one as many whole days."""
-    readings = _wall_clock(rule, start.at) if rule else iter([start.at])
+    A timed occurrence lasts ``duration`` of real time; an all-day one as many whole days. ``last`` is
+    the series' ``last_reading`` (worked out here when not given)."""
+    if last is None:
+        last = last_reading(rule, start.at)
+    from_reading = _local(window_start - duration - _MARGIN, start.zone)
+    readings = _readings_from(rule, start.at, from_reading) if rule else iter([start.at])
     found = []
     for reading in islice(readings, MAX_OCCURRENCES):
+        if reading > last:
+            break
         at = LocalTime(reading, start.zone, start.fold if reading == start.at else 0)
         utc = at.utc()
         if utc >= window_end:
             break
-        if utc >= window_start:
-            end = LocalTime(reading + duration, start.zone) if all_day else _end_of(at, duration)
+        end = LocalTime(reading + duration, start.zone) if all_day else _end_of(at, duration)
+        if end.utc() > window_start:
             found.append(Occurrence(reading, at, end))
     return found
+
+
+#: More than any zone's offset from UTC: how far before a window its readings are looked for.
+_MARGIN = timedelta(days=2)
+
+
+def _local(moment: datetime, zone_name: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+
+
+def _readings_from(rule: str, first: datetime, wanted: datetime) -> Iterator[datetime]:
+    """The rule's readings from ``first`` that fall on or after about ``wanted``, in order, without
+    walking the ones before: worked out by calendar arithmetic for the repeats ``rule_for`` writes
+    (dateutil's walk is the reference the tests hold this to). The end (COUNT, UNTIL) is left to the
+    caller's ``last``."""
+    parts = dict(part.split("=", 1) for part in rule.split(";"))
+    frequency, by_day = parts["FREQ"], parts.get("BYDAY", "")
+    if frequency == "WEEKLY":
+        period = timedelta(days=7 * int(parts.get("INTERVAL", "1")))
+        reading = first + period * max(0, (wanted - first) // period)
+        while True:
+            yield reading
+            reading += period
+    months = _months_from(first, wanted) if frequency == "MONTHLY" else _years_from(first, wanted)
+    for year, month in months:
+        if frequency == "MONTHLY" and by_day:
+            day = _weekday_of_month(year, month, int(by_day[:-2]), _WEEKDAYS.index(by_day[-2:]))
+        else:
+            day = int(parts["BYMONTHDAY"])
+        if day <= monthrange(year, month)[1]:
+            reading = first.replace(year=year, month=month, day=day)
+            if reading >= first:
+                yield reading
+
+
+def _months_from(first: datetime, wanted: datetime) -> Iterator[tuple[int, int]]:
+    index = max(first.year * 12 + first.month - 1, wanted.year * 12 + wanted.month - 1)
+    while True:
+        yield index // 12, index % 12 + 1
+        index += 1
+
+
+def _years_from(first: datetime, wanted: datetime) -> Iterator[tuple[int, int]]:
+    year = max(first.year, wanted.year)
+    while True:
+        yield year, first.month
+        year += 1
+
+
+def _weekday_of_month(year: int, month: int, nth: int, weekday: int) -> int:
+    """The day of the month of its ``nth`` ``weekday`` (Monday 0); ``nth`` -1 is the last."""
+    first_weekday, days = monthrange(year, month)
+    if nth > 0:
+        return 1 + (weekday - first_weekday) % 7 + 7 * (nth - 1)
+    last_weekday = (first_weekday + days - 1) % 7
+    return days - (last_weekday - weekday) % 7
 
 
 def produces(rule: str, start: LocalTime, reading: datetime) -> bool:

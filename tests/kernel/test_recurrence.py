@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from dateutil.rrule import rrulestr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from polka.errors import ValidationError
 from polka.localtime import on_the_clock
@@ -118,3 +121,30 @@ def test_a_date_the_rule_never_produces_is_known():
     assert not produces(rule, start, datetime(2027, 4, 9, 10, 0))
     assert not produces(rule, start, datetime(2027, 4, 8, 11, 0))
     assert not produces(rule, start, datetime(2028, 4, 8, 10, 0))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    repeat=st.sampled_from([r for r in Repeat if r is not Repeat.NEVER]),
+    first=st.dates(date(2025, 1, 1), date(2028, 12, 31)),
+    count=st.integers(1, MAX_OCCURRENCES),
+    window_from=st.dates(date(2025, 1, 1), date(2040, 12, 31)),
+    days=st.integers(1, 400),
+)
+def test_a_window_far_into_a_series_holds_what_walking_it_from_the_start_finds(
+    repeat, first, count, window_from, days
+):
+    """The expansion starts near the window, not at the first occurrence: it must find exactly what a
+    walk of every reading from the start finds (dateutil's own, the reference)."""
+    rule, start = series(repeat, first, count=count)
+    window = (
+        datetime.combine(window_from, time(0), tzinfo=UTC),
+        datetime.combine(window_from + timedelta(days=days), time(0), tzinfo=UTC),
+    )
+    walked = [
+        reading
+        for reading in rrulestr(rule, dtstart=start.at)
+        if on_the_clock(reading.date(), reading.time(), "Europe/London", "x").utc() < window[1]
+        and on_the_clock(reading.date(), reading.time(), "Europe/London", "x").utc() + HOUR > window[0]
+    ]
+    assert [each.original for each in occurrences(rule, start, HOUR, *window)] == walked
