@@ -9,10 +9,11 @@ from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.content.feature import CommunityLink, Feature
 from polka.docs.feature import FEATURE as DOCS
+from polka.events.feature import FEATURE as EVENTS
 from polka.forum.feature import FEATURE as FORUM
 from polka.wiki.feature import FEATURE as WIKI
 
-FEATURES: tuple[Feature, ...] = (WIKI, DOCS, FORUM)
+FEATURES: tuple[Feature, ...] = (WIKI, DOCS, FORUM, EVENTS)
 
 
 def referenced_files(session: Session) -> set[str]:

@@ -90,3 +90,11 @@ def fail_after(session: Session, change: Callable[[], None]) -> None:
     with transaction(session):
         change()
         raise RuntimeError("the request failed after the change")
+
+
+def writing_as_a_request(session: Session) -> Any:
+    """A transaction for a test's write, as a request makes one: any read the test's session has open
+    is ended first (on SQLite a read that turns into a write fails if a request wrote since)."""
+    if session.in_transaction() and not (session.new or session.dirty):
+        session.rollback()
+    return transaction(session)

@@ -24,9 +24,11 @@ from polka.markings import Marking
 from polka.moderation import rules as moderation_rules
 from polka.moderation.models import WordAction
 from polka.organisations.models import Organisation
+from polka.recurrence import Repeat
 from polka.site_search.synonyms import add_group
 from tests.conftest import Factory, Login
 from tests.docs.conftest import DocsFactory
+from tests.events.conftest import EventsFactory
 from tests.forum.conftest import ForumFactory
 from tests.support import Web, csrf_from, text
 from tests.test_expired_forms import continue_link, end_sessions, field_value, sign_in_from, wiki_page
@@ -77,9 +79,14 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
         silenced = moderation_rules.silence(
             session, session.merge(admin), session.merge(community), session.merge(replier), 1, "Calm"
         )
+    series = EventsFactory(session, make).event(
+        community, admin, start_date="2027-04-13", repeat=Repeat.WEEKLY, count=10
+    )
     return {
         "admin": admin,
         "values": {
+            "event": series.id,
+            "key": "20270420T1000",
             "slug": community.slug,
             "page": page.slug,
             "document_id": document.id,

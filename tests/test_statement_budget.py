@@ -20,6 +20,7 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask, render_template_string
@@ -32,11 +33,15 @@ from polka.docs import folders, versions
 from polka.docs import services as docs_services
 from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, Folder
+from polka.events import services as events_services
+from polka.events.models import Event
+from polka.events.schedule import occurrence_of
 from polka.features import FEATURES
 from polka.forum import polls
 from polka.forum import services as forum_services
 from polka.forum.models import ForumCategory, ForumTopic
 from polka.markings import Marking
+from polka.recurrence import Repeat
 from polka.subscriptions.services import follow
 from polka.wiki import services as wiki_services
 from polka.wiki.kinds import PAGE_KIND
@@ -75,6 +80,9 @@ class World:
     topic: ForumTopic
     #: a topic the reader started in the community they moderate (their poll, move, merge and split pages)
     debate: ForumTopic
+    #: a weekly series the reader organises, with ever more occurrences changed, and one of them
+    series: Event
+    occurrence: str
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,8 @@ def _wiki(world: World) -> str:
 PAGES: tuple[PageType, ...] = (
     PageType("home", lambda w: "/", GATHERING_BUDGET),
     PageType("communities index", lambda w: "/c/"),
-    PageType("community home", lambda w: f"/c/{w.home.slug}/"),
+    # a community's home gathers from every feature: its activity is resolved one kind at a time
+    PageType("community home", lambda w: f"/c/{w.home.slug}/", GATHERING_BUDGET),
     PageType("wiki index", _wiki),
     PageType("wiki page", lambda w: f"{_wiki(w)}{w.page.slug}"),
     PageType("wiki history", lambda w: f"{_wiki(w)}{w.page.slug}/history"),
@@ -111,6 +120,22 @@ PAGES: tuple[PageType, ...] = (
     PageType("forum move a topic", lambda w: f"/c/{w.moderated.slug}/forum/t/{w.debate.id}/move"),
     PageType("forum merge a topic", lambda w: f"/c/{w.moderated.slug}/forum/t/{w.debate.id}/merge"),
     PageType("forum split a topic", lambda w: f"/c/{w.moderated.slug}/forum/t/{w.debate.id}/split"),
+    PageType("events agenda", lambda w: f"/c/{w.home.slug}/events/"),
+    PageType("events past", lambda w: f"/c/{w.home.slug}/events/?show=past"),
+    PageType("events organised by me", lambda w: f"/c/{w.home.slug}/events/?show=mine"),
+    PageType("events month", lambda w: f"/c/{w.home.slug}/events/month?month=2027-04"),
+    PageType("event", lambda w: f"/c/{w.home.slug}/events/{w.series.id}"),
+    PageType("event occurrence", lambda w: f"/c/{w.home.slug}/events/{w.series.id}/{w.occurrence}"),
+    PageType("add an event", lambda w: f"/c/{w.home.slug}/events/new"),
+    PageType("change an event", lambda w: f"/c/{w.home.slug}/events/{w.series.id}/edit"),
+    PageType("change one occurrence", lambda w: f"/c/{w.home.slug}/events/{w.series.id}/{w.occurrence}/edit"),
+    PageType(
+        "change this and following",
+        lambda w: f"/c/{w.home.slug}/events/{w.series.id}/{w.occurrence}/following",
+    ),
+    PageType("cancel an event", lambda w: f"/c/{w.home.slug}/events/{w.series.id}/cancel"),
+    PageType("my calendar", lambda w: "/calendar/"),
+    PageType("my calendar month", lambda w: "/calendar/month?month=2027-04"),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
@@ -176,6 +201,10 @@ class Grower:
                 s, s.merge(self.reader), debates, title="Which road plan?", body="Plan A or plan B?"
             )
         self.document = self._document(self.home, "Custody procedure", folder=self.folder)
+        with self.writing() as s:
+            self.series = events_services.create_event(
+                s, s.merge(self.reader), s.merge(self.home), _event_fields("Team briefing", "2027-04-01", 40)
+            )
         self.deep_folder, self.depth = self.folder, 1
         with self.writing() as s:
             # one document and ever more pages: both kinds on the first page of what they follow
@@ -242,6 +271,21 @@ class Grower:
                         ),
                         s.merge(self.folder) if community is self.home and n % 2 else None,
                     )
+                for community in (self.home, self.moderated, self.private, self.elsewhere):
+                    events_services.create_event(
+                        s,
+                        author,
+                        s.merge(community),
+                        _event_fields(f"Meeting {community.id}-{n}", f"2027-04-{n % 28 + 1:02d}", 10),
+                    )
+                series = s.merge(self.series)
+                events_services.cancel_occurrence(
+                    s,
+                    s.merge(self.reader),
+                    series,
+                    occurrence_of(series, datetime(2027, 4, 1, 10) + timedelta(weeks=n + 1)),
+                    "",
+                )
                 self._topic(s, f"Question {n}")
                 forum_services.reply(s, s.merge(self.colleague), s.merge(self.debate), f"View {n}")
                 # each answer quotes the one before and mentions the asker (quotes resolve once a page)
@@ -300,7 +344,22 @@ class Grower:
             self.category,
             self.topic,
             self.debate,
+            self.series,
+            "20270401T1000",
         )
+
+
+def _event_fields(title: str, day: str, count: int) -> events_services.EventFields:
+    """A weekly meeting at 10:00, ``count`` times from ``day``, in a room."""
+    return events_services.EventFields(
+        title=title,
+        start_date=day,
+        start_time="10:00",
+        end_time="12:00",
+        repeat=Repeat.WEEKLY,
+        repeat_count=str(count),
+        location="Room 3.02",
+    )
 
 
 def _is_query(statement: str) -> bool:

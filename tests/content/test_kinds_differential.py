@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from polka.communities.models import Community
 from polka.content.kinds import Kind, kind_named, kinds, resolve_all
 from polka.db import utcnow
 from polka.docs.models import Document, DocumentStatus, Folder
+from polka.events.models import Event
 from polka.forum.models import ForumCategory, ForumPost, ForumTopic, PostStatus
 from polka.markings import Marking
 from polka.people.services import active_people, may_see_directory
@@ -103,6 +105,20 @@ def _post(community: Community, marking: Marking, n: int) -> ForumPost:
     return ForumPost(topic=_topic(community, marking, n), number=1, body=f"Post {n}")
 
 
+def _event(community: Community, marking: Marking, n: int) -> Event:
+    start = datetime(2027, 4, 13, 10, 0)
+    return Event(
+        community=community,
+        title=f"Event {n}",
+        marking=marking,
+        start_at=start,
+        end_at=start + timedelta(hours=2),
+        last_start_at=start,
+        first_start_utc=datetime(2027, 4, 13, 9, 0, tzinfo=UTC),
+        last_end_utc=datetime(2027, 4, 13, 11, 0, tzinfo=UTC),
+    )
+
+
 def _live_post_sql() -> ColumnElement[bool]:
     return and_(
         ForumPost.status == PostStatus.PUBLISHED,
@@ -125,6 +141,12 @@ FACTORIES: dict[str, Factory] = {
         lambda: and_(Document.deleted_at.is_(None), Document.head_number > 0),
         lambda document: document.deleted_at is None and document.head_number > 0,
         lambda document: document.title,
+    ),
+    "events.event": Factory(
+        _event,
+        lambda: Event.deleted_at.is_(None),
+        lambda event: event.deleted_at is None,
+        lambda event: event.title,
     ),
     "communities.community": Factory(None, true, lambda community: True, lambda community: community.name),
     # A folder is seen by whoever may read its library; it has no marking of its own and no bin.

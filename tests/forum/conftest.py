@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community, Role
-from polka.db import transaction
 from polka.forum import services
 from polka.forum.models import CategoryMode, ForumCategory, ForumPost, ForumTopic
 from polka.markings import Marking
 from tests.conftest import Factory
+from tests.support import writing_as_a_request
 
 
 class ForumFactory:
@@ -26,9 +26,7 @@ class ForumFactory:
         self.make = make
 
     def _writing(self) -> Any:
-        if self.session.in_transaction() and not (self.session.new or self.session.dirty):
-            self.session.rollback()
-        return transaction(self.session)
+        return writing_as_a_request(self.session)
 
     def category(
         self,

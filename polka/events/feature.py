@@ -1,0 +1,20 @@
+"""Events, as the rest of POLKA sees them (see polka.content.feature): this is the one place that
+imports the events' view modules."""
+
+from __future__ import annotations
+
+from polka.content.feature import CommunityLink, Feature, Routes
+from polka.events import models, personal_views, views
+from polka.events.blueprint import bp
+from polka.events.kinds import EVENT
+from polka.events.search import EventSearch
+
+FEATURE = Feature(
+    name="events",
+    label="Events",
+    routes=Routes(bp, (views, personal_views)),
+    models=(models,),
+    kinds=(EVENT,),
+    search=(EventSearch(),),
+    community_link=CommunityLink("Events", "events.index", "meetings, training days and webinars"),
+)

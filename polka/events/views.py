@@ -1,0 +1,566 @@
+"""The events' pages: a community's calendar (agenda and month grid), an event or one occurrence of a
+series, adding one, and changing all of it, one occurrence, or this one and the ones after.
+
+The personal calendar, across every community the user belongs to, is in ``personal_views.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from polka.accounts.models import User
+from polka.accounts.web import current_user, signed_in
+from polka.communities.models import Community
+from polka.communities.web import community_for
+from polka.db import transaction, utcnow
+from polka.errors import Conflict, ValidationError
+from polka.events import access, reads, services, wording
+from polka.events.blueprint import bp
+from polka.events.forms import MARKING_HINTS, CancelForm, EventForm, OccurrenceForm
+from polka.events.models import Event
+from polka.events.schedule import Occurrence, duration_of, in_window, occurrence_of, parse_key
+from polka.forms import show_errors
+from polka.http import db
+from polka.localtime import DEFAULT_ZONE, Fold, LocalTime
+from polka.markings import parse_marking
+from polka.recurrence import Repeat, describe
+
+#: What an agenda lists.
+SHOWS = {"upcoming": "Upcoming", "past": "Past", "mine": "Organised by me"}
+#: Occurrences a series' page lists after the one it shows.
+NEXT_SHOWN = 8
+
+
+def _day_arg(name: str) -> date | None:
+    """``?from=2027-04-13``: a day from the address, or None (anything else is ignored)."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def agenda_for(community_ids: list[int], user: Any, shown: str) -> reads.Agenda:
+    """The agenda page asked for: upcoming (from ``?from=``), past (before ``?before=``) or the ones
+    ``user`` organises."""
+    session = db()
+    if shown == "past":
+        before = _day_arg("before")
+        end = reads.uk_midnight(before + timedelta(days=1)) if before else utcnow()
+        return reads.past(session, user, community_ids, end)
+    start_day = _day_arg("from")
+    start = reads.uk_midnight(start_day) if start_day else utcnow()
+    organised_by = user if shown == "mine" and user is not None else None
+    return reads.upcoming(session, user, community_ids, start, organised_by=organised_by)
+
+
+def _shown() -> str:
+    shown = request.args.get("show", "upcoming")
+    return shown if shown in SHOWS else "upcoming"
+
+
+@bp.get("/c/<slug>/events/")
+def index(slug: str) -> Any:
+    community = community_for(slug)
+    user = current_user()
+    shown = _shown()
+    if shown == "mine" and user is None:
+        shown = "upcoming"
+    communities = reads.calendar_communities(db(), user, community)
+    return render_template(
+        "events/index.html",
+        community=community,
+        regions={c.id: c for c in communities[1:]},
+        agenda=agenda_for([c.id for c in communities], user, shown),
+        shown=shown,
+        shows=SHOWS,
+        may_create=access.may_create(user, community),
+        by_day=wording.by_day,
+        time_of_day=wording.time_of_day,
+        section="communities",
+        page_title=f"Events – {community.name}",
+    )
+
+
+def month_asked() -> tuple[int, int]:
+    """``?month=2027-04``, or this month (UK time)."""
+    written = request.args.get("month", "")
+    try:
+        year, number = (int(part) for part in written.split("-"))
+        if 2000 <= year <= 2100 and 1 <= number <= 12:
+            return year, number
+    except ValueError:
+        pass
+    today = reads.uk_day(utcnow())
+    return today.year, today.month
+
+
+@bp.get("/c/<slug>/events/month")
+def month(slug: str) -> Any:
+    community = community_for(slug)
+    user = current_user()
+    communities = reads.calendar_communities(db(), user, community)
+    year, number = month_asked()
+    shown = reads.month(db(), user, [c.id for c in communities], year, number, reads.uk_day(utcnow()))
+    return render_template(
+        "events/month.html",
+        community=community,
+        regions={c.id: c for c in communities[1:]},
+        month=shown,
+        may_create=access.may_create(user, community),
+        time_of_day=wording.time_of_day,
+        section="communities",
+        page_title=f"{shown.first:%B %Y} – {community.name} events",
+    )
+
+
+# --- an event -------------------------------------------------------------------------------------
+
+
+def _event(slug: str, event_id: int) -> Event:
+    community = community_for(slug)
+    return access.get_event(db(), current_user(), community, event_id)
+
+
+def _editing(slug: str, event_id: int) -> tuple[Event, User]:
+    """The event in the address and the signed-in user, who may change it."""
+    found = _event(slug, event_id)
+    user = signed_in()
+    access.require_edit(user, found)
+    return found, user
+
+
+def _editing_occurrence(slug: str, event_id: int, key: str) -> tuple[Event, User, Occurrence]:
+    found, user = _editing(slug, event_id)
+    return found, user, occurrence_of(found, parse_key(key))
+
+
+def _focus(event: Event) -> tuple[Occurrence, list[Occurrence]]:
+    """The occurrence a series' page shows (the next one, or the last when all are past) and the ones
+    after it."""
+    now = utcnow()
+    coming = in_window([event], now, now + timedelta(days=3660))
+    if coming:
+        return coming[0], coming[1 : NEXT_SHOWN + 1]
+    return occurrence_of(event, event.last_start_at), []
+
+
+def _event_screen(
+    event: Event,
+    occurrence: Occurrence,
+    following: list[Occurrence],
+    *,
+    day_error: str | None = None,
+    status: int = 200,
+) -> Any:
+    user = current_user()
+    return render_template(
+        "events/event.html",
+        community=event.community,
+        event=event,
+        occurrence=occurrence,
+        following=following,
+        repeats=describe(event.repeat, event.start_at.date()) if event.repeats else "",
+        may_edit=access.offers_edit(user, event),
+        when=wording.when,
+        day_asked=request.args.get("date", ""),
+        day_error=day_error,
+        section="communities",
+        page_title=f"{event.title} – {event.community.name} events",
+    ), status
+
+
+@bp.get("/c/<slug>/events/<int:event>")
+def event(slug: str, event: int) -> Any:
+    found = _event(slug, event)
+    occurrence, following = _focus(found)
+    return _event_screen(found, occurrence, following)
+
+
+@bp.get("/c/<slug>/events/<int:event>/on")
+def occurrence_on(slug: str, event: int) -> Any:
+    """A series' occurrence on the date asked (``?date=``), to change or cancel it: the series' page
+    says so when it has none that day."""
+    found = _event(slug, event)
+    try:
+        chosen = services.occurrence_on(found, request.args.get("date", ""))
+    except ValidationError as error:
+        occurrence, following = _focus(found)
+        return _event_screen(found, occurrence, following, day_error=str(error), status=400)
+    return redirect(url_for("events.occurrence", slug=found.community.slug, event=found.id, key=chosen.key))
+
+
+@bp.get("/c/<slug>/events/<int:event>/<key>")
+def occurrence(slug: str, event: int, key: str) -> Any:
+    found = _event(slug, event)
+    return _event_screen(found, occurrence_of(found, parse_key(key)), [])
+
+
+# --- adding and changing --------------------------------------------------------------------------
+
+
+def _fold(value: str | None) -> Fold | None:
+    return Fold(value) if value in {fold.value for fold in Fold} else None
+
+
+def fields_of(form: EventForm) -> services.EventFields:
+    repeat = form.repeat.data if form.repeat.data in {r.value for r in Repeat} else Repeat.NEVER.value
+    return services.EventFields(
+        title=form.title.data or "",
+        start_date=form.start_date.data or "",
+        start_time=form.start_time.data or "",
+        end_date=form.end_date.data or "",
+        end_time=form.end_time.data or "",
+        all_day=bool(form.all_day.data),
+        zone=form.zone.data or "",
+        start_fold=_fold(form.start_fold.data),
+        end_fold=_fold(form.end_fold.data),
+        repeat=Repeat(repeat),
+        repeat_end="until" if form.repeat_end.data == "until" else "count",
+        repeat_count=form.repeat_count.data or "",
+        repeat_until=form.repeat_until.data or "",
+        description=form.description.data or "",
+        location=form.location.data or "",
+        online_link=form.online_link.data or "",
+        contact=form.contact.data or "",
+        organiser=form.organiser.data or "",
+        capacity=form.capacity.data or "",
+        marking=parse_marking(form.marking.data),
+        invitation_only=bool(form.invitation_only.data),
+        names_shown=bool(form.names_shown.data),
+    )
+
+
+def _ask_fold(form: Any) -> dict[str, bool]:
+    """Which of the times the page asks "the first or the second?" of (the clock shows it twice)."""
+    return {
+        name: bool(getattr(form, f"{name}_fold").data)
+        or any("happens twice" in error for error in getattr(form, f"{name}_time").errors)
+        for name in ("start", "end")
+    }
+
+
+@dataclass(frozen=True)
+class FormScreen:
+    """The event form's page: what it is for and where it goes."""
+
+    community: Community
+    heading: str
+    action: str
+    button: str
+    back: str
+    event: Event | None = None
+
+
+def _form_screen(screen: FormScreen, form: EventForm, status: int = 200) -> Any:
+    return render_template(
+        "events/event_form.html",
+        community=screen.community,
+        form=form,
+        screen=screen,
+        ask_fold=_ask_fold(form),
+        marking_hints=MARKING_HINTS,
+        section="communities",
+        page_title=f"{screen.heading} – {screen.community.name} events",
+    ), status
+
+
+def _saved_form(screen: FormScreen, form: EventForm, save: Callable[[], Event], done: str) -> Any:
+    """The event form sent: ``save`` run in one transaction, then the saved event's page with ``done``
+    said; or the form again with what was typed and why it was refused."""
+    if not form.validate():
+        return _form_screen(screen, form, 400)
+    try:
+        with transaction(db()):
+            saved = save()
+    except ValidationError as error:
+        show_errors(form, error)
+        return _form_screen(screen, form, 400)
+    except Conflict as error:  # someone else changed it meanwhile: their change stays, the form too
+        form.form_errors.append(str(error))
+        return _form_screen(screen, form, 409)
+    flash(done, "success")
+    return redirect(url_for("events.event", slug=saved.community.slug, event=saved.id))
+
+
+@bp.route("/c/<slug>/events/new", methods=["GET", "POST"])
+def new_event(slug: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    access.require_create(user, community)
+    screen = FormScreen(
+        community,
+        "Add an event",
+        url_for("events.new_event", slug=community.slug),
+        "Add the event",
+        url_for("events.index", slug=community.slug),
+    )
+    if request.method == "GET":
+        day = _day_arg("day")
+        return _form_screen(
+            screen, EventForm(data={"zone": DEFAULT_ZONE, "start_date": day.isoformat() if day else ""})
+        )
+    form = EventForm()
+    return _saved_form(
+        screen,
+        form,
+        lambda: services.create_event(session, user, community, fields_of(form)),
+        f"“{form.title.data}” is on the calendar.",
+    )
+
+
+def initial(event: Event, first: Occurrence | None = None) -> dict[str, Any]:
+    """The form's fields as ``event`` is (from ``first`` on, for "this and following")."""
+    start = first.start if first is not None else event.start
+    end = first.end if first is not None else event.end
+    return {
+        "title": event.title,
+        "description": event.description,
+        "all_day": event.all_day,
+        "start_date": start.at.date().isoformat(),
+        "end_date": (end.at - timedelta(days=1) if event.all_day else end.at).date().isoformat(),
+        "start_time": "" if event.all_day else f"{start.at:%H:%M}",
+        "end_time": "" if event.all_day else f"{end.at:%H:%M}",
+        "start_fold": (Fold.SECOND if start.fold else Fold.FIRST).value if _shown_twice(start) else None,
+        "end_fold": (Fold.SECOND if end.fold else Fold.FIRST).value if _shown_twice(end) else None,
+        "zone": event.zone,
+        "repeat": event.repeat.value,
+        "repeat_end": "until" if event.repeat_until is not None else "count",
+        "repeat_count": str(event.repeat_count) if event.repeat_count else "",
+        "repeat_until": event.repeat_until.isoformat() if event.repeat_until else "",
+        "location": event.location,
+        "online_link": event.online_link,
+        "organiser": f"@{event.organiser.handle}" if event.organiser is not None else "",
+        "contact": event.contact,
+        "capacity": str(event.capacity) if event.capacity else "",
+        "marking": event.marking.value,
+        "invitation_only": event.invitation_only,
+        "names_shown": event.names_shown,
+        "version": event.sequence,
+    }
+
+
+def _shown_twice(moment: LocalTime) -> bool:
+    """Whether the clock shows ``moment``'s reading twice (the night the clocks go back)."""
+    aware = moment.aware()
+    return bool(aware.replace(fold=0).utcoffset() != aware.replace(fold=1).utcoffset())
+
+
+@bp.route("/c/<slug>/events/<int:event>/edit", methods=["GET", "POST"])
+def edit_event(slug: str, event: int) -> Any:
+    found, user = _editing(slug, event)
+    session = db()
+    community = found.community
+    screen = FormScreen(
+        community,
+        "Change the whole series" if found.repeats else "Change the event",
+        url_for("events.edit_event", slug=community.slug, event=found.id),
+        "Save the changes",
+        url_for("events.event", slug=community.slug, event=found.id),
+        found,
+    )
+    if request.method == "GET":
+        return _form_screen(screen, EventForm(data=initial(found)))
+    form = EventForm()
+    return _saved_form(
+        screen,
+        form,
+        lambda: services.edit_event(session, user, found, fields_of(form), version=form.version.data or 0),
+        "The event has been changed: attendees see what changed.",
+    )
+
+
+@bp.route("/c/<slug>/events/<int:event>/<key>/following", methods=["GET", "POST"])
+def edit_following(slug: str, event: int, key: str) -> Any:
+    found, user, chosen = _editing_occurrence(slug, event, key)
+    session = db()
+    community = found.community
+    screen = FormScreen(
+        community,
+        "Change this and the following occurrences",
+        url_for("events.edit_following", slug=community.slug, event=found.id, key=chosen.key),
+        "Save the changes",
+        url_for("events.occurrence", slug=community.slug, event=found.id, key=chosen.key),
+        found,
+    )
+    if request.method == "GET":
+        wanted = initial(found, chosen)
+        if found.repeat_count:
+            wanted["repeat_count"] = str(_remaining(found, chosen))
+        return _form_screen(screen, EventForm(data=wanted))
+    form = EventForm()
+    return _saved_form(
+        screen,
+        form,
+        lambda: services.split_series(
+            session, user, found, chosen, fields_of(form), version=form.version.data or 0
+        ),
+        "The series has been changed from this occurrence on.",
+    )
+
+
+def _remaining(event: Event, chosen: Occurrence) -> int:
+    """How many occurrences the series has from ``chosen`` on."""
+    window_end = event.last_end_utc + timedelta(days=1)
+    return sum(
+        1
+        for each in in_window([event], chosen.start.utc() - duration_of(event), window_end)
+        if each.original >= chosen.original
+    )
+
+
+def _occurrence_screen(event: Event, chosen: Occurrence, form: OccurrenceForm, *, status: int = 200) -> Any:
+    return render_template(
+        "events/occurrence_form.html",
+        community=event.community,
+        event=event,
+        occurrence=chosen,
+        form=form,
+        ask_fold=_ask_fold(form),
+        when=wording.when,
+        section="communities",
+        page_title=f"Change one occurrence – {event.title}",
+    ), status
+
+
+@bp.route("/c/<slug>/events/<int:event>/<key>/edit", methods=["GET", "POST"])
+def edit_occurrence(slug: str, event: int, key: str) -> Any:
+    found, user, chosen = _editing_occurrence(slug, event, key)
+    session = db()
+    if request.method == "GET":
+        last = chosen.end.at - timedelta(days=1) if found.all_day else chosen.end.at
+        form = OccurrenceForm(
+            data={
+                "start_date": chosen.start.at.date().isoformat(),
+                "end_date": last.date().isoformat(),
+                "start_time": "" if found.all_day else f"{chosen.start.at:%H:%M}",
+                "end_time": "" if found.all_day else f"{chosen.end.at:%H:%M}",
+                "location": chosen.location,
+            }
+        )
+        return _occurrence_screen(found, chosen, form)
+    if not form.validate():
+        return _occurrence_screen(found, chosen, form, status=400)
+    fields = services.OccurrenceFields(
+        start_date=form.start_date.data or "",
+        start_time=form.start_time.data or "",
+        end_date=form.end_date.data or "",
+        end_time=form.end_time.data or "",
+        start_fold=_fold(form.start_fold.data),
+        end_fold=_fold(form.end_fold.data),
+        location=form.location.data or "",
+    )
+    try:
+        with transaction(session):
+            services.change_occurrence(session, user, found, chosen, fields)
+    except ValidationError as error:
+        show_errors(form, error)
+        return _occurrence_screen(found, chosen, form, status=400)
+    flash("This occurrence has been changed; the rest of the series is as it was.", "success")
+    return redirect(url_for("events.occurrence", slug=found.community.slug, event=found.id, key=chosen.key))
+
+
+# --- cancelling and deleting ----------------------------------------------------------------------
+
+
+def _cancel_screen(event: Event, chosen: Occurrence | None, form: CancelForm, *, status: int = 200) -> Any:
+    return render_template(
+        "events/cancel.html",
+        community=event.community,
+        event=event,
+        occurrence=chosen,
+        form=form,
+        when=wording.when,
+        section="communities",
+        page_title=f"Cancel – {event.title}",
+    ), status
+
+
+def _cancelled(event: Event, chosen: Occurrence | None, work: Callable[[str], object], done: str) -> Any:
+    """The cancel page (of the event, or of one occurrence ``chosen``) and its form sent."""
+    form = CancelForm()
+    if request.method == "GET" or not form.validate():
+        return _cancel_screen(event, chosen, form, status=200 if request.method == "GET" else 400)
+    back = (
+        url_for("events.occurrence", slug=event.community.slug, event=event.id, key=chosen.key)
+        if chosen is not None
+        else url_for("events.event", slug=event.community.slug, event=event.id)
+    )
+    try:
+        return _acted(lambda: work(form.reason.data or ""), done, back)
+    except ValidationError as error:
+        show_errors(form, error)
+        return _cancel_screen(event, chosen, form, status=400)
+
+
+@bp.route("/c/<slug>/events/<int:event>/cancel", methods=["GET", "POST"])
+def cancel_event(slug: str, event: int) -> Any:
+    found, user = _editing(slug, event)
+    session = db()
+    return _cancelled(
+        found,
+        None,
+        lambda reason: services.cancel_event(session, user, found, reason),
+        "The event is cancelled: it stays on the calendar, marked cancelled.",
+    )
+
+
+@bp.route("/c/<slug>/events/<int:event>/<key>/cancel", methods=["GET", "POST"])
+def cancel_occurrence(slug: str, event: int, key: str) -> Any:
+    found, user, chosen = _editing_occurrence(slug, event, key)
+    session = db()
+    return _cancelled(
+        found,
+        chosen,
+        lambda reason: services.cancel_occurrence(session, user, found, chosen, reason),
+        "This occurrence is cancelled; the rest of the series goes ahead.",
+    )
+
+
+def _acted(work: Callable[[], object], done: str, back: str) -> Any:
+    """A one-button change run in one transaction: ``done`` said, or why it was already so."""
+    try:
+        with transaction(db()):
+            work()
+    except Conflict as error:
+        flash(str(error), "success")
+    else:
+        flash(done, "success")
+    return redirect(back)
+
+
+@bp.post("/c/<slug>/events/<int:event>/reinstate")
+def reinstate_event(slug: str, event: int) -> Any:
+    found = _event(slug, event)
+    return _acted(
+        lambda: services.reinstate_event(db(), signed_in(), found),
+        "The event is back on.",
+        url_for("events.event", slug=found.community.slug, event=found.id),
+    )
+
+
+@bp.post("/c/<slug>/events/<int:event>/<key>/reinstate")
+def reinstate_occurrence(slug: str, event: int, key: str) -> Any:
+    found = _event(slug, event)
+    chosen = occurrence_of(found, parse_key(key))
+    return _acted(
+        lambda: services.reinstate_occurrence(db(), signed_in(), found, chosen),
+        "This occurrence is back on.",
+        url_for("events.occurrence", slug=found.community.slug, event=found.id, key=chosen.key),
+    )
+
+
+@bp.post("/c/<slug>/events/<int:event>/delete")
+def delete_event(slug: str, event: int) -> Any:
+    found = _event(slug, event)
+    session = db()
+    with transaction(session):
+        services.delete_event(session, signed_in(), found)
+    flash(
+        f"“{found.title}” has been deleted. The community's managers can restore it for 30 days.", "success"
+    )
+    return redirect(url_for("events.index", slug=found.community.slug))
