@@ -443,6 +443,7 @@ def edit_occurrence(slug: str, event: int, key: str) -> Any:
             }
         )
         return _occurrence_screen(found, chosen, form)
+    form = OccurrenceForm()
     if not form.validate():
         return _occurrence_screen(found, chosen, form, status=400)
     fields = services.OccurrenceFields(
