@@ -47,6 +47,7 @@ LAYERS = {
     "recurrence": KERNEL,
     "assets": KERNEL,
     "compression": KERNEL,
+    "spreadsheets": KERNEL,
     "accounts": CORE,
     "organisations": CORE,
     "communities": CORE,

@@ -33,8 +33,9 @@ from polka.docs import folders, versions
 from polka.docs import services as docs_services
 from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, Folder
+from polka.events import attendance
 from polka.events import services as events_services
-from polka.events.models import Event
+from polka.events.models import Answer, Event
 from polka.events.schedule import occurrence_of
 from polka.features import FEATURES
 from polka.forum import polls
@@ -134,6 +135,8 @@ PAGES: tuple[PageType, ...] = (
         lambda w: f"/c/{w.home.slug}/events/{w.series.id}/{w.occurrence}/following",
     ),
     PageType("cancel an event", lambda w: f"/c/{w.home.slug}/events/{w.series.id}/cancel"),
+    PageType("attendance list", lambda w: f"/c/{w.home.slug}/events/{w.series.id}/{w.occurrence}/attendance"),
+    PageType("event invitations", lambda w: f"/c/{w.home.slug}/events/{w.series.id}/invitations"),
     PageType("my calendar", lambda w: "/calendar/"),
     PageType("my calendar month", lambda w: "/calendar/month?month=2027-04"),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
@@ -255,6 +258,7 @@ class Grower:
         for n in range(self.size, size):
             for community in (self.home, self.moderated, self.private, self.elsewhere):
                 self.make.member(community, self.make.user(f"Member {community.id}-{n}"), Role.MEMBER)
+            attendee = self.make.member(self.home, self.make.user(f"Attendee {n}"))
             with self.writing() as s:
                 author, reader = s.merge(self.author), s.merge(self.reader)
                 for community in (self.home, self.moderated, self.private, self.elsewhere):
@@ -279,6 +283,8 @@ class Grower:
                         _event_fields(f"Meeting {community.id}-{n}", f"2027-04-{n % 28 + 1:02d}", 10),
                     )
                 series = s.merge(self.series)
+                first = occurrence_of(series, series.start_at)
+                attendance.answer(s, s.merge(attendee), series, first, Answer.GOING, f"Note {n}")
                 events_services.cancel_occurrence(
                     s,
                     s.merge(self.reader),

@@ -5,8 +5,6 @@ The log is read-only here as everywhere. Exports are themselves audited (who too
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +19,7 @@ from polka.errors import ValidationError
 from polka.forms import show_errors
 from polka.http import client_ip, db, session_factory
 from polka.ids import parse_page
+from polka.spreadsheets import BOM, csv_lines
 
 
 def _filters(form: AuditFilterForm) -> AuditFilters | None:
@@ -39,12 +38,6 @@ def _filters(form: AuditFilterForm) -> AuditFilters | None:
     except ValidationError as exc:
         show_errors(form, exc)
         return None
-
-
-def _csv_lines(rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue()
 
 
 def _page_number() -> int:
@@ -104,12 +97,12 @@ def audit_csv() -> Any:
 
     def generate() -> Iterator[str]:
         # Later batches are read in sessions of their own: the download holds no transaction open.
-        yield "\ufeff" + _csv_lines([list(CSV_HEADER), *first])  # a BOM, so spreadsheets read UTF-8
+        yield BOM + csv_lines([list(CSV_HEADER), *first])  # a BOM, so spreadsheets read UTF-8
         after = cursor
         while after is not None:
             with factory() as batch_session:
                 rows, after = export_batch(batch_session, user, filters, after=after)
-            yield _csv_lines(rows)
+            yield csv_lines(rows)
 
     filename = f"polka-audit-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(

@@ -16,6 +16,7 @@ from polka.db import contains_text, utcnow
 from polka.errors import ValidationError
 from polka.pagination import Page, paginate
 from polka.permissions import SITE, Action, require
+from polka.spreadsheets import csv_cell
 
 if TYPE_CHECKING:
     from polka.accounts.models import User
@@ -25,8 +26,6 @@ _SECRET_KEYS = frozenset({"password", "token", "reset_link", "secret", "totp", "
 
 LONDON = ZoneInfo("Europe/London")
 PER_PAGE = 50
-#: Cells a spreadsheet would run as a formula: prefixed with ' in exports.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = (
     "id",
     "at_utc",
@@ -155,12 +154,6 @@ def audit_actions(session: Session, user: User | None) -> list[str]:
     """Every action name in the log, for the filter's suggestions."""
     require(user, Action.ADMINISTER, SITE)
     return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
-
-
-def csv_cell(value: object) -> str:
-    """A value as a CSV cell a spreadsheet will show, never run: formula starts get a leading '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 #: Where an export stopped: the (time, id) of the last entry written, newest first.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
 from polka.communities.forms import Readable, choices
-from polka.events.models import CANCEL_REASON_MAX
+from polka.events.models import CANCEL_REASON_MAX, NOTE_MAX, Answer
 from polka.forms import HiddenIntegerField
 from polka.forms import PolkaForm as FlaskForm
 from polka.localtime import DEFAULT_ZONE, Fold
@@ -103,3 +103,18 @@ class CancelForm(FlaskForm):
         validators=[Readable()],
         description=f"At most {CANCEL_REASON_MAX} characters",
     )
+
+
+class AnswerForm(FlaskForm):
+    answer = RadioField(
+        "Are you coming?", choices=choices((a.value, a.label) for a in Answer), validate_choice=False
+    )
+    note = StringField(
+        "Note (optional)",
+        validators=[Readable()],
+        description=f"For the organiser: at most {NOTE_MAX} characters",
+    )
+
+
+class InviteForm(FlaskForm):
+    handles = TextAreaField("Who to invite", validators=[Readable()])

@@ -15,6 +15,7 @@ calendar should notice raises the event's ``sequence``.
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -36,6 +37,8 @@ RULE_MAX = 200
 #: What changed, as attendees are told ("The time: from 10:00–12:00 to 11:00–13:00").
 CHANGE_NOTE_MAX = 500
 CANCEL_REASON_MAX = 300
+#: A note with an answer ("I will join online", "Arriving at 11:00").
+NOTE_MAX = 300
 #: The most places an event may offer (a national conference hall).
 CAPACITY_MAX = 10_000
 
@@ -140,3 +143,72 @@ class EventChange(Base):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
 
     event: Mapped[Event] = relationship(back_populates="changes")
+
+
+class Answer(enum.StrEnum):
+    GOING = "going"
+    MAYBE = "maybe"
+    NOT_GOING = "not_going"
+
+    @property
+    def label(self) -> str:
+        return {Answer.GOING: "Going", Answer.MAYBE: "Maybe", Answer.NOT_GOING: "Not going"}[self]
+
+
+class EventPlaces(Base):
+    """How many places of one occurrence are taken: claimed and given back with conditional updates of
+    this one row, so people answering at the same moment never take more places than there are."""
+
+    __tablename__ = "events_places"
+    __table_args__ = (UniqueConstraint("event_id", "original"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events_events.id", ondelete="CASCADE"))
+    original: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    going: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EventAnswer(Base):
+    """One person's answer for one occurrence: going (with a place, or waiting for one), maybe or not
+    going, with a note."""
+
+    __tablename__ = "events_answers"
+    __table_args__ = (
+        UniqueConstraint("event_id", "original", "user_id"),
+        # the waiting list of an occurrence, first come first served
+        Index("ix_events_answers_waiting", "event_id", "original", "waiting", "answered_at"),
+        Index("ix_events_answers_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events_events.id", ondelete="CASCADE"))
+    #: the occurrence's original start (a one-off event's start)
+    original: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"))
+    answer: Mapped[Answer] = mapped_column(str_enum(Answer))
+    #: going, but every place was taken: promoted, first come first served, when one is given back
+    waiting: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
+    #: when they last answered "going" (their place in the waiting list) or otherwise changed it
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def has_place(self) -> bool:
+        return self.answer is Answer.GOING and not self.waiting
+
+
+class EventInvitation(Base):
+    """Someone invited to an event that is by invitation only."""
+
+    __tablename__ = "events_invitations"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events_events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"))
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -21,7 +21,7 @@ from polka.activity.services import record_activity
 from polka.communities.models import Community, Membership, Role
 from polka.db import utcnow
 from polka.errors import Conflict, ValidationError
-from polka.events import access
+from polka.events import access, attendance
 from polka.events.kinds import EVENT_KIND
 from polka.events.models import (
     CANCEL_REASON_MAX,
@@ -371,6 +371,9 @@ def edit_event(session: Session, user: User, event: Event, fields: EventFields, 
         access.require_lower_marking(user, event)
     organiser_id = checked.organiser.id if checked.organiser is not None else event.organiser_id
     said = _differences(event, checked, organiser_id)
+    more_places = checked.capacity is None or (
+        event.capacity is not None and checked.capacity > event.capacity
+    )
     _place(event, checked)
     event.organiser_id = organiser_id
     for change in list(event.changes):
@@ -379,6 +382,8 @@ def edit_event(session: Session, user: User, event: Event, fields: EventFields, 
     _bound(event)
     _changed(event, user, said)
     session.flush()
+    if more_places:
+        attendance.promote_after_change(session, event)
     reindex_event(session, event)
     record_activity(session, user, "changed", community, target_kind=EVENT_KIND, target_id=event.id)
     return event

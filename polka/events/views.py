@@ -19,9 +19,9 @@ from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.db import transaction, utcnow
 from polka.errors import Conflict, ValidationError
-from polka.events import access, reads, services, wording
+from polka.events import access, attendance, reads, services, wording
 from polka.events.blueprint import bp
-from polka.events.forms import MARKING_HINTS, CancelForm, EventForm, OccurrenceForm
+from polka.events.forms import MARKING_HINTS, AnswerForm, CancelForm, EventForm, OccurrenceForm
 from polka.events.models import Event
 from polka.events.schedule import Occurrence, duration_of, in_window, occurrence_of, parse_key
 from polka.forms import show_errors
@@ -121,14 +121,15 @@ def month(slug: str) -> Any:
 # --- an event -------------------------------------------------------------------------------------
 
 
-def _event(slug: str, event_id: int) -> Event:
+def find_event(slug: str, event_id: int) -> Event:
+    """The event in the address, if the user may see it."""
     community = community_for(slug)
     return access.get_event(db(), current_user(), community, event_id)
 
 
 def _editing(slug: str, event_id: int) -> tuple[Event, User]:
     """The event in the address and the signed-in user, who may change it."""
-    found = _event(slug, event_id)
+    found = find_event(slug, event_id)
     user = signed_in()
     access.require_edit(user, found)
     return found, user
@@ -149,15 +150,24 @@ def _focus(event: Event) -> tuple[Occurrence, list[Occurrence]]:
     return occurrence_of(event, event.last_start_at), []
 
 
-def _event_screen(
+def event_screen(
     event: Event,
     occurrence: Occurrence,
     following: list[Occurrence],
     *,
     day_error: str | None = None,
+    answer_form: AnswerForm | None = None,
     status: int = 200,
 ) -> Any:
-    user = current_user()
+    """An event's page, showing ``occurrence`` (and the ``following`` ones of its series), with who
+    is coming and the user's own answer."""
+    session, user = db(), current_user()
+    mine = attendance.my_answer(session, user, event, occurrence.original)
+    if answer_form is None:
+        answer_form = AnswerForm(
+            data={"answer": mine.answer.value, "note": mine.note} if mine is not None else None
+        )
+    names = attendance.may_see_names(user, event)
     return render_template(
         "events/event.html",
         community=event.community,
@@ -166,6 +176,17 @@ def _event_screen(
         following=following,
         repeats=describe(event.repeat, event.start_at.date()) if event.repeats else "",
         may_edit=access.offers_edit(user, event),
+        mine=mine,
+        waiting_place=attendance.waiting_place(session, mine) if mine is not None and mine.waiting else None,
+        counts=attendance.counts(session, event, occurrence.original),
+        going=[a for a in attendance.answers(session, event, occurrence.original) if a.has_place]
+        if names
+        else None,
+        answer_refusal=attendance.answer_refusal(session, user, event, occurrence)
+        if user is not None
+        else None,
+        answer_form=answer_form,
+        may_see_attendance=attendance.may_see_attendance(user, event),
         when=wording.when,
         day_asked=request.args.get("date", ""),
         day_error=day_error,
@@ -176,28 +197,28 @@ def _event_screen(
 
 @bp.get("/c/<slug>/events/<int:event>")
 def event(slug: str, event: int) -> Any:
-    found = _event(slug, event)
+    found = find_event(slug, event)
     occurrence, following = _focus(found)
-    return _event_screen(found, occurrence, following)
+    return event_screen(found, occurrence, following)
 
 
 @bp.get("/c/<slug>/events/<int:event>/on")
 def occurrence_on(slug: str, event: int) -> Any:
     """A series' occurrence on the date asked (``?date=``), to change or cancel it: the series' page
     says so when it has none that day."""
-    found = _event(slug, event)
+    found = find_event(slug, event)
     try:
         chosen = services.occurrence_on(found, request.args.get("date", ""))
     except ValidationError as error:
         occurrence, following = _focus(found)
-        return _event_screen(found, occurrence, following, day_error=str(error), status=400)
+        return event_screen(found, occurrence, following, day_error=str(error), status=400)
     return redirect(url_for("events.occurrence", slug=found.community.slug, event=found.id, key=chosen.key))
 
 
 @bp.get("/c/<slug>/events/<int:event>/<key>")
 def occurrence(slug: str, event: int, key: str) -> Any:
-    found = _event(slug, event)
-    return _event_screen(found, occurrence_of(found, parse_key(key)), [])
+    found = find_event(slug, event)
+    return event_screen(found, occurrence_of(found, parse_key(key)), [])
 
 
 # --- adding and changing --------------------------------------------------------------------------
@@ -536,7 +557,7 @@ def _acted(work: Callable[[], object], done: str, back: str) -> Any:
 
 @bp.post("/c/<slug>/events/<int:event>/reinstate")
 def reinstate_event(slug: str, event: int) -> Any:
-    found = _event(slug, event)
+    found = find_event(slug, event)
     return _acted(
         lambda: services.reinstate_event(db(), signed_in(), found),
         "The event is back on.",
@@ -546,7 +567,7 @@ def reinstate_event(slug: str, event: int) -> Any:
 
 @bp.post("/c/<slug>/events/<int:event>/<key>/reinstate")
 def reinstate_occurrence(slug: str, event: int, key: str) -> Any:
-    found = _event(slug, event)
+    found = find_event(slug, event)
     chosen = occurrence_of(found, parse_key(key))
     return _acted(
         lambda: services.reinstate_occurrence(db(), signed_in(), found, chosen),
@@ -557,7 +578,7 @@ def reinstate_occurrence(slug: str, event: int, key: str) -> Any:
 
 @bp.post("/c/<slug>/events/<int:event>/delete")
 def delete_event(slug: str, event: int) -> Any:
-    found = _event(slug, event)
+    found = find_event(slug, event)
     session = db()
     with transaction(session):
         services.delete_event(session, signed_in(), found)

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from polka.audit.models import AuditEntry, AuditLogIsAppendOnly
-from polka.audit.services import AuditFilters, csv_cell, export_batch, record, search_audit
+from polka.audit.services import AuditFilters, export_batch, record, search_audit
 from polka.db import transaction
 from polka.errors import NotFound, ValidationError
+from polka.spreadsheets import csv_cell
 
 
 def add(session, action, *, at, actor_label="someone@met.police.uk", target_type="", target_id=""):
