@@ -139,6 +139,7 @@ PAGES: tuple[PageType, ...] = (
     PageType("event invitations", lambda w: f"/c/{w.home.slug}/events/{w.series.id}/invitations"),
     PageType("my calendar", lambda w: "/calendar/"),
     PageType("my calendar month", lambda w: "/calendar/month?month=2027-04"),
+    PageType("subscribe to my calendar", lambda w: "/calendar/subscribe"),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),

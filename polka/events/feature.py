@@ -4,7 +4,7 @@ imports the events' view modules."""
 from __future__ import annotations
 
 from polka.content.feature import CommunityLink, Feature, Routes
-from polka.events import attendance_views, models, personal_views, views
+from polka.events import attendance_views, feed_views, models, personal_views, views
 from polka.events.blueprint import bp
 from polka.events.kinds import EVENT
 from polka.events.search import EventSearch
@@ -12,7 +12,7 @@ from polka.events.search import EventSearch
 FEATURE = Feature(
     name="events",
     label="Events",
-    routes=Routes(bp, (views, attendance_views, personal_views)),
+    routes=Routes(bp, (views, attendance_views, personal_views, feed_views)),
     models=(models,),
     kinds=(EVENT,),
     search=(EventSearch(),),
