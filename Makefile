@@ -90,6 +90,7 @@ bench: install
 	$(BIN)/python -m bench.activity
 	$(BIN)/python -m bench.forum
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.events
 
 check: lint typecheck
 	$(MAKE) --no-print-directory test

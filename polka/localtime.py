@@ -15,7 +15,7 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from polka.errors import ValidationError
@@ -92,6 +92,11 @@ class LocalTime:
         return self.at.replace(tzinfo=ZoneInfo(self.zone), fold=self.fold)
 
     def utc(self) -> datetime:
+        return self._utc
+
+    @cached_property
+    def _utc(self) -> datetime:
+        """Worked out once: a calendar compares and sorts occurrences by it many times."""
         return self.aware().astimezone(UTC)
 
 

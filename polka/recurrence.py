@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -150,15 +151,35 @@ def occurrences(
     [``window_start``, ``window_end``), in order. Each keeps the first one's wall-clock time; one
     falling in a gap of the clock (the clocks going forward) moves forward by the gap, as calendars do.
     A timed occurrence lasts ``duration`` of real time; an all-day one as many whole days. ``last`` is
-    the series' ``last_reading`` (worked out here when not given)."""
+    the series' ``last_reading`` (worked out here when not given).
+
+    A pure function of its arguments, so it is remembered (per process): a month many people look at
+    is expanded once, and any change to a series (its rule, times, zone or end) asks anew."""
+    return list(_occurrences(rule, start, duration, window_start, window_end, all_day, last))
+
+
+@lru_cache(maxsize=50_000)
+def _occurrences(
+    rule: str,
+    start: LocalTime,
+    duration: timedelta,
+    window_start: datetime,
+    window_end: datetime,
+    all_day: bool,
+    last: datetime | None,
+) -> tuple[Occurrence, ...]:
     if last is None:
         last = last_reading(rule, start.at)
+    # the readings that can be in the window, on the zone's clock: only those are placed in UTC
     from_reading = _local(window_start - duration - _MARGIN, start.zone)
+    until_reading = min(last, _local(window_end + _MARGIN, start.zone))
     readings = _readings_from(rule, start.at, from_reading) if rule else iter([start.at])
     found = []
     for reading in islice(readings, MAX_OCCURRENCES):
-        if reading > last:
+        if reading > until_reading:
             break
+        if reading < from_reading:
+            continue
         at = LocalTime(reading, start.zone, start.fold if reading == start.at else 0)
         utc = at.utc()
         if utc >= window_end:
@@ -166,7 +187,7 @@ def occurrences(
         end = LocalTime(reading + duration, start.zone) if all_day else _end_of(at, duration)
         if end.utc() > window_start:
             found.append(Occurrence(reading, at, end))
-    return found
+    return tuple(found)
 
 
 #: More than any zone's offset from UTC: how far before a window its readings are looked for.
@@ -182,7 +203,7 @@ def _readings_from(rule: str, first: datetime, wanted: datetime) -> Iterator[dat
     walking the ones before: worked out by calendar arithmetic for the repeats ``rule_for`` writes
     (dateutil's walk is the reference the tests hold this to). The end (COUNT, UNTIL) is left to the
     caller's ``last``."""
-    parts = dict(part.split("=", 1) for part in rule.split(";"))
+    parts = _parts(rule)
     frequency, by_day = parts["FREQ"], parts.get("BYDAY", "")
     if frequency == "WEEKLY":
         period = timedelta(days=7 * int(parts.get("INTERVAL", "1")))
@@ -200,6 +221,12 @@ def _readings_from(rule: str, first: datetime, wanted: datetime) -> Iterator[dat
             reading = first.replace(year=year, month=month, day=day)
             if reading >= first:
                 yield reading
+
+
+@lru_cache(maxsize=4096)
+def _parts(rule: str) -> dict[str, str]:
+    """``FREQ=WEEKLY;BYDAY=TU`` → ``{"FREQ": "WEEKLY", "BYDAY": "TU"}`` (rules repeat: kept once each)."""
+    return dict(part.split("=", 1) for part in rule.split(";"))
 
 
 def _months_from(first: datetime, wanted: datetime) -> Iterator[tuple[int, int]]:

@@ -14,7 +14,7 @@ from polka.events.blueprint import bp
 from polka.events.forms import AnswerForm, InviteForm
 from polka.events.models import Answer, Event
 from polka.events.schedule import Occurrence, occurrence_of, parse_key
-from polka.events.views import event_screen, find_event
+from polka.events.views import event_screen, find_event, occurrence_url
 from polka.forms import show_errors
 from polka.http import db
 from polka.spreadsheets import BOM, csv_lines
@@ -23,12 +23,6 @@ from polka.spreadsheets import BOM, csv_lines
 def _occurrence(slug: str, event_id: int, key: str) -> tuple[Event, Occurrence]:
     found = find_event(slug, event_id)
     return found, occurrence_of(found, parse_key(key))
-
-
-def occurrence_url(event: Event, occurrence: Occurrence) -> str:
-    if event.repeats:
-        return url_for("events.occurrence", slug=event.community.slug, event=event.id, key=occurrence.key)
-    return url_for("events.event", slug=event.community.slug, event=event.id)
 
 
 @bp.post("/c/<slug>/events/<int:event>/<key>/answer")
@@ -67,7 +61,7 @@ def answer(slug: str, event: int, key: str) -> Any:
             }[mine.answer],
             "success",
         )
-    return redirect(occurrence_url(found, chosen))
+    return redirect(occurrence_url(chosen))
 
 
 def _attendance_for(slug: str, event: int, key: str) -> tuple[Event, Occurrence]:
@@ -90,7 +84,7 @@ def attendance_list(slug: str, event: int, key: str) -> Any:
         by_organisation=attendance.by_organisation(everyone),
         counts=attendance.counts(db(), found, chosen.original),
         when=wording.when,
-        occurrence_url=occurrence_url(found, chosen),
+        occurrence_url=occurrence_url(chosen),
         section="communities",
         page_title=f"Who is coming – {found.title}",
     )

@@ -12,7 +12,7 @@ from polka.communities.models import Community
 from polka.db import utcnow
 from polka.events import reads, wording
 from polka.events.blueprint import bp
-from polka.events.views import SHOWS, agenda_for, month_asked
+from polka.events.views import SHOWS, agenda_for, month_asked, occurrence_url
 from polka.http import db
 
 
@@ -39,6 +39,7 @@ def personal() -> Any:
         shows=SHOWS,
         by_day=wording.by_day,
         time_of_day=wording.time_of_day,
+        url_of=occurrence_url,
         section="calendar",
         page_title="My calendar",
     )
@@ -58,6 +59,7 @@ def personal_month() -> Any:
         chosen=chosen,
         month=shown,
         time_of_day=wording.time_of_day,
+        url_of=occurrence_url,
         section="calendar",
         page_title=f"{shown.first:%B %Y} – my calendar",
     )

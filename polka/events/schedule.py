@@ -75,8 +75,10 @@ class Occurrence:
         return self.end.at - timedelta(microseconds=1)
 
 
-def _applied(event: Event, original: datetime, start: LocalTime, end: LocalTime) -> Occurrence:
-    change = next((c for c in event.changes if c.original == original), None)
+def _applied(
+    event: Event, original: datetime, start: LocalTime, end: LocalTime, changes: dict[datetime, EventChange]
+) -> Occurrence:
+    change = changes.get(original)
     if change is None:
         return Occurrence(event, original, start, end, event.is_cancelled, location=event.location)
     return _changed(event, change, start, end)
@@ -106,6 +108,7 @@ def in_window(events: Iterable[Event], window_start: datetime, window_end: datet
     found: list[Occurrence] = []
     for event in events:
         duration = duration_of(event)
+        changes = {change.original: change for change in event.changes}
         shown = set()
         for each in occurrences(
             event.rule,
@@ -117,8 +120,8 @@ def in_window(events: Iterable[Event], window_start: datetime, window_end: datet
             last=event.last_start_at,
         ):
             shown.add(each.original)
-            found.append(_applied(event, each.original, each.start, each.end))
-        for change in event.changes:  # moved into the window from outside it
+            found.append(_applied(event, each.original, each.start, each.end, changes))
+        for change in changes.values():  # moved into the window from outside it
             if change.start_at is not None and change.original not in shown:
                 moved = _changed(event, change, event.start, event.end)
                 found.append(moved)
@@ -144,7 +147,8 @@ def occurrence_of(event: Event, original: datetime) -> Occurrence:
         all_day=event.all_day,
         last=event.last_start_at,
     )
+    changes = {change.original: change for change in event.changes}
     for each in found:
         if each.original == original:
-            return _applied(event, each.original, each.start, each.end)
+            return _applied(event, each.original, each.start, each.end, changes)
     raise NotFound()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -36,6 +36,14 @@ SHOWS = {"upcoming": "Upcoming", "past": "Past", "mine": "Organised by me"}
 NEXT_SHOWN = 8
 
 
+def occurrence_url(occurrence: Occurrence) -> str:
+    """Where an occurrence is read: its event's page for a one-off, its own for a series'."""
+    event = occurrence.event
+    if event.repeats:
+        return url_for("events.occurrence", slug=event.community.slug, event=event.id, key=occurrence.key)
+    return url_for("events.event", slug=event.community.slug, event=event.id)
+
+
 def _day_arg(name: str) -> date | None:
     """``?from=2027-04-13``: a day from the address, or None (anything else is ignored)."""
     try:
@@ -50,12 +58,17 @@ def agenda_for(community_ids: list[int], user: Any, shown: str) -> reads.Agenda:
     session = db()
     if shown == "past":
         before = _day_arg("before")
-        end = reads.uk_midnight(before + timedelta(days=1)) if before else utcnow()
+        end = reads.uk_midnight(before + timedelta(days=1)) if before else _this_minute()
         return reads.past(session, user, community_ids, end)
     start_day = _day_arg("from")
-    start = reads.uk_midnight(start_day) if start_day else utcnow()
+    start = reads.uk_midnight(start_day) if start_day else _this_minute()
     organised_by = user if shown == "mine" and user is not None else None
     return reads.upcoming(session, user, community_ids, start, organised_by=organised_by)
+
+
+def _this_minute() -> datetime:
+    """Now, to the minute: the agendas of one minute ask for the same window (expanded once)."""
+    return utcnow().replace(second=0, microsecond=0)
 
 
 def _shown() -> str:
@@ -81,6 +94,7 @@ def index(slug: str) -> Any:
         may_create=access.may_create(user, community),
         by_day=wording.by_day,
         time_of_day=wording.time_of_day,
+        url_of=occurrence_url,
         section="communities",
         page_title=f"Events – {community.name}",
     )
@@ -113,6 +127,7 @@ def month(slug: str) -> Any:
         month=shown,
         may_create=access.may_create(user, community),
         time_of_day=wording.time_of_day,
+        url_of=occurrence_url,
         section="communities",
         page_title=f"{shown.first:%B %Y} – {community.name} events",
     )
@@ -188,6 +203,7 @@ def event_screen(
         answer_form=answer_form,
         may_see_attendance=attendance.may_see_attendance(user, event),
         when=wording.when,
+        url_of=occurrence_url,
         day_asked=request.args.get("date", ""),
         day_error=day_error,
         section="communities",
