@@ -290,8 +290,9 @@ def load_demo(session: Session, hasher: PasswordHashing, settings: Settings) -> 
         ("PNC Operators – London", "London", "ldn_coord", ("pnc_op4",)),
         ("PNC Operators – Wales", "Wales", "wales_coord", ("pnc_op5", "pnc_op6")),
     )
+    regional = {}
     for name, region, coordinator, operators in regions:
-        sub = community(
+        sub = regional[region] = community(
             name,
             [coordinator],
             visibility=Visibility.RESTRICTED,
@@ -341,7 +342,13 @@ def load_demo(session: Session, hasher: PasswordHashing, settings: Settings) -> 
             session,
             FileStore(settings.files_dir),
             people,
-            {"pnc": pnc, "neighbourhood": neighbourhood, "forensics": forensics, "digital": digital},
+            {
+                "pnc": pnc,
+                "pnc_north_west": regional["North West"],
+                "neighbourhood": neighbourhood,
+                "forensics": forensics,
+                "digital": digital,
+            },
         )
         for feature in FEATURES:
             if feature.demo is not None:

@@ -38,6 +38,7 @@ class Repeat(enum.StrEnum):
     FORTNIGHTLY = "fortnightly"
     MONTHLY_DATE = "monthly_date"  # on the same date each month
     MONTHLY_WEEKDAY = "monthly_weekday"  # on the same weekday of the month: the second Tuesday
+    QUARTERLY = "quarterly"  # every three months on the same weekday: a regional group's meeting
     YEARLY = "yearly"
 
 
@@ -62,6 +63,7 @@ def describe(repeat: Repeat, first: date) -> str:
         Repeat.FORTNIGHTLY: f"Every two weeks on {weekday}s",
         Repeat.MONTHLY_DATE: f"Monthly on the {_nth(first.day)}",
         Repeat.MONTHLY_WEEKDAY: f"Monthly on the {_ORDINALS[week_of_month(first)]} {weekday}",
+        Repeat.QUARTERLY: f"Every three months on the {_ORDINALS[week_of_month(first)]} {weekday}",
         Repeat.YEARLY: f"Yearly on {first.day} {first:%B}",
     }[repeat]
 
@@ -83,6 +85,7 @@ def rule_for(repeat: Repeat, first: date, *, until: date | None = None, count: i
         Repeat.FORTNIGHTLY: ["FREQ=WEEKLY", "INTERVAL=2", f"BYDAY={weekday}"],
         Repeat.MONTHLY_DATE: ["FREQ=MONTHLY", f"BYMONTHDAY={first.day}"],
         Repeat.MONTHLY_WEEKDAY: ["FREQ=MONTHLY", f"BYDAY={week_of_month(first)}{weekday}"],
+        Repeat.QUARTERLY: ["FREQ=MONTHLY", "INTERVAL=3", f"BYDAY={week_of_month(first)}{weekday}"],
         Repeat.YEARLY: ["FREQ=YEARLY", f"BYMONTH={first.month}", f"BYMONTHDAY={first.day}"],
     }[repeat]
     if count is not None and until is not None:
@@ -211,7 +214,8 @@ def _readings_from(rule: str, first: datetime, wanted: datetime) -> Iterator[dat
         while True:
             yield reading
             reading += period
-    months = _months_from(first, wanted) if frequency == "MONTHLY" else _years_from(first, wanted)
+    step = int(parts.get("INTERVAL", "1"))
+    months = _months_from(first, wanted, step) if frequency == "MONTHLY" else _years_from(first, wanted)
     for year, month in months:
         if frequency == "MONTHLY" and by_day:
             day = _weekday_of_month(year, month, int(by_day[:-2]), _WEEKDAYS.index(by_day[-2:]))
@@ -229,11 +233,13 @@ def _parts(rule: str) -> dict[str, str]:
     return dict(part.split("=", 1) for part in rule.split(";"))
 
 
-def _months_from(first: datetime, wanted: datetime) -> Iterator[tuple[int, int]]:
-    index = max(first.year * 12 + first.month - 1, wanted.year * 12 + wanted.month - 1)
+def _months_from(first: datetime, wanted: datetime, step: int) -> Iterator[tuple[int, int]]:
+    """The months of a series repeating every ``step`` months from ``first``'s, from about ``wanted``'s."""
+    start = first.year * 12 + first.month - 1
+    index = start + max(0, (wanted.year * 12 + wanted.month - 1 - start) // step * step)
     while True:
         yield index // 12, index % 12 + 1
-        index += 1
+        index += step
 
 
 def _years_from(first: datetime, wanted: datetime) -> Iterator[tuple[int, int]]:

@@ -67,6 +67,7 @@ def test_demo_wiki_has_a_case_study_template_and_an_edit_waiting_for_review(runn
 def test_demo_content_is_searchable_as_soon_as_it_is_loaded(runner, session):
     from polka.communities.models import Community, CommunityStatus
     from polka.docs.models import Document
+    from polka.events.models import Event
     from polka.forum.models import ForumPost, PostStatus
     from polka.people.services import active_people
     from polka.wiki.models import WikiPage
@@ -89,8 +90,10 @@ def test_demo_content_is_searchable_as_soon_as_it_is_loaded(runner, session):
         select(func.count()).select_from(ForumPost).where(ForumPost.status == PostStatus.PUBLISHED)
     )
     assert posts
+    events = session.scalar(select(func.count()).select_from(Event).where(Event.deleted_at.is_(None)))
+    assert events
     status = runner.invoke(args=["search", "status"]).output
-    assert f"Indexed items: {pages + documents + communities + people + posts}" in status
+    assert f"Indexed items: {pages + documents + communities + people + posts + events}" in status
     assert "Changes waiting: 0" in status
 
 

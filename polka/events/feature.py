@@ -6,6 +6,7 @@ from __future__ import annotations
 from polka.content.feature import CommunityLink, Feature, Routes
 from polka.events import attendance_views, feed_views, models, personal_views, views
 from polka.events.blueprint import bp
+from polka.events.demo import load_demo_events
 from polka.events.kinds import EVENT
 from polka.events.search import EventSearch
 
@@ -16,5 +17,6 @@ FEATURE = Feature(
     models=(models,),
     kinds=(EVENT,),
     search=(EventSearch(),),
+    demo=load_demo_events,
     community_link=CommunityLink("Events", "events.index", "meetings, training days and webinars"),
 )

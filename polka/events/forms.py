@@ -26,6 +26,7 @@ REPEAT_LABELS = {
     Repeat.FORTNIGHTLY: "Every two weeks",
     Repeat.MONTHLY_DATE: "Every month on the same date",
     Repeat.MONTHLY_WEEKDAY: "Every month on the same weekday (for example, the second Tuesday)",
+    Repeat.QUARTERLY: "Every three months on the same weekday",
     Repeat.YEARLY: "Every year",
 }
 #: The zones offered first; any other IANA zone name may be typed.
