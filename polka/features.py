@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.content.feature import CommunityLink, Feature
+from polka.content.feature import CommunityLink, Feature, Glimpse
 from polka.docs.feature import FEATURE as DOCS
 from polka.events.feature import FEATURE as EVENTS
 from polka.forum.feature import FEATURE as FORUM
@@ -28,3 +28,10 @@ def community_links(user: User | None, community: Community) -> list[CommunityLi
         for feature in FEATURES
         if feature.community_link is not None and feature.community_link.shown_to(user, community)
     ]
+
+
+def glimpses(session: Session, user: User | None, community: Community, link: CommunityLink) -> list[Glimpse]:
+    """What ``link``'s feature shows of ``community`` on its home page to a signed-in ``user``."""
+    if link.glimpses is None or user is None:
+        return []
+    return link.glimpses(session, user, community)

@@ -109,6 +109,21 @@ def community_readers(user: User | None, community: Community) -> bool:
 
 
 @dataclass(frozen=True)
+class Glimpse:
+    """One line a feature shows under its link on a community's home page: the next meeting, say."""
+
+    title: str
+    url: str
+    #: after the title: "Tuesday 8 December, 10:00"
+    detail: str = ""
+
+
+#: What a feature shows of a community under its link, for a reader who may read the community: at
+#: most a few lines, in at most two statements (the home page is held to the statement budget).
+Glimpses = Callable[[Session, User, Community], list[Glimpse]]
+
+
+@dataclass(frozen=True)
 class CommunityLink:
     """A feature's entry on a community's home page and in its navigation."""
 
@@ -119,6 +134,8 @@ class CommunityLink:
     description: str
     #: whether this user is shown the link
     shown_to: Callable[[User | None, Community], bool] = community_readers
+    #: what the home page shows under the link, for a signed-in reader
+    glimpses: Glimpses | None = None
 
 
 @dataclass(frozen=True)

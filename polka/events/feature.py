@@ -9,6 +9,7 @@ from polka.events.blueprint import bp
 from polka.events.demo import load_demo_events
 from polka.events.kinds import EVENT
 from polka.events.search import EventSearch
+from polka.events.views import coming_events
 
 FEATURE = Feature(
     name="events",
@@ -18,5 +19,7 @@ FEATURE = Feature(
     kinds=(EVENT,),
     search=(EventSearch(),),
     demo=load_demo_events,
-    community_link=CommunityLink("Events", "events.index", "meetings, training days and webinars"),
+    community_link=CommunityLink(
+        "Events", "events.index", "meetings, training days and webinars", glimpses=coming_events
+    ),
 )

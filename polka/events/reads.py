@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from polka.accounts.models import User
 from polka.communities.models import Community, Membership
@@ -250,3 +251,32 @@ def month(
             for week in weeks
         ],
     )
+
+
+#: How many coming events a community's home page shows.
+NEXT_SHOWN = 3
+
+
+def next_in(session: Session, user: User, community: Community, now: datetime) -> list[Occurrence]:
+    """The next few occurrences of ``community``'s own events that ``user`` may see, cancelled ones
+    left out (one statement: a community has few events coming, so their changes are joined in)."""
+    query = (
+        select(Event)
+        .options(joinedload(Event.changes))
+        .where(
+            Event.community_id == community.id,
+            Event.deleted_at.is_(None),
+            Event.cancelled_at.is_(None),
+            Event.last_end_utc > now,
+            Event.first_start_utc < now + _REACH[-1],
+            visible_filter(user, Event),
+        )
+    )
+    events = list(session.scalars(query).unique())
+    for event in events:
+        set_committed_value(event, "community", community)
+    for reach in _REACH:
+        coming = [o for o in in_window(events, now, now + reach) if not o.cancelled]
+        if len(coming) >= NEXT_SHOWN:
+            break
+    return coming[:NEXT_SHOWN]

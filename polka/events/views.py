@@ -12,11 +12,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.accounts.web import current_user, signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
+from polka.content.feature import Glimpse
 from polka.db import transaction, utcnow
 from polka.errors import Conflict, ValidationError
 from polka.events import access, attendance, reads, services, wording
@@ -42,6 +44,14 @@ def occurrence_url(occurrence: Occurrence) -> str:
     if event.repeats:
         return url_for("events.occurrence", slug=event.community.slug, event=event.id, key=occurrence.key)
     return url_for("events.event", slug=event.community.slug, event=event.id)
+
+
+def coming_events(session: Session, user: User, community: Community) -> list[Glimpse]:
+    """A community home's next three events (``polka.content.feature.Glimpses``)."""
+    return [
+        Glimpse(o.event.title, occurrence_url(o), wording.when(o, DEFAULT_ZONE))
+        for o in reads.next_in(session, user, community, _this_minute())
+    ]
 
 
 def _day_arg(name: str) -> date | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
+from polka.markings import Marking
 from polka.recurrence import Repeat
 from tests.support import text
 
@@ -45,3 +48,36 @@ def test_a_weekly_series_page_lists_its_next_occurrences(web, login, make, event
     occurrence = text(web.get(f"/c/{community.slug}/events/{series.id}/20300404T1000"))
     assert "Thursday 4 April 2030, 10:00–12:00 (UK time)" in occurrence
     assert web.get(f"/c/{community.slug}/events/{series.id}/20300405T1000").status_code == 404
+
+
+def _day(offset: int) -> date:
+    return datetime.now(UTC).date() + timedelta(days=offset)
+
+
+def _said(offset: int) -> str:
+    day = _day(offset)
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def test_a_community_home_shows_its_next_three_events(web, login, make, events):
+    community = make.community("PNC Operators", ceiling=Marking.OFFICIAL_SENSITIVE)
+    member = make.member(community)
+    events.event(
+        community, member, "User group", start_date=_day(10).isoformat(), repeat=Repeat.WEEKLY, count=5
+    )
+    events.event(
+        community, member, "Planning", start_date=_day(11).isoformat(), marking=Marking.OFFICIAL_SENSITIVE
+    )
+    called_off = events.event(community, member, "Called off", start_date=_day(9).isoformat())
+    login(member)
+    web.post(f"/c/{community.slug}/events/{called_off.id}/cancel", data={"reason": ""})
+    coming = text(web.get(f"/c/{community.slug}/")).split("Recent activity")[0]
+    assert f"User group – {_said(10)}, 10:00–12:00 (UK time)" in coming
+    assert f"Planning – {_said(11)}" in coming
+    assert f"User group – {_said(17)}" in coming
+    assert "Called off" not in coming
+    assert _said(24) not in coming  # three, no more
+    login(make.user("Reader elsewhere"))
+    coming = text(web.get(f"/c/{community.slug}/")).split("Recent activity")[0]
+    assert "Planning" not in coming
+    assert f"User group – {_said(24)}" in coming
