@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
@@ -33,7 +33,9 @@ from polka.events.models import (
     LOCATION_MAX,
     TITLE_MAX,
     Event,
+    EventAnswer,
     EventChange,
+    EventPlaces,
 )
 from polka.events.schedule import Occurrence, duration_of, in_window, occurrence_of
 from polka.events.search import reindex_event
@@ -51,7 +53,7 @@ from polka.localtime import (
 )
 from polka.markings import Marking, check_within_ceiling
 from polka.markup import check_markdown
-from polka.recurrence import Repeat, describe, last_reading, produces, rule_for
+from polka.recurrence import Repeat, describe, last_reading, occurrences, produces, rule_for
 from polka.text import check_text
 
 _LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
@@ -376,9 +378,7 @@ def edit_event(session: Session, user: User, event: Event, fields: EventFields, 
     )
     _place(event, checked)
     event.organiser_id = organiser_id
-    for change in list(event.changes):
-        if not produces(event.rule, event.start, change.original):
-            event.changes.remove(change)
+    _carry_over(session, event)
     _bound(event)
     _changed(event, user, said)
     session.flush()
@@ -387,6 +387,51 @@ def edit_event(session: Session, user: User, event: Event, fields: EventFields, 
     reindex_event(session, event)
     record_activity(session, user, "changed", community, target_kind=EVENT_KIND, target_id=event.id)
     return event
+
+
+def _carry_over(session: Session, event: Event) -> None:
+    """After the times or the rule changed: what an occurrence's original start names (its answers,
+    places and change) follows the occurrence to its new start on the same day, so a meeting moved
+    from 10:00 to 11:00 keeps who is coming; what has no occurrence that day any more is let go."""
+    named = {
+        *session.scalars(select(EventAnswer.original).where(EventAnswer.event_id == event.id).distinct()),
+        *session.scalars(select(EventPlaces.original).where(EventPlaces.event_id == event.id)),
+        *(change.original for change in event.changes),
+    }
+    for original in sorted(named):
+        if produces(event.rule, event.start, original):
+            continue
+        moved_to = _reading_on(event, original.date()) if event.rule else event.start_at
+        taken = moved_to is not None and moved_to in named
+        for model in (EventAnswer, EventPlaces):
+            found = (model.event_id == event.id) & (model.original == original)
+            if moved_to is None or taken:
+                session.execute(delete(model).where(found))
+            else:
+                session.execute(update(model).where(found).values(original=moved_to))
+        for change in [c for c in event.changes if c.original == original]:
+            if moved_to is None or taken:
+                event.changes.remove(change)
+            else:
+                change.original = moved_to
+    session.flush()
+
+
+def _reading_on(event: Event, day: date) -> datetime | None:
+    """The series' occurrence on ``day`` (its original start on the clock), if it has one."""
+    window_start = LocalTime(datetime.combine(day, time(0)), event.zone).utc() - timedelta(days=1)
+    for each in occurrences(
+        event.rule,
+        event.start,
+        duration_of(event),
+        window_start,
+        window_start + timedelta(days=3),
+        all_day=event.all_day,
+        last=event.last_start_at,
+    ):
+        if each.original.date() == day:
+            return each.original
+    return None
 
 
 def _changed(event: Event, user: User, said: list[str]) -> None:
@@ -597,6 +642,13 @@ def split_series(
     _bound(following)
     session.add(following)
     session.flush()
+    for model in (EventAnswer, EventPlaces):  # who is coming follows the occurrences to the new series
+        session.execute(
+            update(model)
+            .where(model.event_id == event.id, model.original >= occurrence.original)
+            .values(event_id=following.id)
+        )
+    _carry_over(session, following)
     reindex_event(session, event)
     reindex_event(session, following)
     record_activity(session, user, "changed", community, target_kind=EVENT_KIND, target_id=following.id)

@@ -168,3 +168,43 @@ def test_the_event_is_stored_in_local_time_and_bounded_in_utc(make, events, sess
     assert stored.first_start_utc == datetime(2027, 3, 18, 10, 0, tzinfo=UTC)
     assert stored.last_start_at == datetime(2027, 11, 11, 10, 0)  # the 35th Thursday
     assert stored.last_end_utc == datetime(2027, 11, 11, 12, 0, tzinfo=UTC)
+
+
+def test_who_is_coming_follows_a_meeting_moved_by_an_hour_and_a_split_series(web, login, make, events):
+    community = make.community("PNC Operators")
+    organiser, attendee = make.member(community), make.member(community)
+    one_off = events.event(community, organiser, "Briefing", start_date="2030-04-09", capacity="5")
+    series = _series(events, community, organiser, capacity="5")
+    series_base = f"/c/{community.slug}/events/{series.id}"
+    login(attendee)
+    web.post(f"/c/{community.slug}/events/{one_off.id}/20300409T1000/answer", data={"answer": "going"})
+    for key in ("20270318T1000", "20270520T1000"):
+        web.post(f"{series_base}/{key}/answer", data={"answer": "going"})
+    login(organiser)
+    moved = {
+        **FORM,
+        "title": "Briefing",
+        "start_date": "2030-04-09",
+        "start_time": "11:00",
+        "end_time": "12:00",
+        "capacity": "5",
+        "version": "0",
+    }
+    assert web.post(f"/c/{community.slug}/events/{one_off.id}/edit", data=moved).status_code == 302
+    following = {
+        **FORM,
+        "start_date": "2027-05-06",
+        "start_time": "14:00",
+        "end_time": "16:00",
+        "repeat": "weekly",
+        "repeat_count": "10",
+        "capacity": "5",
+        "version": "0",
+    }
+    response = web.post(f"{series_base}/20270506T1000/following", data=following)
+    assert response.status_code == 302
+    new_series = response.headers["Location"].rsplit("/", 1)[-1]
+    login(attendee)
+    assert "You are going." in text(web.get(f"/c/{community.slug}/events/{one_off.id}"))
+    assert "You are going." in text(web.get(f"{series_base}/20270318T1000"))
+    assert "You are going." in text(web.get(f"/c/{community.slug}/events/{new_series}/20270520T1400"))
