@@ -4,6 +4,7 @@ reader may see at the moment it is asked for (``polka.events.ics``)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Response, render_template, url_for
@@ -22,7 +23,7 @@ from polka.http import client_ip, db, settings
 from polka.permissions import Action
 
 #: How far ahead a subscribed calendar reaches (every series ends sooner than this).
-_AHEAD_YEARS = 12
+_AHEAD = timedelta(days=366 * 12)
 
 
 def _address(event: Event, key: str | None) -> str:
@@ -45,9 +46,7 @@ def _ics_response(text: str, filename: str, *, download: bool) -> Response:
 
 def _feed(reader: User, name: str, community_ids: list[int], filename: str) -> Response:
     now = utcnow()
-    events = reads.events_overlapping(
-        db(), reader, community_ids, now - ics.FEED_PAST, now.replace(year=now.year + _AHEAD_YEARS)
-    )
+    events = reads.events_overlapping(db(), reader, community_ids, now - ics.FEED_PAST, now + _AHEAD)
     events.sort(key=lambda e: (e.first_start_utc, e.id))
     return _ics_response(ics.calendar(name, events, settings().base_url, _address), filename, download=False)
 
