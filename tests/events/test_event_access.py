@@ -92,3 +92,22 @@ def test_the_personal_calendar_narrows_to_one_community(web, login, make, events
     one = text(web.get(f"/calendar/?from=2027-04-01&community={roads.slug}"))
     assert "Roads briefing" in one
     assert "PNC user group" not in one
+
+
+def test_a_regions_sensitive_events_in_the_parents_calendar_follow_the_regions_membership(
+    web, login, make, events
+):
+    national = make.community("PNC Operators")
+    north_west = make.community(
+        "PNC Operators North West", parent=national, region="North West", ceiling=Marking.OFFICIAL_SENSITIVE
+    )
+    regional = make.member(north_west)
+    events.event(north_west, regional, "Regional meeting")
+    events.event(north_west, regional, "Regional audit findings", marking=Marking.OFFICIAL_SENSITIVE)
+    login(make.member(national))  # reads the open region, but is not a member of it
+    shown = text(web.get(f"/c/{national.slug}/events/{MONTH}"))
+    assert "Regional meeting" in shown
+    assert "Regional audit findings" not in shown
+    login(regional)
+    shown = text(web.get(f"/c/{national.slug}/events/{MONTH}"))
+    assert "Regional audit findings" in shown
