@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from polka.errors import ValidationError
+from polka.forms import has_control_characters
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
 
@@ -30,3 +31,13 @@ def check_text(field: str, value: str, max_length: int, label: str, *, required:
         message = f"{label[0].upper()}{label[1:]} contains characters that cannot be stored"
         raise ValidationError(message, {field: message})
     return value
+
+
+def check_line(field: str, value: str, max_length: int, label: str, *, required: bool = False) -> str:
+    """``check_text`` for a one-line field (a title, a place, a note): no control characters either,
+    and its runs of spaces made one."""
+    value = check_text(field, value, max_length, label, required=required)
+    if has_control_characters(value):
+        message = f"{label[0].upper()}{label[1:]} contains characters that cannot be used"
+        raise ValidationError(message, {field: message})
+    return " ".join(value.split())

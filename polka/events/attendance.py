@@ -24,9 +24,8 @@ from polka.errors import Conflict, Forbidden, ValidationError
 from polka.events import access
 from polka.events.models import NOTE_MAX, Answer, Event, EventAnswer, EventInvitation, EventPlaces
 from polka.events.schedule import Occurrence
-from polka.forms import has_control_characters
 from polka.permissions import Action, can, is_member
-from polka.text import check_text
+from polka.text import check_line
 
 #: The most people one invitation form names.
 MAX_INVITED = 200
@@ -127,13 +126,7 @@ def answer(
     refusal = answer_refusal(session, user, event, occurrence)
     if refusal is not None:
         raise Forbidden(refusal)
-    note = check_text("note", note, NOTE_MAX, "the note")
-    if has_control_characters(note):
-        raise ValidationError(
-            "The note contains characters that cannot be used",
-            {"note": "The note contains characters that cannot be used"},
-        )
-    note = " ".join(note.split())
+    note = check_line("note", note, NOTE_MAX, "the note")
     original = occurrence.original
     places_id = _places_row(session, event, original)
     mine = session.scalar(

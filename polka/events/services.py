@@ -54,20 +54,13 @@ from polka.localtime import (
 from polka.markings import Marking, check_within_ceiling
 from polka.markup import check_markdown
 from polka.recurrence import Repeat, describe, last_reading, occurrences, produces, rule_for
-from polka.text import check_text
+from polka.text import check_line, check_text
 
 _LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 
 
 def _refused(field: str, message: str) -> ValidationError:
     return ValidationError(message, {field: message})
-
-
-def _single_line(field: str, value: str, limit: int, label: str, *, required: bool = False) -> str:
-    value = check_text(field, value, limit, label, required=required)
-    if has_control_characters(value):
-        raise _refused(field, f"{label[0].upper()}{label[1:]} contains characters that cannot be used")
-    return " ".join(value.split())
 
 
 @dataclass(frozen=True)
@@ -164,7 +157,7 @@ def _check_repeat(fields: EventFields, when: When) -> tuple[int | None, date | N
 
 
 def _check_link(link: str) -> str:
-    link = _single_line("online_link", link, LINK_MAX, "the joining link")
+    link = check_line("online_link", link, LINK_MAX, "the joining link")
     if link and not _LINK.fullmatch(link):
         raise _refused("online_link", "Enter the joining link as a web address starting https://")
     return link
@@ -201,7 +194,7 @@ def _check_organiser(session: Session, community: Community, written: str) -> Us
 
 def check(session: Session, community: Community, fields: EventFields) -> Checked:
     """Every field of an event, checked in the order the form shows them."""
-    title = _single_line("title", fields.title, TITLE_MAX, "a title", required=True)
+    title = check_line("title", fields.title, TITLE_MAX, "a title", required=True)
     zone(fields.zone)
     when = check_when(fields)
     count, until, rule = _check_repeat(fields, when)
@@ -211,9 +204,9 @@ def check(session: Session, community: Community, fields: EventFields) -> Checke
     if has_control_characters(description, multiline=True):
         raise _refused("description", "The description contains characters that cannot be stored")
     check_markdown(description, "description")
-    location = _single_line("location", fields.location, LOCATION_MAX, "the location")
+    location = check_line("location", fields.location, LOCATION_MAX, "the location")
     link = _check_link(fields.online_link)
-    contact = _single_line("contact", fields.contact, CONTACT_MAX, "the contact")
+    contact = check_line("contact", fields.contact, CONTACT_MAX, "the contact")
     capacity = _check_capacity(fields.capacity)
     check_within_ceiling(fields.marking, community.marking_ceiling)
     organiser = _check_organiser(session, community, fields.organiser)
@@ -446,7 +439,7 @@ def cancel_event(session: Session, user: User, event: Event, reason: str) -> Non
     """Cancel the whole event or series: it stays on the calendars, marked cancelled with the reason,
     and subscribed calendars take it as cancelled."""
     access.require_edit(user, event)
-    reason = _single_line("reason", reason, CANCEL_REASON_MAX, "the reason")
+    reason = check_line("reason", reason, CANCEL_REASON_MAX, "the reason")
     if event.is_cancelled:
         raise Conflict("This event is already cancelled.")
     event.cancelled_at, event.cancel_reason = utcnow(), reason
@@ -534,7 +527,7 @@ def change_occurrence(
                 end_fold=fields.end_fold,
             )
         )
-    location = _single_line("location", fields.location, LOCATION_MAX, "the location")
+    location = check_line("location", fields.location, LOCATION_MAX, "the location")
     said = []
     change = _change_for(event, occurrence.original)
     if (when.start.at, when.end.at) != (occurrence.start.at, occurrence.end.at):
@@ -572,7 +565,7 @@ def cancel_occurrence(
 ) -> None:
     """Cancel one occurrence of a series; the others go ahead."""
     access.require_edit(user, event)
-    reason = _single_line("reason", reason, CANCEL_REASON_MAX, "the reason")
+    reason = check_line("reason", reason, CANCEL_REASON_MAX, "the reason")
     if occurrence.cancelled:
         raise Conflict("This occurrence is already cancelled.")
     change = _change_for(event, occurrence.original)

@@ -46,21 +46,13 @@ from polka.moderation.services import audit_moderation
 from polka.permissions import Action, require
 from polka.tags import parse_tags
 from polka.templating import uk_datetime
-from polka.text import check_text, slugify
+from polka.text import check_line, slugify
 
 #: Words after /forum/ naming the forum's own pages: a category titled so gets ``-category`` added.
 RESERVED_SLUGS = frozenset({"latest", "t", "categories", "new", "archived"})
 
 
 # --- checking what was typed ----------------------------------------------------------------------
-
-
-def _single_line(field: str, value: str, max_length: int, label: str, *, required: bool) -> str:
-    value = check_text(field, value, max_length, label, required=required)
-    if has_control_characters(value):
-        message = f"{label[0].upper()}{label[1:]} contains characters that cannot be used"
-        raise ValidationError(message, {field: message})
-    return " ".join(value.split())
 
 
 def check_post_text(body: str) -> str:
@@ -91,7 +83,7 @@ def check_post(
 
 
 def check_topic_title(title: str) -> str:
-    return _single_line("title", title, TOPIC_TITLE_MAX, "a title", required=True)
+    return check_line("title", title, TOPIC_TITLE_MAX, "a title", required=True)
 
 
 # --- categories (managers) ------------------------------------------------------------------------
@@ -108,8 +100,8 @@ class CategoryFields:
 
 def _checked(fields: CategoryFields) -> CategoryFields:
     return CategoryFields(
-        title=_single_line("title", fields.title, CATEGORY_TITLE_MAX, "a name", required=True),
-        description=_single_line(
+        title=check_line("title", fields.title, CATEGORY_TITLE_MAX, "a name", required=True),
+        description=check_line(
             "description", fields.description, CATEGORY_DESCRIPTION_MAX, "the description", required=False
         ),
         mode=fields.mode,
@@ -476,7 +468,7 @@ def lock_topic(
     """Lock a topic (no more replies but moderators', with a reason shown in it) or open it again."""
     require(moderator, Action.MODERATE, topic.community)
     if locked:
-        reason = _single_line("reason", reason, LOCK_REASON_MAX, "a reason", required=True)
+        reason = check_line("reason", reason, LOCK_REASON_MAX, "a reason", required=True)
     if topic.locked == locked:
         return
     topic.locked, topic.lock_reason = locked, reason if locked else ""
