@@ -46,7 +46,6 @@ from polka.localtime import (
     LocalTime,
     When,
     all_day,
-    on_the_clock,
     parse_date,
     timed,
     zone,
@@ -255,19 +254,19 @@ def _place(event: Event, checked: Checked) -> None:
 def _bound(event: Event) -> None:
     """The series' first start and last end in UTC, and its last reading on the clock."""
     event.last_start_at = last_reading(event.rule, event.start_at)
-    event.first_start_utc = event.start.utc()
     last = occurrence_of(event, event.last_start_at) if event.rule else None
     last_end = last.end.utc() if last is not None else event.end.utc()
-    moved_ends = [
-        on_the_clock(c.end_at.date(), c.end_at.time(), event.zone, "end_time", _fold(c.end_fold)).utc()
+    # an occurrence moved before the first or after the last widens the series' bounds
+    moved = [
+        (
+            LocalTime(c.start_at, event.zone, c.start_fold).utc(),
+            LocalTime(c.end_at, event.zone, c.end_fold).utc(),
+        )
         for c in event.changes
-        if c.end_at is not None
+        if c.start_at is not None and c.end_at is not None
     ]
-    event.last_end_utc = max([last_end, *moved_ends])
-
-
-def _fold(fold: int) -> Fold:
-    return Fold.SECOND if fold else Fold.FIRST
+    event.first_start_utc = min([event.start.utc(), *(start for start, _ in moved)])
+    event.last_end_utc = max([last_end, *(end for _, end in moved)])
 
 
 def _new_event(user: User, community: Community, checked: Checked, organiser_id: int | None) -> Event:

@@ -208,3 +208,23 @@ def test_who_is_coming_follows_a_meeting_moved_by_an_hour_and_a_split_series(web
     assert "You are going." in text(web.get(f"/c/{community.slug}/events/{one_off.id}"))
     assert "You are going." in text(web.get(f"{series_base}/20270318T1000"))
     assert "You are going." in text(web.get(f"/c/{community.slug}/events/{new_series}/20270520T1400"))
+
+
+def test_the_first_occurrence_moved_into_the_month_before_is_on_that_months_grid(web, login, make, events):
+    community = make.community("PNC Operators")
+    member = make.member(community)
+    series = events.event(
+        community, member, "Briefing", start_date="2027-04-05", repeat=Repeat.WEEKLY, count=4
+    )
+    login(member)
+    moved = {
+        "start_date": "2027-03-26",
+        "start_time": "10:00",
+        "end_date": "2027-03-26",
+        "end_time": "12:00",
+        "location": "",
+    }
+    assert (
+        web.post(f"/c/{community.slug}/events/{series.id}/20270405T1000/edit", data=moved).status_code == 302
+    )
+    assert "10:00 Briefing" in text(web.get(f"/c/{community.slug}/events/month?month=2027-03"))
