@@ -1,7 +1,7 @@
 """Events in Chromium: a coordinator adds a monthly meeting (after a refused bad date, with what was
 typed kept), a member says she is going with a note, looks at the month grid at phone width, and
 copies her calendar's subscription address; every page on the way passes axe-core at desktop and
-phone widths."""
+phone widths, and so does every page of one meeting the organiser opens."""
 
 from __future__ import annotations
 
@@ -64,6 +64,8 @@ def test_add_a_meeting_answer_it_and_subscribe(tab: Tab, make: Factory, session:
     assert not tab.page.locator(".polka-month thead").is_visible()  # a list of busy days on a phone
     tab.page.set_viewport_size({"width": 1280, "height": 800})
 
+    check_page_at(tab, "/calendar/", "my calendar")
+    check_page_at(tab, "/calendar/month?month=2030-04", "my calendar's month")
     tab.visit("/calendar/")
     with tab.page.expect_navigation():
         tab.page.click("text=Subscribe from Outlook or another calendar app")
@@ -72,3 +74,25 @@ def test_add_a_meeting_answer_it_and_subscribe(tab: Tab, make: Factory, session:
     address = tab.page.input_value("#calendar-1")
     assert "/calendar/calendar.ics?key=" in address
     check_page(tab, "subscription addresses")
+
+    tab.sign_in(coordinator)  # the organiser's own pages for one meeting of the series
+    occurrence = f"{event_path}/20300409T1000"
+    for path, where in (
+        (occurrence, "an occurrence"),
+        (f"{occurrence}/attendance", "the attendance list"),
+        (f"{occurrence}/edit", "change one occurrence"),
+        (f"{occurrence}/following", "change this and the following"),
+        (f"{occurrence}/cancel", "cancel one occurrence"),
+        (f"{event_path}/edit", "change the whole series"),
+        (f"{event_path}/cancel", "cancel the series"),
+        (f"{event_path}/invitations", "invitations"),
+    ):
+        check_page_at(tab, path, where)
+        if path.endswith("/attendance"):
+            assert "Claire Whitfield" in tab.page.inner_text("main")
+
+
+def check_page_at(tab: Tab, path: str, where: str) -> None:
+    tab.visit(path)
+    assert tab.page.locator("h1").count() == 1, where
+    check_page(tab, where)
