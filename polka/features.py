@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.content.feature import CommunityLink, Feature, Glimpse
+from polka.content.feature import CommunityLink, Feature, Glimpse, HomeSection
 from polka.docs.feature import FEATURE as DOCS
 from polka.events.feature import FEATURE as EVENTS
 from polka.forum.feature import FEATURE as FORUM
@@ -35,3 +35,10 @@ def glimpses(session: Session, user: User | None, community: Community, link: Co
     if link.glimpses is None or user is None:
         return []
     return link.glimpses(session, user, community)
+
+
+def home_sections(session: Session, user: User) -> list[HomeSection]:
+    """What the features show ``user`` on their home page, in the features' order."""
+    return [
+        section for feature in FEATURES if feature.home is not None for section in feature.home(session, user)
+    ]

@@ -12,6 +12,7 @@ from polka.accounts.web import current_user, public
 from polka.activity.stream import Cursor, Scope, default_scope, read_stream
 from polka.communities.services import my_communities, pending_invitations
 from polka.content.waiting import Counted, Waiting, told, waiting_counts
+from polka.features import home_sections
 from polka.http import db, settings
 from polka.people.services import profile_is_incomplete
 
@@ -60,6 +61,7 @@ def index() -> Any:
         stream=read_stream(session, user, scope=scope, before=Cursor.parse(request.args.get("before"))),
         older_page=request.args.get("before") is not None,
         waiting=waiting_here(),
+        sections=[s for s in home_sections(session, user) if s.items or s.empty],
         invitations=pending_invitations(session, user),
         profile_incomplete=profile_is_incomplete(user),
     )

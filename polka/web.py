@@ -233,6 +233,7 @@ def _register_content() -> None:
     from polka.communities.search import CommunitySearch
     from polka.communities.waiting import JOIN_REQUESTS, join_requests_waiting
     from polka.content.deletion import register_purger
+    from polka.content.filing import register_filer
     from polka.content.kinds import register_kind as register_content_kind
     from polka.content.waiting import register_waiting
     from polka.drafts.services import register_draft_kind
@@ -258,6 +259,8 @@ def _register_content() -> None:
             register_draft_kind(draft_kind)
         for queue in feature.waiting:
             register_waiting(queue.name, queue.provider)
+        if feature.filer is not None:
+            register_filer(feature.filer)
         for purge in feature.purges:
             register_purger(purge.kind, purge.run)
         for moderated_kind in feature.moderated:

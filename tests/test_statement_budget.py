@@ -19,8 +19,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask, render_template_string
@@ -28,14 +28,15 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community, Role, Visibility
+from polka.content.kinds import resolve
 from polka.db import transaction
 from polka.docs import folders, versions
 from polka.docs import services as docs_services
 from polka.docs.kinds import DOCUMENT_KIND
 from polka.docs.models import Document, Folder
-from polka.events import attendance
+from polka.events import attendance, packs
 from polka.events import services as events_services
-from polka.events.models import Answer, Event
+from polka.events.models import Answer, Event, PaperRole
 from polka.events.schedule import occurrence_of
 from polka.features import FEATURES
 from polka.forum import polls
@@ -140,6 +141,7 @@ PAGES: tuple[PageType, ...] = (
     PageType("my calendar", lambda w: "/calendar/"),
     PageType("my calendar month", lambda w: "/calendar/month?month=2027-04"),
     PageType("subscribe to my calendar", lambda w: "/calendar/subscribe"),
+    PageType("minutes due", lambda w: "/calendar/minutes-due"),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
@@ -293,6 +295,33 @@ class Grower:
                     occurrence_of(series, datetime(2027, 4, 1, 10) + timedelta(weeks=n + 1)),
                     "",
                 )
+                # the first meeting's pack: ever more papers and actions (the reader's own); and ever
+                # more past meetings the reader organises, half of them with their minutes
+                paper = resolve(s, reader, DOCUMENT_KIND, self.document.id)
+                assert paper is not None
+                packs.link_paper(s, reader, series, first, paper, PaperRole.PAPER)
+                packs.add_action(
+                    s,
+                    reader,
+                    series,
+                    first,
+                    packs.ActionFields(f"Action {n}", f"@{reader.handle}", "2027-05-01"),
+                )
+                held_on = datetime.now(UTC).date() - timedelta(days=30 + n)
+                held = events_services.create_event(
+                    s,
+                    reader,
+                    s.merge(self.home),
+                    replace(
+                        _event_fields(f"Held {n}", held_on.isoformat(), 1),
+                        repeat=Repeat.NEVER,
+                        minutes_taken=True,
+                    ),
+                )
+                if n % 2:
+                    packs.link_paper(
+                        s, reader, held, occurrence_of(held, held.start_at), paper, PaperRole.MINUTES
+                    )
                 self._topic(s, f"Question {n}")
                 forum_services.reply(s, s.merge(self.colleague), s.merge(self.debate), f"View {n}")
                 # each answer quotes the one before and mentions the asker (quotes resolve once a page)

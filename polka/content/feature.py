@@ -23,6 +23,7 @@ from polka.communities.content import AboveCeilingCounter
 from polka.communities.models import Community
 from polka.config import Settings
 from polka.content.deletion import Purger
+from polka.content.filing import Filer
 from polka.content.kinds import Kind
 from polka.content.waiting import Provider
 from polka.drafts.services import DraftKind
@@ -124,6 +125,23 @@ Glimpses = Callable[[Session, User, Community], list[Glimpse]]
 
 
 @dataclass(frozen=True)
+class HomeSection:
+    """A short list a feature shows on a signed-in user's home page: their next meetings, say."""
+
+    heading: str
+    items: list[Glimpse]
+    #: said when there are no items (no section at all when empty and this is "")
+    empty: str = ""
+    #: a link under the items: (text, address)
+    more: tuple[str, str] | None = None
+
+
+#: What a feature shows a signed-in user on their home page, in at most two statements a section (the
+#: home page is held to the statement budget).
+HomeSections = Callable[[Session, User], list[HomeSection]]
+
+
+@dataclass(frozen=True)
 class CommunityLink:
     """A feature's entry on a community's home page and in its navigation."""
 
@@ -163,6 +181,10 @@ class Feature:
     purges: tuple[Purge, ...] = ()
     #: the kinds of its items people can report to the moderators (``polka.moderation``)
     moderated: tuple[ModeratedKind, ...] = ()
+    #: how it keeps a paper another feature was given (``polka.content.filing``): the library's
+    filer: Filer | None = None
+    #: what it shows on a signed-in user's home page
+    home: HomeSections | None = None
 
     def __post_init__(self) -> None:
         if self.routes.blueprint.name != self.name:

@@ -51,6 +51,8 @@ class Shown:
     community_name: str
     updated_at: datetime
     author_id: int | None = None
+    #: where it stands, for a kind whose items have a status: "Draft", "Approved"
+    status: str = ""
 
     @classmethod
     def of_row(cls, kind: str, label: str, url: str, row: Any) -> Shown:

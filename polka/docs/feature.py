@@ -12,7 +12,17 @@ from polka.content.feature import (
     Routes,
     WaitingQueue,
 )
-from polka.docs import bin, document_views, drafting, manage_views, models, offer_views, processing, views
+from polka.docs import (
+    bin,
+    document_views,
+    drafting,
+    filing,
+    manage_views,
+    models,
+    offer_views,
+    processing,
+    views,
+)
 from polka.docs.blueprint import bp
 from polka.docs.cli import docs_group
 from polka.docs.demo import load_demo_documents
@@ -39,4 +49,5 @@ FEATURE = Feature(
         "Documents", "docs.library", "minutes, schedules, letters and guidance, with their versions"
     ),
     waiting=(WaitingQueue(DOCUMENTS, documents_waiting),),
+    filer=filing.file_paper,
 )

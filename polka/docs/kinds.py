@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -41,7 +42,7 @@ def resolve_documents(session: Session, user: User | None, ids: Sequence[int]) -
 def _visible_documents() -> Select[Any]:
     """The documents among ``IDS`` (not in the bin) the ``READER`` may see: built once for every
     reader, so a request only binds its values."""
-    return shown_columns(Document).where(
+    return _columns().where(
         Document.id.in_(bindparam(IDS, expanding=True)),
         visible_to_reader(Document),
         access.kept_documents(),
@@ -57,7 +58,7 @@ def find_documents(session: Session, user: User | None, words: str, limit: int) 
         matches = or_(matches, Document.id == int(number[1]))
     starts = case((starts_with_text(Document.title, words), 0), else_=1)
     rows = session.execute(
-        shown_columns(Document)
+        _columns()
         .where(access.live_documents(user), matches)
         .order_by(starts, Document.title, Document.id)
         .limit(limit)
@@ -65,9 +66,14 @@ def find_documents(session: Session, user: User | None, words: str, limit: int) 
     return [_shown(row) for row in rows]
 
 
+def _columns() -> Select[Any]:
+    """What a document is shown with: the kinds' columns, and its status."""
+    return shown_columns(Document).add_columns(Document.status)
+
+
 def _shown(row: Row[Any]) -> Shown:
     url = url_for("docs.view_document", slug=row.community_slug, document_id=row.id)
-    return Shown.of_row(DOCUMENT_KIND, "Document", url, row)
+    return replace(Shown.of_row(DOCUMENT_KIND, "Document", url, row), status=row.status.label)
 
 
 DOCUMENT = Kind(

@@ -4,9 +4,10 @@ imports the events' view modules."""
 from __future__ import annotations
 
 from polka.content.feature import CommunityLink, Feature, Routes
-from polka.events import attendance_views, feed_views, models, personal_views, views
+from polka.events import attendance_views, feed_views, models, pack_views, personal_views, views
 from polka.events.blueprint import bp
 from polka.events.demo import load_demo_events
+from polka.events.home import home_sections
 from polka.events.kinds import EVENT
 from polka.events.search import EventSearch
 from polka.events.views import coming_events
@@ -14,11 +15,12 @@ from polka.events.views import coming_events
 FEATURE = Feature(
     name="events",
     label="Events",
-    routes=Routes(bp, (views, attendance_views, personal_views, feed_views)),
+    routes=Routes(bp, (views, attendance_views, pack_views, personal_views, feed_views)),
     models=(models,),
     kinds=(EVENT,),
     search=(EventSearch(),),
     demo=load_demo_events,
+    home=home_sections,
     community_link=CommunityLink(
         "Events", "events.index", "meetings, training days and webinars", glimpses=coming_events
     ),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
 from polka.communities.forms import Readable, choices
-from polka.events.models import CANCEL_REASON_MAX, NOTE_MAX, Answer
+from polka.events.models import ACTION_MAX, CANCEL_REASON_MAX, NOTE_MAX, Answer, PaperRole
 from polka.forms import HiddenIntegerField
 from polka.forms import PolkaForm as FlaskForm
 from polka.localtime import DEFAULT_ZONE, Fold
@@ -84,6 +84,7 @@ class EventForm(FlaskForm):
     )
     invitation_only = BooleanField("By invitation only")
     names_shown = BooleanField("Attendees see who else is going")
+    minutes_taken = BooleanField("Minutes are taken at this meeting")
     #: the event's ``sequence`` the form was made from (a change made since is not overwritten)
     version = HiddenIntegerField(default=0)
 
@@ -119,3 +120,33 @@ class AnswerForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     handles = TextAreaField("Who to invite", validators=[Readable()])
+
+
+_ROLES = choices((role.value, role.label) for role in PaperRole)
+
+
+class PaperForm(FlaskForm):
+    """A paper uploaded from the event's page into the library (the file comes with the request)."""
+
+    role = RadioField("It is", choices=_ROLES, default=PaperRole.PAPER.value, validate_choice=False)
+    title = _text("Title (optional: the file's name otherwise)")
+    marking = RadioField(
+        "Marking", choices=choices((m.value, m.value) for m in Marking), default=Marking.OFFICIAL.value
+    )
+
+
+class LinkForm(FlaskForm):
+    """A document already in a library, added to the pack: by its title or number, then, when the
+    words match several, by choosing one."""
+
+    role = RadioField("It is", choices=_ROLES, default=PaperRole.PAPER.value, validate_choice=False)
+    target = _text("The document's title or number")
+    choice = RadioField("Which one?", choices=[], validate_choice=False)
+
+
+class ActionForm(FlaskForm):
+    what = StringField(
+        "What is to be done", validators=[Readable()], description=f"At most {ACTION_MAX} characters"
+    )
+    who = _text("Who will do it (their @handle)")
+    due = _text("By when")

@@ -18,10 +18,22 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polka.accounts.models import User
+from polka.content.kinds import NAME_MAX
 from polka.content.mixins import DeletableContent
 from polka.db import Base, str_enum, utcnow
 from polka.localtime import LocalTime
@@ -41,6 +53,8 @@ CANCEL_REASON_MAX = 300
 NOTE_MAX = 300
 #: The most places an event may offer (a national conference hall).
 CAPACITY_MAX = 10_000
+#: An action from the minutes ("Circulate the revised PNC checklist to every force").
+ACTION_MAX = 300
 
 
 class Event(DeletableContent, Base):
@@ -68,6 +82,8 @@ class Event(DeletableContent, Base):
     invitation_only: Mapped[bool] = mapped_column(Boolean, default=False)
     #: whether attendees see who else is going (the organiser and managers always do)
     names_shown: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: minutes are taken: a past occurrence without them is "minutes due" for its organiser
+    minutes_taken: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     zone: Mapped[str] = mapped_column(String(ZONE_MAX), default="Europe/London")
     all_day: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -212,3 +228,65 @@ class EventInvitation(Base):
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class PaperRole(enum.StrEnum):
+    """What a paper is to its meeting."""
+
+    AGENDA = "agenda"
+    PAPER = "paper"
+    MINUTES = "minutes"
+
+    @property
+    def label(self) -> str:
+        return {PaperRole.AGENDA: "Agenda", PaperRole.PAPER: "Paper", PaperRole.MINUTES: "Minutes"}[self]
+
+
+class EventPaper(Base):
+    """A document in one occurrence's meeting pack (its agenda, a paper, its minutes): a reference to an
+    item of another kind (a library document), shown to each reader through that kind's resolver."""
+
+    __tablename__ = "events_papers"
+    __table_args__ = (
+        UniqueConstraint("event_id", "original", "target_kind", "target_id"),
+        # which past meetings have minutes: the calendars and "minutes due"
+        Index("ix_events_papers_role", "event_id", "role", "original"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events_events.id", ondelete="CASCADE"))
+    #: the occurrence's original start (a one-off event's start)
+    original: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    target_kind: Mapped[str] = mapped_column(String(NAME_MAX))
+    target_id: Mapped[int] = mapped_column(Integer)
+    role: Mapped[PaperRole] = mapped_column(str_enum(PaperRole))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+
+
+class EventAction(Base):
+    """An action from a meeting's minutes: what, who, by when, until it is done."""
+
+    __tablename__ = "events_actions"
+    __table_args__ = (
+        Index("ix_events_actions_occurrence", "event_id", "original"),
+        # an assignee's open actions, on their home page
+        Index("ix_events_actions_assignee", "assignee_id", "done_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events_events.id", ondelete="CASCADE"))
+    original: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    what: Mapped[str] = mapped_column(String(ACTION_MAX))
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("account_users.id", ondelete="CASCADE"))
+    due_on: Mapped[date]
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

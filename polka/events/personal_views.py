@@ -12,7 +12,14 @@ from polka.communities.models import Community
 from polka.db import utcnow
 from polka.events import reads, wording
 from polka.events.blueprint import bp
-from polka.events.views import SHOWS, agenda_for, month_asked, occurrence_url
+from polka.events.views import (
+    SHOWS,
+    agenda_for,
+    minuted_among,
+    month_asked,
+    month_occurrences,
+    occurrence_url,
+)
 from polka.http import db
 
 
@@ -30,11 +37,13 @@ def personal() -> Any:
     mine, chosen = _communities()
     shown = request.args.get("show", "upcoming")
     shown = shown if shown in SHOWS else "upcoming"
+    agenda = agenda_for([c.id for c in ([chosen] if chosen else mine)], user, shown)
     return render_template(
         "events/personal.html",
         communities=mine,
         chosen=chosen,
-        agenda=agenda_for([c.id for c in ([chosen] if chosen else mine)], user, shown),
+        agenda=agenda,
+        minuted=minuted_among(agenda.occurrences),
         shown=shown,
         shows=SHOWS,
         by_day=wording.by_day,
@@ -58,6 +67,7 @@ def personal_month() -> Any:
         communities=mine,
         chosen=chosen,
         month=shown,
+        minuted=minuted_among(month_occurrences(shown)),
         time_of_day=wording.time_of_day,
         url_of=occurrence_url,
         section="calendar",

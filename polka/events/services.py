@@ -33,8 +33,10 @@ from polka.events.models import (
     LOCATION_MAX,
     TITLE_MAX,
     Event,
+    EventAction,
     EventAnswer,
     EventChange,
+    EventPaper,
     EventPlaces,
 )
 from polka.events.schedule import Occurrence, duration_of, in_window, occurrence_of
@@ -56,6 +58,9 @@ from polka.recurrence import Repeat, describe, last_reading, occurrences, produc
 from polka.text import check_line, check_text
 
 _LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+#: What is kept for each occurrence, by its original start: it follows the occurrence when the series
+#: is re-timed or split.
+PER_OCCURRENCE = (EventAnswer, EventPlaces, EventPaper, EventAction)
 
 
 def _refused(field: str, message: str) -> ValidationError:
@@ -91,6 +96,7 @@ class EventFields:
     marking: Marking = Marking.OFFICIAL
     invitation_only: bool = False
     names_shown: bool = False
+    minutes_taken: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,7 @@ class Checked:
     marking: Marking
     invitation_only: bool
     names_shown: bool
+    minutes_taken: bool
 
 
 def check_when(fields: EventFields) -> When:
@@ -225,6 +232,7 @@ def check(session: Session, community: Community, fields: EventFields) -> Checke
         marking=fields.marking,
         invitation_only=fields.invitation_only,
         names_shown=fields.names_shown,
+        minutes_taken=fields.minutes_taken,
     )
 
 
@@ -240,6 +248,7 @@ def _place(event: Event, checked: Checked) -> None:
     event.marking = checked.marking
     event.invitation_only = checked.invitation_only
     event.names_shown = checked.names_shown
+    event.minutes_taken = checked.minutes_taken
     event.zone = when.start.zone
     event.all_day = when.all_day
     event.start_at, event.start_fold = when.start.at, when.start.fold
@@ -386,8 +395,13 @@ def _carry_over(session: Session, event: Event) -> None:
     places and change) follows the occurrence to its new start on the same day, so a meeting moved
     from 10:00 to 11:00 keeps who is coming; what has no occurrence that day any more is let go."""
     named = {
-        *session.scalars(select(EventAnswer.original).where(EventAnswer.event_id == event.id).distinct()),
-        *session.scalars(select(EventPlaces.original).where(EventPlaces.event_id == event.id)),
+        *(
+            original
+            for model in PER_OCCURRENCE
+            for original in session.scalars(
+                select(model.original).where(model.event_id == event.id).distinct()
+            )
+        ),
         *(change.original for change in event.changes),
     }
     for original in sorted(named):
@@ -395,7 +409,7 @@ def _carry_over(session: Session, event: Event) -> None:
             continue
         moved_to = _reading_on(event, original.date()) if event.rule else event.start_at
         taken = moved_to is not None and moved_to in named
-        for model in (EventAnswer, EventPlaces):
+        for model in PER_OCCURRENCE:
             found = (model.event_id == event.id) & (model.original == original)
             if moved_to is None or taken:
                 session.execute(delete(model).where(found))
@@ -634,7 +648,7 @@ def split_series(
     _bound(following)
     session.add(following)
     session.flush()
-    for model in (EventAnswer, EventPlaces):  # who is coming follows the occurrences to the new series
+    for model in PER_OCCURRENCE:  # who is coming, and the packs, follow the occurrences to the new series
         session.execute(
             update(model)
             .where(model.event_id == event.id, model.original >= occurrence.original)

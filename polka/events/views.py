@@ -6,8 +6,8 @@ The personal calendar, across every community the user belongs to, is in ``perso
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,13 +19,23 @@ from polka.accounts.web import current_user, signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.content.feature import Glimpse
+from polka.content.kinds import Shown
 from polka.db import transaction, utcnow
 from polka.errors import Conflict, ValidationError
-from polka.events import access, attendance, reads, services, wording
+from polka.events import access, attendance, packs, reads, services, wording
 from polka.events.blueprint import bp
-from polka.events.forms import MARKING_HINTS, AnswerForm, CancelForm, EventForm, OccurrenceForm
-from polka.events.models import Event
-from polka.events.schedule import Occurrence, duration_of, in_window, occurrence_of, parse_key
+from polka.events.forms import (
+    MARKING_HINTS,
+    ActionForm,
+    AnswerForm,
+    CancelForm,
+    EventForm,
+    LinkForm,
+    OccurrenceForm,
+    PaperForm,
+)
+from polka.events.models import Event, PaperRole
+from polka.events.schedule import Occurrence, duration_of, in_window, key_of, occurrence_of, parse_key
 from polka.forms import show_errors
 from polka.http import db
 from polka.localtime import DEFAULT_ZONE, Fold, LocalTime
@@ -40,9 +50,13 @@ NEXT_SHOWN = 8
 
 def occurrence_url(occurrence: Occurrence) -> str:
     """Where an occurrence is read: its event's page for a one-off, its own for a series'."""
-    event = occurrence.event
+    return occurrence_address(occurrence.event, occurrence.original)
+
+
+def occurrence_address(event: Event, original: datetime) -> str:
+    """Where the occurrence of ``event`` that the rule places at ``original`` is read."""
     if event.repeats:
-        return url_for("events.occurrence", slug=event.community.slug, event=event.id, key=occurrence.key)
+        return url_for("events.occurrence", slug=event.community.slug, event=event.id, key=key_of(original))
     return url_for("events.event", slug=event.community.slug, event=event.id)
 
 
@@ -52,6 +66,15 @@ def coming_events(session: Session, user: User, community: Community) -> list[Gl
         Glimpse(o.event.title, occurrence_url(o), wording.when(o, DEFAULT_ZONE))
         for o in reads.next_in(session, user, community, _this_minute())
     ]
+
+
+def minuted_among(occurrences: Iterable[Occurrence]) -> set[tuple[int, datetime]]:
+    """Which of these occurrences have minutes (event id, original start), for the calendars' marks."""
+    return packs.minuted(db(), packs.ended_events(occurrences))
+
+
+def month_occurrences(month: reads.Month) -> list[Occurrence]:
+    return [o for week in month.weeks for day in week for o in day.occurrences]
 
 
 def _day_arg(name: str) -> date | None:
@@ -94,11 +117,13 @@ def index(slug: str) -> Any:
     if shown == "mine" and user is None:
         shown = "upcoming"
     communities = reads.calendar_communities(db(), user, community)
+    agenda = agenda_for([c.id for c in communities], user, shown)
     return render_template(
         "events/index.html",
         community=community,
         regions={c.id: c for c in communities[1:]},
-        agenda=agenda_for([c.id for c in communities], user, shown),
+        agenda=agenda,
+        minuted=minuted_among(agenda.occurrences),
         shown=shown,
         shows=SHOWS,
         may_create=access.may_create(user, community),
@@ -135,6 +160,7 @@ def month(slug: str) -> Any:
         community=community,
         regions={c.id: c for c in communities[1:]},
         month=shown,
+        minuted=minuted_among(month_occurrences(shown)),
         may_create=access.may_create(user, community),
         time_of_day=wording.time_of_day,
         url_of=occurrence_url,
@@ -175,6 +201,39 @@ def _focus(event: Event) -> tuple[Occurrence, list[Occurrence]]:
     return occurrence_of(event, event.last_start_at), []
 
 
+@dataclass
+class PackForms:
+    """The meeting pack's forms on an event's page: one sent back with what was typed and why it was
+    refused, the others fresh; ``choices`` when the document asked for matched several."""
+
+    paper: PaperForm | None = None
+    link: LinkForm | None = None
+    action: ActionForm | None = None
+    choices: list[Shown] = field(default_factory=list)
+
+    def filled(self, event: Event, occurrence: Occurrence, papers: list[packs.PackPaper]) -> PackForms:
+        """Every form, the fresh ones suggesting what a paper is likely to be now: the minutes once
+        the meeting has begun, else the agenda until it has one."""
+        if occurrence.start.utc() <= utcnow():
+            role = PaperRole.MINUTES
+        elif any(paper.role is PaperRole.AGENDA for paper in papers):
+            role = PaperRole.PAPER
+        else:
+            role = PaperRole.AGENDA
+        fresh = {"role": role.value, "marking": event.marking.value}
+        return PackForms(
+            paper=self.paper or PaperForm(prefix="paper", formdata=None, data=fresh),
+            link=self.link or LinkForm(prefix="link", formdata=None, data={"role": role.value}),
+            action=self.action or ActionForm(prefix="action", formdata=None),
+            choices=self.choices,
+        )
+
+    @property
+    def failed(self) -> Any:
+        """The form sent back, for the page's error summary."""
+        return self.paper or self.link or self.action
+
+
 def event_screen(
     event: Event,
     occurrence: Occurrence,
@@ -182,11 +241,15 @@ def event_screen(
     *,
     day_error: str | None = None,
     answer_form: AnswerForm | None = None,
+    pack_forms: PackForms | None = None,
     status: int = 200,
 ) -> Any:
     """An event's page, showing ``occurrence`` (and the ``following`` ones of its series), with who
-    is coming and the user's own answer."""
+    is coming and the user's own answer, and the meeting's pack and actions."""
     session, user = db(), current_user()
+    papers = packs.papers_of(session, user, event, occurrence.original)
+    may_edit = access.offers_edit(user, event)
+    sent = pack_forms or PackForms()
     mine = attendance.my_answer(session, user, event, occurrence.original)
     if answer_form is None:
         answer_form = AnswerForm(
@@ -200,7 +263,15 @@ def event_screen(
         occurrence=occurrence,
         following=following,
         repeats=describe(event.repeat, event.start_at.date()) if event.repeats else "",
-        may_edit=access.offers_edit(user, event),
+        may_edit=may_edit,
+        papers=papers,
+        actions=packs.actions_of(session, event, occurrence.original),
+        pack=sent.filled(event, occurrence, papers) if may_edit else sent,
+        failed_form=sent.failed,
+        may_complete=lambda action: packs.may_complete(user, event, action),
+        meeting_folder=packs.meeting_folder(occurrence),
+        now=utcnow(),
+        today=reads.uk_day(utcnow()),
         mine=mine,
         waiting_place=attendance.waiting_place(session, mine) if mine is not None and mine.waiting else None,
         counts=attendance.counts(session, event, occurrence.original),
@@ -279,6 +350,7 @@ def fields_of(form: EventForm) -> services.EventFields:
         marking=parse_marking(form.marking.data),
         invitation_only=bool(form.invitation_only.data),
         names_shown=bool(form.names_shown.data),
+        minutes_taken=bool(form.minutes_taken.data),
     )
 
 
@@ -349,7 +421,14 @@ def new_event(slug: str) -> Any:
     if request.method == "GET":
         day = _day_arg("day")
         return _form_screen(
-            screen, EventForm(data={"zone": DEFAULT_ZONE, "start_date": day.isoformat() if day else ""})
+            screen,
+            EventForm(
+                data={
+                    "zone": DEFAULT_ZONE,
+                    "start_date": day.isoformat() if day else "",
+                    "minutes_taken": True,
+                }
+            ),
         )
     form = EventForm()
     return _saved_form(
@@ -387,6 +466,7 @@ def initial(event: Event, first: Occurrence | None = None) -> dict[str, Any]:
         "marking": event.marking.value,
         "invitation_only": event.invitation_only,
         "names_shown": event.names_shown,
+        "minutes_taken": event.minutes_taken,
         "version": event.sequence,
     }
 
@@ -539,7 +619,7 @@ def _cancelled(event: Event, chosen: Occurrence | None, work: Callable[[str], ob
         else url_for("events.event", slug=event.community.slug, event=event.id)
     )
     try:
-        return _acted(lambda: work(form.reason.data or ""), done, back)
+        return acted(lambda: work(form.reason.data or ""), done, back)
     except ValidationError as error:
         show_errors(form, error)
         return _cancel_screen(event, chosen, form, status=400)
@@ -569,7 +649,7 @@ def cancel_occurrence(slug: str, event: int, key: str) -> Any:
     )
 
 
-def _acted(work: Callable[[], object], done: str, back: str) -> Any:
+def acted(work: Callable[[], object], done: str, back: str) -> Any:
     """A one-button change run in one transaction: ``done`` said, or why it was already so."""
     try:
         with transaction(db()):
@@ -584,7 +664,7 @@ def _acted(work: Callable[[], object], done: str, back: str) -> Any:
 @bp.post("/c/<slug>/events/<int:event>/reinstate")
 def reinstate_event(slug: str, event: int) -> Any:
     found = find_event(slug, event)
-    return _acted(
+    return acted(
         lambda: services.reinstate_event(db(), signed_in(), found),
         "The event is back on.",
         url_for("events.event", slug=found.community.slug, event=found.id),
@@ -595,7 +675,7 @@ def reinstate_event(slug: str, event: int) -> Any:
 def reinstate_occurrence(slug: str, event: int, key: str) -> Any:
     found = find_event(slug, event)
     chosen = occurrence_of(found, parse_key(key))
-    return _acted(
+    return acted(
         lambda: services.reinstate_occurrence(db(), signed_in(), found, chosen),
         "This occurrence is back on.",
         url_for("events.occurrence", slug=found.community.slug, event=found.id, key=chosen.key),

@@ -14,6 +14,7 @@ from polka.events.models import Event
 from polka.markings import Marking
 from polka.recurrence import Repeat
 from tests.conftest import Factory
+from tests.docs.conftest import docs  # noqa: F401  (documents uploaded through the services)
 from tests.support import writing_as_a_request
 
 
