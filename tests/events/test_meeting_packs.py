@@ -57,7 +57,7 @@ def test_the_organiser_uploads_the_agenda_from_the_event_into_the_meetings_folde
     response = _upload(web, f"{page}/{_key(_day(20))}/papers", filename="Agenda_December.pdf")
     assert response.status_code == 302, text(response)
     shown = text(web.get(page))
-    assert "Agenda Agenda December Draft" in " ".join(shown.split())
+    assert "Agenda Agenda December Draft" in " ".join(shown.split())  # what it is, its title, its status
     [document] = _documents(session)
     assert document.status is DocumentStatus.DRAFT
     folder = session.get(Folder, document.folder_id)
