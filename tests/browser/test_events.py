@@ -5,12 +5,16 @@ phone widths, and so does every page of one meeting the organiser opens."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy.orm import Session
 
 from polka.communities.models import Role
+from polka.events import services
 from tests.browser.conftest import Tab, check_page
 from tests.conftest import Factory
+from tests.support import writing_as_a_request
 
 pytestmark = pytest.mark.browser
 
@@ -96,3 +100,94 @@ def check_page_at(tab: Tab, path: str, where: str) -> None:
     tab.visit(path)
     assert tab.page.locator("h1").count() == 1, where
     check_page(tab, where)
+
+
+def test_a_meeting_pack_from_agenda_to_minutes_and_actions(tab: Tab, make: Factory, session: Session) -> None:
+    """The organiser uploads the agenda of a meeting to come from its page, then the minutes of the
+    one held last week, and gives an action to a member, who finds it on her home page and marks it
+    done; the organiser's "minutes due" empties."""
+    organiser = make.user("Sandra Okafor", email="sandra.okafor@met.police.uk")
+    member = make.user("Claire Whitfield", email="claire.whitfield@merseyside.police.uk")
+    community = make.community("PNC Operators")
+    make.member(community, organiser, Role.MEMBER)
+    make.member(community, member, Role.MEMBER)
+    today = datetime.now(UTC).date()
+    with writing_as_a_request(session):
+        held, coming = (
+            services.create_event(
+                session,
+                session.merge(organiser),
+                session.merge(community),
+                services.EventFields(
+                    title=title,
+                    start_date=day.isoformat(),
+                    start_time="10:00",
+                    end_time="12:00",
+                    minutes_taken=True,
+                ),
+            )
+            for title, day in (
+                ("Held user group", today - timedelta(days=7)),
+                ("Next user group", today + timedelta(days=30)),
+            )
+        )
+    base = f"/c/{community.slug}/events"
+
+    tab.sign_in(organiser)
+    check_page_at(tab, "/calendar/minutes-due", "minutes due")
+    assert "Held user group" in tab.page.inner_text("main")
+    tab.visit(f"{base}/{coming.id}")
+    tab.page.click("text=Upload the agenda or a paper")
+    tab.page.set_input_files(
+        "#paper-file",
+        files=[
+            {
+                "name": "agenda.txt",
+                "mimeType": "text/plain",
+                "buffer": b"1. Minutes of the last meeting\n2. PNC changes\n",
+            }
+        ],
+    )
+    tab.page.fill("#paper-title", "Agenda for the next user group")
+    with tab.page.expect_navigation():
+        tab.page.click("button:has-text('Upload it')")
+    pack = tab.page.inner_text("#pack + table")
+    assert "Agenda for the next user group" in pack
+    assert "Draft" in pack
+    check_page(tab, "a meeting with its agenda")
+
+    tab.visit(f"{base}/{held.id}")
+    tab.page.click("text=Upload the minutes or a paper")
+    assert tab.page.is_checked("#paper-role-3")  # a meeting that has begun: its minutes, most likely
+    tab.page.set_input_files(
+        "#paper-file",
+        files=[{"name": "minutes.txt", "mimeType": "text/plain", "buffer": b"Present: the regions.\n"}],
+    )
+    with tab.page.expect_navigation():
+        tab.page.click("button:has-text('Upload it')")
+    assert "Minutes" in tab.page.inner_text("#pack + table")
+    tab.page.click("text=Add an action")
+    tab.page.fill("#action-what", "Check the disposals backlog")
+    tab.page.fill("#action-who", f"@{member.handle}")
+    tab.page.fill("#action-due", (today + timedelta(days=14)).isoformat())
+    with tab.page.expect_navigation():
+        tab.page.click("button:has-text('Add the action')")
+    assert "Check the disposals backlog" in tab.page.inner_text("#actions + table")
+    check_page(tab, "a held meeting with its minutes and an action")
+    check_page_at(tab, "/calendar/minutes-due", "no minutes due")
+    assert "Held user group" not in tab.page.inner_text("main")
+    tab.page.set_viewport_size({"width": 375, "height": 740})
+    tab.visit(f"{base}/?show=past")
+    assert tab.page.locator(".polka-agenda .govuk-tag:has-text('Minutes')").is_visible()
+    tab.page.set_viewport_size({"width": 1280, "height": 800})
+
+    tab.sign_in(member)
+    tab.visit("/")
+    with tab.page.expect_navigation():
+        tab.page.click("text=Check the disposals backlog")
+    check_page(tab, "an action from the assignee's home page")
+    with tab.page.expect_navigation():
+        tab.page.click("button:has-text('Mark done')")
+    assert "Done" in tab.page.inner_text("#actions + table")
+    tab.visit("/")
+    assert "Check the disposals backlog" not in tab.page.inner_text("main")
