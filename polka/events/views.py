@@ -252,8 +252,8 @@ def event_screen(
     sent = pack_forms or PackForms()
     mine = attendance.my_answer(session, user, event, occurrence.original)
     if answer_form is None:
-        answer_form = AnswerForm(
-            data={"answer": mine.answer.value, "note": mine.note} if mine is not None else None
+        answer_form = AnswerForm(  # not from the request: it may be another form's, sent back
+            formdata=None, data={"answer": mine.answer.value, "note": mine.note} if mine is not None else None
         )
     names = attendance.may_see_names(user, event)
     return render_template(

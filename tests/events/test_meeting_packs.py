@@ -303,3 +303,19 @@ def test_splitting_a_series_takes_the_following_meetings_packs_along(web, login,
     assert row.event_id != series.id
     assert row.role is PaperRole.AGENDA
     assert "Standing agenda" in text(web.get(f"{split.headers['Location']}/{later}"))
+
+
+def test_a_refused_pack_form_keeps_the_readers_own_answer_shown(web, login, make, events):
+    community = make.community("PNC Operators")
+    organiser = make.member(community)
+    meeting = events.event(community, organiser, start_date=_day(20).isoformat())
+    page = f"/c/{community.slug}/events/{meeting.id}"
+    login(organiser)
+    web.post(f"{page}/{_key(_day(20))}/answer", data={"answer": "going", "note": ""})
+    refused = web.post(
+        f"{page}/{_key(_day(20))}/actions", data={"action-what": "", "action-who": "", "action-due": ""}
+    )
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert 'value="going" checked' in html
+    assert "Enter what is to be done" in text(refused)
