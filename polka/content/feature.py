@@ -28,6 +28,7 @@ from polka.content.kinds import Kind
 from polka.content.waiting import Provider
 from polka.drafts.services import DraftKind
 from polka.jobs.runner import Handler
+from polka.markings import Marking
 from polka.moderation.registry import ModeratedKind
 from polka.permissions import Action, can
 from polka.search.registry import SearchAdapter
@@ -117,6 +118,8 @@ class Glimpse:
     url: str
     #: after the title: "Tuesday 8 December, 10:00"
     detail: str = ""
+    #: shown with its marking when that is above OFFICIAL
+    marking: Marking = Marking.OFFICIAL
 
 
 #: What a feature shows of a community under its link, for a reader who may read the community: at

@@ -158,7 +158,7 @@ def _paper(text: str, filename: str, title: str) -> Paper:
 
 def _user_group_packs(world: DemoWorld, user_group: Event, next_one: Occurrence | None) -> None:
     """Each past meeting's agenda and minutes, but the last one's minutes are due; actions from the
-    minutes before it (one done, two open); the next meeting's agenda."""
+    minutes before it (one done, one overdue, one due soon); the next meeting's agenda."""
     session, lead = world.session, world.people["pnc_lead"]
     past = [o for o in in_window([user_group], user_group.first_start_utc, utcnow()) if not o.cancelled]
     for number, held in enumerate(past, 1):
@@ -184,20 +184,30 @@ def _user_group_packs(world: DemoWorld, user_group: Event, next_one: Occurrence 
                 PaperRole.MINUTES,
             )
         if number == len(past) - 1:
-            due = held.start.at.date()
-            for who, what, weeks in (
-                ("pnc_op1", "Check the backlog of unconfirmed disposals in Merseyside", 8),
-                ("wales_coord", "Collect the regions' questions on the keeper screens", 6),
-                ("nw_coord", "Ask the training team for a keeper checks webinar", 4),
+            held_on, today = held.start.at.date(), utcnow().date()
+            for who, what, due in (
+                (
+                    "pnc_op1",
+                    "Check the backlog of unconfirmed disposals in Merseyside",
+                    today + timedelta(days=12),
+                ),
+                (
+                    "wales_coord",
+                    "Collect the regions' questions on the keeper screens",
+                    held_on + timedelta(weeks=6),
+                ),
+                (
+                    "nw_coord",
+                    "Ask the training team for a keeper checks webinar",
+                    held_on + timedelta(weeks=4),
+                ),
             ):
                 action = packs.add_action(
                     session,
                     lead,
                     user_group,
                     held,
-                    packs.ActionFields(
-                        what, f"@{world.people[who].handle}", (due + timedelta(weeks=weeks)).isoformat()
-                    ),
+                    packs.ActionFields(what, f"@{world.people[who].handle}", due.isoformat()),
                 )
                 if who == "nw_coord":  # the webinar is on the calendar
                     packs.set_done(session, world.people[who], user_group, action.id, done=True)

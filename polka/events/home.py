@@ -75,6 +75,7 @@ def home_sections(session: Session, user: User) -> list[HomeSection]:
                 f"{occurrence_address(mine.event, mine.action.original)}#actions",
                 f"{'Overdue: was due' if mine.action.due_on < today else 'Due'} "
                 f"{mine.action.due_on.day} {mine.action.due_on:%B %Y} · from {mine.event.title}",
+                mine.event.marking,
             )
             for mine in packs.my_actions(session, user)
         ],
@@ -83,7 +84,9 @@ def home_sections(session: Session, user: User) -> list[HomeSection]:
     minutes = HomeSection(
         "Minutes due",
         [
-            Glimpse(o.event.title, f"{occurrence_url(o)}#pack", wording.when(o, DEFAULT_ZONE))
+            Glimpse(
+                o.event.title, f"{occurrence_url(o)}#pack", wording.when(o, DEFAULT_ZONE), o.event.marking
+            )
             for o in due[: packs.MINUTES_SHOWN]
         ],
         more=("Every meeting waiting for its minutes", url_for("events.minutes_due"))

@@ -63,7 +63,7 @@ def occurrence_address(event: Event, original: datetime) -> str:
 def coming_events(session: Session, user: User, community: Community) -> list[Glimpse]:
     """A community home's next three events (``polka.content.feature.Glimpses``)."""
     return [
-        Glimpse(o.event.title, occurrence_url(o), wording.when(o, DEFAULT_ZONE))
+        Glimpse(o.event.title, occurrence_url(o), wording.when(o, DEFAULT_ZONE), o.event.marking)
         for o in reads.next_in(session, user, community, _this_minute())
     ]
 

@@ -73,7 +73,7 @@ def test_a_community_home_shows_its_next_three_events(web, login, make, events):
     web.post(f"/c/{community.slug}/events/{called_off.id}/cancel", data={"reason": ""})
     coming = text(web.get(f"/c/{community.slug}/")).split("Recent activity")[0]
     assert f"User group – {_said(10)}, 10:00–12:00 (UK time)" in coming
-    assert f"Planning – {_said(11)}" in coming
+    assert f"Planning OFFICIAL-SENSITIVE – {_said(11)}" in coming  # marked as the event is
     assert f"User group – {_said(17)}" in coming
     assert "Called off" not in coming
     assert _said(24) not in coming  # three, no more
