@@ -84,6 +84,11 @@ if (timeoutDialog) {
   import("./timeout.js").then((timeout) => timeout.init(timeoutDialog));
 }
 
+// Addresses to copy (calendar subscriptions): a "Copy" button beside each.
+if (document.querySelector("input[data-polka-copy]")) {
+  import("./copy.js").then((copy) => copy.init());
+}
+
 // A document's page while its text is being read: the preview appears by itself when it is ready.
 if (document.querySelector("[data-polka-extraction]")) {
   import("./extraction.js").then((extraction) => extraction.init());

@@ -1,6 +1,6 @@
 """Events in Chromium: a coordinator adds a monthly meeting (after a refused bad date, with what was
 typed kept), a member says she is going with a note, looks at the month grid at phone width, and
-copies her calendar's subscription address; every page on the way passes axe-core at desktop and
+copies her calendar's subscription address with its Copy button; every page on the way passes axe-core at desktop and
 phone widths, and so does every page of one meeting the organiser opens."""
 
 from __future__ import annotations
@@ -77,6 +77,10 @@ def test_add_a_meeting_answer_it_and_subscribe(tab: Tab, make: Factory, session:
         tab.page.click("text=Show my subscription addresses")
     address = tab.page.input_value("#calendar-1")
     assert "/calendar/calendar.ics?key=" in address
+    tab.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    tab.page.locator(".polka-copy__button").first.click()
+    tab.page.get_by_role("status").filter(has_text="Copied").wait_for()
+    assert tab.page.evaluate("navigator.clipboard.readText()") == address
     check_page(tab, "subscription addresses")
 
     tab.sign_in(coordinator)  # the organiser's own pages for one meeting of the series
