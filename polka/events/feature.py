@@ -3,8 +3,17 @@ imports the events' view modules."""
 
 from __future__ import annotations
 
-from polka.content.feature import CommunityLink, Feature, Routes
-from polka.events import attendance_views, feed_views, models, pack_views, personal_views, views
+from polka.content.feature import CommunityLink, Feature, Purge, Routes
+from polka.events import (
+    attendance_views,
+    bin,
+    bin_views,
+    feed_views,
+    models,
+    pack_views,
+    personal_views,
+    views,
+)
 from polka.events.blueprint import bp
 from polka.events.demo import load_demo_events
 from polka.events.home import home_sections
@@ -15,12 +24,13 @@ from polka.events.views import coming_events
 FEATURE = Feature(
     name="events",
     label="Events",
-    routes=Routes(bp, (views, attendance_views, pack_views, personal_views, feed_views)),
+    routes=Routes(bp, (views, attendance_views, pack_views, personal_views, feed_views, bin_views)),
     models=(models,),
     kinds=(EVENT,),
     search=(EventSearch(),),
     demo=load_demo_events,
     home=home_sections,
+    purges=(Purge(EVENT.name, bin.purge_deleted),),
     community_link=CommunityLink(
         "Events", "events.index", "meetings, training days and webinars", glimpses=coming_events
     ),
