@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.content.filing import Filed, Paper, file_paper
-from polka.content.kinds import Shown, kind_named, kinds, resolve, resolve_all
+from polka.content.kinds import Finder, Shown, kinds, resolve, resolve_all
 from polka.crossrefs.services import parse_target, set_links
 from polka.db import utcnow
 from polka.errors import Conflict, NotFound, ValidationError
@@ -169,6 +169,12 @@ def papers_of(session: Session, user: User | None, event: Event, original: datet
     return sorted(papers, key=lambda paper: order.index(paper.role))
 
 
+def _paper_kinds() -> dict[str, Finder]:
+    """The kinds a paper may be, with how to look them up by title: those writers link to by title
+    (library documents)."""
+    return {kind.name: kind.find for kind in kinds() if kind.find is not None and kind.link_name}
+
+
 def find_linkable(session: Session, user: User, written: str) -> list[Shown]:
     """What ``written`` names among the items ``user`` may see that can be a paper: ``doc:42`` (or
     ``42``, a document's number) names one; other words look the titles up, best first."""
@@ -176,19 +182,18 @@ def find_linkable(session: Session, user: User, written: str) -> list[Shown]:
     number = written.removeprefix("#")
     target = parse_target(f"doc:{number}" if number.isdigit() else written)
     if target is not None:
-        found = resolve(session, user, *target)
+        found = resolve(session, user, *target) if target[0] in _paper_kinds() else None
         return [found] if found is not None else []
     matches: list[Shown] = []
-    for kind in kinds():
-        if kind.find is not None and kind.link_name:
-            matches += kind.find(session, user, written, CHOICES)
+    for find in _paper_kinds().values():
+        matches += find(session, user, written, CHOICES)
     return matches[:CHOICES]
 
 
 def linkable(session: Session, user: User, chosen: str) -> Shown:
     """The item a choice names (``docs.document:42``), if ``user`` may see it; ``NotFound`` otherwise."""
     kind_name, _, number = chosen.partition(":")
-    if kind_named(kind_name) is None or not number.isdigit():
+    if kind_name not in _paper_kinds() or not number.isdigit():
         raise NotFound()
     found = resolve(session, user, kind_name, int(number))
     if found is None:

@@ -319,3 +319,16 @@ def test_a_refused_pack_form_keeps_the_readers_own_answer_shown(web, login, make
     html = refused.get_data(as_text=True)
     assert 'value="going" checked' in html
     assert "Enter what is to be done" in text(refused)
+
+
+def test_only_documents_can_be_papers(web, login, make, events):
+    community = make.community("PNC Operators")
+    organiser = make.member(community)
+    meeting = events.event(community, organiser, start_date=_day(20).isoformat())
+    login(organiser)
+    url = f"/c/{community.slug}/events/{meeting.id}/{_key(_day(20))}/papers/link"
+    itself = web.post(url, data={"link-target": f"event:{meeting.id}", "link-role": "paper"})
+    assert itself.status_code == 400
+    assert "No document you can see has that title or number" in text(itself)
+    chosen = web.post(url, data={"link-target": "x", "link-choice": f"events.event:{meeting.id}"})
+    assert chosen.status_code == 404
