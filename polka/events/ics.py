@@ -91,11 +91,11 @@ def _day(moment: datetime | date) -> str:
     return moment.strftime("%Y%m%d")
 
 
-def uid(event: Exported, host: str) -> str:
+def uid(event: Scheduled, host: str) -> str:
     return f"event-{event.id}@{host}"
 
 
-def _when(name: str, event: Exported, moment: LocalTime) -> str:
+def _when(name: str, event: Scheduled, moment: LocalTime) -> str:
     if event.all_day:
         return f"{name};VALUE=DATE:{_day(moment.at)}"
     return f"{name};TZID={event.zone}:{_local(moment.at)}"
@@ -116,7 +116,7 @@ def _exported_rule(event: Exported) -> str:
     return ";".join(parts)
 
 
-def title_of(event: Exported) -> str:
+def title_of(event: Scheduled) -> str:
     """The event's title as a calendar app may keep it."""
     return SENSITIVE_SUMMARY if Marking(event.marking).sensitive else event.title
 
