@@ -17,7 +17,7 @@ from polka.db import transaction, utcnow
 from polka.events import access, ics, reads
 from polka.events.blueprint import bp
 from polka.events.models import Event
-from polka.events.schedule import occurrence_of, parse_key
+from polka.events.schedule import Scheduled, occurrence_of, parse_key
 from polka.feeds.web import absolute_url, feed_view
 from polka.http import client_ip, db, settings
 from polka.permissions import Action
@@ -26,10 +26,23 @@ from polka.permissions import Action
 _AHEAD = timedelta(days=366 * 12)
 
 
-def _address(event: Event, key: str | None) -> str:
-    if key is None or not event.repeats:
-        return absolute_url(url_for("events.event", slug=event.community.slug, event=event.id))
-    return absolute_url(url_for("events.occurrence", slug=event.community.slug, event=event.id, key=key))
+def _addresses() -> ics.Address:
+    """Where each event's page is (an occurrence's, for a series), absolute. ``url_for`` is asked once
+    per community, not for each of a feed's thousands of events: an event's address is its
+    community's events' address and its id, and an occurrence's is the event's and its key."""
+    events_of: dict[str, str] = {}
+
+    def address(event: Scheduled, key: str | None) -> str:
+        slug = event.community.slug
+        prefix = events_of.get(slug)
+        if prefix is None:
+            made = absolute_url(url_for("events.event", slug=slug, event=0))
+            prefix = events_of[slug] = made.removesuffix("/0") + "/"
+        if key is None or not event.repeats:
+            return f"{prefix}{event.id}"
+        return f"{prefix}{event.id}/{key}"
+
+    return address
 
 
 def _ics_response(text: str, filename: str, *, download: bool) -> Response:
@@ -46,9 +59,9 @@ def _ics_response(text: str, filename: str, *, download: bool) -> Response:
 
 def _feed(reader: User, name: str, community_ids: list[int], filename: str) -> Response:
     now = utcnow()
-    events = reads.events_overlapping(db(), reader, community_ids, now - ics.FEED_PAST, now + _AHEAD)
-    events.sort(key=lambda e: (e.first_start_utc, e.id))
-    return _ics_response(ics.calendar(name, events, settings().base_url, _address), filename, download=False)
+    events = reads.feed_events(db(), reader, community_ids, now - ics.FEED_PAST, now + _AHEAD)
+    text = ics.calendar(name, events, settings().base_url, _addresses())
+    return _ics_response(text, filename, download=False)
 
 
 @bp.get("/calendar/calendar.ics")
@@ -78,7 +91,7 @@ def _event_for(slug: str, event_id: int, reader: User) -> Event:
 def event_file(slug: str, event: int, reader: User) -> Response:
     """One event, or a whole series with its exceptions, to add to a calendar."""
     found = _event_for(slug, event, reader)
-    text = ics.calendar(ics.title_of(found), [found], settings().base_url, _address)
+    text = ics.calendar(ics.title_of(found), [found], settings().base_url, _addresses())
     return _ics_response(text, f"event-{found.id}.ics", download=True)
 
 
@@ -88,7 +101,7 @@ def occurrence_file(slug: str, event: int, key: str, reader: User) -> Response:
     """One occurrence of a series, on its own."""
     found = _event_for(slug, event, reader)
     chosen = occurrence_of(found, parse_key(key))
-    text = ics.one_occurrence(ics.title_of(found), chosen, settings().base_url, _address)
+    text = ics.one_occurrence(ics.title_of(found), found, chosen, settings().base_url, _addresses())
     return _ics_response(text, f"event-{found.id}-{chosen.key}.ics", download=True)
 
 

@@ -10,21 +10,23 @@ STATUS:CANCELLED, so calendars update instead of duplicating; UIDs never change.
 An OFFICIAL-SENSITIVE event leaves only as "OFFICIAL-SENSITIVE event — see POLKA" with its times and
 its address: no title, description or location ever goes into a file a calendar app keeps.
 
-The VEVENTs are written here as text (a year's feed of 2,000 series in well under 200 ms); the time
-zones come from the ``icalendar`` library, and the tests read every file back with it.
+The VEVENTs are written here as text (a year's feed of 2,000 series in well under 200 ms), from an
+``Event`` or a feed's row of one (``Exported``); the time zones come from the ``icalendar``
+library, and the tests read every file back with it. A description's plain text is remembered (per
+process) by its Markdown: rendering it was most of a feed's time, and descriptions seldom change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from icalendar import Timezone
 
-from polka.events.models import Event, EventChange
-from polka.events.schedule import Occurrence, duration_of
+from polka.events.schedule import Occurrence, Scheduled, ScheduledChange, duration_of
 from polka.localtime import LocalTime
 from polka.markings import Marking
 from polka.markup import plain_text, render_markdown
@@ -32,7 +34,23 @@ from polka.markup import plain_text, render_markdown
 SENSITIVE_SUMMARY = "OFFICIAL-SENSITIVE event — see POLKA"
 PRODUCT = "-//POLKA//Police Online Knowledge Area//EN"
 #: Where an event's page is, for its URL and description: given the event (and an occurrence's key).
-Address = Callable[[Event, str | None], str]
+Address = Callable[[Scheduled, str | None], str]
+
+
+class Exported(Scheduled, Protocol):
+    """What a calendar file says of an event besides when it happens: an ``Event``, or a feed's row of
+    one (``polka.events.rows``)."""
+
+    @property
+    def description(self) -> str: ...
+    @property
+    def repeat_until(self) -> date | None: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def cancel_reason(self) -> str: ...
 
 
 def _escape(text: str) -> str:
@@ -73,17 +91,17 @@ def _day(moment: datetime | date) -> str:
     return moment.strftime("%Y%m%d")
 
 
-def uid(event: Event, host: str) -> str:
+def uid(event: Scheduled, host: str) -> str:
     return f"event-{event.id}@{host}"
 
 
-def _when(name: str, event: Event, moment: LocalTime) -> str:
+def _when(name: str, event: Scheduled, moment: LocalTime) -> str:
     if event.all_day:
         return f"{name};VALUE=DATE:{_day(moment.at)}"
     return f"{name};TZID={event.zone}:{_local(moment.at)}"
 
 
-def _exported_rule(event: Event) -> str:
+def _exported_rule(event: Exported) -> str:
     """The series' RRULE as calendars take it: an UNTIL in UTC for a timed series (RFC 5545 wants it
     so when DTSTART has a zone), a date for an all-day one."""
     parts = []
@@ -98,16 +116,16 @@ def _exported_rule(event: Event) -> str:
     return ";".join(parts)
 
 
-def title_of(event: Event) -> str:
+def title_of(event: Scheduled) -> str:
     """The event's title as a calendar app may keep it."""
     return SENSITIVE_SUMMARY if Marking(event.marking).sensitive else event.title
 
 
-def _what(event: Event, address: str, location: str) -> list[str]:
+def _what(event: Exported, address: str, location: str) -> list[str]:
     """SUMMARY, DESCRIPTION, LOCATION and URL: for a sensitive event, only that there is one."""
     if Marking(event.marking).sensitive:
         return [f"SUMMARY:{_escape(SENSITIVE_SUMMARY)}", f"URL:{address}", "CLASS:CONFIDENTIAL"]
-    said = plain_text(render_markdown(event.description)) if event.description else ""
+    said = _plain(event.description) if event.description else ""
     if event.online_link:
         said = f"{said}\n\nJoin online: {event.online_link}".strip()
     if event.is_cancelled and event.cancel_reason:
@@ -119,11 +137,27 @@ def _what(event: Event, address: str, location: str) -> list[str]:
     return [*lines, f"URL:{address}"]
 
 
+#: Descriptions longer than this are rendered each time, not remembered (the memory stays small).
+_REMEMBERED_CHARS = 4_000
+
+
+def _plain(description: str) -> str:
+    """A description's Markdown as the plain text a calendar app shows."""
+    if len(description) > _REMEMBERED_CHARS:
+        return plain_text(render_markdown(description))
+    return _remembered_plain(description)
+
+
+@lru_cache(maxsize=4_096)
+def _remembered_plain(description: str) -> str:
+    return plain_text(render_markdown(description))
+
+
 def _status(cancelled: bool) -> str:
     return "STATUS:CANCELLED" if cancelled else "STATUS:CONFIRMED"
 
 
-def _series(event: Event, host: str, address: Address) -> list[str]:
+def _series(event: Exported, host: str, address: Address) -> list[str]:
     """The VEVENT of an event or a series, and one for each of its moved occurrences."""
     lines = [
         "BEGIN:VEVENT",
@@ -150,7 +184,7 @@ def _series(event: Event, host: str, address: Address) -> list[str]:
     return lines
 
 
-def _override(event: Event, change: EventChange, host: str, address: Address) -> list[str]:
+def _override(event: Exported, change: ScheduledChange, host: str, address: Address) -> list[str]:
     duration = duration_of(event)
     start = (
         LocalTime(change.start_at, event.zone, change.start_fold)
@@ -184,10 +218,9 @@ def _override(event: Event, change: EventChange, host: str, address: Address) ->
     ]
 
 
-def _single(occurrence: Occurrence, host: str, address: Address) -> list[str]:
-    """One occurrence on its own (a download of "this meeting"): an event of its own, with a UID of
-    its own, so it never replaces the series in a calendar that subscribes to it."""
-    event = occurrence.event
+def _single(event: Exported, occurrence: Occurrence, host: str, address: Address) -> list[str]:
+    """One occurrence of ``event`` on its own (a download of "this meeting"): an event of its own, with
+    a UID of its own, so it never replaces the series in a calendar that subscribes to it."""
     return [
         "BEGIN:VEVENT",
         f"UID:event-{event.id}-{occurrence.key}@{host}",
@@ -209,7 +242,7 @@ def _timezone(zone: str, first_year: int, last_year: int) -> str:
     return text.rstrip("\r\n")
 
 
-def _calendar(name: str, events: Iterable[Event], bodies: list[str]) -> str:
+def _calendar(name: str, events: Iterable[Exported], bodies: list[str]) -> str:
     zones: dict[str, tuple[int, int]] = {}
     for event in events:
         if not event.all_day:
@@ -226,27 +259,27 @@ def _calendar(name: str, events: Iterable[Event], bodies: list[str]) -> str:
         "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
         "X-PUBLISHED-TTL:PT1H",
     ]
-    text = "\r\n".join(_fold(line) for line in lines)
-    for zone, (first, last) in sorted(zones.items()):
-        text += "\r\n" + _timezone(zone, first - 1, last)
-    for body in bodies:
-        text += "\r\n" + body
-    return text + "\r\nEND:VCALENDAR\r\n"
+    parts = [_fold(line) for line in lines]
+    parts += [_timezone(zone, first - 1, last) for zone, (first, last) in sorted(zones.items())]
+    return "\r\n".join([*parts, *bodies, "END:VCALENDAR\r\n"])
 
 
 def _joined(lines: list[str]) -> str:
     return "\r\n".join(_fold(line) for line in lines)
 
 
-def calendar(name: str, events: list[Event], base_url: str, address: Address) -> str:
+def calendar(name: str, events: Sequence[Exported], base_url: str, address: Address) -> str:
     """A calendar of ``events`` (each a one-off or a whole series with its exceptions)."""
     host = urlsplit(base_url).hostname or "polka"
     return _calendar(name, events, [_joined(_series(event, host, address)) for event in events])
 
 
-def one_occurrence(name: str, occurrence: Occurrence, base_url: str, address: Address) -> str:
+def one_occurrence(
+    name: str, event: Exported, occurrence: Occurrence, base_url: str, address: Address
+) -> str:
+    """A calendar of one occurrence of ``event`` (``occurrence_of`` it)."""
     host = urlsplit(base_url).hostname or "polka"
-    return _calendar(name, [occurrence.event], [_joined(_single(occurrence, host, address))])
+    return _calendar(name, [event], [_joined(_single(event, occurrence, host, address))])
 
 
 #: How far back a subscribed calendar keeps past events.

@@ -1,9 +1,9 @@
 """What the calendars show: the events a user may see in a window of time, for a community (with its
 regional sub-communities) or across every community the user belongs to, as an agenda or a month grid.
 
-Every page reads its events with three statements: the series whose UTC bounds overlap the window,
-through the permission policy (``visible_filter``), then their communities and their changed
-occurrences (joining them in would multiply the rows the ORM builds, several times slower); the
+Every page reads its events with two statements, as plain rows rather than ORM objects
+(``polka.events.rows``): the series whose UTC bounds overlap the window, through the permission policy
+(``visible_filter``), with their community's address and name, then their changed occurrences; the
 series are then expanded in the window (``schedule.in_window``). Calendars show times in UK time.
 """
 
@@ -13,16 +13,18 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from polka.accounts.models import User
 from polka.communities.models import Community, Membership
 from polka.events.models import Event
-from polka.events.schedule import Occurrence, in_window
+from polka.events.rows import CalendarEvent, ExportedEvent, calendar_events, exported_events
+from polka.events.schedule import Occurrence, OrderKey, in_window, keyed_in_window
 from polka.localtime import DEFAULT_ZONE
 from polka.permissions import readable_filter, visible_filter
 
@@ -68,6 +70,27 @@ def member_communities(session: Session, user: User) -> list[Community]:
     )
 
 
+def _window_conditions(
+    user: User | None,
+    community_ids: Sequence[int],
+    window_start: datetime,
+    window_end: datetime,
+    organised_by: User | None,
+) -> list[ColumnElement[bool]]:
+    """The live events of ``community_ids`` that ``user`` may see with an occurrence that may fall in
+    the UTC window."""
+    conditions = [
+        Event.community_id.in_(community_ids),
+        Event.deleted_at.is_(None),
+        Event.last_end_utc > window_start,
+        Event.first_start_utc < window_end,
+        visible_filter(user, Event),
+    ]
+    if organised_by is not None:
+        conditions.append(Event.organiser_id == organised_by.id)
+    return conditions
+
+
 def events_overlapping(
     session: Session,
     user: User | None,
@@ -76,40 +99,28 @@ def events_overlapping(
     window_end: datetime,
     *,
     organised_by: User | None = None,
-) -> list[Event]:
+) -> list[CalendarEvent]:
     """The live events of ``community_ids`` that ``user`` may see with an occurrence that may fall in
-    the UTC window (one statement, and one for their changed occurrences)."""
+    the UTC window, in order of their first start, as calendars read them (two statements: the events,
+    and their changed occurrences)."""
     if not community_ids:
         return []
-    query = (
-        select(Event)
-        .options(selectinload(Event.community), selectinload(Event.changes))
-        .where(
-            Event.community_id.in_(community_ids),
-            Event.deleted_at.is_(None),
-            Event.last_end_utc > window_start,
-            Event.first_start_utc < window_end,
-            visible_filter(user, Event),
-        )
-    )
-    if organised_by is not None:
-        query = query.where(Event.organiser_id == organised_by.id)
-    return list(session.scalars(query))
+    conditions = _window_conditions(user, community_ids, window_start, window_end, organised_by)
+    return calendar_events(session, conditions)
 
 
-def occurrences_between(
+def feed_events(
     session: Session,
     user: User | None,
     community_ids: Sequence[int],
     window_start: datetime,
     window_end: datetime,
-    *,
-    organised_by: User | None = None,
-) -> list[Occurrence]:
-    events = events_overlapping(
-        session, user, community_ids, window_start, window_end, organised_by=organised_by
-    )
-    return in_window(events, window_start, window_end)
+) -> list[ExportedEvent]:
+    """``events_overlapping``, as a calendar feed writes them (with their descriptions)."""
+    if not community_ids:
+        return []
+    conditions = _window_conditions(user, community_ids, window_start, window_end, None)
+    return exported_events(session, conditions)
 
 
 @dataclass(frozen=True)
@@ -227,6 +238,26 @@ def days_of(occurrence: Occurrence) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+#: How many series' months are remembered (a series in one month is one).
+_REMEMBERED_MONTHS = 20_000
+Placed = tuple[OrderKey, Occurrence, tuple[date, ...]]
+
+
+@lru_cache(maxsize=_REMEMBERED_MONTHS)
+def _placed(event: CalendarEvent, window_start: datetime, window_end: datetime) -> tuple[Placed, ...]:
+    """A series' occurrences in a month grid's window, each with its order and its days: a pure
+    function of the series' row and the window, so remembered (per process). A month is read far more
+    often than its series change, and everyone looking at it shares its series."""
+    return tuple(
+        (key, occurrence, tuple(days_of(occurrence)))
+        for key, occurrence in keyed_in_window(event, window_start, window_end)
+    )
+
+
+def _placed_key(placed: Placed) -> OrderKey:
+    return placed[0]
+
+
 def month(
     session: Session,
     user: User | None,
@@ -237,11 +268,13 @@ def month(
 ) -> Month:
     """The month grid: whole weeks, Monday first, each day with the occurrences on it."""
     weeks = calendar.Calendar().monthdatescalendar(year, month_number)
-    start, end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
-    found = occurrences_between(session, user, community_ids, uk_midnight(start), uk_midnight(end))
+    start, end = uk_midnight(weeks[0][0]), uk_midnight(weeks[-1][-1] + timedelta(days=1))
+    events = events_overlapping(session, user, community_ids, start, end)
+    found = [each for event in events for each in _placed(event, start, end)]
+    found.sort(key=_placed_key)
     by_day: dict[date, list[Occurrence]] = {}
-    for occurrence in found:
-        for day in days_of(occurrence):
+    for _, occurrence, days in found:
+        for day in days:
             by_day.setdefault(day, []).append(occurrence)
     return Month(
         year,

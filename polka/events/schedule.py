@@ -8,13 +8,14 @@ was moved since.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from polka.errors import NotFound
-from polka.events.models import Event, EventChange
 from polka.localtime import LocalTime
+from polka.markings import Marking
 from polka.recurrence import occurrences
 
 _KEY_FORMAT = "%Y%m%dT%H%M"
@@ -36,7 +37,81 @@ def parse_key(key: str) -> datetime:
     return parsed
 
 
-def duration_of(event: Event) -> timedelta:
+class ScheduledChange(Protocol):
+    """What calendars read of one changed occurrence: an ``EventChange``, or a calendar's row of one."""
+
+    @property
+    def original(self) -> datetime: ...
+    @property
+    def cancelled(self) -> bool: ...
+    @property
+    def start_at(self) -> datetime | None: ...
+    @property
+    def start_fold(self) -> int: ...
+    @property
+    def end_at(self) -> datetime | None: ...
+    @property
+    def end_fold(self) -> int: ...
+    @property
+    def location(self) -> str | None: ...
+    @property
+    def change_note(self) -> str: ...
+    @property
+    def changed_at(self) -> datetime: ...
+
+
+class Named(Protocol):
+    """What calendars read of an event's community: its address and its name."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class Scheduled(Protocol):
+    """What calendars and agendas read of an event: an ``Event``, or a calendar's row of one
+    (``polka.events.rows``), read without building ORM objects."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def community_id(self) -> int: ...
+    @property
+    def community(self) -> Named: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def online_link(self) -> str: ...
+    @property
+    def marking(self) -> Marking: ...
+    @property
+    def zone(self) -> str: ...
+    @property
+    def all_day(self) -> bool: ...
+    @property
+    def start_at(self) -> datetime: ...
+    @property
+    def end_at(self) -> datetime: ...
+    @property
+    def start(self) -> LocalTime: ...
+    @property
+    def end(self) -> LocalTime: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def repeats(self) -> bool: ...
+    @property
+    def last_start_at(self) -> datetime: ...
+    @property
+    def is_cancelled(self) -> bool: ...
+    @property
+    def changes(self) -> Sequence[ScheduledChange]: ...
+
+
+def duration_of(event: Scheduled) -> timedelta:
     """How long each occurrence lasts: real time for a timed event, whole days for an all-day one."""
     if event.all_day:
         return event.end_at - event.start_at
@@ -47,7 +122,7 @@ def duration_of(event: Event) -> timedelta:
 class Occurrence:
     """One occurrence of an event as calendars show it."""
 
-    event: Event
+    event: Scheduled
     #: its start as the rule placed it (its name: ``key``)
     original: datetime
     start: LocalTime
@@ -76,7 +151,11 @@ class Occurrence:
 
 
 def _applied(
-    event: Event, original: datetime, start: LocalTime, end: LocalTime, changes: dict[datetime, EventChange]
+    event: Scheduled,
+    original: datetime,
+    start: LocalTime,
+    end: LocalTime,
+    changes: dict[datetime, ScheduledChange],
 ) -> Occurrence:
     change = changes.get(original)
     if change is None:
@@ -84,7 +163,7 @@ def _applied(
     return _changed(event, change, start, end)
 
 
-def _changed(event: Event, change: EventChange, start: LocalTime, end: LocalTime) -> Occurrence:
+def _changed(event: Scheduled, change: ScheduledChange, start: LocalTime, end: LocalTime) -> Occurrence:
     moved = change.start_at is not None and change.end_at is not None
     if change.start_at is not None and change.end_at is not None:
         start = LocalTime(change.start_at, event.zone, change.start_fold)
@@ -101,41 +180,71 @@ def _changed(event: Event, change: EventChange, start: LocalTime, end: LocalTime
     )
 
 
-def in_window(events: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Occurrence]:
+#: How calendars order occurrences: by start, then title, then event.
+OrderKey = tuple[datetime, str, int]
+
+
+def in_window(events: Iterable[Scheduled], window_start: datetime, window_end: datetime) -> list[Occurrence]:
     """Every occurrence of ``events`` overlapping the UTC window [``window_start``, ``window_end``),
     with its changes applied (one moved into the window is in it, one moved out is not), in order of
     start (then title)."""
-    found: list[Occurrence] = []
-    for event in events:
-        duration = duration_of(event)
-        changes = {change.original: change for change in event.changes}
-        shown = set()
-        for each in occurrences(
-            event.rule,
-            event.start,
-            duration,
-            window_start,
-            window_end,
-            all_day=event.all_day,
-            last=event.last_start_at,
-        ):
-            shown.add(each.original)
-            found.append(_applied(event, each.original, each.start, each.end, changes))
-        for change in changes.values():  # moved into the window from outside it
-            if change.start_at is not None and change.original not in shown:
-                moved = _changed(event, change, event.start, event.end)
-                found.append(moved)
-    return sorted(
-        (o for o in found if _overlaps(o, window_start, window_end)),
-        key=lambda o: (o.start.utc(), o.event.title.lower(), o.event.id),
+    found = [each for event in events for each in keyed_in_window(event, window_start, window_end)]
+    found.sort(key=_order_key)
+    return [occurrence for _, occurrence in found]
+
+
+def keyed_in_window(
+    event: Scheduled, window_start: datetime, window_end: datetime
+) -> list[tuple[OrderKey, Occurrence]]:
+    """``in_window`` for one event, each occurrence with the key calendars order it by (so a calendar
+    of many series sorts them without working a key out again).
+
+    A calendar runs this for every series it shows, so the work per occurrence is kept small: only a
+    moved one is checked against the window again (the rule's own are in it by ``occurrences``)."""
+    expanded = occurrences(
+        event.rule,
+        event.start,
+        duration_of(event),
+        window_start,
+        window_end,
+        all_day=event.all_day,
+        last=event.last_start_at,
     )
+    title, event_id = event.title.lower(), event.id
+    if not event.changes:
+        cancelled, location = event.is_cancelled, event.location
+        return [
+            (
+                (each.start.utc(), title, event_id),
+                Occurrence(event, each.original, each.start, each.end, cancelled, location=location),
+            )
+            for each in expanded
+        ]
+    found: list[tuple[OrderKey, Occurrence]] = []
+    changes: dict[datetime, ScheduledChange] = {change.original: change for change in event.changes}
+    shown = set()
+    for each in expanded:
+        shown.add(each.original)
+        made = _applied(event, each.original, each.start, each.end, changes)
+        if not made.moved or _overlaps(made, window_start, window_end):
+            found.append(((made.start.utc(), title, event_id), made))
+    for change in changes.values():  # moved into the window from outside it
+        if change.start_at is not None and change.original not in shown:
+            made = _changed(event, change, event.start, event.end)
+            if _overlaps(made, window_start, window_end):
+                found.append(((made.start.utc(), title, event_id), made))
+    return found
+
+
+def _order_key(item: tuple[OrderKey, Occurrence]) -> OrderKey:
+    return item[0]
 
 
 def _overlaps(occurrence: Occurrence, window_start: datetime, window_end: datetime) -> bool:
     return occurrence.start.utc() < window_end and occurrence.end.utc() > window_start
 
 
-def occurrence_of(event: Event, original: datetime) -> Occurrence:
+def occurrence_of(event: Scheduled, original: datetime) -> Occurrence:
     """The occurrence of ``event`` the rule places at ``original`` (its changes applied); ``NotFound``
     when the series has none there."""
     found = occurrences(
@@ -147,7 +256,7 @@ def occurrence_of(event: Event, original: datetime) -> Occurrence:
         all_day=event.all_day,
         last=event.last_start_at,
     )
-    changes = {change.original: change for change in event.changes}
+    changes: dict[datetime, ScheduledChange] = {change.original: change for change in event.changes}
     for each in found:
         if each.original == original:
             return _applied(event, each.original, each.start, each.end, changes)

@@ -35,7 +35,15 @@ from polka.events.forms import (
     PaperForm,
 )
 from polka.events.models import Event, PaperRole
-from polka.events.schedule import Occurrence, duration_of, in_window, key_of, occurrence_of, parse_key
+from polka.events.schedule import (
+    Occurrence,
+    Scheduled,
+    duration_of,
+    in_window,
+    key_of,
+    occurrence_of,
+    parse_key,
+)
 from polka.forms import show_errors
 from polka.http import db
 from polka.localtime import DEFAULT_ZONE, Fold, LocalTime
@@ -53,7 +61,7 @@ def occurrence_url(occurrence: Occurrence) -> str:
     return occurrence_address(occurrence.event, occurrence.original)
 
 
-def occurrence_address(event: Event, original: datetime) -> str:
+def occurrence_address(event: Scheduled, original: datetime) -> str:
     """Where the occurrence of ``event`` that the rule places at ``original`` is read."""
     if event.repeats:
         return url_for("events.occurrence", slug=event.community.slug, event=event.id, key=key_of(original))
