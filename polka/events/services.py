@@ -393,7 +393,13 @@ def edit_event(session: Session, user: User, event: Event, fields: EventFields, 
 def _carry_over(session: Session, event: Event) -> None:
     """After the times or the rule changed: what an occurrence's original start names (its answers,
     places and change) follows the occurrence to its new start on the same day, so a meeting moved
-    from 10:00 to 11:00 keeps who is coming; what has no occurrence that day any more is let go."""
+    from 10:00 to 11:00 keeps who is coming; what has no occurrence that day any more is let go, except
+    a meeting's papers and actions: a change that would lose them is refused."""
+    packed = {
+        original
+        for model in (EventPaper, EventAction)
+        for original in session.scalars(select(model.original).where(model.event_id == event.id).distinct())
+    }
     named = {
         *(
             original
@@ -409,6 +415,12 @@ def _carry_over(session: Session, event: Event) -> None:
             continue
         moved_to = _reading_on(event, original.date()) if event.rule else event.start_at
         taken = moved_to is not None and moved_to in named
+        if (moved_to is None or taken) and original in packed:
+            raise ValidationError(
+                f"The meeting on {original:%A} {original.day} {original:%B %Y} has papers or actions, and "
+                "after this change the series would not meet that day. Change the series from a later "
+                "meeting on (this and the following ones), or take that meeting's papers and actions out first."
+            )
         for model in PER_OCCURRENCE:
             found = (model.event_id == event.id) & (model.original == original)
             if moved_to is None or taken:

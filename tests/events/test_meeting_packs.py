@@ -332,3 +332,44 @@ def test_only_documents_can_be_papers(web, login, make, events):
     assert "No document you can see has that title or number" in text(itself)
     chosen = web.post(url, data={"link-target": "x", "link-choice": f"events.event:{meeting.id}"})
     assert chosen.status_code == 404
+
+
+def test_a_change_that_would_lose_a_meetings_pack_is_refused(web, login, make, events, session):
+    community = make.community("PNC Operators")
+    organiser = make.member(community)
+    start = _day(-14)
+    series = events.event(
+        community, organiser, "Regional", start_date=start.isoformat(), repeat=Repeat.WEEKLY, count=6
+    )
+    page = f"/c/{community.slug}/events/{series.id}"
+    login(organiser)
+    _upload(web, f"{page}/{_key(start)}/papers", filename="minutes.pdf", **{"paper-role": "minutes"})
+    form = {
+        "title": "Regional",
+        "start_date": (start + timedelta(days=1)).isoformat(),  # every meeting a day later
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "zone": "Europe/London",
+        "repeat": "weekly",
+        "repeat_end": "count",
+        "repeat_count": "6",
+        "marking": "OFFICIAL",
+        "version": "0",
+    }
+    refused = web.post(f"{page}/edit", data=form)
+    assert refused.status_code == 400
+    assert f"The meeting on {start:%A} {start.day} {start:%B %Y} has papers or actions" in text(refused)
+    session.rollback()
+    session.expire_all()
+    assert [row.original.date() for row in session.scalars(select(EventPaper))] == [start]
+    # a later time on the same days keeps the pack with its meeting
+    moved = web.post(
+        f"{page}/edit",
+        data={**form, "start_date": start.isoformat(), "start_time": "11:00", "end_time": "13:00"},
+    )
+    assert moved.status_code == 302, text(moved)
+    session.rollback()
+    session.expire_all()
+    [row] = session.scalars(select(EventPaper)).all()
+    assert row.original == datetime.combine(start, datetime.min.time()).replace(hour=11)
+    assert "Minutes" in text(web.get(f"{page}/{_key(start, '1100')}"))
