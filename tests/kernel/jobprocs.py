@@ -40,6 +40,9 @@ def main(mode: str, url: str, log_path: str) -> None:
 
     def record(_session: Session, payload: dict[str, Any]) -> None:
         append_line(log_path, f"{payload['n']} {os.getpid()}")
+        # A job takes a moment, as real ones do: on a loaded machine a process that started first could
+        # otherwise drain every job before the other was scheduled at all, and no claim would contend.
+        time.sleep(0.002)
 
     def hang(_session: Session, payload: dict[str, Any]) -> None:
         append_line(log_path, f"started {payload['n']} {os.getpid()}")
