@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +74,25 @@ def pg_engine(pg_url: str) -> Iterator[Engine | None]:
     engine.dispose()
 
 
+@cache
+def _emptying() -> str:
+    """Every row of every table gone and every sequence back at 1, in one round trip (built once the
+    tests are collected, so it names every table they declared). DELETE of the few rows a test leaves
+    costs a few milliseconds where TRUNCATE of every table cost 150, for each of ~3,600 tests;
+    foreign-key triggers are off for it (``replica``), so the order of the tables does not matter."""
+    return ";".join(
+        [
+            "SET LOCAL session_replication_role = replica",
+            *(f'DELETE FROM "{table.name}"' for table in Base.metadata.sorted_tables),
+            "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relkind = 'S' AND n.nspname = current_schema()",
+        ]
+    )
+
+
 def _empty_postgres(engine: Engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
-        # A connection a finished test left inside a transaction would make TRUNCATE wait for ever;
+        # A connection a finished test left inside a transaction would make the deletes wait for ever;
         # end such leftovers, and never wait long for a lock.
         conn.execute(
             text(
@@ -85,7 +101,7 @@ def _empty_postgres(engine: Engine) -> None:
             )
         )
         conn.execute(text("SET LOCAL lock_timeout = '30s'"))
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.exec_driver_sql(_emptying())
 
 
 @pytest.fixture
