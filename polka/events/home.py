@@ -60,6 +60,7 @@ def home_sections(session: Session, user: User) -> list[HomeSection]:
                 o.event.title,
                 occurrence_url(o),
                 f"{wording.when(o, DEFAULT_ZONE)} · {o.event.community.name}",
+                o.event.marking,
             )
             for o in coming_for(session, user, now)
         ],

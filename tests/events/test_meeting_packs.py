@@ -373,3 +373,23 @@ def test_a_change_that_would_lose_a_meetings_pack_is_refused(web, login, make, e
     [row] = session.scalars(select(EventPaper)).all()
     assert row.original == datetime.combine(start, datetime.min.time()).replace(hour=11)
     assert "Minutes" in text(web.get(f"{page}/{_key(start, '1100')}"))
+
+
+def test_the_home_page_lists_the_next_meetings_with_their_marking(web, login, make, events):
+    community = make.community("Forensics", ceiling=Marking.OFFICIAL_SENSITIVE)
+    member = make.member(community)
+    events.event(
+        community,
+        member,
+        "Scene planning",
+        start_date=_day(4).isoformat(),
+        marking=Marking.OFFICIAL_SENSITIVE,
+    )
+    events.event(community, member, "Validation workshop", start_date=_day(9).isoformat())
+    elsewhere = make.community("Elsewhere")
+    events.event(elsewhere, make.member(elsewhere), "Not my community", start_date=_day(3).isoformat())
+    login(member)
+    coming = " ".join(text(web.get("/")).split("Coming up")[1].split("My calendar")[0].split())
+    assert coming.startswith("Scene planning OFFICIAL-SENSITIVE")
+    assert "Validation workshop" in coming
+    assert "Not my community" not in coming
