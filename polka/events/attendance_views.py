@@ -13,21 +13,16 @@ from polka.events import attendance, wording
 from polka.events.blueprint import bp
 from polka.events.forms import AnswerForm, InviteForm
 from polka.events.models import Answer, Event
-from polka.events.schedule import Occurrence, occurrence_of, parse_key
-from polka.events.views import event_screen, find_event, occurrence_url
+from polka.events.schedule import Occurrence
+from polka.events.views import event_screen, find_event, find_occurrence, occurrence_url
 from polka.forms import show_errors
 from polka.http import db
 from polka.spreadsheets import BOM, csv_lines
 
 
-def _occurrence(slug: str, event_id: int, key: str) -> tuple[Event, Occurrence]:
-    found = find_event(slug, event_id)
-    return found, occurrence_of(found, parse_key(key))
-
-
 @bp.post("/c/<slug>/events/<int:event>/<key>/answer")
 def answer(slug: str, event: int, key: str) -> Any:
-    found, chosen = _occurrence(slug, event, key)
+    found, chosen = find_occurrence(slug, event, key)
     session, user = db(), signed_in()
     form = AnswerForm()
     given = form.answer.data if form.answer.data in {a.value for a in Answer} else None
@@ -65,7 +60,7 @@ def answer(slug: str, event: int, key: str) -> Any:
 
 
 def _attendance_for(slug: str, event: int, key: str) -> tuple[Event, Occurrence]:
-    found, chosen = _occurrence(slug, event, key)
+    found, chosen = find_occurrence(slug, event, key)
     if not attendance.may_see_attendance(signed_in(), found):
         raise Forbidden("Only the organiser and the community's managers see the attendance list.")
     return found, chosen

@@ -8,17 +8,23 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request
 
-from polka.accounts.models import User
 from polka.accounts.web import signed_in
 from polka.content.filing import Paper
 from polka.db import transaction, utcnow
 from polka.errors import ValidationError
-from polka.events import access, packs, wording
+from polka.events import packs, wording
 from polka.events.blueprint import bp
 from polka.events.forms import ActionForm, LinkForm, PaperForm
 from polka.events.models import Event, PaperRole
-from polka.events.schedule import Occurrence, occurrence_of, parse_key
-from polka.events.views import PackForms, acted, event_screen, find_event, occurrence_url
+from polka.events.schedule import Occurrence
+from polka.events.views import (
+    PackForms,
+    acted,
+    editing_occurrence,
+    event_screen,
+    find_occurrence,
+    occurrence_url,
+)
 from polka.forms import show_errors
 from polka.http import db, file_store, settings
 from polka.markings import parse_marking
@@ -27,19 +33,6 @@ from polka.storage import FileTooLarge
 
 def _role(written: str | None) -> PaperRole:
     return PaperRole(written) if written in {role.value for role in PaperRole} else PaperRole.PAPER
-
-
-def _occurrence(slug: str, event_id: int, key: str) -> tuple[Event, Occurrence]:
-    found = find_event(slug, event_id)
-    return found, occurrence_of(found, parse_key(key))
-
-
-def _editing(slug: str, event_id: int, key: str) -> tuple[Event, Occurrence, User]:
-    """The occurrence in the address, for a signed-in user who may change its event."""
-    found, chosen = _occurrence(slug, event_id, key)
-    user = signed_in()
-    access.require_edit(user, found)
-    return found, chosen, user
 
 
 def _pack_url(occurrence: Occurrence) -> str:
@@ -53,7 +46,7 @@ def _again(event: Event, occurrence: Occurrence, forms: PackForms, status: int =
 
 @bp.post("/c/<slug>/events/<int:event>/<key>/papers")
 def upload_paper(slug: str, event: int, key: str) -> Any:
-    found, chosen, user = _editing(slug, event, key)
+    found, user, chosen = editing_occurrence(slug, event, key)
     form = PaperForm(prefix="paper")
     sent = request.files.get("paper-file")
     if not form.validate() or sent is None or not sent.filename:
@@ -94,7 +87,7 @@ def upload_paper(slug: str, event: int, key: str) -> Any:
 
 @bp.post("/c/<slug>/events/<int:event>/<key>/papers/link")
 def link_paper(slug: str, event: int, key: str) -> Any:
-    found, chosen, user = _editing(slug, event, key)
+    found, user, chosen = editing_occurrence(slug, event, key)
     form = LinkForm(prefix="link")
     session = db()
     if not form.validate():
@@ -121,7 +114,7 @@ def link_paper(slug: str, event: int, key: str) -> Any:
 
 @bp.post("/c/<slug>/events/<int:event>/<key>/papers/<int:paper>/remove")
 def remove_paper(slug: str, event: int, key: str, paper: int) -> Any:
-    found, chosen = _occurrence(slug, event, key)
+    found, chosen = find_occurrence(slug, event, key)
     return acted(
         lambda: packs.remove_paper(db(), signed_in(), found, paper),
         "The paper is out of the pack. It is still in the library.",
@@ -131,7 +124,7 @@ def remove_paper(slug: str, event: int, key: str, paper: int) -> Any:
 
 @bp.post("/c/<slug>/events/<int:event>/<key>/actions")
 def add_action(slug: str, event: int, key: str) -> Any:
-    found, chosen, user = _editing(slug, event, key)
+    found, user, chosen = editing_occurrence(slug, event, key)
     form = ActionForm(prefix="action")
     if not form.validate():
         return _again(found, chosen, PackForms(action=form))
@@ -149,7 +142,7 @@ def add_action(slug: str, event: int, key: str) -> Any:
 
 @bp.post("/c/<slug>/events/<int:event>/<key>/actions/<int:action>/done")
 def action_done(slug: str, event: int, key: str, action: int) -> Any:
-    found, chosen = _occurrence(slug, event, key)
+    found, chosen = find_occurrence(slug, event, key)
     done = request.form.get("done", "yes") == "yes"
     return acted(
         lambda: packs.set_done(db(), signed_in(), found, action, done=done),
@@ -160,7 +153,7 @@ def action_done(slug: str, event: int, key: str, action: int) -> Any:
 
 @bp.post("/c/<slug>/events/<int:event>/<key>/actions/<int:action>/remove")
 def remove_action(slug: str, event: int, key: str, action: int) -> Any:
-    found, chosen = _occurrence(slug, event, key)
+    found, chosen = find_occurrence(slug, event, key)
     return acted(
         lambda: packs.remove_action(db(), signed_in(), found, action),
         "The action has been removed.",

@@ -233,7 +233,7 @@ def minutes_due(session: Session, user: User, now: datetime) -> list[Occurrence]
         ).unique()
     )
     ended = [o for o in in_window(events, since, now) if not o.cancelled and o.end.utc() <= now]
-    have = minuted(session, ended_events(ended))
+    have = minuted(session, {o.event.id for o in ended})
     return sorted(
         (o for o in ended if (o.event.id, o.original) not in have), key=lambda o: o.start.utc(), reverse=True
     )

@@ -194,7 +194,14 @@ def _editing(slug: str, event_id: int) -> tuple[Event, User]:
     return found, user
 
 
-def _editing_occurrence(slug: str, event_id: int, key: str) -> tuple[Event, User, Occurrence]:
+def find_occurrence(slug: str, event_id: int, key: str) -> tuple[Event, Occurrence]:
+    """The event in the address, if the user may see it, and its occurrence named by ``key``."""
+    found = find_event(slug, event_id)
+    return found, occurrence_of(found, parse_key(key))
+
+
+def editing_occurrence(slug: str, event_id: int, key: str) -> tuple[Event, User, Occurrence]:
+    """The occurrence in the address and the signed-in user, who may change its event."""
     found, user = _editing(slug, event_id)
     return found, user, occurrence_of(found, parse_key(key))
 
@@ -322,8 +329,7 @@ def occurrence_on(slug: str, event: int) -> Any:
 
 @bp.get("/c/<slug>/events/<int:event>/<key>")
 def occurrence(slug: str, event: int, key: str) -> Any:
-    found = find_event(slug, event)
-    return event_screen(found, occurrence_of(found, parse_key(key)), [])
+    return event_screen(*find_occurrence(slug, event, key), [])
 
 
 # --- adding and changing --------------------------------------------------------------------------
@@ -511,7 +517,7 @@ def edit_event(slug: str, event: int) -> Any:
 
 @bp.route("/c/<slug>/events/<int:event>/<key>/following", methods=["GET", "POST"])
 def edit_following(slug: str, event: int, key: str) -> Any:
-    found, user, chosen = _editing_occurrence(slug, event, key)
+    found, user, chosen = editing_occurrence(slug, event, key)
     session = db()
     community = found.community
     screen = FormScreen(
@@ -564,7 +570,7 @@ def _occurrence_screen(event: Event, chosen: Occurrence, form: OccurrenceForm, *
 
 @bp.route("/c/<slug>/events/<int:event>/<key>/edit", methods=["GET", "POST"])
 def edit_occurrence(slug: str, event: int, key: str) -> Any:
-    found, user, chosen = _editing_occurrence(slug, event, key)
+    found, user, chosen = editing_occurrence(slug, event, key)
     session = db()
     if request.method == "GET":
         last = chosen.end.at - timedelta(days=1) if found.all_day else chosen.end.at
@@ -647,7 +653,7 @@ def cancel_event(slug: str, event: int) -> Any:
 
 @bp.route("/c/<slug>/events/<int:event>/<key>/cancel", methods=["GET", "POST"])
 def cancel_occurrence(slug: str, event: int, key: str) -> Any:
-    found, user, chosen = _editing_occurrence(slug, event, key)
+    found, user, chosen = editing_occurrence(slug, event, key)
     session = db()
     return _cancelled(
         found,
