@@ -186,7 +186,7 @@ def test_a_meeting_pack_from_agenda_to_minutes_and_actions(tab: Tab, make: Facto
     tab.page.set_viewport_size({"width": 1280, "height": 800})
 
     tab.sign_in(member)
-    tab.visit("/")
+    check_page_at(tab, "/", "the home page with an action")
     with tab.page.expect_navigation():
         tab.page.click("text=Check the disposals backlog")
     check_page(tab, "an action from the assignee's home page")
@@ -195,3 +195,30 @@ def test_a_meeting_pack_from_agenda_to_minutes_and_actions(tab: Tab, make: Facto
     assert "Done" in tab.page.inner_text("#actions + table")
     tab.visit("/")
     assert "Check the disposals backlog" not in tab.page.inner_text("main")
+
+
+def test_a_manager_restores_a_deleted_event(tab: Tab, make: Factory, session: Session) -> None:
+    manager = make.user("Sandra Okafor", email="sandra.okafor@met.police.uk")
+    community = make.community("PNC Operators")
+    make.member(community, manager, Role.MANAGER)
+    with writing_as_a_request(session):
+        meeting = services.create_event(
+            session,
+            session.merge(manager),
+            session.merge(community),
+            services.EventFields(
+                title="Awayday", start_date="2030-05-20", start_time="10:00", end_time="16:00"
+            ),
+        )
+    base = f"/c/{community.slug}/events"
+    tab.sign_in(manager)
+    tab.visit(f"{base}/{meeting.id}")
+    with tab.page.expect_navigation():
+        tab.page.click("button:has-text('Delete the event')")
+    with tab.page.expect_navigation():
+        tab.page.click("text=Deleted events")
+    assert "Awayday" in tab.page.inner_text("main")
+    check_page(tab, "deleted events")
+    with tab.page.expect_navigation():
+        tab.page.click("button:has-text('Restore')")
+    assert "is back on the calendar" in tab.page.inner_text("main")

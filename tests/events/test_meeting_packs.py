@@ -393,3 +393,37 @@ def test_the_home_page_lists_the_next_meetings_with_their_marking(web, login, ma
     assert coming.startswith("Scene planning OFFICIAL-SENSITIVE")
     assert "Validation workshop" in coming
     assert "Not my community" not in coming
+
+
+def test_an_outsider_of_a_private_community_gets_404_from_every_pack_address(web, login, make, events):
+    community = make.community("Forensics", visibility=Visibility.PRIVATE)
+    organiser = make.member(community, role=Role.MANAGER)
+    held = events.event(community, organiser, "Scene planning", start_date=_day(-3).isoformat())
+    login(organiser)
+    _upload(web, f"/c/{community.slug}/events/{held.id}/{_key(_day(-3))}/papers", **{"paper-role": "minutes"})
+    web.post(
+        f"/c/{community.slug}/events/{held.id}/{_key(_day(-3))}/actions",
+        data={
+            "action-what": "Send the plan",
+            "action-who": f"@{organiser.handle}",
+            "action-due": _day(5).isoformat(),
+        },
+    )
+    dropped = events.event(community, organiser, "Dropped", start_date=_day(9).isoformat())
+    web.post(f"/c/{community.slug}/events/{dropped.id}/delete")
+    assert web.get(f"/c/{community.slug}/events/{held.id}").status_code == 200
+    login(make.user("Out Sider"))
+    base = f"/c/{community.slug}/events"
+    occurrence = f"{base}/{held.id}/{_key(_day(-3))}"
+    assert web.get(f"{base}/deleted").status_code == 404
+    assert web.post(f"{base}/deleted/{dropped.id}/restore").status_code == 404
+    for url, data in (
+        (f"{occurrence}/papers", {"paper-role": "paper"}),
+        (f"{occurrence}/papers/link", {"link-target": "1"}),
+        (f"{occurrence}/papers/1/remove", {}),
+        (f"{occurrence}/actions", {"action-what": "x"}),
+        (f"{occurrence}/actions/1/done", {"done": "yes"}),
+        (f"{occurrence}/actions/1/remove", {}),
+    ):
+        assert web.post(url, data=data).status_code == 404, url
+    assert "Scene planning" not in text(web.get("/calendar/minutes-due"))
