@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.blog.feature import FEATURE as BLOG
 from polka.communities.models import Community
 from polka.content.feature import CommunityLink, Feature, Glimpse, HomeSection
 from polka.docs.feature import FEATURE as DOCS
@@ -13,7 +14,7 @@ from polka.events.feature import FEATURE as EVENTS
 from polka.forum.feature import FEATURE as FORUM
 from polka.wiki.feature import FEATURE as WIKI
 
-FEATURES: tuple[Feature, ...] = (WIKI, DOCS, FORUM, EVENTS)
+FEATURES: tuple[Feature, ...] = (WIKI, DOCS, FORUM, EVENTS, BLOG)
 
 
 def referenced_files(session: Session) -> set[str]:

@@ -65,6 +65,8 @@ def test_demo_wiki_has_a_case_study_template_and_an_edit_waiting_for_review(runn
 
 
 def test_demo_content_is_searchable_as_soon_as_it_is_loaded(runner, session):
+    from polka.blog.models import BlogPost
+    from polka.blog.models import PostStatus as BlogStatus
     from polka.communities.models import Community, CommunityStatus
     from polka.docs.models import Document
     from polka.events.models import Event
@@ -92,8 +94,13 @@ def test_demo_content_is_searchable_as_soon_as_it_is_loaded(runner, session):
     assert posts
     events = session.scalar(select(func.count()).select_from(Event).where(Event.deleted_at.is_(None)))
     assert events
+    blog_posts = session.scalar(  # the published ones: drafts and scheduled posts are not searchable
+        select(func.count()).select_from(BlogPost).where(BlogPost.status == BlogStatus.PUBLISHED)
+    )
+    assert blog_posts
     status = runner.invoke(args=["search", "status"]).output
-    assert f"Indexed items: {pages + documents + communities + people + posts + events}" in status
+    indexed = pages + documents + communities + people + posts + events + blog_posts
+    assert f"Indexed items: {indexed}" in status
     assert "Changes waiting: 0" in status
 
 

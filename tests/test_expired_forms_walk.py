@@ -26,6 +26,7 @@ from polka.moderation.models import WordAction
 from polka.organisations.models import Organisation
 from polka.recurrence import Repeat
 from polka.site_search.synonyms import add_group
+from tests.blog.conftest import BlogFactory
 from tests.conftest import Factory, Login
 from tests.docs.conftest import DocsFactory
 from tests.events.conftest import EventsFactory
@@ -82,9 +83,11 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
     series = EventsFactory(session, make).event(
         community, admin, start_date="2027-04-13", repeat=Repeat.WEEKLY, count=10
     )
+    post = BlogFactory(session, make).post(community, admin, "Weekly update")
     return {
         "admin": admin,
         "values": {
+            "post": post.id,
             "event": series.id,
             "key": "20270420T1000",
             "slug": community.slug,

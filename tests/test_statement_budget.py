@@ -27,6 +27,8 @@ from flask import Flask, render_template_string
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.blog import services as blog_services
+from polka.blog.models import BlogPost
 from polka.communities.models import Community, Role, Visibility
 from polka.content.kinds import resolve
 from polka.db import transaction
@@ -85,6 +87,8 @@ class World:
     #: a weekly series the reader organises, with ever more occurrences changed, and one of them
     series: Event
     occurrence: str
+    #: a published post of the reader's, with ever more changes, in a blog of ever more posts
+    post: BlogPost
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,11 @@ class PageType:
     name: str
     url: Callable[[World], str]
     budget: int = PAGE_BUDGET
+
+
+def _this_month() -> str:
+    today = datetime.now(UTC)
+    return f"{today.year}/{today.month}"
 
 
 def _wiki(world: World) -> str:
@@ -142,12 +151,21 @@ PAGES: tuple[PageType, ...] = (
     PageType("my calendar month", lambda w: "/calendar/month?month=2027-04"),
     PageType("subscribe to my calendar", lambda w: "/calendar/subscribe"),
     PageType("minutes due", lambda w: "/calendar/minutes-due"),
+    PageType("blog", lambda w: f"/c/{w.home.slug}/blog/"),
+    PageType("blog tag", lambda w: f"/c/{w.home.slug}/blog/?tag=procedure"),
+    PageType("blog month", lambda w: f"/c/{w.home.slug}/blog/{_this_month()}/"),
+    PageType("blog post", lambda w: f"/c/{w.home.slug}/blog/{w.post.id}"),
+    PageType("blog post history", lambda w: f"/c/{w.home.slug}/blog/{w.post.id}/history"),
+    PageType("write a blog post", lambda w: f"/c/{w.home.slug}/blog/new"),
+    PageType("change a blog post", lambda w: f"/c/{w.home.slug}/blog/{w.post.id}/edit"),
+    PageType("delete a blog post", lambda w: f"/c/{w.home.slug}/blog/{w.post.id}/delete"),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
     PageType("your reports", lambda w: "/account/reports"),
-    PageType("search results", lambda w: "/search?q=procedure"),
-    PageType("community search", lambda w: f"/c/{w.home.slug}/search?q=procedure"),
+    # search results hold every feature's items: their hits are re-checked one kind at a time
+    PageType("search results", lambda w: "/search?q=procedure", GATHERING_BUDGET),
+    PageType("community search", lambda w: f"/c/{w.home.slug}/search?q=procedure", GATHERING_BUDGET),
     PageType("people directory", lambda w: "/people/"),
     PageType("profile", lambda w: f"/people/{w.colleague.id}"),
     PageType("account", lambda w: "/account"),
@@ -213,6 +231,8 @@ class Grower:
             )
         self.deep_folder, self.depth = self.folder, 1
         with self.writing() as s:
+            self.post = self._post(s, s.merge(self.reader), "Procedure")
+        with self.writing() as s:
             # one document and ever more pages: both kinds on the first page of what they follow
             follow(s, s.merge(self.reader), DOCUMENT_KIND, self.document.id)
 
@@ -236,6 +256,18 @@ class Grower:
         return forum_services.start_topic(
             s, s.merge(self.author), s.merge(self.category), title=title, body="How do you record it?"
         )
+
+    def _post(self, s: Session, writer: User, title: str, *, publish: bool = True) -> BlogPost:
+        """A post in the home community's blog, tagged as the procedures are."""
+        post = blog_services.create_post(
+            s,
+            writer,
+            s.merge(self.home),
+            blog_services.PostFields(title, f"{title}: the [[Stop and search procedure]].", tags="procedure"),
+        )
+        if publish:
+            blog_services.publish(s, writer, post)
+        return post
 
     def _upload(self, n: int) -> versions.Upload:
         return versions.Upload(io.BytesIO(f"Procedure {n}.\n".encode()), f"procedure-{n}.txt", 1024 * 1024)
@@ -332,6 +364,16 @@ class Grower:
                     s.merge(self.topic),
                     f"{quoted}Answer {n}, @{self.author.handle}",
                 ).id
+                # ever more posts, published and drafts, and changes to the walked post
+                self._post(s, author, f"Weekly update {n}")
+                self._post(s, reader, f"Notes {n}", publish=False)
+                post = s.merge(self.post)
+                blog_services.update_post(
+                    s,
+                    reader,
+                    post,
+                    blog_services.PostFields(post.title, f"The procedure, step {n}.", tags="procedure"),
+                )
                 page = s.merge(self.page)
                 wiki_services.save_edit(
                     s,
@@ -382,6 +424,7 @@ class Grower:
             self.debate,
             self.series,
             "20270401T1000",
+            self.post,
         )
 
 

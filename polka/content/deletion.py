@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from polka.crossrefs.services import set_links
 from polka.db import utcnow
+from polka.search.outbox import queue_change
+from polka.subscriptions.services import forget
 
 #: session, now → how many items it removed for good (flushed, never committed).
 Purger = Callable[[Session, datetime], int]
@@ -25,6 +30,24 @@ _PURGERS: dict[str, Purger] = {}
 def register_purger(kind: str, purger: Purger) -> None:
     """Make a feature's purger of ``kind`` (``wiki.page``) known, at start-up. Registering again replaces it."""
     _PURGERS[kind] = purger
+
+
+def removing(model: Any, kind: str) -> Purger:
+    """The purger of a kind whose items need nothing removed beside them but what every item has: the
+    items of ``model`` (``SoftDeletable``) past the window leave search, their links and their
+    followers, and their rows go (with whatever the database cascades to)."""
+
+    def purge(session: Session, now: datetime) -> int:
+        expired = list(session.scalars(select(model).where(model.past_restore_window(now))))
+        for item in expired:
+            queue_change(session, kind, item.id)
+            set_links(session, kind, item.id, [])
+            session.delete(item)
+        forget(session, kind, [item.id for item in expired])
+        session.flush()
+        return len(expired)
+
+    return purge
 
 
 def purger(kind: str) -> Purger | None:

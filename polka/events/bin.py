@@ -1,10 +1,9 @@
 """Deleted events: the community's managers see the ones deleted within the restore window and put
-them back; the worker's daily purge removes for good those deleted longer ago (with their answers,
-packs and actions, their search entry, their cross-links and who followed them)."""
+them back. The worker's daily purge removes for good those deleted longer ago (with their answers,
+packs and actions, their search entry, their cross-links and who followed them), through
+``polka.content.deletion.removing``."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -14,14 +13,12 @@ from polka.activity.services import record_activity
 from polka.communities.models import Community
 from polka.content.mixins import RESTORE_DAYS
 from polka.content.rules import require_restore
-from polka.crossrefs.services import set_links
 from polka.db import utcnow
 from polka.errors import NotFound
 from polka.events.kinds import EVENT_KIND
 from polka.events.models import Event
 from polka.events.search import reindex_event
 from polka.permissions import Action, require
-from polka.subscriptions.services import forget
 
 
 def deleted_events(session: Session, user: User, community: Community) -> list[Event]:
@@ -56,15 +53,3 @@ def restore_event(session: Session, user: User, event: Event) -> None:
     session.flush()
     reindex_event(session, event)
     record_activity(session, user, "restored", event.community, target_kind=EVENT_KIND, target_id=event.id)
-
-
-def purge_deleted(session: Session, now: datetime) -> int:
-    """Remove for good the events deleted longer ago than the restore window; return how many."""
-    expired = list(session.scalars(select(Event).where(Event.past_restore_window(now))))
-    for event in expired:
-        reindex_event(session, event)
-        set_links(session, EVENT_KIND, event.id, [])
-        session.delete(event)
-    forget(session, EVENT_KIND, [event.id for event in expired])
-    session.flush()
-    return len(expired)

@@ -3,10 +3,10 @@ imports the events' view modules."""
 
 from __future__ import annotations
 
+from polka.content.deletion import removing
 from polka.content.feature import CommunityLink, Feature, Purge, Routes
 from polka.events import (
     attendance_views,
-    bin,
     bin_views,
     feed_views,
     models,
@@ -18,6 +18,7 @@ from polka.events.blueprint import bp
 from polka.events.demo import load_demo_events
 from polka.events.home import home_sections
 from polka.events.kinds import EVENT
+from polka.events.models import Event
 from polka.events.search import EventSearch
 from polka.events.views import coming_events
 
@@ -30,7 +31,7 @@ FEATURE = Feature(
     search=(EventSearch(),),
     demo=load_demo_events,
     home=home_sections,
-    purges=(Purge(EVENT.name, bin.purge_deleted),),
+    purges=(Purge(EVENT.name, removing(Event, EVENT.name)),),
     community_link=CommunityLink(
         "Events", "events.index", "meetings, training days and webinars", glimpses=coming_events
     ),

@@ -18,10 +18,8 @@ from sqlalchemy.orm import Session
 
 from polka import markup, mentions
 from polka.accounts.models import User
-from polka.content.kinds import resolve_all, resolve_titles
-from polka.crossrefs.services import parse_target, set_links
-from polka.crossrefs.shown_links import fill_object_links, fill_title_links, linked_titles, title_path
-from polka.crossrefs.views import object_path
+from polka.crossrefs.kept import linked_objects, outside_href, show_kept
+from polka.crossrefs.services import set_links
 from polka.forum import quotes
 from polka.forum.kinds import POST_KIND
 from polka.forum.models import ForumPost
@@ -46,27 +44,19 @@ class Rendered:
     mentions: tuple[str, ...] = ()
 
 
-def _href(target: str) -> str:
-    """``[[doc:42]]`` leads to the object, ``[[Page title]]`` to the page of that title in the topic's
-    community, each filled in for the reader when shown (a reader who may not see it gets the words)."""
-    linked = parse_target(target)
-    return object_path(*linked) if linked is not None else title_path(target)
-
-
 def render(body: str) -> Rendered:
     targets: list[str] = []
     mentioned: list[str] = []
 
     def part(text: str, quoted: bool) -> str:
-        document = markup.render_document(text, _href, mentions.href)
+        document = markup.render_document(text, outside_href, mentions.href)
         targets.extend(document.links)
         if not quoted:
             mentioned.extend(document.mentions)
         return document.html
 
     html = quotes.render(body, part)
-    objects = tuple(dict.fromkeys(linked for linked in map(parse_target, targets) if linked is not None))
-    return Rendered(html=html, objects=objects, mentions=tuple(dict.fromkeys(mentioned)))
+    return Rendered(html=html, objects=linked_objects(targets), mentions=tuple(dict.fromkeys(mentioned)))
 
 
 def keep(session: Session, post: ForumPost) -> None:
@@ -110,16 +100,10 @@ def preview(session: Session, user: User | None, community_id: int, body: str) -
 def _shown(
     session: Session, user: User | None, community_id: int, rendered: dict[int, Rendered]
 ) -> dict[int, Markup]:
-    wanted = {link for one in rendered.values() for link in one.objects}
-    shown = resolve_all(session, user, wanted) if wanted else {}
-    titled = {title for one in rendered.values() for title in linked_titles(one.html)}
-    pages = resolve_titles(session, user, community_id, titled)
     quoted = {post_id for one in rendered.values() for post_id in quotes.kept_ids(one.html)}
     sources = quotes.sources(session, user, sorted(quoted))
-    return {
-        key: fill_title_links(fill_object_links(quotes.fill(one.html, sources), shown), pages)
-        for key, one in rendered.items()
-    }
+    renderings = {key: (one.html, one.objects) for key, one in rendered.items()}
+    return show_kept(session, user, community_id, renderings, lambda html: quotes.fill(html, sources))
 
 
 def rerender_all(session: Session) -> int:

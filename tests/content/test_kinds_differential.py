@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import AccountStatus, User
 from polka.activity.models import Activity
 from polka.activity.stream import Scope, read_stream
+from polka.blog.models import BlogPost
+from polka.blog.models import PostStatus as BlogStatus
 from polka.communities.models import Community
 from polka.content.kinds import Kind, kind_named, kinds, resolve_all
 from polka.db import utcnow
@@ -119,6 +121,25 @@ def _event(community: Community, marking: Marking, n: int) -> Event:
     )
 
 
+def _blog_post(community: Community, marking: Marking, n: int) -> BlogPost:
+    """A published post, a draft or a scheduled one in turn: the last two are shown by no resolver, list,
+    search or activity (the blog's own pages show them to their writers)."""
+    status = (BlogStatus.PUBLISHED, BlogStatus.DRAFT, BlogStatus.SCHEDULED)[n % 3]
+    published = status is BlogStatus.PUBLISHED
+    return BlogPost(
+        community=community,
+        title=f"Blog post {n}",
+        marking=marking,
+        status=status,
+        published_at=utcnow() if published else None,
+        publish_at=None if published else utcnow() + timedelta(days=1),
+    )
+
+
+def _live_blog_post(post: BlogPost) -> bool:
+    return post.deleted_at is None and post.status is BlogStatus.PUBLISHED
+
+
 def _live_post_sql() -> ColumnElement[bool]:
     return and_(
         ForumPost.status == PostStatus.PUBLISHED,
@@ -147,6 +168,13 @@ FACTORIES: dict[str, Factory] = {
         lambda: Event.deleted_at.is_(None),
         lambda event: event.deleted_at is None,
         lambda event: event.title,
+    ),
+    # A blog post is seen by the policy once published; its drafts are for the blog's own pages only.
+    "blog.post": Factory(
+        _blog_post,
+        lambda: and_(BlogPost.deleted_at.is_(None), BlogPost.status == BlogStatus.PUBLISHED),
+        _live_blog_post,
+        lambda post: post.title,
     ),
     "communities.community": Factory(None, true, lambda community: True, lambda community: community.name),
     # A folder is seen by whoever may read its library; it has no marking of its own and no bin.

@@ -252,7 +252,12 @@ def test_the_daily_purge_removes_both_features_items_past_the_window_and_keeps_t
             item.deleted_at = utcnow() - RESTORE_WINDOW - timedelta(minutes=1)
     with transaction(session):
         removed = purge_expired(session)
-    assert removed == {"docs.document": 1, "events.event": 0, "wiki.page": 1}  # each feature says how many
+    assert removed == {
+        "blog.post": 0,
+        "docs.document": 1,
+        "events.event": 0,
+        "wiki.page": 1,
+    }  # each feature says how many
     assert session.get(WikiPage, old_page.id) is None
     assert session.get(Document, old_doc.id) is None
     assert session.get(WikiPage, new_page.id).is_deleted

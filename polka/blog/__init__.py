@@ -1,0 +1,1 @@
+"""Blogs: each community's posts, written, scheduled, published and read (see ``feature.py``)."""

@@ -1,0 +1,178 @@
+"""Reaching a community's blog and its posts through the permission policy, and what each role may do
+with them. Every "may this user…" question about the blog is answered here, for views, templates and
+services alike.
+
+- A blog is read by whoever may read its community's content. A published post is seen by whoever the
+  policy lets see it (its community and marking), while it is not deleted.
+- A draft, or a post scheduled for later, is seen by its author and the community's moderators only,
+  everywhere: lists, counts, the archive, tags, feeds, search and activity (the last three only ever
+  hold published posts).
+- Members write posts when the community's managers let members write (the default); otherwise only
+  moderators and managers do. A post is changed by its author (while they may still write in the blog)
+  and by the community's moderators.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, select
+from sqlalchemy.orm import Session, joinedload
+
+from polka.accounts.models import User
+from polka.blog.models import BlogPost, BlogSettings, PostStatus, Writers
+from polka.communities.models import Community
+from polka.errors import Forbidden, NotFound
+from polka.markings import Marking
+from polka.permissions import Action, can, is_member, offers, require
+
+
+def may_read(user: User | None, community: Community) -> bool:
+    return can(user, Action.READ, community)
+
+
+def may_moderate(user: User | None, community: Community) -> bool:
+    return can(user, Action.MODERATE, community)
+
+
+def writers(session: Session, community: Community) -> Writers:
+    """Who may write in the community's blog, as its managers chose."""
+    chosen = session.scalar(_writers_of(), {"community_id": community.id})
+    return chosen if chosen is not None else Writers.MEMBERS
+
+
+@cache
+def _writers_of() -> Select[Writers]:
+    return select(BlogSettings.writers).where(BlogSettings.community_id == bindparam("community_id"))
+
+
+def may_write(user: User | None, community: Community, chosen: Writers) -> bool:
+    """Whether ``user`` may write posts in ``community``'s blog, whose writers are ``chosen``."""
+    if chosen is Writers.MODERATORS:
+        return may_moderate(user, community)
+    return can(user, Action.CONTRIBUTE, community)
+
+
+def offers_write(user: User | None, community: Community, chosen: Writers) -> bool:
+    """Whether pages offer ``user`` "Write a post" (a moderator lacking only two-factor set-up is)."""
+    if chosen is Writers.MODERATORS:
+        return offers(user, Action.MODERATE, community)
+    return can(user, Action.CONTRIBUTE, community)
+
+
+def require_write(user: User | None, community: Community, chosen: Writers) -> None:
+    """Raise unless ``user`` may write in the blog, saying why (the policy's refusals are audited)."""
+    require(user, Action.READ, community)
+    require(user, Action.CONTRIBUTE, community)
+    if chosen is Writers.MODERATORS:
+        try:
+            require(user, Action.MODERATE, community)
+        except Forbidden as refused:  # worded for this page; the policy's denial is still audited
+            clearer = Forbidden("In this community only moderators and managers write blog posts.")
+            clearer.denial = refused.denial
+            raise clearer from refused
+
+
+def _author_or_moderator(user: User | None, post: BlogPost) -> bool:
+    """Who sees a post before it is published: its author while a member, the community's moderators."""
+    if user is None or not is_member(user, post.community):
+        return False
+    return post.created_by_id == user.id or may_moderate(user, post.community)
+
+
+def may_see(user: User | None, post: BlogPost) -> bool:
+    """Whether ``user`` sees ``post`` (undeleted): a published one by the policy, any other as its
+    author or a moderator of its community."""
+    if post.is_deleted or not can(user, Action.VIEW, post):
+        return False
+    return post.is_published or _author_or_moderator(user, post)
+
+
+def may_edit(user: User | None, post: BlogPost, chosen: Writers) -> bool:
+    """Its author while they may write in the blog; the community's moderators."""
+    if not may_see(user, post):
+        return False
+    if may_moderate(user, post.community):
+        return True
+    return (
+        post.created_by_id is not None
+        and user is not None
+        and post.created_by_id == user.id
+        and (may_write(user, post.community, chosen))
+    )
+
+
+def offers_edit(user: User | None, post: BlogPost, chosen: Writers) -> bool:
+    """Whether the post offers ``user`` "Change" (a moderator lacking only two-factor set-up is)."""
+    return may_edit(user, post, chosen) or (
+        may_see(user, post) and offers(user, Action.MODERATE, post.community)
+    )
+
+
+def require_edit(user: User | None, post: BlogPost, chosen: Writers) -> None:
+    if may_edit(user, post, chosen):
+        return
+    if not may_see(user, post):
+        raise NotFound()
+    if user is not None and post.created_by_id == user.id:
+        require_write(user, post.community, chosen)
+    require(user, Action.MODERATE, post.community)
+
+
+def require_lower_marking(user: User | None, post: BlogPost) -> None:
+    try:
+        require(user, Action.LOWER_MARKING, post)
+    except Forbidden as refused:
+        clearer = Forbidden("Only the community's moderators may give a post a lower marking.")
+        clearer.denial = refused.denial
+        raise clearer from refused
+
+
+def get_post(session: Session, user: User | None, community: Community, post_id: int) -> BlogPost:
+    """The undeleted post ``post_id`` of ``community`` if the user may see it (a draft or scheduled one
+    only as its author or a moderator); ``NotFound`` (and an audited denial) otherwise."""
+    post = session.scalar(_post_by_id(), {"post_id": post_id})
+    if post is None or post.is_deleted or post.community_id != community.id:
+        raise NotFound()
+    require(user, Action.VIEW, post)
+    if not may_see(user, post):
+        raise NotFound()
+    return post
+
+
+@cache
+def _post_by_id() -> Select[BlogPost]:
+    return (
+        select(BlogPost)
+        .where(BlogPost.id == bindparam("post_id"))
+        .options(joinedload(BlogPost.community), joinedload(BlogPost.created_by))
+    )
+
+
+def published_in(user: User | None, community: Community) -> ColumnElement[bool]:
+    """SQL: the community's published, undeleted posts the user sees: the policy's ``visible_filter``
+    with what is known of this one community (whether they may read it, whether they belong to it)
+    decided here, so a list's statement is a plain walk of the posts' index."""
+    if not may_read(user, community):
+        return false()
+    live = and_(
+        BlogPost.community_id == community.id,
+        BlogPost.status == PostStatus.PUBLISHED,
+        BlogPost.deleted_at.is_(None),
+    )
+    return live if is_member(user, community) else and_(live, BlogPost.marking == Marking.OFFICIAL)
+
+
+def unpublished_in(user: User | None, community: Community) -> ColumnElement[bool]:
+    """SQL: the community's undeleted drafts and scheduled posts the user sees: every one for a
+    moderator, their own for a writer, none for anyone else."""
+    if user is None or not may_read(user, community) or not is_member(user, community):
+        return false()
+    waiting = and_(
+        BlogPost.community_id == community.id,
+        BlogPost.status != PostStatus.PUBLISHED,
+        BlogPost.deleted_at.is_(None),
+    )
+    if may_moderate(user, community):
+        return waiting
+    return and_(waiting, BlogPost.created_by_id == user.id)

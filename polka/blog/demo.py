@@ -1,0 +1,121 @@
+"""Demo blog posts: the neighbourhood inspector's weekly update in Neighbourhood Policing (the last few
+weeks, and next week's already scheduled), a sergeant's write-up of a social media trial that worked,
+and a draft only its writer sees."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from polka.blog import services
+from polka.blog.models import BlogPost
+from polka.blog.months import uk_month
+from polka.content.feature import DemoWorld
+from polka.db import utcnow
+from polka.templating import LONDON
+
+_WEEKLY = (
+    (
+        "Patrol priorities and the autumn ASB plan",
+        "Bonfire night briefing, the new ASB hotspot map and thanks to the Mansfield team.",
+        "## This week\n\n- **Bonfire night**: briefing on Thursday at 14:00; every team sends one person.\n"
+        "- The ASB hotspot map is refreshed: see the [[Problem solving toolkit]].\n\n"
+        "## Thanks\n\nThe Mansfield team closed the Ladybrook problem-solving plan after eight weeks.",
+    ),
+    (
+        "Rural crime week and the farm watch relaunch",
+        "What rural crime week achieved, and how to sign farms up to the relaunched farm watch.",
+        "## Rural crime week\n\n37 farm visits, 12 quad bikes marked, two stolen trailers recovered.\n\n"
+        "## Farm watch\n\nThe scheme is relaunched with a text alert. Sign farms up with the form on the "
+        "force intranet; the rural crime team does the rest.",
+    ),
+    (
+        "Ward panel season and the engagement survey",
+        "Ward panels start next month; the engagement survey closes on Friday.",
+        "## Ward panels\n\nPanels start next month. Book rooms through the neighbourhood office and send "
+        "your dates to the coordinator.\n\n## The survey\n\n412 replies so far: the highest yet. It closes "
+        "on Friday.",
+    ),
+    (
+        "Winter visibility patrols",
+        "Shorter days: where and when the winter visibility patrols go out.",
+        "## Visibility patrols\n\nFrom next week the evening patrols start at 16:00. The hotspot map "
+        "shows the streets; PCSOs pair with a special constable after dark.\n\n"
+        "Questions to me or to Ahmed Hussain.",
+    ),
+)
+
+_TRIAL = (
+    "What worked: our neighbourhood Twitter trial",
+    "Six months of a neighbourhood team account: what we posted, what people answered, and what we'd "
+    "do again.",
+    "We ran a neighbourhood team account for six months in two wards.\n\n"
+    "## What worked\n\n- **Posting at the school run**: 08:30 and 15:15 posts got three times the "
+    "replies.\n- **Photos of the team**, not of crime scenes.\n- **Answering within the hour** in "
+    "office hours, and saying when we were off.\n\n"
+    "## What did not\n\n- Appeals with no picture.\n- Posting at night.\n\n"
+    "## Numbers\n\n| Month | Followers | Replies |\n|---|---|---|\n| 1 | 210 | 35 |\n| 3 | 890 | 160 |\n"
+    "| 6 | 2,140 | 410 |\n\nThe team's guide to running an account is in the library.",
+)
+
+
+def _written(post: BlogPost, at: datetime) -> None:
+    """Date a demo post as if it had been written and published at ``at``."""
+    post.created_at = post.updated_at = post.published_at = at
+    post.published_month = uk_month(at)
+
+
+def _next_monday_morning(now: datetime) -> datetime:
+    """07:00 UK time next Monday, when the weekly update goes out."""
+    local = now.astimezone(LONDON)
+    monday = local.date() + timedelta(days=7 - local.weekday())
+    return datetime.combine(monday, time(7, 0), tzinfo=LONDON).astimezone(UTC)
+
+
+def load_demo_blog(world: DemoWorld) -> None:
+    """Write the demo posts (the caller commits)."""
+    session, people = world.session, world.people
+    neighbourhood = world.communities["neighbourhood"]
+    inspector, sergeant = people["neighbourhood_lead"], people["digital1"]
+    now = utcnow()
+    for weeks_ago, (title, summary, body) in zip(range(len(_WEEKLY), 0, -1), _WEEKLY, strict=True):
+        post = services.create_post(
+            session,
+            inspector,
+            neighbourhood,
+            services.PostFields(title=title, body=body, summary=summary, tags="weekly update, neighbourhood"),
+        )
+        services.publish(session, inspector, post)
+        _written(post, now - timedelta(weeks=weeks_ago))
+    coming = services.create_post(
+        session,
+        inspector,
+        neighbourhood,
+        services.PostFields(
+            title="Christmas markets and the night-time economy",
+            summary="Patrol plans for the Christmas markets, and who is on call over the holidays.",
+            body="## Christmas markets\n\nEvery market has a named sergeant. The rota is in the library.",
+            tags="weekly update, neighbourhood",
+        ),
+    )
+    services.schedule(session, inspector, coming, _next_monday_morning(now))
+    title, summary, body = _TRIAL
+    trial = services.create_post(
+        session,
+        sergeant,
+        neighbourhood,
+        services.PostFields(
+            title=title, body=body, summary=summary, tags="social media, twitter, engagement"
+        ),
+    )
+    services.publish(session, sergeant, trial)
+    _written(trial, now - timedelta(days=10))
+    services.create_post(
+        session,
+        sergeant,
+        neighbourhood,
+        services.PostFields(
+            title="Draft: what we'd change in year two",
+            body="Notes for the second year of the account: a rota for answering, and video.",
+        ),
+    )
+    session.flush()

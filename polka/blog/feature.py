@@ -1,0 +1,34 @@
+"""The blog, as the rest of POLKA sees it (see polka.content.feature): this is the one place that
+imports the blog's view modules."""
+
+from __future__ import annotations
+
+from polka.blog import models, views, writing_views
+from polka.blog.blueprint import bp
+from polka.blog.demo import load_demo_blog
+from polka.blog.home import latest_posts
+from polka.blog.kinds import POST
+from polka.blog.models import BlogPost
+from polka.blog.publishing import SWEEP_INTERVAL, publish_all_due, publish_handler
+from polka.blog.search import BlogSearch
+from polka.blog.services import PUBLISH_JOB
+from polka.content.deletion import removing
+from polka.content.feature import CommunityLink, Feature, Housekeeping, JobHandler, Purge, Routes
+
+FEATURE = Feature(
+    name="blog",
+    label="Blog",
+    routes=Routes(bp, (views, writing_views)),
+    models=(models,),
+    kinds=(POST,),
+    search=(BlogSearch(),),
+    jobs=(JobHandler(PUBLISH_JOB, publish_handler),),
+    housekeeping=(
+        Housekeeping("publish the blog posts whose time has come", SWEEP_INTERVAL, publish_all_due),
+    ),
+    demo=load_demo_blog,
+    purges=(Purge(POST.name, removing(BlogPost, POST.name)),),
+    community_link=CommunityLink(
+        "Blog", "blog.index", "weekly updates and write-ups of what worked", glimpses=latest_posts
+    ),
+)

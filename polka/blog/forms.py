@@ -1,0 +1,37 @@
+"""Forms of the blog: a post (with when to publish it) and the community's choice of who writes.
+
+Lengths, tags, markings and times are checked by the services (``polka.blog.services``), which name
+the field of every refusal; the form only keeps what was typed, so a refused post keeps every word."""
+
+from __future__ import annotations
+
+from wtforms import RadioField, StringField, TextAreaField
+
+from polka.blog.models import Writers
+from polka.communities.forms import Readable, choices
+from polka.forms import PolkaForm as FlaskForm
+from polka.markings import Marking
+
+MARKING_CHOICES = choices((m.value, m.value) for m in Marking)
+MARKING_HINTS = {
+    Marking.OFFICIAL.value: "Anyone who can read this community's blog can read the post",
+    Marking.OFFICIAL_SENSITIVE.value: "Need to know: only members of this community can see the post",
+}
+
+
+class PostForm(FlaskForm):
+    title = StringField("Title", validators=[Readable()])
+    summary = StringField("Summary (optional)", validators=[Readable()])
+    body = TextAreaField("Post", validators=[Readable()])
+    tags = StringField("Tags (optional)", validators=[Readable()])
+    marking = RadioField("Protective marking", choices=MARKING_CHOICES, default=Marking.OFFICIAL.value)
+    publish_date = StringField("Date", validators=[Readable()])
+    publish_time = StringField("Time", validators=[Readable()])
+
+
+class WritersForm(FlaskForm):
+    writers = RadioField(
+        "Who may write posts",
+        choices=choices((w.value, w.label) for w in Writers),
+        default=Writers.MEMBERS.value,
+    )

@@ -1,0 +1,51 @@
+"""The blog's content kind: how any part of POLKA shows a post to a user (see polka.content.kinds).
+
+Only published posts are shown by the resolver: a draft or a scheduled post is for its author and the
+moderators on the blog's own pages, never in search, activity, feeds or another item's links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import Select, bindparam
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.blog.models import BlogPost, PostStatus
+from polka.content.kinds import IDS, Kind, Shown, shown_columns
+from polka.permissions import reader_params, visible_to_reader
+
+POST_KIND = "blog.post"
+
+
+def post_url(community_slug: str, post_id: int) -> str:
+    return url_for("blog.post", slug=community_slug, post=post_id)
+
+
+def resolve_posts(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
+    """The published, undeleted posts among ``ids`` that ``user`` may see, as they are now."""
+    params = reader_params(user)
+    if params is None:
+        return {}
+    rows = session.execute(_visible_posts(), {**params, IDS: list(ids)})
+    return {
+        row.id: Shown.of_row(POST_KIND, "Blog post", post_url(row.community_slug, row.id), row)
+        for row in rows
+    }
+
+
+@cache
+def _visible_posts() -> Select[Any]:
+    """Built once for every reader, so a request only binds its values."""
+    return shown_columns(BlogPost).where(
+        BlogPost.id.in_(bindparam(IDS, expanding=True)),
+        BlogPost.status == PostStatus.PUBLISHED,
+        BlogPost.deleted_at.is_(None),
+        visible_to_reader(BlogPost),
+    )
+
+
+POST = Kind(name=POST_KIND, label="Blog post", model=BlogPost, resolve=resolve_posts, link_name="blog")

@@ -1,0 +1,95 @@
+"""Posts as HTML: the wiki's safe Markdown, rendered when a post is saved and kept on its row, with its
+links to other objects filled in for each reader when shown (``polka.crossrefs.kept``). A post kept by
+an older renderer is rendered again in memory when shown (a GET never writes)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from polka import markup, mentions
+from polka.accounts.models import User
+from polka.blog.kinds import POST_KIND
+from polka.blog.models import BlogPost
+from polka.crossrefs.kept import linked_objects, outside_href, show_kept
+from polka.crossrefs.services import set_links
+from polka.markup import plain_text
+
+#: Bump when the blog's own rendering changes (older kept HTML is then rendered again when shown).
+RENDERER_VERSION = 1
+#: Words a minute an adult reads a text like this at (for "5 minutes to read").
+READING_WORDS_PER_MINUTE = 230
+#: How long an excerpt made from a post's opening words is, at most, in characters.
+SUMMARY_FROM_BODY = 240
+
+
+def renderer_version() -> int:
+    return RENDERER_VERSION + markup.MARKDOWN_VERSION
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    #: (kind name, id) of each other feature's object the text links to, in order
+    objects: tuple[tuple[str, int], ...]
+
+
+def render(body: str) -> Rendered:
+    document = markup.render_document(body, outside_href, mentions.href)
+    return Rendered(document.html, linked_objects(document.links))
+
+
+def reading_minutes(html: str) -> int:
+    """Whole minutes to read a rendered text, at least one."""
+    return max(1, math.ceil(len(plain_text(html).split()) / READING_WORDS_PER_MINUTE))
+
+
+def keep(session: Session, post: BlogPost) -> None:
+    """Render ``post`` and keep its HTML, links and reading time on it (inside a write transaction)."""
+    rendered = render(post.body)
+    post.html = rendered.html
+    post.links = json.dumps([list(link) for link in rendered.objects])
+    post.renderer_version = renderer_version()
+    post.reading_minutes = reading_minutes(rendered.html)
+    post.excerpt = excerpt(post.summary, rendered.html)
+    session.flush()
+    set_links(session, POST_KIND, post.id, rendered.objects)
+
+
+def kept(post: BlogPost) -> Rendered:
+    """The post's kept rendering, or a fresh one (not stored) when it was kept by an older renderer."""
+    if post.renderer_version == renderer_version():
+        objects = tuple((kind, int(object_id)) for kind, object_id in json.loads(post.links))
+        return Rendered(post.html, objects)
+    return render(post.body)
+
+
+def plain_words(post: BlogPost) -> str:
+    """A post's text as plain words: its search document's body."""
+    return plain_text(kept(post).html)
+
+
+def excerpt(summary: str, html: str) -> str:
+    """What the index and feeds say of a post: its summary, or its rendered text's opening words."""
+    if summary:
+        return summary
+    words = " ".join(plain_text(html).split())
+    if len(words) <= SUMMARY_FROM_BODY:
+        return words
+    return words[:SUMMARY_FROM_BODY].rsplit(" ", 1)[0] + "…"
+
+
+def shown_html(session: Session, user: User | None, post: BlogPost) -> Markup:
+    """The post's HTML as ``user`` may see it: links to objects and to pages by title filled in."""
+    one = kept(post)
+    return show_kept(session, user, post.community_id, {0: (one.html, one.objects)})[0]
+
+
+def preview(session: Session, user: User | None, community_id: int, body: str) -> Markup:
+    """A text not saved yet, as ``user`` would see it posted in community ``community_id``."""
+    one = render(body)
+    return show_kept(session, user, community_id, {0: (one.html, one.objects)})[0]

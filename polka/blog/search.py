@@ -1,0 +1,67 @@
+"""How blog posts become search documents: one per published post (its title, summary and text, tagged
+as the post is), so "twitter trial" finds the write-up years later. Drafts, scheduled, unpublished and
+deleted posts are not in the index at all, so no snippet can show them; the search page re-checks every
+hit through the kind's resolver besides. The services call ``reindex_post`` in the same transaction as
+every change a search could notice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.blog import rendering
+from polka.blog.kinds import POST_KIND
+from polka.blog.models import BlogPost, PostStatus
+from polka.communities.models import Community
+from polka.markings import Marking
+from polka.search.documents import SearchDocument
+from polka.search.outbox import queue_change
+from polka.search.registry import ids_in_batches
+
+
+def reindex_post(session: Session, post: BlogPost) -> None:
+    queue_change(session, POST_KIND, post.id)
+
+
+def _live() -> Any:
+    return and_(BlogPost.status == PostStatus.PUBLISHED, BlogPost.deleted_at.is_(None))
+
+
+class BlogSearch:
+    kind = POST_KIND
+
+    def documents(self, session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
+        rows = session.execute(
+            select(BlogPost, User.organisation_id, Community.name)
+            .join(Community, Community.id == BlogPost.community_id)
+            .outerjoin(User, User.id == BlogPost.created_by_id)
+            .where(BlogPost.id.in_(ids), _live())
+        ).all()
+        return {
+            post.id: SearchDocument(
+                kind=POST_KIND,
+                object_id=post.id,
+                community_id=post.community_id,
+                marking=post.marking.value,
+                sensitive=Marking(post.marking).sensitive,
+                title=post.title,
+                body="\n\n".join(part for part in (post.summary, rendering.plain_words(post)) if part),
+                created_at=post.published_at or post.created_at,
+                updated_at=post.updated_at,
+                author_id=post.created_by_id,
+                organisation_id=organisation_id,
+                tags=tuple(post.tag_list),
+                context=f"{community_name} blog",
+            )
+            for post, organisation_id, community_name in rows
+        }
+
+    def all_ids(self, session: Session) -> Iterator[list[int]]:
+        return ids_in_batches(session, BlogPost.id, _live())
+
+    def in_community(self, community_id: int) -> Select[Any]:
+        return select(BlogPost.id).where(BlogPost.community_id == community_id, _live())

@@ -1,0 +1,275 @@
+"""The blog's rules: writing a post, changing it (keeping what it replaced), publishing it now, at a time
+set, or taking it back, deleting it, and the community's choice of who writes.
+
+- A post starts as a draft, is published at once, or is scheduled for a time in the future, when the
+  worker publishes it (``polka.blog.publishing``). Until then only its author and the community's
+  moderators see it.
+- Every change to a post's title, summary or text keeps the version it replaced: anyone who may read
+  the post may read its history.
+- Publishing records the activity and puts the post in search; unpublishing takes it out of both, and
+  the post is a draft again (it keeps the date it was first published).
+- A post's marking is within the community's ceiling; only a moderator gives a post a lower marking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.activity.services import record_activity
+from polka.audit.services import record
+from polka.blog import access, rendering
+from polka.blog.kinds import POST_KIND
+from polka.blog.models import (
+    BODY_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    BlogPost,
+    BlogRevision,
+    BlogSettings,
+    PostStatus,
+    Writers,
+)
+from polka.blog.months import uk_month
+from polka.blog.search import reindex_post
+from polka.communities.models import Community
+from polka.db import utcnow
+from polka.errors import Conflict, ValidationError
+from polka.forms import has_control_characters
+from polka.jobs.services import enqueue
+from polka.localtime import DEFAULT_ZONE, Fold, on_the_clock, parse_date, parse_time
+from polka.markings import Marking, check_within_ceiling
+from polka.markup import check_markdown
+from polka.permissions import Action, require
+from polka.tags import parse_tags
+from polka.text import check_line, check_text
+
+#: The background job that publishes a scheduled post at its time.
+PUBLISH_JOB = "blog.publish"
+#: How far ahead a post may be scheduled.
+SCHEDULE_AHEAD_MAX = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class PostFields:
+    """A post as its writer typed it."""
+
+    title: str
+    body: str
+    summary: str = ""
+    tags: str = ""
+    marking: Marking = Marking.OFFICIAL
+
+
+@dataclass(frozen=True)
+class Checked:
+    title: str
+    body: str
+    summary: str
+    tags: str
+    marking: Marking
+
+
+def _refused(field: str, message: str) -> ValidationError:
+    return ValidationError(message, {field: message})
+
+
+def check(community: Community, fields: PostFields) -> Checked:
+    """Every field of a post, checked in the order the form shows them."""
+    title = check_line("title", fields.title, TITLE_MAX, "a title", required=True)
+    summary = check_line("summary", fields.summary, SUMMARY_MAX, "the summary")
+    body = fields.body.replace("\r\n", "\n")
+    if len(body) > BODY_MAX:
+        raise _refused(
+            "body", f"The post is too long: at most {BODY_MAX:,} characters (it has {len(body):,}). Split it."
+        )
+    body = check_text("body", body, BODY_MAX, "the text of the post", required=True)
+    if has_control_characters(body, multiline=True):
+        raise _refused("body", "The text contains characters that cannot be stored")
+    check_markdown(body, "body")
+    tags = parse_tags(fields.tags)
+    check_within_ceiling(fields.marking, community.marking_ceiling)
+    return Checked(title, body, summary, tags, fields.marking)
+
+
+def _place(post: BlogPost, checked: Checked) -> None:
+    post.title, post.body, post.summary = checked.title, checked.body, checked.summary
+    post.tags, post.marking = checked.tags, checked.marking
+
+
+def create_post(session: Session, user: User, community: Community, fields: PostFields) -> BlogPost:
+    """A new draft in ``community``'s blog, written by ``user``."""
+    access.require_write(user, community, access.writers(session, community))
+    checked = check(community, fields)
+    now = utcnow()
+    post = BlogPost(
+        community=community,
+        community_id=community.id,
+        created_at=now,
+        created_by_id=user.id,
+        updated_at=now,
+        updated_by_id=user.id,
+        status=PostStatus.DRAFT,
+    )
+    _place(post, checked)
+    session.add(post)
+    session.flush()
+    rendering.keep(session, post)
+    return post
+
+
+def update_post(session: Session, user: User, post: BlogPost, fields: PostFields) -> bool:
+    """Change a post, keeping the version it replaces; whether anything changed."""
+    access.require_edit(user, post, access.writers(session, post.community))
+    checked = check(post.community, fields)
+    if checked.marking.rank < Marking(post.marking).rank:
+        access.require_lower_marking(user, post)
+    same_text = (checked.title, checked.summary, checked.body) == (post.title, post.summary, post.body)
+    if same_text and (checked.tags, checked.marking) == (post.tags, post.marking):
+        return False
+    now = utcnow()
+    if not same_text:
+        session.add(
+            BlogRevision(
+                post_id=post.id,
+                title=post.title,
+                summary=post.summary,
+                body=post.body,
+                edited_at=now,
+                edited_by_id=user.id,
+            )
+        )
+    _place(post, checked)
+    post.updated_at, post.updated_by_id = now, user.id
+    session.flush()
+    rendering.keep(session, post)
+    reindex_post(session, post)
+    if post.created_by_id != user.id:
+        _audit(session, user, post, "blog.post_edited")
+    return True
+
+
+def _audit(session: Session, user: User, post: BlogPost, action: str, **detail: str) -> None:
+    record(
+        session,
+        user,
+        action,
+        target_type=POST_KIND,
+        target_id=post.id,
+        target_label=post.title,
+        community_id=post.community_id,
+        detail=detail or None,
+    )
+
+
+def publish(session: Session, user: User, post: BlogPost) -> None:
+    """Publish a draft or scheduled post now."""
+    access.require_edit(user, post, access.writers(session, post.community))
+    if post.is_published:
+        raise Conflict("This post is already published.")
+    _go_out(session, post, utcnow())
+
+
+def _go_out(session: Session, post: BlogPost, now: datetime) -> None:
+    """Make the post published as of ``now``: in search, in the activity, in the blog's lists."""
+    post.status, post.publish_at = PostStatus.PUBLISHED, None
+    if post.published_at is None:
+        post.published_at, post.published_month = now, uk_month(now)
+    session.flush()
+    reindex_post(session, post)
+    record_activity(
+        session, post.created_by, "published", post.community, target_kind=POST_KIND, target_id=post.id
+    )
+
+
+def publish_time(written_date: str, written_time: str) -> datetime:
+    """When to publish, as its writer typed it on the UK clock (the earlier of a reading the clock
+    shows twice), in UTC."""
+    if not written_date.strip():
+        raise _refused("publish_date", "Enter the date to publish the post, for example 31/03/2027")
+    day = parse_date(written_date, "publish_date", "the date to publish")
+    at = parse_time(written_time, "publish_time", "the time to publish")
+    return on_the_clock(day, at, DEFAULT_ZONE, "publish_time", Fold.FIRST).utc()
+
+
+def schedule(session: Session, user: User, post: BlogPost, at: datetime) -> None:
+    """Have the worker publish a draft (or a scheduled post, again) at ``at``, a time in the future."""
+    access.require_edit(user, post, access.writers(session, post.community))
+    if post.is_published:
+        raise Conflict("This post is already published: unpublish it first to schedule it.")
+    now = utcnow()
+    if at <= now:
+        raise _refused("publish_date", "The time to publish is in the past: give a time from now on")
+    if at > now + SCHEDULE_AHEAD_MAX:
+        raise _refused("publish_date", "Schedule a post at most a year ahead")
+    post.status, post.publish_at = PostStatus.SCHEDULED, at
+    session.flush()
+    enqueue(session, PUBLISH_JOB, {"post": post.id, "at": at.isoformat()}, run_after=at)
+
+
+def unschedule(session: Session, user: User, post: BlogPost) -> None:
+    """Keep a scheduled post as a draft (its job then finds nothing to do)."""
+    access.require_edit(user, post, access.writers(session, post.community))
+    if post.status is not PostStatus.SCHEDULED:
+        raise Conflict("This post is not scheduled.")
+    post.status, post.publish_at = PostStatus.DRAFT, None
+    session.flush()
+
+
+def unpublish(session: Session, user: User, post: BlogPost) -> None:
+    """Take a published post back: a draft again, out of the lists, search and activity."""
+    access.require_edit(user, post, access.writers(session, post.community))
+    if not post.is_published:
+        raise Conflict("This post is not published.")
+    post.status = PostStatus.DRAFT
+    session.flush()
+    reindex_post(session, post)
+    if post.created_by_id != user.id:
+        _audit(session, user, post, "blog.post_unpublished")
+
+
+def delete_post(session: Session, user: User, post: BlogPost) -> None:
+    """Delete a post softly (the community's managers may restore it within the restore window)."""
+    access.require_edit(user, post, access.writers(session, post.community))
+    post.deleted_at, post.deleted_by_id = utcnow(), user.id
+    session.flush()
+    reindex_post(session, post)
+    _audit(session, user, post, "blog.post_deleted")
+
+
+def history(session: Session, post: BlogPost) -> list[BlogRevision]:
+    """A post's earlier versions, newest first."""
+    return list(
+        session.scalars(
+            select(BlogRevision)
+            .where(BlogRevision.post_id == post.id)
+            .order_by(BlogRevision.edited_at.desc(), BlogRevision.id.desc())
+        )
+    )
+
+
+def set_writers(session: Session, manager: User, community: Community, writers: Writers) -> None:
+    """Who may write in the community's blog, as its managers choose."""
+    require(manager, Action.MANAGE, community)
+    settings = session.get(BlogSettings, community.id)
+    if settings is None:
+        settings = BlogSettings(community_id=community.id)
+        session.add(settings)
+    if settings.writers is writers:
+        return
+    settings.writers, settings.updated_at = writers, utcnow()
+    session.flush()
+    record(
+        session,
+        manager,
+        "blog.writers_changed",
+        target_type="community",
+        target_id=community.id,
+        target_label=community.name,
+        community_id=community.id,
+        detail={"writers": writers.value},
+    )

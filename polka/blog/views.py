@@ -1,0 +1,99 @@
+"""The blog's reading pages: the index (all posts, one tag's, one month's) with the archive beside it,
+a post with "more from this blog", and a post's history.
+
+Writing, publishing and the managers' settings are in ``writing_views.py``, on the same blueprint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+
+from polka.accounts.web import current_user
+from polka.blog import access, reads, rendering, services
+from polka.blog.blueprint import bp
+from polka.blog.models import BlogPost
+from polka.blog.months import Month, parse_month
+from polka.communities.models import Community
+from polka.communities.web import community_for
+from polka.errors import NotFound
+from polka.http import db
+from polka.tags import TAG_MAX
+
+
+def _tag() -> str:
+    """The tag a list is narrowed to (``?tag=``), as tags are kept: trimmed, lower-case."""
+    return " ".join(request.args.get("tag", "").split()).lower()[:TAG_MAX]
+
+
+def _index(community: Community, month: Month | None) -> Any:
+    session, user = db(), current_user()
+    tag = _tag()
+    asked = reads.IndexQuery(request.args.get("page", 1, type=int) or 1, tag, month)
+    chosen = access.writers(session, community)
+    heading = f"Posts from {month.label}" if month else (f"Posts tagged “{tag}”" if tag else "Blog")
+    return render_template(
+        "blog/index.html",
+        community=community,
+        posts=reads.index(session, user, community, asked),
+        unpublished=reads.unpublished(session, user, community),
+        months=reads.archive(session, user, community),
+        tag=tag,
+        month=month,
+        heading=heading,
+        may_write=access.offers_write(user, community, chosen),
+        section="communities",
+        page_title=f"{heading} – {community.name}",
+    )
+
+
+@bp.get("/")
+def index(slug: str) -> Any:
+    return _index(community_for(slug), None)
+
+
+@bp.get("/<int:year>/<int:month>/")
+def month(slug: str, year: int, month: int) -> Any:
+    community = community_for(slug)
+    found = parse_month(year, month)
+    if found is None:
+        raise NotFound()
+    return _index(community, found)
+
+
+def find_post(slug: str, post_id: int) -> BlogPost:
+    """The post at this address, as the policy lets the current user see it."""
+    community = community_for(slug)
+    return access.get_post(db(), current_user(), community, post_id)
+
+
+@bp.get("/<int:post>")
+def post(slug: str, post: int) -> Any:
+    session, user = db(), current_user()
+    found = find_post(slug, post)
+    community = found.community
+    chosen = access.writers(session, community)
+    return render_template(
+        "blog/post.html",
+        community=community,
+        post=found,
+        html=rendering.shown_html(session, user, found),
+        more=reads.more_from(session, user, found) if found.is_published else [],
+        may_edit=access.offers_edit(user, found, chosen),
+        section="communities",
+        page_title=f"{found.title} – {community.name} blog",
+    )
+
+
+@bp.get("/<int:post>/history")
+def history(slug: str, post: int) -> Any:
+    session = db()
+    found = find_post(slug, post)
+    return render_template(
+        "blog/history.html",
+        community=found.community,
+        post=found,
+        revisions=services.history(session, found),
+        section="communities",
+        page_title=f"History – {found.title}",
+    )

@@ -1,0 +1,194 @@
+"""The blog's writing pages: a new post and changing one (with a preview before saving), saving it as a
+draft, publishing it now or at a time set, taking it back, deleting it, and the managers' choice of who
+writes. A refused post comes back with every word as typed and the reason beside its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from polka.accounts.web import signed_in
+from polka.blog import access, rendering, services
+from polka.blog.blueprint import bp
+from polka.blog.forms import MARKING_HINTS, PostForm, WritersForm
+from polka.blog.models import BlogPost, PostStatus, Writers
+from polka.blog.views import find_post
+from polka.communities.models import Community
+from polka.communities.web import community_for
+from polka.db import transaction
+from polka.errors import ValidationError
+from polka.forms import show_errors
+from polka.http import db
+from polka.markings import parse_marking
+from polka.permissions import Action
+from polka.templating import LONDON, uk_datetime
+
+#: What the buttons under a post's form do.
+PREVIEW, DRAFT, PUBLISH, SCHEDULE, SAVE = "preview", "draft", "publish", "schedule", "save"
+
+
+def _screen(
+    community: Community, form: PostForm, post: BlogPost | None, *, preview: Any = None, status: int = 200
+) -> Any:
+    return render_template(
+        "blog/post_form.html",
+        community=community,
+        form=form,
+        post=post,
+        marking_hints=MARKING_HINTS,
+        preview=preview,
+        section="communities",
+        page_title=f"Change “{post.title}”" if post else f"Write a post – {community.name} blog",
+    ), status
+
+
+def _fields(form: PostForm) -> services.PostFields:
+    return services.PostFields(
+        title=form.title.data or "",
+        body=form.body.data or "",
+        summary=form.summary.data or "",
+        tags=form.tags.data or "",
+        marking=parse_marking(form.marking.data),
+    )
+
+
+def _submit(community: Community, form: PostForm, post: BlogPost | None) -> Any:
+    """Preview, save, publish or schedule what the form holds (a new post when ``post`` is None)."""
+    session, user = db(), signed_in()
+    action = request.form.get("action", DRAFT)
+    if not form.validate():
+        return _screen(community, form, post, status=400)
+    try:
+        fields = _fields(form)
+        if action == PREVIEW:
+            checked = services.check(community, fields)
+            shown = rendering.preview(session, user, community.id, checked.body)
+            return _screen(community, form, post, preview=shown)
+        at = None
+        if action == SCHEDULE:
+            at = services.publish_time(form.publish_date.data or "", form.publish_time.data or "")
+        with transaction(session):
+            saved = post or services.create_post(session, user, community, fields)
+            if post is not None:
+                services.update_post(session, user, saved, fields)
+            if action == PUBLISH and not saved.is_published:
+                services.publish(session, user, saved)
+            elif at is not None:
+                services.schedule(session, user, saved, at)
+    except ValidationError as error:  # nothing was kept: the form shows what was typed, and why not
+        show_errors(form, error)
+        return _screen(community, form, post, status=400)
+    flash(_said(saved, action), "success")
+    return redirect(url_for("blog.post", slug=community.slug, post=saved.id))
+
+
+def _said(post: BlogPost, action: str) -> str:
+    if post.status is PostStatus.PUBLISHED:
+        return f"“{post.title}” is published." if action == PUBLISH else f"“{post.title}” has been saved."
+    if post.status is PostStatus.SCHEDULED:
+        return f"“{post.title}” will be published at {uk_datetime(post.publish_at)}."
+    return f"“{post.title}” is saved as a draft: only you and the community's moderators can see it."
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_post(slug: str) -> Any:
+    community = community_for(slug)
+    session, user = db(), signed_in()
+    access.require_write(user, community, access.writers(session, community))
+    form = PostForm()
+    if request.method == "GET":
+        return _screen(community, form, None)
+    return _submit(community, form, None)
+
+
+@bp.route("/<int:post>/edit", methods=["GET", "POST"])
+def edit_post(slug: str, post: int) -> Any:
+    session, user = db(), signed_in()
+    found = find_post(slug, post)
+    access.require_edit(user, found, access.writers(session, found.community))
+    if request.method == "POST":
+        return _submit(found.community, PostForm(), found)
+    form = PostForm(
+        data={
+            "title": found.title,
+            "summary": found.summary,
+            "body": found.body,
+            "tags": ", ".join(found.tag_list),
+            "marking": found.marking.value,
+        }
+    )
+    if found.publish_at is not None:
+        local = found.publish_at.astimezone(LONDON)
+        form.publish_date.data, form.publish_time.data = f"{local:%d/%m/%Y}", f"{local:%H:%M}"
+    return _screen(found.community, form, found)
+
+
+def _change(slug: str, post: int, change: Any, said: str) -> Any:
+    session, user = db(), signed_in()
+    found = find_post(slug, post)
+    with transaction(session):
+        change(session, user, found)
+    flash(said.format(title=found.title), "success")
+    return redirect(url_for("blog.post", slug=found.community.slug, post=found.id))
+
+
+@bp.post("/<int:post>/publish")
+def publish(slug: str, post: int) -> Any:
+    return _change(slug, post, services.publish, "“{title}” is published.")
+
+
+@bp.post("/<int:post>/unpublish")
+def unpublish(slug: str, post: int) -> Any:
+    return _change(
+        slug,
+        post,
+        services.unpublish,
+        "“{title}” is unpublished: it is a draft again, seen by its writers only.",
+    )
+
+
+@bp.post("/<int:post>/unschedule")
+def unschedule(slug: str, post: int) -> Any:
+    return _change(slug, post, services.unschedule, "“{title}” will not be published: it is a draft again.")
+
+
+@bp.route("/<int:post>/delete", methods=["GET", "POST"])
+def delete_post(slug: str, post: int) -> Any:
+    session, user = db(), signed_in()
+    found = find_post(slug, post)
+    community = found.community
+    access.require_edit(user, found, access.writers(session, community))
+    if request.method == "GET":
+        return render_template(
+            "blog/delete.html",
+            community=community,
+            post=found,
+            section="communities",
+            page_title=f"Delete “{found.title}”",
+        )
+    with transaction(session):
+        services.delete_post(session, user, found)
+    flash(f"“{found.title}” has been deleted.", "success")
+    return redirect(url_for("blog.index", slug=community.slug))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings(slug: str) -> Any:
+    community = community_for(slug, Action.MANAGE)
+    session, user = db(), signed_in()
+    form = WritersForm()
+    if request.method == "GET":
+        form.writers.data = access.writers(session, community).value
+    elif form.validate():
+        with transaction(session):
+            services.set_writers(session, user, community, Writers(form.writers.data))
+        flash("Who may write in the blog has been saved.", "success")
+        return redirect(url_for("blog.index", slug=community.slug))
+    return render_template(
+        "blog/settings.html",
+        community=community,
+        form=form,
+        section="communities",
+        page_title=f"Blog settings – {community.name}",
+    ), 200 if request.method == "GET" else 400
