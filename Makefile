@@ -89,6 +89,7 @@ bench: install
 	$(BIN)/python -m bench.docs
 	$(BIN)/python -m bench.activity
 	$(BIN)/python -m bench.forum
+	$(BIN)/python -m bench.blog
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.events
 

@@ -8,11 +8,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import and_, select
+from flask.testing import FlaskClient
+from sqlalchemy import and_, event, select
 from sqlalchemy.orm import Session
 
 import polka.models  # noqa: F401  (every table, for create_all)
@@ -100,6 +102,40 @@ class Report:
         self.print()
         if not all(m.met for m in self.measures):
             sys.exit(1)
+
+
+def statements(app: Flask, client: FlaskClient, path: str) -> int:
+    """How many SQL statements one GET of ``path`` runs (transaction control aside)."""
+    counted: list[str] = []
+    engine = app.extensions["polka.engine"]
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            counted.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200, path
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(counted)
+
+
+def time_pages(
+    app: Flask, client: FlaskClient, title: str, pages: list[tuple[str, str]], target_ms: float, repeat: int
+) -> Report:
+    """Each page's median through ``client`` against ``target_ms``, named with the statements it runs."""
+    report = Report(title)
+    for name, path in pages:
+        counted = statements(app, client, path)
+        report.add(
+            Measure(
+                f"{name} [{counted} statements]",
+                time_calls(partial(client.get, path), repeat=repeat),
+                target_ms,
+            )
+        )
+    return report
 
 
 def keep_renderings(session: Session) -> None:

@@ -27,8 +27,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import text
 
-from bench.common import Measure, Report, bench_app, time_calls
-from bench.forum import statements
+from bench.common import Measure, Report, bench_app, statements, time_calls
 from bench.pages import sign_in
 from polka.accounts.services import create_user
 from polka.communities.models import Role, Visibility

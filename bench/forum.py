@@ -14,15 +14,13 @@ import argparse
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import event, insert, text
+from sqlalchemy import insert, text
 
-from bench.common import Measure, Report, bench_app, time_calls
+from bench.common import bench_app, time_pages
 from bench.pages import sign_in
 from polka.accounts.services import create_user
 from polka.communities.models import Role, Visibility
@@ -118,22 +116,6 @@ def build(app: Flask, topics: int, replies: int) -> dict[str, Any]:
     return ids
 
 
-def statements(app: Flask, client: FlaskClient, path: str) -> int:
-    counted: list[str] = []
-    engine = app.extensions["polka.engine"]
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            counted.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(counted)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default="")
@@ -161,16 +143,14 @@ def main() -> None:
             ),
             ("the community's latest topics, first page", f"{base}/latest"),
         ]
-        report = Report(f"Forum pages, signed in as a member ({url.split(':')[0]})")
-        for name, path in pages:
-            counted = statements(app, client, path)
-            report.add(
-                Measure(
-                    f"{name} [{counted} statements]",
-                    time_calls(partial(client.get, path), repeat=args.repeat),
-                    TARGET_MS,
-                )
-            )
+        report = time_pages(
+            app,
+            client,
+            f"Forum pages, signed in as a member ({url.split(':')[0]})",
+            pages,
+            TARGET_MS,
+            args.repeat,
+        )
         report.exit()
 
 

@@ -65,7 +65,7 @@ def test_demo_wiki_has_a_case_study_template_and_an_edit_waiting_for_review(runn
 
 
 def test_demo_content_is_searchable_as_soon_as_it_is_loaded(runner, session):
-    from polka.blog.models import BlogPost
+    from polka.blog.models import BlogComment, BlogPost, CommentStatus
     from polka.blog.models import PostStatus as BlogStatus
     from polka.communities.models import Community, CommunityStatus
     from polka.docs.models import Document
@@ -98,8 +98,12 @@ def test_demo_content_is_searchable_as_soon_as_it_is_loaded(runner, session):
         select(func.count()).select_from(BlogPost).where(BlogPost.status == BlogStatus.PUBLISHED)
     )
     assert blog_posts
+    comments = session.scalar(
+        select(func.count()).select_from(BlogComment).where(BlogComment.status == CommentStatus.PUBLISHED)
+    )
+    assert comments
     status = runner.invoke(args=["search", "status"]).output
-    indexed = pages + documents + communities + people + posts + events + blog_posts
+    indexed = pages + documents + communities + people + posts + events + blog_posts + comments
     assert f"Indexed items: {indexed}" in status
     assert "Changes waiting: 0" in status
 

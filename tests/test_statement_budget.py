@@ -27,6 +27,7 @@ from flask import Flask, render_template_string
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.blog import comments as blog_comments
 from polka.blog import services as blog_services
 from polka.blog.models import BlogPost
 from polka.communities.models import Community, Role, Visibility
@@ -98,6 +99,11 @@ class PageType:
     name: str
     url: Callable[[World], str]
     budget: int = PAGE_BUDGET
+    #: whether it runs as many statements on the large world as on the small one. Search results
+    #: re-check their hits one kind at a time, so they run a statement for each kind on the page,
+    #: whichever kinds rank first: a full page of hits at both sizes, held to the budget, shows
+    #: that nothing is read once a hit.
+    steady: bool = True
 
 
 def _this_month() -> str:
@@ -164,8 +170,10 @@ PAGES: tuple[PageType, ...] = (
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
     PageType("your reports", lambda w: "/account/reports"),
     # search results hold every feature's items: their hits are re-checked one kind at a time
-    PageType("search results", lambda w: "/search?q=procedure", GATHERING_BUDGET),
-    PageType("community search", lambda w: f"/c/{w.home.slug}/search?q=procedure", GATHERING_BUDGET),
+    PageType("search results", lambda w: "/search?q=procedure", GATHERING_BUDGET, steady=False),
+    PageType(
+        "community search", lambda w: f"/c/{w.home.slug}/search?q=procedure", GATHERING_BUDGET, steady=False
+    ),
     PageType("people directory", lambda w: "/people/"),
     PageType("profile", lambda w: f"/people/{w.colleague.id}"),
     PageType("account", lambda w: "/account"),
@@ -368,6 +376,10 @@ class Grower:
                 self._post(s, author, f"Weekly update {n}")
                 self._post(s, reader, f"Notes {n}", publish=False)
                 post = s.merge(self.post)
+                comment = blog_comments.add_comment(
+                    s, s.merge(self.colleague), post, f"Comment {n}, [[doc:{self.document.id}]]"
+                )
+                blog_comments.add_comment(s, author, post, f"Reply {n}, @{self.colleague.handle}", comment.id)
                 blog_services.update_post(
                     s,
                     reader,
@@ -493,7 +505,7 @@ def test_every_page_keeps_to_its_statement_budget_whatever_the_amount_of_data(
     for page in PAGES:
         few, many = small[page.name], large[page.name]
         allowed = OVER_BUDGET.get(page.name, page.budget)
-        if len(many) > allowed or len(few) != len(many):
+        if len(many) > allowed or len(few) > allowed or (page.steady and len(few) != len(many)):
             failures.append(
                 f"{page.name}: {len(few)} statements with {SMALL} rows, {len(many)} with {LARGE}"
                 f" (may run {allowed}; {len(request_path)} of them are every page's request path)"

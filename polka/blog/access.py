@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
-from polka.blog.models import BlogPost, BlogSettings, PostStatus, Writers
+from polka.blog.models import BlogComment, BlogPost, BlogSettings, CommentStatus, PostStatus, Writers
 from polka.communities.models import Community
 from polka.errors import Forbidden, NotFound
 from polka.markings import Marking
@@ -170,9 +170,59 @@ def unpublished_in(user: User | None, community: Community) -> ColumnElement[boo
         return false()
     waiting = and_(
         BlogPost.community_id == community.id,
-        BlogPost.status != PostStatus.PUBLISHED,
+        BlogPost.status.in_((PostStatus.DRAFT, PostStatus.SCHEDULED)),
         BlogPost.deleted_at.is_(None),
     )
     if may_moderate(user, community):
         return waiting
     return and_(waiting, BlogPost.created_by_id == user.id)
+
+
+def comment_refusal(user: User | None, post: BlogPost) -> str | None:
+    """Why ``user`` may not comment on ``post`` (None: they may)."""
+    if not post.is_published:
+        return "Comments open once the post is published."
+    if not can(user, Action.CONTRIBUTE, post.community):
+        return "Only members of this community can comment."
+    if post.comments_closed and not may_moderate(user, post.community):
+        return "Comments on this post are closed."
+    return None
+
+
+def may_close_comments(user: User | None, post: BlogPost) -> bool:
+    """Its author (while a member) and the community's moderators close and reopen its comments."""
+    return may_see(user, post) and (
+        may_moderate(user, post.community)
+        or (user is not None and post.created_by_id == user.id and is_member(user, post.community))
+    )
+
+
+def may_see_comment(user: User | None, comment: BlogComment) -> bool:
+    """Whether ``user``, who may see the comment's post, sees this comment (its text, unless deleted)."""
+    if comment.status is CommentStatus.PUBLISHED:
+        return True
+    return user is not None and (comment.author_id == user.id or may_moderate(user, comment.post.community))
+
+
+def comments_seen_by(user: User | None, community: Community) -> ColumnElement[bool]:
+    """SQL: the comments of a post in ``community`` (one the user may see) that the user sees: published
+    ones (deleted ones as stubs), and their own or, for a moderator, every one waiting or hidden."""
+    if may_moderate(user, community):
+        return true()
+    published = BlogComment.status == CommentStatus.PUBLISHED
+    if user is None:
+        return published
+    return or_(published, BlogComment.author_id == user.id)
+
+
+def may_report(user: User | None, comment: BlogComment) -> bool:
+    """Whether the comment offers ``user`` "Report": someone else's published comment they can see."""
+    return user is not None and comment.author_id != user.id and comment.is_shown
+
+
+def get_comment(session: Session, user: User | None, post: BlogPost, comment_id: int) -> BlogComment:
+    """Comment ``comment_id`` of a post reached through ``get_post``, if the user may see it."""
+    comment = session.get(BlogComment, comment_id)
+    if comment is None or comment.post_id != post.id or not may_see_comment(user, comment):
+        raise NotFound()
+    return comment

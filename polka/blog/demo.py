@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from polka.blog import services
+from polka.blog import comments, services
 from polka.blog.models import BlogPost
 from polka.blog.months import uk_month
 from polka.content.feature import DemoWorld
@@ -64,6 +64,30 @@ def _written(post: BlogPost, at: datetime) -> None:
     post.published_month = uk_month(at)
 
 
+#: Who says what under the weekly updates: (person, comment, a reply by the inspector or "").
+_COMMENTS = (
+    ("neighbourhood_mod", "The PCSO rota for the evening patrols is in the library now.", "Thanks Ahmed."),
+    (
+        "neighbourhood2",
+        "Can specials join the Thursday briefing remotely?",
+        "Yes: the Teams link is in the invite.",
+    ),
+    ("neighbourhood3", "Sussex did the same last winter: happy to share our hotspot notes.", ""),
+)
+
+
+def _discuss(world: DemoWorld, post: BlogPost, published_at: datetime, weeks_ago: int) -> None:
+    """A comment or two under a weekly update, with the inspector's reply."""
+    session, people = world.session, world.people
+    inspector = people["neighbourhood_lead"]
+    who, said, answer = _COMMENTS[weeks_ago % len(_COMMENTS)]
+    first = comments.add_comment(session, people[who], post, said)
+    first.created_at = published_at + timedelta(hours=3)
+    if answer:
+        reply = comments.add_comment(session, inspector, post, answer, first.id)
+        reply.created_at = first.created_at + timedelta(hours=1)
+
+
 def _next_monday_morning(now: datetime) -> datetime:
     """07:00 UK time next Monday, when the weekly update goes out."""
     local = now.astimezone(LONDON)
@@ -85,7 +109,9 @@ def load_demo_blog(world: DemoWorld) -> None:
             services.PostFields(title=title, body=body, summary=summary, tags="weekly update, neighbourhood"),
         )
         services.publish(session, inspector, post)
-        _written(post, now - timedelta(weeks=weeks_ago))
+        published_at = now - timedelta(weeks=weeks_ago)
+        _written(post, published_at)
+        _discuss(world, post, published_at, weeks_ago)
     coming = services.create_post(
         session,
         inspector,

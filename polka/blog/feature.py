@@ -3,25 +3,37 @@ imports the blog's view modules."""
 
 from __future__ import annotations
 
-from polka.blog import models, views, writing_views
+from polka.blog import comment_views, models, views, writing_views
 from polka.blog.blueprint import bp
 from polka.blog.demo import load_demo_blog
 from polka.blog.home import latest_posts
-from polka.blog.kinds import POST
+from polka.blog.kinds import COMMENT, POST
 from polka.blog.models import BlogPost
+from polka.blog.moderation import COMMENTS
 from polka.blog.publishing import SWEEP_INTERVAL, publish_all_due, publish_handler
-from polka.blog.search import BlogSearch
+from polka.blog.search import BlogSearch, CommentSearch
 from polka.blog.services import PUBLISH_JOB
+from polka.blog.waiting import HELD, held_waiting
 from polka.content.deletion import removing
-from polka.content.feature import CommunityLink, Feature, Housekeeping, JobHandler, Purge, Routes
+from polka.content.feature import (
+    CommunityLink,
+    Feature,
+    Housekeeping,
+    JobHandler,
+    Purge,
+    Routes,
+    WaitingQueue,
+)
 
 FEATURE = Feature(
     name="blog",
     label="Blog",
-    routes=Routes(bp, (views, writing_views)),
+    routes=Routes(bp, (views, writing_views, comment_views)),
     models=(models,),
-    kinds=(POST,),
-    search=(BlogSearch(),),
+    kinds=(POST, COMMENT),
+    search=(BlogSearch(), CommentSearch()),
+    moderated=(COMMENTS,),
+    waiting=(WaitingQueue(HELD, held_waiting),),
     jobs=(JobHandler(PUBLISH_JOB, publish_handler),),
     housekeeping=(
         Housekeeping("publish the blog posts whose time has come", SWEEP_INTERVAL, publish_all_due),

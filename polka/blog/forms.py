@@ -6,9 +6,11 @@ the field of every refusal; the form only keeps what was typed, so a refused pos
 from __future__ import annotations
 
 from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import Optional
 
 from polka.blog.models import Writers
 from polka.communities.forms import Readable, choices
+from polka.forms import HiddenIntegerField
 from polka.forms import PolkaForm as FlaskForm
 from polka.markings import Marking
 
@@ -35,3 +37,9 @@ class WritersForm(FlaskForm):
         choices=choices((w.value, w.label) for w in Writers),
         default=Writers.MEMBERS.value,
     )
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment", validators=[Readable()])
+    #: the comment a reply answers
+    parent = HiddenIntegerField(validators=[Optional()])

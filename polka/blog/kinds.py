@@ -14,15 +14,21 @@ from sqlalchemy import Select, bindparam
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.blog.models import BlogPost, PostStatus
+from polka.blog.models import BlogComment, BlogPost, CommentStatus, PostStatus
 from polka.content.kinds import IDS, Kind, Shown, shown_columns
 from polka.permissions import reader_params, visible_to_reader
 
 POST_KIND = "blog.post"
+COMMENT_KIND = "blog.comment"
 
 
 def post_url(community_slug: str, post_id: int) -> str:
     return url_for("blog.post", slug=community_slug, post=post_id)
+
+
+def comment_url(community_slug: str, post_id: int, comment_id: int) -> str:
+    """A comment in its place under its post."""
+    return url_for("blog.post", slug=community_slug, post=post_id, _anchor=f"comment-{comment_id}")
 
 
 def resolve_posts(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
@@ -48,4 +54,51 @@ def _visible_posts() -> Select[Any]:
     )
 
 
+def resolve_comments(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
+    """The published, undeleted comments among ``ids``, on published posts ``user`` may see, titled by
+    their post."""
+    params = reader_params(user)
+    if params is None:
+        return {}
+    rows = session.execute(_visible_comments(), {**params, IDS: list(ids)})
+    return {
+        row.comment_id: Shown(
+            kind=COMMENT_KIND,
+            id=row.comment_id,
+            label="Comment",
+            title=row.title,
+            url=comment_url(row.community_slug, row.id, row.comment_id),
+            marking=row.marking,
+            community_id=row.community_id,
+            community_name=row.community_name,
+            updated_at=row.written_at,
+            author_id=row.author_id,
+        )
+        for row in rows
+    }
+
+
+@cache
+def _visible_comments() -> Select[Any]:
+    """A post's ``shown_columns`` with each of its comments asked about."""
+    return (
+        shown_columns(BlogPost)
+        .join(BlogComment, BlogComment.post_id == BlogPost.id)
+        .add_columns(
+            BlogComment.id.label("comment_id"),
+            BlogComment.created_at.label("written_at"),
+            BlogComment.author_id,
+        )
+        .where(
+            BlogComment.id.in_(bindparam(IDS, expanding=True)),
+            BlogComment.status == CommentStatus.PUBLISHED,
+            BlogComment.deleted_at.is_(None),
+            BlogPost.status == PostStatus.PUBLISHED,
+            BlogPost.deleted_at.is_(None),
+            visible_to_reader(BlogPost),
+        )
+    )
+
+
 POST = Kind(name=POST_KIND, label="Blog post", model=BlogPost, resolve=resolve_posts, link_name="blog")
+COMMENT = Kind(name=COMMENT_KIND, label="Comment", model=BlogComment, resolve=resolve_comments)

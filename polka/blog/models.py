@@ -11,18 +11,23 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polka.accounts.models import User
 from polka.content.mixins import DeletableContent
 from polka.db import Base, str_enum, utcnow
-from polka.tags import TAGS_MAX, split_tags
+from polka.tags import TAG_MAX, TAGS_MAX, split_tags
 
 TITLE_MAX = 150
 SUMMARY_MAX = 300
 #: A post's text, in characters: a long write-up with tables is tens of thousands.
 BODY_MAX = 100_000
+#: A comment's text, in characters.
+COMMENT_MAX = 5_000
+HIDDEN_REASON_MAX = 300
+#: Where a column goes in its table (``sort_order``): after every other.
+LAST = 100
 
 
 class Writers(enum.StrEnum):
@@ -66,10 +71,25 @@ class BlogPost(DeletableContent, Base):
 
     __tablename__ = "blog_posts"
     __table_args__ = (
-        # a blog's index, newest first, and its archive by month (the id breaks ties)
-        Index("ix_blog_posts_community_published", "community_id", "status", "published_at", "id"),
-        # the archive's months
-        Index("ix_blog_posts_community_month", "community_id", "status", "published_month"),
+        # a blog's index, newest first (the id breaks ties), and the archive's months: of the posts not
+        # deleted, so a list's count and a month's are read from the index alone
+        Index(
+            "ix_blog_posts_community_published",
+            "community_id",
+            "status",
+            "published_at",
+            "id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_blog_posts_community_month",
+            "community_id",
+            "status",
+            "published_month",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         # the worker's look for scheduled posts whose time has come
         Index("ix_blog_posts_status_publish_at", "status", "publish_at"),
     )
@@ -78,12 +98,13 @@ class BlogPost(DeletableContent, Base):
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     #: a sentence or two for the index and feeds (the body's opening words when left empty)
     summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
-    #: Markdown
-    body: Mapped[str] = mapped_column(Text, default="")
+    #: Markdown. The long texts are stored last in the row (``sort_order``), so SQLite reads the short
+    #: columns a list filters on without following the texts' overflow pages.
+    body: Mapped[str] = mapped_column(Text, default="", sort_order=LAST)
     #: The sanitised HTML of ``body`` (derived: rendered again when the renderer changes), and the other
     #: features' objects it links to as JSON ``[[kind, id], …]``, shown as each reader may see them.
-    html: Mapped[str] = mapped_column(Text, default="")
-    links: Mapped[str] = mapped_column(Text, default="[]")
+    html: Mapped[str] = mapped_column(Text, default="", sort_order=LAST)
+    links: Mapped[str] = mapped_column(Text, default="[]", sort_order=LAST)
     renderer_version: Mapped[int] = mapped_column(Integer, default=0)
     #: comma-separated, each trimmed and lower-cased (``polka.tags``)
     tags: Mapped[str] = mapped_column(String(TAGS_MAX), default="")
@@ -100,6 +121,8 @@ class BlogPost(DeletableContent, Base):
     excerpt: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
     #: minutes to read the body (derived when it is saved)
     reading_minutes: Mapped[int] = mapped_column(Integer, default=1)
+    #: how many of its comments every reader sees (derived from them: ``comments.recount``)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
 
     @property
     def tag_list(self) -> list[str]:
@@ -111,6 +134,17 @@ class BlogPost(DeletableContent, Base):
 
     def __repr__(self) -> str:
         return f"<BlogPost {self.id} {self.title!r} {self.status.value}>"
+
+
+class BlogPostTag(Base):
+    """One of a post's tags (derived from ``BlogPost.tags`` when it is saved): what a tag's page finds
+    its posts by, without reading every post."""
+
+    __tablename__ = "blog_post_tags"
+    __table_args__ = (Index("ix_blog_post_tags_tag", "tag", "post_id"),)
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("blog_posts.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(TAG_MAX), primary_key=True)
 
 
 class BlogRevision(Base):
@@ -129,3 +163,47 @@ class BlogRevision(Base):
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
 
     edited_by: Mapped[User | None] = relationship()
+
+
+class CommentStatus(enum.StrEnum):
+    PUBLISHED = "published"
+    WAITING = "waiting"  # held for a moderator: seen by its author and moderators only
+    HIDDEN = "hidden"  # hidden by a moderator: seen by its author and moderators only
+
+
+class BlogComment(Base):
+    """A comment on a post, or a reply to one (one level deep): seen by whoever may see its post once
+    published and not deleted."""
+
+    __tablename__ = "blog_comments"
+    __table_args__ = (
+        # a post's comments in the order they were written
+        Index("ix_blog_comments_post", "post_id", "parent_id", "created_at", "id"),
+        Index("ix_blog_comments_author", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("blog_posts.id", ondelete="CASCADE"))
+    #: the comment this one answers (a comment, never a reply: replies go one level deep)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("blog_comments.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    #: The sanitised HTML of ``body`` and the objects it links to (as a post's: ``polka.blog.rendering``).
+    html: Mapped[str] = mapped_column(Text, default="")
+    links: Mapped[str] = mapped_column(Text, default="[]")
+    renderer_version: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[CommentStatus] = mapped_column(str_enum(CommentStatus), default=CommentStatus.PUBLISHED)
+    #: why a moderator hid it, or why it waits (shown to its author and the moderators)
+    hidden_reason: Mapped[str] = mapped_column(String(HIDDEN_REASON_MAX), default="")
+    held_reason: Mapped[str] = mapped_column(String(HIDDEN_REASON_MAX), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Deleted by its author: the post shows a stub in its place.
+    deleted_at: Mapped[datetime | None]
+
+    post: Mapped[BlogPost] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def is_shown(self) -> bool:
+        """Whether every reader of the post sees it (published and not deleted)."""
+        return self.status is CommentStatus.PUBLISHED and self.deleted_at is None

@@ -8,17 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.blog import access
-from polka.blog.models import BlogPost
+from polka.blog.models import BlogComment, BlogPost, BlogPostTag
 from polka.blog.months import Month
 from polka.communities.models import Community
-from polka.pagination import Page, paginate
+from polka.pagination import LIMIT, OFFSET, Page, Paged, paginate
 
 PER_PAGE = 10
+#: Comments (with their replies) a post's page shows at a time, oldest first.
+COMMENTS_PER_PAGE = 50
 #: The most drafts and scheduled posts the index lists for their writer.
 UNPUBLISHED_SHOWN = 20
 MORE_FROM_BLOG = 3
@@ -34,28 +36,36 @@ class IndexQuery:
     month: Month | None = None
 
 
+_NEWEST_FIRST = (BlogPost.published_at.desc(), BlogPost.id.desc())
+
+
 def _newest_first(where: ColumnElement[bool]) -> Select[Any]:
-    return (
-        select(BlogPost)
-        .where(where)
-        .options(joinedload(BlogPost.created_by))
-        .order_by(BlogPost.published_at.desc(), BlogPost.id.desc())
-    )
+    return select(BlogPost).where(where).options(joinedload(BlogPost.created_by)).order_by(*_NEWEST_FIRST)
 
 
 def _with_tag(tag: str) -> ColumnElement[bool]:
-    """Tags are kept comma-separated: a whole one is found between commas."""
-    return (literal(",") + BlogPost.tags + literal(",")).contains(f",{tag},", autoescape=True)
+    """The posts with ``tag``, found in the tag table's index."""
+    return BlogPost.id.in_(select(BlogPostTag.post_id).where(BlogPostTag.tag == tag))
 
 
 def index(session: Session, user: User | None, community: Community, asked: IndexQuery) -> Page[BlogPost]:
-    """A page of the community's published posts the user sees, newest first."""
+    """A page of the community's published posts the user sees, newest first. The page's ids are
+    found in the index first and only their rows read, so a late page costs what the first does."""
     where = access.published_in(user, community)
     if asked.tag:
         where = where & _with_tag(asked.tag)
     if asked.month is not None:
         where = where & (BlogPost.published_month == asked.month.key)
-    return paginate(session, _newest_first(where), asked.page, PER_PAGE)
+    ids = select(BlogPost.id).where(where).order_by(*_NEWEST_FIRST)
+    chosen = ids.limit(bindparam(LIMIT)).offset(bindparam(OFFSET)).subquery()
+    page = (
+        select(BlogPost)
+        .join(chosen, chosen.c.id == BlogPost.id)
+        .options(joinedload(BlogPost.created_by))
+        .order_by(*_NEWEST_FIRST)
+    )
+    counted = select(func.count()).select_from(ids.order_by(None).subquery())
+    return paginate(session, Paged(counted, page), asked.page, PER_PAGE)
 
 
 def unpublished(session: Session, user: User | None, community: Community) -> list[BlogPost]:
@@ -92,3 +102,51 @@ def more_from(session: Session, user: User | None, post: BlogPost) -> list[BlogP
 def latest(session: Session, user: User | None, community: Community) -> list[BlogPost]:
     """The community's newest posts the user sees, for its home page (one statement)."""
     return list(session.scalars(_newest_first(access.published_in(user, community)).limit(ON_COMMUNITY_HOME)))
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A page of a post's comments the reader sees, oldest first, each with its replies."""
+
+    comments: list[BlogComment]
+    replies: dict[int, list[BlogComment]]
+    page: int
+    has_next: bool
+
+    @property
+    def every(self) -> list[BlogComment]:
+        """Every comment and reply on the page."""
+        return [*self.comments, *(reply for replies in self.replies.values() for reply in replies)]
+
+    @property
+    def in_order(self) -> list[BlogComment]:
+        """The page as it reads: each comment followed by its replies."""
+        return [shown for comment in self.comments for shown in (comment, *self.replies[comment.id])]
+
+
+def thread(session: Session, user: User | None, post: BlogPost, page: int) -> Thread:
+    """Page ``page`` of ``post``'s comments as ``user`` sees them, in two statements whatever their number
+    (a page is read one comment beyond its end, to know whether another follows)."""
+    page = max(1, page)
+    seen = access.comments_seen_by(user, post.community)
+    found = list(
+        session.scalars(
+            select(BlogComment)
+            .where(BlogComment.post_id == post.id, BlogComment.parent_id.is_(None), seen)
+            .options(joinedload(BlogComment.author))
+            .order_by(BlogComment.created_at, BlogComment.id)
+            .limit(COMMENTS_PER_PAGE + 1)
+            .offset((page - 1) * COMMENTS_PER_PAGE)
+        )
+    )
+    shown = found[:COMMENTS_PER_PAGE]
+    replies: dict[int, list[BlogComment]] = {comment.id: [] for comment in shown}
+    if shown:
+        for reply in session.scalars(
+            select(BlogComment)
+            .where(BlogComment.post_id == post.id, BlogComment.parent_id.in_(list(replies)), seen)
+            .options(joinedload(BlogComment.author))
+            .order_by(BlogComment.created_at, BlogComment.id)
+        ):
+            replies[reply.parent_id or 0].append(reply)
+    return Thread(shown, replies, page, len(found) > COMMENTS_PER_PAGE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -13,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from polka import markup, mentions
 from polka.accounts.models import User
-from polka.blog.kinds import POST_KIND
-from polka.blog.models import BlogPost
+from polka.blog.kinds import COMMENT_KIND, POST_KIND
+from polka.blog.models import BlogComment, BlogPost
 from polka.crossrefs.kept import linked_objects, outside_href, show_kept
 from polka.crossrefs.services import set_links
 from polka.markup import plain_text
@@ -36,11 +37,13 @@ class Rendered:
     html: str
     #: (kind name, id) of each other feature's object the text links to, in order
     objects: tuple[tuple[str, int], ...]
+    #: the handles of the people the text mentions
+    mentions: tuple[str, ...] = ()
 
 
 def render(body: str) -> Rendered:
     document = markup.render_document(body, outside_href, mentions.href)
-    return Rendered(document.html, linked_objects(document.links))
+    return Rendered(document.html, linked_objects(document.links), tuple(dict.fromkeys(document.mentions)))
 
 
 def reading_minutes(html: str) -> int:
@@ -48,24 +51,36 @@ def reading_minutes(html: str) -> int:
     return max(1, math.ceil(len(plain_text(html).split()) / READING_WORDS_PER_MINUTE))
 
 
+def _keep(session: Session, item: BlogPost | BlogComment, kind: str) -> Rendered:
+    rendered = render(item.body)
+    item.html = rendered.html
+    item.links = json.dumps([list(link) for link in rendered.objects])
+    item.renderer_version = renderer_version()
+    session.flush()
+    set_links(session, kind, item.id, rendered.objects)
+    return rendered
+
+
 def keep(session: Session, post: BlogPost) -> None:
     """Render ``post`` and keep its HTML, links and reading time on it (inside a write transaction)."""
-    rendered = render(post.body)
-    post.html = rendered.html
-    post.links = json.dumps([list(link) for link in rendered.objects])
-    post.renderer_version = renderer_version()
+    rendered = _keep(session, post, POST_KIND)
     post.reading_minutes = reading_minutes(rendered.html)
     post.excerpt = excerpt(post.summary, rendered.html)
     session.flush()
-    set_links(session, POST_KIND, post.id, rendered.objects)
 
 
-def kept(post: BlogPost) -> Rendered:
-    """The post's kept rendering, or a fresh one (not stored) when it was kept by an older renderer."""
-    if post.renderer_version == renderer_version():
-        objects = tuple((kind, int(object_id)) for kind, object_id in json.loads(post.links))
-        return Rendered(post.html, objects)
-    return render(post.body)
+def keep_comment(session: Session, comment: BlogComment) -> None:
+    """Render ``comment`` and keep its HTML and links on it (inside a write transaction)."""
+    _keep(session, comment, COMMENT_KIND)
+
+
+def kept(item: BlogPost | BlogComment) -> Rendered:
+    """A post's or comment's kept rendering, or a fresh one (not stored) when it was kept by an older
+    renderer."""
+    if item.renderer_version == renderer_version():
+        objects = tuple((kind, int(object_id)) for kind, object_id in json.loads(item.links))
+        return Rendered(item.html, objects)
+    return render(item.body)
 
 
 def plain_words(post: BlogPost) -> str:
@@ -83,10 +98,16 @@ def excerpt(summary: str, html: str) -> str:
     return words[:SUMMARY_FROM_BODY].rsplit(" ", 1)[0] + "…"
 
 
-def shown_html(session: Session, user: User | None, post: BlogPost) -> Markup:
-    """The post's HTML as ``user`` may see it: links to objects and to pages by title filled in."""
-    one = kept(post)
-    return show_kept(session, user, post.community_id, {0: (one.html, one.objects)})[0]
+def shown_html(
+    session: Session, user: User | None, post: BlogPost, comments: Sequence[BlogComment] = ()
+) -> tuple[Markup, dict[int, Markup]]:
+    """The post's HTML and its comments' (by id) as ``user`` may see them: links to objects and to pages
+    by title filled in, in one look-up per kind (one for the titles) for the whole page."""
+    renderings = {("post", post.id): kept(post)} | {("comment", c.id): kept(c) for c in comments}
+    shown = show_kept(
+        session, user, post.community_id, {key: (one.html, one.objects) for key, one in renderings.items()}
+    )
+    return shown[("post", post.id)], {c.id: shown[("comment", c.id)] for c in comments}
 
 
 def preview(session: Session, user: User | None, community_id: int, body: str) -> Markup:

@@ -14,21 +14,33 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.blog import rendering
-from polka.blog.kinds import POST_KIND
-from polka.blog.models import BlogPost, PostStatus
+from polka.blog.kinds import COMMENT_KIND, POST_KIND
+from polka.blog.models import BlogComment, BlogPost, CommentStatus, PostStatus
 from polka.communities.models import Community
 from polka.markings import Marking
+from polka.markup import plain_text
 from polka.search.documents import SearchDocument
-from polka.search.outbox import queue_change
+from polka.search.outbox import queue_change, queue_changes
 from polka.search.registry import ids_in_batches
 
 
 def reindex_post(session: Session, post: BlogPost) -> None:
+    """Have the post and its comments rewritten (a new title, marking or text; published, taken back
+    or deleted)."""
     queue_change(session, POST_KIND, post.id)
+    queue_changes(session, COMMENT_KIND, select(BlogComment.id).where(BlogComment.post_id == post.id))
+
+
+def reindex_comment(session: Session, comment: BlogComment) -> None:
+    queue_change(session, COMMENT_KIND, comment.id)
 
 
 def _live() -> Any:
     return and_(BlogPost.status == PostStatus.PUBLISHED, BlogPost.deleted_at.is_(None))
+
+
+def _live_comment() -> Any:
+    return and_(_live(), BlogComment.status == CommentStatus.PUBLISHED, BlogComment.deleted_at.is_(None))
 
 
 class BlogSearch:
@@ -65,3 +77,46 @@ class BlogSearch:
 
     def in_community(self, community_id: int) -> Select[Any]:
         return select(BlogPost.id).where(BlogPost.community_id == community_id, _live())
+
+
+class CommentSearch:
+    """One document per comment every reader of its post sees: its words, found under its post."""
+
+    kind = COMMENT_KIND
+
+    def documents(self, session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
+        rows = session.execute(
+            select(BlogComment, BlogPost, User.organisation_id, Community.name)
+            .join(BlogPost, BlogPost.id == BlogComment.post_id)
+            .join(Community, Community.id == BlogPost.community_id)
+            .outerjoin(User, User.id == BlogComment.author_id)
+            .where(BlogComment.id.in_(ids), _live_comment())
+        ).all()
+        return {
+            comment.id: SearchDocument(
+                kind=COMMENT_KIND,
+                object_id=comment.id,
+                community_id=post.community_id,
+                marking=post.marking.value,
+                sensitive=Marking(post.marking).sensitive,
+                title="",
+                body=plain_text(rendering.kept(comment).html),
+                created_at=comment.created_at,
+                updated_at=comment.created_at,
+                author_id=comment.author_id,
+                organisation_id=organisation_id,
+                context=f"{post.title}\n{community_name} blog",
+            )
+            for comment, post, organisation_id, community_name in rows
+        }
+
+    def all_ids(self, session: Session) -> Iterator[list[int]]:
+        live = BlogComment.id.in_(select(BlogComment.id).join(BlogPost).where(_live_comment()))
+        return ids_in_batches(session, BlogComment.id, live)
+
+    def in_community(self, community_id: int) -> Select[Any]:
+        return (
+            select(BlogComment.id)
+            .join(BlogPost, BlogPost.id == BlogComment.post_id)
+            .where(BlogPost.community_id == community_id, _live_comment())
+        )

@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from polka import mentions
 from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
@@ -29,6 +30,7 @@ from polka.blog.models import (
     SUMMARY_MAX,
     TITLE_MAX,
     BlogPost,
+    BlogPostTag,
     BlogRevision,
     BlogSettings,
     PostStatus,
@@ -78,7 +80,7 @@ def _refused(field: str, message: str) -> ValidationError:
     return ValidationError(message, {field: message})
 
 
-def check(community: Community, fields: PostFields) -> Checked:
+def check(session: Session, community: Community, fields: PostFields) -> Checked:
     """Every field of a post, checked in the order the form shows them."""
     title = check_line("title", fields.title, TITLE_MAX, "a title", required=True)
     summary = check_line("summary", fields.summary, SUMMARY_MAX, "the summary")
@@ -93,6 +95,7 @@ def check(community: Community, fields: PostFields) -> Checked:
     check_markdown(body, "body")
     tags = parse_tags(fields.tags)
     check_within_ceiling(fields.marking, community.marking_ceiling)
+    mentions.check(session, rendering.render(body).mentions, community, fields.marking, "this post")
     return Checked(title, body, summary, tags, fields.marking)
 
 
@@ -101,10 +104,17 @@ def _place(post: BlogPost, checked: Checked) -> None:
     post.tags, post.marking = checked.tags, checked.marking
 
 
+def _keep_tags(session: Session, post: BlogPost) -> None:
+    """The post's rows in the tag table, as its tags are now (flushed)."""
+    session.execute(delete(BlogPostTag).where(BlogPostTag.post_id == post.id))
+    session.add_all(BlogPostTag(post_id=post.id, tag=tag) for tag in post.tag_list)
+    session.flush()
+
+
 def create_post(session: Session, user: User, community: Community, fields: PostFields) -> BlogPost:
     """A new draft in ``community``'s blog, written by ``user``."""
     access.require_write(user, community, access.writers(session, community))
-    checked = check(community, fields)
+    checked = check(session, community, fields)
     now = utcnow()
     post = BlogPost(
         community=community,
@@ -118,6 +128,7 @@ def create_post(session: Session, user: User, community: Community, fields: Post
     _place(post, checked)
     session.add(post)
     session.flush()
+    _keep_tags(session, post)
     rendering.keep(session, post)
     return post
 
@@ -125,7 +136,7 @@ def create_post(session: Session, user: User, community: Community, fields: Post
 def update_post(session: Session, user: User, post: BlogPost, fields: PostFields) -> bool:
     """Change a post, keeping the version it replaces; whether anything changed."""
     access.require_edit(user, post, access.writers(session, post.community))
-    checked = check(post.community, fields)
+    checked = check(session, post.community, fields)
     if checked.marking.rank < Marking(post.marking).rank:
         access.require_lower_marking(user, post)
     same_text = (checked.title, checked.summary, checked.body) == (post.title, post.summary, post.body)
@@ -143,9 +154,12 @@ def update_post(session: Session, user: User, post: BlogPost, fields: PostFields
                 edited_by_id=user.id,
             )
         )
+    tags_changed = checked.tags != post.tags
     _place(post, checked)
     post.updated_at, post.updated_by_id = now, user.id
     session.flush()
+    if tags_changed:
+        _keep_tags(session, post)
     rendering.keep(session, post)
     reindex_post(session, post)
     if post.created_by_id != user.id:

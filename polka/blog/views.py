@@ -12,6 +12,7 @@ from flask import render_template, request
 from polka.accounts.web import current_user
 from polka.blog import access, reads, rendering, services
 from polka.blog.blueprint import bp
+from polka.blog.forms import CommentForm
 from polka.blog.models import BlogPost
 from polka.blog.months import Month, parse_month
 from polka.communities.models import Community
@@ -67,22 +68,38 @@ def find_post(slug: str, post_id: int) -> BlogPost:
     return access.get_post(db(), current_user(), community, post_id)
 
 
-@bp.get("/<int:post>")
-def post(slug: str, post: int) -> Any:
+def post_screen(found: BlogPost, form: CommentForm | None = None, *, status: int = 200) -> Any:
+    """A post with its comments (the page of them asked for), and a comment form: ``form`` holds what
+    was typed into a refused comment, and ``status`` says why it was refused."""
     session, user = db(), current_user()
-    found = find_post(slug, post)
     community = found.community
     chosen = access.writers(session, community)
+    thread = reads.thread(session, user, found, request.args.get("comments", 1, type=int) or 1)
+    html, comment_html = rendering.shown_html(session, user, found, thread.every)
+    form = form or CommentForm(parent=request.args.get("reply_to", type=int))
+    replying_to = next((c for c in thread.comments if c.id == form.parent.data), None)
     return render_template(
         "blog/post.html",
         community=community,
         post=found,
-        html=rendering.shown_html(session, user, found),
+        html=html,
+        thread=thread,
+        comment_html=comment_html,
+        form=form,
+        replying_to=replying_to,
+        comment_refusal=access.comment_refusal(user, found),
+        may_close=access.may_close_comments(user, found),
+        may_report=lambda comment: access.may_report(user, comment),
         more=reads.more_from(session, user, found) if found.is_published else [],
         may_edit=access.offers_edit(user, found, chosen),
         section="communities",
         page_title=f"{found.title} – {community.name} blog",
-    )
+    ), status
+
+
+@bp.get("/<int:post>")
+def post(slug: str, post: int) -> Any:
+    return post_screen(find_post(slug, post))
 
 
 @bp.get("/<int:post>/history")

@@ -62,7 +62,7 @@ def _submit(community: Community, form: PostForm, post: BlogPost | None) -> Any:
     try:
         fields = _fields(form)
         if action == PREVIEW:
-            checked = services.check(community, fields)
+            checked = services.check(session, community, fields)
             shown = rendering.preview(session, user, community.id, checked.body)
             return _screen(community, form, post, preview=shown)
         at = None
@@ -76,6 +76,8 @@ def _submit(community: Community, form: PostForm, post: BlogPost | None) -> Any:
                 services.publish(session, user, saved)
             elif at is not None:
                 services.schedule(session, user, saved, at)
+            elif action == DRAFT and saved.status is PostStatus.SCHEDULED:
+                services.unschedule(session, user, saved)
     except ValidationError as error:  # nothing was kept: the form shows what was typed, and why not
         show_errors(form, error)
         return _screen(community, form, post, status=400)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import AccountStatus, User
 from polka.activity.models import Activity
 from polka.activity.stream import Scope, read_stream
-from polka.blog.models import BlogPost
+from polka.blog.models import BlogComment, BlogPost, CommentStatus
 from polka.blog.models import PostStatus as BlogStatus
 from polka.communities.models import Community
 from polka.content.kinds import Kind, kind_named, kinds, resolve_all
@@ -140,6 +140,24 @@ def _live_blog_post(post: BlogPost) -> bool:
     return post.deleted_at is None and post.status is BlogStatus.PUBLISHED
 
 
+def _blog_comment(community: Community, marking: Marking, n: int) -> BlogComment:
+    """A comment on a new published post: seen as its post is (changes go through the post); every
+    third waits for a moderator, and is shown by no resolver."""
+    post = BlogPost(
+        community=community,
+        title=f"Commented post {n}",
+        marking=marking,
+        status=BlogStatus.PUBLISHED,
+        published_at=utcnow(),
+    )
+    status = CommentStatus.WAITING if n % 3 == 2 else CommentStatus.PUBLISHED
+    return BlogComment(post=post, body=f"Comment {n}", status=status)
+
+
+def _live_comment(comment: BlogComment) -> bool:
+    return comment.is_shown and _live_blog_post(comment.post)
+
+
 def _live_post_sql() -> ColumnElement[bool]:
     return and_(
         ForumPost.status == PostStatus.PUBLISHED,
@@ -175,6 +193,27 @@ FACTORIES: dict[str, Factory] = {
         lambda: and_(BlogPost.deleted_at.is_(None), BlogPost.status == BlogStatus.PUBLISHED),
         _live_blog_post,
         lambda post: post.title,
+    ),
+    # A comment is seen by whoever may see its post, while both are published and undeleted.
+    "blog.comment": Factory(
+        _blog_comment,
+        lambda: and_(
+            BlogComment.status == CommentStatus.PUBLISHED,
+            BlogComment.deleted_at.is_(None),
+            BlogComment.post_id.in_(
+                select(BlogPost.id).where(
+                    BlogPost.deleted_at.is_(None), BlogPost.status == BlogStatus.PUBLISHED
+                )
+            ),
+        ),
+        _live_comment,
+        lambda comment: comment.post.title,
+        policy=lambda user, comment: can(user, Action.VIEW, comment.post),
+        sql=lambda user, model: BlogComment.post_id.in_(
+            select(BlogPost.id).where(visible_filter(user, BlogPost))
+        ),
+        community_id=lambda comment: comment.post.community_id,
+        changed=lambda comment: comment.post,
     ),
     "communities.community": Factory(None, true, lambda community: True, lambda community: community.name),
     # A folder is seen by whoever may read its library; it has no marking of its own and no bin.

@@ -1,8 +1,8 @@
-"""blog posts, their history and the blogs' settings
+"""blogs: posts, their tags and history, comments and the blogs' settings
 
-Revision ID: c1fe1521350b
+Revision ID: 80ecb04bf94a
 Revises: 4fe9fa81d5a7
-Create Date: 2026-12-06 22:50:35.462818
+Create Date: 2026-12-06 23:11:34.131949
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 import polka.db
 
 
-revision: str = 'c1fe1521350b'
+revision: str = '80ecb04bf94a'
 down_revision: str | Sequence[str] | None = '4fe9fa81d5a7'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -26,9 +26,6 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=150), nullable=False),
     sa.Column('summary', sa.String(length=300), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('html', sa.Text(), nullable=False),
-    sa.Column('links', sa.Text(), nullable=False),
     sa.Column('renderer_version', sa.Integer(), nullable=False),
     sa.Column('tags', sa.String(length=300), nullable=False),
     sa.Column('status', sa.Enum('draft', 'scheduled', 'published', name='poststatus', native_enum=False, length=32), nullable=False),
@@ -38,6 +35,7 @@ def upgrade() -> None:
     sa.Column('comments_closed', sa.Boolean(), nullable=False),
     sa.Column('excerpt', sa.String(length=300), nullable=False),
     sa.Column('reading_minutes', sa.Integer(), nullable=False),
+    sa.Column('comment_count', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('created_at', polka.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -46,6 +44,9 @@ def upgrade() -> None:
     sa.Column('marking', sa.Enum('OFFICIAL', 'OFFICIAL-SENSITIVE', name='marking', native_enum=False, length=32), nullable=False),
     sa.Column('deleted_at', polka.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('deleted_by_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=False),
+    sa.Column('links', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['community_id'], ['community_communities.id'], name=op.f('fk_blog_posts_community_id_community_communities'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['created_by_id'], ['account_users.id'], name=op.f('fk_blog_posts_created_by_id_account_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['deleted_by_id'], ['account_users.id'], name=op.f('fk_blog_posts_deleted_by_id_account_users'), ondelete='SET NULL'),
@@ -53,8 +54,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_blog_posts'))
     )
     with op.batch_alter_table('blog_posts', schema=None) as batch_op:
-        batch_op.create_index('ix_blog_posts_community_month', ['community_id', 'status', 'published_month'], unique=False)
-        batch_op.create_index('ix_blog_posts_community_published', ['community_id', 'status', 'published_at', 'id'], unique=False)
+        batch_op.create_index('ix_blog_posts_community_month', ['community_id', 'status', 'published_month'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_blog_posts_community_published', ['community_id', 'status', 'published_at', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_blog_posts_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index('ix_blog_posts_status_publish_at', ['status', 'publish_at'], unique=False)
 
@@ -65,6 +66,38 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['community_id'], ['community_communities.id'], name=op.f('fk_blog_settings_community_id_community_communities'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('community_id', name=op.f('pk_blog_settings'))
     )
+    op.create_table('blog_comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=False),
+    sa.Column('links', sa.Text(), nullable=False),
+    sa.Column('renderer_version', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('published', 'waiting', 'hidden', name='commentstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('hidden_reason', sa.String(length=300), nullable=False),
+    sa.Column('held_reason', sa.String(length=300), nullable=False),
+    sa.Column('created_at', polka.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', polka.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['account_users.id'], name=op.f('fk_blog_comments_author_id_account_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['parent_id'], ['blog_comments.id'], name=op.f('fk_blog_comments_parent_id_blog_comments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['blog_posts.id'], name=op.f('fk_blog_comments_post_id_blog_posts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_blog_comments'))
+    )
+    with op.batch_alter_table('blog_comments', schema=None) as batch_op:
+        batch_op.create_index('ix_blog_comments_author', ['author_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_blog_comments_post', ['post_id', 'parent_id', 'created_at', 'id'], unique=False)
+
+    op.create_table('blog_post_tags',
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('tag', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['blog_posts.id'], name=op.f('fk_blog_post_tags_post_id_blog_posts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('post_id', 'tag', name=op.f('pk_blog_post_tags'))
+    )
+    with op.batch_alter_table('blog_post_tags', schema=None) as batch_op:
+        batch_op.create_index('ix_blog_post_tags_tag', ['tag', 'post_id'], unique=False)
+
     op.create_table('blog_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -87,11 +120,20 @@ def downgrade() -> None:
         batch_op.drop_index('ix_blog_revisions_post')
 
     op.drop_table('blog_revisions')
+    with op.batch_alter_table('blog_post_tags', schema=None) as batch_op:
+        batch_op.drop_index('ix_blog_post_tags_tag')
+
+    op.drop_table('blog_post_tags')
+    with op.batch_alter_table('blog_comments', schema=None) as batch_op:
+        batch_op.drop_index('ix_blog_comments_post')
+        batch_op.drop_index('ix_blog_comments_author')
+
+    op.drop_table('blog_comments')
     op.drop_table('blog_settings')
     with op.batch_alter_table('blog_posts', schema=None) as batch_op:
         batch_op.drop_index('ix_blog_posts_status_publish_at')
         batch_op.drop_index(batch_op.f('ix_blog_posts_deleted_at'))
-        batch_op.drop_index('ix_blog_posts_community_published')
-        batch_op.drop_index('ix_blog_posts_community_month')
+        batch_op.drop_index('ix_blog_posts_community_published', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_blog_posts_community_month', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
 
     op.drop_table('blog_posts')

@@ -1,0 +1,63 @@
+"""Comments under a post: writing one (or a reply), deleting one's own, and closing a post's comments.
+A refused comment comes back on the post's page with what was typed and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+
+from polka.accounts.web import signed_in
+from polka.blog import access, comments
+from polka.blog.blueprint import bp
+from polka.blog.forms import CommentForm
+from polka.blog.kinds import comment_url
+from polka.blog.views import find_post, post_screen
+from polka.db import transaction
+from polka.errors import ValidationError
+from polka.forms import show_errors
+from polka.http import db
+
+
+@bp.post("/<int:post>/comments")
+def comment(slug: str, post: int) -> Any:
+    session, user = db(), signed_in()
+    found = find_post(slug, post)
+    form = CommentForm()
+    if not form.validate():
+        return post_screen(found, form, status=400)
+    try:
+        with transaction(session):
+            added = comments.add_comment(session, user, found, form.body.data or "", form.parent.data)
+    except ValidationError as error:
+        show_errors(form, error)
+        return post_screen(found, form, status=400)
+    if added.held_reason:
+        flash(f"Your comment waits for a moderator: {added.held_reason}", "success")
+    else:
+        flash("Your comment has been posted.", "success")
+    return redirect(comment_url(found.community.slug, found.id, added.id))
+
+
+@bp.post("/<int:post>/comments/<int:comment>/delete")
+def delete_comment(slug: str, post: int, comment: int) -> Any:
+    session, user = db(), signed_in()
+    found = find_post(slug, post)
+    target = access.get_comment(session, user, found, comment)
+    with transaction(session):
+        comments.delete_own(session, user, target)
+    flash("Your comment has been deleted.", "success")
+    return redirect(url_for("blog.post", slug=found.community.slug, post=found.id, _anchor="comments"))
+
+
+@bp.post("/<int:post>/comments/closed")
+def close_comments(slug: str, post: int) -> Any:
+    session, user = db(), signed_in()
+    found = find_post(slug, post)
+    closed = request.form.get("closed") == "yes"
+    with transaction(session):
+        comments.set_closed(session, user, found, closed)
+    flash(
+        "Comments on this post are closed." if closed else "Comments on this post are open again.", "success"
+    )
+    return redirect(url_for("blog.post", slug=found.community.slug, post=found.id, _anchor="comments"))
