@@ -33,6 +33,7 @@ from polka.blog import rendering
 from polka.blog.models import BlogComment, BlogPost, BlogPostTag, CommentStatus, PostStatus
 from polka.blog.months import Month, uk_month
 from polka.blog.reads import COMMENTS_PER_PAGE, PER_PAGE
+from polka.blog.services import tag_id
 from polka.communities.models import Role, Visibility
 from polka.communities.services import add_member, create_community
 from polka.db import transaction
@@ -253,7 +254,7 @@ def _posts(
         session.execute(
             insert(BlogPostTag),
             [
-                {"post_id": post_id, "tag": tag}
+                {"post_id": post_id, "tag_id": tag_id(session, community_id, tag)}
                 for post_id, row in zip(ids, rows, strict=True)
                 for tag in row["tags"].split(",")
             ],

@@ -3,11 +3,11 @@ imports the blog's view modules."""
 
 from __future__ import annotations
 
-from polka.blog import comment_views, models, views, writing_views
+from polka.blog import comment_views, feed_views, models, views, writing_views
 from polka.blog.blueprint import bp
 from polka.blog.demo import load_demo_blog
 from polka.blog.home import latest_posts
-from polka.blog.kinds import COMMENT, POST
+from polka.blog.kinds import BLOG, COMMENT, POST, TAG
 from polka.blog.models import BlogPost
 from polka.blog.moderation import COMMENTS
 from polka.blog.publishing import SWEEP_INTERVAL, publish_all_due, publish_handler
@@ -28,9 +28,9 @@ from polka.content.feature import (
 FEATURE = Feature(
     name="blog",
     label="Blog",
-    routes=Routes(bp, (views, writing_views, comment_views)),
+    routes=Routes(bp, (views, writing_views, comment_views, feed_views)),
     models=(models,),
-    kinds=(POST, COMMENT),
+    kinds=(POST, COMMENT, BLOG, TAG),
     search=(BlogSearch(), CommentSearch()),
     moderated=(COMMENTS,),
     waiting=(WaitingQueue(HELD, held_waiting),),

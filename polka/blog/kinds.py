@@ -6,20 +6,28 @@ moderators on the blog's own pages, never in search, activity, feeds or another 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, bindparam
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.blog.models import BlogComment, BlogPost, CommentStatus, PostStatus
+from polka.blog.models import BlogComment, BlogPost, BlogTag, CommentStatus, PostStatus
+from polka.communities.kinds import part_resolver
+from polka.communities.models import Community
 from polka.content.kinds import IDS, Kind, Shown, shown_columns
-from polka.permissions import reader_params, visible_to_reader
+from polka.markings import Marking
+from polka.permissions import readable_to_reader, reader_params, visible_to_reader
 
 POST_KIND = "blog.post"
 COMMENT_KIND = "blog.comment"
+#: a community's blog as a whole, to follow: named by its community's id
+BLOG_KIND = "blog.blog"
+#: a tag of a community's blog, to follow
+TAG_KIND = "blog.tag"
 
 
 def post_url(community_slug: str, post_id: int) -> str:
@@ -100,5 +108,51 @@ def _visible_comments() -> Select[Any]:
     )
 
 
+def resolve_tags(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
+    """The tags among ``ids`` whose blog ``user`` may read."""
+    params = reader_params(user)
+    if params is None:
+        return {}
+    rows = session.execute(_readable_tags(), {**params, IDS: list(ids)})
+    return {
+        row.id: Shown(
+            kind=TAG_KIND,
+            id=row.id,
+            label="Blog tag",
+            title=f"“{row.name}” in the {row.community_name} blog",
+            url=url_for("blog.index", slug=row.community_slug, tag=row.name),
+            marking=Marking.OFFICIAL,  # the tag itself; each post carries its own marking
+            community_id=row.community_id,
+            community_name=row.community_name,
+            updated_at=row.created_at,
+        )
+        for row in rows
+    }
+
+
+@cache
+def _readable_tags() -> Select[int, str, int, datetime, str, str]:
+    return (
+        select(
+            BlogTag.id,
+            BlogTag.name,
+            BlogTag.community_id,
+            Community.created_at,
+            Community.slug.label("community_slug"),
+            Community.name.label("community_name"),
+        )
+        .join(Community, Community.id == BlogTag.community_id)
+        .where(BlogTag.id.in_(bindparam(IDS, expanding=True)), readable_to_reader())
+    )
+
+
 POST = Kind(name=POST_KIND, label="Blog post", model=BlogPost, resolve=resolve_posts, link_name="blog")
 COMMENT = Kind(name=COMMENT_KIND, label="Comment", model=BlogComment, resolve=resolve_comments)
+BLOG = Kind(
+    name=BLOG_KIND,
+    label="Blog",
+    model=Community,
+    resolve=part_resolver(BLOG_KIND, "Blog", "blog.index"),
+    owns_model=False,
+)
+TAG = Kind(name=TAG_KIND, label="Blog tag", model=BlogTag, resolve=resolve_tags)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from polka.accounts.models import User
+from polka.communities.models import Community
 from polka.content.mixins import DeletableContent
 from polka.db import Base, str_enum, utcnow
 from polka.tags import TAG_MAX, TAGS_MAX, split_tags
@@ -136,15 +137,29 @@ class BlogPost(DeletableContent, Base):
         return f"<BlogPost {self.id} {self.title!r} {self.status.value}>"
 
 
+class BlogTag(Base):
+    """A tag used in a community's blog: what readers follow, and what its page lists the posts of."""
+
+    __tablename__ = "blog_tags"
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community_communities.id", ondelete="CASCADE"))
+    #: as ``polka.tags`` keeps it: trimmed, lower-case
+    name: Mapped[str] = mapped_column(String(TAG_MAX))
+
+    community: Mapped[Community] = relationship()
+
+
 class BlogPostTag(Base):
-    """One of a post's tags (derived from ``BlogPost.tags`` when it is saved): what a tag's page finds
+    """A post carries a tag (derived from ``BlogPost.tags`` when it is saved): what a tag's page finds
     its posts by, without reading every post."""
 
     __tablename__ = "blog_post_tags"
-    __table_args__ = (Index("ix_blog_post_tags_tag", "tag", "post_id"),)
+    __table_args__ = (Index("ix_blog_post_tags_tag", "tag_id", "post_id"),)
 
     post_id: Mapped[int] = mapped_column(ForeignKey("blog_posts.id", ondelete="CASCADE"), primary_key=True)
-    tag: Mapped[str] = mapped_column(String(TAG_MAX), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("blog_tags.id", ondelete="CASCADE"), primary_key=True)
 
 
 class BlogRevision(Base):

@@ -110,6 +110,15 @@ def shown_html(
     return shown[("post", post.id)], {c.id: shown[("comment", c.id)] for c in comments}
 
 
+def shown_posts(
+    session: Session, user: User | None, community_id: int, posts: Sequence[BlogPost]
+) -> dict[int, Markup]:
+    """Several posts' HTML (of one community's blog) as ``user`` may see them, looked up at once."""
+    return show_kept(
+        session, user, community_id, {post.id: (kept(post).html, kept(post).objects) for post in posts}
+    )
+
+
 def preview(session: Session, user: User | None, community_id: int, body: str) -> Markup:
     """A text not saved yet, as ``user`` would see it posted in community ``community_id``."""
     one = render(body)

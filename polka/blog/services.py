@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from polka import mentions
@@ -33,6 +34,7 @@ from polka.blog.models import (
     BlogPostTag,
     BlogRevision,
     BlogSettings,
+    BlogTag,
     PostStatus,
     Writers,
 )
@@ -105,10 +107,29 @@ def _place(post: BlogPost, checked: Checked) -> None:
 
 
 def _keep_tags(session: Session, post: BlogPost) -> None:
-    """The post's rows in the tag table, as its tags are now (flushed)."""
+    """The post's rows in the tag tables, as its tags are now (flushed)."""
     session.execute(delete(BlogPostTag).where(BlogPostTag.post_id == post.id))
-    session.add_all(BlogPostTag(post_id=post.id, tag=tag) for tag in post.tag_list)
+    session.add_all(
+        BlogPostTag(post_id=post.id, tag_id=tag_id(session, post.community_id, name))
+        for name in post.tag_list
+    )
     session.flush()
+
+
+def tag_id(session: Session, community_id: int, name: str) -> int:
+    """The id of the community's blog tag ``name``, made when it is first used (another writer making
+    it at the same moment is found instead)."""
+    named = select(BlogTag.id).where(BlogTag.community_id == community_id, BlogTag.name == name)
+    found = session.scalar(named)
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            tag = BlogTag(community_id=community_id, name=name)
+            session.add(tag)
+        return tag.id
+    except IntegrityError:
+        return session.scalars(named).one()
 
 
 def create_post(session: Session, user: User, community: Community, fields: PostFields) -> BlogPost:

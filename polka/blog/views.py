@@ -7,32 +7,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 
 from polka.accounts.web import current_user
 from polka.blog import access, reads, rendering, services
 from polka.blog.blueprint import bp
 from polka.blog.forms import CommentForm
-from polka.blog.models import BlogPost
+from polka.blog.kinds import BLOG_KIND, TAG_KIND
+from polka.blog.models import BlogPost, BlogTag
 from polka.blog.months import Month, parse_month
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.errors import NotFound
 from polka.http import db
+from polka.subscriptions.services import is_following
+from polka.subscriptions.web import follow_from_form
 from polka.tags import TAG_MAX
 
 
-def _tag() -> str:
+def tag_asked() -> str:
     """The tag a list is narrowed to (``?tag=``), as tags are kept: trimmed, lower-case."""
     return " ".join(request.args.get("tag", "").split()).lower()[:TAG_MAX]
 
 
 def _index(community: Community, month: Month | None) -> Any:
     session, user = db(), current_user()
-    tag = _tag()
+    tag = tag_asked()
     asked = reads.IndexQuery(request.args.get("page", 1, type=int) or 1, tag, month)
     chosen = access.writers(session, community)
     heading = f"Posts from {month.label}" if month else (f"Posts tagged “{tag}”" if tag else "Blog")
+    followed = reads.tag_named(session, community, tag) if tag else None
+    kind, object_id = (TAG_KIND, followed.id) if followed else (BLOG_KIND, community.id)
     return render_template(
         "blog/index.html",
         community=community,
@@ -40,6 +45,8 @@ def _index(community: Community, month: Month | None) -> Any:
         unpublished=reads.unpublished(session, user, community),
         months=reads.archive(session, user, community),
         tag=tag,
+        followed_tag=followed,
+        following=is_following(session, user, kind, object_id) if not tag or followed else False,
         month=month,
         heading=heading,
         may_write=access.offers_write(user, community, chosen),
@@ -114,3 +121,18 @@ def history(slug: str, post: int) -> Any:
         section="communities",
         page_title=f"History – {found.title}",
     )
+
+
+@bp.post("/follow")
+def follow_blog(slug: str) -> Any:
+    community = community_for(slug)
+    return follow_from_form(BLOG_KIND, community.id, url_for("blog.index", slug=community.slug))
+
+
+@bp.post("/tags/<int:tag>/follow")
+def follow_tag(slug: str, tag: int) -> Any:
+    community = community_for(slug)
+    found = db().get(BlogTag, tag)
+    if found is None or found.community_id != community.id:
+        raise NotFound()
+    return follow_from_form(TAG_KIND, found.id, url_for("blog.index", slug=community.slug, tag=found.name))

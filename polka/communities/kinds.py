@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
-from polka.content.kinds import IDS, Kind, Shown
+from polka.content.kinds import IDS, Kind, Resolver, Shown
 from polka.markings import Marking
-from polka.permissions import reader_params, visible_to_reader
+from polka.permissions import readable_to_reader, reader_params, visible_to_reader
 
 COMMUNITY_KIND = "communities.community"
 
@@ -59,3 +59,38 @@ def _shown(community_id: int, slug: str, name: str, updated_at: datetime) -> Sho
 
 
 COMMUNITY = Kind(name=COMMUNITY_KIND, label="Community", model=Community, resolve=resolve_communities)
+
+
+def part_resolver(kind: str, label: str, endpoint: str) -> Resolver:
+    """The resolver of a kind naming a community's feature as a whole, to follow (its forum, its blog):
+    named by the community's id, shown to whoever may read the community's content, titled
+    "<community> <label, lower case>" and found at ``endpoint`` (taking the community's ``slug``)."""
+
+    def resolve(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
+        params = reader_params(user)
+        if params is None:
+            return {}
+        rows = session.execute(_readable_communities(), {**params, IDS: list(ids)})
+        return {
+            row.id: Shown(
+                kind=kind,
+                id=row.id,
+                label=label,
+                title=f"{row.name} {label.lower()}",
+                url=url_for(endpoint, slug=row.slug),
+                marking=Marking.OFFICIAL,
+                community_id=row.id,
+                community_name=row.name,
+                updated_at=row.created_at,
+            )
+            for row in rows
+        }
+
+    return resolve
+
+
+@cache
+def _readable_communities() -> Select[int, str, str, datetime]:
+    return select(Community.id, Community.slug, Community.name, Community.created_at).where(
+        Community.id.in_(bindparam(IDS, expanding=True)), readable_to_reader()
+    )

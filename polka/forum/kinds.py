@@ -13,6 +13,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.communities.kinds import part_resolver
 from polka.communities.models import Community
 from polka.content.kinds import IDS, Kind, Shown, shown_columns
 from polka.forum.models import ForumCategory, ForumPost, ForumTopic, PostStatus
@@ -142,28 +143,6 @@ def resolve_categories(session: Session, user: User | None, ids: Sequence[int]) 
     }
 
 
-def resolve_forums(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
-    """The forums (named by their community's id) among ``ids`` that ``user`` may read."""
-    params = reader_params(user)
-    if params is None:
-        return {}
-    rows = session.execute(_readable_forums(), {**params, IDS: list(ids)})
-    return {
-        row.id: Shown(
-            kind=FORUM_KIND,
-            id=row.id,
-            label="Forum",
-            title=f"{row.name} forum",
-            url=url_for("forum.index", slug=row.slug),
-            marking=Marking.OFFICIAL,
-            community_id=row.id,
-            community_name=row.name,
-            updated_at=row.created_at,
-        )
-        for row in rows
-    }
-
-
 @cache
 def _readable_categories() -> Select[int, str, str, int, datetime, str, str]:
     return (
@@ -181,13 +160,12 @@ def _readable_categories() -> Select[int, str, str, int, datetime, str, str]:
     )
 
 
-@cache
-def _readable_forums() -> Select[int, str, str, datetime]:
-    return select(Community.id, Community.slug, Community.name, Community.created_at).where(
-        Community.id.in_(bindparam(IDS, expanding=True)), readable_to_reader()
-    )
-
-
 CATEGORY = Kind(name=CATEGORY_KIND, label="Forum category", model=ForumCategory, resolve=resolve_categories)
 #: A community's forum as a whole, to follow: named by its community's id.
-FORUM = Kind(name=FORUM_KIND, label="Forum", model=Community, resolve=resolve_forums, owns_model=False)
+FORUM = Kind(
+    name=FORUM_KIND,
+    label="Forum",
+    model=Community,
+    resolve=part_resolver(FORUM_KIND, "Forum", "forum.index"),
+    owns_model=False,
+)

@@ -27,7 +27,8 @@ from polka.http import db
 from polka.ids import parse_id
 from polka.markings import parse_marking
 from polka.permissions import Action, can
-from polka.subscriptions.services import is_following, set_following
+from polka.subscriptions.services import is_following
+from polka.subscriptions.web import follow_from_form
 from polka.tags import TAG_MAX
 
 
@@ -367,30 +368,17 @@ def raise_marking(slug: str, topic: int) -> Any:
     return redirect(url_for("forum.topic", slug=found.community.slug, topic=found.id))
 
 
-def _set_following(kind: str, object_id: int, back: str) -> Any:
-    """Follow or stop following (``following=yes|no``) what the page at ``back`` shows."""
-    session, user = db(), signed_in()
-    following = request.form.get("following") != "no"
-    with transaction(session):
-        set_following(session, user, kind, object_id, following)
-    flash(
-        "You follow it now: you will hear of what is new in it." if following else "You no longer follow it.",
-        "success",
-    )
-    return redirect(back)
-
-
 @bp.post("/follow")
 def follow_forum(slug: str) -> Any:
     community = community_for(slug)
-    return _set_following(FORUM_KIND, community.id, url_for("forum.index", slug=community.slug))
+    return follow_from_form(FORUM_KIND, community.id, url_for("forum.index", slug=community.slug))
 
 
 @bp.post("/<category>/follow")
 def follow_category(slug: str, category: str) -> Any:
     community = community_for(slug)
     found = access.get_category(db(), signed_in(), community, category)
-    return _set_following(
+    return follow_from_form(
         CATEGORY_KIND, found.id, url_for("forum.category", slug=community.slug, category=found.slug)
     )
 
@@ -399,7 +387,7 @@ def follow_category(slug: str, category: str) -> Any:
 def follow_topic(slug: str, topic: int) -> Any:
     community_for(slug)
     found = access.get_topic(db(), signed_in(), topic)
-    return _set_following(
+    return follow_from_form(
         TOPIC_KIND, found.id, url_for("forum.topic", slug=found.community.slug, topic=found.id)
     )
 

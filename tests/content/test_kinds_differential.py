@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import AccountStatus, User
 from polka.activity.models import Activity
 from polka.activity.stream import Scope, read_stream
-from polka.blog.models import BlogComment, BlogPost, CommentStatus
+from polka.blog.models import BlogComment, BlogPost, BlogTag, CommentStatus
 from polka.blog.models import PostStatus as BlogStatus
 from polka.communities.models import Community
 from polka.content.kinds import Kind, kind_named, kinds, resolve_all
@@ -214,6 +214,27 @@ FACTORIES: dict[str, Factory] = {
         ),
         community_id=lambda comment: comment.post.community_id,
         changed=lambda comment: comment.post,
+    ),
+    # A community's blog as a whole (to follow) is its community, seen by whoever may read it.
+    "blog.blog": Factory(
+        None,
+        true,
+        lambda community: True,
+        lambda community: f"{community.name} blog",
+        policy=lambda user, community: can(user, Action.READ, community),
+        sql=lambda user, model: readable_filter(user),
+        has_activity=False,
+    ),
+    # A blog's tag is seen by whoever may read its blog; it has no marking of its own and no bin.
+    "blog.tag": Factory(
+        lambda community, marking, n: BlogTag(community=community, name=f"tag {n}"),
+        true,
+        lambda tag: True,
+        lambda tag: f"“{tag.name}” in the {tag.community.name} blog",
+        policy=lambda user, tag: can(user, Action.READ, tag.community),
+        sql=lambda user, model: model.community_id.in_(select(Community.id).where(readable_filter(user))),
+        marked=False,
+        has_activity=False,
     ),
     "communities.community": Factory(None, true, lambda community: True, lambda community: community.name),
     # A folder is seen by whoever may read its library; it has no marking of its own and no bin.

@@ -1,8 +1,8 @@
 """blogs: posts, their tags and history, comments and the blogs' settings
 
-Revision ID: 80ecb04bf94a
+Revision ID: 90c343f1b1a5
 Revises: 4fe9fa81d5a7
-Create Date: 2026-12-06 23:11:34.131949
+Create Date: 2026-12-06 23:18:37.404145
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 import polka.db
 
 
-revision: str = '80ecb04bf94a'
+revision: str = '90c343f1b1a5'
 down_revision: str | Sequence[str] | None = '4fe9fa81d5a7'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -66,6 +66,14 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['community_id'], ['community_communities.id'], name=op.f('fk_blog_settings_community_id_community_communities'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('community_id', name=op.f('pk_blog_settings'))
     )
+    op.create_table('blog_tags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community_communities.id'], name=op.f('fk_blog_tags_community_id_community_communities'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_blog_tags')),
+    sa.UniqueConstraint('community_id', 'name', name=op.f('uq_blog_tags_community_id_name'))
+    )
     op.create_table('blog_comments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -91,12 +99,13 @@ def upgrade() -> None:
 
     op.create_table('blog_post_tags',
     sa.Column('post_id', sa.Integer(), nullable=False),
-    sa.Column('tag', sa.String(length=40), nullable=False),
+    sa.Column('tag_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['post_id'], ['blog_posts.id'], name=op.f('fk_blog_post_tags_post_id_blog_posts'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('post_id', 'tag', name=op.f('pk_blog_post_tags'))
+    sa.ForeignKeyConstraint(['tag_id'], ['blog_tags.id'], name=op.f('fk_blog_post_tags_tag_id_blog_tags'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('post_id', 'tag_id', name=op.f('pk_blog_post_tags'))
     )
     with op.batch_alter_table('blog_post_tags', schema=None) as batch_op:
-        batch_op.create_index('ix_blog_post_tags_tag', ['tag', 'post_id'], unique=False)
+        batch_op.create_index('ix_blog_post_tags_tag', ['tag_id', 'post_id'], unique=False)
 
     op.create_table('blog_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -129,6 +138,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_blog_comments_author')
 
     op.drop_table('blog_comments')
+    op.drop_table('blog_tags')
     op.drop_table('blog_settings')
     with op.batch_alter_table('blog_posts', schema=None) as batch_op:
         batch_op.drop_index('ix_blog_posts_status_publish_at')
