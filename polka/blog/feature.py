@@ -3,7 +3,7 @@ imports the blog's view modules."""
 
 from __future__ import annotations
 
-from polka.blog import comment_views, feed_views, models, views, writing_views
+from polka.blog import bin_views, comment_views, covers, feed_views, models, views, writing_views
 from polka.blog.blueprint import bp
 from polka.blog.demo import load_demo_blog
 from polka.blog.home import latest_posts
@@ -28,7 +28,7 @@ from polka.content.feature import (
 FEATURE = Feature(
     name="blog",
     label="Blog",
-    routes=Routes(bp, (views, writing_views, comment_views, feed_views)),
+    routes=Routes(bp, (views, writing_views, comment_views, feed_views, bin_views)),
     models=(models,),
     kinds=(POST, COMMENT, BLOG, TAG),
     search=(BlogSearch(), CommentSearch()),
@@ -39,6 +39,7 @@ FEATURE = Feature(
         Housekeeping("publish the blog posts whose time has come", SWEEP_INTERVAL, publish_all_due),
     ),
     demo=load_demo_blog,
+    stored_files=(covers.stored_hashes,),
     purges=(Purge(POST.name, removing(BlogPost, POST.name)),),
     community_link=CommunityLink(
         "Blog", "blog.index", "weekly updates and write-ups of what worked", glimpses=latest_posts

@@ -5,7 +5,7 @@ the field of every refusal; the form only keeps what was typed, so a refused pos
 
 from __future__ import annotations
 
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import BooleanField, FileField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from polka.blog.models import Writers
@@ -29,6 +29,12 @@ class PostForm(FlaskForm):
     marking = RadioField("Protective marking", choices=MARKING_CHOICES, default=Marking.OFFICIAL.value)
     publish_date = StringField("Date", validators=[Readable()])
     publish_time = StringField("Time", validators=[Readable()])
+    #: the picture itself is read from ``request.files["cover"]``; one chosen on an earlier try of this
+    #: form (a preview, a refusal) is carried as a signed token (``writing_views``)
+    cover = FileField("A picture")
+    cover_alt = StringField("Describe the picture", validators=[Readable()])
+    cover_kept = HiddenField()
+    remove_cover = BooleanField("Remove the cover image")
 
 
 class WritersForm(FlaskForm):

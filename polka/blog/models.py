@@ -24,6 +24,8 @@ TITLE_MAX = 150
 SUMMARY_MAX = 300
 #: A post's text, in characters: a long write-up with tables is tens of thousands.
 BODY_MAX = 100_000
+#: A cover image's description for people who cannot see it.
+COVER_ALT_MAX = 250
 #: A comment's text, in characters.
 COMMENT_MAX = 5_000
 HIDDEN_REASON_MAX = 300
@@ -122,6 +124,13 @@ class BlogPost(DeletableContent, Base):
     excerpt: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
     #: minutes to read the body (derived when it is saved)
     reading_minutes: Mapped[int] = mapped_column(Integer, default=1)
+    #: its cover image, re-encoded by POLKA (``polka.blog.covers``): the stored file, its type and size,
+    #: and what it shows, for people who cannot see it
+    cover_sha256: Mapped[str | None] = mapped_column(String(64))
+    cover_type: Mapped[str] = mapped_column(String(20), default="")
+    cover_width: Mapped[int] = mapped_column(Integer, default=0)
+    cover_height: Mapped[int] = mapped_column(Integer, default=0)
+    cover_alt: Mapped[str] = mapped_column(String(COVER_ALT_MAX), default="")
     #: how many of its comments every reader sees (derived from them: ``comments.recount``)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -16,6 +16,7 @@ from polka.blog import access
 from polka.blog.models import BlogComment, BlogPost, BlogPostTag, BlogTag
 from polka.blog.months import Month
 from polka.communities.models import Community
+from polka.errors import NotFound
 from polka.pagination import LIMIT, OFFSET, Page, Paged, paginate
 
 PER_PAGE = 10
@@ -66,6 +67,14 @@ def _with_tag(community: Community, tag: str) -> ColumnElement[bool]:
         .join(BlogTag, BlogTag.id == BlogPostTag.tag_id)
         .where(BlogTag.community_id == community.id, BlogTag.name == tag)
     )
+
+
+def tag_of(session: Session, community: Community, tag_id: int) -> BlogTag:
+    """The community's blog tag ``tag_id``; ``NotFound`` for any other."""
+    found = session.get(BlogTag, tag_id)
+    if found is None or found.community_id != community.id:
+        raise NotFound()
+    return found
 
 
 def tag_named(session: Session, community: Community, name: str) -> BlogTag | None:

@@ -13,7 +13,7 @@ set, or taking it back, deleting it, and the community's choice of who writes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -25,9 +25,11 @@ from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
 from polka.blog import access, rendering
+from polka.blog.covers import Cover
 from polka.blog.kinds import POST_KIND
 from polka.blog.models import (
     BODY_MAX,
+    COVER_ALT_MAX,
     SUMMARY_MAX,
     TITLE_MAX,
     BlogPost,
@@ -59,6 +61,22 @@ SCHEDULE_AHEAD_MAX = timedelta(days=366)
 
 
 @dataclass(frozen=True)
+class CoverChoice:
+    """What the writer did with the cover: chose a picture (kept in the file store already), removed
+    it, or left it as it was; and its description."""
+
+    stored: StoredCover | None = None
+    remove: bool = False
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class StoredCover:
+    sha256: str
+    cover: Cover
+
+
+@dataclass(frozen=True)
 class PostFields:
     """A post as its writer typed it."""
 
@@ -67,6 +85,7 @@ class PostFields:
     summary: str = ""
     tags: str = ""
     marking: Marking = Marking.OFFICIAL
+    cover: CoverChoice = CoverChoice()
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,7 @@ class Checked:
     summary: str
     tags: str
     marking: Marking
+    cover: CoverChoice
 
 
 def _refused(field: str, message: str) -> ValidationError:
@@ -98,12 +118,28 @@ def check(session: Session, community: Community, fields: PostFields) -> Checked
     tags = parse_tags(fields.tags)
     check_within_ceiling(fields.marking, community.marking_ceiling)
     mentions.check(session, rendering.render(body).mentions, community, fields.marking, "this post")
-    return Checked(title, body, summary, tags, fields.marking)
+    cover_alt = check_line("cover_alt", fields.cover.alt, COVER_ALT_MAX, "the description of the cover image")
+    return Checked(title, body, summary, tags, fields.marking, replace(fields.cover, alt=cover_alt))
 
 
 def _place(post: BlogPost, checked: Checked) -> None:
     post.title, post.body, post.summary = checked.title, checked.body, checked.summary
     post.tags, post.marking = checked.tags, checked.marking
+    _place_cover(post, checked.cover)
+
+
+def _place_cover(post: BlogPost, choice: CoverChoice) -> None:
+    """The post's cover as the writer chose: a cover needs its description, for people who cannot see it."""
+    if choice.remove:
+        post.cover_sha256, post.cover_type, post.cover_width, post.cover_height = None, "", 0, 0
+    elif choice.stored is not None:
+        cover = choice.stored.cover
+        post.cover_sha256, post.cover_type = choice.stored.sha256, cover.media_type
+        post.cover_width, post.cover_height = cover.width, cover.height
+    post.cover_alt = choice.alt if post.cover_sha256 else ""
+    if post.cover_sha256 and not post.cover_alt:
+        message = "Describe the cover image for people who cannot see it"
+        raise ValidationError(message, {"cover_alt": message})
 
 
 def _keep_tags(session: Session, post: BlogPost) -> None:
@@ -161,7 +197,10 @@ def update_post(session: Session, user: User, post: BlogPost, fields: PostFields
     if checked.marking.rank < Marking(post.marking).rank:
         access.require_lower_marking(user, post)
     same_text = (checked.title, checked.summary, checked.body) == (post.title, post.summary, post.body)
-    if same_text and (checked.tags, checked.marking) == (post.tags, post.marking):
+    same_cover = (
+        checked.cover.stored is None and not checked.cover.remove and checked.cover.alt == post.cover_alt
+    )
+    if same_text and same_cover and (checked.tags, checked.marking) == (post.tags, post.marking):
         return False
     now = utcnow()
     if not same_text:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from polka.accounts.web import signed_in
-from polka.blog import access, rendering, services
+from polka.blog import access, covers, rendering, services
 from polka.blog.blueprint import bp
 from polka.blog.forms import MARKING_HINTS, PostForm, WritersForm
 from polka.blog.models import BlogPost, PostStatus, Writers
@@ -19,7 +20,7 @@ from polka.communities.web import community_for
 from polka.db import transaction
 from polka.errors import ValidationError
 from polka.forms import show_errors
-from polka.http import db
+from polka.http import db, file_store
 from polka.markings import parse_marking
 from polka.permissions import Action
 from polka.templating import LONDON, uk_datetime
@@ -43,13 +44,61 @@ def _screen(
     ), status
 
 
-def _fields(form: PostForm) -> services.PostFields:
+#: How long a cover chosen on one try of the form is kept for the next (a preview, a refusal).
+COVER_KEPT_SECONDS = 24 * 60 * 60
+
+
+def _covers() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="polka.blog.cover")
+
+
+def _cover_choice(form: PostForm, user_id: int) -> services.CoverChoice:
+    """The cover the form brings: a picture chosen now (checked, re-encoded and kept in the file store),
+    or one chosen on an earlier try (its signed token), or none; removed; and its description.
+    A picture kept for the next try is put back in the form as a token."""
+    alt = form.cover_alt.data or ""
+    if form.remove_cover.data:
+        form.cover_kept.data = ""
+        return services.CoverChoice(remove=True, alt=alt)
+    chosen = request.files.get("cover")
+    stored = None
+    if chosen is not None and chosen.filename:
+        cover = covers.prepare(chosen.stream)
+        stored = services.StoredCover(covers.store(file_store(), cover), cover)
+    elif form.cover_kept.data:
+        stored = _kept_cover(form.cover_kept.data, user_id)
+    if stored is not None:
+        form.cover_kept.data = _covers().dumps(
+            {
+                "u": user_id,
+                "s": stored.sha256,
+                "t": stored.cover.media_type,
+                "w": stored.cover.width,
+                "h": stored.cover.height,
+            }
+        )
+    return services.CoverChoice(stored=stored, alt=alt)
+
+
+def _kept_cover(token: str, user_id: int) -> services.StoredCover | None:
+    """The cover a token carries, if it is this writer's, unchanged and not lapsed."""
+    try:
+        data = _covers().loads(token, max_age=COVER_KEPT_SECONDS)
+    except BadSignature:
+        return None
+    if data.get("u") != user_id or not file_store().exists(str(data.get("s"))):
+        return None
+    return services.StoredCover(data["s"], covers.Cover(b"", data["t"], int(data["w"]), int(data["h"])))
+
+
+def _fields(form: PostForm, cover: services.CoverChoice) -> services.PostFields:
     return services.PostFields(
         title=form.title.data or "",
         body=form.body.data or "",
         summary=form.summary.data or "",
         tags=form.tags.data or "",
         marking=parse_marking(form.marking.data),
+        cover=cover,
     )
 
 
@@ -60,7 +109,7 @@ def _submit(community: Community, form: PostForm, post: BlogPost | None) -> Any:
     if not form.validate():
         return _screen(community, form, post, status=400)
     try:
-        fields = _fields(form)
+        fields = _fields(form, _cover_choice(form, user.id))
         if action == PREVIEW:
             checked = services.check(session, community, fields)
             shown = rendering.preview(session, user, community.id, checked.body)
@@ -118,6 +167,7 @@ def edit_post(slug: str, post: int) -> Any:
             "body": found.body,
             "tags": ", ".join(found.tag_list),
             "marking": found.marking.value,
+            "cover_alt": found.cover_alt,
         }
     )
     if found.publish_at is not None:

@@ -1,8 +1,8 @@
 """blogs: posts, their tags and history, comments and the blogs' settings
 
-Revision ID: 90c343f1b1a5
+Revision ID: faa086c0d263
 Revises: 4fe9fa81d5a7
-Create Date: 2026-12-06 23:18:37.404145
+Create Date: 2026-12-06 23:25:12.084952
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 import polka.db
 
 
-revision: str = '90c343f1b1a5'
+revision: str = 'faa086c0d263'
 down_revision: str | Sequence[str] | None = '4fe9fa81d5a7'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -35,6 +35,11 @@ def upgrade() -> None:
     sa.Column('comments_closed', sa.Boolean(), nullable=False),
     sa.Column('excerpt', sa.String(length=300), nullable=False),
     sa.Column('reading_minutes', sa.Integer(), nullable=False),
+    sa.Column('cover_sha256', sa.String(length=64), nullable=True),
+    sa.Column('cover_type', sa.String(length=20), nullable=False),
+    sa.Column('cover_width', sa.Integer(), nullable=False),
+    sa.Column('cover_height', sa.Integer(), nullable=False),
+    sa.Column('cover_alt', sa.String(length=250), nullable=False),
     sa.Column('comment_count', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('created_at', polka.db.UTCDateTime(timezone=True), nullable=False),
