@@ -4,9 +4,12 @@ and a draft only its writer sees."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, time, timedelta
 
-from polka.blog import comments, services
+from PIL import Image, ImageDraw
+
+from polka.blog import comments, covers, services
 from polka.blog.models import BlogPost
 from polka.blog.months import uk_month
 from polka.content.feature import DemoWorld
@@ -88,6 +91,29 @@ def _discuss(world: DemoWorld, post: BlogPost, published_at: datetime, weeks_ago
         reply.created_at = first.created_at + timedelta(hours=1)
 
 
+def _morning(at: datetime) -> datetime:
+    """07:00 UK time on ``at``'s day, when the weekly update goes out."""
+    day = at.astimezone(LONDON).date()
+    return datetime.combine(day, time(7, 0), tzinfo=LONDON).astimezone(UTC)
+
+
+def _cover(world: DemoWorld, post: BlogPost, alt: str) -> None:
+    """A drawn cover picture (a phone with a post and its replies), kept as any cover is."""
+    picture = Image.new("RGB", (1200, 630), (29, 112, 184))
+    draw = ImageDraw.Draw(picture)
+    draw.rounded_rectangle((450, 60, 750, 590), radius=36, fill=(11, 12, 12))
+    draw.rectangle((470, 110, 730, 540), fill=(243, 242, 241))
+    for n, width in enumerate((220, 160, 200, 140, 180)):
+        top = 130 + n * 80
+        draw.rounded_rectangle((485, top, 485 + width, top + 56), radius=10, fill=(255, 255, 255))
+    data = io.BytesIO()
+    picture.save(data, format="PNG")
+    data.seek(0)
+    cover = covers.prepare(data)
+    post.cover_sha256, post.cover_type = covers.store(world.files, cover), cover.media_type
+    post.cover_width, post.cover_height, post.cover_alt = cover.width, cover.height, alt
+
+
 def _next_monday_morning(now: datetime) -> datetime:
     """07:00 UK time next Monday, when the weekly update goes out."""
     local = now.astimezone(LONDON)
@@ -109,7 +135,7 @@ def load_demo_blog(world: DemoWorld) -> None:
             services.PostFields(title=title, body=body, summary=summary, tags="weekly update, neighbourhood"),
         )
         services.publish(session, inspector, post)
-        published_at = now - timedelta(weeks=weeks_ago)
+        published_at = _morning(now - timedelta(weeks=weeks_ago))
         _written(post, published_at)
         _discuss(world, post, published_at, weeks_ago)
     coming = services.create_post(
@@ -134,7 +160,8 @@ def load_demo_blog(world: DemoWorld) -> None:
         ),
     )
     services.publish(session, sergeant, trial)
-    _written(trial, now - timedelta(days=10))
+    _written(trial, _morning(now - timedelta(days=10)))
+    _cover(world, trial, "A phone showing a neighbourhood team's post, with replies from residents")
     services.create_post(
         session,
         sergeant,
