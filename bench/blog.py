@@ -26,7 +26,7 @@ from flask import Flask
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
-from bench.common import bench_app, time_pages
+from bench.common import MEMBER_EMAIL, PASSWORD, bench_app, member_and_community, time_pages
 from bench.pages import sign_in
 from polka.accounts.services import create_user
 from polka.blog import rendering
@@ -34,14 +34,12 @@ from polka.blog.models import BlogComment, BlogPost, BlogPostTag, CommentStatus,
 from polka.blog.months import Month, uk_month
 from polka.blog.reads import COMMENTS_PER_PAGE, PER_PAGE
 from polka.blog.services import tag_id
-from polka.communities.models import Role, Visibility
-from polka.communities.services import add_member, create_community
+from polka.communities.models import Role
+from polka.communities.services import add_member
 from polka.db import transaction
 from polka.markings import Marking
-from polka.organisations.services import sync_organisations
 from polka.pagination import page_count
 
-PASSWORD = "lantern-quietly-harbour-91"
 TARGET_MS = 30
 #: The comments under the post that is timed: four pages of them, with replies.
 ON_TIMED_POST = 250
@@ -152,17 +150,7 @@ def build(app: Flask, posts: int, comments: int) -> Blog:
     sessions = app.extensions["polka.sessions"]
     hasher = app.extensions["polka.passwords"]
     with sessions() as session, transaction(session):
-        sync_organisations(session)
-        admin = create_user(
-            session, hasher, email="admin@met.police.uk", name="Admin", password=PASSWORD, admin=True
-        )
-        member = create_user(
-            session, hasher, email="member@met.police.uk", name="Mel Member", password=PASSWORD
-        )
-        community = create_community(
-            session, admin, name="Neighbourhood Policing", visibility=Visibility.RESTRICTED, managers=[admin]
-        )
-        add_member(session, community, member, Role.MEMBER)
+        _, _, community = member_and_community(session, hasher, "Neighbourhood Policing")
         writers = []
         for n in range(WRITERS):
             writer = create_user(
@@ -336,7 +324,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="polka-bench-") as tmp:
         app, url = bench_app(Path(tmp), args.database_url)
         blog = build(app, args.posts, args.comments)
-        client, _ = sign_in(app, "member@met.police.uk", PASSWORD)
+        client, _ = sign_in(app, MEMBER_EMAIL, PASSWORD)
         base = f"/c/{blog.community}/blog"
         last = page_count(args.posts, PER_PAGE)
         last_comments = page_count(blog.comments * 4 // 5, COMMENTS_PER_PAGE)

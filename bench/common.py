@@ -19,8 +19,12 @@ from sqlalchemy.orm import Session
 
 import polka.models  # noqa: F401  (every table, for create_all)
 from polka import create_app
-from polka.communities.models import Community
+from polka.accounts.models import User
+from polka.accounts.services import create_user
+from polka.communities.models import Community, Role, Visibility
+from polka.communities.services import add_member, create_community
 from polka.db import Base, make_engine
+from polka.organisations.services import sync_organisations
 from polka.wiki.models import WikiPage, WikiRevision
 from polka.wiki.rendering import kept_rendering, render_body
 
@@ -102,6 +106,27 @@ class Report:
         self.print()
         if not all(m.met for m in self.measures):
             sys.exit(1)
+
+
+#: The password of the people a benchmark signs in as.
+PASSWORD = "lantern-quietly-harbour-91"
+#: Who the page benchmarks sign in as: a member of the benchmark's community.
+MEMBER_EMAIL = "member@met.police.uk"
+
+
+def member_and_community(session: Session, hasher: Any, name: str) -> tuple[User, User, Community]:
+    """An administrator, a restricted community ``name`` they manage, and its member who signs in
+    (``MEMBER_EMAIL``), with the organisations loaded."""
+    sync_organisations(session)
+    admin = create_user(
+        session, hasher, email="admin@met.police.uk", name="Admin", password=PASSWORD, admin=True
+    )
+    member = create_user(session, hasher, email=MEMBER_EMAIL, name="Mel Member", password=PASSWORD)
+    community = create_community(
+        session, admin, name=name, visibility=Visibility.RESTRICTED, managers=[admin]
+    )
+    add_member(session, community, member, Role.MEMBER)
+    return admin, member, community
 
 
 def statements(app: Flask, client: FlaskClient, path: str) -> int:

@@ -20,20 +20,15 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import insert, text
 
-from bench.common import bench_app, time_pages
+from bench.common import MEMBER_EMAIL, PASSWORD, bench_app, member_and_community, time_pages
 from bench.pages import sign_in
-from polka.accounts.services import create_user
-from polka.communities.models import Role, Visibility
-from polka.communities.services import add_member, create_community
 from polka.db import transaction
 from polka.forum import rendering, services
 from polka.forum.kinds import POSTS_PER_PAGE
 from polka.forum.models import ForumPost, ForumTopic
 from polka.forum.reads import TOPICS_PER_PAGE
-from polka.organisations.services import sync_organisations
 from polka.pagination import page_count
 
-PASSWORD = "lantern-quietly-harbour-91"
 TARGET_MS = 30
 BODY = (
     "We check the keeper record first, then the **licensing agency's** notes. If the address is still "
@@ -45,17 +40,7 @@ def build(app: Flask, topics: int, replies: int) -> dict[str, Any]:
     sessions = app.extensions["polka.sessions"]
     hasher = app.extensions["polka.passwords"]
     with sessions() as session, transaction(session):
-        sync_organisations(session)
-        admin = create_user(
-            session, hasher, email="admin@met.police.uk", name="Admin", password=PASSWORD, admin=True
-        )
-        member = create_user(
-            session, hasher, email="member@met.police.uk", name="Mel Member", password=PASSWORD
-        )
-        community = create_community(
-            session, admin, name="PNC Operators", visibility=Visibility.RESTRICTED, managers=[admin]
-        )
-        add_member(session, community, member, Role.MEMBER)
+        admin, member, community = member_and_community(session, hasher, "PNC Operators")
         category = services.create_category(session, admin, community, services.CategoryFields("Questions"))
         long_topic = services.start_topic(session, member, category, title="Keeper checks", body=BODY)
         ids = {"community": community.slug, "category": category.slug, "topic": long_topic.id}
@@ -126,7 +111,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="polka-bench-") as tmp:
         app, url = bench_app(Path(tmp), args.database_url)
         ids = build(app, args.topics, args.replies)
-        client, _ = sign_in(app, "member@met.police.uk", PASSWORD)
+        client, _ = sign_in(app, MEMBER_EMAIL, PASSWORD)
         base = f"/c/{ids['community']}/forum"
         last_list = page_count(args.topics, TOPICS_PER_PAGE)
         last_topic = page_count(args.replies + 1, POSTS_PER_PAGE)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from polka import markup, mentions
 from polka.accounts.models import User
 from polka.blog.kinds import COMMENT_KIND, POST_KIND
 from polka.blog.models import BlogComment, BlogPost
-from polka.crossrefs.kept import linked_objects, outside_href, show_kept
+from polka.crossrefs.kept import Rendered, linked_objects, outside_href, show_kept
 from polka.crossrefs.services import set_links
 from polka.markup import plain_text
 
@@ -30,15 +29,6 @@ SUMMARY_FROM_BODY = 240
 
 def renderer_version() -> int:
     return RENDERER_VERSION + markup.MARKDOWN_VERSION
-
-
-@dataclass(frozen=True)
-class Rendered:
-    html: str
-    #: (kind name, id) of each other feature's object the text links to, in order
-    objects: tuple[tuple[str, int], ...]
-    #: the handles of the people the text mentions
-    mentions: tuple[str, ...] = ()
 
 
 def render(body: str) -> Rendered:

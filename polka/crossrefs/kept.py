@@ -11,6 +11,7 @@ current title of what they may see and nothing of what they may not.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from markupsafe import Markup
@@ -23,6 +24,17 @@ from polka.crossrefs.shown_links import fill_object_links, fill_title_links, lin
 from polka.crossrefs.views import object_path
 
 Key = TypeVar("Key")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A text rendered to be kept: its HTML with placeholders, and what it points at."""
+
+    html: str
+    #: (kind name, id) of each other feature's object the text links to, in order
+    objects: tuple[tuple[str, int], ...]
+    #: the handles of the people the text mentions in its own words (not in what it quotes)
+    mentions: tuple[str, ...] = ()
 
 
 def outside_href(target: str) -> str:

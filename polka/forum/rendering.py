@@ -10,7 +10,6 @@ writes) and ``polka forum rerender`` rebuilds them all.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from polka import markup, mentions
 from polka.accounts.models import User
-from polka.crossrefs.kept import linked_objects, outside_href, show_kept
+from polka.crossrefs.kept import Rendered, linked_objects, outside_href, show_kept
 from polka.crossrefs.services import set_links
 from polka.forum import quotes
 from polka.forum.kinds import POST_KIND
@@ -33,15 +32,6 @@ def renderer_version() -> int:
     """The version kept HTML is stored with: it changes when the forum's renderer or ``polka.markup``'s
     does (both only ever rise)."""
     return RENDERER_VERSION + markup.MARKDOWN_VERSION
-
-
-@dataclass(frozen=True)
-class Rendered:
-    html: str
-    #: (kind name, id) of each other feature's object the text links to, in order
-    objects: tuple[tuple[str, int], ...]
-    #: the handles of the people the text mentions in its own words (not in what it quotes)
-    mentions: tuple[str, ...] = ()
 
 
 def render(body: str) -> Rendered:
