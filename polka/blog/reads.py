@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.blog import access
-from polka.blog.models import BlogComment, BlogPost, BlogPostTag, BlogTag
+from polka.blog.models import BlogComment, BlogPost, BlogPostTag, BlogTag, CommentStatus
 from polka.blog.months import Month
 from polka.communities.models import Community
 from polka.errors import NotFound
@@ -160,6 +160,9 @@ class Thread:
     replies: dict[int, list[BlogComment]]
     page: int
     has_next: bool
+    #: comments hidden by a moderator that the reader sees as a stub only (nothing of who wrote them or
+    #: what), kept because replies the reader sees answer them
+    withheld: frozenset[int] = frozenset()
 
     @property
     def every(self) -> list[BlogComment]:
@@ -174,22 +177,27 @@ class Thread:
 
 def thread(session: Session, user: User | None, post: BlogPost, page: int) -> Thread:
     """Page ``page`` of ``post``'s comments as ``user`` sees them, in two statements whatever their number
-    (a page is read one comment beyond its end, to know whether another follows)."""
+    (a page is read one comment beyond its end, to know whether another follows). A comment hidden by a
+    moderator is a stub to the others while replies they see answer it, and gone when none do."""
     page = max(1, page)
     seen = access.comments_seen_by(user, post.community)
     found = list(
         session.scalars(
             select(BlogComment)
-            .where(BlogComment.post_id == post.id, BlogComment.parent_id.is_(None), seen)
+            .where(
+                BlogComment.post_id == post.id,
+                BlogComment.parent_id.is_(None),
+                or_(seen, BlogComment.status == CommentStatus.HIDDEN),
+            )
             .options(joinedload(BlogComment.author))
             .order_by(BlogComment.created_at, BlogComment.id)
             .limit(COMMENTS_PER_PAGE + 1)
             .offset((page - 1) * COMMENTS_PER_PAGE)
         )
     )
-    shown = found[:COMMENTS_PER_PAGE]
-    replies: dict[int, list[BlogComment]] = {comment.id: [] for comment in shown}
-    if shown:
+    on_page = found[:COMMENTS_PER_PAGE]
+    replies: dict[int, list[BlogComment]] = {comment.id: [] for comment in on_page}
+    if on_page:
         for reply in session.scalars(
             select(BlogComment)
             .where(BlogComment.post_id == post.id, BlogComment.parent_id.in_(list(replies)), seen)
@@ -197,4 +205,6 @@ def thread(session: Session, user: User | None, post: BlogPost, page: int) -> Th
             .order_by(BlogComment.created_at, BlogComment.id)
         ):
             replies[reply.parent_id or 0].append(reply)
-    return Thread(shown, replies, page, len(found) > COMMENTS_PER_PAGE)
+    withheld = frozenset(c.id for c in on_page if not access.may_see_comment(user, c))
+    shown = [c for c in on_page if c.id not in withheld or replies[c.id]]
+    return Thread(shown, replies, page, len(found) > COMMENTS_PER_PAGE, withheld)

@@ -83,7 +83,8 @@ def post_screen(found: BlogPost, form: CommentForm | None = None, *, status: int
     community = found.community
     chosen = access.writers(session, community)
     thread = reads.thread(session, user, found, request.args.get("comments", 1, type=int) or 1)
-    html, comment_html = rendering.shown_html(session, user, found, thread.every)
+    readable = [comment for comment in thread.every if comment.id not in thread.withheld]
+    html, comment_html = rendering.shown_html(session, user, found, readable)
     form = form or CommentForm(parent=request.args.get("reply_to", type=int))
     replying_to = next((c for c in thread.comments if c.id == form.parent.data), None)
     return render_template(

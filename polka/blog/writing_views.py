@@ -127,7 +127,7 @@ def _submit(community: Community, form: PostForm, post: BlogPost | None) -> Any:
                 services.schedule(session, user, saved, at)
             elif action == DRAFT and saved.status is PostStatus.SCHEDULED:
                 services.unschedule(session, user, saved)
-    except ValidationError as error:  # nothing was kept: the form shows what was typed, and why not
+    except ValidationError as error:  # the database is as it was: the form shows what was typed, and why not
         show_errors(form, error)
         return _screen(community, form, post, status=400)
     flash(_said(saved, action), "success")

@@ -237,3 +237,55 @@ def test_its_author_deletes_a_comment_and_a_stub_stays(web, login, make, blog, s
     assert "Said in haste" not in shown
     assert "Comments (0)" in shown
     assert _comments(session)[0].status is CommentStatus.PUBLISHED
+
+
+def test_a_hidden_comment_with_replies_leaves_a_stub_and_its_replies_stay(web, login, make, blog, session):
+    community = make.community("Neighbourhood Policing")
+    moderator = make.member(community, role=Role.MODERATOR)
+    author, replier, reader = make.member(community), make.member(community), make.member(community)
+    post = blog.post(community, make.member(community), "Ward panels")
+    login(author)
+    _comment(web, community, post, "Offensive words about the other force")
+    first = _comments(session)[0]
+    login(replier)
+    _comment(web, community, post, "Please keep it civil.", first.id)
+    web.post(f"/report/blog.comment/{first.id}", data={"reason": "inappropriate"})
+    login(moderator)
+    web.post(
+        f"/c/{community.slug}/moderation/decide",
+        data={"kind": "blog.comment", "target": str(first.id), "outcome": "hidden", "reason": "Insults"},
+    )
+    login(reader)
+    shown = text(web.get(f"/c/{community.slug}/blog/{post.id}"))
+    assert "A comment hidden by a moderator" in shown
+    assert "Offensive words" not in shown
+    assert "Please keep it civil." in shown
+    assert "Comments (1)" in shown
+    login(replier)
+    assert "Please keep it civil." in text(web.get(f"/c/{community.slug}/blog/{post.id}"))
+    login(author)
+    shown = text(web.get(f"/c/{community.slug}/blog/{post.id}"))
+    assert "Offensive words about the other force" in shown
+    assert "Reason: Insults" in shown
+
+
+def test_a_hidden_comment_without_replies_is_gone_for_others(web, login, make, blog, session):
+    community = make.community("Neighbourhood Policing")
+    moderator = make.member(community, role=Role.MODERATOR)
+    author, reader = make.member(community), make.member(community)
+    post = blog.post(community, make.member(community), "Ward panels")
+    login(author)
+    _comment(web, community, post, "Offensive words")
+    comment = _comments(session)[0]
+    login(reader)
+    web.post(f"/report/blog.comment/{comment.id}", data={"reason": "inappropriate"})
+    login(moderator)
+    decided = web.post(
+        f"/c/{community.slug}/moderation/decide",
+        data={"kind": "blog.comment", "target": str(comment.id), "outcome": "hidden", "reason": "No"},
+    )
+    assert decided.status_code == 302
+    login(reader)
+    shown = text(web.get(f"/c/{community.slug}/blog/{post.id}"))
+    assert "hidden by a moderator" not in shown
+    assert "No comments yet." in shown
