@@ -88,6 +88,7 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
         "admin": admin,
         "values": {
             "post": post.id,
+            "user_id": admin.id,
             "event": series.id,
             "key": "20270420T1000",
             "slug": community.slug,

@@ -165,6 +165,9 @@ PAGES: tuple[PageType, ...] = (
     PageType("write a blog post", lambda w: f"/c/{w.home.slug}/blog/new"),
     PageType("change a blog post", lambda w: f"/c/{w.home.slug}/blog/{w.post.id}/edit"),
     PageType("delete a blog post", lambda w: f"/c/{w.home.slug}/blog/{w.post.id}/delete"),
+    PageType("a person's blog", lambda w: f"/people/{w.colleague.id}/blog/"),
+    PageType("one's own blog", lambda w: f"/people/{w.reader.id}/blog/"),
+    PageType("write a post of one's own blog", lambda w: f"/people/{w.reader.id}/blog/new"),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
@@ -375,6 +378,21 @@ class Grower:
                 # ever more posts, published and drafts, and changes to the walked post
                 self._post(s, author, f"Weekly update {n}")
                 self._post(s, reader, f"Notes {n}", publish=False)
+                # ever more posts of people's own blogs, in every community they write in (the
+                # reader sees some of the colleague's)
+                colleague = s.merge(self.colleague)
+                writes = [(reader, self.home), (reader, self.moderated)]
+                writes += [(colleague, c) for c in (self.home, self.moderated, self.private, self.elsewhere)]
+                for writer, community in writes:
+                    own = blog_services.create_post(
+                        s,
+                        writer,
+                        s.merge(community),
+                        blog_services.PostFields(f"Own notes {community.id}-{n}", "Notes.", tags="notes"),
+                        personal=True,
+                    )
+                    if n % 2:
+                        blog_services.publish(s, writer, own)
                 post = s.merge(self.post)
                 comment = blog_comments.add_comment(
                     s, s.merge(self.colleague), post, f"Comment {n}, [[doc:{self.document.id}]]"

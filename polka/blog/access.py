@@ -10,6 +10,10 @@ services alike.
 - Members write posts when the community's managers let members write (the default); otherwise only
   moderators and managers do. A post is changed by its author (while they may still write in the blog)
   and by the community's moderators.
+- A personal post (written in its author's own blog, ``/people/<id>/blog/``) is published into one of
+  the author's communities, and seen as that community's content is; until then only its author sees
+  it. Anyone who may contribute to a community may publish their own posts into it; the community's
+  moderators change, unpublish or delete them there.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from polka.blog.models import BlogComment, BlogPost, BlogSettings, CommentStatus
 from polka.communities.models import Community
 from polka.errors import Forbidden, NotFound
 from polka.markings import Marking
-from polka.permissions import Action, can, is_member, offers, require
+from polka.permissions import Action, can, is_member, offers, require, visible_filter
 
 
 def may_read(user: User | None, community: Community) -> bool:
@@ -74,10 +78,21 @@ def require_write(user: User | None, community: Community, chosen: Writers) -> N
 
 
 def _author_or_moderator(user: User | None, post: BlogPost) -> bool:
-    """Who sees a post before it is published: its author while a member, the community's moderators."""
+    """Who sees a post before it is published: its author while a member; for a community blog's post,
+    the community's moderators too (a personal post is its author's until it goes out)."""
     if user is None or not is_member(user, post.community):
         return False
-    return post.created_by_id == user.id or may_moderate(user, post.community)
+    return post.created_by_id == user.id or (not post.personal and may_moderate(user, post.community))
+
+
+def may_write_personal(user: User | None, community: Community) -> bool:
+    """Whether ``user`` may publish posts of their own blog into ``community``."""
+    return can(user, Action.CONTRIBUTE, community)
+
+
+def require_write_personal(user: User | None, community: Community) -> None:
+    require(user, Action.READ, community)
+    require(user, Action.CONTRIBUTE, community)
 
 
 def may_see(user: User | None, post: BlogPost) -> bool:
@@ -94,11 +109,10 @@ def may_edit(user: User | None, post: BlogPost, chosen: Writers) -> bool:
         return False
     if may_moderate(user, post.community):
         return True
+    if post.created_by_id is None or user is None or post.created_by_id != user.id:
+        return False
     return (
-        post.created_by_id is not None
-        and user is not None
-        and post.created_by_id == user.id
-        and (may_write(user, post.community, chosen))
+        may_write_personal(user, post.community) if post.personal else may_write(user, post.community, chosen)
     )
 
 
@@ -115,7 +129,10 @@ def require_edit(user: User | None, post: BlogPost, chosen: Writers) -> None:
     if not may_see(user, post):
         raise NotFound()
     if user is not None and post.created_by_id == user.id:
-        require_write(user, post.community, chosen)
+        if post.personal:
+            require_write_personal(user, post.community)
+        else:
+            require_write(user, post.community, chosen)
     require(user, Action.MODERATE, post.community)
 
 
@@ -150,7 +167,7 @@ def _post_by_id() -> Select[BlogPost]:
 
 
 def published_in(user: User | None, community: Community) -> ColumnElement[bool]:
-    """SQL: the community's published, undeleted posts the user sees: the policy's ``visible_filter``
+    """SQL: the community blog's published, undeleted posts the user sees: the policy's ``visible_filter``
     with what is known of this one community (whether they may read it, whether they belong to it)
     decided here, so a list's statement is a plain walk of the posts' index."""
     if not may_read(user, community):
@@ -159,6 +176,7 @@ def published_in(user: User | None, community: Community) -> ColumnElement[bool]
         BlogPost.community_id == community.id,
         BlogPost.status == PostStatus.PUBLISHED,
         BlogPost.deleted_at.is_(None),
+        BlogPost.personal.is_(False),
     )
     return live if is_member(user, community) else and_(live, BlogPost.marking == Marking.OFFICIAL)
 
@@ -172,6 +190,7 @@ def unpublished_in(user: User | None, community: Community) -> ColumnElement[boo
         BlogPost.community_id == community.id,
         BlogPost.status.in_((PostStatus.DRAFT, PostStatus.SCHEDULED)),
         BlogPost.deleted_at.is_(None),
+        BlogPost.personal.is_(False),
     )
     if may_moderate(user, community):
         return waiting
@@ -226,3 +245,17 @@ def get_comment(session: Session, user: User | None, post: BlogPost, comment_id:
     if comment is None or comment.post_id != post.id or not may_see_comment(user, comment):
         raise NotFound()
     return comment
+
+
+def personal_seen_by(user: User | None, author: User) -> ColumnElement[bool]:
+    """SQL: the undeleted posts of ``author``'s own blog that ``user`` sees: the published ones the policy
+    lets them see where each went out, and, to the author, their drafts and scheduled posts in the
+    communities they still belong to."""
+    mine = and_(
+        BlogPost.created_by_id == author.id, BlogPost.personal.is_(True), BlogPost.deleted_at.is_(None)
+    )
+    published = and_(BlogPost.status == PostStatus.PUBLISHED, visible_filter(user, BlogPost))
+    if user is None or user.id != author.id:
+        return and_(mine, published)
+    own = BlogPost.community_id.in_(sorted(m.community_id for m in user.memberships))
+    return and_(mine, or_(published, own))

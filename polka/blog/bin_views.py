@@ -26,7 +26,7 @@ def _said(post: BlogPost) -> str:
     return f"“{post.title}” is back as a draft: only its writer and the community's moderators can see it."
 
 
-@bp.get("/deleted")
+@bp.get("/c/<slug>/blog/deleted")
 def deleted(slug: str) -> Any:
     community = community_for(slug)
     return render_template(
@@ -39,7 +39,7 @@ def deleted(slug: str) -> Any:
     )
 
 
-@bp.post("/deleted/<int:post>/restore")
+@bp.post("/c/<slug>/blog/deleted/<int:post>/restore")
 def restore(slug: str, post: int) -> Any:
     community = community_for(slug)
     session, user = db(), signed_in()

@@ -19,7 +19,7 @@ from polka.forms import show_errors
 from polka.http import db
 
 
-@bp.post("/<int:post>/comments")
+@bp.post("/c/<slug>/blog/<int:post>/comments")
 def comment(slug: str, post: int) -> Any:
     session, user = db(), signed_in()
     found = find_post(slug, post)
@@ -39,7 +39,7 @@ def comment(slug: str, post: int) -> Any:
     return redirect(comment_url(found.community.slug, found.id, added.id))
 
 
-@bp.post("/<int:post>/comments/<int:comment>/delete")
+@bp.post("/c/<slug>/blog/<int:post>/comments/<int:comment>/delete")
 def delete_comment(slug: str, post: int, comment: int) -> Any:
     session, user = db(), signed_in()
     found = find_post(slug, post)
@@ -50,7 +50,7 @@ def delete_comment(slug: str, post: int, comment: int) -> Any:
     return redirect(url_for("blog.post", slug=found.community.slug, post=found.id, _anchor="comments"))
 
 
-@bp.post("/<int:post>/comments/closed")
+@bp.post("/c/<slug>/blog/<int:post>/comments/closed")
 def close_comments(slug: str, post: int) -> Any:
     session, user = db(), signed_in()
     found = find_post(slug, post)

@@ -1,6 +1,6 @@
 """Demo blog posts: the neighbourhood inspector's weekly update in Neighbourhood Policing (the last few
-weeks, and next week's already scheduled), a sergeant's write-up of a social media trial that worked,
-and a draft only its writer sees."""
+weeks with their comments, and next week's already scheduled), and a sergeant's own blog: his write-up
+of a social media trial that worked, published into Neighbourhood Policing, and a draft only he sees."""
 
 from __future__ import annotations
 
@@ -170,5 +170,6 @@ def load_demo_blog(world: DemoWorld) -> None:
             title="Draft: what we'd change in year two",
             body="Notes for the second year of the account: a rota for answering, and video.",
         ),
+        personal=True,
     )
     session.flush()

@@ -3,7 +3,16 @@ imports the blog's view modules."""
 
 from __future__ import annotations
 
-from polka.blog import bin_views, comment_views, covers, feed_views, models, views, writing_views
+from polka.blog import (
+    bin_views,
+    comment_views,
+    covers,
+    feed_views,
+    models,
+    personal_views,
+    views,
+    writing_views,
+)
 from polka.blog.blueprint import bp
 from polka.blog.demo import load_demo_blog
 from polka.blog.home import latest_posts
@@ -28,7 +37,7 @@ from polka.content.feature import (
 FEATURE = Feature(
     name="blog",
     label="Blog",
-    routes=Routes(bp, (views, writing_views, comment_views, feed_views, bin_views)),
+    routes=Routes(bp, (views, writing_views, comment_views, feed_views, bin_views, personal_views)),
     models=(models,),
     kinds=(POST, COMMENT, BLOG, TAG),
     search=(BlogSearch(), CommentSearch()),

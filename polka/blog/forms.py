@@ -5,7 +5,7 @@ the field of every refusal; the form only keeps what was typed, so a refused pos
 
 from __future__ import annotations
 
-from wtforms import BooleanField, FileField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, FileField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from polka.blog.models import Writers
@@ -22,6 +22,9 @@ MARKING_HINTS = {
 
 
 class PostForm(FlaskForm):
+    #: where a post of one's own blog is published: one of the writer's communities (its choices are
+    #: set by the view; a community blog's posts do not ask)
+    community = SelectField("Who can read it", coerce=int, validate_choice=False)
     title = StringField("Title", validators=[Readable()])
     summary = StringField("Summary (optional)", validators=[Readable()])
     body = TextAreaField("Post", validators=[Readable()])

@@ -93,6 +93,8 @@ class BlogPost(DeletableContent, Base):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # a person's own blog: their posts, newest first
+        Index("ix_blog_posts_personal", "created_by_id", "personal", "status", "published_at"),
         # the worker's look for scheduled posts whose time has come
         Index("ix_blog_posts_status_publish_at", "status", "publish_at"),
     )
@@ -111,6 +113,9 @@ class BlogPost(DeletableContent, Base):
     renderer_version: Mapped[int] = mapped_column(Integer, default=0)
     #: comma-separated, each trimmed and lower-cased (``polka.tags``)
     tags: Mapped[str] = mapped_column(String(TAGS_MAX), default="")
+    #: written in its author's own blog (``/people/<id>/blog/``) and published into its community, where
+    #: its readers see it; not one of the community blog's posts (whose writers its managers choose)
+    personal: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[PostStatus] = mapped_column(str_enum(PostStatus), default=PostStatus.DRAFT)
     #: when a scheduled post goes out
     publish_at: Mapped[datetime | None]

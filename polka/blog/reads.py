@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
 from polka.blog import access
-from polka.blog.models import BlogComment, BlogPost, BlogPostTag, BlogTag, CommentStatus
+from polka.blog.models import BlogComment, BlogPost, BlogPostTag, BlogTag, CommentStatus, PostStatus
 from polka.blog.months import Month
 from polka.communities.models import Community
 from polka.errors import NotFound
@@ -142,9 +142,38 @@ def archive(session: Session, user: User | None, community: Community) -> list[t
 
 
 def more_from(session: Session, user: User | None, post: BlogPost) -> list[BlogPost]:
-    """A few other posts of the same blog the user sees, newest first."""
+    """A few other posts of the same blog (a community's, or its author's own) the user sees, newest
+    first."""
+    if post.personal:
+        if post.created_by is None:
+            return []
+        query = _by_author(
+            access.personal_seen_by(user, post.created_by) & (BlogPost.status == PostStatus.PUBLISHED)
+        )
+        return list(session.scalars(query.where(BlogPost.id != post.id).limit(MORE_FROM_BLOG)))
     where = access.published_in(user, post.community) & (BlogPost.id != post.id)
     return list(session.scalars(_newest_first(where).limit(MORE_FROM_BLOG)))
+
+
+def _by_author(where: ColumnElement[bool]) -> Select[Any]:
+    """Posts of one person's own blog, newest first (the ones not published yet first of all)."""
+    return (
+        select(BlogPost)
+        .where(where)
+        .options(joinedload(BlogPost.community))
+        .order_by(BlogPost.published_at.is_(None).desc(), *_NEWEST_FIRST)
+    )
+
+
+def personal_newest(session: Session, user: User | None, author: User, count: int) -> list[BlogPost]:
+    """``author``'s ``count`` newest published posts of their own blog that ``user`` sees: its feed's."""
+    where = access.personal_seen_by(user, author) & (BlogPost.status == PostStatus.PUBLISHED)
+    return list(session.scalars(_by_author(where).options(joinedload(BlogPost.created_by)).limit(count)))
+
+
+def personal(session: Session, user: User | None, author: User, page: int) -> Page[BlogPost]:
+    """A page of ``author``'s own blog as ``user`` sees it (see ``access.personal_seen_by``)."""
+    return paginate(session, _by_author(access.personal_seen_by(user, author)), page, PER_PAGE)
 
 
 def latest(session: Session, user: User | None, community: Community) -> list[BlogPost]:
@@ -208,3 +237,12 @@ def thread(session: Session, user: User | None, post: BlogPost, page: int) -> Th
     withheld = frozenset(c.id for c in on_page if not access.may_see_comment(user, c))
     shown = [c for c in on_page if c.id not in withheld or replies[c.id]]
     return Thread(shown, replies, page, len(found) > COMMENTS_PER_PAGE, withheld)
+
+
+def audiences(user: User) -> list[Community]:
+    """The communities ``user`` may publish posts of their own blog into, by name (read from the
+    memberships loaded with the user: no statement)."""
+    return sorted(
+        (m.community for m in user.memberships if access.may_write_personal(user, m.community)),
+        key=lambda community: community.name.casefold(),
+    )

@@ -168,9 +168,15 @@ def tag_id(session: Session, community_id: int, name: str) -> int:
         return session.scalars(named).one()
 
 
-def create_post(session: Session, user: User, community: Community, fields: PostFields) -> BlogPost:
-    """A new draft in ``community``'s blog, written by ``user``."""
-    access.require_write(user, community, access.writers(session, community))
+def create_post(
+    session: Session, user: User, community: Community, fields: PostFields, *, personal: bool = False
+) -> BlogPost:
+    """A new draft in ``community``'s blog, written by ``user``; or, ``personal``, in ``user``'s own blog,
+    to be published into ``community``."""
+    if personal:
+        access.require_write_personal(user, community)
+    else:
+        access.require_write(user, community, access.writers(session, community))
     checked = check(session, community, fields)
     now = utcnow()
     post = BlogPost(
@@ -181,6 +187,7 @@ def create_post(session: Session, user: User, community: Community, fields: Post
         updated_at=now,
         updated_by_id=user.id,
         status=PostStatus.DRAFT,
+        personal=personal,
     )
     _place(post, checked)
     session.add(post)

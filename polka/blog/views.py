@@ -56,12 +56,12 @@ def _index(community: Community, month: Month | None) -> Any:
     )
 
 
-@bp.get("/")
+@bp.get("/c/<slug>/blog/")
 def index(slug: str) -> Any:
     return _index(community_for(slug), None)
 
 
-@bp.get("/<int:year>/<int:month>/")
+@bp.get("/c/<slug>/blog/<int:year>/<int:month>/")
 def month(slug: str, year: int, month: int) -> Any:
     community = community_for(slug)
     found = parse_month(year, month)
@@ -106,12 +106,12 @@ def post_screen(found: BlogPost, form: CommentForm | None = None, *, status: int
     ), status
 
 
-@bp.get("/<int:post>")
+@bp.get("/c/<slug>/blog/<int:post>")
 def post(slug: str, post: int) -> Any:
     return post_screen(find_post(slug, post))
 
 
-@bp.get("/<int:post>/history")
+@bp.get("/c/<slug>/blog/<int:post>/history")
 def history(slug: str, post: int) -> Any:
     session = db()
     found = find_post(slug, post)
@@ -125,20 +125,20 @@ def history(slug: str, post: int) -> Any:
     )
 
 
-@bp.post("/follow")
+@bp.post("/c/<slug>/blog/follow")
 def follow_blog(slug: str) -> Any:
     community = community_for(slug)
     return follow_from_form(BLOG_KIND, community.id, url_for("blog.index", slug=community.slug))
 
 
-@bp.post("/tags/<int:tag>/follow")
+@bp.post("/c/<slug>/blog/tags/<int:tag>/follow")
 def follow_tag(slug: str, tag: int) -> Any:
     community = community_for(slug)
     found = reads.tag_of(db(), community, tag)
     return follow_from_form(TAG_KIND, found.id, url_for("blog.index", slug=community.slug, tag=found.name))
 
 
-@bp.get("/<int:post>/cover")
+@bp.get("/c/<slug>/blog/<int:post>/cover")
 def cover(slug: str, post: int) -> Any:
     """The post's cover image, for whoever may see the post: POLKA's own re-encoding, as its type, never
     sniffed as anything else, checked again by the browser on every view (``no-cache`` with an ETag)."""

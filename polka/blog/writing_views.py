@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from polka.accounts.models import User
 from polka.accounts.web import signed_in
 from polka.blog import access, covers, rendering, services
 from polka.blog.blueprint import bp
@@ -29,18 +30,34 @@ from polka.templating import LONDON, uk_datetime
 PREVIEW, DRAFT, PUBLISH, SCHEDULE, SAVE = "preview", "draft", "publish", "schedule", "save"
 
 
-def _screen(
-    community: Community, form: PostForm, post: BlogPost | None, *, preview: Any = None, status: int = 200
+def screen(
+    community: Community | None,
+    form: PostForm,
+    post: BlogPost | None,
+    *,
+    preview: Any = None,
+    status: int = 200,
+    author: User | None = None,
 ) -> Any:
+    """The post form: changing ``post``, or writing one in ``community``'s blog, or (``author``) in the
+    author's own blog, choosing the community it goes out in."""
+    if post is not None:
+        title = f"Change “{post.title}”"
+    elif author is not None:
+        title = f"Write a post – {author.name}’s blog"
+    else:
+        assert community is not None
+        title = f"Write a post – {community.name} blog"
     return render_template(
         "blog/post_form.html",
         community=community,
         form=form,
         post=post,
+        author=author,
         marking_hints=MARKING_HINTS,
         preview=preview,
-        section="communities",
-        page_title=f"Change “{post.title}”" if post else f"Write a post – {community.name} blog",
+        section="people" if author is not None else "communities",
+        page_title=title,
     ), status
 
 
@@ -102,23 +119,25 @@ def _fields(form: PostForm, cover: services.CoverChoice) -> services.PostFields:
     )
 
 
-def _submit(community: Community, form: PostForm, post: BlogPost | None) -> Any:
-    """Preview, save, publish or schedule what the form holds (a new post when ``post`` is None)."""
+def submit(community: Community, form: PostForm, post: BlogPost | None, *, personal: bool = False) -> Any:
+    """Preview, save, publish or schedule what the form holds (a new post when ``post`` is None; of the
+    writer's own blog when ``personal``)."""
     session, user = db(), signed_in()
     action = request.form.get("action", DRAFT)
+    author = user if personal else None
     if not form.validate():
-        return _screen(community, form, post, status=400)
+        return screen(community, form, post, status=400, author=author)
     try:
         fields = _fields(form, _cover_choice(form, user.id))
         if action == PREVIEW:
             checked = services.check(session, community, fields)
             shown = rendering.preview(session, user, community.id, checked.body)
-            return _screen(community, form, post, preview=shown)
+            return screen(community, form, post, preview=shown, author=author)
         at = None
         if action == SCHEDULE:
             at = services.publish_time(form.publish_date.data or "", form.publish_time.data or "")
         with transaction(session):
-            saved = post or services.create_post(session, user, community, fields)
+            saved = post or services.create_post(session, user, community, fields, personal=personal)
             if post is not None:
                 services.update_post(session, user, saved, fields)
             if action == PUBLISH and not saved.is_published:
@@ -129,7 +148,7 @@ def _submit(community: Community, form: PostForm, post: BlogPost | None) -> Any:
                 services.unschedule(session, user, saved)
     except ValidationError as error:  # the database is as it was: the form shows what was typed, and why not
         show_errors(form, error)
-        return _screen(community, form, post, status=400)
+        return screen(community, form, post, status=400, author=author)
     flash(_said(saved, action), "success")
     return redirect(url_for("blog.post", slug=community.slug, post=saved.id))
 
@@ -139,27 +158,29 @@ def _said(post: BlogPost, action: str) -> str:
         return f"“{post.title}” is published." if action == PUBLISH else f"“{post.title}” has been saved."
     if post.status is PostStatus.SCHEDULED:
         return f"“{post.title}” will be published at {uk_datetime(post.publish_at)}."
+    if post.personal:
+        return f"“{post.title}” is saved as a draft: only you can see it."
     return f"“{post.title}” is saved as a draft: only you and the community's moderators can see it."
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/c/<slug>/blog/new", methods=["GET", "POST"])
 def new_post(slug: str) -> Any:
     community = community_for(slug)
     session, user = db(), signed_in()
     access.require_write(user, community, access.writers(session, community))
     form = PostForm()
     if request.method == "GET":
-        return _screen(community, form, None)
-    return _submit(community, form, None)
+        return screen(community, form, None)
+    return submit(community, form, None)
 
 
-@bp.route("/<int:post>/edit", methods=["GET", "POST"])
+@bp.route("/c/<slug>/blog/<int:post>/edit", methods=["GET", "POST"])
 def edit_post(slug: str, post: int) -> Any:
     session, user = db(), signed_in()
     found = find_post(slug, post)
     access.require_edit(user, found, access.writers(session, found.community))
     if request.method == "POST":
-        return _submit(found.community, PostForm(), found)
+        return submit(found.community, PostForm(), found)
     form = PostForm(
         data={
             "title": found.title,
@@ -173,7 +194,7 @@ def edit_post(slug: str, post: int) -> Any:
     if found.publish_at is not None:
         local = found.publish_at.astimezone(LONDON)
         form.publish_date.data, form.publish_time.data = f"{local:%d/%m/%Y}", f"{local:%H:%M}"
-    return _screen(found.community, form, found)
+    return screen(found.community, form, found)
 
 
 def _change(slug: str, post: int, change: Any, said: str) -> Any:
@@ -185,12 +206,12 @@ def _change(slug: str, post: int, change: Any, said: str) -> Any:
     return redirect(url_for("blog.post", slug=found.community.slug, post=found.id))
 
 
-@bp.post("/<int:post>/publish")
+@bp.post("/c/<slug>/blog/<int:post>/publish")
 def publish(slug: str, post: int) -> Any:
     return _change(slug, post, services.publish, "“{title}” is published.")
 
 
-@bp.post("/<int:post>/unpublish")
+@bp.post("/c/<slug>/blog/<int:post>/unpublish")
 def unpublish(slug: str, post: int) -> Any:
     return _change(
         slug,
@@ -200,12 +221,12 @@ def unpublish(slug: str, post: int) -> Any:
     )
 
 
-@bp.post("/<int:post>/unschedule")
+@bp.post("/c/<slug>/blog/<int:post>/unschedule")
 def unschedule(slug: str, post: int) -> Any:
     return _change(slug, post, services.unschedule, "“{title}” will not be published: it is a draft again.")
 
 
-@bp.route("/<int:post>/delete", methods=["GET", "POST"])
+@bp.route("/c/<slug>/blog/<int:post>/delete", methods=["GET", "POST"])
 def delete_post(slug: str, post: int) -> Any:
     session, user = db(), signed_in()
     found = find_post(slug, post)
@@ -225,7 +246,7 @@ def delete_post(slug: str, post: int) -> Any:
     return redirect(url_for("blog.index", slug=community.slug))
 
 
-@bp.route("/settings", methods=["GET", "POST"])
+@bp.route("/c/<slug>/blog/settings", methods=["GET", "POST"])
 def settings(slug: str) -> Any:
     community = community_for(slug, Action.MANAGE)
     session, user = db(), signed_in()

@@ -33,9 +33,11 @@ class BlogFactory:
         publish: bool = True,
         at: datetime | None = None,
         marking: Marking = Marking.OFFICIAL,
+        personal: bool = False,
         **fields: Any,
     ) -> BlogPost:
-        """A post by ``author``: published (by default), scheduled for ``at``, or else a draft."""
+        """A post by ``author``: published (by default), scheduled for ``at``, or else a draft; of the
+        community's blog, or (``personal``) of the author's own, published into the community."""
         with writing_as_a_request(self.session):
             writer = self.session.merge(author)
             post = services.create_post(
@@ -43,6 +45,7 @@ class BlogFactory:
                 writer,
                 self.session.merge(community),
                 services.PostFields(title=title, body=body, marking=marking, **fields),
+                personal=personal,
             )
             if at is not None:
                 services.schedule(self.session, writer, post, at)

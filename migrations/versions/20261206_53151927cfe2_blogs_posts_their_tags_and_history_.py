@@ -1,8 +1,8 @@
 """blogs: posts, their tags and history, comments and the blogs' settings
 
-Revision ID: faa086c0d263
+Revision ID: 53151927cfe2
 Revises: 4fe9fa81d5a7
-Create Date: 2026-12-06 23:25:12.084952
+Create Date: 2026-12-06 23:58:34.708168
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 import polka.db
 
 
-revision: str = 'faa086c0d263'
+revision: str = '53151927cfe2'
 down_revision: str | Sequence[str] | None = '4fe9fa81d5a7'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('summary', sa.String(length=300), nullable=False),
     sa.Column('renderer_version', sa.Integer(), nullable=False),
     sa.Column('tags', sa.String(length=300), nullable=False),
+    sa.Column('personal', sa.Boolean(), nullable=False),
     sa.Column('status', sa.Enum('draft', 'scheduled', 'published', name='poststatus', native_enum=False, length=32), nullable=False),
     sa.Column('publish_at', polka.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('published_at', polka.db.UTCDateTime(timezone=True), nullable=True),
@@ -62,6 +63,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_blog_posts_community_month', ['community_id', 'status', 'published_month'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_blog_posts_community_published', ['community_id', 'status', 'published_at', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_blog_posts_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_blog_posts_personal', ['created_by_id', 'personal', 'status', 'published_at'], unique=False)
         batch_op.create_index('ix_blog_posts_status_publish_at', ['status', 'publish_at'], unique=False)
 
     op.create_table('blog_settings',
@@ -147,6 +149,7 @@ def downgrade() -> None:
     op.drop_table('blog_settings')
     with op.batch_alter_table('blog_posts', schema=None) as batch_op:
         batch_op.drop_index('ix_blog_posts_status_publish_at')
+        batch_op.drop_index('ix_blog_posts_personal')
         batch_op.drop_index(batch_op.f('ix_blog_posts_deleted_at'))
         batch_op.drop_index('ix_blog_posts_community_published', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index('ix_blog_posts_community_month', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
