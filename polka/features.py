@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.blog.feature import FEATURE as BLOG
 from polka.communities.models import Community
-from polka.content.feature import CommunityLink, Feature, Glimpse, HomeSection
+from polka.content.feature import CommunityLink, Feature, Glimpse, HomeSection, PersonLink
 from polka.docs.feature import FEATURE as DOCS
 from polka.events.feature import FEATURE as EVENTS
 from polka.forum.feature import FEATURE as FORUM
@@ -29,6 +29,11 @@ def community_links(user: User | None, community: Community) -> list[CommunityLi
         for feature in FEATURES
         if feature.community_link is not None and feature.community_link.shown_to(user, community)
     ]
+
+
+def person_links() -> list[PersonLink]:
+    """The features' links on every person's profile."""
+    return [feature.person_link for feature in FEATURES if feature.person_link is not None]
 
 
 def glimpses(session: Session, user: User | None, community: Community, link: CommunityLink) -> list[Glimpse]:

@@ -22,7 +22,7 @@ from polka.config import Settings
 from polka.content.feature import Routes
 from polka.db import make_engine, make_session_factory, transaction
 from polka.error_pages import register_error_pages
-from polka.features import FEATURES, community_links, glimpses, referenced_files
+from polka.features import FEATURES, community_links, glimpses, person_links, referenced_files
 from polka.home import waiting_total
 from polka.http import PolkaRequest, close_db, db
 from polka.ids import IdConverter
@@ -158,6 +158,7 @@ def _configure_features(app: Flask, settings: Settings) -> None:
     store: FileStore = app.extensions["polka.files"]
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
     app.jinja_env.globals["community_links"] = lambda community: community_links(current_user(), community)
+    app.jinja_env.globals["person_links"] = person_links
     app.jinja_env.globals["community_glimpses"] = lambda community, link: glimpses(
         db(), current_user(), community, link
     )

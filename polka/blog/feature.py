@@ -29,6 +29,7 @@ from polka.content.feature import (
     Feature,
     Housekeeping,
     JobHandler,
+    PersonLink,
     Purge,
     Routes,
     WaitingQueue,
@@ -50,6 +51,7 @@ FEATURE = Feature(
     demo=load_demo_blog,
     stored_files=(covers.stored_hashes,),
     purges=(Purge(POST.name, removing(BlogPost, POST.name)),),
+    person_link=PersonLink("Blog", "Your blog", "blog.personal"),
     community_link=CommunityLink(
         "Blog", "blog.index", "weekly updates and write-ups of what worked", glimpses=latest_posts
     ),

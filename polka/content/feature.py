@@ -160,6 +160,17 @@ class CommunityLink:
 
 
 @dataclass(frozen=True)
+class PersonLink:
+    """A feature's entry on a person's profile: their own blog, say."""
+
+    #: the link's words, for someone else's profile and for one's own: ("Blog", "Your blog")
+    label: str
+    own_label: str
+    #: an endpoint taking the person's ``user_id``
+    endpoint: str
+
+
+@dataclass(frozen=True)
 class Feature:
     """One feature package, as the rest of POLKA sees it."""
 
@@ -188,6 +199,8 @@ class Feature:
     filer: Filer | None = None
     #: what it shows on a signed-in user's home page
     home: HomeSections | None = None
+    #: its entry on each person's profile
+    person_link: PersonLink | None = None
 
     def __post_init__(self) -> None:
         if self.routes.blueprint.name != self.name:

@@ -117,3 +117,14 @@ def test_a_community_moderator_may_unpublish_a_personal_post_published_there(web
     assert web.post(f"/c/{community.slug}/blog/{post.id}/unpublish").status_code == 302
     login(make.user("Reader"))
     assert "Market patrols" not in text(web.get(f"/people/{author.id}/blog/"))
+
+
+def test_a_profile_leads_to_the_persons_blog(web, login, make):
+    community = make.community("Neighbourhood Policing")
+    sam = make.member(community, make.user("Sam Patel"))
+    login(sam)
+    page = web.get(f"/people/{sam.id}").get_data(as_text=True)
+    assert f'href="/people/{sam.id}/blog/">Your blog</a>' in page
+    login(make.user("Colleague"))
+    page = web.get(f"/people/{sam.id}").get_data(as_text=True)
+    assert f'href="/people/{sam.id}/blog/">Blog of Sam Patel</a>' in page
