@@ -122,3 +122,15 @@ def test_demo_library_has_versions_approval_and_a_check_out(app, runner, session
     app.extensions["polka.jobs"].run_until_idle()  # the worker reads the demo documents' text
     session.rollback()
     assert extract_for(session, current_version(session, schedule)).status is ExtractStatus.DONE
+
+
+def test_demo_blogs_have_a_weekly_update_a_personal_write_up_and_a_scheduled_post(app, runner, session):
+    from sqlalchemy import select
+
+    from polka.blog.models import BlogPost, PostStatus
+
+    runner.invoke(args=["demo"])
+    posts = session.scalars(select(BlogPost)).all()
+    assert any(p.personal and p.is_published and "Twitter trial" in p.title for p in posts)
+    assert any(p.status is PostStatus.SCHEDULED for p in posts)
+    assert sum(1 for p in posts if not p.personal and p.is_published and "weekly update" in p.tags) >= 4

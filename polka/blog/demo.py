@@ -151,13 +151,14 @@ def load_demo_blog(world: DemoWorld) -> None:
     )
     services.schedule(session, inspector, coming, _next_monday_morning(now))
     title, summary, body = _TRIAL
-    trial = services.create_post(
+    trial = services.create_post(  # the sergeant's own blog, published into Neighbourhood Policing
         session,
         sergeant,
         neighbourhood,
         services.PostFields(
             title=title, body=body, summary=summary, tags="social media, twitter, engagement"
         ),
+        personal=True,
     )
     services.publish(session, sergeant, trial)
     _written(trial, _morning(now - timedelta(days=10)))
