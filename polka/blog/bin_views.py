@@ -23,6 +23,8 @@ def _said(post: BlogPost) -> str:
         return f"“{post.title}” is back on the blog."
     if post.status is PostStatus.SCHEDULED:
         return f"“{post.title}” is back, to be published at {uk_datetime(post.publish_at)}."
+    if post.personal:
+        return f"“{post.title}” is back as a draft: only its writer can see it."
     return f"“{post.title}” is back as a draft: only its writer and the community's moderators can see it."
 
 
