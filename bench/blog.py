@@ -206,6 +206,7 @@ def _posts(
     chance = random.Random(2024)
     first, step = now - timedelta(days=365 * YEARS), timedelta(days=365 * YEARS) / count
     written: list[Written] = []
+    tag_ids: dict[str, int] = {}
     batch = 2_000
     for start in range(0, count, batch):
         rows: list[dict[str, Any]] = []
@@ -239,12 +240,14 @@ def _posts(
         ids = list(
             session.scalars(insert(BlogPost).returning(BlogPost.id, sort_by_parameter_order=True), rows)
         )
+        names = {name for row in rows for name in row["tags"].split(",")}
+        tag_ids.update({name: tag_id(session, community_id, name) for name in names - tag_ids.keys()})
         session.execute(
             insert(BlogPostTag),
             [
-                {"post_id": post_id, "tag_id": tag_id(session, community_id, tag)}
+                {"post_id": post_id, "tag_id": tag_ids[name]}
                 for post_id, row in zip(ids, rows, strict=True)
-                for tag in row["tags"].split(",")
+                for name in row["tags"].split(",")
             ],
         )
         written += (

@@ -104,8 +104,9 @@ def shown_posts(
     session: Session, user: User | None, community_id: int, posts: Sequence[BlogPost]
 ) -> dict[int, Markup]:
     """Several posts' HTML (of one community's blog) as ``user`` may see them, looked up at once."""
+    renderings = {post.id: kept(post) for post in posts}
     return show_kept(
-        session, user, community_id, {post.id: (kept(post).html, kept(post).objects) for post in posts}
+        session, user, community_id, {key: (one.html, one.objects) for key, one in renderings.items()}
     )
 
 

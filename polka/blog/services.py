@@ -25,7 +25,6 @@ from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
 from polka.blog import access, rendering
-from polka.blog.covers import Cover
 from polka.blog.kinds import POST_KIND
 from polka.blog.models import (
     BODY_MAX,
@@ -72,8 +71,12 @@ class CoverChoice:
 
 @dataclass(frozen=True)
 class StoredCover:
+    """A cover kept in the file store: its file, type and size (``polka.blog.covers``)."""
+
     sha256: str
-    cover: Cover
+    media_type: str
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
@@ -133,9 +136,9 @@ def _place_cover(post: BlogPost, choice: CoverChoice) -> None:
     if choice.remove:
         post.cover_sha256, post.cover_type, post.cover_width, post.cover_height = None, "", 0, 0
     elif choice.stored is not None:
-        cover = choice.stored.cover
-        post.cover_sha256, post.cover_type = choice.stored.sha256, cover.media_type
-        post.cover_width, post.cover_height = cover.width, cover.height
+        stored = choice.stored
+        post.cover_sha256, post.cover_type = stored.sha256, stored.media_type
+        post.cover_width, post.cover_height = stored.width, stored.height
     post.cover_alt = choice.alt if post.cover_sha256 else ""
     if post.cover_sha256 and not post.cover_alt:
         message = "Describe the cover image for people who cannot see it"

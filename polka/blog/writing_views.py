@@ -81,7 +81,9 @@ def _cover_choice(form: PostForm, user_id: int) -> services.CoverChoice:
     stored = None
     if chosen is not None and chosen.filename:
         cover = covers.prepare(chosen.stream)
-        stored = services.StoredCover(covers.store(file_store(), cover), cover)
+        stored = services.StoredCover(
+            covers.store(file_store(), cover), cover.media_type, cover.width, cover.height
+        )
     elif form.cover_kept.data:
         stored = _kept_cover(form.cover_kept.data, user_id)
     if stored is not None:
@@ -89,9 +91,9 @@ def _cover_choice(form: PostForm, user_id: int) -> services.CoverChoice:
             {
                 "u": user_id,
                 "s": stored.sha256,
-                "t": stored.cover.media_type,
-                "w": stored.cover.width,
-                "h": stored.cover.height,
+                "t": stored.media_type,
+                "w": stored.width,
+                "h": stored.height,
             }
         )
     return services.CoverChoice(stored=stored, alt=alt)
@@ -105,7 +107,7 @@ def _kept_cover(token: str, user_id: int) -> services.StoredCover | None:
         return None
     if data.get("u") != user_id or not file_store().exists(str(data.get("s"))):
         return None
-    return services.StoredCover(data["s"], covers.Cover(b"", data["t"], int(data["w"]), int(data["h"])))
+    return services.StoredCover(data["s"], data["t"], int(data["w"]), int(data["h"]))
 
 
 def _fields(form: PostForm, cover: services.CoverChoice) -> services.PostFields:
