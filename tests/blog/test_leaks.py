@@ -72,6 +72,10 @@ def test_a_private_communitys_blog_is_not_found_by_outsiders(web, login, make, b
         f"/{post.id}/edit",
         "/new",
         "/settings",
+        f"/{post.id}/cover",
+        "/feed.atom",
+        "/feed.atom?tag=tasking",
+        "/deleted",
     ):
         assert web.get(f"{base}{path}").status_code == 404, path
     for path in (f"/{post.id}/publish", f"/{post.id}/unpublish", f"/{post.id}/delete"):

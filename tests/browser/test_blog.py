@@ -373,6 +373,25 @@ def change_and_delete(tab: Tab, people: People, base: str, post_path: str) -> No
     press(tab, "Save")
     assert "Who may write in the blog has been saved." in tab.page.inner_text(".govuk-notification-banner")
 
+    # the manager finds the deleted post and restores it
+    with tab.page.expect_navigation():
+        tab.page.click("text=Deleted posts")
+    check_page(tab, "deleted blog posts")
+    press(tab, "Restore")
+    assert tab.path() == post_path
+    assert f"“{TITLE}” is back on the blog." in tab.page.inner_text(".govuk-notification-banner")
+
+    # the inspector's own blog, reached from their profile, and its form
+    tab.sign_in(people.inspector)
+    tab.visit(f"/people/{people.inspector.id}")
+    with tab.page.expect_navigation():
+        tab.page.click("text=Your blog")
+    check_page(tab, "one's own blog")
+    with tab.page.expect_navigation():
+        tab.page.click("main a:has-text('Write a post')")
+    check_page(tab, "write a post of one's own blog")
+    assert "Neighbourhood Policing" in tab.page.inner_text("#community")
+
 
 def cover_picture(path: Path) -> Path:
     """A JPEG of a few shapes, as a phone would send (larger than POLKA keeps)."""
