@@ -36,10 +36,11 @@ def href(handle: str) -> str:
 
 
 def check(
-    session: Session, handles: Sequence[str], community: Community, marking: Marking, where: str
+    session: Session, handles: Sequence[str], community: Community | None, marking: Marking, where: str
 ) -> None:
     """Refuse mentions of handles nobody has, or of people who may not see an item of ``marking`` in
-    ``community`` (``where`` names it for the message: "this topic")."""
+    ``community`` (None: open to everyone signed in; ``where`` names it for the message: "this
+    topic")."""
     if not handles:
         return
     if len(handles) > MAX_MENTIONS:

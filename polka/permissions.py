@@ -13,6 +13,13 @@ Every exit of data goes through here. The rules, in words:
   may contribute to its community, and by the community's moderators (``EDIT``); lowering its marking
   needs a moderator (``LOWER_MARKING``); a deleted item (``SoftDeletable``) may be restored by the
   community's managers within the restore window, never after (``RESTORE``).
+- An item of a model that allows it (``OPEN_TO_SIGNED_IN``: a post of a person's own blog) may be
+  outside any community, open to everyone signed in: every active account sees it while it is OFFICIAL
+  (an OFFICIAL-SENSITIVE one, nobody: it has no community to know the need by). Anyone signed in may
+  contribute to it (comment). Its author edits it; the site's administrators are its moderators and
+  managers (edit, moderate, restore), and its author restores it too. ``can(user, MODERATE, SITE)``
+  asks whether a user moderates what is outside any community (an administrator, with two-factor
+  authentication).
 - Moderation powers (``MODERATE``: approving documents and edits, acting on other people's content;
   ``EDIT`` of someone else's item; ``LOWER_MARKING``; and every moderation power added later) need
   two-factor authentication: without it a moderator's or manager's moderation powers lie dormant, and
@@ -135,6 +142,8 @@ def _can(user: User | None, action: Action, target: object, *, two_factor: bool)
         return False
     assert user is not None
     if isinstance(target, SiteTarget):
+        if action is Action.MODERATE:  # what is outside any community: the administrators moderate it
+            return user.is_admin and two_factor
         return action is Action.ADMINISTER and user.is_admin
     if isinstance(target, Community):
         return _can_community(user, action, target, two_factor)
@@ -163,7 +172,9 @@ def _can_community(user: User, action: Action, community: Community, two_factor:
 
 def _can_item(user: User, action: Action, item: MarkedItem, two_factor: bool) -> bool:
     community = item.community
-    if community is None or not _can_community(user, Action.READ, community, two_factor):
+    if community is None:
+        return type(item).OPEN_TO_SIGNED_IN and _can_open_item(user, action, item, two_factor)
+    if not _can_community(user, Action.READ, community, two_factor):
         return False
     if Marking(item.marking).sensitive and role_in(user, community.id) is None:
         return False
@@ -184,6 +195,26 @@ def _can_item(user: User, action: Action, item: MarkedItem, two_factor: bool) ->
             and _can_community(user, Action.MANAGE, community, two_factor)
         )
     return _can_community(user, action, community, two_factor)
+
+
+def _can_open_item(user: User, action: Action, item: MarkedItem, two_factor: bool) -> bool:
+    """An item outside any community, open to everyone signed in (the user is an active account)."""
+    if Marking(item.marking).sensitive:
+        return False
+    if action in (Action.VIEW, Action.READ, Action.CONTRIBUTE):
+        return True
+    site_moderator = _can(user, Action.MODERATE, SITE, two_factor=two_factor)
+    if action is Action.EDIT:
+        return site_moderator or item.author_id == user.id
+    if action in (Action.MODERATE, Action.LOWER_MARKING):
+        return site_moderator
+    if action is Action.RESTORE:
+        return (
+            isinstance(item, SoftDeletable)
+            and item.restorable()
+            and (user.is_admin or item.author_id == user.id)
+        )
+    return False
 
 
 def require(user: User | None, action: Action, target: object) -> None:
@@ -255,9 +286,12 @@ def visible_filter(user: User | None, model: type[Community] | type[CommunityCon
     return _visible(model, user.id)
 
 
-def viewers_filter(community: Community, marking: Marking) -> ColumnElement[bool]:
+def viewers_filter(community: Community | None, marking: Marking) -> ColumnElement[bool]:
     """SQL condition selecting the ``User`` rows for whom ``can(user, VIEW, item)`` allows an item of
-    ``marking`` in ``community``: the people who may see it (for choosing whom to mention)."""
+    ``marking`` in ``community`` (None: an item open to everyone signed in): the people who may see it
+    (for choosing whom to mention)."""
+    if community is None:
+        return false() if Marking(marking).sensitive else active_account()
     if community.status is not CommunityStatus.ACTIVE:
         return false()
     if community.visibility is Visibility.OPEN and not Marking(marking).sensitive:
@@ -309,10 +343,14 @@ def _visible(
             or_(Community.visibility != Visibility.PRIVATE, Community.id.in_(_member_ids(reader))),
         )
     if issubclass(model, _MARKED_MODELS):
-        return and_(
+        in_community = and_(
             model.community_id.in_(_readable_ids(reader)),
             or_(model.marking == Marking.OFFICIAL, model.community_id.in_(_member_ids(reader))),
         )
+        if not model.OPEN_TO_SIGNED_IN:
+            return in_community
+        open_to_all = and_(model.community_id.is_(None), model.marking == Marking.OFFICIAL)
+        return or_(in_community, open_to_all)
     raise TypeError(f"no visibility rule for {model.__name__}")
 
 

@@ -84,6 +84,7 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
         community, admin, start_date="2027-04-13", repeat=Repeat.WEEKLY, count=10
     )
     post = BlogFactory(session, make).post(community, admin, "Weekly update")
+    open_post = BlogFactory(session, make).post(None, admin, "Open to everyone")
     return {
         "admin": admin,
         "values": {
@@ -105,11 +106,17 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
             "word_id": word.id,
             "silence_id": silenced.id,
         },
+        # a post in a person's own blog is one open to everyone signed in
+        "under": {"/people/<int:user_id>/blog/<int:post>": {"post": open_post.id}},
     }
 
 
-def path_for(rule: Rule, values: dict[str, Any], *, strict: bool) -> str:
-    """A concrete path for ``rule`` with the world's objects; other numbers are 1 unless ``strict``."""
+def path_for(rule: Rule, values: dict[str, Any], *, strict: bool, under: dict[str, Any] | None = None) -> str:
+    """A concrete path for ``rule`` with the world's objects (``under``: other objects for the paths
+    starting so); other numbers are 1 unless ``strict``."""
+    for start, objects in (under or {}).items():
+        if rule.rule.startswith(start):
+            values = {**values, **objects}
     arguments = {}
     for name in rule.arguments:
         if name in values:
@@ -128,7 +135,7 @@ def test_every_post_route_shows_what_was_typed_after_the_session_ended(app, web,
     admin = world["admin"]
     walked = []
     for rule in post_rules(app):
-        path = path_for(rule, world["values"], strict=False)
+        path = path_for(rule, world["values"], strict=False, under=world["under"])
         login(admin)
         token = csrf_from(web.get("/account").get_data(as_text=True))
         end_sessions(session)
@@ -233,7 +240,7 @@ def test_every_form_page_shows_what_was_typed_after_signing_in_again(
     admin = world["admin"]
     walked = []
     for rule in form_pages(app):
-        path = path_for(rule, world["values"], strict=True)
+        path = path_for(rule, world["values"], strict=True, under=world["under"])
         login(admin)
         page = web.get(path)
         assert page.status_code == 200, f"GET {path} answered {page.status_code}"

@@ -15,12 +15,13 @@ def record_activity(
     session: Session,
     actor: User | None,
     verb: str,
-    community: Community,
+    community: Community | None,
     *,
     target_kind: str,
     target_id: int,
 ) -> Activity:
-    """Add one event to a community's activity (flushed with the caller's transaction).
+    """Add one event to a community's activity, or (``community`` None) to the activity of what is open
+    to everyone signed in, outside any community (flushed with the caller's transaction).
 
     ``target_kind`` is a content kind's name (``wiki.page``); the stream resolves the object's title,
     address and visibility when it is read, so nothing about it is copied here.
@@ -31,7 +32,7 @@ def record_activity(
         created_at=utcnow(),
         actor_id=actor.id if actor is not None else None,
         verb=verb,
-        community_id=community.id,
+        community_id=community.id if community is not None else None,
         target_kind=target_kind,
         target_id=target_id,
     )

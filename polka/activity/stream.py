@@ -151,10 +151,12 @@ def read_stream(
         return StreamPage([], None, scope)
     assert user is not None
     communities, known = _communities(session, user, scope, community)
+    # what is open to everyone signed in, outside any community, is part of everything they may read
+    outside = scope is Scope.ALL and community is None
     entries: list[Entry] = []
     cursor = before
     for _ in range(ROUNDS):
-        rows = _batch(session, communities, cursor)
+        rows = _batch(session, communities, cursor, outside)
         full, consumed = _fill(session, user, rows, entries, limit, known)
         if consumed is not None:
             cursor = consumed
@@ -187,37 +189,44 @@ def _readable_communities() -> Select[int]:
     return select(Community.id).where(readable_to_reader())
 
 
-def _batch(session: Session, communities: Sequence[int], cursor: Cursor | None) -> list[EventRow]:
-    """The next ``BATCH`` events of ``communities`` after ``cursor``, newest first, with their actors.
+def _batch(
+    session: Session, communities: Sequence[int], cursor: Cursor | None, outside: bool = False
+) -> list[EventRow]:
+    """The next ``BATCH`` events of ``communities`` (and, ``outside``, of what is outside any community)
+    after ``cursor``, newest first, with their actors.
 
     Each community's newest events are sought in its own index range and the few found merged, so a
     batch reads at most ``BATCH`` rows a community, however busy the others are and however the
     user's communities' share of the whole stream is spread out.
     """
-    if not communities:
+    if not communities and not outside:
         return []
     params: dict[str, object] = {f"c{n}": community_id for n, community_id in enumerate(communities)}
     if cursor is not None:
         params.update(before_at=cursor.created_at, before_id=cursor.id)
-    query = _batch_statement(len(communities), cursor is not None, BATCH)
+    query = _batch_statement(len(communities), cursor is not None, BATCH, outside)
     return list(session.execute(query, params))
 
 
 @lru_cache(maxsize=256)
 def _batch_statement(
-    communities: int, after: bool, batch: int
+    communities: int, after: bool, batch: int, outside: bool = False
 ) -> Select[int, datetime, str, str, int | None, int | None, str, bool]:
-    """The statement of ``_batch`` for so many communities (bound as ``c0``, ``c1``…), after a cursor
-    (``before_at``, ``before_id``) or not: built once, so a request only binds its values. Rows carry
-    the facts and what a line shows of the actor: their name, and whether their account is active."""
+    """The statement of ``_batch`` for so many communities (bound as ``c0``, ``c1``…), and those outside
+    any community or not, after a cursor (``before_at``, ``before_id``) or not: built once, so a request
+    only binds its values. Rows carry the facts and what a line shows of the actor: their name, and
+    whether their account is active."""
+    places = [Activity.community_id == bindparam(f"c{n}") for n in range(communities)]
+    if outside:
+        places.append(Activity.community_id.is_(None))
     newest = [
         select(Activity.id)
-        .where(Activity.community_id == bindparam(f"c{n}"), *_after(after))
+        .where(place, *_after(after))
         .order_by(Activity.created_at.desc(), Activity.id.desc())
         .limit(batch)
         .subquery()
         .select()
-        for n in range(communities)
+        for place in places
     ]
     candidates = union_all(*newest) if len(newest) > 1 else newest[0]
     return (
@@ -285,7 +294,7 @@ def _resolve(
     targets = {(row.target_kind, row.target_id) for row in rows if row.target_id is not None}
     shown = resolve_all(session, user, [t for t in targets if t[0] != COMMUNITY_KIND])
     places = {object_id for kind, object_id in targets if kind == COMMUNITY_KIND}
-    places |= {item.community_id for item in shown.values()}
+    places |= {item.community_id for item in shown.values() if item.community_id}  # 0: in none
     in_hand = places & known.keys()
     shown.update({(COMMUNITY_KIND, i): show_community(known[i]) for i in in_hand})
     shown.update(resolve_all(session, user, [(COMMUNITY_KIND, i) for i in places - in_hand]))

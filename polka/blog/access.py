@@ -14,6 +14,10 @@ services alike.
   the author's communities, and seen as that community's content is; until then only its author sees
   it. Anyone who may contribute to a community may publish their own posts into it; the community's
   moderators change, unpublish or delete them there.
+- A personal post may instead be open to everyone signed in, outside any community (its ``community``
+  is None): OFFICIAL only, seen by every active account once published, commented on by anyone signed
+  in. Its author changes and restores it; the site's administrators are its moderators
+  (``polka.permissions``).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from polka.blog.models import BlogComment, BlogPost, BlogSettings, CommentStatus
 from polka.communities.models import Community
 from polka.errors import Forbidden, NotFound
 from polka.markings import Marking
-from polka.permissions import Action, can, is_member, offers, require, visible_filter
+from polka.permissions import Action, can, is_active, is_member, offers, require, visible_filter
 
 
 def may_read(user: User | None, community: Community) -> bool:
@@ -43,6 +47,12 @@ def writers(session: Session, community: Community) -> Writers:
     """Who may write in the community's blog, as its managers chose."""
     chosen = session.scalar(_writers_of(), {"community_id": community.id})
     return chosen if chosen is not None else Writers.MEMBERS
+
+
+def writers_of(session: Session, post: BlogPost) -> Writers:
+    """Who may write in the blog of ``post``'s community (anyone, for a post outside any: its author
+    alone writes it)."""
+    return writers(session, post.community) if post.community is not None else Writers.MEMBERS
 
 
 @cache
@@ -77,12 +87,34 @@ def require_write(user: User | None, community: Community, chosen: Writers) -> N
             raise clearer from refused
 
 
+def is_open(post: BlogPost) -> bool:
+    """Whether the post is open to everyone signed in, outside any community."""
+    return post.community is None
+
+
+def moderates(user: User | None, post: BlogPost) -> bool:
+    """Whether ``user`` moderates the post: its community's moderators, or for a post open to everyone
+    signed in, the site's administrators."""
+    if post.community is None:
+        return can(user, Action.MODERATE, post)
+    return may_moderate(user, post.community)
+
+
+def _writes_where(user: User | None, post: BlogPost) -> bool:
+    """Whether the post's author may still write where it goes out: a member of its community (anyone
+    signed in, for a post open to everyone)."""
+    if post.community is None:
+        return is_active(user)
+    return is_member(user, post.community)
+
+
 def _author_or_moderator(user: User | None, post: BlogPost) -> bool:
-    """Who sees a post before it is published: its author while a member; for a community blog's post,
-    the community's moderators too (a personal post is its author's until it goes out)."""
-    if user is None or not is_member(user, post.community):
+    """Who sees a post before it is published: its author while they may write where it goes out; for a
+    community blog's post, the community's moderators too (a personal post is its author's until it
+    goes out)."""
+    if user is None or not _writes_where(user, post):
         return False
-    return post.created_by_id == user.id or (not post.personal and may_moderate(user, post.community))
+    return post.created_by_id == user.id or (not post.personal and moderates(user, post))
 
 
 def may_write_personal(user: User | None, community: Community) -> bool:
@@ -104,9 +136,12 @@ def may_see(user: User | None, post: BlogPost) -> bool:
 
 
 def may_edit(user: User | None, post: BlogPost, chosen: Writers) -> bool:
-    """Its author while they may write in the blog; the community's moderators."""
+    """Its author while they may write in the blog; the community's moderators (the site's
+    administrators, for a post open to everyone signed in)."""
     if not may_see(user, post):
         return False
+    if post.community is None:
+        return can(user, Action.EDIT, post)
     if may_moderate(user, post.community):
         return True
     if post.created_by_id is None or user is None or post.created_by_id != user.id:
@@ -116,11 +151,14 @@ def may_edit(user: User | None, post: BlogPost, chosen: Writers) -> bool:
     )
 
 
+def _offers_moderation(user: User | None, post: BlogPost) -> bool:
+    """Whether pages offer ``user`` moderation of the post (they lack at most two-factor set-up)."""
+    return offers(user, Action.MODERATE, post.community if post.community is not None else post)
+
+
 def offers_edit(user: User | None, post: BlogPost, chosen: Writers) -> bool:
     """Whether the post offers ``user`` "Change" (a moderator lacking only two-factor set-up is)."""
-    return may_edit(user, post, chosen) or (
-        may_see(user, post) and offers(user, Action.MODERATE, post.community)
-    )
+    return may_edit(user, post, chosen) or (may_see(user, post) and _offers_moderation(user, post))
 
 
 def require_edit(user: User | None, post: BlogPost, chosen: Writers) -> None:
@@ -128,6 +166,9 @@ def require_edit(user: User | None, post: BlogPost, chosen: Writers) -> None:
         return
     if not may_see(user, post):
         raise NotFound()
+    if post.community is None:
+        require(user, Action.EDIT, post)
+        return
     if user is not None and post.created_by_id == user.id:
         if post.personal:
             require_write_personal(user, post.community)
@@ -151,6 +192,19 @@ def get_post(session: Session, user: User | None, community: Community, post_id:
     post = session.scalar(_post_by_id(), {"post_id": post_id})
     if post is None or post.is_deleted or post.community_id != community.id:
         raise NotFound()
+    return _seen(user, post)
+
+
+def get_open_post(session: Session, user: User | None, author_id: int, post_id: int) -> BlogPost:
+    """The undeleted post ``post_id`` of person ``author_id``'s own blog that is open to everyone signed
+    in, if the user may see it (a draft or scheduled one only as its author); ``NotFound`` otherwise."""
+    post = session.scalar(_post_by_id(), {"post_id": post_id})
+    if post is None or post.is_deleted or post.community_id is not None or post.created_by_id != author_id:
+        raise NotFound()
+    return _seen(user, post)
+
+
+def _seen(user: User | None, post: BlogPost) -> BlogPost:
     require(user, Action.VIEW, post)
     if not may_see(user, post):
         raise NotFound()
@@ -201,18 +255,19 @@ def comment_refusal(user: User | None, post: BlogPost) -> str | None:
     """Why ``user`` may not comment on ``post`` (None: they may)."""
     if not post.is_published:
         return "Comments open once the post is published."
-    if not can(user, Action.CONTRIBUTE, post.community):
+    if not can(user, Action.CONTRIBUTE, post.community if post.community is not None else post):
         return "Only members of this community can comment."
-    if post.comments_closed and not may_moderate(user, post.community):
+    if post.comments_closed and not moderates(user, post):
         return "Comments on this post are closed."
     return None
 
 
 def may_close_comments(user: User | None, post: BlogPost) -> bool:
-    """Its author (while a member) and the community's moderators close and reopen its comments."""
+    """Its author (while they may write where it goes out) and its moderators close and reopen its
+    comments."""
     return may_see(user, post) and (
-        may_moderate(user, post.community)
-        or (user is not None and post.created_by_id == user.id and is_member(user, post.community))
+        moderates(user, post)
+        or (user is not None and post.created_by_id == user.id and _writes_where(user, post))
     )
 
 
@@ -220,13 +275,13 @@ def may_see_comment(user: User | None, comment: BlogComment) -> bool:
     """Whether ``user``, who may see the comment's post, sees this comment (its text, unless deleted)."""
     if comment.status is CommentStatus.PUBLISHED:
         return True
-    return user is not None and (comment.author_id == user.id or may_moderate(user, comment.post.community))
+    return user is not None and (comment.author_id == user.id or moderates(user, comment.post))
 
 
-def comments_seen_by(user: User | None, community: Community) -> ColumnElement[bool]:
-    """SQL: the comments of a post in ``community`` (one the user may see) that the user sees: published
-    ones (deleted ones as stubs), and their own or, for a moderator, every one waiting or hidden."""
-    if may_moderate(user, community):
+def comments_seen_by(user: User | None, post: BlogPost) -> ColumnElement[bool]:
+    """SQL: the comments of ``post`` (one the user may see) that the user sees: published ones (deleted
+    ones as stubs), and their own or, for a moderator, every one waiting or hidden."""
+    if moderates(user, post):
         return true()
     published = BlogComment.status == CommentStatus.PUBLISHED
     if user is None:
@@ -249,13 +304,16 @@ def get_comment(session: Session, user: User | None, post: BlogPost, comment_id:
 
 def personal_seen_by(user: User | None, author: User) -> ColumnElement[bool]:
     """SQL: the undeleted posts of ``author``'s own blog that ``user`` sees: the published ones the policy
-    lets them see where each went out, and, to the author, their drafts and scheduled posts in the
-    communities they still belong to."""
+    lets them see where each went out, and, to the author, their drafts and scheduled posts for the
+    communities they still belong to and for everyone signed in."""
     mine = and_(
         BlogPost.created_by_id == author.id, BlogPost.personal.is_(True), BlogPost.deleted_at.is_(None)
     )
     published = and_(BlogPost.status == PostStatus.PUBLISHED, visible_filter(user, BlogPost))
     if user is None or user.id != author.id:
         return and_(mine, published)
-    own = BlogPost.community_id.in_(sorted(m.community_id for m in user.memberships))
-    return and_(mine, or_(published, own))
+    where = or_(
+        BlogPost.community_id.in_(sorted(m.community_id for m in user.memberships)),
+        BlogPost.community_id.is_(None),
+    )
+    return and_(mine, or_(published, where))

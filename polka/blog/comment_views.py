@@ -11,7 +11,7 @@ from polka.accounts.web import signed_in
 from polka.blog import access, comments
 from polka.blog.blueprint import bp
 from polka.blog.forms import CommentForm
-from polka.blog.kinds import comment_url
+from polka.blog.kinds import post_place
 from polka.blog.views import find_post, post_screen
 from polka.db import transaction
 from polka.errors import ValidationError
@@ -20,9 +20,10 @@ from polka.http import db
 
 
 @bp.post("/c/<slug>/blog/<int:post>/comments")
-def comment(slug: str, post: int) -> Any:
+@bp.post("/people/<int:user_id>/blog/<int:post>/comments")
+def comment(post: int, slug: str | None = None, user_id: int | None = None) -> Any:
     session, user = db(), signed_in()
-    found = find_post(slug, post)
+    found = find_post(post, slug, user_id)
     form = CommentForm()
     if not form.validate():
         return post_screen(found, form, status=400)
@@ -36,28 +37,30 @@ def comment(slug: str, post: int) -> Any:
         flash(f"Your comment waits for a moderator: {added.held_reason}", "success")
     else:
         flash("Your comment has been posted.", "success")
-    return redirect(comment_url(found.community.slug, found.id, added.id))
+    return redirect(url_for("blog.post", **post_place(found), post=found.id, _anchor=f"comment-{added.id}"))
 
 
 @bp.post("/c/<slug>/blog/<int:post>/comments/<int:comment>/delete")
-def delete_comment(slug: str, post: int, comment: int) -> Any:
+@bp.post("/people/<int:user_id>/blog/<int:post>/comments/<int:comment>/delete")
+def delete_comment(post: int, comment: int, slug: str | None = None, user_id: int | None = None) -> Any:
     session, user = db(), signed_in()
-    found = find_post(slug, post)
+    found = find_post(post, slug, user_id)
     target = access.get_comment(session, user, found, comment)
     with transaction(session):
         comments.delete_own(session, user, target)
     flash("Your comment has been deleted.", "success")
-    return redirect(url_for("blog.post", slug=found.community.slug, post=found.id, _anchor="comments"))
+    return redirect(url_for("blog.post", **post_place(found), post=found.id, _anchor="comments"))
 
 
 @bp.post("/c/<slug>/blog/<int:post>/comments/closed")
-def close_comments(slug: str, post: int) -> Any:
+@bp.post("/people/<int:user_id>/blog/<int:post>/comments/closed")
+def close_comments(post: int, slug: str | None = None, user_id: int | None = None) -> Any:
     session, user = db(), signed_in()
-    found = find_post(slug, post)
+    found = find_post(post, slug, user_id)
     closed = request.form.get("closed") == "yes"
     with transaction(session):
         comments.set_closed(session, user, found, closed)
     flash(
         "Comments on this post are closed." if closed else "Comments on this post are open again.", "success"
     )
-    return redirect(url_for("blog.post", slug=found.community.slug, post=found.id, _anchor="comments"))
+    return redirect(url_for("blog.post", **post_place(found), post=found.id, _anchor="comments"))

@@ -51,8 +51,11 @@ def check_comment(session: Session, post: BlogPost, body: str) -> str:
     return text
 
 
-def published_count(session: Session, user: User, community: Community) -> int:
-    """How many of ``user``'s comments in ``community``'s blog are published (for holding new members')."""
+def published_count(session: Session, user: User, community: Community | None) -> int:
+    """How many of ``user``'s comments in ``community``'s blog are published (for holding new members';
+    none are held on posts open to everyone signed in, outside any community)."""
+    if community is None:
+        return 0
     return int(
         session.scalar(
             select(func.count())
@@ -132,7 +135,7 @@ def delete_own(session: Session, user: User, comment: BlogComment) -> None:
 def set_closed(session: Session, user: User, post: BlogPost, closed: bool) -> None:
     """Close a post's comments (or open them again): its author or a moderator."""
     if not access.may_close_comments(user, post):
-        require(user, Action.MODERATE, post.community)
+        require(user, Action.MODERATE, post.community if post.community is not None else post)
     if post.comments_closed == closed:
         return
     post.comments_closed = closed

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.blog import reads, rendering
 from polka.blog.blueprint import bp
+from polka.blog.kinds import post_place
 from polka.blog.models import BlogPost
 from polka.blog.views import tag_asked
 from polka.communities.services import get_community
@@ -28,9 +29,9 @@ from polka.permissions import Action
 
 def _texts(session: Session, reader: User, posts: list[BlogPost]) -> dict[int, Markup]:
     """The OFFICIAL posts' HTML as the reader may see it, their links looked up a community at a time."""
-    official = sorted((p for p in posts if p.marking is Marking.OFFICIAL), key=lambda p: p.community_id)
+    official = sorted((p for p in posts if p.marking is Marking.OFFICIAL), key=lambda p: p.community_id or 0)
     texts: dict[int, Markup] = {}
-    for community_id, group in groupby(official, key=lambda p: p.community_id):
+    for community_id, group in groupby(official, key=lambda p: p.community_id or 0):
         texts.update(rendering.shown_posts(session, reader, community_id, list(group)))
     return texts
 
@@ -54,7 +55,7 @@ def _feed(
             title=post.title,
             updated=post.published_at or post.updated_at,
             author=post.created_by.name if post.created_by else "A former member",
-            url=absolute_url(url_for("blog.post", slug=post.community.slug, post=post.id)),
+            url=absolute_url(url_for("blog.post", **post_place(post), post=post.id)),
             marking=post.marking,
             withheld_url=html_url,
             summary=post.excerpt,

@@ -11,14 +11,14 @@ from functools import cache
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.blog.models import BlogComment, BlogPost, BlogTag, CommentStatus, PostStatus
 from polka.communities.kinds import part_resolver
 from polka.communities.models import Community
-from polka.content.kinds import IDS, Kind, Shown, shown_columns
+from polka.content.kinds import IDS, Kind, Shown
 from polka.markings import Marking
 from polka.permissions import readable_to_reader, reader_params, visible_to_reader
 
@@ -30,13 +30,49 @@ BLOG_KIND = "blog.blog"
 TAG_KIND = "blog.tag"
 
 
-def post_url(community_slug: str, post_id: int) -> str:
-    return url_for("blog.post", slug=community_slug, post=post_id)
+#: Where a post open to everyone signed in is shown to be, in place of a community's name.
+EVERYONE = "Everyone signed in"
 
 
-def comment_url(community_slug: str, post_id: int, comment_id: int) -> str:
+def place(community_slug: str | None, author_id: int | None) -> dict[str, Any]:
+    """The address arguments of a post's pages: its community's blog, or for a post open to everyone
+    signed in, its author's own blog (``/people/<id>/blog/<post>``)."""
+    return {"slug": community_slug} if community_slug is not None else {"user_id": author_id or 0}
+
+
+def post_place(post: BlogPost) -> dict[str, Any]:
+    """``place`` of a post in hand (its community loaded)."""
+    return place(post.community.slug if post.community is not None else None, post.created_by_id)
+
+
+def post_url(community_slug: str | None, post_id: int, author_id: int | None = None) -> str:
+    return url_for("blog.post", **place(community_slug, author_id), post=post_id)
+
+
+def comment_url(
+    community_slug: str | None, post_id: int, comment_id: int, author_id: int | None = None
+) -> str:
     """A comment in its place under its post."""
-    return url_for("blog.post", slug=community_slug, post=post_id, _anchor=f"comment-{comment_id}")
+    return url_for(
+        "blog.post", **place(community_slug, author_id), post=post_id, _anchor=f"comment-{comment_id}"
+    )
+
+
+def _shown_columns() -> Select[Any]:
+    """``shown_columns`` of a post, which may be outside any community (shown as community 0, named
+    ``EVERYONE``), with its author (whose blog holds such a post)."""
+    columns: list[Any] = [
+        BlogPost.id,
+        BlogPost.title,
+        BlogPost.marking,
+        func.coalesce(BlogPost.community_id, 0).label("community_id"),
+        BlogPost.updated_at,
+        BlogPost.updated_by_id,
+        BlogPost.created_by_id,
+        Community.slug.label("community_slug"),
+        func.coalesce(Community.name, EVERYONE).label("community_name"),
+    ]
+    return select(*columns).outerjoin(Community, Community.id == BlogPost.community_id)
 
 
 def resolve_posts(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
@@ -46,7 +82,9 @@ def resolve_posts(session: Session, user: User | None, ids: Sequence[int]) -> di
         return {}
     rows = session.execute(_visible_posts(), {**params, IDS: list(ids)})
     return {
-        row.id: Shown.of_row(POST_KIND, "Blog post", post_url(row.community_slug, row.id), row)
+        row.id: Shown.of_row(
+            POST_KIND, "Blog post", post_url(row.community_slug, row.id, row.created_by_id), row
+        )
         for row in rows
     }
 
@@ -54,7 +92,7 @@ def resolve_posts(session: Session, user: User | None, ids: Sequence[int]) -> di
 @cache
 def _visible_posts() -> Select[Any]:
     """Built once for every reader, so a request only binds its values."""
-    return shown_columns(BlogPost).where(
+    return _shown_columns().where(
         BlogPost.id.in_(bindparam(IDS, expanding=True)),
         BlogPost.status == PostStatus.PUBLISHED,
         BlogPost.deleted_at.is_(None),
@@ -75,7 +113,7 @@ def resolve_comments(session: Session, user: User | None, ids: Sequence[int]) ->
             id=row.comment_id,
             label="Comment",
             title=row.title,
-            url=comment_url(row.community_slug, row.id, row.comment_id),
+            url=comment_url(row.community_slug, row.id, row.comment_id, row.created_by_id),
             marking=row.marking,
             community_id=row.community_id,
             community_name=row.community_name,
@@ -90,7 +128,7 @@ def resolve_comments(session: Session, user: User | None, ids: Sequence[int]) ->
 def _visible_comments() -> Select[Any]:
     """A post's ``shown_columns`` with each of its comments asked about."""
     return (
-        shown_columns(BlogPost)
+        _shown_columns()
         .join(BlogComment, BlogComment.post_id == BlogPost.id)
         .add_columns(
             BlogComment.id.label("comment_id"),

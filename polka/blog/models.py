@@ -1,7 +1,8 @@
 """Blog tables: a community's blog settings, its posts, and each post's earlier versions.
 
 A post is community content (``DeletableContent``): its community and marking decide who may see it
-once it is published. Before that, a draft or a post scheduled for later is seen by its author and the
+once it is published. A post of a person's own blog may instead be open to everyone signed in: it has no
+community (``community_id`` is NULL) and is OFFICIAL (``polka.permissions``, ``OPEN_TO_SIGNED_IN``). Before that, a draft or a post scheduled for later is seen by its author and the
 community's moderators only (``polka.blog.access``). A scheduled post is published by the worker at its
 time (``polka.blog.publishing``); ``published_at`` is when readers first saw it and orders the blog.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -98,6 +100,15 @@ class BlogPost(DeletableContent, Base):
         # the worker's look for scheduled posts whose time has come
         Index("ix_blog_posts_status_publish_at", "status", "publish_at"),
     )
+
+    #: a personal post may go out to everyone signed in, outside any community (``community_id`` NULL)
+    OPEN_TO_SIGNED_IN: ClassVar[bool] = True
+
+    #: the community it is published in; None for a personal post open to everyone signed in
+    community_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]
+        ForeignKey("community_communities.id", ondelete="CASCADE")
+    )
+    community: Mapped[Community | None] = relationship(Community)  # type: ignore[assignment]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))

@@ -23,13 +23,15 @@ def _reviewed(where: Any) -> Any:
     return (
         select(BlogComment, BlogPost, Community.slug)
         .join(BlogPost, BlogPost.id == BlogComment.post_id)
-        .join(Community, Community.id == BlogPost.community_id)
+        .outerjoin(Community, Community.id == BlogPost.community_id)
         .where(where, BlogPost.deleted_at.is_(None))
         .options(joinedload(BlogComment.author))
     )
 
 
-def _as_reviewed(comment: BlogComment, post: BlogPost, slug: str) -> Reviewed:
+def _as_reviewed(comment: BlogComment, post: BlogPost, slug: str | None) -> Reviewed:
+    """What moderators see of a comment (``slug``: its post's community's; None for a post open to
+    everyone signed in, moderated by the site's administrators)."""
     return Reviewed(
         kind=COMMENT_KIND,
         id=comment.id,
@@ -37,7 +39,7 @@ def _as_reviewed(comment: BlogComment, post: BlogPost, slug: str) -> Reviewed:
         author=comment.author,
         text="" if comment.deleted_at is not None else comment.body,
         where=f"{'Reply to a comment' if comment.parent_id else 'Comment'} on “{post.title}”",
-        url=comment_url(slug, post.id, comment.id),
+        url=comment_url(slug, post.id, comment.id, post.created_by_id),
         hidden=comment.status is CommentStatus.HIDDEN,
         held=comment.held_reason,
     )
@@ -48,12 +50,13 @@ def review_comments(session: Session, ids: Sequence[int]) -> dict[int, Reviewed]
     return {comment.id: _as_reviewed(comment, post, slug) for comment, post, slug in rows}
 
 
-def waiting_comments(session: Session, community_id: int) -> list[Reviewed]:
-    """The community's comments waiting for approval, oldest first."""
+def waiting_comments(session: Session, community_id: int | None) -> list[Reviewed]:
+    """The community's comments waiting for approval (None: on posts outside any), oldest first."""
+    where = BlogPost.community_id.is_(None) if community_id is None else BlogPost.community_id == community_id
     rows = session.execute(
-        _reviewed(
-            and_(BlogComment.status == CommentStatus.WAITING, BlogPost.community_id == community_id)
-        ).order_by(BlogComment.created_at, BlogComment.id)
+        _reviewed(and_(BlogComment.status == CommentStatus.WAITING, where)).order_by(
+            BlogComment.created_at, BlogComment.id
+        )
     ).all()
     return [_as_reviewed(comment, post, slug) for comment, post, slug in rows]
 

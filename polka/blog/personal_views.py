@@ -1,7 +1,8 @@
 """A person's own blog: ``/people/<id>/blog/`` lists their posts as each reader may see them (each went
-out into one of the author's communities, and is seen as that community's content is), and its author
-writes new ones there, choosing the community each goes out in. A post's own page, its changes and its
-comments are the community blog's (``/c/<slug>/blog/<id>``)."""
+out into one of the author's communities, and is seen as that community's content is, or to everyone
+signed in), and its author writes new ones there, choosing where each goes out. A post's own page, its
+changes and its comments are the community blog's (``/c/<slug>/blog/<id>``), or for a post open to
+everyone, the person's (``/people/<id>/blog/<id>``, in ``views.py`` beside the community's)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ def personal(user_id: int) -> Any:
     )
 
 
+#: The choice of "who can read it" that opens a post to everyone signed in (no community has id 0).
+EVERYONE_CHOICE = 0
+
+
 @bp.route("/people/<int:user_id>/blog/new", methods=["GET", "POST"])
 def new_personal_post(user_id: int) -> Any:
     """Write a post of one's own blog (nobody writes in another's)."""
@@ -43,12 +48,15 @@ def new_personal_post(user_id: int) -> Any:
         get_profile(session, user, user_id)  # someone who may not see the person is told nothing more
         raise Forbidden("You write only in your own blog.")
     audiences = reads.audiences(user)
-    if not audiences:
-        raise Forbidden("A post of your blog goes out in one of your communities: join one to write.")
     form = PostForm()
-    form.community.choices = [(community.id, community.name) for community in audiences]
+    form.community.choices = [
+        *((community.id, community.name) for community in audiences),
+        (EVERYONE_CHOICE, "Everyone signed in to POLKA (OFFICIAL only)"),
+    ]
     if request.method == "GET":
         return screen(None, form, None, author=user)
+    if form.community.data == EVERYONE_CHOICE:
+        return submit(None, form, None, personal=True)
     chosen = next((c for c in audiences if c.id == form.community.data), None)
     if chosen is None:
         show_errors(form, ValidationError("Choose who can read it", {"community": "Choose who can read it"}))

@@ -144,7 +144,7 @@ def archive(session: Session, user: User | None, community: Community) -> list[t
 def more_from(session: Session, user: User | None, post: BlogPost) -> list[BlogPost]:
     """A few other posts of the same blog (a community's, or its author's own) the user sees, newest
     first."""
-    if post.personal:
+    if post.personal or post.community is None:
         if post.created_by is None:
             return []
         query = _by_author(
@@ -209,7 +209,7 @@ def thread(session: Session, user: User | None, post: BlogPost, page: int) -> Th
     (a page is read one comment beyond its end, to know whether another follows). A comment hidden by a
     moderator is a stub to the others while replies they see answer it, and gone when none do."""
     page = max(1, page)
-    seen = access.comments_seen_by(user, post.community)
+    seen = access.comments_seen_by(user, post)
     found = list(
         session.scalars(
             select(BlogComment)

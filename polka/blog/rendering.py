@@ -95,7 +95,10 @@ def shown_html(
     by title filled in, in one look-up per kind (one for the titles) for the whole page."""
     renderings = {("post", post.id): kept(post)} | {("comment", c.id): kept(c) for c in comments}
     shown = show_kept(
-        session, user, post.community_id, {key: (one.html, one.objects) for key, one in renderings.items()}
+        session,
+        user,
+        post.community_id or 0,  # [[Title]] links find pages in the post's community (none: in no community)
+        {key: (one.html, one.objects) for key, one in renderings.items()},
     )
     return shown[("post", post.id)], {c.id: shown[("comment", c.id)] for c in comments}
 

@@ -1,8 +1,9 @@
 """How blog posts become search documents: one per published post (its title, summary and text, tagged
 as the post is), so "twitter trial" finds the write-up years later. Drafts, scheduled, unpublished and
 deleted posts are not in the index at all, so no snippet can show them; the search page re-checks every
-hit through the kind's resolver besides. The services call ``reindex_post`` in the same transaction as
-every change a search could notice."""
+hit through the kind's resolver besides. A post open to everyone signed in (and its comments) is found
+by every active account (``Audience.SIGNED_IN``). The services call ``reindex_post`` in the same
+transaction as every change a search could notice."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from polka.accounts.models import User
 from polka.blog import rendering
@@ -19,7 +20,7 @@ from polka.blog.models import BlogComment, BlogPost, CommentStatus, PostStatus
 from polka.communities.models import Community
 from polka.markings import Marking
 from polka.markup import plain_text
-from polka.search.documents import SearchDocument
+from polka.search.documents import Audience, SearchDocument
 from polka.search.outbox import queue_change, queue_changes
 from polka.search.registry import ids_in_batches
 
@@ -43,21 +44,30 @@ def _live_comment() -> Any:
     return and_(_live(), BlogComment.status == CommentStatus.PUBLISHED, BlogComment.deleted_at.is_(None))
 
 
+def _where(post: BlogPost, community_name: str | None, author_name: str | None) -> tuple[int, Audience, str]:
+    """Where a post is found: its community, its readers, and the context it matches on."""
+    if post.community_id is None:
+        return 0, Audience.SIGNED_IN, f"{author_name or 'A former member'}’s blog"
+    return post.community_id, Audience.READERS, f"{community_name} blog"
+
+
 class BlogSearch:
     kind = POST_KIND
 
     def documents(self, session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
         rows = session.execute(
-            select(BlogPost, User.organisation_id, Community.name)
-            .join(Community, Community.id == BlogPost.community_id)
+            select(BlogPost, User.organisation_id, Community.name, User.name)
+            .outerjoin(Community, Community.id == BlogPost.community_id)
             .outerjoin(User, User.id == BlogPost.created_by_id)
             .where(BlogPost.id.in_(ids), _live())
         ).all()
-        return {
-            post.id: SearchDocument(
+        documents = {}
+        for post, organisation_id, community_name, author_name in rows:
+            community_id, audience, context = _where(post, community_name, author_name)
+            documents[post.id] = SearchDocument(
                 kind=POST_KIND,
                 object_id=post.id,
-                community_id=post.community_id,
+                community_id=community_id,
                 marking=post.marking.value,
                 sensitive=Marking(post.marking).sensitive,
                 title=post.title,
@@ -67,10 +77,10 @@ class BlogSearch:
                 author_id=post.created_by_id,
                 organisation_id=organisation_id,
                 tags=tuple(post.tag_list),
-                context=f"{community_name} blog",
+                context=context,
+                audience=audience,
             )
-            for post, organisation_id, community_name in rows
-        }
+        return documents
 
     def all_ids(self, session: Session) -> Iterator[list[int]]:
         return ids_in_batches(session, BlogPost.id, _live())
@@ -85,18 +95,22 @@ class CommentSearch:
     kind = COMMENT_KIND
 
     def documents(self, session: Session, ids: Sequence[int]) -> dict[int, SearchDocument]:
+        writer = aliased(User)
         rows = session.execute(
-            select(BlogComment, BlogPost, User.organisation_id, Community.name)
+            select(BlogComment, BlogPost, User.organisation_id, Community.name, writer.name)
             .join(BlogPost, BlogPost.id == BlogComment.post_id)
-            .join(Community, Community.id == BlogPost.community_id)
+            .outerjoin(Community, Community.id == BlogPost.community_id)
             .outerjoin(User, User.id == BlogComment.author_id)
+            .outerjoin(writer, writer.id == BlogPost.created_by_id)
             .where(BlogComment.id.in_(ids), _live_comment())
         ).all()
-        return {
-            comment.id: SearchDocument(
+        documents = {}
+        for comment, post, organisation_id, community_name, post_author in rows:
+            community_id, audience, context = _where(post, community_name, post_author)
+            documents[comment.id] = SearchDocument(
                 kind=COMMENT_KIND,
                 object_id=comment.id,
-                community_id=post.community_id,
+                community_id=community_id,
                 marking=post.marking.value,
                 sensitive=Marking(post.marking).sensitive,
                 title="",
@@ -105,10 +119,10 @@ class CommentSearch:
                 updated_at=comment.created_at,
                 author_id=comment.author_id,
                 organisation_id=organisation_id,
-                context=f"{post.title}\n{community_name} blog",
+                context=f"{post.title}\n{context}",
+                audience=audience,
             )
-            for comment, post, organisation_id, community_name in rows
-        }
+        return documents
 
     def all_ids(self, session: Session) -> Iterator[list[int]]:
         live = BlogComment.id.in_(select(BlogComment.id).join(BlogPost).where(_live_comment()))

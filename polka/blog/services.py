@@ -43,13 +43,13 @@ from polka.blog.months import uk_month
 from polka.blog.search import reindex_post
 from polka.communities.models import Community
 from polka.db import utcnow
-from polka.errors import Conflict, ValidationError
+from polka.errors import Conflict, Forbidden, ValidationError
 from polka.forms import has_control_characters
 from polka.jobs.services import enqueue
 from polka.localtime import DEFAULT_ZONE, Fold, on_the_clock, parse_date, parse_time
 from polka.markings import Marking, check_within_ceiling
 from polka.markup import check_markdown
-from polka.permissions import Action, require
+from polka.permissions import Action, is_active, require
 from polka.tags import parse_tags
 from polka.text import check_line, check_text
 
@@ -105,8 +105,9 @@ def _refused(field: str, message: str) -> ValidationError:
     return ValidationError(message, {field: message})
 
 
-def check(session: Session, community: Community, fields: PostFields) -> Checked:
-    """Every field of a post, checked in the order the form shows them."""
+def check(session: Session, community: Community | None, fields: PostFields) -> Checked:
+    """Every field of a post (going out in ``community``, or to everyone signed in), checked in the order
+    the form shows them."""
     title = check_line("title", fields.title, TITLE_MAX, "a title", required=True)
     summary = check_line("summary", fields.summary, SUMMARY_MAX, "the summary")
     body = fields.body.replace("\r\n", "\n")
@@ -119,7 +120,14 @@ def check(session: Session, community: Community, fields: PostFields) -> Checked
         raise _refused("body", "The text contains characters that cannot be stored")
     check_markdown(body, "body")
     tags = parse_tags(fields.tags)
-    check_within_ceiling(fields.marking, community.marking_ceiling)
+    if community is not None:
+        check_within_ceiling(fields.marking, community.marking_ceiling)
+    elif fields.marking is not Marking.OFFICIAL:
+        raise _refused(
+            "marking",
+            "A post open to everyone signed in is OFFICIAL only: choose OFFICIAL, or publish an "
+            "OFFICIAL-SENSITIVE post into one of your communities",
+        )
     mentions.check(session, rendering.render(body).mentions, community, fields.marking, "this post")
     cover_alt = check_line("cover_alt", fields.cover.alt, COVER_ALT_MAX, "the description of the cover image")
     return Checked(title, body, summary, tags, fields.marking, replace(fields.cover, alt=cover_alt))
@@ -148,10 +156,11 @@ def _place_cover(post: BlogPost, choice: CoverChoice) -> None:
 def _keep_tags(session: Session, post: BlogPost) -> None:
     """The post's rows in the tag tables, as its tags are now (flushed)."""
     session.execute(delete(BlogPostTag).where(BlogPostTag.post_id == post.id))
-    session.add_all(
-        BlogPostTag(post_id=post.id, tag_id=tag_id(session, post.community_id, name))
-        for name in post.tag_list
-    )
+    community_id = post.community_id
+    if community_id is not None:  # a post open to everyone is in no community blog's tag pages
+        session.add_all(
+            BlogPostTag(post_id=post.id, tag_id=tag_id(session, community_id, name)) for name in post.tag_list
+        )
     session.flush()
 
 
@@ -172,11 +181,14 @@ def tag_id(session: Session, community_id: int, name: str) -> int:
 
 
 def create_post(
-    session: Session, user: User, community: Community, fields: PostFields, *, personal: bool = False
+    session: Session, user: User, community: Community | None, fields: PostFields, *, personal: bool = False
 ) -> BlogPost:
     """A new draft in ``community``'s blog, written by ``user``; or, ``personal``, in ``user``'s own blog,
-    to be published into ``community``."""
-    if personal:
+    to be published into ``community``, or to everyone signed in when ``community`` is None."""
+    if community is None:
+        if not personal or not is_active(user):
+            raise Forbidden("Only a post of your own blog can be open to everyone signed in.")
+    elif personal:
         access.require_write_personal(user, community)
     else:
         access.require_write(user, community, access.writers(session, community))
@@ -184,7 +196,7 @@ def create_post(
     now = utcnow()
     post = BlogPost(
         community=community,
-        community_id=community.id,
+        community_id=community.id if community is not None else None,
         created_at=now,
         created_by_id=user.id,
         updated_at=now,
@@ -202,7 +214,7 @@ def create_post(
 
 def update_post(session: Session, user: User, post: BlogPost, fields: PostFields) -> bool:
     """Change a post, keeping the version it replaces; whether anything changed."""
-    access.require_edit(user, post, access.writers(session, post.community))
+    access.require_edit(user, post, access.writers_of(session, post))
     checked = check(session, post.community, fields)
     if checked.marking.rank < Marking(post.marking).rank:
         access.require_lower_marking(user, post)
@@ -252,7 +264,7 @@ def _audit(session: Session, user: User, post: BlogPost, action: str, **detail: 
 
 def publish(session: Session, user: User, post: BlogPost) -> None:
     """Publish a draft or scheduled post now."""
-    access.require_edit(user, post, access.writers(session, post.community))
+    access.require_edit(user, post, access.writers_of(session, post))
     if post.is_published:
         raise Conflict("This post is already published.")
     _go_out(session, post, utcnow())
@@ -282,7 +294,7 @@ def publish_time(written_date: str, written_time: str) -> datetime:
 
 def schedule(session: Session, user: User, post: BlogPost, at: datetime) -> None:
     """Have the worker publish a draft (or a scheduled post, again) at ``at``, a time in the future."""
-    access.require_edit(user, post, access.writers(session, post.community))
+    access.require_edit(user, post, access.writers_of(session, post))
     if post.is_published:
         raise Conflict("This post is already published: unpublish it first to schedule it.")
     now = utcnow()
@@ -297,7 +309,7 @@ def schedule(session: Session, user: User, post: BlogPost, at: datetime) -> None
 
 def unschedule(session: Session, user: User, post: BlogPost) -> None:
     """Keep a scheduled post as a draft (its job then finds nothing to do)."""
-    access.require_edit(user, post, access.writers(session, post.community))
+    access.require_edit(user, post, access.writers_of(session, post))
     if post.status is not PostStatus.SCHEDULED:
         raise Conflict("This post is not scheduled.")
     post.status, post.publish_at = PostStatus.DRAFT, None
@@ -306,7 +318,7 @@ def unschedule(session: Session, user: User, post: BlogPost) -> None:
 
 def unpublish(session: Session, user: User, post: BlogPost) -> None:
     """Take a published post back: a draft again, out of the lists, search and activity."""
-    access.require_edit(user, post, access.writers(session, post.community))
+    access.require_edit(user, post, access.writers_of(session, post))
     if not post.is_published:
         raise Conflict("This post is not published.")
     post.status = PostStatus.DRAFT
@@ -318,7 +330,7 @@ def unpublish(session: Session, user: User, post: BlogPost) -> None:
 
 def delete_post(session: Session, user: User, post: BlogPost) -> None:
     """Delete a post softly (the community's managers may restore it within the restore window)."""
-    access.require_edit(user, post, access.writers(session, post.community))
+    access.require_edit(user, post, access.writers_of(session, post))
     post.deleted_at, post.deleted_by_id = utcnow(), user.id
     session.flush()
     reindex_post(session, post)

@@ -6,7 +6,7 @@ from sqlalchemy import Select
 
 from polka.blog.models import BlogComment, BlogPost, CommentStatus
 from polka.communities.models import Community
-from polka.content.waiting import Provider, count_by_community, plural
+from polka.content.waiting import Provider, count_by_community, count_outside, plural
 from polka.permissions import Action
 
 HELD = "blog.held"
@@ -22,11 +22,26 @@ def _held() -> Select[str, str, int]:
     )
 
 
-#: Comments waiting for approval in the blogs the user moderates.
+def _held_outside() -> Select[str, str, int]:
+    """Comments waiting for approval on posts open to everyone signed in (not deleted)."""
+    return (
+        count_outside(BlogComment.id)
+        .join(BlogPost, BlogPost.id == BlogComment.post_id)
+        .where(
+            BlogComment.status == CommentStatus.WAITING,
+            BlogPost.community_id.is_(None),
+            BlogPost.deleted_at.is_(None),
+        )
+    )
+
+
+#: Comments waiting for approval in the blogs the user moderates (and on posts open to everyone signed
+#: in, for administrators).
 held_waiting = Provider(
     offered=Action.MODERATE,
     query=_held,
     what=lambda count: f"{plural(count, 'blog comment waits', 'blog comments wait')} for approval in",
     action="Review them",
     endpoint="moderation.queue",
+    site=_held_outside,
 )

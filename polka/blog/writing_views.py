@@ -14,6 +14,7 @@ from polka.accounts.web import signed_in
 from polka.blog import access, covers, rendering, services
 from polka.blog.blueprint import bp
 from polka.blog.forms import MARKING_HINTS, PostForm, WritersForm
+from polka.blog.kinds import post_place
 from polka.blog.models import BlogPost, PostStatus, Writers
 from polka.blog.views import find_post
 from polka.communities.models import Community
@@ -51,6 +52,7 @@ def screen(
     return render_template(
         "blog/post_form.html",
         community=community,
+        here=post_place(post) if post is not None else None,
         form=form,
         post=post,
         author=author,
@@ -121,9 +123,11 @@ def _fields(form: PostForm, cover: services.CoverChoice) -> services.PostFields:
     )
 
 
-def submit(community: Community, form: PostForm, post: BlogPost | None, *, personal: bool = False) -> Any:
+def submit(
+    community: Community | None, form: PostForm, post: BlogPost | None, *, personal: bool = False
+) -> Any:
     """Preview, save, publish or schedule what the form holds (a new post when ``post`` is None; of the
-    writer's own blog when ``personal``)."""
+    writer's own blog when ``personal``, going out in ``community`` or, None, to everyone signed in)."""
     session, user = db(), signed_in()
     action = request.form.get("action", DRAFT)
     author = user if personal else None
@@ -133,7 +137,7 @@ def submit(community: Community, form: PostForm, post: BlogPost | None, *, perso
         fields = _fields(form, _cover_choice(form, user.id))
         if action == PREVIEW:
             checked = services.check(session, community, fields)
-            shown = rendering.preview(session, user, community.id, checked.body)
+            shown = rendering.preview(session, user, community.id if community else 0, checked.body)
             return screen(community, form, post, preview=shown, author=author)
         at = None
         if action == SCHEDULE:
@@ -152,7 +156,7 @@ def submit(community: Community, form: PostForm, post: BlogPost | None, *, perso
         show_errors(form, error)
         return screen(community, form, post, status=400, author=author)
     flash(_said(saved, action), "success")
-    return redirect(url_for("blog.post", slug=community.slug, post=saved.id))
+    return redirect(url_for("blog.post", **post_place(saved), post=saved.id))
 
 
 def _said(post: BlogPost, action: str) -> str:
@@ -177,10 +181,11 @@ def new_post(slug: str) -> Any:
 
 
 @bp.route("/c/<slug>/blog/<int:post>/edit", methods=["GET", "POST"])
-def edit_post(slug: str, post: int) -> Any:
+@bp.route("/people/<int:user_id>/blog/<int:post>/edit", methods=["GET", "POST"])
+def edit_post(post: int, slug: str | None = None, user_id: int | None = None) -> Any:
     session, user = db(), signed_in()
-    found = find_post(slug, post)
-    access.require_edit(user, found, access.writers(session, found.community))
+    found = find_post(post, slug, user_id)
+    access.require_edit(user, found, access.writers_of(session, found))
     if request.method == "POST":
         return submit(found.community, PostForm(), found)
     form = PostForm(
@@ -199,52 +204,61 @@ def edit_post(slug: str, post: int) -> Any:
     return screen(found.community, form, found)
 
 
-def _change(slug: str, post: int, change: Any, said: str) -> Any:
+def _change(found: BlogPost, change: Any, said: str) -> Any:
     session, user = db(), signed_in()
-    found = find_post(slug, post)
     with transaction(session):
         change(session, user, found)
     flash(said.format(title=found.title), "success")
-    return redirect(url_for("blog.post", slug=found.community.slug, post=found.id))
+    return redirect(url_for("blog.post", **post_place(found), post=found.id))
 
 
 @bp.post("/c/<slug>/blog/<int:post>/publish")
-def publish(slug: str, post: int) -> Any:
-    return _change(slug, post, services.publish, "“{title}” is published.")
+@bp.post("/people/<int:user_id>/blog/<int:post>/publish")
+def publish(post: int, slug: str | None = None, user_id: int | None = None) -> Any:
+    return _change(find_post(post, slug, user_id), services.publish, "“{title}” is published.")
 
 
 @bp.post("/c/<slug>/blog/<int:post>/unpublish")
-def unpublish(slug: str, post: int) -> Any:
+@bp.post("/people/<int:user_id>/blog/<int:post>/unpublish")
+def unpublish(post: int, slug: str | None = None, user_id: int | None = None) -> Any:
     return _change(
-        slug,
-        post,
+        find_post(post, slug, user_id),
         services.unpublish,
         "“{title}” is unpublished: it is a draft again, seen by its writers only.",
     )
 
 
 @bp.post("/c/<slug>/blog/<int:post>/unschedule")
-def unschedule(slug: str, post: int) -> Any:
-    return _change(slug, post, services.unschedule, "“{title}” will not be published: it is a draft again.")
+@bp.post("/people/<int:user_id>/blog/<int:post>/unschedule")
+def unschedule(post: int, slug: str | None = None, user_id: int | None = None) -> Any:
+    return _change(
+        find_post(post, slug, user_id),
+        services.unschedule,
+        "“{title}” will not be published: it is a draft again.",
+    )
 
 
 @bp.route("/c/<slug>/blog/<int:post>/delete", methods=["GET", "POST"])
-def delete_post(slug: str, post: int) -> Any:
+@bp.route("/people/<int:user_id>/blog/<int:post>/delete", methods=["GET", "POST"])
+def delete_post(post: int, slug: str | None = None, user_id: int | None = None) -> Any:
     session, user = db(), signed_in()
-    found = find_post(slug, post)
+    found = find_post(post, slug, user_id)
     community = found.community
-    access.require_edit(user, found, access.writers(session, community))
+    access.require_edit(user, found, access.writers_of(session, found))
     if request.method == "GET":
         return render_template(
             "blog/delete.html",
             community=community,
+            here=post_place(found),
             post=found,
-            section="communities",
+            section="communities" if community is not None else "people",
             page_title=f"Delete “{found.title}”",
         )
     with transaction(session):
         services.delete_post(session, user, found)
     flash(f"“{found.title}” has been deleted.", "success")
+    if community is None:
+        return redirect(url_for("blog.personal", user_id=found.created_by_id or user.id))
     return redirect(url_for("blog.index", slug=community.slug))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import inspect, select
+from sqlalchemy import ColumnElement, inspect, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -25,15 +25,17 @@ def deleted_in(session: Session, user: User, community: Community, model: type[I
     """The community's items of ``model`` deleted within the restore window, newest first (the id breaks
     ties), with who deleted them (its managers)."""
     require(user, Action.MANAGE, community)
+    return deleted_where(session, model, model.community_id == community.id)
+
+
+def deleted_where(session: Session, model: type[Item], *where: ColumnElement[bool]) -> list[Item]:
+    """The items of ``model`` that ``where`` selects deleted within the restore window, newest first (the
+    id breaks ties), with who deleted them: the caller has decided who may see them."""
     return list(
         session.scalars(
             select(model)
             .options(joinedload(model.deleted_by))
-            .where(
-                model.community_id == community.id,
-                model.deleted_at.is_not(None),
-                ~model.past_restore_window(utcnow()),
-            )
+            .where(*where, model.deleted_at.is_not(None), ~model.past_restore_window(utcnow()))
             .order_by(model.deleted_at.desc(), *inspect(model).primary_key)
         )
     )

@@ -12,7 +12,7 @@ worker's daily purge (``polka.content.deletion``) removes it for good.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
+from typing import ClassVar, cast
 
 from sqlalchemy import ColumnElement, ForeignKey
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -35,6 +35,10 @@ def _column(mixed_into: object, name: str) -> str:
 
 class CommunityContent(Marked):
     """Mixin for a content model: community, marking, author, created and updated (at and by)."""
+
+    #: Whether an item of the model may be outside any community (its ``community_id`` NULL), open to
+    #: everyone signed in while it is OFFICIAL: a model saying so declares ``community_id`` nullable.
+    OPEN_TO_SIGNED_IN: ClassVar[bool] = False
 
     community_id: Mapped[int] = mapped_column(ForeignKey("community_communities.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

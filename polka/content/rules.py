@@ -6,7 +6,7 @@ from polka.accounts.models import User
 from polka.content.mixins import CommunityContent, DeletableContent
 from polka.errors import ENROL_FIRST, ValidationError
 from polka.markings import Marking
-from polka.permissions import Action, can, needs_two_factor, require
+from polka.permissions import SITE, Action, can, needs_two_factor, require
 
 
 def check_marking_change(user: User | None, item: CommunityContent, marking: Marking, refusal: str) -> None:
@@ -23,9 +23,14 @@ def check_marking_change(user: User | None, item: CommunityContent, marking: Mar
 
 def require_restore(user: User | None, item: DeletableContent, too_late: str) -> None:
     """Raise unless the policy lets ``user`` restore ``item`` (its community's managers, within the
-    restore window): a manager past the window is told ``too_late``; anyone else is refused as usual."""
+    restore window; for an item outside any community, its author and the administrators): someone who
+    could restore it but for the window is told ``too_late``; anyone else is refused as usual."""
     if can(user, Action.RESTORE, item):
         return
-    if item.restorable() or not can(user, Action.MANAGE, item.community):
+    if item.community is None:
+        restorer = can(user, Action.EDIT, item) or can(user, Action.ADMINISTER, SITE)
+    else:
+        restorer = can(user, Action.MANAGE, item.community)
+    if item.restorable() or not restorer:
         require(user, Action.RESTORE, item)
     raise ValidationError(too_late)

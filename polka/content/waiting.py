@@ -5,6 +5,11 @@ offers an action (join requests where they manage; edits waiting for review, doc
 approval where they moderate; later reports and held posts). The home page lists the groups and the
 header of every page shows their total. Providers are registered at start-up by the composition layer.
 
+What is outside any community (a post open to everyone signed in, its comments) waits for the site's
+administrators: a provider that can hold such things says how to count them (``site``), and an
+administrator is told of them as of one more place, ``OUTSIDE``, whose queue is the provider's endpoint
+without a community.
+
 Asking costs one statement whatever the number of providers: each provider's grouped count is one
 arm of a UNION ALL, built once for each set of providers that concern someone and run with the user's
 communities and id as parameters. Someone whom no provider concerns (no role offering any provider's
@@ -25,6 +30,9 @@ from sqlalchemy.sql.elements import BindParameter
 from polka.accounts.models import User
 from polka.communities.models import Community
 from polka.permissions import Action, community_ids_offering, is_active
+
+#: The place of what waits outside any community, as the home page names it.
+OUTSIDE = "Outside any community"
 
 #: The signed-in user's id in a provider's statement (bound when the statement runs).
 USER_ID: BindParameter[int] = bindparam("waiting_user_id", type_=Integer)
@@ -70,8 +78,12 @@ class Provider:
     what: Callable[[int], str]
     #: the link to the queue: "Review the requests"
     action: str
-    #: the queue's endpoint, given the community's ``slug``: "communities.requests"
+    #: the queue's endpoint, given the community's ``slug``: "communities.requests" (and, for ``site``,
+    #: given no slug: the site's queue)
     endpoint: str
+    #: the count of what waits outside any community for the site's administrators, one row from
+    #: ``count_outside`` (None: nothing of this sort is ever outside a community)
+    site: Callable[[], Select[str, str, int]] | None = None
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -96,6 +108,11 @@ def count_by_community(counted: Any) -> Select[str, str, int]:
     return select(Community.slug, Community.name, func.count(counted))
 
 
+def count_outside(counted: Any) -> Select[str, str, int]:
+    """The start of a provider's ``site`` statement: no slug, ``OUTSIDE``, and how many ``counted``."""
+    return select(literal("", String), literal(OUTSIDE, String), func.count(counted))
+
+
 def _offered(action: Action) -> str:
     """The parameter holding the ids of the communities where the user's role offers ``action``."""
     return f"waiting_{action.value}"
@@ -111,24 +128,43 @@ def _arm(name: str, asked: Provider) -> Select[Any]:
     )
 
 
+def _site_arm(name: str, asked: Provider) -> Select[Any]:
+    """One provider's count of what waits outside any community, named by the provider."""
+    assert asked.site is not None
+    return asked.site().add_columns(literal(name, String))
+
+
+#: How ``_asking`` names a provider's ``site`` arm among its providers' names.
+_SITE = "@site"
+
+
 def _asking(names: tuple[str, ...]) -> Select[Any] | CompoundSelect[Any]:
-    """The one statement asking the providers ``names``: (slug, name, count, provider) rows."""
+    """The one statement asking the providers ``names`` (a name ending ``_SITE``: that provider's
+    ``site`` arm): (slug, name, count, provider) rows."""
     statement = _ASKING.get(names)
     if statement is None:
-        arms = [_arm(name, _PROVIDERS[name]) for name in names]
+        arms = [
+            _site_arm(name.removesuffix(_SITE), _PROVIDERS[name.removesuffix(_SITE)])
+            if name.endswith(_SITE)
+            else _arm(name, _PROVIDERS[name])
+            for name in names
+        ]
         statement = arms[0] if len(arms) == 1 else union_all(*arms)
         _ASKING[names] = statement
     return statement
 
 
 def _concerned(user: User) -> tuple[tuple[str, ...], dict[str, Any]]:
-    """The providers that concern ``user`` (their role offers the provider's action somewhere), and the
-    parameters of the statement asking them (read from the memberships the user comes with)."""
+    """The providers that concern ``user`` (their role offers the provider's action somewhere, or, for
+    an administrator, the provider counts what waits outside any community), and the parameters of the
+    statement asking them (read from the memberships the user comes with)."""
     offered: dict[Action, list[int]] = {}
     for found in _PROVIDERS.values():
         if found.offered not in offered:
             offered[found.offered] = community_ids_offering(user, found.offered)
     names = tuple(name for name in sorted(_PROVIDERS) if offered[_PROVIDERS[name].offered])
+    if user.is_admin:
+        names += tuple(f"{name}{_SITE}" for name in sorted(_PROVIDERS) if _PROVIDERS[name].site is not None)
     params: dict[str, Any] = {USER_ID.key: user.id}
     params.update({_offered(action): ids for action, ids in offered.items() if ids})
     return names, params
@@ -145,7 +181,7 @@ def waiting_counts(session: Session, user: User | None) -> list[Counted]:
     if not names:
         return []  # no statement for someone with nothing to deal with
     rows = session.execute(_asking(names), params).all()
-    counted = [Counted(sort, slug, name, count) for slug, name, count, sort in rows]
+    counted = [Counted(sort, slug, name, count) for slug, name, count, sort in rows if count]
     return sorted(counted, key=lambda c: (c.sort, c.community_name.lower()))
 
 
@@ -154,7 +190,8 @@ def told(counted: list[Counted]) -> list[Waiting]:
     found = []
     for group in counted:
         asked = _PROVIDERS[group.sort]
-        url = url_for(asked.endpoint, slug=group.community_slug)
+        where: dict[str, Any] = {"slug": group.community_slug} if group.community_slug else {}
+        url = url_for(asked.endpoint, **where)
         found.append(
             Waiting(group.sort, group.count, group.community_name, asked.what(group.count), asked.action, url)
         )

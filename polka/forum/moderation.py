@@ -35,8 +35,10 @@ def review_posts(session: Session, ids: Sequence[int]) -> dict[int, Reviewed]:
     return {post.id: _as_reviewed(post, title, slug) for post, title, slug in rows}
 
 
-def waiting_posts(session: Session, community_id: int) -> list[Reviewed]:
-    """The community's posts waiting for approval, oldest first."""
+def waiting_posts(session: Session, community_id: int | None) -> list[Reviewed]:
+    """The community's posts waiting for approval, oldest first (none outside any community)."""
+    if community_id is None:
+        return []
     rows = session.execute(
         _reviewed(
             and_(ForumPost.status == PostStatus.WAITING, ForumTopic.community_id == community_id)

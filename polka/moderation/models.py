@@ -60,7 +60,10 @@ class Report(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("community_communities.id", ondelete="CASCADE"))
+    #: whose queue it is in: the community of the item, or None for the site's (an item outside any)
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_communities.id", ondelete="CASCADE")
+    )
     target_kind: Mapped[str] = mapped_column(String(NAME_MAX))
     target_id: Mapped[int] = mapped_column(Integer)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))

@@ -18,7 +18,8 @@ class Reviewed:
 
     kind: str
     id: int
-    community_id: int
+    #: None: outside any community (moderated by the site's administrators)
+    community_id: int | None
     author: User | None
     #: the item's text as its author wrote it
     text: str
@@ -40,8 +41,8 @@ class ModeratedKind:
     review: Callable[[Session, Sequence[int]], dict[int, Reviewed]]
     #: hide the item, the moderator and the reason given (shown to its author); flushes
     hide: Callable[[Session, User, int, str], None]
-    #: the items waiting for approval in a community (by its id), oldest first
-    waiting: Callable[[Session, int], list[Reviewed]]
+    #: the items waiting for approval in a community (by its id; None: outside any), oldest first
+    waiting: Callable[[Session, int | None], list[Reviewed]]
     #: publish a waiting item in its place; flushes
     approve: Callable[[Session, User, int], None]
 

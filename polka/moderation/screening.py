@@ -4,7 +4,9 @@ in the community, and which watched words it holds.
 Watched words are matched as whole words (a phrase as its words in a row), whatever their case or
 accents: "Scum", "SCUM" and "scúm" are one word. There are no regular expressions. A blocking word
 refuses the post, saying which word; a flagging word lets it out and reports it to the community's
-moderators. The site-wide list (administrators) applies in every community beside its own.
+moderators. The site-wide list (administrators) applies in every community beside its own, and alone
+to what is outside any community (a post open to everyone signed in), where nobody is silenced or a new
+member: there an administrator suspends an account instead.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
@@ -23,7 +25,7 @@ from polka.communities.models import Community
 from polka.db import utcnow
 from polka.errors import Forbidden, ValidationError
 from polka.moderation.models import ModerationSettings, Report, ReportReason, Silence, WatchedWord, WordAction
-from polka.permissions import Action, can
+from polka.permissions import SITE, Action, can
 from polka.templating import uk_datetime
 
 _WORD = re.compile(r"\w+")
@@ -43,8 +45,11 @@ def _holds(words: list[str], phrase: list[str]) -> bool:
     return any(words[at : at + width] == phrase for at in range(len(words) - width + 1))
 
 
-def active_silence(session: Session, user: User, community: Community) -> Silence | None:
-    """The silence that keeps ``user`` from posting in ``community`` now, if any."""
+def active_silence(session: Session, user: User, community: Community | None) -> Silence | None:
+    """The silence that keeps ``user`` from posting in ``community`` now, if any (none outside any
+    community: there an administrator suspends an account instead)."""
+    if community is None:
+        return None
     return session.scalar(
         select(Silence)
         .where(
@@ -88,7 +93,7 @@ def active_silence_columns(user_id: int, community_id: int) -> tuple[Any, Any]:
     )
 
 
-def require_not_silenced(session: Session, user: User, community: Community) -> None:
+def require_not_silenced(session: Session, user: User, community: Community | None) -> None:
     found = active_silence(session, user, community)
     if found is not None:
         raise Forbidden(silence_message(found))
@@ -103,8 +108,11 @@ class Screened:
     flagged: tuple[str, ...] = ()
 
 
-def new_member_posts_held(session: Session, community: Community) -> int:
-    """How many of a member's first posts in ``community`` wait for a moderator (0: none)."""
+def new_member_posts_held(session: Session, community: Community | None) -> int:
+    """How many of a member's first posts in ``community`` wait for a moderator (0: none; none outside
+    any community, where nobody is a new member)."""
+    if community is None:
+        return 0
     settings = session.get(ModerationSettings, community.id)
     return settings.new_member_posts_held if settings is not None else 0
 
@@ -112,7 +120,7 @@ def new_member_posts_held(session: Session, community: Community) -> int:
 def screen(
     session: Session,
     user: User,
-    community: Community,
+    community: Community | None,
     *texts: str,
     published_before: int = 0,
     held: str | None = None,
@@ -126,18 +134,18 @@ def screen(
     have), or when it holds a watched word that holds. Moderators' posts never wait.
     """
     require_not_silenced(session, user, community)
-    moderator = can(user, Action.MODERATE, community)
+    moderator = can(user, Action.MODERATE, community if community is not None else SITE)
     if held is None and not moderator:
         first = new_member_posts_held(session, community)
         if published_before < first:
             held = (
                 f"A new member’s first {first} posts here are approved by a moderator before others see them."
             )
-    entries = session.scalars(
-        select(WatchedWord)
-        .where(or_(WatchedWord.community_id == community.id, WatchedWord.community_id.is_(None)))
-        .order_by(WatchedWord.word)
-    ).all()
+    # the site-wide list, and the community's own
+    watched: ColumnElement[bool] = WatchedWord.community_id.is_(None)
+    if community is not None:
+        watched = or_(WatchedWord.community_id == community.id, watched)
+    entries = session.scalars(select(WatchedWord).where(watched).order_by(WatchedWord.word)).all()
     words = words_of("\n".join(texts)) if entries else []
     found = [entry for entry in entries if _holds(words, words_of(entry.word))]
     for entry in found:
@@ -153,14 +161,17 @@ def screen(
     return Screened(None if moderator else held, flagged)
 
 
-def flag(session: Session, community: Community, kind: str, target_id: int, screened: Screened) -> None:
-    """Report a published item to the community's moderators for the watched words it holds."""
+def flag(
+    session: Session, community: Community | None, kind: str, target_id: int, screened: Screened
+) -> None:
+    """Report a published item to the community's moderators (the site's administrators, for an item
+    outside any community) for the watched words it holds."""
     if not screened.flagged:
         return
     words = ", ".join(f"“{word}”" for word in screened.flagged)
     session.add(
         Report(
-            community_id=community.id,
+            community_id=community.id if community is not None else None,
             target_kind=kind,
             target_id=target_id,
             reporter_id=None,

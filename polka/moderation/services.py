@@ -9,6 +9,9 @@ moderation log, and what a reporter is told.
   on the item, and each reporter sees the outcome in their reports.
 - Every moderator action is written to the audit log as ``moderation.…``, and a community's moderators
   read those entries as its moderation log.
+- What is outside any community (a post open to everyone signed in, and its comments) is moderated the
+  same way by the site's administrators (``can(user, MODERATE, SITE)``): its reports and held items go
+  to the site's queue, named here by ``community`` None.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
@@ -30,7 +33,7 @@ from polka.forms import has_control_characters
 from polka.moderation.models import HIDE_REASON_MAX, REPORT_TEXT_MAX, Outcome, Report, ReportReason
 from polka.moderation.registry import Reviewed, moderated, moderated_kinds
 from polka.pagination import Page, paginate
-from polka.permissions import Action, require
+from polka.permissions import SITE, Action, SiteTarget, require
 from polka.text import check_text
 
 #: The audit log's actions that make up a community's moderation log start with this.
@@ -42,7 +45,7 @@ def audit_moderation(
     session: Session,
     moderator: User,
     action: str,
-    community_id: int,
+    community_id: int | None,
     *,
     kind: str,
     target_id: int,
@@ -96,7 +99,7 @@ def report(
     if already:
         raise Conflict("You have already reported this. The moderators will look at it.")
     filed = Report(
-        community_id=shown.community_id,
+        community_id=shown.community_id or None,  # 0: outside any community, for the site's queue
         target_kind=kind,
         target_id=target_id,
         reporter_id=user.id,
@@ -109,6 +112,22 @@ def report(
     return filed
 
 
+def _moderated_by(community: Community | None) -> Community | SiteTarget:
+    """What a moderator of ``community`` (None: of what is outside any community) must moderate."""
+    return community if community is not None else SITE
+
+
+def _of(community: Community | None) -> int | None:
+    return community.id if community is not None else None
+
+
+def _reports_of(community: Community | None) -> ColumnElement[bool]:
+    """SQL: the reports in ``community``'s queue (None: the site's)."""
+    if community is None:
+        return Report.community_id.is_(None)
+    return Report.community_id == community.id
+
+
 @dataclass(frozen=True)
 class Reported:
     """One reported item in the review queue, with its open reports (oldest first)."""
@@ -117,13 +136,14 @@ class Reported:
     reports: list[Report]
 
 
-def queue(session: Session, moderator: User, community: Community) -> list[Reported]:
-    """The community's open reports, grouped by item, the item reported longest ago first."""
-    require(moderator, Action.MODERATE, community)
+def queue(session: Session, moderator: User, community: Community | None) -> list[Reported]:
+    """The community's open reports (None: the site's), grouped by item, the item reported longest ago
+    first."""
+    require(moderator, Action.MODERATE, _moderated_by(community))
     reports = list(
         session.scalars(
             select(Report)
-            .where(Report.community_id == community.id, Report.decided_at.is_(None))
+            .where(_reports_of(community), Report.decided_at.is_(None))
             .options(joinedload(Report.reporter))
             .order_by(Report.created_at, Report.id)
         )
@@ -141,33 +161,33 @@ def queue(session: Session, moderator: User, community: Community) -> list[Repor
     return [
         Reported(items[key], found)
         for key, found in by_item.items()
-        if key in items and items[key].community_id == community.id
+        if key in items and items[key].community_id == _of(community)
     ]
 
 
 def decide(
     session: Session,
     moderator: User,
-    community: Community,
+    community: Community | None,
     kind: str,
     target_id: int,
     outcome: Outcome,
     reason: str = "",
 ) -> int:
     """Keep or hide a reported item, closing every open report on it; return how many were closed."""
-    require(moderator, Action.MODERATE, community)
+    require(moderator, Action.MODERATE, _moderated_by(community))
     moderated_kind = moderated(kind)
     if moderated_kind is None:
         raise NotFound()
     item = moderated_kind.review(session, [target_id]).get(target_id)
-    if item is None or item.community_id != community.id:
+    if item is None or item.community_id != _of(community):
         raise NotFound()
     open_reports = list(
         session.scalars(
             select(Report).where(
                 Report.target_kind == kind,
                 Report.target_id == target_id,
-                Report.community_id == community.id,
+                _reports_of(community),
                 Report.decided_at.is_(None),
             )
         )
@@ -186,7 +206,7 @@ def decide(
         session,
         moderator,
         "reports_kept" if outcome is Outcome.KEPT else "hidden",
-        community.id,
+        _of(community),
         kind=kind,
         target_id=target_id,
         label=item.where,
@@ -217,16 +237,17 @@ def rehome_reports(session: Session, kind: str, target_ids: Select[int], communi
     )
 
 
-def waiting(session: Session, moderator: User, community: Community) -> list[Reviewed]:
-    """What waits for approval in the community, oldest first, every kind together."""
-    require(moderator, Action.MODERATE, community)
-    return [item for kind in moderated_kinds() for item in kind.waiting(session, community.id)]
+def waiting(session: Session, moderator: User, community: Community | None) -> list[Reviewed]:
+    """What waits for approval in the community (None: outside any), oldest first, every kind
+    together."""
+    require(moderator, Action.MODERATE, _moderated_by(community))
+    return [item for kind in moderated_kinds() for item in kind.waiting(session, _of(community))]
 
 
 def approve(
     session: Session,
     moderator: User,
-    community: Community,
+    community: Community | None,
     kind: str,
     target_id: int,
     *,
@@ -235,12 +256,12 @@ def approve(
 ) -> None:
     """Publish a waiting item in its original place, or reject it with a reason its author sees (it stays
     hidden, never deleted)."""
-    require(moderator, Action.MODERATE, community)
+    require(moderator, Action.MODERATE, _moderated_by(community))
     moderated_kind = moderated(kind)
     if moderated_kind is None:
         raise NotFound()
     item = next(
-        (each for each in moderated_kind.waiting(session, community.id) if each.id == target_id), None
+        (each for each in moderated_kind.waiting(session, _of(community)) if each.id == target_id), None
     )
     if item is None:
         raise Conflict("That post no longer waits: another moderator has dealt with it.")
@@ -253,7 +274,7 @@ def approve(
         session,
         moderator,
         "approved" if approved else "rejected",
-        community.id,
+        _of(community),
         kind=kind,
         target_id=target_id,
         label=item.where,
@@ -261,12 +282,12 @@ def approve(
     )
 
 
-def open_report_count(session: Session, community: Community) -> int:
+def open_report_count(session: Session, community: Community | None) -> int:
     return int(
         session.scalar(
             select(func.count())
             .select_from(Report)
-            .where(Report.community_id == community.id, Report.decided_at.is_(None))
+            .where(_reports_of(community), Report.decided_at.is_(None))
         )
         or 0
     )
@@ -282,12 +303,18 @@ def my_reports(session: Session, user: User, page: int) -> Page[Report]:
     return paginate(session, query, page, LOG_PER_PAGE)
 
 
-def moderation_log(session: Session, moderator: User, community: Community, page: int) -> Page[AuditEntry]:
-    """The community's moderation actions, newest first (for its moderators)."""
-    require(moderator, Action.MODERATE, community)
+def moderation_log(
+    session: Session, moderator: User, community: Community | None, page: int
+) -> Page[AuditEntry]:
+    """The community's moderation actions (None: those outside any community), newest first, for its
+    moderators."""
+    require(moderator, Action.MODERATE, _moderated_by(community))
+    where = (
+        AuditEntry.community_id.is_(None) if community is None else AuditEntry.community_id == community.id
+    )
     query: Select[Any] = (
         select(AuditEntry)
-        .where(and_(AuditEntry.community_id == community.id, AuditEntry.action.startswith(LOG_PREFIX)))
+        .where(and_(where, AuditEntry.action.startswith(LOG_PREFIX)))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
     return paginate(session, query, page, LOG_PER_PAGE)

@@ -1,5 +1,9 @@
 """Moderation pages: reporting an item, a community's review queue and moderation log (moderators),
-and the reports a person made with what became of each."""
+and the reports a person made with what became of each.
+
+The queue, its decisions and the log have two addresses: a community's (``/c/<slug>/moderation/…``),
+and the site's (``/moderation/…``) for what is outside any community, which the site's administrators
+moderate; each view takes whichever it is reached by."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from polka.accounts.web import current_user, signed_in
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.content.kinds import resolve
+from polka.content.waiting import OUTSIDE
 from polka.db import transaction
 from polka.errors import Conflict, NotFound, ValidationError
 from polka.forms import show_errors
@@ -81,35 +86,57 @@ def report(kind: str, target_id: int) -> Any:
     )
 
 
+def _moderated(slug: str | None) -> Community | None:
+    """The community whose moderation a page is (None: the site's, for what is outside any), for one of
+    its moderators: the policy's refusal otherwise."""
+    if slug is not None:
+        return community_for(slug, Action.MODERATE)
+    require(signed_in(), Action.MODERATE, SITE)
+    return None
+
+
+def _here(community: Community | None) -> dict[str, Any]:
+    """The address arguments of a moderation page of ``community`` (None: the site's)."""
+    return {"slug": community.slug} if community is not None else {}
+
+
 def _queue_screen(
-    slug: str, form: DecisionForm | None = None, approval: ApprovalForm | None = None, status: int = 200
+    community: Community | None,
+    form: DecisionForm | None = None,
+    approval: ApprovalForm | None = None,
+    status: int = 200,
 ) -> Any:
-    community = community_for(slug)
     session, user = db(), signed_in()
     return render_template(
         "moderation/queue.html",
         community=community,
+        here=_here(community),
+        place_name=community.name if community is not None else OUTSIDE,
         reported=services.queue(session, user, community),
         waiting=services.waiting(session, user, community),
         form=form,
         approval=approval,
-        section="communities",
-        page_title=f"Moderation – {community.name}",
+        section="communities" if community is not None else "admin",
+        page_title=f"Moderation – {community.name if community is not None else OUTSIDE}",
     ), status
 
 
 @bp.get("/c/<slug>/moderation/")
-def queue(slug: str) -> Any:
-    return _queue_screen(slug)
+@bp.get("/moderation/")
+def queue(slug: str | None = None) -> Any:
+    if slug is not None:
+        return _queue_screen(community_for(slug))  # the services say whether they moderate it
+    return _queue_screen(_moderated(None))
 
 
 @bp.post("/c/<slug>/moderation/decide")
-def decide(slug: str) -> Any:
-    community = community_for(slug, Action.MODERATE)
+@bp.post("/moderation/decide")
+def decide(slug: str | None = None) -> Any:
+    community = _moderated(slug)
     session, user = db(), signed_in()
     form = DecisionForm()
     if not form.validate():
-        return _queue_screen(slug, form, status=400)
+        return _queue_screen(community, form, status=400)
     outcome = Outcome(form.outcome.data)
     try:
         with transaction(session):
@@ -124,22 +151,23 @@ def decide(slug: str) -> Any:
             )
     except ValidationError as error:
         show_errors(form, error)
-        return _queue_screen(slug, form, status=400)
+        return _queue_screen(community, form, status=400)
     except Conflict as error:
         flash(str(error), "success")
-        return redirect(url_for("moderation.queue", slug=community.slug))
+        return redirect(url_for("moderation.queue", **_here(community)))
     done = "kept" if outcome is Outcome.KEPT else "hidden"
     flash(f"The post has been {done}; {closed} {'report' if closed == 1 else 'reports'} closed.", "success")
-    return redirect(url_for("moderation.queue", slug=community.slug))
+    return redirect(url_for("moderation.queue", **_here(community)))
 
 
 @bp.post("/c/<slug>/moderation/approve")
-def approve(slug: str) -> Any:
-    community = community_for(slug, Action.MODERATE)
+@bp.post("/moderation/approve")
+def approve(slug: str | None = None) -> Any:
+    community = _moderated(slug)
     session, user = db(), signed_in()
     form = ApprovalForm()
     if not form.validate():
-        return _queue_screen(slug, approval=form, status=400)
+        return _queue_screen(community, approval=form, status=400)
     approved = form.outcome.data == "approve"
     try:
         with transaction(session):
@@ -154,26 +182,30 @@ def approve(slug: str) -> Any:
             )
     except ValidationError as error:
         show_errors(form, error)
-        return _queue_screen(slug, approval=form, status=400)
+        return _queue_screen(community, approval=form, status=400)
     except Conflict as error:
         flash(str(error), "success")
-        return redirect(url_for("moderation.queue", slug=community.slug))
+        return redirect(url_for("moderation.queue", **_here(community)))
     flash(
         "The post is published in its place." if approved else "The post is rejected; its author sees why.",
         "success",
     )
-    return redirect(url_for("moderation.queue", slug=community.slug))
+    return redirect(url_for("moderation.queue", **_here(community)))
 
 
 @bp.get("/c/<slug>/moderation/log")
-def log(slug: str) -> Any:
-    community = community_for(slug, Action.MODERATE)
+@bp.get("/moderation/log")
+def log(slug: str | None = None) -> Any:
+    community = _moderated(slug)
+    name = community.name if community is not None else OUTSIDE
     return render_template(
         "moderation/log.html",
         community=community,
+        here=_here(community),
+        place_name=name,
         entries=services.moderation_log(db(), signed_in(), community, _page_number()),
-        section="communities",
-        page_title=f"Moderation log – {community.name}",
+        section="communities" if community is not None else "admin",
+        page_title=f"Moderation log – {name}",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select
 
 from polka.communities.models import Community
-from polka.content.waiting import Provider, count_by_community, plural
+from polka.content.waiting import Provider, count_by_community, count_outside, plural
 from polka.moderation.models import Report
 from polka.permissions import Action
 
@@ -21,11 +21,17 @@ def _reports() -> Select[str, str, int]:
     )
 
 
-#: Open reports in the communities the user moderates.
+def _reports_outside() -> Select[str, str, int]:
+    """Reports no administrator has decided on yet, of what is outside any community."""
+    return count_outside(Report.id).where(Report.community_id.is_(None), Report.decided_at.is_(None))
+
+
+#: Open reports in the communities the user moderates (and outside any, for administrators).
 reports_waiting = Provider(
     offered=Action.MODERATE,
     query=_reports,
     what=lambda count: f"{plural(count, 'report waits', 'reports wait')} for a moderator in",
     action="Review the reports",
     endpoint="moderation.queue",
+    site=_reports_outside,
 )

@@ -28,17 +28,20 @@ class Access:
     - content (``READERS``): its community is in ``communities`` and, if it is sensitive, also in
       ``sensitive_communities`` (the searcher is a member there);
     - a community (``LISTERS``): its community is in ``listed`` (the searcher may see it exists);
-    - a person (``DIRECTORY``): ``directory`` is true (the searcher may see the people directory).
+    - a person (``DIRECTORY``): ``directory`` is true (the searcher may see the people directory);
+    - content open to everyone signed in (``SIGNED_IN``): ``signed_in`` is true (the searcher is an active
+      account), and it is not sensitive.
     """
 
     communities: frozenset[int]
     sensitive_communities: frozenset[int]
     listed: frozenset[int] = frozenset()
     directory: bool = False
+    signed_in: bool = False
 
     @property
     def is_empty(self) -> bool:
-        return not self.communities and not self.listed and not self.directory
+        return not self.communities and not self.listed and not self.directory and not self.signed_in
 
 
 class Sort(enum.StrEnum):

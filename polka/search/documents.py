@@ -27,6 +27,9 @@ class Audience(enum.StrEnum):
     LISTERS = "listers"
     #: whoever may see the people directory (a person; ``community_id`` is 0)
     DIRECTORY = "directory"
+    #: everyone signed in (OFFICIAL content outside any community: a post open to all; ``community_id``
+    #: is 0)
+    SIGNED_IN = "signed_in"
 
 
 @dataclass(frozen=True)

@@ -408,8 +408,9 @@ def _allowed(searcher: Any, request: SearchRequest) -> frozenset[int]:
 
     Allowed, by the document's audience (``Access``): content whose community is in
     ``access.communities`` and, for a sensitive document, also in ``access.sensitive_communities``;
-    communities in ``access.listed``; people when ``access.directory``. Every filter then narrows
-    that set.
+    communities in ``access.listed``; people when ``access.directory``; what is open to everyone
+    signed in (never a sensitive document) when ``access.signed_in``. Every filter then narrows that
+    set.
     """
     access = request.access
     # An index built before format 3 (until the worker's rebuild replaces it) holds content only.
@@ -428,6 +429,10 @@ def _allowed(searcher: Any, request: SearchRequest) -> frozenset[int]:
         )
     if access.directory and audiences:
         allowed |= term_docs(searcher, "audience", (Audience.DIRECTORY.value,))
+    if access.signed_in and audiences:
+        allowed |= term_docs(searcher, "audience", (Audience.SIGNED_IN.value,)) - term_docs(
+            searcher, "sensitive", (True,)
+        )
     if request.kinds:
         allowed &= term_docs(searcher, "kind", request.kinds)
     if request.communities:

@@ -67,7 +67,7 @@ class Readable:
 def readable(session: Session, user: User | None) -> Readable:
     """What ``user`` may find: the communities they may see exist (their community entries), those whose
     content they may read, those they belong to (for OFFICIAL-SENSITIVE items), whether they may see
-    the people directory, and the names of those communities. One statement, built once
+    the people directory (and what is open to everyone signed in), and the names of those communities. One statement, built once
     (``_readable``), which also names every community a result or facet can show."""
     params = reader_params(user)
     if params is None:
@@ -79,6 +79,7 @@ def readable(session: Session, user: User | None) -> Readable:
             sensitive_communities=frozenset(row.id for row in rows if row.readable and row.member),
             listed=frozenset(row.id for row in rows),
             directory=may_see_directory(user),
+            signed_in=True,  # an active account (``reader_params`` said so)
         ),
         {row.id: Named(row.name, row.slug) for row in rows},
     )

@@ -5,25 +5,18 @@ is refused), readers report them and moderators hide or approve them; its author
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from polka.blog.models import BlogComment, CommentStatus
+from polka.blog.models import CommentStatus
 from polka.communities.models import Role
 from polka.db import transaction
 from polka.moderation import rules
 from polka.moderation.models import WordAction
+from tests.blog.conftest import comments
 from tests.support import text
 
 
 def _comment(web, community, post, body, parent=None):
     data = {"body": body, **({"parent": str(parent)} if parent else {})}
     return web.post(f"/c/{community.slug}/blog/{post.id}/comments", data=data)
-
-
-def _comments(session) -> list[BlogComment]:
-    session.rollback()
-    session.expire_all()
-    return list(session.scalars(select(BlogComment).order_by(BlogComment.id)))
 
 
 def test_members_comment_and_reply_one_level_deep(app, web, login, make, blog, session):
@@ -34,17 +27,17 @@ def test_members_comment_and_reply_one_level_deep(app, web, login, make, blog, s
     login(commenter)
     response = _comment(web, community, post, "Can specials join **remotely**?")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"#comment-{_comments(session)[0].id}")
-    first = _comments(session)[0]
+    assert response.headers["Location"].endswith(f"#comment-{comments(session)[0].id}")
+    first = comments(session)[0]
     login(writer)
     assert "Replying to Joe Murphy’s comment" in text(
         web.get(f"/c/{community.slug}/blog/{post.id}?reply_to={first.id}")
     )
     assert _comment(web, community, post, "Yes: the link is in the invite.", first.id).status_code == 302
-    reply = _comments(session)[1]
+    reply = comments(session)[1]
     login(commenter)
     assert _comment(web, community, post, "Thanks!", reply.id).status_code == 302  # a reply to a reply
-    parents = [c.parent_id for c in _comments(session)]
+    parents = [c.parent_id for c in comments(session)]
     assert parents == [None, first.id, first.id]  # goes under the comment it is under
     login(make.user("Reader from another force"))
     page = web.get(f"/c/{community.slug}/blog/{post.id}")
@@ -68,7 +61,7 @@ def test_comments_wait_until_a_post_is_published(web, login, make, blog, session
     login(writer)
     assert "Comments (" not in text(web.get(f"/c/{community.slug}/blog/{draft.id}"))
     assert _comment(web, community, draft, "Early words").status_code == 403
-    assert _comments(session) == []
+    assert comments(session) == []
 
 
 def test_the_author_closes_comments_and_a_moderator_still_may_comment(web, login, make, blog, session):
@@ -115,7 +108,7 @@ def test_a_refused_comment_keeps_its_text_and_says_why(web, login, make, blog, s
         assert message in text(response)
         if body.strip():
             assert body in response.get_data(as_text=True)
-    assert _comments(session) == []
+    assert comments(session) == []
 
 
 def test_watched_words_block_or_flag_and_a_silenced_member_is_refused(web, login, make, blog, session):
@@ -167,7 +160,7 @@ def test_a_new_members_first_comment_waits_for_a_moderator(web, login, make, blo
     assert "Comments (0)" in shown
     login(moderator)
     assert "1 blog comment waits for approval in" in text(web.get("/"))
-    waiting = _comments(session)[0]
+    waiting = comments(session)[0]
     approved = web.post(
         f"/c/{community.slug}/moderation/approve",
         data={"kind": "blog.comment", "target": str(waiting.id), "outcome": "approve"},
@@ -188,7 +181,7 @@ def test_a_reported_comment_hidden_by_a_moderator_leaves_readers_and_search(
     post = blog.post(community, make.member(community), "Ward panels")
     login(author)
     _comment(web, community, post, "Offensive words about the other force")
-    comment = _comments(session)[0]
+    comment = comments(session)[0]
     login(reporter)
     page = text(web.get(f"/c/{community.slug}/blog/{post.id}"))
     assert "Report this comment by" in page
@@ -227,7 +220,7 @@ def test_its_author_deletes_a_comment_and_a_stub_stays(web, login, make, blog, s
     post = blog.post(community, make.member(community), "Ward panels")
     login(author)
     _comment(web, community, post, "Said in haste")
-    comment = _comments(session)[0]
+    comment = comments(session)[0]
     login(other)
     assert web.post(f"/c/{community.slug}/blog/{post.id}/comments/{comment.id}/delete").status_code == 403
     login(author)
@@ -236,7 +229,7 @@ def test_its_author_deletes_a_comment_and_a_stub_stays(web, login, make, blog, s
     assert "Deleted by its author." in shown
     assert "Said in haste" not in shown
     assert "Comments (0)" in shown
-    assert _comments(session)[0].status is CommentStatus.PUBLISHED
+    assert comments(session)[0].status is CommentStatus.PUBLISHED
 
 
 def test_a_hidden_comment_with_replies_leaves_a_stub_and_its_replies_stay(web, login, make, blog, session):
@@ -246,7 +239,7 @@ def test_a_hidden_comment_with_replies_leaves_a_stub_and_its_replies_stay(web, l
     post = blog.post(community, make.member(community), "Ward panels")
     login(author)
     _comment(web, community, post, "Offensive words about the other force")
-    first = _comments(session)[0]
+    first = comments(session)[0]
     login(replier)
     _comment(web, community, post, "Please keep it civil.", first.id)
     web.post(f"/report/blog.comment/{first.id}", data={"reason": "inappropriate"})
@@ -276,7 +269,7 @@ def test_a_hidden_comment_without_replies_is_gone_for_others(web, login, make, b
     post = blog.post(community, make.member(community), "Ward panels")
     login(author)
     _comment(web, community, post, "Offensive words")
-    comment = _comments(session)[0]
+    comment = comments(session)[0]
     login(reader)
     web.post(f"/report/blog.comment/{comment.id}", data={"reason": "inappropriate"})
     login(moderator)

@@ -75,6 +75,8 @@ class Factory:
     has_activity: bool = True
     #: what the object changes (re-marked, moved, deleted) through: itself, or for a forum post its topic
     changed: Callable[[Any], Any] = lambda o: o
+    #: whether what it changes through may be outside any community (open to everyone signed in)
+    may_be_open: bool = False
 
 
 def _page(community: Community, marking: Marking, n: int) -> WikiPage:
@@ -123,11 +125,12 @@ def _event(community: Community, marking: Marking, n: int) -> Event:
 
 def _blog_post(community: Community, marking: Marking, n: int) -> BlogPost:
     """A published post, a draft or a scheduled one in turn: the last two are shown by no resolver, list,
-    search or activity (the blog's own pages show them to their writers)."""
+    search or activity (the blog's own pages show them to their writers). Every fourth is outside any
+    community, open to everyone signed in."""
     status = (BlogStatus.PUBLISHED, BlogStatus.DRAFT, BlogStatus.SCHEDULED)[n % 3]
     published = status is BlogStatus.PUBLISHED
     return BlogPost(
-        community=community,
+        community=None if n % 4 == 3 else community,
         title=f"Blog post {n}",
         marking=marking,
         status=status,
@@ -142,9 +145,9 @@ def _live_blog_post(post: BlogPost) -> bool:
 
 def _blog_comment(community: Community, marking: Marking, n: int) -> BlogComment:
     """A comment on a new published post: seen as its post is (changes go through the post); every
-    third waits for a moderator, and is shown by no resolver."""
+    third waits for a moderator, and is shown by no resolver; every fourth post is open to everyone."""
     post = BlogPost(
-        community=community,
+        community=None if n % 4 == 3 else community,
         title=f"Commented post {n}",
         marking=marking,
         status=BlogStatus.PUBLISHED,
@@ -188,11 +191,14 @@ FACTORIES: dict[str, Factory] = {
         lambda event: event.title,
     ),
     # A blog post is seen by the policy once published; its drafts are for the blog's own pages only.
+    # One open to everyone signed in is shown in community 0 (none).
     "blog.post": Factory(
         _blog_post,
         lambda: and_(BlogPost.deleted_at.is_(None), BlogPost.status == BlogStatus.PUBLISHED),
         _live_blog_post,
         lambda post: post.title,
+        community_id=lambda post: post.community_id or 0,
+        may_be_open=True,
     ),
     # A comment is seen by whoever may see its post, while both are published and undeleted.
     "blog.comment": Factory(
@@ -212,8 +218,9 @@ FACTORIES: dict[str, Factory] = {
         sql=lambda user, model: BlogComment.post_id.in_(
             select(BlogPost.id).where(visible_filter(user, BlogPost))
         ),
-        community_id=lambda comment: comment.post.community_id,
+        community_id=lambda comment: comment.post.community_id or 0,
         changed=lambda comment: comment.post,
+        may_be_open=True,
     ),
     # A community's blog as a whole (to follow) is its community, seen by whoever may read it.
     "blog.blog": Factory(
@@ -352,6 +359,7 @@ object_plan = st.lists(st.tuples(community_index, st.sampled_from(list(Marking))
 object_change = st.one_of(
     st.tuples(st.just("re-mark object"), st.integers(0, 20), st.sampled_from(list(Marking))),
     st.tuples(st.just("move object"), st.integers(0, 20), community_index),
+    st.tuples(st.just("open object"), st.integers(0, 20)),
     st.tuples(st.just("delete object"), st.integers(0, 20)),
     st.tuples(st.just("restore object"), st.integers(0, 20)),
 )
@@ -372,12 +380,16 @@ def _change(session: Session, kind: Kind, communities: list[Community], step: tu
     what, index, *args = step
     if what != "move object" and not FACTORIES[kind.name].marked:
         return  # nothing to re-mark, delete or restore
+    if what == "open object" and not FACTORIES[kind.name].may_be_open:
+        return  # always in a community
     objects = _objects(session, kind)
     target = FACTORIES[kind.name].changed(objects[index % len(objects)])
     if what == "re-mark object":
         target.marking = args[0]
     elif what == "move object":
         target.community = communities[args[0] % len(communities)]
+    elif what == "open object":
+        target.community = None
     elif what == "delete object":
         target.deleted_at = utcnow()
     else:
@@ -403,7 +415,8 @@ def _in_activity(look: Look, expected: set[int]) -> set[int]:
     return {
         object_id
         for object_id in expected
-        if can(look.user, Action.READ, look.session.get(Community, happened_in[object_id]))
+        if happened_in[object_id] is None  # outside any community: for everyone signed in, as expected is
+        or can(look.user, Action.READ, look.session.get(Community, happened_in[object_id]))
     }
 
 

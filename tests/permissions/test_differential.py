@@ -1,10 +1,12 @@
 """Differential test: ``can(user, VIEW, x)`` agrees with ``visible_filter(user, type(x))`` in SQL.
 
 Hypothesis builds random worlds — users in every account state, communities of every visibility
-and status, memberships in every role, marked items (wiki pages) with either marking — checks that the
+and status, memberships in every role, marked items (wiki pages) with either marking, and items that may
+be outside any community, open to everyone signed in (blog posts) — checks that the
 Python policy and the SQL filter pick exactly the same objects, then applies random mutations
 (member removed or added, role changed, community made private/restricted/open or closed, item
-re-marked or moved, user suspended or reinstated) and checks again. ``can(READ)`` is held to
+re-marked or moved, a blog post opened to everyone or moved into a community, user suspended or
+reinstated) and checks again. ``can(READ)`` is held to
 ``readable_filter`` the same way, and every item's ``viewers_filter`` (who may see it) to ``can`` for each
 user. Runs on SQLite and PostgreSQL; each example is rolled back, so each starts from the same state.
 """
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from polka.accounts.models import AccountStatus, User
+from polka.blog.models import BlogPost
 from polka.communities.models import Community, CommunityStatus, Role, Visibility
 from polka.communities.services import add_member, create_community
 from polka.markings import Marking
@@ -58,6 +61,8 @@ world = st.fixed_dictionaries(
         ),
         "memberships": st.lists(st.tuples(user_index, community_index, roles), max_size=8),
         "items": st.lists(st.tuples(community_index, markings), max_size=6),
+        # blog posts: in a community, or (None) outside any, open to everyone signed in
+        "posts": st.lists(st.tuples(st.none() | community_index, markings), max_size=4),
     }
 )
 mutation = st.one_of(
@@ -68,6 +73,8 @@ mutation = st.one_of(
     st.tuples(st.just("set status"), community_index, st.sampled_from(list(CommunityStatus))),
     st.tuples(st.just("re-mark item"), st.integers(0, 20), markings),
     st.tuples(st.just("move item"), st.integers(0, 20), community_index),
+    st.tuples(st.just("place post"), st.integers(0, 20), st.none() | community_index),
+    st.tuples(st.just("re-mark post"), st.integers(0, 20), markings),
     st.tuples(st.just("suspend user"), user_index),
     st.tuples(st.just("reinstate user"), user_index),
 )
@@ -96,6 +103,15 @@ def build(session, users, plan):
                 marking=marking,
             )
         )
+    for n, (c, marking) in enumerate(plan.get("posts", [])):
+        session.add(
+            BlogPost(
+                community=communities[c % len(communities)] if c is not None else None,
+                title=f"Post {n}",
+                marking=marking,
+                created_by=users[n % len(users)],
+            )
+        )
     session.flush()
     return communities
 
@@ -122,6 +138,14 @@ def mutate(session, users, communities, step):
             item.marking = args[1]
         else:
             item.community = communities[args[1] % len(communities)]
+    elif kind in {"place post", "re-mark post"}:
+        posts = list(session.scalars(select(BlogPost).order_by(BlogPost.id)))
+        if posts:
+            post = posts[args[0] % len(posts)]
+            if kind == "re-mark post":
+                post.marking = args[1]
+            else:
+                post.community = communities[args[1] % len(communities)] if args[1] is not None else None
     elif kind == "suspend user":
         users[args[0]].status = AccountStatus.SUSPENDED
     elif kind == "reinstate user":
@@ -131,7 +155,7 @@ def mutate(session, users, communities, step):
 
 def assert_policy_agrees(session, users, where):
     communities = list(session.scalars(select(Community)))
-    items = list(session.scalars(select(WikiPage)))
+    items = [*session.scalars(select(WikiPage)), *session.scalars(select(BlogPost))]
     for user in [*users, None]:
         who = f"{where}: user {user.id if user else 'anonymous'}"
         visible = set(session.scalars(select(Community.id).where(visible_filter(user, Community))))
@@ -139,13 +163,17 @@ def assert_policy_agrees(session, users, where):
         for community in communities:
             assert can(user, Action.VIEW, community) == (community.id in visible), f"{who}, {community}"
             assert can(user, Action.READ, community) == (community.id in readable), f"{who}, {community}"
-        seen = set(session.scalars(select(WikiPage.id).where(visible_filter(user, WikiPage))))
+        seen = {
+            (model, found)
+            for model in (WikiPage, BlogPost)
+            for found in session.scalars(select(model.id).where(visible_filter(user, model)))
+        }
         for item in items:
-            assert can(user, Action.VIEW, item) == (item.id in seen), f"{who}, item {item.id}"
+            assert can(user, Action.VIEW, item) == ((type(item), item.id) in seen), f"{who}, {item!r}"
     for item in items:
         viewers = set(session.scalars(select(User.id).where(viewers_filter(item.community, item.marking))))
         for user in users:
-            assert can(user, Action.VIEW, item) == (user.id in viewers), f"{where}: viewers of item {item.id}"
+            assert can(user, Action.VIEW, item) == (user.id in viewers), f"{where}: viewers of {item!r}"
 
 
 @PROFILE
