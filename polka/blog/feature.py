@@ -16,7 +16,7 @@ from polka.blog import (
 from polka.blog.blueprint import bp
 from polka.blog.demo import load_demo_blog
 from polka.blog.home import latest_posts
-from polka.blog.kinds import BLOG, COMMENT, POST, TAG
+from polka.blog.kinds import BLOG, COMMENT, PERSON_BLOG, POST, TAG
 from polka.blog.models import BlogPost
 from polka.blog.moderation import COMMENTS
 from polka.blog.publishing import SWEEP_INTERVAL, publish_all_due, publish_handler
@@ -40,7 +40,7 @@ FEATURE = Feature(
     label="Blog",
     routes=Routes(bp, (views, writing_views, comment_views, feed_views, bin_views, personal_views)),
     models=(models,),
-    kinds=(POST, COMMENT, BLOG, TAG),
+    kinds=(POST, COMMENT, BLOG, TAG, PERSON_BLOG),
     search=(BlogSearch(), CommentSearch()),
     moderated=(COMMENTS,),
     waiting=(WaitingQueue(HELD, held_waiting),),

@@ -6,6 +6,7 @@ moderators on the blog's own pages, never in search, activity, feeds or another 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -20,6 +21,7 @@ from polka.communities.kinds import part_resolver
 from polka.communities.models import Community
 from polka.content.kinds import IDS, Kind, Shown
 from polka.markings import Marking
+from polka.people.search import resolve_people
 from polka.permissions import readable_to_reader, reader_params, visible_to_reader
 
 POST_KIND = "blog.post"
@@ -28,6 +30,8 @@ COMMENT_KIND = "blog.comment"
 BLOG_KIND = "blog.blog"
 #: a tag of a community's blog, to follow
 TAG_KIND = "blog.tag"
+#: a person's own blog as a whole, to follow: named by its author's id
+PERSON_BLOG_KIND = "blog.person"
 
 
 #: Where a post open to everyone signed in is shown to be, in place of a community's name.
@@ -184,6 +188,21 @@ def _readable_tags() -> Select[int, str, int, datetime, str, str]:
     )
 
 
+def resolve_person_blogs(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
+    """The blogs of the people among ``ids`` whom ``user`` may see in the directory (each blog page then
+    shows them only the posts they may see)."""
+    return {
+        person_id: replace(
+            person,
+            kind=PERSON_BLOG_KIND,
+            label="Blog",
+            title=f"{person.title}’s blog",
+            url=url_for("blog.personal", user_id=person_id),
+        )
+        for person_id, person in resolve_people(session, user, ids).items()
+    }
+
+
 POST = Kind(name=POST_KIND, label="Blog post", model=BlogPost, resolve=resolve_posts, link_name="blog")
 COMMENT = Kind(name=COMMENT_KIND, label="Comment", model=BlogComment, resolve=resolve_comments)
 BLOG = Kind(
@@ -194,3 +213,6 @@ BLOG = Kind(
     owns_model=False,
 )
 TAG = Kind(name=TAG_KIND, label="Blog tag", model=BlogTag, resolve=resolve_tags)
+PERSON_BLOG = Kind(
+    name=PERSON_BLOG_KIND, label="Blog", model=User, resolve=resolve_person_blogs, owns_model=False
+)

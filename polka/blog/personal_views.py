@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 
 from polka.accounts.web import current_user, signed_in
 from polka.blog import reads
 from polka.blog.blueprint import bp
 from polka.blog.forms import PostForm
+from polka.blog.kinds import PERSON_BLOG_KIND
 from polka.blog.writing_views import screen, submit
 from polka.errors import Forbidden, ValidationError
 from polka.forms import show_errors
 from polka.http import db
 from polka.people.services import get_profile
+from polka.subscriptions.services import is_following
+from polka.subscriptions.web import follow_from_form
 
 
 @bp.get("/people/<int:user_id>/blog/")
@@ -26,14 +29,23 @@ def personal(user_id: int) -> Any:
     session, viewer = db(), current_user()
     author = get_profile(session, viewer, user_id).person
     posts = reads.personal(session, viewer, author, request.args.get("page", 1, type=int) or 1)
+    is_me = viewer is not None and viewer.id == author.id
     return render_template(
         "blog/personal.html",
         author=author,
         posts=posts,
-        is_me=viewer is not None and viewer.id == author.id,
+        is_me=is_me,
+        following=not is_me and is_following(session, viewer, PERSON_BLOG_KIND, author.id),
         section="people",
         page_title=f"{author.name}’s blog",
     )
+
+
+@bp.post("/people/<int:user_id>/blog/follow")
+def follow_personal(user_id: int) -> Any:
+    """Follow a person's blog (or stop following it): what is new in it, as the follower may see it."""
+    author = get_profile(db(), current_user(), user_id).person
+    return follow_from_form(PERSON_BLOG_KIND, author.id, url_for("blog.personal", user_id=author.id))
 
 
 #: The choice of "who can read it" that opens a post to everyone signed in (no community has id 0).

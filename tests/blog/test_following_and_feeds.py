@@ -1,4 +1,5 @@
-"""Following a blog or one of its tags (core subscriptions, listed on the account's following page), and
+"""Following a blog (a community's or a person's) or one of its tags (core subscriptions, listed on the
+account's following page), and
 the Atom feed of a blog and of a tag: valid, trimmed to the reader at the moment it is read, through the
 personal feed key, never carrying an OFFICIAL-SENSITIVE post's title, text or address."""
 
@@ -29,6 +30,23 @@ def test_a_reader_follows_the_blog_and_a_tag(web, login, make, blog):
     assert "“rural crime” in the Neighbourhood Policing blog" in following
     assert "Follow" not in text(web.get(f"{base}/?tag=never+used"))  # no such tag: nothing to follow
     assert web.post(f"{base}/tags/999/follow", data={"following": "yes"}).status_code == 404
+
+
+def test_a_reader_follows_a_persons_blog(web, login, make, blog):
+    sam = make.user("Sam Patel")
+    blog.post(None, sam, "Starting a team account")
+    login(sam)
+    assert "Follow the blog" not in text(web.get(f"/people/{sam.id}/blog/"))  # not one's own
+    login(make.user("Reader from another force"))
+    base = f"/people/{sam.id}/blog"
+    assert "Follow the blog" in text(web.get(f"{base}/"))
+    followed = web.post(f"{base}/follow", data={"following": "yes"})
+    assert followed.headers["Location"].endswith(f"{base}/")
+    assert "Stop following the blog" in text(web.get(f"{base}/"))
+    assert "Sam Patel’s blog" in text(web.get("/account/following"))
+    assert web.post(f"{base}/follow", data={"following": "no"}).status_code == 302
+    assert "Sam Patel’s blog" not in text(web.get("/account/following"))
+    assert web.post("/people/99999/blog/follow", data={"following": "yes"}).status_code == 404
 
 
 def test_a_private_blog_cannot_be_followed_by_outsiders(web, login, make, blog):

@@ -309,6 +309,18 @@ FACTORIES: dict[str, Factory] = {
         community_id=lambda person: 0,
         has_activity=False,
     ),
+    # A person's own blog as a whole (to follow) is seen by whoever may see them in the directory.
+    "blog.person": Factory(
+        None,
+        active_people,
+        lambda person: person.status is AccountStatus.ACTIVE and person.email_verified_at is not None,
+        lambda person: f"{person.name}’s blog",
+        policy=lambda viewer, person: may_see_directory(viewer),
+        sql=lambda viewer, model: true() if may_see_directory(viewer) else false(),
+        marked=False,
+        community_id=lambda person: 0,
+        has_activity=False,
+    ),
 }
 
 
