@@ -124,7 +124,7 @@ def test_demo_library_has_versions_approval_and_a_check_out(app, runner, session
     assert extract_for(session, current_version(session, schedule)).status is ExtractStatus.DONE
 
 
-def test_demo_blogs_have_a_weekly_update_a_personal_write_up_and_a_scheduled_post(app, runner, session):
+def test_demo_blogs_have_a_weekly_update_personal_write_ups_and_a_scheduled_post(app, runner, session):
     from sqlalchemy import select
 
     from polka.blog.models import BlogPost, PostStatus
@@ -132,5 +132,6 @@ def test_demo_blogs_have_a_weekly_update_a_personal_write_up_and_a_scheduled_pos
     runner.invoke(args=["demo"])
     posts = session.scalars(select(BlogPost)).all()
     assert any(p.personal and p.is_published and "Twitter trial" in p.title for p in posts)
+    assert any(p.community_id is None and p.is_published and "checklist" in p.title for p in posts)
     assert any(p.status is PostStatus.SCHEDULED for p in posts)
     assert sum(1 for p in posts if not p.personal and p.is_published and "weekly update" in p.tags) >= 4

@@ -90,6 +90,8 @@ class World:
     occurrence: str
     #: a published post of the reader's, with ever more changes, in a blog of ever more posts
     post: BlogPost
+    #: a post of the colleague's own blog open to everyone signed in, with ever more comments
+    open_post: BlogPost
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ PAGES: tuple[PageType, ...] = (
     PageType("a person's blog", lambda w: f"/people/{w.colleague.id}/blog/"),
     PageType("one's own blog", lambda w: f"/people/{w.reader.id}/blog/"),
     PageType("write a post of one's own blog", lambda w: f"/people/{w.reader.id}/blog/new"),
+    PageType("a post open to everyone", lambda w: f"/people/{w.colleague.id}/blog/{w.open_post.id}"),
+    PageType("deleted posts of one's own blog", lambda w: f"/people/{w.reader.id}/blog/deleted"),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
@@ -243,6 +247,11 @@ class Grower:
         self.deep_folder, self.depth = self.folder, 1
         with self.writing() as s:
             self.post = self._post(s, s.merge(self.reader), "Procedure")
+            colleague = s.merge(self.colleague)
+            self.open_post = blog_services.create_post(
+                s, colleague, None, blog_services.PostFields("Open procedure", "For everyone."), personal=True
+            )
+            blog_services.publish(s, colleague, self.open_post)
         with self.writing() as s:
             # one document and ever more pages: both kinds on the first page of what they follow
             follow(s, s.merge(self.reader), DOCUMENT_KIND, self.document.id)
@@ -381,18 +390,28 @@ class Grower:
                 # ever more posts of people's own blogs, in every community they write in (the
                 # reader sees some of the colleague's)
                 colleague = s.merge(self.colleague)
-                writes = [(reader, self.home), (reader, self.moderated)]
-                writes += [(colleague, c) for c in (self.home, self.moderated, self.private, self.elsewhere)]
+                writes = [(reader, self.home), (reader, self.moderated), (reader, None)]
+                places = (self.home, self.moderated, self.private, self.elsewhere, None)
+                writes += [(colleague, c) for c in places]  # None: open to everyone signed in
                 for writer, community in writes:
                     own = blog_services.create_post(
                         s,
                         writer,
-                        s.merge(community),
-                        blog_services.PostFields(f"Own notes {community.id}-{n}", "Notes.", tags="notes"),
+                        s.merge(community) if community is not None else None,
+                        blog_services.PostFields(
+                            f"Own notes {community.id if community else 0}-{n}", "Notes.", tags="notes"
+                        ),
                         personal=True,
                     )
                     if n % 2:
                         blog_services.publish(s, writer, own)
+                    elif n % 3 == 0 and community is None:
+                        blog_services.delete_post(s, writer, own)  # in its author's deleted posts
+                open_post = s.merge(self.open_post)
+                asked = blog_comments.add_comment(s, reader, open_post, f"Question {n}")
+                blog_comments.add_comment(
+                    s, colleague, open_post, f"Answer {n}, @{self.reader.handle}", asked.id
+                )
                 post = s.merge(self.post)
                 comment = blog_comments.add_comment(
                     s, s.merge(self.colleague), post, f"Comment {n}, [[doc:{self.document.id}]]"
@@ -455,6 +474,7 @@ class Grower:
             self.series,
             "20270401T1000",
             self.post,
+            self.open_post,
         )
 
 

@@ -1,6 +1,8 @@
 """Demo blog posts: the neighbourhood inspector's weekly update in Neighbourhood Policing (the last few
 weeks with their comments, and next week's already scheduled), and a sergeant's own blog: his write-up
-of a social media trial that worked, published into Neighbourhood Policing, and a draft only he sees."""
+of a social media trial that worked, published into Neighbourhood Policing, his checklist for starting a
+team account, open to everyone signed in (with a question from another force under it), and a draft
+only he sees."""
 
 from __future__ import annotations
 
@@ -58,6 +60,19 @@ _TRIAL = (
     "## What did not\n\n- Appeals with no picture.\n- Posting at night.\n\n"
     "## Numbers\n\n| Month | Followers | Replies |\n|---|---|---|\n| 1 | 210 | 35 |\n| 3 | 890 | 160 |\n"
     "| 6 | 2,140 | 410 |\n\nThe team's guide to running an account is in the library.",
+)
+
+
+_CHECKLIST = (
+    "Starting a team social media account: a checklist",
+    "Before the first post: who answers, when, what never goes out, and how to hand over.",
+    "Written for any team thinking of a neighbourhood account, whatever the force.\n\n"
+    "## Before the first post\n\n1. **Who answers**: a rota of three, never one person.\n"
+    "2. **When**: say your hours in the profile, and keep them.\n"
+    "3. **What never goes out**: names, addresses, anything about a live investigation.\n"
+    "4. **Hand-over**: the password in the force's vault, not in a notebook.\n\n"
+    "## The first month\n\nPost at the school run, show the team's faces, answer within the hour. "
+    "Our trial's numbers are in the Neighbourhood Policing blog.",
 )
 
 
@@ -163,6 +178,20 @@ def load_demo_blog(world: DemoWorld) -> None:
     services.publish(session, sergeant, trial)
     _written(trial, _morning(now - timedelta(days=10)))
     _cover(world, trial, "A phone showing a neighbourhood team's post, with replies from residents")
+    title, summary, body = _CHECKLIST
+    checklist = services.create_post(  # the sergeant's own blog, open to everyone signed in
+        session,
+        sergeant,
+        None,
+        services.PostFields(title=title, body=body, summary=summary, tags="social media, engagement"),
+        personal=True,
+    )
+    services.publish(session, sergeant, checklist)
+    _written(checklist, _morning(now - timedelta(days=3)))
+    asked = comments.add_comment(
+        session, people["neighbourhood1"], checklist, "Did you need sign-off from corporate comms first?"
+    )
+    asked.created_at = _morning(now - timedelta(days=3)) + timedelta(hours=5)
     services.create_post(
         session,
         sergeant,

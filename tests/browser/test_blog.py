@@ -5,7 +5,9 @@ publishes it, then finds it in the blog's archive, reads it with its byline and 
 the inspector replies. A third member reports the comment and a moderator hides it from the review
 queue: readers no longer see it, its author sees why. A new member's first comment waits until a
 moderator approves it. The inspector changes the post, finds the earlier version in its history and
-deletes it; a manager lets only moderators write. Every page on the way passes axe-core at desktop and
+deletes it; a manager lets only moderators write. From their own blog the inspector opens a post to
+everyone signed in: an officer in no community reads it and comments, and an administrator hides the
+comment from the site's queue once it is reported. Every page on the way passes axe-core at desktop and
 phone widths."""
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def test_write_publish_comment_moderate_and_change_a_post(tab: Tab, make: Factor
     report_and_hide(tab, people, community.slug, post_path, comment_id)
     hold_and_approve(tab, people, community.slug, post_path)
     change_and_delete(tab, people, base, post_path)
+    open_to_everyone(tab, make)  # from the inspector's own blog's form, where the last step left them
 
 
 def write_and_publish(tab: Tab, people: People, base: str, cover: Path) -> str:
@@ -391,6 +394,55 @@ def change_and_delete(tab: Tab, people: People, base: str, post_path: str) -> No
         tab.page.click("main a:has-text('Write a post')")
     check_page(tab, "write a post of one's own blog")
     assert "Neighbourhood Policing" in tab.page.inner_text("#community")
+
+
+OPEN_TITLE = "Starting a team social media account"
+OPEN_COMMENT = "Did you need sign-off from corporate comms first?"
+
+
+def open_to_everyone(tab: Tab, make: Factory) -> None:
+    """The inspector publishes a post open to everyone signed in; an officer in no community reads it and
+    comments; another reports the comment and an administrator hides it from the site's queue."""
+    tab.page.select_option("#community", label="Everyone signed in to POLKA (OFFICIAL only)")
+    tab.page.fill("#title", OPEN_TITLE)
+    tab.page.fill("#body", "1. **Who answers**: a rota of three.\n2. **When**: say your hours.\n")
+    press(tab, "Publish now")
+    post_path = tab.path()
+    assert post_path.startswith("/people/")
+    assert "open to everyone signed in" in tab.page.inner_text(".govuk-caption-l")
+
+    outsider = make.user("Zoe Adams", email="zoe.adams@hampshire.police.uk")
+    tab.sign_in(outsider)
+    tab.visit(post_path)
+    check_page(tab, "a post open to everyone signed in, read by someone in no community")
+    tab.page.fill("#body", OPEN_COMMENT)
+    press(tab, "Post comment")
+    comment = tab.page.locator(".polka-blog-comment", has_text=OPEN_COMMENT)
+    assert comment.count() == 1
+    comment_id = comment.get_attribute("id").removeprefix("comment-")
+
+    tab.sign_in(make.user("Lee Grant", email="lee.grant@kent.police.uk"))
+    tab.visit(f"/report/blog.comment/{comment_id}")
+    tab.page.get_by_label("Off-topic").check()
+    press(tab, "Send the report")
+    assert tab.path() == f"{post_path}#comment-{comment_id}"
+
+    tab.sign_in(make.admin("Eleanor Grant"))
+    tab.visit("/")
+    with tab.page.expect_navigation():
+        tab.page.click("main a:has-text('Review the reports')")
+    assert tab.path() == "/moderation/"
+    check_page(tab, "the site's review queue, for what is outside any community")
+    reported = tab.page.locator("section.polka-report", has_text=OPEN_COMMENT)
+    assert f"Comment on “{OPEN_TITLE}”" in reported.locator("h3").inner_text()
+    reported.get_by_label("Hide it").check()
+    reported.get_by_label("Reason for hiding it").fill("A question for the author by email, please.")
+    with tab.page.expect_navigation():
+        reported.locator("button:has-text('Decide')").click()
+    assert "No reports are waiting." in tab.page.inner_text("main")
+    tab.sign_in(outsider)
+    tab.visit(post_path)
+    assert "Hidden by a moderator" in tab.page.inner_text(f"#comment-{comment_id}")
 
 
 def cover_picture(path: Path) -> Path:
