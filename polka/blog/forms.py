@@ -19,6 +19,14 @@ MARKING_HINTS = {
     Marking.OFFICIAL.value: "Anyone who can read this community's blog can read the post",
     Marking.OFFICIAL_SENSITIVE.value: "Need to know: only members of this community can see the post",
 }
+#: The same, for a post of one's own blog, which goes out in a community or to everyone signed in.
+PERSONAL_MARKING_HINTS = {
+    Marking.OFFICIAL.value: "Whoever can read where it goes out can read the post",
+    Marking.OFFICIAL_SENSITIVE.value: (
+        "Need to know: only members of the community it goes out in can see the post (never open to "
+        "everyone signed in)"
+    ),
+}
 
 
 class PostForm(FlaskForm):

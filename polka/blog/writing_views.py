@@ -13,7 +13,7 @@ from polka.accounts.models import User
 from polka.accounts.web import signed_in
 from polka.blog import access, covers, rendering, services
 from polka.blog.blueprint import bp
-from polka.blog.forms import MARKING_HINTS, PostForm, WritersForm
+from polka.blog.forms import MARKING_HINTS, PERSONAL_MARKING_HINTS, PostForm, WritersForm
 from polka.blog.kinds import post_place
 from polka.blog.models import BlogPost, PostStatus, Writers
 from polka.blog.views import find_post
@@ -56,7 +56,9 @@ def screen(
         form=form,
         post=post,
         author=author,
-        marking_hints=MARKING_HINTS,
+        marking_hints=PERSONAL_MARKING_HINTS
+        if author is not None or (post and post.personal)
+        else MARKING_HINTS,
         preview=preview,
         section="people" if author is not None else "communities",
         page_title=title,

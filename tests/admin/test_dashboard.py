@@ -43,6 +43,8 @@ def test_dashboard_links_to_every_area(web, login):
         "/admin/communities",
         "/admin/organisations",
         "/admin/audit",
+        "/moderation/",
+        "/moderation/words",
     ):
         assert f'href="{path}"' in body, path
 
