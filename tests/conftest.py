@@ -7,7 +7,6 @@ created once per run and emptied between tests.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import shutil
@@ -40,18 +39,6 @@ from tests.compiled_once import SHARED_TEMPLATES, reuse_compiled_url_builders
 from tests.support import Web
 
 reuse_compiled_url_builders()  # an app a test costs 0.06 s, not 0.37 (see there)
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Tune the garbage collector for a test process, once its tests are imported. Each test's app is a
-    web of reference cycles (Flask, SQLAlchemy, Jinja) that dies with the test; with the default
-    thresholds the young-generation collections run so often, mid-test, that it survives into the old
-    generation, whose full collections (about a second each) then took a fifth of the suite's time.
-    Collected less often, a test's garbage is collected young; what was imported is frozen out of every
-    collection."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
 
 
 PASSWORD = "lantern-quietly-harbour-91"
