@@ -87,11 +87,6 @@ def require_write(user: User | None, community: Community, chosen: Writers) -> N
             raise clearer from refused
 
 
-def is_open(post: BlogPost) -> bool:
-    """Whether the post is open to everyone signed in, outside any community."""
-    return post.community is None
-
-
 def moderates(user: User | None, post: BlogPost) -> bool:
     """Whether ``user`` moderates the post: its community's moderators, or for a post open to everyone
     signed in, the site's administrators."""
