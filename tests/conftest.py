@@ -23,6 +23,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine, make_url, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 from polka import create_app
 from polka.accounts import twofactor
@@ -176,7 +177,12 @@ def app(settings_overrides: dict[str, Any]) -> Iterator[Flask]:
             sync_organisations(session)
         session.close()
     yield application
-    application.extensions["polka.engine"].dispose()
+    engine: Engine = application.extensions["polka.engine"]
+    left_open = engine.pool.checkedout() if isinstance(engine.pool, QueuePool) else 0
+    engine.dispose()
+    # A connection still checked out here would be closed only by the garbage collector, failing a
+    # later test with a ResourceWarning; fail the test that left it instead.
+    assert left_open == 0, f"the test left {left_open} database connection(s) checked out"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ Every page a tab loads is also checked by the Nu HTML Checker (``html_checker``,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -101,13 +102,42 @@ class QuietRequestHandler(WSGIRequestHandler):
         pass
 
 
-def buffered(app: Any, served: ServedPages | None = None) -> Any:
+class InFlight:
+    """The requests the live server is answering, so its teardown can wait for the last to finish.
+
+    A request Chromium started just before the tab closed (a script's fetch, a late favicon) may still
+    be running in a server thread after the test: if the ``app`` fixture disposed of the engine under
+    it, its database connection would go back to a discarded pool and be closed only by the garbage
+    collector, whose ``ResourceWarning`` then fails whichever later test happens to be running.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = threading.Condition()
+
+    def __enter__(self) -> None:
+        with self._idle:
+            self._count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._idle:
+            self._count -= 1
+            self._idle.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> None:
+        with self._idle:
+            finished = self._idle.wait_for(lambda: self._count == 0, timeout=timeout)
+        assert finished, f"the live server was still answering {self._count} request(s) after {timeout} s"
+
+
+def buffered(app: Any, served: ServedPages | None = None, in_flight: InFlight | None = None) -> Any:
     """Answer each request from memory, the app's response (and any file it opened) closed at once.
 
     Chromium may drop a connection mid-response (a late favicon fetch when the test closes the
     tab); werkzeug's server can then skip closing the response, leaking a file handle (an error
     under ``filterwarnings = error``) or a database session that blocks the next test's clean-up.
-    The pages sent to the browser's navigations are kept in ``served`` for the HTML checker.
+    The pages sent to the browser's navigations are kept in ``served`` for the HTML checker; each
+    request is counted in ``in_flight`` while the app answers it.
     """
 
     def application(environ: dict[str, Any], start_response: Any) -> Any:
@@ -117,12 +147,13 @@ def buffered(app: Any, served: ServedPages | None = None) -> Any:
             sent[:] = [status, headers]
             return start_response(status, headers, exc_info)
 
-        response = app(environ, start)
-        try:
-            body = b"".join(response)
-        finally:
-            if hasattr(response, "close"):
-                response.close()
+        with in_flight or contextlib.nullcontext():
+            response = app(environ, start)
+            try:
+                body = b"".join(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
         if served is not None and sent:
             served.record(environ, sent[0], sent[1], body)
         return [body]
@@ -139,8 +170,13 @@ def served_pages() -> ServedPages:
 @pytest.fixture
 def live_server(app: Flask, served_pages: ServedPages) -> Iterator[str]:
     """Serve the test's app on a free port in a thread; stopped after the test."""
+    in_flight = InFlight()
     server = make_server(
-        "127.0.0.1", 0, buffered(app, served_pages), threaded=True, request_handler=QuietRequestHandler
+        "127.0.0.1",
+        0,
+        buffered(app, served_pages, in_flight),
+        threaded=True,
+        request_handler=QuietRequestHandler,
     )
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -148,6 +184,7 @@ def live_server(app: Flask, served_pages: ServedPages) -> Iterator[str]:
     server.shutdown()
     server.server_close()
     thread.join(timeout=10)
+    in_flight.wait_until_idle(timeout=10)  # before the app fixture disposes of the engine
 
 
 class Tab:
