@@ -381,7 +381,6 @@ def _waiting_for_decisions(
         people["newbie"],
         pnc,
         "I have just started in the Hampshire PNC bureau and would like to learn from other operators.",
-        base_url=settings.base_url,
     )
     register(
         session,

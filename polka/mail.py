@@ -15,6 +15,7 @@ import secrets
 import smtplib
 import socket
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
@@ -65,9 +66,21 @@ def check_subject(subject: str) -> None:
 
 
 def build_message(
-    settings: Settings, to: str, subject: str, body: str, message_id: str | None = None
+    settings: Settings,
+    to: str,
+    subject: str,
+    body: str,
+    message_id: str | None = None,
+    *,
+    html: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> EmailMessage:
-    """The email as sent; the same ``message_id`` token on every attempt lets receivers drop repeats."""
+    """The email as sent; the same ``message_id`` token on every attempt lets receivers drop repeats.
+
+    With ``html`` it is multipart, the plain text first. ``headers`` are added as given (a message id
+    in them, like ``In-Reply-To``, is written ``<token@domain>`` by ``message_id_of``); none may hold a
+    control character.
+    """
     check_address(to)
     check_subject(subject)
     message = EmailMessage()
@@ -75,10 +88,21 @@ def build_message(
     message["To"] = to
     message["Subject"] = clean_output(subject)
     message["Date"] = formatdate(localtime=False)
-    sender_domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "polka.local"
-    message["Message-ID"] = f"<{message_id or secrets.token_hex(16)}@{sender_domain}>"
+    message["Message-ID"] = message_id_of(settings, message_id or secrets.token_hex(16))
+    for name, value in (headers or {}).items():
+        if _HEADER_UNSAFE.search(name) or _HEADER_UNSAFE.search(value):
+            raise ValidationError(f"The email header {name!r} cannot hold line breaks or control characters.")
+        message[name] = value
     message.set_content(clean_output(body))
+    if html is not None:
+        message.add_alternative(clean_output(html), subtype="html")
     return message
+
+
+def message_id_of(settings: Settings, token: str) -> str:
+    """``<token@domain>``, the domain the sender's: a message id, or a thread's for ``References``."""
+    sender_domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "polka.local"
+    return f"<{token}@{sender_domain}>"
 
 
 @dataclass(frozen=True)

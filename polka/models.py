@@ -13,6 +13,7 @@ from polka.drafts import models as drafts
 from polka.features import FEATURES
 from polka.jobs import models as jobs
 from polka.moderation import models as moderation
+from polka.notifications import models as notifications
 from polka.organisations import models as organisations
 from polka.people import models as people
 from polka.search import outbox as search
@@ -29,6 +30,7 @@ MODULES = (
     drafts,
     jobs,
     moderation,
+    notifications,
     organisations,
     people,
     search,

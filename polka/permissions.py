@@ -278,6 +278,12 @@ def community_ids_offering(user: User, action: Action) -> list[int]:
     )
 
 
+def roles_offering(action: Action) -> list[Role]:
+    """The community roles that give ``action`` (one that needs a role), lowest first."""
+    least = _LEAST_ROLE[action]
+    return [role for role in Role if role.at_least(least)]
+
+
 def visible_filter(user: User | None, model: type[Community] | type[CommunityContent]) -> ColumnElement[bool]:
     """SQL condition selecting the rows of ``model`` that ``can(user, VIEW, row)`` allows."""
     if not is_active(user):

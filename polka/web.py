@@ -79,9 +79,12 @@ def configure(app: Flask, settings: Settings) -> None:
     _configure_deletion(app)
     _configure_drafts(app)
     _configure_search_log(app)
+    _configure_notifications(app)
 
     init_security(app, settings)  # first: a refused network's request body is never even read
-    CSRFProtect(app)  # reads a form (an upload's files) before any database work holds a lock
+    csrf = CSRFProtect(app)  # reads a form (an upload's files) before any database work holds a lock
+    # One-click unsubscribe (RFC 8058) is a POST from a mail client: the signed token is its authority.
+    csrf.exempt("polka.notifications.views.unsubscribe_page")
     init_login(app)  # flask-login: the signed-in user, read from the server-side session
     app.before_request(load_user)
     app.before_request(keep_signed_out_post)
@@ -218,6 +221,27 @@ def _configure_search_log(app: Flask) -> None:
     _daily(app, "forget searches older than 13 months", forget_old)
 
 
+def _configure_notifications(app: Flask) -> None:
+    """Fanning notices out and sending notification email in the worker; each minute, the digests due."""
+    from polka.notifications.announce import EMAIL_JOB, FAN_OUT_JOB
+    from polka.notifications.delivery import email_handler, in_app, queue_due_digests
+    from polka.notifications.fanout import fan_out
+    from polka.notifications.inbox import forget_old
+
+    runner: JobRunner = app.extensions["polka.jobs"]
+    sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
+    runner.register(FAN_OUT_JOB, in_app(app, fan_out))
+    runner.register(EMAIL_JOB, email_handler(app))
+    runner.idle_tasks.append(
+        Periodic(
+            "queue the notification digests that are due",
+            timedelta(minutes=1),
+            _in_transaction(sessions, queue_due_digests),
+        )
+    )
+    _daily(app, "forget notifications read long ago", forget_old)
+
+
 def _daily(app: Flask, name: str, work: Callable[[Session], object]) -> None:
     """Housekeeping the worker runs once a day, in a transaction of its own."""
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
@@ -287,6 +311,7 @@ def core_routes() -> tuple[Routes, ...]:
     from polka.drafts import views as drafts
     from polka.feeds import views as feeds
     from polka.moderation import views as moderation
+    from polka.notifications import views as notifications
     from polka.people import views as people
     from polka.site_search import views as site_search
     from polka.subscriptions import views as subscriptions
@@ -306,6 +331,7 @@ def core_routes() -> tuple[Routes, ...]:
         Routes(feeds.bp, (feeds,)),
         Routes(subscriptions.bp, (subscriptions,)),
         Routes(moderation.bp, (moderation,)),
+        Routes(notifications.bp, (notifications,)),
     )
 
 

@@ -63,6 +63,7 @@ LAYERS = {
     "feeds": CORE,
     "moderation": CORE,
     "mentions": CORE,
+    "notifications": CORE,
     # Features to come (DESIGN.md): their layer is known before their package exists.
     "forum": FEATURE,
     "blog": FEATURE,

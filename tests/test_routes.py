@@ -18,6 +18,9 @@ from tests.support import text
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 #: Routes that are the same for everyone and hold no community content.
 NOT_COMMUNITY_CONTENT = {"static"}
+#: State-changing routes without a CSRF token, because a signed token in their address is their whole
+#: authority: one-click unsubscribe (RFC 8058) is a POST from a mail client, which has no session.
+SIGNED_ADDRESS = {"notifications.unsubscribe"}
 
 
 def rules(app: Flask) -> list[Rule]:
@@ -43,7 +46,18 @@ def community_rules(app: Flask) -> list[Rule]:
 
 
 def state_changing_rules(app: Flask) -> list[Rule]:
-    return [r for r in rules(app) if (r.methods or set()) & STATE_CHANGING]
+    return [
+        r for r in rules(app) if (r.methods or set()) & STATE_CHANGING and r.endpoint not in SIGNED_ADDRESS
+    ]
+
+
+def test_a_route_without_csrf_refuses_an_address_not_signed_by_polka(app, web):
+    for rule in rules(app):
+        if rule.endpoint in SIGNED_ADDRESS:
+            response = web.client.post(fill(rule, "x"), data={"List-Unsubscribe": "One-Click"})
+            assert response.status_code == 404, (
+                f"POST {rule.rule} with a forged token: {response.status_code}"
+            )
 
 
 @pytest.fixture

@@ -65,6 +65,13 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    #: How many of their notifications are unread: the header's count, kept by ``polka.notifications``
+    #: as notifications are made and read (``polka notifications recount`` rebuilds it).
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: When mail to the address was refused for good, and the server's words (an administrator sees it
+    #: on the user's page; changing the address clears it).
+    email_bounced_at: Mapped[datetime | None]
+    email_bounce: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     memberships: Mapped[list[Membership]] = relationship(

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from polka import mentions
 from polka.accounts.models import User
 from polka.activity.services import record_activity
-from polka.blog import access, rendering
+from polka.blog import access, notices, rendering
 from polka.blog.kinds import COMMENT_KIND, POST_KIND
 from polka.blog.models import COMMENT_MAX, BlogComment, BlogPost, CommentStatus
 from polka.blog.search import reindex_comment
+from polka.blog.waiting import HELD
 from polka.communities.models import Community
 from polka.db import utcnow
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -31,6 +32,7 @@ from polka.forms import has_control_characters
 from polka.markup import check_markdown
 from polka.moderation import screening
 from polka.moderation.services import audit_moderation, close_reports
+from polka.notifications.waiting import tell_waiting
 from polka.permissions import Action, require
 
 
@@ -107,6 +109,8 @@ def add_comment(
     rendering.keep_comment(session, comment)
     if comment.is_shown:
         went_out(session, user, post, comment)
+    else:
+        tell_waiting(session, HELD, community, user, "commented, waiting for approval, in")
     screening.flag(session, community, COMMENT_KIND, comment.id, screened)
     return comment
 
@@ -116,6 +120,7 @@ def went_out(session: Session, author: User | None, post: BlogPost, comment: Blo
     recount(session, post)
     reindex_comment(session, comment)
     record_activity(session, author, "commented on", post.community, target_kind=POST_KIND, target_id=post.id)
+    notices.tell_comment(session, author, post, comment)
 
 
 def delete_own(session: Session, user: User, comment: BlogComment) -> None:

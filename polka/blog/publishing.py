@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from polka.activity.services import record_activity
+from polka.blog import notices
 from polka.blog.kinds import POST_KIND
 from polka.blog.models import BlogPost, PostStatus
 from polka.blog.months import uk_month
@@ -56,6 +57,7 @@ def publish_due(session: Session, post_id: int, at: datetime) -> bool:
     record_activity(
         session, post.created_by, "published", post.community, target_kind=POST_KIND, target_id=post.id
     )
+    notices.tell_published(session, post)
     return True
 
 

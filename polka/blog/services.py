@@ -24,7 +24,7 @@ from polka import mentions
 from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
-from polka.blog import access, rendering
+from polka.blog import access, notices, rendering
 from polka.blog.kinds import POST_KIND
 from polka.blog.models import (
     BODY_MAX,
@@ -280,6 +280,7 @@ def _go_out(session: Session, post: BlogPost, now: datetime) -> None:
     record_activity(
         session, post.created_by, "published", post.community, target_kind=POST_KIND, target_id=post.id
     )
+    notices.tell_published(session, post)
 
 
 def publish_time(written_date: str, written_time: str) -> datetime:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import Select, bindparam, select
@@ -71,22 +72,26 @@ def part_resolver(kind: str, label: str, endpoint: str) -> Resolver:
         if params is None:
             return {}
         rows = session.execute(_readable_communities(), {**params, IDS: list(ids)})
-        return {
-            row.id: Shown(
-                kind=kind,
-                id=row.id,
-                label=label,
-                title=f"{row.name} {label.lower()}",
-                url=url_for(endpoint, slug=row.slug),
-                marking=Marking.OFFICIAL,
-                community_id=row.id,
-                community_name=row.name,
-                updated_at=row.created_at,
-            )
-            for row in rows
-        }
+        return {row.id: part_shown(kind, label, f"{row.name} {label.lower()}", endpoint, row) for row in rows}
 
     return resolve
+
+
+def part_shown(kind: str, label: str, title: str, endpoint: str, row: Any) -> Shown:
+    """A part of a community (its forum, its queue of join requests) as an object of ``kind``: named by
+    the community's id, found at ``endpoint`` (taking the community's ``slug``). ``row`` has the
+    community's ``id``, ``slug``, ``name`` and ``created_at``."""
+    return Shown(
+        kind=kind,
+        id=row.id,
+        label=label,
+        title=title,
+        url=url_for(endpoint, slug=row.slug),
+        marking=Marking.OFFICIAL,
+        community_id=row.id,
+        community_name=row.name,
+        updated_at=row.created_at,
+    )
 
 
 @cache

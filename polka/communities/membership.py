@@ -14,6 +14,7 @@ from polka.accounts.models import User
 from polka.accounts.services import find_user_by_email
 from polka.audit.services import record
 from polka.communities.counts import count_members
+from polka.communities.kinds import COMMUNITY_KIND
 from polka.communities.models import (
     Community,
     CommunityStatus,
@@ -23,10 +24,15 @@ from polka.communities.models import (
     RequestStatus,
     Role,
 )
-from polka.communities.services import REASON_MAX, add_member, managers_of, pending_join_request
+from polka.communities.services import REASON_MAX, add_member, pending_join_request
+from polka.communities.waiting import JOIN_REQUESTS
 from polka.db import utcnow
 from polka.errors import Conflict, NotFound
 from polka.mail import queue_mail
+from polka.markings import Marking
+from polka.notifications.announce import Notice, addressed, announce
+from polka.notifications.reasons import Reason
+from polka.notifications.waiting import tell_waiting
 from polka.pagination import Page, paginate
 from polka.permissions import Action, is_member, require, roles_that_may
 from polka.text import check_text
@@ -183,10 +189,8 @@ def join(session: Session, user: User, community: Community) -> Membership:
 # --- Join requests ---------------------------------------------------------------------------------
 
 
-def request_to_join(
-    session: Session, user: User, community: Community, message: str, *, base_url: str
-) -> JoinRequest:
-    """Ask to join a restricted community; one pending request at a time. The managers are emailed."""
+def request_to_join(session: Session, user: User, community: Community, message: str) -> JoinRequest:
+    """Ask to join a restricted community; one pending request at a time. The managers are notified."""
     require(user, Action.REQUEST_JOIN, community)
     message = check_text("message", message, MESSAGE_MAX, "the message")
     _lock(session, community)
@@ -198,16 +202,7 @@ def request_to_join(
     session.add(join_request)
     session.flush()
     _audit(session, user, "join_request.created", community, user, request=join_request.id)
-    for manager in managers_of(session, community):
-        queue_mail(
-            session,
-            to=manager.email,
-            subject=f"POLKA: {user.name} asks to join {community.name}",
-            body=(
-                f"Hello {manager.name},\n\n{user.name} has asked to join {community.name}.\n\n"
-                f"Approve or decline the request here: {_link(base_url, community, 'requests')}"
-            ),
-        )
+    tell_waiting(session, JOIN_REQUESTS, community, user, "asked to join")
     return join_request
 
 
@@ -243,9 +238,9 @@ def decide_join_request(
     *,
     approve: bool,
     message: str,
-    base_url: str,
 ) -> JoinRequest:
-    """Approve (the requester joins as a member) or decline a join request; the requester is emailed."""
+    """Approve (the requester joins as a member) or decline a join request; the requester is notified
+    (with the manager's message)."""
     require(actor, Action.MANAGE, community)
     message = check_text("message", message, MESSAGE_MAX, "the message")
     _lock(session, community)
@@ -272,15 +267,17 @@ def decide_join_request(
         add_member(session, community, requester, Role.MEMBER, actor=actor)
     if approve:
         _close_pending(session, community, requester, RequestStatus.WITHDRAWN)
-    outcome = "approved: you are now a member" if approve else "declined"
-    note = f"\n\nMessage from the manager:\n{message}" if message else ""
-    queue_mail(
+    announce(
         session,
-        to=requester.email,
-        subject=f"POLKA: your request to join {community.name}",
-        body=(
-            f"Hello {requester.name},\n\nYour request to join {community.name} was {outcome}.{note}\n\n"
-            f"{_link(base_url, community)}"
+        Notice(
+            kind=COMMUNITY_KIND,
+            object_id=community.id,
+            verb="approved your request to join" if approve else "declined your request to join",
+            actor=actor,
+            community=community,
+            marking=Marking.OFFICIAL,
+            to=addressed([requester.id], Reason.DECISION),
+            note=message,
         ),
     )
     return join_request

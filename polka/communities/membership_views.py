@@ -89,7 +89,7 @@ def request_to_join(slug: str) -> Any:
         return render_home(community, form, 400)
     try:
         with transaction(session):
-            membership.request_to_join(session, user, community, form.message.data or "", base_url=base_url())
+            membership.request_to_join(session, user, community, form.message.data or "")
     except ValidationError as error:
         show_errors(form, error)
         return render_home(community, form, 400)
@@ -166,7 +166,6 @@ def decide_request(community: Community, request_id: int) -> Any:
                 request_id,
                 approve=decision == "approve",
                 message=form.message.data or "",
-                base_url=base_url(),
             )
     except ValidationError as error:
         show_errors(form, error)

@@ -115,6 +115,9 @@ class Kind:
     #: False for a kind that names another kind's rows in a role of their own (a community's forum is
     #: its community): ``kind_of`` never answers with it
     owns_model: bool = True
+    #: the address of what changed in an object since a point of its history (a wiki page's diff
+    #: from a revision), for a notification of changes; None: the object's own address
+    changes_since: Callable[[Shown, int], str] | None = None
 
     def __post_init__(self) -> None:
         if not KIND_NAME.fullmatch(self.name) or len(self.name) > NAME_MAX:

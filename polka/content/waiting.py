@@ -18,7 +18,7 @@ action) costs no statement at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from polka.accounts.models import User
+from polka.communities.kinds import part_shown
 from polka.communities.models import Community
+from polka.content.kinds import Kind, Resolver, Shown, register_kind
 from polka.permissions import Action, community_ids_offering, is_active
 
 #: The place of what waits outside any community, as the home page names it.
@@ -92,9 +94,44 @@ _ASKING: dict[tuple[str, ...], Select[Any] | CompoundSelect[Any]] = {}
 
 
 def register_waiting(name: str, provider: Provider) -> None:
-    """Make ``provider`` part of what waits (at start-up). Registering a name again replaces it."""
+    """Make ``provider`` part of what waits (at start-up). Registering a name again replaces it.
+
+    Its queue in each community becomes a content kind of the same name (named by the community's id),
+    shown only to those whose role there offers its action: what a notification that something waits
+    leads to.
+    """
     _PROVIDERS[name] = provider
     _ASKING.clear()
+    register_kind(
+        Kind(
+            name=name,
+            label=provider.action,
+            model=Community,
+            resolve=_queue_resolver(name, provider),
+            owns_model=False,
+        )
+    )
+
+
+def _queue_resolver(name: str, provider: Provider) -> Resolver:
+    """The queue ``provider`` keeps in each community among ``ids`` whose role there offers the user its
+    action: titled by the community's name, found at the provider's endpoint."""
+
+    def resolve(session: Session, user: User | None, ids: Sequence[int]) -> dict[int, Shown]:
+        if not is_active(user):
+            return {}
+        assert user is not None
+        wanted = sorted(set(ids) & set(community_ids_offering(user, provider.offered)))
+        if not wanted:
+            return {}
+        rows = session.execute(
+            select(Community.id, Community.slug, Community.name, Community.created_at).where(
+                Community.id.in_(wanted)
+            )
+        )
+        return {row.id: part_shown(name, provider.action, row.name, provider.endpoint, row) for row in rows}
+
+    return resolve
 
 
 def provider(name: str) -> Provider | None:

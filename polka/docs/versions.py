@@ -20,14 +20,18 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
+from polka.communities.kinds import COMMUNITY_KIND
 from polka.db import utcnow
 from polka.docs import access, locks, processing
-from polka.docs.kinds import DOCUMENT_KIND
+from polka.docs.kinds import DOCUMENT_KIND, FOLDER_KIND
 from polka.docs.models import NOTE_MAX, Document, DocumentStatus, Version
 from polka.docs.search import reindex
+from polka.docs.waiting import DOCUMENTS
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.filetypes import ACCEPTED_DESCRIPTION, FileType, classify, detect
 from polka.forms import has_control_characters
+from polka.notifications.announce import Notice, announce
+from polka.notifications.waiting import tell_waiting
 from polka.permissions import Action, require
 from polka.storage import FileStore, Readable, StoredFile, clean_filename
 from polka.text import check_text
@@ -289,7 +293,8 @@ def versions_of(session: Session, user: User | None, document: Document) -> list
 
 
 def record_document_activity(session: Session, user: User | None, verb: str, document: Document) -> None:
-    """The activity entry for a document uploaded or given a new version (``verb``)."""
+    """The activity entry for a document uploaded or given a new version (``verb``), and a notice to the
+    followers of the document, its folder and its community."""
     record_activity(
         session,
         user,
@@ -298,3 +303,20 @@ def record_document_activity(session: Session, user: User | None, verb: str, doc
         target_kind=DOCUMENT_KIND,
         target_id=document.id,
     )
+    followed = [(DOCUMENT_KIND, document.id), (COMMUNITY_KIND, document.community_id)]
+    if document.folder_id is not None:
+        followed.append((FOLDER_KIND, document.folder_id))
+    announce(
+        session,
+        Notice(
+            kind=DOCUMENT_KIND,
+            object_id=document.id,
+            verb="uploaded a new version of" if verb == "updated" else verb,
+            actor=user,
+            community=document.community,
+            marking=document.marking,
+            followed=tuple(followed),
+        ),
+    )
+    if document.status is DocumentStatus.DRAFT:
+        tell_waiting(session, DOCUMENTS, document.community, user, "uploaded a document to approve in")

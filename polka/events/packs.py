@@ -27,7 +27,7 @@ from polka.content.kinds import Finder, Shown, kinds, resolve, resolve_all
 from polka.crossrefs.services import parse_target, set_links
 from polka.db import utcnow
 from polka.errors import Conflict, NotFound, ValidationError
-from polka.events import access
+from polka.events import access, notices
 from polka.events.kinds import EVENT_KIND
 from polka.events.models import ACTION_MAX, Event, EventAction, EventPaper, PaperRole
 from polka.events.schedule import Occurrence, in_window
@@ -302,6 +302,7 @@ def add_action(
     )
     session.add(action)
     session.flush()
+    notices.tell_action(session, user, event, assignee)
     return action
 
 

@@ -21,7 +21,7 @@ from polka.activity.services import record_activity
 from polka.communities.models import Community, Membership, Role
 from polka.db import utcnow
 from polka.errors import Conflict, ValidationError
-from polka.events import access, attendance
+from polka.events import access, attendance, notices
 from polka.events.kinds import EVENT_KIND
 from polka.events.models import (
     CANCEL_REASON_MAX,
@@ -302,6 +302,7 @@ def create_event(session: Session, user: User, community: Community, fields: Eve
     session.flush()
     reindex_event(session, event)
     record_activity(session, user, "scheduled", community, target_kind=EVENT_KIND, target_id=event.id)
+    notices.tell_scheduled(session, user, event)
     return event
 
 
@@ -387,6 +388,7 @@ def edit_event(session: Session, user: User, event: Event, fields: EventFields, 
         attendance.promote_after_change(session, event)
     reindex_event(session, event)
     record_activity(session, user, "changed", community, target_kind=EVENT_KIND, target_id=event.id)
+    notices.tell_changed(session, user, event, "changed")
     return event
 
 
@@ -472,6 +474,7 @@ def cancel_event(session: Session, user: User, event: Event, reason: str) -> Non
     session.flush()
     reindex_event(session, event)
     record_activity(session, user, "cancelled", event.community, target_kind=EVENT_KIND, target_id=event.id)
+    notices.tell_changed(session, user, event, "cancelled")
 
 
 def reinstate_event(session: Session, user: User, event: Event) -> None:
@@ -573,6 +576,7 @@ def change_occurrence(
     _bound(event)
     session.flush()
     record_activity(session, user, "changed", event.community, target_kind=EVENT_KIND, target_id=event.id)
+    notices.tell_changed(session, user, event, "changed")
     return change
 
 
@@ -598,6 +602,7 @@ def cancel_occurrence(
     _occurrence_changed(event, change, user, [f"Cancelled{': ' + reason if reason else ''}"])
     session.flush()
     record_activity(session, user, "cancelled", event.community, target_kind=EVENT_KIND, target_id=event.id)
+    notices.tell_changed(session, user, event, "cancelled")
 
 
 def reinstate_occurrence(session: Session, user: User, event: Event, occurrence: Occurrence) -> None:
@@ -670,4 +675,5 @@ def split_series(
     reindex_event(session, event)
     reindex_event(session, following)
     record_activity(session, user, "changed", community, target_kind=EVENT_KIND, target_id=following.id)
+    notices.tell_changed(session, user, following, "changed")
     return following

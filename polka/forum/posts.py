@@ -23,7 +23,7 @@ from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.db import utcnow
 from polka.errors import Forbidden, ValidationError
-from polka.forum import access, rendering
+from polka.forum import access, notices, rendering
 from polka.forum.kinds import POST_KIND, TOPIC_KIND
 from polka.forum.models import ForumHelpful, ForumPost, ForumPostEdit, ForumTopic
 from polka.forum.search import reindex_post
@@ -126,6 +126,7 @@ def accept_answer(session: Session, user: User, topic: ForumTopic, post: ForumPo
             target_kind=TOPIC_KIND,
             target_id=topic.id,
         )
+        notices.tell_accepted(session, user, topic, post)
 
 
 def _opening_id(session: Session, topic: ForumTopic) -> int | None:

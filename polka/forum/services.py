@@ -23,7 +23,7 @@ from polka.communities.models import Community
 from polka.db import utcnow
 from polka.errors import Conflict, Forbidden, ValidationError
 from polka.forms import has_control_characters
-from polka.forum import access, quotes, rendering
+from polka.forum import access, notices, quotes, rendering
 from polka.forum.kinds import POST_KIND, TOPIC_KIND
 from polka.forum.models import (
     CATEGORY_DESCRIPTION_MAX,
@@ -39,10 +39,12 @@ from polka.forum.models import (
     PostStatus,
 )
 from polka.forum.search import reindex_post, reindex_topic
+from polka.forum.waiting import HELD
 from polka.markings import Marking, check_within_ceiling
 from polka.markup import check_markdown
 from polka.moderation import screening
 from polka.moderation.services import audit_moderation
+from polka.notifications.waiting import tell_waiting
 from polka.permissions import Action, require
 from polka.tags import parse_tags
 from polka.templating import uk_datetime
@@ -286,8 +288,11 @@ def start_topic(
     rendering.keep(session, post)
     reindex_post(session, post)
     screening.flag(session, community, POST_KIND, post.id, screened)
+    if screened.held is not None:
+        tell_waiting(session, HELD, community, user, "started a topic that waits for approval in")
     if screened.held is None:  # a waiting topic's start is told when a moderator approves it
         record_activity(session, user, "started", community, target_kind=TOPIC_KIND, target_id=topic.id)
+        notices.tell_post(session, user, post)
     return topic
 
 
@@ -350,12 +355,15 @@ def reply(session: Session, user: User, topic: ForumTopic, body: str) -> ForumPo
     rendering.keep(session, post)
     reindex_post(session, post)
     screening.flag(session, topic.community, POST_KIND, post.id, screened)
+    if screened.held is not None:
+        tell_waiting(session, HELD, topic.community, user, "replied, waiting for approval, in")
     if screened.held is None:
         # The stream names the topic (replies to it fold into one line), so a community's activity
         # resolves one forum kind, not two, within the page's statement budget.
         record_activity(
             session, user, "replied to", topic.community, target_kind=TOPIC_KIND, target_id=topic.id
         )
+        notices.tell_post(session, user, post)
     return post
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, and_, or_, select, update
+from sqlalchemy import CursorResult, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from polka.db import utcnow
@@ -75,6 +75,33 @@ def enqueue(
     session.add(job)
     session.flush()
     return job
+
+
+def enqueue_many(
+    session: Session, kind: str, payloads: list[dict[str, Any]], *, max_attempts: int = 5
+) -> None:
+    """Add a job of ``kind`` for each payload in one statement, in the caller's transaction (for work
+    fanned out to many people at once)."""
+    if max_attempts < 1:
+        raise ValueError("a job needs at least one attempt")
+    if not payloads:
+        return
+    now = utcnow()
+    session.execute(
+        insert(Job),
+        [
+            {
+                "kind": kind,
+                "payload": json.dumps(payload, sort_keys=True),
+                "status": JobStatus.QUEUED,
+                "attempts": 0,
+                "max_attempts": max_attempts,
+                "run_after": now,
+                "created_at": now,
+            }
+            for payload in payloads
+        ],
+    )
 
 
 def give_up_stale(session: Session, *, now: datetime, stale_after: timedelta = STALE_AFTER) -> int:

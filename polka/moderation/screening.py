@@ -25,6 +25,8 @@ from polka.communities.models import Community
 from polka.db import utcnow
 from polka.errors import Forbidden, ValidationError
 from polka.moderation.models import ModerationSettings, Report, ReportReason, Silence, WatchedWord, WordAction
+from polka.moderation.waiting import REPORTS
+from polka.notifications.waiting import tell_waiting
 from polka.permissions import SITE, Action, can
 from polka.templating import uk_datetime
 
@@ -181,3 +183,4 @@ def flag(
         )
     )
     session.flush()
+    tell_waiting(session, REPORTS, community, None, "Watched words were used in")

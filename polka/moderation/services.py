@@ -32,6 +32,8 @@ from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.forms import has_control_characters
 from polka.moderation.models import HIDE_REASON_MAX, REPORT_TEXT_MAX, Outcome, Report, ReportReason
 from polka.moderation.registry import Reviewed, moderated, moderated_kinds
+from polka.moderation.waiting import REPORTS
+from polka.notifications.waiting import tell_waiting
 from polka.pagination import Page, paginate
 from polka.permissions import SITE, Action, SiteTarget, require
 from polka.text import check_text
@@ -109,6 +111,8 @@ def report(
     )
     session.add(filed)
     session.flush()
+    community = session.get(Community, shown.community_id) if shown.community_id else None
+    tell_waiting(session, REPORTS, community, user, "reported something in")
     return filed
 
 

@@ -84,4 +84,18 @@ def _visible_titled() -> Select[Any]:
 PAGE_KIND = "wiki.page"
 #: A file attached to a page: named in the audit log; not (yet) shown anywhere through a resolver.
 ATTACHMENT_KIND = "wiki.attachment"
-PAGE = Kind(name=PAGE_KIND, label="Wiki page", model=WikiPage, resolve=resolve_pages, by_title=resolve_titles)
+
+
+def changes_since(shown: Shown, revision: int) -> str:
+    """What changed in a page after revision ``revision``, up to its current one."""
+    return f"{shown.url}/diff?from={revision}"
+
+
+PAGE = Kind(
+    name=PAGE_KIND,
+    label="Wiki page",
+    model=WikiPage,
+    resolve=resolve_pages,
+    by_title=resolve_titles,
+    changes_since=changes_since,
+)

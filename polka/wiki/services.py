@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.audit.services import record
+from polka.communities.kinds import COMMUNITY_KIND
 from polka.communities.models import Community
 from polka.content.rules import check_marking_change
 from polka.db import utcnow
@@ -26,6 +27,8 @@ from polka.errors import Conflict, ValidationError
 from polka.forms import has_control_characters
 from polka.markings import Marking, check_within_ceiling
 from polka.markup import check_markdown
+from polka.notifications.announce import Notice, announce
+from polka.notifications.waiting import tell_waiting
 from polka.permissions import Action, require
 from polka.text import check_text
 from polka.wiki import access, rendering
@@ -34,6 +37,7 @@ from polka.wiki.merge import merge3
 from polka.wiki.models import SUMMARY_MAX, RevisionStatus, WikiPage, WikiRedirect, WikiRevision
 from polka.wiki.search import reindex
 from polka.wiki.slugs import check_title, slug_for
+from polka.wiki.waiting import EDITS
 
 #: How many times a save retries when another save claims the next number first. Each lost claim
 #: means another save landed, so retrying always makes progress; three was too few for six people
@@ -237,6 +241,7 @@ def create_page(
     session.flush()
     if pending:
         rendering.store_rendering(session, revision, community)
+        tell_waiting(session, EDITS, community, user, "proposed a new page in")
         return Saved(revision)
     publish(session, page, revision, Edit(edit.body, edit.summary, edit.marking, base_number=0))
     record_page_activity(session, user, "created", page)
@@ -282,6 +287,7 @@ def _propose(session: Session, user: User, page: WikiPage, edit: Edit) -> WikiRe
     session.add(revision)
     session.flush()
     rendering.store_rendering(session, revision, page.community)
+    tell_waiting(session, EDITS, page.community, user, "proposed an edit in")
     return revision
 
 
@@ -333,6 +339,8 @@ def change_marking(session: Session, user: User, page: WikiPage, marking: Markin
 
 
 def record_page_activity(session: Session, user: User | None, verb: str, page: WikiPage) -> None:
+    """The page's activity, and (unless it was deleted) a notice to the followers of the page and of its
+    community; an edit's notice leads to what changed since the revision before it."""
     record_activity(
         session,
         user,
@@ -340,4 +348,19 @@ def record_page_activity(session: Session, user: User | None, verb: str, page: W
         page.community,
         target_kind=PAGE_KIND,
         target_id=page.id,
+    )
+    if verb == "deleted":
+        return
+    announce(
+        session,
+        Notice(
+            kind=PAGE_KIND,
+            object_id=page.id,
+            verb=verb,
+            actor=user,
+            community=page.community,
+            marking=page.marking,
+            since=page.head_number - 1 if verb != "created" and page.head_number > 1 else None,
+            followed=((PAGE_KIND, page.id), (COMMUNITY_KIND, page.community_id)),
+        ),
     )

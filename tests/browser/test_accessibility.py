@@ -100,9 +100,7 @@ def site(app: Flask, make: Factory, session: Session, mailbox: Mailbox) -> Site:
             parent_id=None,
             reason="There is no community for rural crime officers yet.",
         )
-        request_to_join(
-            session, member, restricted, "I run the PNC desk in Lambeth.", base_url=settings.base_url
-        )
+        request_to_join(session, member, restricted, "I run the PNC desk in Lambeth.")
         invite(session, manager, sensitive, member.email, Role.MEMBER, "Join us", base_url=settings.base_url)
     # Verify the outside registration so it waits for an administrator.
     [verification] = mailbox.to("sam@example.com")

@@ -157,15 +157,11 @@ def test_a_request_cannot_be_decided_twice(session, make, restricted):
     community, manager = restricted
     user = make.user()
     with transaction(session):
-        request = membership.request_to_join(session, user, community, "", base_url="http://x")
+        request = membership.request_to_join(session, user, community, "")
     with transaction(session):
-        membership.decide_join_request(
-            session, manager, community, request.id, approve=False, message="", base_url="http://x"
-        )
+        membership.decide_join_request(session, manager, community, request.id, approve=False, message="")
     with pytest.raises(Conflict), transaction(session):
-        membership.decide_join_request(
-            session, manager, community, request.id, approve=True, message="", base_url="http://x"
-        )
+        membership.decide_join_request(session, manager, community, request.id, approve=True, message="")
 
 
 def test_a_member_cannot_see_the_queue(web, login, restricted):

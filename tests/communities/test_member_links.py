@@ -29,7 +29,7 @@ def test_join_requests_link_to_the_person_asking(web, login, make, session, app,
     community, manager = restricted
     asker = make.user("Gareth Hughes")
     with transaction(session):
-        request_to_join(session, session.merge(asker), session.merge(community), "Hello", base_url="")
+        request_to_join(session, session.merge(asker), session.merge(community), "Hello")
     login(manager)
     assert profile_link(asker) in web.get(f"/c/{community.slug}/requests").get_data(as_text=True)
 
