@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import Select, String, and_, bindparam, case, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,8 +31,8 @@ from polka.jobs.services import PermanentJobError, enqueue_many
 from polka.mail import SmtpTarget, send_smtp, write_eml
 from polka.notifications.announce import EMAIL_JOB
 from polka.notifications.letters import Letter, digest, immediate
-from polka.notifications.models import Notification, NotificationSchedule
-from polka.notifications.reasons import Frequency
+from polka.notifications.models import Notification, NotificationPreference, NotificationSchedule
+from polka.notifications.reasons import ABOUT, Frequency, Reason
 from polka.templating import LONDON
 
 #: How far back the digest sweep looks for people with something not yet emailed (a week and a day).
@@ -137,19 +137,10 @@ def queue_due_digests(session: Session, now: datetime | None = None) -> int:
     and who has something not yet emailed; a paused person's period passes without one. Returns how
     many were queued."""
     now = now or utcnow()
-    people = sorted(
-        set(
-            session.scalars(
-                select(Notification.user_id)
-                .where(
-                    Notification.emailed_at.is_(None),
-                    Notification.read_at.is_(None),
-                    Notification.created_at >= now - LOOK_BACK,
-                )
-                .distinct()
-            )
-        )
-    )
+    due: dict[int, dict[Frequency, datetime]] = {}
+    for user_id, frequency, oldest in session.execute(_digest_candidates(), {"since": now - LOOK_BACK}):
+        due.setdefault(user_id, {})[Frequency(frequency)] = oldest
+    people = sorted(due)
     schedules = {
         row.user_id: row
         for start in range(0, len(people), 1000)
@@ -167,18 +158,18 @@ def queue_due_digests(session: Session, now: datetime | None = None) -> int:
     payloads = []
     for user_id in people:
         schedule = schedules.get(user_id)
-        for frequency in PERIODS:
+        for frequency, oldest in sorted(due[user_id].items()):
             until = period_end(frequency, schedule, now)
             last = getattr(schedule, f"{frequency.value}_until", None) if schedule is not None else None
-            if last is not None and last >= until:
-                continue
+            if (last is not None and last >= until) or oldest >= until:
+                continue  # sent already, or nothing from before the period's end: not due yet
             if not _claim(session, user_id, frequency, until):
                 continue
             paused = (
                 schedule is not None and schedule.paused_until is not None and schedule.paused_until > now
             )
             if not paused:
-                since = last if last is not None else until - PERIODS[frequency]
+                since = last if last is not None else min(oldest, until - PERIODS[frequency])
                 payloads.append(
                     {
                         "digest": frequency.value,
@@ -189,6 +180,33 @@ def queue_due_digests(session: Session, now: datetime | None = None) -> int:
                 )
     enqueue_many(session, EMAIL_JOB, payloads, max_attempts=8)
     return len(payloads)
+
+
+def _digest_candidates() -> Select[int, str, datetime]:
+    """Who has recent notifications not yet emailed (nor read) of a reason they want in a digest, in
+    which digest (a frequency's value: their own choice, or the reason's default), and the oldest."""
+    defaults = case(
+        {reason.value: ABOUT[reason].default.value for reason in Reason},
+        value=cast(Notification.reason, String),
+    )
+    frequency = func.coalesce(cast(NotificationPreference.frequency, String), defaults)
+    return (
+        select(Notification.user_id, frequency, func.min(Notification.created_at))
+        .outerjoin(
+            NotificationPreference,
+            and_(
+                NotificationPreference.user_id == Notification.user_id,
+                NotificationPreference.reason == Notification.reason,
+            ),
+        )
+        .where(
+            Notification.emailed_at.is_(None),
+            Notification.read_at.is_(None),
+            Notification.created_at >= bindparam("since"),
+            frequency.in_([f.value for f in PERIODS]),
+        )
+        .group_by(Notification.user_id, frequency)
+    )
 
 
 def _claim(session: Session, user_id: int, frequency: Frequency, until: datetime) -> bool:

@@ -1,0 +1,193 @@
+"""Notification email through a real SMTP server (aiosmtpd): what arrives, its headers, what it never
+says, and what happens when the server is down or refuses the address. Every message is parsed with
+the standard library's parser in strict mode."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email import policy
+from email.parser import BytesParser
+
+import pytest
+from sqlalchemy import select
+
+from polka.accounts.models import User
+from polka.communities import membership
+from polka.communities.models import Visibility
+from polka.db import transaction, utcnow
+from polka.forum.kinds import TOPIC_KIND
+from polka.jobs.models import Job, JobStatus
+from polka.markings import Marking
+from polka.notifications.announce import EMAIL_JOB
+from tests.kernel.smtp import free_port, smtp_server
+from tests.notifications.conftest import notifications_of, run_jobs
+
+STRICT = policy.strict.clone(raise_on_defect=True)
+
+
+@pytest.fixture
+def smtp_port():
+    return free_port()
+
+
+@pytest.fixture
+def settings_overrides(settings_overrides, smtp_port):
+    return {
+        **settings_overrides,
+        "smtp_url": f"smtp://127.0.0.1:{smtp_port}",
+        "base_url": "https://polka.example",
+    }
+
+
+def strict(received):
+    """The message as sent, parsed again strictly: any defect fails the test."""
+    return BytesParser(policy=STRICT).parsebytes(received.message.as_bytes())
+
+
+def plain(message):
+    return message.get_body(("plain",)).get_content()
+
+
+def html(message):
+    return message.get_body(("html",)).get_content()
+
+
+def discussion(make, forum, *, title="Vehicle keeper checks", marking=Marking.OFFICIAL, **community):
+    """A topic by its asker in a community with a member who will reply."""
+    community = make.community(ceiling=Marking.OFFICIAL_SENSITIVE, **community)
+    asker = make.member(community, make.user("Asha Asker", email="asha@met.police.uk"))
+    replier = make.member(community, make.user("Reg Replier"))
+    topic = forum.topic(forum.category(community), asker, title=title, marking=marking)
+    return community, asker, replier, topic
+
+
+def test_a_reply_is_emailed_at_once_as_multipart_with_its_headers(app, make, forum, smtp_port):
+    community, _asker, replier, topic = discussion(make, forum)
+    forum.reply(topic, replier, "We wait four weeks before chasing.")
+    with smtp_server(smtp_port) as (inbox, _):
+        run_jobs(app)
+    [received] = inbox.received
+    assert received.rcpt_tos == ["asha@met.police.uk"]
+    message = strict(received)
+    assert message["Subject"] == "Reg Replier replied to “Vehicle keeper checks”"
+    assert message.get_content_type() == "multipart/alternative"
+    assert message["Date"]
+    assert message["Message-ID"].startswith("<polka-notification-")
+    thread = f"<polka-{TOPIC_KIND}-{topic.id}@polka.police.uk>"
+    assert (message["In-Reply-To"], message["References"]) == (thread, thread)
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Precedence"] is None, "an email about one thing is not bulk"
+    assert message["List-Unsubscribe"].startswith("<https://polka.example/notifications/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    body = plain(message)
+    assert "Reg Replier replied to “Vehicle keeper checks”" in body
+    assert f"https://polka.example/c/{community.slug}/forum/" in body
+    assert "https://polka.example/notifications/preferences" in body
+    assert "We wait four weeks" not in body, "the email links to the reply; it does not carry it"
+    assert "Reg Replier replied to “Vehicle keeper checks”" in html(message)
+
+
+def test_an_official_sensitive_item_is_named_only_by_its_kind_and_community(app, make, forum, smtp_port):
+    community, _asker, replier, topic = discussion(
+        make, forum, title="Operation Nightjar suspects", marking=Marking.OFFICIAL_SENSITIVE
+    )
+    forum.reply(topic, replier, "The vehicle is registered to a garage in Luton.")
+    with smtp_server(smtp_port) as (inbox, _):
+        run_jobs(app)
+    [received] = inbox.received
+    message = strict(received)
+    whole = message.as_string()
+    for secret in ("Nightjar", "Luton", "Reg Replier"):
+        assert secret not in whole
+    assert message["Subject"] == f"OFFICIAL-SENSITIVE: a forum topic changed in {community.name}"
+    assert f"An OFFICIAL-SENSITIVE forum topic in {community.name} has changed." in plain(message)
+    assert "https://polka.example/c/" in plain(message)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Keeper checks\r\nBcc: everyone@example.com",
+        "Keeper checks\nX-Injected: yes",
+        "Long " + "word " * 399,
+    ],
+)
+def test_a_hostile_title_cannot_add_a_header_or_make_the_subject_run_on(app, make, forum, smtp_port, title):
+    _community, _asker, replier, topic = discussion(make, forum)
+    with transaction(forum.session):
+        forum.fresh(topic).title = title  # as if written before titles were checked
+    forum.reply(topic, replier)
+    with smtp_server(smtp_port) as (inbox, _):
+        run_jobs(app)
+    [received] = inbox.received
+    assert received.rcpt_tos == ["asha@met.police.uk"]
+    message = strict(received)
+    assert message["Bcc"] is None
+    assert message["X-Injected"] is None
+    subject = str(message["Subject"])
+    assert "\n" not in subject
+    assert "\r" not in subject
+    assert len(subject) <= 150
+
+
+def test_nobody_is_emailed_about_what_they_may_no_longer_see_when_the_mail_is_sent(
+    app, session, make, forum, smtp_port
+):
+    community, asker, replier, topic = discussion(make, forum, visibility=Visibility.RESTRICTED)
+    run_jobs(app)  # the topic's own notice
+    forum.reply(topic, replier)
+    app.extensions["polka.jobs"].run_once()  # the reply's fan-out: Asha is told, her email queued
+    with transaction(session):
+        membership.leave(session, session.merge(asker), session.merge(community))
+    with smtp_server(smtp_port) as (inbox, _):
+        run_jobs(app)
+    assert inbox.received == []
+    [told] = notifications_of(session, asker)
+    assert told.emailed_at is not None, "done with: it is not tried again, nor put in a digest"
+
+
+def test_with_the_server_down_the_email_waits_and_arrives_once_when_it_is_up(
+    app, session, make, forum, smtp_port
+):
+    _community, asker, replier, topic = discussion(make, forum)
+    forum.reply(topic, replier)
+    runner = app.extensions["polka.jobs"]
+    run_jobs(app)  # no server: the email job fails and waits for its back-off
+    [job] = session.scalars(select(Job).where(Job.kind == EMAIL_JOB)).all()
+    assert job.status is JobStatus.QUEUED
+    assert "ConnectionRefusedError" in job.last_error
+    with smtp_server(smtp_port) as (inbox, _):
+        runner.clock = lambda: utcnow() + timedelta(minutes=5)
+        run_jobs(app)
+        run_jobs(app)
+    assert [r.rcpt_tos for r in inbox.received] == [["asha@met.police.uk"]]
+    [told] = notifications_of(session, asker)
+    assert told.emailed_at is not None
+
+
+def test_an_address_refused_for_good_is_flagged_and_gets_no_more_email(app, session, make, forum, smtp_port):
+    _community, asker, replier, topic = discussion(make, forum)
+    forum.reply(topic, replier)
+    with smtp_server(smtp_port) as (inbox, _):
+        inbox.refuse.add("asha@met.police.uk")
+        run_jobs(app)
+        forum.reply(topic, replier, "And another thing.")
+        run_jobs(app)
+    assert inbox.received == []
+    session.rollback()
+    flagged = session.get(User, asker.id, populate_existing=True)
+    assert flagged.email_bounced_at is not None
+    assert "550" in flagged.email_bounce
+    assert len(notifications_of(session, asker)) == 2, "both told in the app"
+    assert len(session.scalars(select(Job).where(Job.kind == EMAIL_JOB)).all()) == 1, "none queued after"
+
+
+def test_a_paused_person_gets_no_email_but_the_notification(app, session, make, forum, smtp_port, web, login):
+    _community, asker, replier, topic = discussion(make, forum)
+    login(asker)
+    assert web.post("/notifications/pause", {"days": "14"}).status_code == 302
+    forum.reply(topic, replier)
+    with smtp_server(smtp_port) as (inbox, _):
+        run_jobs(app)
+    assert inbox.received == []
+    assert len(notifications_of(session, asker)) == 1
