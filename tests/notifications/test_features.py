@@ -116,7 +116,10 @@ def test_an_action_from_the_minutes_tells_the_person_given_it(app, session, make
 
 def test_a_report_and_a_held_post_wait_for_the_moderators_and_lead_to_the_queue(app, session, make, forum):
     community = make.community()
-    manager, moderator = make.member(community, role=Role.MANAGER), make.member(community, role=Role.MODERATOR)
+    manager, moderator = (
+        make.member(community, role=Role.MANAGER),
+        make.member(community, role=Role.MODERATOR),
+    )
     author, reporter = make.member(community), make.member(community)
     topic = forum.topic(forum.category(community, manager=manager), author)
     held = forum.category(community, "Held", CategoryMode.OPEN, manager=manager, premoderated=True)
