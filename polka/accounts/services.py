@@ -431,6 +431,16 @@ def suspend_user(session: Session, actor: User | None, user: User, reason: str, 
     _audit(session, actor, "user.suspended", user, ip, reason=reason, sessions_ended=ended)
 
 
+def clear_bounce(session: Session, actor: User | None, user: User, *, ip: str = "") -> None:
+    """An administrator says mail to ``user``'s address works again (their mailbox was fixed)."""
+    require(actor, Action.ADMINISTER, SITE)
+    assert actor is not None
+    bounced = user.email_bounce
+    user.email_bounced_at, user.email_bounce = None, ""
+    session.flush()
+    _audit(session, actor, "user.email_bounce_cleared", user, ip, bounce=bounced)
+
+
 def reactivate_user(session: Session, actor: User | None, user: User, *, ip: str = "") -> None:
     """Let a suspended or rejected account back in."""
     require(actor, Action.ADMINISTER, SITE)

@@ -171,3 +171,14 @@ def revoke_admin(user_id: int) -> Response:
         services.set_admin(session, current_user(), user, False, ip=client_ip())
     flash(f"{user.name} is no longer a site administrator.", "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/bounce/clear")
+@two_factor_required
+def clear_bounce(user_id: int) -> Response:
+    """The person's mailbox works again: send them notification email again."""
+    with transaction(db()) as session:
+        user = services.get_user(session, current_user(), user_id)
+        services.clear_bounce(session, current_user(), user, ip=client_ip())
+    flash(f"POLKA will send email to {user.email} again.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))

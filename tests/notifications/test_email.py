@@ -21,6 +21,7 @@ from polka.markings import Marking
 from polka.notifications.announce import EMAIL_JOB
 from tests.kernel.smtp import free_port, smtp_server
 from tests.notifications.conftest import notifications_of, run_jobs
+from tests.support import text
 
 STRICT = policy.strict.clone(raise_on_defect=True)
 
@@ -191,3 +192,24 @@ def test_a_paused_person_gets_no_email_but_the_notification(app, session, make, 
         run_jobs(app)
     assert inbox.received == []
     assert len(notifications_of(session, asker)) == 1
+
+
+def test_an_administrator_sees_the_refused_address_and_can_try_it_again(
+    app, session, make, forum, smtp_port, web, login
+):
+    _community, asker, replier, topic = discussion(make, forum)
+    forum.reply(topic, replier)
+    with smtp_server(smtp_port) as (inbox, _):
+        inbox.refuse.add("asha@met.police.uk")
+        run_jobs(app)
+    login.as_admin()
+    page = text(web.get(f"/admin/users/{asker.id}"))
+    assert "Email delivery Refused since" in page
+    assert "No such user here" in page
+    response = web.post(f"/admin/users/{asker.id}/bounce/clear", token_from=f"/admin/users/{asker.id}")
+    assert response.status_code == 302
+    assert "Refused" not in text(web.get(f"/admin/users/{asker.id}"))
+    forum.reply(topic, replier, "Are you there?")
+    with smtp_server(smtp_port) as (inbox, _):
+        run_jobs(app)
+    assert [r.rcpt_tos for r in inbox.received] == [["asha@met.police.uk"]]
