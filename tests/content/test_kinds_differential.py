@@ -31,13 +31,14 @@ from polka.blog.models import BlogComment, BlogPost, BlogTag, CommentStatus
 from polka.blog.models import PostStatus as BlogStatus
 from polka.communities.models import Community
 from polka.content.kinds import Kind, kind_named, kinds, resolve_all
+from polka.content.waiting import provider
 from polka.db import utcnow
 from polka.docs.models import Document, DocumentStatus, Folder
 from polka.events.models import Event
 from polka.forum.models import ForumCategory, ForumPost, ForumTopic, PostStatus
 from polka.markings import Marking
 from polka.people.services import active_people, may_see_directory
-from polka.permissions import Action, can, readable_filter, visible_filter
+from polka.permissions import Action, can, community_ids_offering, is_active, readable_filter, visible_filter
 from polka.search.backend import Hit
 from polka.site_search.service import recheck
 from polka.wiki.models import WikiPage
@@ -322,6 +323,41 @@ FACTORIES: dict[str, Factory] = {
         has_activity=False,
     ),
 }
+
+
+def _queue(name: str) -> Factory:
+    """A community's queue of something waiting (a waiting provider's, ``polka.content.waiting``) is seen
+    by those whose role in the community offers the provider's action, titled by the community."""
+
+    def offered_to(user: User | None) -> list[int]:
+        found = provider(name)
+        assert found is not None, name
+        return community_ids_offering(user, found.offered) if user is not None and is_active(user) else []
+
+    return Factory(
+        None,
+        true,
+        lambda community: True,
+        lambda community: community.name,
+        policy=lambda user, community: community.id in offered_to(user),
+        sql=lambda user, model: model.id.in_(offered_to(user)),
+        has_activity=False,
+    )
+
+
+FACTORIES.update(
+    {
+        name: _queue(name)
+        for name in (
+            "communities.join_requests",
+            "moderation.reports",
+            "forum.held",
+            "blog.held",
+            "wiki.edits",
+            "docs.documents",
+        )
+    }
+)
 
 
 @dataclass(frozen=True)
