@@ -92,6 +92,7 @@ bench: install
 	$(BIN)/python -m bench.blog
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.events
+	$(BIN)/python -m bench.notifications
 
 check: lint typecheck
 	$(MAKE) --no-print-directory test

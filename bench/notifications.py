@@ -17,7 +17,6 @@ must exist and be empty). People, memberships, subscriptions and notifications a
 from __future__ import annotations
 
 import argparse
-import resource
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -42,6 +41,8 @@ from polka.wiki.kinds import PAGE_KIND
 from polka.wiki.models import WikiPage
 
 FOLLOWERS = 5_000
+#: How many changes are fanned out, each timed.
+FAN_OUTS = 3
 #: The fan-out's target: the 5,000 notifications made and their email queued within this.
 FAN_OUT_TARGET_MS = 5_000
 #: The save of a change followed by 5,000 people: as quick as any save.
@@ -49,8 +50,8 @@ SAVE_TARGET_MS = 50
 READERS = 10_000
 CHANGES_EACH = 20
 PAGES = 200
-#: Every daily digest out within ten minutes of 07:00, on one worker.
-DIGESTS_TARGET_MS = 600_000
+#: Every daily digest out within five minutes of 07:00, on one worker.
+DIGESTS_TARGET_MS = 300_000
 #: What the digest run may add to the process's peak memory.
 DIGESTS_MEMORY_MB = 300
 
@@ -170,7 +171,7 @@ def fan_out(app: Flask, report: Report, repeat: int) -> None:
     del delete_jobs
     runner = app.extensions["polka.jobs"]
     timings = []
-    for n in range(3):
+    for n in range(FAN_OUTS):
         _edit(app, author_id, followed, 20_000 + n)
         start = time.perf_counter()
         outcome = runner.run_once()
@@ -184,7 +185,8 @@ def fan_out(app: Flask, report: Report, repeat: int) -> None:
         emailed = session.scalar(select(func.count(Job.id)).where(Job.kind == EMAIL_JOB))
     report.add(
         Measure(
-            f"fan out one change to {FOLLOWERS:,} followers ({told:,} notifications, {emailed:,} emails queued in all)",
+            f"fan out one change to {FOLLOWERS:,} followers ({told // FAN_OUTS:,} notifications, "
+            f"{emailed // FAN_OUTS:,} emails queued)",
             timings,
             FAN_OUT_TARGET_MS,
             against="max",
@@ -192,18 +194,38 @@ def fan_out(app: Flask, report: Report, repeat: int) -> None:
     )
 
 
-def digests(app: Flask, report: Report) -> None:
+def _status_kb(field: str) -> int:
+    """A figure of this process's ``/proc/self/status`` (Linux), in kB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+def _reset_peak_memory() -> int:
+    """Start measuring the peak resident memory from now (Linux: writing 5 to clear_refs resets the
+    high-water mark); the resident memory now, in kB."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return _status_kb("VmRSS")
+
+
+def _peak_memory_kb() -> int:
+    """The peak resident memory since ``_reset_peak_memory``, in kB."""
+    return _status_kb("VmHWM")
+
+
+def digests(app: Flask, report: Report, readers_count: int = READERS) -> None:
     factory = app.extensions["polka.sessions"]
     with factory() as session, transaction(session):
         _admin, member, community = member_and_community(session, app.extensions["polka.passwords"], "PNC")
         author_id, community_id = member.id, community.id
     pages = [_page(app, author_id, community_id, f"Procedure {n}") for n in range(PAGES)]
     _drain(app)
-    readers = _people(app, "reader", READERS, community_id)
+    readers = _people(app, "reader", readers_count, community_id)
     yesterday = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
     seven = datetime(2026, 12, 8, 7, 0, tzinfo=UTC)
     with factory() as session, transaction(session):
-        for start in range(0, READERS, 1_000):
+        for start in range(0, readers_count, 1_000):
             session.execute(
                 insert(Notification),
                 [
@@ -222,7 +244,7 @@ def digests(app: Flask, report: Report) -> None:
                     for n in range(CHANGES_EACH)
                 ],
             )
-    before_kb: int = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before_kb = _reset_peak_memory()
     began = time.perf_counter()
     with factory() as session, transaction(session):
         queued = queue_due_digests(session, seven)
@@ -230,13 +252,13 @@ def digests(app: Flask, report: Report) -> None:
     while runner.run_until_idle(limit=1000) == 1000:
         pass
     seconds = time.perf_counter() - began
-    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before_kb) / 1024
+    grown_mb = (_peak_memory_kb() - before_kb) / 1024
     sent = len(list(app.extensions["polka.settings"].mail_dir.glob("*.eml")))
-    assert (queued, sent) == (READERS, READERS), (queued, sent)
+    assert (queued, sent) == (readers_count, readers_count), (queued, sent)
     within = grown_mb <= DIGESTS_MEMORY_MB
     report.add(
         Measure(
-            f"daily digests for {READERS:,} people, {CHANGES_EACH} changes each ({sent:,} sent; peak "
+            f"daily digests for {readers_count:,} people, {CHANGES_EACH} changes each ({sent:,} sent; peak "
             f"memory grew {grown_mb:.0f} MB, {'within' if within else 'ABOVE'} {DIGESTS_MEMORY_MB} MB)",
             [seconds],
             DIGESTS_TARGET_MS if within else 0,  # memory above its bound misses the target too
@@ -248,16 +270,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--readers", type=int, default=READERS, help="people with a daily digest")
+    parser.add_argument("--only", choices=["fan-out", "digests"], help="run one of the two")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="polka-bench-") as tmp:
-        app, url = bench_app(Path(tmp) / "fan-out", args.database_url, search_inline=True)
-        report = Report(f"Notifications ({url.split(':')[0]})")
-        fan_out(app, report, args.repeat)
-        app.extensions["polka.engine"].dispose()
-    with tempfile.TemporaryDirectory(prefix="polka-bench-") as tmp:
-        app, url = bench_app(Path(tmp) / "digests", args.database_url, search_inline=True)
-        digests(app, report)
-        app.extensions["polka.engine"].dispose()
+    report = Report(f"Notifications ({'postgresql' if args.database_url else 'sqlite'})")
+    if args.only != "digests":
+        with tempfile.TemporaryDirectory(prefix="polka-bench-") as tmp:
+            app, _url = bench_app(Path(tmp), args.database_url, search_inline=True)
+            fan_out(app, report, args.repeat)
+            app.extensions["polka.engine"].dispose()
+    if args.only != "fan-out":
+        with tempfile.TemporaryDirectory(prefix="polka-bench-") as tmp:
+            app, _url = bench_app(Path(tmp), args.database_url, search_inline=True)
+            digests(app, report, args.readers)
+            app.extensions["polka.engine"].dispose()
     report.exit()
 
 

@@ -63,7 +63,7 @@ def upgrade() -> None:
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_user_created', ['user_id', 'created_at'], unique=False)
         batch_op.create_index('ix_notifications_user_emailed', ['user_id', 'emailed_at'], unique=False)
-        batch_op.create_index('ix_notifications_unemailed', ['emailed_at', 'created_at'], unique=False)
+        batch_op.create_index('ix_notifications_created', ['created_at'], unique=False)
 
     with op.batch_alter_table('account_users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('unread_notifications', sa.Integer(), server_default='0', nullable=False))
@@ -79,7 +79,7 @@ def downgrade() -> None:
         batch_op.drop_column('unread_notifications')
 
     with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.drop_index('ix_notifications_unemailed')
+        batch_op.drop_index('ix_notifications_created')
         batch_op.drop_index('ix_notifications_user_emailed')
         batch_op.drop_index('ix_notifications_user_created')
 
