@@ -17,7 +17,7 @@ from polka.events import (
 from polka.events.blueprint import bp
 from polka.events.demo import load_demo_events
 from polka.events.home import home_sections
-from polka.events.kinds import EVENT
+from polka.events.kinds import CALENDAR, EVENT
 from polka.events.models import Event
 from polka.events.search import EventSearch
 from polka.events.views import coming_events
@@ -27,7 +27,7 @@ FEATURE = Feature(
     label="Events",
     routes=Routes(bp, (views, attendance_views, pack_views, personal_views, feed_views, bin_views)),
     models=(models,),
-    kinds=(EVENT,),
+    kinds=(EVENT, CALENDAR),
     search=(EventSearch(),),
     demo=load_demo_events,
     home=home_sections,

@@ -11,6 +11,8 @@ from sqlalchemy import Select, bindparam
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.communities.kinds import part_resolver
+from polka.communities.models import Community
 from polka.content.kinds import IDS, Kind, Shown, shown_columns
 from polka.events.models import Event
 from polka.permissions import reader_params, visible_to_reader
@@ -41,3 +43,12 @@ def _visible_events() -> Select[Any]:
 
 
 EVENT = Kind(name=EVENT_KIND, label="Event", model=Event, resolve=resolve_events, link_name="event")
+CALENDAR_KIND = "events.calendar"
+#: A community's calendar as a whole, to follow: named by its community's id.
+CALENDAR = Kind(
+    name=CALENDAR_KIND,
+    label="Calendar",
+    model=Community,
+    resolve=part_resolver(CALENDAR_KIND, "Calendar", "events.index"),
+    owns_model=False,
+)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.kinds import COMMUNITY_KIND
-from polka.events.kinds import EVENT_KIND
+from polka.events.kinds import CALENDAR_KIND, EVENT_KIND
 from polka.events.models import Answer, Event, EventAnswer
 from polka.notifications.announce import Notice, addressed, announce
 from polka.notifications.reasons import Reason
@@ -25,7 +25,7 @@ def tell_scheduled(session: Session, user: User, event: Event) -> None:
             community=event.community,
             marking=event.marking,
             members=Reason.EVENT_NEW,
-            followed=((COMMUNITY_KIND, event.community_id),),
+            followed=((CALENDAR_KIND, event.community_id), (COMMUNITY_KIND, event.community_id)),
         ),
     )
 
@@ -47,6 +47,7 @@ def tell_changed(session: Session, user: User, event: Event, verb: str) -> None:
             community=event.community,
             marking=event.marking,
             to=addressed(answered, Reason.EVENT_CHANGE),
+            followed=((CALENDAR_KIND, event.community_id),),
         ),
     )
 

@@ -34,6 +34,7 @@ from polka.events.forms import (
     OccurrenceForm,
     PaperForm,
 )
+from polka.events.kinds import CALENDAR_KIND
 from polka.events.models import Event, PaperRole
 from polka.events.schedule import (
     Occurrence,
@@ -49,6 +50,8 @@ from polka.http import db
 from polka.localtime import DEFAULT_ZONE, Fold, LocalTime
 from polka.markings import parse_marking
 from polka.recurrence import Repeat, describe
+from polka.subscriptions.services import is_following
+from polka.subscriptions.web import follow_from_form
 
 #: What an agenda lists.
 SHOWS = {"upcoming": "Upcoming", "past": "Past", "mine": "Organised by me"}
@@ -135,12 +138,20 @@ def index(slug: str) -> Any:
         shown=shown,
         shows=SHOWS,
         may_create=access.may_create(user, community),
+        following=is_following(db(), user, CALENDAR_KIND, community.id),
         by_day=wording.by_day,
         time_of_day=wording.time_of_day,
         url_of=occurrence_url,
         section="communities",
         page_title=f"Events – {community.name}",
     )
+
+
+@bp.post("/c/<slug>/events/follow")
+def follow_calendar(slug: str) -> Any:
+    """Follow the community's calendar: new events, and changes to them, in one's notifications."""
+    community = community_for(slug)
+    return follow_from_form(CALENDAR_KIND, community.id, url_for("events.index", slug=community.slug))
 
 
 def month_asked() -> tuple[int, int]:

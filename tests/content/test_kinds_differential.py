@@ -289,6 +289,15 @@ FACTORIES: dict[str, Factory] = {
         has_activity=False,
     ),
     # A community's forum as a whole (to follow) is its community, seen by whoever may read it.
+    "events.calendar": Factory(
+        None,
+        true,
+        lambda community: True,
+        lambda community: f"{community.name} calendar",
+        policy=lambda user, community: can(user, Action.READ, community),
+        sql=lambda user, model: readable_filter(user),
+        has_activity=False,
+    ),
     "forum.forum": Factory(
         None,
         true,

@@ -147,3 +147,24 @@ def test_a_pending_wiki_edit_waits_for_the_moderators(app, session, make, wiki):
     run_jobs(app)
     [told] = [n for n in notifications_of(session, manager) if n.reason is Reason.WAITING]
     assert (told.kind, told.verb) == ("wiki.edits", "proposed an edit in")
+
+
+def test_following_a_calendar_tells_of_its_new_and_changed_events(app, session, make, events, web, login):
+    community = make.community()
+    organiser = make.member(community)
+    outsider = login.as_new_user()  # an open community's calendar is followed without joining
+    page = web.get(f"/c/{community.slug}/events/")
+    assert "Follow this calendar" in page.get_data(as_text=True)
+    web.post(
+        f"/c/{community.slug}/events/follow", {"following": "yes"}, token_from=f"/c/{community.slug}/events/"
+    )
+    assert "Stop following the calendar" in web.get(f"/c/{community.slug}/events/").get_data(as_text=True)
+    event = events.event(community, organiser)
+    with transaction(session):
+        events_services.cancel_event(session, session.merge(organiser), events.fresh(event), "")
+    run_jobs(app)
+    told = notifications_of(session, outsider)
+    assert [(n.reason, n.verb) for n in told] == [
+        (Reason.FOLLOWED, "scheduled"),
+        (Reason.FOLLOWED, "cancelled"),
+    ]
