@@ -172,6 +172,20 @@ def _live_post_sql() -> ColumnElement[bool]:
     )
 
 
+def _part(word: str) -> Factory:
+    """A community's feature as a whole (its blog, calendar or forum, to follow) is seen by whoever may
+    read the community, titled "<community> <word>"."""
+    return Factory(
+        None,
+        true,
+        lambda community: True,
+        lambda community: f"{community.name} {word}",
+        policy=lambda user, community: can(user, Action.READ, community),
+        sql=lambda user, model: readable_filter(user),
+        has_activity=False,
+    )
+
+
 FACTORIES: dict[str, Factory] = {
     "wiki.page": Factory(
         _page,
@@ -224,15 +238,7 @@ FACTORIES: dict[str, Factory] = {
         may_be_open=True,
     ),
     # A community's blog as a whole (to follow) is its community, seen by whoever may read it.
-    "blog.blog": Factory(
-        None,
-        true,
-        lambda community: True,
-        lambda community: f"{community.name} blog",
-        policy=lambda user, community: can(user, Action.READ, community),
-        sql=lambda user, model: readable_filter(user),
-        has_activity=False,
-    ),
+    "blog.blog": _part("blog"),
     # A blog's tag is seen by whoever may read its blog; it has no marking of its own and no bin.
     "blog.tag": Factory(
         lambda community, marking, n: BlogTag(community=community, name=f"tag {n}"),
@@ -289,24 +295,8 @@ FACTORIES: dict[str, Factory] = {
         has_activity=False,
     ),
     # A community's forum as a whole (to follow) is its community, seen by whoever may read it.
-    "events.calendar": Factory(
-        None,
-        true,
-        lambda community: True,
-        lambda community: f"{community.name} calendar",
-        policy=lambda user, community: can(user, Action.READ, community),
-        sql=lambda user, model: readable_filter(user),
-        has_activity=False,
-    ),
-    "forum.forum": Factory(
-        None,
-        true,
-        lambda community: True,
-        lambda community: f"{community.name} forum",
-        policy=lambda user, community: can(user, Action.READ, community),
-        sql=lambda user, model: readable_filter(user),
-        has_activity=False,
-    ),
+    "events.calendar": _part("calendar"),
+    "forum.forum": _part("forum"),
     # A person is seen by whoever may see the directory, while their account is active and verified.
     "people.person": Factory(
         None,
