@@ -42,6 +42,7 @@ held_waiting = Provider(
     query=_held,
     what=lambda count: f"{plural(count, 'blog comment waits', 'blog comments wait')} for approval in",
     action="Review them",
+    label="Comments waiting for approval",
     endpoint="moderation.queue",
     site=_held_outside,
 )

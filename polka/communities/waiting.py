@@ -26,5 +26,6 @@ join_requests_waiting = Provider(
     query=_join_requests,
     what=lambda count: f"{count} {'person has' if count == 1 else 'people have'} asked to join",
     action="Review the requests",
+    label="Join requests",
     endpoint="communities.requests",
 )

@@ -80,6 +80,8 @@ class Provider:
     what: Callable[[int], str]
     #: the link to the queue: "Review the requests"
     action: str
+    #: what its queue holds, as a notification leading there names it: "Join requests"
+    label: str
     #: the queue's endpoint, given the community's ``slug``: "communities.requests" (and, for ``site``,
     #: given no slug: the site's queue)
     endpoint: str
@@ -129,7 +131,7 @@ def _queue_resolver(name: str, provider: Provider) -> Resolver:
                 Community.id.in_(wanted)
             )
         )
-        return {row.id: part_shown(name, provider.action, row.name, provider.endpoint, row) for row in rows}
+        return {row.id: part_shown(name, provider.label, row.name, provider.endpoint, row) for row in rows}
 
     return resolve
 

@@ -38,5 +38,6 @@ documents_waiting = Provider(
     query=_documents,
     what=lambda count: f"{plural(count, 'document waits', 'documents wait')} for approval in",
     action="See the library",
+    label="Documents waiting for approval",
     endpoint="docs.library",
 )

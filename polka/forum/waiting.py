@@ -28,5 +28,6 @@ held_waiting = Provider(
     query=_held,
     what=lambda count: f"{plural(count, 'forum post waits', 'forum posts wait')} for approval in",
     action="Review them",
+    label="Posts waiting for approval",
     endpoint="moderation.queue",
 )

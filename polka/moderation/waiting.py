@@ -32,6 +32,7 @@ reports_waiting = Provider(
     query=_reports,
     what=lambda count: f"{plural(count, 'report waits', 'reports wait')} for a moderator in",
     action="Review the reports",
+    label="Reports",
     endpoint="moderation.queue",
     site=_reports_outside,
 )

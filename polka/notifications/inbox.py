@@ -9,7 +9,7 @@ is marked read so the header's count agrees with the list. The count itself is k
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -43,12 +43,24 @@ class Told:
     read: bool
     #: words addressed to the reader with it (a manager's message)
     note: str = ""
+    #: the notifications it stands for in the list: itself, and the older ones like it that day
+    ids: tuple[int, ...] = ()
+    #: how many other people did the same that day
+    others: int = 0
 
     @property
     def sentence(self) -> str:
-        """What happened, without the object: "Sam Patel replied to", or "Watched words were used in"
-        when no one did it."""
-        return f"{self.actor} {self.verb}" if self.actor else self.verb[:1].upper() + self.verb[1:]
+        """What happened, without the object: "Sam Patel replied to", "Sam Patel and 2 others replied
+        to", or "Watched words were used in" when no one did it."""
+        if not self.actor:
+            return self.verb[:1].upper() + self.verb[1:]
+        also = f" and {self.others} {'other' if self.others == 1 else 'others'}" if self.others else ""
+        return f"{self.actor}{also} {self.verb}"
+
+    @property
+    def times(self) -> int:
+        """How many notifications the line stands for."""
+        return len(self.ids) or 1
 
 
 def told_of(
@@ -128,7 +140,10 @@ def inbox(
 
 
 def by_day(items: Iterable[Told], now: datetime | None = None) -> list[tuple[str, list[Told]]]:
-    """Notifications in groups of one UK day, each headed "Today", "Yesterday" or its date."""
+    """Notifications (newest first) in groups of one UK day, each headed "Today", "Yesterday" or its
+    date; within a day, the same thing done to the same object for the same reason is one line (eleven
+    documents to approve in one library are one line, "11 times"), at the newest one's place, unread
+    while any of them is."""
     today = (now or utcnow()).astimezone(LONDON).date()
     groups: list[tuple[str, list[Told]]] = []
     for item in items:
@@ -142,7 +157,29 @@ def by_day(items: Iterable[Told], now: datetime | None = None) -> list[tuple[str
         if not groups or groups[-1][0] != heading:
             groups.append((heading, []))
         groups[-1][1].append(item)
-    return groups
+    return [(heading, _collapsed(day_items)) for heading, day_items in groups]
+
+
+def _collapsed(items: list[Told]) -> list[Told]:
+    lines: dict[tuple[str, int, Reason, str], tuple[Told, list[Told]]] = {}
+    for item in items:
+        key = (item.shown.kind, item.shown.id, item.reason, item.verb)
+        if key in lines:
+            lines[key][1].append(item)
+        else:
+            lines[key] = (item, [item])
+    collapsed = []
+    for newest, alike in lines.values():
+        actors = {told.actor for told in alike} - {newest.actor}
+        collapsed.append(
+            replace(
+                newest,
+                ids=tuple(told.id for told in alike),
+                others=len(actors),
+                read=all(told.read for told in alike),
+            )
+        )
+    return collapsed
 
 
 def recount(session: Session, user_ids: Iterable[int]) -> None:
@@ -191,13 +228,20 @@ def mark_all_read(session: Session, user: User) -> int:
 
 
 def open_notification(session: Session, user: User, notification_id: int) -> str | None:
-    """Mark one of ``user``'s notifications read and say where it leads (None: about something they
-    may no longer see); ``NotFound`` if it is not theirs."""
+    """Mark one of ``user``'s notifications read, with every other unread one about the same object
+    (they have seen it now), and say where it leads (None: about something they may no longer see);
+    ``NotFound`` if it is not theirs."""
     row = session.get(Notification, notification_id)
     if row is None or row.user_id != user.id:
         raise NotFound()
     told, _ = told_of([row], user, session, {})
-    mark_read(session, user, [row.id])
+    alike = select(Notification.id).where(
+        Notification.user_id == user.id,
+        Notification.kind == row.kind,
+        Notification.object_id == row.object_id,
+        Notification.read_at.is_(None),
+    )
+    mark_read(session, user, [row.id, *session.scalars(alike)])
     return told[0].url if told else None
 
 

@@ -43,7 +43,9 @@ class About:
 
 ABOUT: dict[Reason, About] = {
     Reason.MENTION: About(
-        "Mentions of you", "Someone wrote @your-handle in a post, comment or page.", Frequency.IMMEDIATELY
+        "Mentions of you",
+        "Someone wrote @your-handle in a forum post or a blog post or comment.",
+        Frequency.IMMEDIATELY,
     ),
     Reason.REPLY: About(
         "Replies to you", "Replies to your topics, posts and comments.", Frequency.IMMEDIATELY
@@ -62,7 +64,9 @@ ABOUT: dict[Reason, About] = {
         Frequency.IMMEDIATELY,
     ),
     Reason.DECISION: About(
-        "Decisions about you", "Decisions on your join requests and your account.", Frequency.IMMEDIATELY
+        "Decisions about you",
+        "A manager approved or declined your request to join a community.",
+        Frequency.IMMEDIATELY,
     ),
     Reason.ACTION: About(
         "Actions assigned to you", "Actions given to you in the minutes of a meeting.", Frequency.IMMEDIATELY

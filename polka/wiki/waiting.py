@@ -31,5 +31,6 @@ edits_waiting = Provider(
     query=_edits,
     what=lambda count: f"{plural(count, 'wiki edit waits', 'wiki edits wait')} for review in",
     action="Review the edits",
+    label="Edits waiting for review",
     endpoint="wiki.pending",
 )

@@ -70,11 +70,9 @@ def test_opening_a_notification_leads_to_the_reply_and_marks_it_read(replied, we
     response = web.get(f"/notifications/{first.id}")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"#post-{posts[0].number}")
-    assert (
-        f"/forum/{topic.id}" in response.headers["Location"] or str(topic.id) in response.headers["Location"]
-    )
-    assert unread_count(session, asha) == 1
-    assert notifications_of(session, asha)[0].read_at is not None
+    assert f"/forum/t/{topic.id}" in response.headers["Location"]
+    assert unread_count(session, asha) == 0, "she has seen the topic: its other reply is read too"
+    assert all(n.read_at is not None for n in notifications_of(session, asha))
 
 
 def test_someone_elses_notification_is_not_found(replied, web, login, session):
@@ -109,7 +107,7 @@ def test_filters_show_one_reason_or_only_unread(replied, web, login, session, ap
     assert "Mo Mentioner replied to" in mentions
     assert "Reg Replier" not in mentions
     first = notifications_of(session, asha)[0]
-    web.get(f"/notifications/{first.id}")
+    web.post("/notifications/read", {"id": str(first.id)}, token_from="/notifications/")
     unread = web.get("/notifications/?show=unread").get_data(as_text=True)
     assert unread.count("replied to “Speed camera vans”</a>") == 2
     assert "No notifications match" in text(web.get("/notifications/?reason=action"))
@@ -203,3 +201,14 @@ def test_following_is_told_for_a_topic_followed(app, make, forum, follows, sessi
     forum.reply(topic, author, "An update.")
     run_jobs(app)
     assert [n.reason for n in notifications_of(session, reader)] == [Reason.FOLLOWED]
+
+
+def test_the_same_thing_done_again_the_same_day_is_one_line(replied, web, login, session):
+    _community, asha, _reg, _topic, _posts = replied
+    login(asha)
+    html = web.get("/notifications/").get_data(as_text=True)
+    assert html.count("Reg Replier replied to “Speed camera vans”</a> (2 times)") == 1
+    ids = [n.id for n in notifications_of(session, asha)]
+    assert all(f'name="id" value="{i}"' in html for i in ids), "its button marks both read"
+    web.post("/notifications/read", {"id": [str(i) for i in ids]}, token_from="/notifications/")
+    assert unread_count(session, asha) == 0
