@@ -213,3 +213,31 @@ def test_an_administrator_sees_the_refused_address_and_can_try_it_again(
     with smtp_server(smtp_port) as (inbox, _):
         run_jobs(app)
     assert [r.rcpt_tos for r in inbox.received] == [["asha@met.police.uk"]]
+
+
+def test_a_worker_dying_between_sending_and_recording_sends_it_once_more_and_no_more(
+    app, session, make, forum, smtp_port, monkeypatch
+):
+    _community, asker, replier, topic = discussion(make, forum)
+    forum.reply(topic, replier)
+    runner = app.extensions["polka.jobs"]
+    run_jobs(app)  # without a server: the fan-out is done, the email waits to be sent
+
+    def die(*_args, **_kwargs):
+        raise SystemExit("the worker was killed")
+
+    with smtp_server(smtp_port) as (inbox, _):
+        runner.clock = lambda: utcnow() + timedelta(minutes=5)
+        monkeypatch.setattr("polka.jobs.runner.complete", die)
+        with pytest.raises(SystemExit):
+            runner.run_once()  # sent, then killed before the job and the notification were recorded
+        monkeypatch.undo()
+        assert runner.run_until_idle() == 0, "the job is another worker's until it looks abandoned"
+        runner.clock = lambda: utcnow() + timedelta(minutes=30)
+        runner.run_until_idle()
+        runner.run_until_idle()
+    received = [r.message for r in inbox.received]
+    assert len(received) == 2
+    assert received[0]["Message-ID"] == received[1]["Message-ID"], "the repeat is recognisable"
+    [told] = notifications_of(session, asker)
+    assert told.emailed_at is not None
