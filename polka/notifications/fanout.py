@@ -1,11 +1,12 @@
 """Fanning a notice out: who it concerns, one notification each, and the emails wanted at once.
 
 Runs in the worker (``FAN_OUT_JOB``), never in the request that made the change. The people told are
-those the notice is addressed to, the followers of what it names and, when it says so, the members of
-its community — each once, for the most specific reason, never the actor — and only those who may see
-an item of its marking in its community now (the one policy's ``viewers_filter``). Each is told again
-through the kind's resolver when the notification is shown or emailed, so a change of access between
-now and then still counts.
+those the notice is addressed to, those it mentions, the followers of what it names and, when it says
+so, the members of its community — each once, for the most specific reason, never the actor — and
+only those who may see it now: the few addressed are asked of the kind's resolver, the many followers
+and members are chosen by the one policy's ``viewers_filter``. Each is checked again through the kind's
+resolver when the notification is shown or emailed, so a change of access between now and then still
+counts.
 """
 
 from __future__ import annotations
