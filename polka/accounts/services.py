@@ -24,6 +24,9 @@ from polka.config import Settings
 from polka.db import contains_text, utcnow
 from polka.errors import Conflict, Forbidden, NotFound, ValidationError
 from polka.forms import has_control_characters
+from polka.markings import Marking
+from polka.notifications.announce import Notice, addressed, announce
+from polka.notifications.reasons import Reason
 from polka.organisations.models import Organisation
 from polka.organisations.services import email_domain, suggest_organisation
 from polka.pagination import Page, paginate
@@ -394,6 +397,24 @@ def approve_account(
     queue_change(session, PERSON_KIND, user.id)  # in the directory, or not, from now
     _audit(session, actor, "account.approved", user, ip)
     emails.approved(session, settings, user)
+    _tell_decision(session, actor, user, "approved your account", emailed=False)  # emailed just above
+
+
+def _tell_decision(session: Session, actor: User, user: User, verb: str, *, emailed: bool = True) -> None:
+    """Tell ``user`` (in their notifications) of an administrator's decision on their account."""
+    announce(
+        session,
+        Notice(
+            kind=PERSON_KIND,
+            object_id=user.id,
+            verb=verb,
+            actor=actor,
+            community=None,
+            marking=Marking.OFFICIAL,
+            to=addressed([user.id], Reason.DECISION),
+            emailed=emailed,
+        ),
+    )
 
 
 def reject_account(
@@ -452,6 +473,7 @@ def reactivate_user(session: Session, actor: User | None, user: User, *, ip: str
     session.flush()
     queue_change(session, PERSON_KIND, user.id)  # in the directory, or not, from now
     _audit(session, actor, "user.reactivated", user, ip)
+    _tell_decision(session, actor, user, "reactivated your account")
 
 
 def set_admin(session: Session, actor: User | None, user: User, admin: bool, *, ip: str = "") -> None:

@@ -55,6 +55,9 @@ class Notice:
     #: words addressed to the people it is addressed to (a manager's message with a decision), shown
     #: with the notification; never an item's own text
     note: str = ""
+    #: False when the feature emails it itself (an account's approval must reach someone who has never
+    #: signed in): in the app only, never in an email or a digest of the notifications'
+    emailed: bool = True
 
     def __post_init__(self) -> None:
         for name in [
@@ -80,6 +83,7 @@ class Notice:
             "members": self.members.value if self.members else None,
             "mentioned": list(self.mentioned),
             "note": self.note,
+            "emailed": self.emailed,
         }
 
 

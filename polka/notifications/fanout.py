@@ -48,6 +48,7 @@ def fan_out(session: Session, payload: dict[str, Any]) -> None:
     if not recipients:
         return
     now = utcnow()
+    emailed = payload.get("emailed", True)
     place = payload.get("place") or (None, None)
     rows = [
         {
@@ -63,6 +64,7 @@ def fan_out(session: Session, payload: dict[str, Any]) -> None:
             "community_id": payload.get("community_id"),
             "note": payload.get("note") or "",
             "created_at": now,
+            "emailed_at": None if emailed else now,
         }
         for user_id, reason in recipients.items()
     ]
@@ -75,7 +77,8 @@ def fan_out(session: Session, payload: dict[str, Any]) -> None:
             .values(unread_notifications=User.unread_notifications + 1)
             .execution_options(synchronize_session=False)
         )
-    _queue_immediate_emails(session, recipients, {user_id: made_id for made_id, user_id in made})
+    if emailed:
+        _queue_immediate_emails(session, recipients, {user_id: made_id for made_id, user_id in made})
 
 
 def _queue_immediate_emails(session: Session, recipients: dict[int, Reason], made: dict[int, int]) -> None:

@@ -65,7 +65,7 @@ ABOUT: dict[Reason, About] = {
     ),
     Reason.DECISION: About(
         "Decisions about you",
-        "A manager approved or declined your request to join a community.",
+        "A manager approved or declined your request to join a community; your account was approved or reactivated.",
         Frequency.IMMEDIATELY,
     ),
     Reason.ACTION: About(

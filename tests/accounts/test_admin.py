@@ -388,3 +388,16 @@ def test_a_nul_byte_in_the_search_is_a_clear_error(web, login):
     response = web.get("/admin/users?q=a%00b")
     assert response.status_code == 400
     assert "must not contain control characters" in text(response)
+
+
+def test_an_approved_account_finds_the_decision_in_its_notifications_and_one_email(
+    web, app, login, applicant, mailbox, session
+):
+    login.as_admin()
+    web.post(f"/admin/accounts/{applicant.id}/approve", token_from="/admin/accounts/pending")
+    assert len(mailbox.to("sam@example.org")) == 2, "the verification, and the approval: no second one"
+    browser = Web(app.test_client())
+    browser.post("/login", {"email": "sam@example.org", "password": PASSWORD}, token_from="/login")
+    page = text(browser.get("/notifications/"))
+    assert "Notifications (1 unread)" in page
+    assert "approved your account “Sam Outsider”" in page
