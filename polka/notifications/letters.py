@@ -13,7 +13,7 @@ email can find what it answers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage
 from urllib.parse import urljoin
@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.config import Settings
+from polka.db import utcnow
 from polka.mail import build_message, message_id_of
 from polka.notifications.inbox import Told, actor_names, told_of
-from polka.notifications.models import Notification
+from polka.notifications.models import Notification, NotificationSchedule
 from polka.notifications.preferences import preferences_of
 from polka.notifications.reasons import ABOUT, Frequency, Reason
 from polka.notifications.unsubscribe import token_for
@@ -112,19 +113,28 @@ def _headers(links: dict[str, str]) -> dict[str, str]:
     }
 
 
+def _mailable(session: Session, user: User) -> bool:
+    """Whether ``user`` may be emailed now: an active account, an address not refused, email not paused
+    (asked again when sending: either may have changed since the email was queued)."""
+    if not user.is_active_account or user.email_bounced_at is not None:
+        return False
+    schedule = session.get(NotificationSchedule, user.id)
+    return schedule is None or schedule.paused_until is None or schedule.paused_until <= utcnow()
+
+
 def immediate(session: Session, settings: Settings, notification_id: int) -> Letter:
     """The email of one notification, or no message when it is no longer for its reader."""
     row = session.get(Notification, notification_id)
     if row is None or row.emailed_at is not None:
         return Letter(None)
     user = session.get(User, row.user_id)
-    if user is None or not user.is_active_account:
+    if user is None or not _mailable(session, user):
         return Letter(None, [row.id])
     told, _ = told_of([row], user, session, actor_names(session, [row]))
     if not told:
         return Letter(None, [row.id])
     item = told[0]
-    line = describe([Told(**{**item.__dict__, "url": absolute(settings, item.url)})])
+    line = describe([replace(item, url=absolute(settings, item.url))])
     links = _links(settings, user, row.reason)
     subject = (
         f"OFFICIAL-SENSITIVE: a {item.shown.label.lower()} changed in {item.shown.community_name}"
@@ -134,7 +144,7 @@ def immediate(session: Session, settings: Settings, notification_id: int) -> Let
     context = {
         "user": user,
         "line": line,
-        "note": item.note,
+        "note": "" if line.sensitive else item.note,
         "about": ABOUT[row.reason],
         "links": links,
         "reason": row.reason,
@@ -167,7 +177,7 @@ def digest(
     reasons they want emailed at ``frequency`` now; no message when none is left for them."""
     prefs = preferences_of(session, user)
     reasons = [reason for reason, chosen in prefs.frequencies.items() if chosen is frequency]
-    if not reasons or not user.is_active_account:
+    if not reasons or not _mailable(session, user):
         return Letter(None)
     rows = list(
         session.scalars(
@@ -192,7 +202,7 @@ def digest(
     since_day = f"{since.astimezone(LONDON):%A}"
     groups: dict[str, dict[tuple[str, int], list[Told]]] = {}
     for item in told:
-        absolute_item = Told(**{**item.__dict__, "url": absolute(settings, item.url)})
+        absolute_item = replace(item, url=absolute(settings, item.url))
         groups.setdefault(item.shown.community_name, {}).setdefault(
             (item.shown.kind, item.shown.id), []
         ).append(absolute_item)

@@ -19,6 +19,7 @@ from polka.forum.kinds import TOPIC_KIND
 from polka.jobs.models import Job, JobStatus
 from polka.markings import Marking
 from polka.notifications.announce import EMAIL_JOB
+from polka.notifications.preferences import pause
 from tests.kernel.smtp import free_port, smtp_server
 from tests.notifications.conftest import notifications_of, run_jobs
 from tests.support import text
@@ -241,3 +242,15 @@ def test_a_worker_dying_between_sending_and_recording_sends_it_once_more_and_no_
     assert received[0]["Message-ID"] == received[1]["Message-ID"], "the repeat is recognisable"
     [told] = notifications_of(session, asker)
     assert told.emailed_at is not None
+
+
+def test_an_email_queued_before_a_pause_is_not_sent_during_it(app, session, make, forum, smtp_port):
+    _community, asker, replier, topic = discussion(make, forum)
+    run_jobs(app)  # the topic's own notice
+    forum.reply(topic, replier)
+    app.extensions["polka.jobs"].run_once()  # the fan-out: Asha's email is queued
+    with transaction(session):
+        pause(session, session.merge(asker), 7)
+    with smtp_server(smtp_port) as (inbox, _):
+        run_jobs(app)
+    assert inbox.received == []
