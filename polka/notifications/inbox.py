@@ -201,6 +201,12 @@ def recount(session: Session, user_ids: Iterable[int]) -> None:
     session.flush()
 
 
+def _recount_own(session: Session, user: User) -> None:
+    """Recount ``user``'s unread notifications, and show the new count on the page being made."""
+    recount(session, [user.id])
+    session.refresh(user, ["unread_notifications"])
+
+
 def mark_read(session: Session, user: User, ids: Iterable[int]) -> int:
     """Mark these of ``user``'s notifications read (others' ids are ignored); how many were unread."""
     wanted = sorted(set(ids))
@@ -212,7 +218,7 @@ def mark_read(session: Session, user: User, ids: Iterable[int]) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    recount(session, [user.id])
+    _recount_own(session, user)
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -223,7 +229,7 @@ def mark_all_read(session: Session, user: User) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    recount(session, [user.id])
+    _recount_own(session, user)
     return int(getattr(result, "rowcount", 0) or 0)
 
 

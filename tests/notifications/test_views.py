@@ -120,6 +120,7 @@ def test_what_someone_may_no_longer_see_is_not_listed_nor_counted(replied, web, 
     login(asha)
     page = text(web.get("/notifications/"))
     assert "Speed camera vans" not in page
+    assert "unread" not in page, "the header counts what the list shows"
     assert unread_count(session, asha) == 0
 
 
