@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('place_kind', sa.String(length=40), nullable=True),
     sa.Column('place_id', sa.Integer(), nullable=True),
     sa.Column('since', sa.Integer(), nullable=True),
-    sa.Column('verb', sa.String(length=40), nullable=False),
+    sa.Column('verb', sa.String(length=80), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('community_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), server_default='', nullable=False),

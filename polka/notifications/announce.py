@@ -20,6 +20,7 @@ from polka.communities.models import Community
 from polka.content.kinds import KIND_NAME
 from polka.jobs.services import enqueue
 from polka.markings import Marking
+from polka.notifications.models import VERB_MAX
 from polka.notifications.reasons import Reason
 
 FAN_OUT_JOB = "notifications.fan_out"
@@ -60,6 +61,8 @@ class Notice:
     emailed: bool = True
 
     def __post_init__(self) -> None:
+        if not 0 < len(self.verb) <= VERB_MAX:
+            raise ValueError(f"a notice's verb is 1 to {VERB_MAX} characters, not {self.verb!r}")
         for name in [
             self.kind,
             *(kind for kind, _ in self.followed),

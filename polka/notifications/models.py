@@ -16,6 +16,9 @@ from polka.content.kinds import NAME_MAX
 from polka.db import Base, str_enum, utcnow
 from polka.notifications.reasons import Frequency, Reason
 
+#: The longest verb a notice may say ("started a topic that waits for approval in").
+VERB_MAX = 80
+
 
 class Notification(Base):
     __tablename__ = "notifications"
@@ -43,7 +46,7 @@ class Notification(Base):
     #: link to what changed since
     since: Mapped[int | None] = mapped_column(Integer)
     #: what was done, after the actor's name: "replied to", "edited"
-    verb: Mapped[str] = mapped_column(String(40))
+    verb: Mapped[str] = mapped_column(String(VERB_MAX))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("account_users.id", ondelete="SET NULL"))
     #: where it happened, for grouping a digest (the object may have moved since: it is shown where it
     #: is now)

@@ -16,9 +16,11 @@ from polka.communities import membership
 from polka.communities.models import Visibility
 from polka.db import transaction, utcnow
 from polka.forum.kinds import TOPIC_KIND
+from polka.forum.models import TOPIC_TITLE_MAX
 from polka.jobs.models import Job, JobStatus
 from polka.markings import Marking
 from polka.notifications.announce import EMAIL_JOB
+from polka.notifications.letters import SUBJECT_MAX, one_line
 from polka.notifications.preferences import pause
 from tests.kernel.smtp import free_port, smtp_server
 from tests.notifications.conftest import notifications_of, run_jobs
@@ -111,7 +113,9 @@ def test_an_official_sensitive_item_is_named_only_by_its_kind_and_community(app,
     [
         "Keeper checks\r\nBcc: everyone@example.com",
         "Keeper checks\nX-Injected: yes",
-        "Long " + "word " * 399,
+        ("Long " + "word " * 29)[
+            :TOPIC_TITLE_MAX
+        ],  # the longest a topic's title can be, and a name before it
     ],
 )
 def test_a_hostile_title_cannot_add_a_header_or_make_the_subject_run_on(app, make, forum, smtp_port, title):
@@ -254,3 +258,12 @@ def test_an_email_queued_before_a_pause_is_not_sent_during_it(app, session, make
     with smtp_server(smtp_port) as (inbox, _):
         run_jobs(app)
     assert inbox.received == []
+
+
+@pytest.mark.parametrize(
+    "text", ["x" * 2_000, "Keeper\r\nBcc: all@example.com " * 100, "tab\there\x00and\x1fthere"]
+)
+def test_a_subject_is_one_printable_line_of_at_most_150_characters_whatever_the_title(text):
+    subject = one_line(text)
+    assert len(subject) <= SUBJECT_MAX
+    assert subject.isprintable()
