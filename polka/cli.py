@@ -17,11 +17,22 @@ def register(app: Flask) -> None:
     from polka.demo import demo
     from polka.features import FEATURES
     from polka.jobs.cli import worker
+    from polka.notifications.cli import notifications_group
     from polka.people.cli import people_group
     from polka.site_search.cli import search_group
 
     features = [feature.cli for feature in FEATURES if feature.cli is not None]
-    commands = (db_group, users, communities_group, people_group, demo, worker, *features, search_group)
+    commands = (
+        db_group,
+        users,
+        communities_group,
+        people_group,
+        notifications_group,
+        demo,
+        worker,
+        *features,
+        search_group,
+    )
     for command in commands:
         app.cli.add_command(command)
 

@@ -69,7 +69,7 @@ class User(Base):
     #: as notifications are made and read (``polka notifications recount`` rebuilds it).
     unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
     #: When mail to the address was refused for good, and the server's words (an administrator sees it
-    #: on the user's page; changing the address clears it).
+    #: on the user's page, and clears it once the mailbox works again).
     email_bounced_at: Mapped[datetime | None]
     email_bounce: Mapped[str] = mapped_column(String(300), default="", server_default="")
 

@@ -107,7 +107,7 @@ def register_waiting(name: str, provider: Provider) -> None:
     register_kind(
         Kind(
             name=name,
-            label=provider.action,
+            label=provider.label,
             model=Community,
             resolve=_queue_resolver(name, provider),
             owns_model=False,

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from polka.accounts.models import User
 from polka.communities import membership
 from polka.communities.models import Visibility
 from polka.db import transaction, utcnow
@@ -213,3 +214,13 @@ def test_the_same_thing_done_again_the_same_day_is_one_line(replied, web, login,
     assert all(f'name="id" value="{i}"' in html for i in ids), "its button marks both read"
     web.post("/notifications/read", {"id": [str(i) for i in ids]}, token_from="/notifications/")
     assert unread_count(session, asha) == 0
+
+
+def test_the_unread_counts_can_be_rebuilt_from_the_notifications(replied, runner, session):
+    _community, asha, _reg, _topic, _posts = replied
+    with transaction(session):
+        session.execute(update(User).values(unread_notifications=99))
+    result = runner.invoke(args=["notifications", "recount"])
+    assert result.exit_code == 0, result.output
+    assert "counted again" in result.output
+    assert unread_count(session, asha) == 2
