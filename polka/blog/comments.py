@@ -106,21 +106,24 @@ def add_comment(
     )
     session.add(comment)
     session.flush()
-    rendering.keep_comment(session, comment)
+    kept = rendering.keep_comment(session, comment)
     if comment.is_shown:
-        went_out(session, user, post, comment)
+        went_out(session, user, post, comment, kept.mentions)
     else:
         tell_waiting(session, HELD, community, user, "commented, waiting for approval, in")
     screening.flag(session, community, COMMENT_KIND, comment.id, screened)
     return comment
 
 
-def went_out(session: Session, author: User | None, post: BlogPost, comment: BlogComment) -> None:
-    """A comment every reader sees now: counted, searchable, in the activity."""
+def went_out(
+    session: Session, author: User | None, post: BlogPost, comment: BlogComment, mentioned: tuple[str, ...]
+) -> None:
+    """A comment every reader sees now: counted, searchable, in the activity, told to those it
+    concerns (``mentioned``: the handles its rendering found)."""
     recount(session, post)
     reindex_comment(session, comment)
     record_activity(session, author, "commented on", post.community, target_kind=POST_KIND, target_id=post.id)
-    notices.tell_comment(session, author, post, comment)
+    notices.tell_comment(session, author, post, comment, mentioned)
 
 
 def delete_own(session: Session, user: User, comment: BlogComment) -> None:

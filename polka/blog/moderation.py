@@ -11,6 +11,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, joinedload
 
 from polka.accounts.models import User
+from polka.blog import rendering
 from polka.blog.comments import recount, went_out
 from polka.blog.kinds import COMMENT_KIND, comment_url
 from polka.blog.models import BlogComment, BlogPost, CommentStatus
@@ -79,7 +80,7 @@ def approve_comment(session: Session, moderator: User, comment_id: int) -> None:
         return
     comment.status, comment.held_reason = CommentStatus.PUBLISHED, ""
     session.flush()
-    went_out(session, comment.author, comment.post, comment)
+    went_out(session, comment.author, comment.post, comment, rendering.render(comment.body).mentions)
 
 
 COMMENTS = ModeratedKind(COMMENT_KIND, review_comments, hide_comment, waiting_comments, approve_comment)

@@ -46,7 +46,9 @@ def tell_published(session: Session, post: BlogPost) -> None:
     )
 
 
-def tell_comment(session: Session, author: User | None, post: BlogPost, comment: BlogComment) -> None:
+def tell_comment(
+    session: Session, author: User | None, post: BlogPost, comment: BlogComment, mentioned: tuple[str, ...]
+) -> None:
     replied_to = session.get(BlogComment, comment.parent_id) if comment.parent_id is not None else None
     announce(
         session,
@@ -61,6 +63,6 @@ def tell_comment(session: Session, author: User | None, post: BlogPost, comment:
             to=addressed([post.created_by_id], Reason.COMMENT)
             + addressed([replied_to.author_id if replied_to else None], Reason.REPLY),
             followed=((POST_KIND, post.id),),
-            mentioned=render(comment.body).mentions,
+            mentioned=mentioned,
         ),
     )

@@ -59,9 +59,10 @@ def keep(session: Session, post: BlogPost) -> None:
     session.flush()
 
 
-def keep_comment(session: Session, comment: BlogComment) -> None:
-    """Render ``comment`` and keep its HTML and links on it (inside a write transaction)."""
-    _keep(session, comment, COMMENT_KIND)
+def keep_comment(session: Session, comment: BlogComment) -> Rendered:
+    """Render ``comment`` and keep its HTML and links on it (inside a write transaction); the
+    rendering, for what else needs it (whom it mentions)."""
+    return _keep(session, comment, COMMENT_KIND)
 
 
 def kept(item: BlogPost | BlogComment) -> Rendered:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from polka.accounts.models import User
 from polka.activity.services import record_activity
 from polka.communities.models import Community
-from polka.forum import notices
+from polka.forum import notices, rendering
 from polka.forum.kinds import POST_KIND, TOPIC_KIND, post_url
 from polka.forum.models import ForumPost, ForumTopic, PostStatus
 from polka.forum.search import reindex_post, reindex_topic
@@ -91,7 +91,7 @@ def approve_post(session: Session, moderator: User, post_id: int) -> None:
         reindex_post(session, post)
     verb = "started" if post.number == 1 else "replied to"
     record_activity(session, author, verb, topic.community, target_kind=TOPIC_KIND, target_id=topic.id)
-    notices.tell_post(session, author, post)
+    notices.tell_post(session, author, post, rendering.render(post.body).mentions)
 
 
 POSTS = ModeratedKind(POST_KIND, review_posts, hide_post, waiting_posts, approve_post)

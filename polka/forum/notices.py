@@ -10,7 +10,6 @@ from polka.accounts.models import User
 from polka.communities.kinds import COMMUNITY_KIND
 from polka.forum.kinds import CATEGORY_KIND, FORUM_KIND, POST_KIND, TOPIC_KIND
 from polka.forum.models import ForumPost, ForumTopic
-from polka.forum.rendering import render
 from polka.notifications.announce import Notice, addressed, announce
 from polka.notifications.reasons import Reason
 
@@ -24,8 +23,9 @@ def _followed(topic: ForumTopic) -> tuple[tuple[str, int], ...]:
     )
 
 
-def tell_post(session: Session, author: User | None, post: ForumPost) -> None:
-    """A post is out (published at once, or approved by a moderator): a new topic, or a reply."""
+def tell_post(session: Session, author: User | None, post: ForumPost, mentioned: tuple[str, ...]) -> None:
+    """A post is out (published at once, or approved by a moderator): a new topic, or a reply, whose
+    words mention the handles ``mentioned`` (as its rendering found them)."""
     topic = post.topic
     opening = post.number == 1
     announce(
@@ -40,7 +40,7 @@ def tell_post(session: Session, author: User | None, post: ForumPost) -> None:
             place=None if opening else (POST_KIND, post.id),
             to=() if opening else addressed([topic.created_by_id], Reason.REPLY),
             followed=_followed(topic) if not opening else _followed(topic)[1:],
-            mentioned=render(post.body).mentions,
+            mentioned=mentioned,
         ),
     )
 

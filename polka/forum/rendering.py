@@ -49,14 +49,16 @@ def render(body: str) -> Rendered:
     return Rendered(html=html, objects=linked_objects(targets), mentions=tuple(dict.fromkeys(mentioned)))
 
 
-def keep(session: Session, post: ForumPost) -> None:
-    """Render ``post`` and keep its HTML and links on it (inside a write transaction)."""
+def keep(session: Session, post: ForumPost) -> Rendered:
+    """Render ``post`` and keep its HTML and links on it (inside a write transaction); the rendering,
+    for what else needs it (whom it mentions)."""
     rendered = render(post.body)
     post.html = rendered.html
     post.links = json.dumps([list(link) for link in rendered.objects])
     post.renderer_version = renderer_version()
     session.flush()
     set_links(session, POST_KIND, post.id, rendered.objects)
+    return rendered
 
 
 def kept(post: ForumPost) -> Rendered:

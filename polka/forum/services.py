@@ -285,14 +285,14 @@ def start_topic(
     )
     session.add(post)
     session.flush()
-    rendering.keep(session, post)
+    kept = rendering.keep(session, post)
     reindex_post(session, post)
     screening.flag(session, community, POST_KIND, post.id, screened)
     if screened.held is not None:
         tell_waiting(session, HELD, community, user, "started a topic that waits for approval in")
     if screened.held is None:  # a waiting topic's start is told when a moderator approves it
         record_activity(session, user, "started", community, target_kind=TOPIC_KIND, target_id=topic.id)
-        notices.tell_post(session, user, post)
+        notices.tell_post(session, user, post, kept.mentions)
     return topic
 
 
@@ -352,7 +352,7 @@ def reply(session: Session, user: User, topic: ForumTopic, body: str) -> ForumPo
     )
     session.add(post)
     session.flush()
-    rendering.keep(session, post)
+    kept = rendering.keep(session, post)
     reindex_post(session, post)
     screening.flag(session, topic.community, POST_KIND, post.id, screened)
     if screened.held is not None:
@@ -363,7 +363,7 @@ def reply(session: Session, user: User, topic: ForumTopic, body: str) -> ForumPo
         record_activity(
             session, user, "replied to", topic.community, target_kind=TOPIC_KIND, target_id=topic.id
         )
-        notices.tell_post(session, user, post)
+        notices.tell_post(session, user, post, kept.mentions)
     return post
 
 
