@@ -231,7 +231,7 @@ def _configure_notifications(app: Flask) -> None:
     runner: JobRunner = app.extensions["polka.jobs"]
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
     runner.register(FAN_OUT_JOB, in_app(app, fan_out))
-    runner.register(EMAIL_JOB, email_handler(app))
+    runner.register(EMAIL_JOB, in_app(app, email_handler(app)))
     runner.idle_tasks.append(
         Periodic(
             "queue the notification digests that are due",

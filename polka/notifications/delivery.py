@@ -28,8 +28,9 @@ from polka.config import Settings
 from polka.db import transaction, utcnow
 from polka.jobs.runner import Handler
 from polka.jobs.services import PermanentJobError, enqueue_many
-from polka.mail import SmtpTarget, send_smtp, write_eml
+from polka.mail import SmtpTarget, deliver
 from polka.notifications.announce import EMAIL_JOB
+from polka.notifications.fanout import chunks
 from polka.notifications.letters import Letter, digest, immediate
 from polka.notifications.models import Notification, NotificationPreference, NotificationSchedule
 from polka.notifications.reasons import ABOUT, Frequency, Reason
@@ -71,24 +72,23 @@ def in_app(app: Flask, handler: Handler) -> Handler:
 
 
 def email_handler(app: Flask) -> Handler:
-    """The job handler sending notification emails with ``app``'s settings (addresses built from
-    ``POLKA_BASE_URL``)."""
+    """The job handler sending notification emails with ``app``'s settings (run it ``in_app``: the
+    addresses are built from ``POLKA_BASE_URL``). A bad ``POLKA_SMTP_URL`` fails now, not at the
+    first email."""
     settings: Settings = app.extensions["polka.settings"]
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
-    target = SmtpTarget.parse(settings.smtp_url) if settings.smtp_url else None
+    if settings.smtp_url:
+        SmtpTarget.parse(settings.smtp_url)
 
     def send(session: Session, payload: dict[str, Any]) -> None:
         try:
-            with app.test_request_context("/", base_url=settings.base_url), sessions() as reading:
+            with sessions() as reading:
                 letter = compose(reading, settings, payload)
         except (KeyError, TypeError, ValueError) as exc:
             raise PermanentJobError(f"the notification email cannot be composed: {exc}") from exc
         if letter.message is not None:
             try:
-                if target is None:
-                    write_eml(settings.mail_dir, letter.message)
-                else:
-                    send_smtp(target, letter.message)
+                deliver(settings, letter.message)
             except PermanentJobError as exc:
                 flag_bounce(sessions, str(letter.message["To"]), str(exc))
                 raise
@@ -143,10 +143,8 @@ def queue_due_digests(session: Session, now: datetime | None = None) -> int:
     people = sorted(due)
     schedules = {
         row.user_id: row
-        for start in range(0, len(people), 1000)
-        for row in session.scalars(
-            select(NotificationSchedule).where(NotificationSchedule.user_id.in_(people[start : start + 1000]))
-        )
+        for part in chunks(people)
+        for row in session.scalars(select(NotificationSchedule).where(NotificationSchedule.user_id.in_(part)))
     }
     missing = [user_id for user_id in people if user_id not in schedules]
     for user_id in missing:

@@ -15,6 +15,13 @@ from polka.notifications.models import Notification
 from polka.subscriptions.services import follow
 from tests.conftest import Factory
 from tests.forum.conftest import ForumFactory
+from tests.kernel.smtp import free_port
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    """A free port for a test's SMTP server (``tests.notifications.mail`` sends the app's mail there)."""
+    return free_port()
 
 
 @pytest.fixture

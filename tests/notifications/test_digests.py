@@ -5,8 +5,6 @@ and only what the reader may see when it is sent."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email import policy
-from email.parser import BytesParser
 
 import pytest
 from sqlalchemy import update
@@ -19,10 +17,14 @@ from polka.notifications.models import Notification
 from polka.notifications.preferences import schedule_of, set_frequency
 from polka.notifications.reasons import Frequency, Reason
 from polka.wiki.kinds import PAGE_KIND
-from tests.kernel.smtp import free_port, smtp_server
+from tests.kernel.smtp import smtp_server
 from tests.notifications.conftest import run_jobs
+from tests.notifications.mail import (  # noqa: F401  (fixtures)
+    plain,
+    settings_overrides,
+    strict,
+)
 
-STRICT = policy.strict.clone(raise_on_defect=True)
 #: Monday 7 December 2026 and the days after it, in UTC (UK time is UTC in December)
 MONDAY_NOON = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 TUESDAY_0659 = datetime(2026, 12, 8, 6, 59, tzinfo=UTC)
@@ -30,28 +32,6 @@ TUESDAY_0700 = datetime(2026, 12, 8, 7, 0, tzinfo=UTC)
 TUESDAY_0705 = datetime(2026, 12, 8, 7, 5, tzinfo=UTC)
 WEDNESDAY_0700 = datetime(2026, 12, 9, 7, 0, tzinfo=UTC)
 NEXT_MONDAY_0700 = datetime(2026, 12, 14, 7, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def smtp_port():
-    return free_port()
-
-
-@pytest.fixture
-def settings_overrides(settings_overrides, smtp_port):
-    return {
-        **settings_overrides,
-        "smtp_url": f"smtp://127.0.0.1:{smtp_port}",
-        "base_url": "https://polka.example",
-    }
-
-
-def strict(received):
-    return BytesParser(policy=STRICT).parsebytes(received.message.as_bytes())
-
-
-def plain(message):
-    return message.get_body(("plain",)).get_content()
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ the standard library's parser in strict mode."""
 from __future__ import annotations
 
 from datetime import timedelta
-from email import policy
-from email.parser import BytesParser
 
 import pytest
 from sqlalchemy import select
@@ -22,38 +20,15 @@ from polka.markings import Marking
 from polka.notifications.announce import EMAIL_JOB
 from polka.notifications.letters import SUBJECT_MAX, one_line
 from polka.notifications.preferences import pause
-from tests.kernel.smtp import free_port, smtp_server
+from tests.kernel.smtp import smtp_server
 from tests.notifications.conftest import notifications_of, run_jobs
+from tests.notifications.mail import (  # noqa: F401  (fixtures)
+    html,
+    plain,
+    settings_overrides,
+    strict,
+)
 from tests.support import text
-
-STRICT = policy.strict.clone(raise_on_defect=True)
-
-
-@pytest.fixture
-def smtp_port():
-    return free_port()
-
-
-@pytest.fixture
-def settings_overrides(settings_overrides, smtp_port):
-    return {
-        **settings_overrides,
-        "smtp_url": f"smtp://127.0.0.1:{smtp_port}",
-        "base_url": "https://polka.example",
-    }
-
-
-def strict(received):
-    """The message as sent, parsed again strictly: any defect fails the test."""
-    return BytesParser(policy=STRICT).parsebytes(received.message.as_bytes())
-
-
-def plain(message):
-    return message.get_body(("plain",)).get_content()
-
-
-def html(message):
-    return message.get_body(("html",)).get_content()
 
 
 def discussion(make, forum, *, title="Vehicle keeper checks", marking=Marking.OFFICIAL, **community):
