@@ -103,3 +103,9 @@ def test_an_emails_unsubscribe_link_works_without_signing_in(tab: Tab, app: Flas
         tab.page.get_by_role("button", name="Unsubscribe").click()
     assert "POLKA will no longer send you emails about “mentions of you”." in tab.page.inner_text("main")
     check_page(tab, "unsubscribed")
+
+
+def test_an_expired_or_altered_unsubscribe_link_says_so(tab: Tab, asker) -> None:
+    tab.visit("/notifications/unsubscribe/not-a-token-of-ours", status=404)
+    assert "This unsubscribe link has expired" in tab.page.inner_text("main")
+    check_page(tab, "an unsubscribe link that does not work")
