@@ -6,9 +6,9 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from polka import models  # noqa: F401  (registers every table)
 from polka.config import load_settings
 from polka.db import Base, make_engine
+from polka.models import metadata_for
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -48,7 +48,7 @@ def run_migrations_online() -> None:
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
-        target_metadata=target_metadata,
+        target_metadata=metadata_for(connection.dialect.name),  # type: ignore[attr-defined]
         render_as_batch=True,
         compare_type=True,
     )

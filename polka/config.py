@@ -65,6 +65,9 @@ class Settings:
     docs_extract_seconds: int = 120
     #: Apply search index changes in the committing thread (tests) instead of a background thread.
     search_inline: bool = False
+    #: ``whoosh`` (an index in the data directory: one machine) or ``postgresql`` (tables of the
+    #: database: any number of app nodes); unset, PostgreSQL when the database is PostgreSQL.
+    search_backend: str = ""
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     #: Signed-in pages warn (with JavaScript) this long before the idle limit ends the session.
@@ -154,7 +157,25 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         settings = replace(settings, database_url=f"sqlite:///{settings.data_dir / 'polka.db'}")
     if not settings.secret_key:
         settings = replace(settings, secret_key=_stored_secret_key(settings.data_dir))
-    return settings
+    return replace(settings, search_backend=_search_backend(settings))
+
+
+#: The search backends ``POLKA_SEARCH_BACKEND`` may name.
+SEARCH_BACKENDS = ("whoosh", "postgresql")
+
+
+def _search_backend(settings: Settings) -> str:
+    on_postgresql = settings.database_url.startswith("postgresql")
+    chosen = settings.search_backend.strip().lower() or ("postgresql" if on_postgresql else "whoosh")
+    if chosen not in SEARCH_BACKENDS:
+        raise ConfigError(
+            f"POLKA_SEARCH_BACKEND must be whoosh or postgresql, not {settings.search_backend!r}"
+        )
+    if chosen == "postgresql" and not on_postgresql:
+        raise ConfigError(
+            "POLKA_SEARCH_BACKEND=postgresql needs a PostgreSQL database (POLKA_DATABASE_URL=postgresql://…)"
+        )
+    return chosen
 
 
 def _local_base_url(port: str) -> str:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from polka import models  # noqa: F401  (every table registered on Base.metadata)
@@ -28,11 +28,14 @@ from polka.http import PolkaRequest, close_db, db
 from polka.ids import IdConverter
 from polka.jobs.periodic import Periodic
 from polka.jobs.runner import JobRunner
+from polka.locks import AdvisoryLock, FileLock, Lock
 from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
 from polka.permissions import SITE, Action, can, offers
-from polka.search.applier import FileLock, OutboxApplier
+from polka.search.applier import OutboxApplier
+from polka.search.backend import SearchBackend
 from polka.search.outbox import changes_queued
+from polka.search.pg_backend import PostgresBackend
 from polka.search.whoosh_backend import WhooshBackend
 from polka.security import init_security
 from polka.storage import FileStore
@@ -107,14 +110,19 @@ def configure(app: Flask, settings: Settings) -> None:
 
 
 def _configure_search(app: Flask, settings: Settings) -> None:
-    """The search index and its outbox applier, woken after every commit that queued a change."""
+    """The search index and its outbox applier, woken after every commit that queued a change: a
+    Whoosh index in the data directory, applied by one process of this machine at a time, or the
+    database's own tables, applied by one process of any node at a time."""
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
-    applier = OutboxApplier(
-        sessions,
-        WhooshBackend(settings.search_dir / "index"),
-        FileLock(settings.search_dir / "outbox.lock"),
-        inline=settings.search_inline,
-    )
+    backend: SearchBackend
+    lock: Lock
+    if settings.search_backend == "postgresql":
+        engine: Engine = app.extensions["polka.engine"]
+        backend, lock = PostgresBackend(engine), AdvisoryLock(engine, "polka.search.outbox")
+    else:
+        backend = WhooshBackend(settings.search_dir / "index")
+        lock = FileLock(settings.search_dir / "outbox.lock")
+    applier = OutboxApplier(sessions, backend, lock, inline=settings.search_inline)
     app.extensions["polka.search"] = applier
     app.extensions["polka.jobs"].idle_tasks.append(applier.drain_quietly)
     app.extensions["polka.jobs"].idle_tasks.append(applier.rebuild_if_outdated)

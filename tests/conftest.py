@@ -21,7 +21,7 @@ from typing import Any
 import pyotp
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, make_url, text, update
+from sqlalchemy import Engine, insert, make_url, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
@@ -36,6 +36,8 @@ from polka.db import Base, make_engine, transaction
 from polka.markings import Marking
 from polka.models import accounts  # noqa: F401  (all tables on Base.metadata)
 from polka.organisations.services import sync_organisations
+from polka.search.pg_backend import PG_INDEX_FORMAT
+from polka.search.pg_tables import SEARCH_METADATA, search_state
 from tests.compiled_once import SHARED_TEMPLATES, reuse_compiled_url_builders
 from tests.support import Web
 
@@ -75,9 +77,15 @@ def pg_engine(pg_url: str) -> Iterator[Engine | None]:
         return
     engine = make_engine(pg_url)
     Base.metadata.drop_all(engine)
+    SEARCH_METADATA.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
     Base.metadata.create_all(engine)
+    SEARCH_METADATA.create_all(engine)
     with Session(engine) as session, session.begin():
         sync_organisations(session)  # as every app starts: kept, and put back after each test's emptying
+        # The search index as built by this code (a rebuild would otherwise be due).
+        session.execute(insert(search_state).values(id=1, format=PG_INDEX_FORMAT, generation=1))
     with engine.begin() as conn:
         for table in SEEDED:
             conn.execute(text(f'DROP TABLE IF EXISTS "seed_{table}"'))
@@ -86,9 +94,10 @@ def pg_engine(pg_url: str) -> Iterator[Engine | None]:
     engine.dispose()
 
 
-#: Tables every test starts with the rows of (the reference organisations), kept beside them as
-#: ``seed_<table>`` on PostgreSQL: putting them back costs a millisecond, adding them again 50.
-SEEDED = ("org_organisations", "org_domains")
+#: Tables every test starts with the rows of (the reference organisations, the search index's state),
+#: kept beside them as ``seed_<table>`` on PostgreSQL: putting them back costs a millisecond, adding
+#: them again 50.
+SEEDED = ("org_organisations", "org_domains", "search_state")
 
 
 @cache
@@ -102,12 +111,14 @@ def _emptying() -> str:
         [
             "SET LOCAL session_replication_role = replica",
             *(f'DELETE FROM "{table.name}"' for table in Base.metadata.sorted_tables),
+            *(f'DELETE FROM "{table.name}"' for table in SEARCH_METADATA.sorted_tables),
             "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE c.relkind = 'S' AND n.nspname = current_schema()",
             *(f'INSERT INTO "{table}" SELECT * FROM "seed_{table}"' for table in SEEDED),
             *(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM \"{table}\""
                 for table in SEEDED
+                if table in Base.metadata.tables
             ),
         ]
     )

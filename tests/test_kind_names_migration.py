@@ -15,7 +15,8 @@ from sqlalchemy.orm import sessionmaker
 
 from polka.db import UTCDateTime, make_engine
 from polka.dbcli import alembic_config
-from polka.search.applier import FileLock, OutboxApplier
+from polka.locks import FileLock
+from polka.search.applier import OutboxApplier
 from polka.search.backend import Access, Change, SearchRequest
 from polka.search.documents import SearchDocument
 from polka.search.query import parse_query

@@ -1,6 +1,7 @@
 """Applying the outbox to the index after commit: one applier at a time, and no update ever lost.
 
-An applier takes a lock shared by every process on this machine (a file lock beside the index), then
+An applier takes a lock shared by every process that applies to the same index (a file lock beside a
+Whoosh index; an advisory lock of the database for the PostgreSQL backend, shared by every node), then
 reads the oldest outbox rows, loads each object's current document through its feature's adapter,
 writes them to the index in one commit and only then deletes the rows it read. Because the objects are
 loaded while the lock is held, a later change can never be overwritten by an earlier one; because rows
@@ -13,21 +14,18 @@ request never waits for the index. ``inline=True`` (tests) applies at once in th
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from polka.db import transaction
-from polka.search.backend import Change, LockTimeout, SearchBackend
+from polka.locks import Lock, LockBusy
+from polka.search.backend import Change, SearchBackend
 from polka.search.documents import SearchDocument
 from polka.search.outbox import SearchOutbox
 from polka.search.registry import adapter_for, adapters
@@ -40,34 +38,6 @@ BATCH = 200
 REBUILD_BATCH = 500
 #: After a failed attempt the background thread tries again this many seconds later.
 RETRY_AFTER = 2.0
-
-
-class FileLock:
-    """An exclusive lock between processes (and threads) on this machine, held through a lock file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    @contextmanager
-    def held(self, timeout: float) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise LockTimeout(f"another process held {self.path} for {timeout:g}s") from None
-                    time.sleep(0.01)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
 
 
 def load_changes(session: Session, keys: Iterable[tuple[str, int]]) -> list[Change]:
@@ -90,7 +60,7 @@ class OutboxApplier:
         self,
         sessions: sessionmaker[Session],
         backend: SearchBackend,
-        lock: FileLock,
+        lock: Lock,
         *,
         timeout: float = 10.0,
         inline: bool = False,
@@ -112,7 +82,7 @@ class OutboxApplier:
     def apply_once(self, batch: int = BATCH) -> int:
         """Apply the oldest ``batch`` outbox rows; return how many rows were applied (0: none left).
 
-        ``LockTimeout`` when another applier held the lock for ``timeout`` seconds: nothing changed.
+        ``LockBusy`` when another applier held the lock for ``timeout`` seconds: nothing changed.
         """
         with self.lock.held(self.timeout):
             with self.sessions() as session:
@@ -146,7 +116,7 @@ class OutboxApplier:
         """``drain``, logging instead of raising; False when rows may be left (they wait for the next try)."""
         try:
             self.drain()
-        except LockTimeout as exc:
+        except LockBusy as exc:
             log.warning("search index busy, outbox left for the next applier: %s", exc)
             return False
         except Exception:

@@ -1,7 +1,8 @@
 """The interface every search backend implements, and the values that cross it.
 
-The Whoosh backend (``polka.search.whoosh_backend``) is the only one today; a PostgreSQL full-text
-backend will follow for multi-node deployments, so nothing outside a backend may depend on its engine.
+Two backends implement it: Whoosh (``polka.search.whoosh_backend``: an index in the data directory,
+for one machine) and PostgreSQL full-text search (``polka.search.pg_backend``: tables of the database,
+for any number of app nodes). Nothing outside a backend may depend on its engine.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from polka.locks import LockBusy
 from polka.search.documents import SearchDocument
 from polka.search.query import Query
 
 
-class LockTimeout(Exception):
+class LockTimeout(LockBusy):
     """Another process held the index's writer for longer than the timeout; nothing was written."""
 
 

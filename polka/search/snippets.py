@@ -88,6 +88,31 @@ class Highlighter:
         return found
 
 
+class Marks:
+    """What a query asks a snippet to mark, gathered while a backend translates it: the stems of the
+    words typed, the prefixes typed, and apart from them the stems only a synonym brought."""
+
+    def __init__(self) -> None:
+        self.stems: set[str] = set()
+        self.prefixes: set[str] = set()
+        #: stems only a synonym brought, and the term typed they are a synonym of
+        self.synonyms: dict[str, str] = {}
+
+    def add(self, stems: Iterable[str], synonym_of: str = "") -> None:
+        """Mark ``stems`` (as a synonym's of the term ``synonym_of``, when the thesaurus added them)."""
+        if synonym_of:
+            for found in stems:
+                self.synonyms.setdefault(found, synonym_of)
+        else:
+            self.stems.update(stems)
+
+    def highlighter(self, stemmer: Callable[[str], str]) -> Highlighter:
+        """A highlighter of these marks for a body stemmed by ``stemmer``; a stem typed as well as
+        brought by a synonym is marked as typed."""
+        synonyms = {found: typed for found, typed in self.synonyms.items() if found not in self.stems}
+        return Highlighter(self.stems, self.prefixes, stemmer, synonyms)
+
+
 def make_snippet(body: str, highlighter: Highlighter) -> str:
     """About ``LENGTH`` characters of ``body`` as HTML, matches in ``<mark>``; never raises.
 

@@ -35,7 +35,7 @@ from whoosh.reading import TermNotFound
 from polka.search.backend import PARTIAL_BELOW, PARTIAL_SHARE, Hit, SearchRequest, SearchResults, Sort
 from polka.search.documents import Audience, SearchDocument, split_key
 from polka.search.query import WORD_PATTERN, AnyOf, Not, Part, Phrase, Query, Word, format_query
-from polka.search.snippets import Highlighter, make_snippet
+from polka.search.snippets import Marks, make_snippet
 from polka.search.whoosh_sets import Values, phrase_docs, term_docs
 from polka.search.whoosh_spelling import SPELLING_FIELDS, respell
 
@@ -213,10 +213,7 @@ class _Translation:
         self._analyzer = analyzer
         self._phrase_analyzer = phrase_analyzer
         self._fields = fields
-        self.stems: set[str] = set()
-        self.prefixes: set[str] = set()
-        #: stems only a synonym brought, and the term typed they are a synonym of
-        self.synonyms: dict[str, str] = {}
+        self.marks = Marks()
         #: Every positive part must match; no negative may.
         self.positive: list[_Wanted] = []
         self.negative: list[_Node] = []
@@ -258,7 +255,7 @@ class _Translation:
         where = "title" if title_only else "terms"
         if isinstance(item, Word) and item.prefix:
             if highlight:
-                self.prefixes.add(item.text)
+                self.marks.prefixes.add(item.text)
             stems = tuple(sorted({_stem(word) for word in self._expand(item.text, fields)} | {item.text}))
             return _any([wq.Term(field, text) for field in fields for text in stems]), _AnyTerm(where, stems)
         words = (item.text,) if isinstance(item, Word) else item.words
@@ -269,30 +266,17 @@ class _Translation:
             every = self._stems(self._phrase_analyzer, words)  # a phrase keeps them, where the index does
             if len(every) > 1:
                 if highlight:
-                    self._mark(item, stems or every)
+                    self.marks.add(stems or every, item.synonym_of)
                 scoring = _any([wq.And([wq.Term(field, text) for text in every]) for field in fields])
                 return scoring, _Phrase(fields, every, stems)
         if not stems:
             return None  # only stop words
         if highlight:
-            self._mark(item, stems)
+            self.marks.add(stems, item.synonym_of)
         if len(stems) == 1:
             return _any([wq.Term(field, stems[0]) for field in fields]), _AnyTerm(where, stems)
         scoring = _any([wq.And([wq.Term(field, text) for text in stems]) for field in fields])
         return scoring, _Phrase(fields, stems, stems)
-
-    def _mark(self, item: Word | Phrase, stems: tuple[str, ...]) -> None:
-        """Have a snippet mark ``stems`` (as a synonym's, when the thesaurus added ``item``)."""
-        if item.synonym_of:
-            for found in stems:
-                self.synonyms.setdefault(found, item.synonym_of)
-        else:
-            self.stems.update(stems)
-
-    def highlighter(self) -> Highlighter:
-        """What a snippet marks: the typed words' stems and prefixes, and the synonyms' stems apart."""
-        synonyms = {found: typed for found, typed in self.synonyms.items() if found not in self.stems}
-        return Highlighter(self.stems, self.prefixes, _stem, synonyms)
 
     @staticmethod
     def _stems(analyzer: Any, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -534,7 +518,7 @@ class IndexView:
             return None
         offset = max(request.offset, 0)
         top = self._ranked(tiers, query, offset, offset + request.limit, request.sort is not Sort.DATE)
-        highlighter = translation.highlighter()
+        highlighter = translation.marks.highlighter(_stem)
         hits = []
         for score, docnum in top:
             stored = self._searcher.stored_fields(docnum)

@@ -25,7 +25,6 @@ from polka.search.applier import OutboxApplier
 from polka.search.backend import Access, SearchRequest
 from polka.search.outbox import SearchOutbox
 from polka.search.query import parse_query
-from polka.search.whoosh_reading import INDEX_FORMAT
 from polka.wiki import services
 from tests.conftest import Factory
 from tests.wiki.conftest import WikiFactory
@@ -192,52 +191,3 @@ def make_app(settings_overrides):
     for application in made:
         _applier(application).stop()
         application.extensions["polka.engine"].dispose()
-
-
-# --- an index built by an older release -------------------------------------------------------------
-
-
-def _live_generation(app: Flask) -> Path:
-    root = _applier(app).backend.root  # type: ignore[attr-defined]
-    return root / (root / "CURRENT").read_text().strip()
-
-
-@pytest.fixture
-def indexed(make, wiki) -> int:
-    """A community with one indexed page about kestrel checks; its id."""
-    community = make.community("PNC Operators")
-    author = make.member(community, role=Role.MODERATOR)
-    wiki.page(community, "Kestrel checks", "How to run kestrel checks.", author=author)
-    return int(community.id)
-
-
-def test_an_index_built_by_an_older_release_is_rebuilt_by_the_worker_once(app, indexed, caplog):
-    old = _live_generation(app)
-    (old / "FORMAT").write_text("0\n")  # what a release before the current format would have left
-    runner = app.extensions["polka.jobs"]
-
-    runner.run_until_idle()  # the worker's idle loop
-
-    new = _live_generation(app)
-    assert new != old
-    assert not old.exists()
-    assert (new / "FORMAT").read_text().strip() == str(INDEX_FORMAT)
-    assert _found(app, "kestrel", {indexed}) == 1
-    assert "rebuilt" in caplog.text
-    runner.run_until_idle()
-    assert _live_generation(app) == new  # asked once per process, not rebuilt again
-
-
-def test_an_index_of_the_current_format_is_left_as_it_is(app, indexed):
-    generation = _live_generation(app)
-
-    app.extensions["polka.jobs"].run_until_idle()
-
-    assert _live_generation(app) == generation
-    assert _applier(app).backend.needs_rebuild() is False
-
-
-def test_an_index_made_before_formats_were_written_down_counts_as_the_first(app, indexed):
-    generation = _live_generation(app)
-    (generation / "FORMAT").unlink()
-    assert _applier(app).backend.needs_rebuild() is (INDEX_FORMAT > 1)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
+from polka.search.pg_tables import search_documents, search_journal, search_words
+from polka.search.whoosh_backend import WhooshBackend
 from polka.site_search import service
 from polka.site_search.params import SearchParams
 from polka.site_search.results import Outcome
@@ -35,8 +39,20 @@ def search(app: Flask, session: Session) -> Search:
     return run
 
 
+def lose_index(app: Flask) -> None:
+    """Throw the search index away, as an operator might lose it (the database keeps the content)."""
+    backend = app.extensions["polka.search"].backend
+    if isinstance(backend, WhooshBackend):
+        backend.close()
+        shutil.rmtree(app.extensions["polka.settings"].search_dir / "index")
+        return
+    with backend.engine.begin() as conn:
+        for table in (search_documents, search_words, search_journal):
+            conn.execute(delete(table))
+
+
 def titles(outcome: Outcome) -> list[str]:
     return [result.title for result in outcome.results.items]
 
 
-__all__ = ["WikiFactory", "titles"]
+__all__ = ["WikiFactory", "lose_index", "titles"]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 from sqlalchemy import func, select
 
 from polka.communities.models import Role, Visibility
 from polka.markings import Marking
 from polka.search.outbox import SearchOutbox
-from tests.site_search.conftest import titles
+from tests.site_search.conftest import lose_index, titles
 
 QUERIES = [
     "meeting",
@@ -44,8 +42,7 @@ def test_a_deleted_index_is_rebuilt_with_the_same_answers(app, make, wiki, searc
     assert before["meeting"][1] == 17
 
     indexed = app.extensions["polka.search"].backend.document_count()  # the pages, communities and people
-    app.extensions["polka.search"].backend.close()
-    shutil.rmtree(app.extensions["polka.settings"].search_dir / "index")
+    lose_index(app)
     assert _answers(search, member)["meeting"] == ([], 0)  # no index: nothing found, nothing breaks
 
     result = runner.invoke(args=["search", "reindex"])

@@ -1,0 +1,501 @@
+"""The PostgreSQL full-text backend: the index is a table of the application's own database
+(``polka.search.pg_tables``), so every app node shares it, a write is one transaction, and permission
+trimming is part of the very query that finds, counts and ranks.
+
+What a searcher may find (``Access``, read from the database by the one permission policy in the same
+request) becomes the statement's ``WHERE``, beside the words: totals and facet counts are counted
+over allowed documents only, by the database. Words are split and stemmed in Python
+(``polka.search.pg_query``), so both ends of a search agree whatever the database's locale.
+
+Ranking is ``ts_rank`` with title words weighing twice a body word and where an item lives 0.4 of one,
+divided by the log of the document's length, times the document's boost; the most recently updated
+first breaks ties. Partial matches (``SearchResults``) are counted in SQL: how many of the optional
+parts each document holds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any, TypeVar
+
+from psycopg import errors
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    Text,
+    and_,
+    any_,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    tuple_,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import OperationalError
+
+from polka.search.analysis import STOP_WORDS, stem
+from polka.search.backend import (
+    FACETS,
+    PARTIAL_BELOW,
+    Change,
+    Hit,
+    Loader,
+    LockTimeout,
+    SearchRequest,
+    SearchResults,
+    Sort,
+)
+from polka.search.documents import Audience, SearchDocument
+from polka.search.pg_query import Translation, vector_text, vocabulary
+from polka.search.pg_tables import search_documents, search_journal, search_state, search_words
+from polka.search.query import Query
+from polka.search.snippets import make_snippet
+from polka.search.spelling import edits, respell, swaps, within_reach
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: How documents are turned into rows and vectors: raise it with any change to ``pg_query``'s vectors
+#: or ``analysis``, and ``polka worker`` rebuilds an index built by an older format. A new database's
+#: index starts at 0 (nothing built), so the worker indexes what is already there.
+PG_INDEX_FORMAT = 1
+#: ``ts_rank``'s weights of D, C, B and A: body, where it lives, (unused), title.
+RANK_WEIGHTS = "{0.5,0.2,0.2,1.0}"
+#: ``ts_rank``'s normalisation: divide by 1 + the logarithm of the document's length.
+RANK_NORMALISATION = 1
+#: A prefix searches at most this many stems beyond those starting with it.
+PREFIX_STEMS = 64
+#: "Did you mean …?" looks at this many words of the vocabulary closest to a word by trigrams …
+SPELL_CANDIDATES = 40
+#: … of at least this trigram similarity.
+SPELL_SIMILARITY = 0.2
+#: Documents written per statement.
+WRITE_BATCH = 500
+#: Session-level advisory lock held by the one rebuild that may run at a time.
+REBUILD_LOCK = 0x504F4C4B_0001  # "POLK" 1
+
+D = search_documents.c
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` ``size`` at a time (``itertools.batched`` from Python 3.12)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _tsquery(text: str) -> ColumnElement[Any]:
+    return cast(literal(text, Text), TSQUERY)
+
+
+def _matches(text: str) -> ColumnElement[bool]:
+    return D.vector.op("@@", return_type=Boolean)(_tsquery(text))
+
+
+def _one_of(column: ColumnElement[Any], values: Iterable[Any], kind: Any = Integer) -> ColumnElement[bool]:
+    return column == any_(literal(sorted(values), ARRAY(kind)))
+
+
+def _allowed(request: SearchRequest) -> ColumnElement[bool]:
+    """The documents a request may see and asked for, as SQL (``polka.search.backend.Access``): content
+    whose community is readable and, if sensitive, one the searcher belongs to; communities they may
+    list; people if they may see the directory; what is open to everyone signed in (never sensitive).
+    Every filter then narrows."""
+    access = request.access
+    allowed: list[ColumnElement[bool]] = []
+    if access.communities:
+        readers = and_(D.audience == Audience.READERS.value, _one_of(D.community_id, access.communities))
+        if access.communities - access.sensitive_communities:
+            member = (
+                _one_of(D.community_id, access.sensitive_communities)
+                if access.sensitive_communities
+                else false()
+            )
+            readers = and_(readers, or_(D.sensitive.is_(False), member))
+        allowed.append(readers)
+    if access.listed:
+        allowed.append(and_(D.audience == Audience.LISTERS.value, _one_of(D.community_id, access.listed)))
+    if access.directory:
+        allowed.append(D.audience == Audience.DIRECTORY.value)
+    if access.signed_in:
+        allowed.append(and_(D.audience == Audience.SIGNED_IN.value, D.sensitive.is_(False)))
+    conditions = [or_(*allowed) if allowed else false()]
+    if request.kinds:
+        conditions.append(_one_of(D.kind, request.kinds, Text))
+    if request.communities:
+        conditions.append(_one_of(D.community_id, request.communities))
+    if request.organisations:
+        conditions.append(_one_of(D.organisation_id, request.organisations))
+    if request.tags:
+        tags = {_tag(tag) for tag in request.tags} - {""}
+        conditions.append(D.tags.overlap(literal(sorted(tags), ARRAY(Text))) if tags else false())
+    if request.updated_from is not None:
+        conditions.append(D.updated_at >= request.updated_from)
+    if request.updated_to is not None:
+        conditions.append(D.updated_at <= request.updated_to)
+    return and_(*conditions)
+
+
+def _tag(tag: str) -> str:
+    return " ".join(tag.replace(",", " ").split()).lower()
+
+
+def document_row(document: SearchDocument, generation: int) -> dict[str, Any]:
+    return {
+        "kind": document.kind,
+        "object_id": document.object_id,
+        "audience": document.audience.value,
+        "community_id": document.community_id,
+        "sensitive": document.sensitive,
+        "organisation_id": document.organisation_id,
+        "author_id": document.author_id,
+        "tags": sorted({tag for tag in map(_tag, document.tags) if tag}),
+        "title": document.title,
+        "body": document.body,
+        "vector": vector_text(document),
+        "boost": document.boost,
+        "created_at": document.created_at,
+        "updated_at": document.updated_at,
+        "generation": generation,
+    }
+
+
+class PostgresBackend:
+    """A ``SearchBackend`` on the database of ``engine``; see the module's docstring."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        nothing = SearchResults([], 0, {name: {} for name in FACETS} if request.facets else {})
+        if request.access.is_empty or request.query.is_empty or request.limit <= 0:
+            return nothing
+        with self.engine.connect() as conn:
+            translation = Translation(request.query, lambda prefix: self._expand(conn, prefix))
+            every = translation.every()
+            if every is None:
+                return nothing
+            allowed = _allowed(request)
+            condition = and_(allowed, _matches(every))
+            total, facets = self._counted(conn, condition, request.facets)
+            complete, held = None, None
+            if total < PARTIAL_BELOW and len(translation.optional) > 1:
+                complete = total
+                held = sum(
+                    (cast(_matches(wanted.tsquery), Integer) for wanted in translation.optional),
+                    start=literal(0),
+                )
+                strict = translation.strict()
+                condition = and_(
+                    allowed,
+                    _matches(translation.either()),
+                    _matches(strict) if strict is not None else true(),
+                    held >= translation.least,
+                )
+                total, facets = self._counted(conn, condition, request.facets)
+            if not total:
+                return nothing
+            scoring = every if held is None else translation.either()
+            rows = conn.execute(self._page(request, condition, scoring, held, translation)).all()
+        highlighter = translation.marks.highlighter(stem)
+        hits = []
+        for row in rows:
+            missing: tuple[str, ...] = ()
+            if held is not None:
+                missing = tuple(
+                    wanted.label
+                    for number, wanted in enumerate(translation.optional)
+                    if not getattr(row, f"holds_{number}")
+                )
+            snippet = make_snippet(row.body, highlighter)
+            hits.append(Hit(row.kind, row.object_id, float(row.score), snippet, missing))
+        return SearchResults(hits, total, facets, complete)
+
+    def count(self, request: SearchRequest) -> int:
+        if request.access.is_empty or request.query.is_empty:
+            return 0
+        with self.engine.connect() as conn:
+            every = Translation(request.query, lambda prefix: self._expand(conn, prefix)).every()
+            if every is None:
+                return 0
+            return self._counted(conn, and_(_allowed(request), _matches(every)), False)[0]
+
+    def suggest(self, request: SearchRequest, keep: frozenset[str] = frozenset()) -> Query | None:
+        if not request.query.words() or request.access.is_empty:
+            return None
+        allowed = _allowed(request)
+        with self.engine.connect() as conn:
+
+            def respelling(word: str) -> str | None:
+                if word in STOP_WORDS or self._held(conn, allowed, [stem(word)]):
+                    return None
+                return self._closest(conn, allowed, word)
+
+            return respell(request.query, respelling, keep)
+
+    def document_count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(search_documents)) or 0)
+
+    def needs_rebuild(self) -> bool:
+        """Whether the index was built by an older ``PG_INDEX_FORMAT`` (or never built: 0)."""
+        with self.engine.connect() as conn:
+            built = conn.scalar(select(search_state.c.format))
+        return built is not None and built < PG_INDEX_FORMAT
+
+    def _counted(
+        self, conn: Connection, condition: ColumnElement[bool], facets: bool
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        """How many documents meet ``condition``, and per facet the count of each value among them."""
+        if not facets:
+            return int(
+                conn.scalar(select(func.count()).select_from(search_documents).where(condition)) or 0
+            ), {}
+        matched = select(D.kind, D.community_id, D.organisation_id, D.tags).where(condition).cte("matched")
+        tag = func.unnest(matched.c.tags).table_valued("value").render_derived(name="tag")
+        statement = union_all(
+            select(literal("kind"), matched.c.kind, func.count()).group_by(matched.c.kind),
+            select(literal("community"), cast(matched.c.community_id, Text), func.count()).group_by(
+                matched.c.community_id
+            ),
+            select(literal("organisation"), cast(matched.c.organisation_id, Text), func.count())
+            .where(matched.c.organisation_id.is_not(None))
+            .group_by(matched.c.organisation_id),
+            select(literal("tag"), tag.c.value, func.count())
+            .select_from(matched)
+            .join(tag, true())
+            .group_by(tag.c.value),
+        )
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        for name, value, count in conn.execute(statement):
+            counts[name][value] = count
+        for name, values in counts.items():
+            counts[name] = dict(sorted(values.items(), key=lambda item: -item[1]))
+        return sum(counts["kind"].values()), counts
+
+    def _page(
+        self,
+        request: SearchRequest,
+        condition: ColumnElement[bool],
+        scoring: str,
+        held: ColumnElement[int] | None,
+        translation: Translation,
+    ) -> Any:
+        by_date = request.sort is Sort.DATE
+        score = (
+            literal(0.0)
+            if by_date
+            else func.ts_rank(
+                literal_column(f"'{RANK_WEIGHTS}'::float4[]"), D.vector, _tsquery(scoring), RANK_NORMALISATION
+            )
+            * D.boost
+        ).label("score")
+        columns: list[Any] = [D.kind, D.object_id, D.body, score]
+        order: list[Any] = []
+        if held is not None:
+            columns += [
+                _matches(wanted.tsquery).label(f"holds_{number}")
+                for number, wanted in enumerate(translation.optional)
+            ]
+            order.append(held.desc())
+        if not by_date:
+            order.append(score.desc())
+        order += [D.updated_at.desc(), D.kind, D.object_id]
+        return (
+            select(*columns)
+            .where(condition)
+            .order_by(*order)
+            .offset(max(request.offset, 0))
+            .limit(request.limit)
+        )
+
+    def _expand(self, conn: Connection, prefix: str) -> list[str]:
+        """The stems of words starting with ``prefix`` that do not start with it themselves."""
+        starting = prefix + "%"
+        return list(
+            conn.scalars(
+                select(search_words.c.stem)
+                .where(search_words.c.word.like(starting), search_words.c.stem.not_like(starting))
+                .distinct()
+                .limit(PREFIX_STEMS)
+            )
+        )
+
+    def _held(self, conn: Connection, allowed: ColumnElement[bool], stems: Sequence[str]) -> dict[str, int]:
+        """How many allowed documents hold each of ``stems`` in their title or body (those none holds
+        are left out)."""
+        if not stems:
+            return {}
+        wanted = (
+            func.unnest(literal(sorted(set(stems)), ARRAY(Text)))
+            .table_valued("stem")
+            .render_derived(name="wanted")
+        )
+        holds = D.vector.op("@@", return_type=Boolean)(
+            cast(func.quote_literal(wanted.c.stem).concat(":AD"), TSQUERY)
+        )
+        rows = conn.execute(
+            select(wanted.c.stem, func.count())
+            .select_from(wanted)
+            .join(search_documents, holds)
+            .where(allowed)
+            .group_by(wanted.c.stem)
+        )
+        return {row[0]: row[1] for row in rows}
+
+    def _closest(self, conn: Connection, allowed: ColumnElement[bool], word: str) -> str | None:
+        """The vocabulary's word closest to ``word`` that allowed documents hold (within reach:
+        ``polka.search.spelling.within_reach``): fewest edits, then most documents, then alphabetical."""
+        # For this read's transaction only (it is never committed).
+        conn.execute(select(func.set_config("pg_trgm.similarity_threshold", str(SPELL_SIMILARITY), True)))
+        rows = conn.execute(
+            select(search_words.c.word, search_words.c.stem)
+            .where(
+                or_(
+                    search_words.c.word.op("%", return_type=Boolean)(word),
+                    _one_of(search_words.c.word, swaps(word), Text),
+                )
+            )
+            .order_by(func.similarity(search_words.c.word, word).desc())
+            .limit(SPELL_CANDIDATES)
+        ).all()
+        candidates = {row.word: row.stem for row in rows if row.word != word and within_reach(word, row.word)}
+        held = self._held(conn, allowed, list(candidates.values()))
+        found = {candidate: held[found] for candidate, found in candidates.items() if held.get(found)}
+        if not found:
+            return None
+        return str(min(found, key=lambda candidate: (edits(word, candidate), -found[candidate], candidate)))
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def apply(self, changes: Sequence[Change], *, timeout: float) -> None:
+        """Write every change in one transaction, waiting at most ``timeout`` seconds for a row another
+        writer holds (``LockTimeout``); while a rebuild runs, note what changed for it to replay."""
+        if not changes:
+            return
+        with self._writing(timeout) as conn:
+            state = conn.execute(
+                select(search_state.c.generation, search_state.c.rebuilding).with_for_update(read=True)
+            ).one_or_none()
+            generation = state.generation if state is not None else 0
+            self._write(conn, changes, generation)
+            if state is not None and state.rebuilding:
+                keys = sorted({(change.kind, change.object_id) for change in changes})
+                conn.execute(
+                    pg_insert(search_journal)
+                    .values([{"kind": kind, "object_id": object_id} for kind, object_id in keys])
+                    .on_conflict_do_nothing()
+                )
+
+    @contextmanager
+    def _writing(self, timeout: float) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    select(func.set_config("lock_timeout", f"{max(1, int(timeout * 1000))}ms", True))
+                )
+                yield conn
+        except OperationalError as exc:
+            if isinstance(exc.orig, errors.LockNotAvailable):
+                raise LockTimeout(f"another writer held the search index for {timeout:g}s") from exc
+            raise
+
+    @staticmethod
+    def _write(conn: Connection, changes: Sequence[Change], generation: int) -> None:
+        """Replace or remove each change's row, in key order (writers never wait on each other in a
+        circle), and add the documents' words to the vocabulary."""
+        ordered = sorted(changes, key=lambda change: (change.kind, change.object_id))
+        gone = [(change.kind, change.object_id) for change in ordered if change.document is None]
+        if gone:
+            conn.execute(delete(search_documents).where(tuple_(D.kind, D.object_id).in_(gone)))
+        documents = [change.document for change in ordered if change.document is not None]
+        if not documents:
+            return
+        for batch in batched(documents, WRITE_BATCH):
+            added = pg_insert(search_documents).values([document_row(each, generation) for each in batch])
+            kept = {"kind", "object_id"}
+            conn.execute(
+                added.on_conflict_do_update(
+                    index_elements=[D.kind, D.object_id],
+                    set_={
+                        column.name: added.excluded[column.name]
+                        for column in search_documents.c
+                        if column.name not in kept
+                    },
+                )
+            )
+        known = sorted(set().union(*(vocabulary(each) for each in documents)))
+        for words in batched(known, 5000):
+            conn.execute(
+                pg_insert(search_words)
+                .values([{"word": word, "stem": stem(word)} for word in words])
+                .on_conflict_do_nothing()
+            )
+
+    def rebuild(self, documents: Iterable[SearchDocument], reload: Loader) -> int:
+        """Rewrite every document in place under a new generation while search goes on answering, then
+        replay what the applier changed meanwhile and remove what the rebuild did not write (objects
+        gone since). One rebuild at a time (an advisory lock); a failed one leaves the index as it was
+        plus what it had written."""
+        with self.engine.connect() as holder:
+            holder.execute(select(func.pg_advisory_lock(REBUILD_LOCK)))
+            holder.commit()
+            try:
+                return self._rebuild(documents, reload)
+            finally:
+                holder.execute(select(func.pg_advisory_unlock(REBUILD_LOCK)))
+                holder.commit()
+
+    def _rebuild(self, documents: Iterable[SearchDocument], reload: Loader) -> int:
+        with self.engine.begin() as conn:
+            if conn.scalar(select(search_state.c.id)) is None:
+                conn.execute(insert(search_state).values(id=1, format=0, generation=0))
+            generation = conn.scalar(
+                update(search_state)
+                .values(generation=search_state.c.generation + 1, rebuilding=True)
+                .returning(search_state.c.generation)
+            )
+            conn.execute(delete(search_journal))
+        indexed = 0
+        for batch in batched(documents, WRITE_BATCH):
+            with self.engine.begin() as conn:
+                self._write(conn, [Change(each.kind, each.object_id, each) for each in batch], generation)
+            indexed += len(batch)
+        with self.engine.begin() as conn:
+            # Taken first: appliers under way finish, and new ones wait until the rebuild has ended.
+            conn.execute(select(search_state.c.id).with_for_update())
+            keys = [
+                (row.kind, row.object_id)
+                for row in conn.execute(
+                    delete(search_journal).returning(search_journal.c.kind, search_journal.c.object_id)
+                )
+            ]
+            if keys:
+                fresh = reload(keys)
+                self._write(
+                    conn,
+                    [Change(kind, object_id, fresh.get((kind, object_id))) for kind, object_id in keys],
+                    generation,
+                )
+            conn.execute(delete(search_documents).where(D.generation < generation))
+            conn.execute(update(search_state).values(rebuilding=False, format=PG_INDEX_FORMAT))
+        return indexed
