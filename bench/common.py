@@ -3,18 +3,22 @@ compare with a target, and exit non-zero when a target is missed."""
 
 from __future__ import annotations
 
+import os
+import secrets
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import and_, event, select
+from sqlalchemy import and_, event, make_url, select, text
 from sqlalchemy.orm import Session
 
 import polka.models  # noqa: F401  (every table, for create_all)
@@ -24,6 +28,7 @@ from polka.accounts.services import create_user
 from polka.communities.models import Community, Role, Visibility
 from polka.communities.services import add_member, create_community
 from polka.db import Base, make_engine
+from polka.dbcli import alembic_config
 from polka.organisations.services import sync_organisations
 from polka.wiki.models import WikiPage, WikiRevision
 from polka.wiki.rendering import kept_rendering, render_body
@@ -61,12 +66,35 @@ class Measure:
 
 def bench_app(data: Path, database_url: str = "", **settings: Any) -> tuple[Flask, str]:
     """A POLKA app on a new, empty schema: SQLite in ``data`` unless ``database_url`` names another
-    (which must exist and be empty). Returns the app and the database URL."""
+    (which must exist and be empty; PostgreSQL is migrated as an operator would, for the search
+    backend's tables). Returns the app and the database URL."""
     url = database_url or f"sqlite:///{data / 'polka.db'}"
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    if url.startswith("postgresql"):
+        command.upgrade(alembic_config(url), "head")
+    else:
+        engine = make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
     return create_app(data_dir=data, database_url=url, secret_key="bench", smtp_url="", **settings), url
+
+
+#: Where ``scratch_postgresql`` makes its databases (a server on this machine: CI's, or a developer's).
+BENCH_POSTGRESQL = os.environ.get("POLKA_BENCH_POSTGRESQL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def scratch_postgresql(label: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database beside ``BENCH_POSTGRESQL``'s, dropped afterwards: its URL."""
+    name = f"polka_bench_{label}_{secrets.token_hex(3)}"
+    admin = make_engine(BENCH_POSTGRESQL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(BENCH_POSTGRESQL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def time_calls(fn: Callable[[], object], *, repeat: int, warmup: int = 2) -> list[float]:

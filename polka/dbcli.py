@@ -37,7 +37,10 @@ def upgrade() -> None:
     shipped groups (each added once)."""
     settings = app_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(settings.database_url), "head")
+    try:
+        command.upgrade(alembic_config(settings.database_url), "head")
+    except RuntimeError as exc:  # a migration that cannot go on says why, in words, as RuntimeError
+        raise click.ClickException(str(exc)) from exc
     with session_factory()() as session, transaction(session):
         added = sync_organisations(session)
         synonyms = sync_synonyms(session)

@@ -47,6 +47,7 @@ LAYERS = {
     "recurrence": KERNEL,
     "assets": KERNEL,
     "compression": KERNEL,
+    "locks": KERNEL,
     "spreadsheets": KERNEL,
     "accounts": CORE,
     "organisations": CORE,

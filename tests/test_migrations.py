@@ -91,3 +91,30 @@ def test_downgrade_to_base_and_upgrade_again(empty_database):
     command.upgrade(config, "head")
     command.downgrade(config, "base")
     command.upgrade(config, "head")
+
+
+def test_a_user_who_may_not_create_pg_trgm_is_told_what_to_ask_for():
+    if not PG_URL:
+        pytest.skip("POLKA_TEST_DATABASE_URL is not set")
+    suffix = secrets.token_hex(4)
+    name, role = f"polka_migrations_{suffix}", f"polka_limited_{suffix}"
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    owner = make_engine(
+        make_url(PG_URL).set(database=name).render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    with owner.connect() as conn:  # the tables, but not the database's extensions
+        conn.execute(text(f'GRANT USAGE, CREATE ON SCHEMA public TO "{role}"'))
+    owner.dispose()
+    try:
+        limited = make_url(PG_URL).set(database=name, username=role).render_as_string(hide_password=False)
+        with pytest.raises(RuntimeError, match=r"CREATE EXTENSION pg_trgm; in database polka_migrations_"):
+            command.upgrade(alembic_config(limited), "head")
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()

@@ -84,14 +84,14 @@ def _create_extension(bind: sa.Connection) -> None:
     """``pg_trgm``, unless it is there already; a clear message when the user may not create it."""
     if bind.scalar(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")):
         return
-    with bind.begin_nested():
-        try:
+    database = bind.scalar(sa.text("SELECT current_database()"))
+    try:
+        with bind.begin_nested():
             bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-        except sa.exc.DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", "") != "42501":  # insufficient_privilege
-                raise
-            database = bind.scalar(sa.text("SELECT current_database()"))
-            raise RuntimeError(EXTENSION_NEEDED.format(database=database)) from exc
+    except sa.exc.DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", "") != "42501":  # insufficient_privilege
+            raise
+        raise RuntimeError(EXTENSION_NEEDED.format(database=database)) from exc
 
 
 def downgrade() -> None:

@@ -41,6 +41,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     true,
     tuple_,
     union_all,
@@ -475,6 +476,18 @@ class PostgresBackend:
                 .returning(search_state.c.generation)
             )
             conn.execute(delete(search_journal))
+        try:
+            indexed = self._rewrite(documents, reload, generation)
+        except BaseException:
+            with self.engine.begin() as conn:  # appliers need not note their changes any longer
+                conn.execute(update(search_state).values(rebuilding=False))
+                conn.execute(delete(search_journal))
+            raise
+        return indexed
+
+    def _rewrite(self, documents: Iterable[SearchDocument], reload: Loader, generation: int) -> int:
+        """Write ``documents`` under ``generation``, then end the rebuild: replay the journal and remove
+        what this generation did not write. Returns how many documents were written."""
         indexed = 0
         for batch in batched(documents, WRITE_BATCH):
             with self.engine.begin() as conn:
@@ -498,4 +511,6 @@ class PostgresBackend:
                 )
             conn.execute(delete(search_documents).where(D.generation < generation))
             conn.execute(update(search_state).values(rebuilding=False, format=PG_INDEX_FORMAT))
+        with self.engine.begin() as conn:  # the planner's figures for the table just rewritten
+            conn.execute(text("ANALYZE search_documents, search_words"))
         return indexed

@@ -54,3 +54,33 @@ def test_emails_carry_links_with_the_port(served_on_port_5077, web, mailbox):
     register(web)
     [message] = mailbox.to("ada.lovelace@met.police.uk")
     assert re.search(r"http://127\.0\.0\.1:5077/verify/\S+", mailbox.body(message))
+
+
+# --- the search backend -----------------------------------------------------------------------------
+
+PG = "postgresql://polka@db.example/polka"
+
+
+@pytest.mark.parametrize(
+    ("environ", "chosen"),
+    [
+        ({}, "whoosh"),  # SQLite: the index in the data directory
+        ({"POLKA_DATABASE_URL": PG}, "postgresql"),  # PostgreSQL: its own search, shared by every node
+        ({"POLKA_DATABASE_URL": PG, "POLKA_SEARCH_BACKEND": "whoosh"}, "whoosh"),
+        ({"POLKA_DATABASE_URL": PG, "POLKA_SEARCH_BACKEND": " PostgreSQL "}, "postgresql"),
+    ],
+)
+def test_the_search_backend_follows_the_database_unless_chosen(tmp_path, environ, chosen):
+    assert settings_from(tmp_path, environ).search_backend == chosen
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"POLKA_SEARCH_BACKEND": "elastic"}, "must be whoosh or postgresql, not 'elastic'"),
+        ({"POLKA_SEARCH_BACKEND": "postgresql"}, "needs a PostgreSQL database"),
+    ],
+)
+def test_a_search_backend_that_cannot_work_is_refused_in_words(tmp_path, environ, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        settings_from(tmp_path, environ)

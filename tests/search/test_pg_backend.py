@@ -1,0 +1,152 @@
+"""The PostgreSQL backend's own ways: rebuilding in place while search answers and the applier writes,
+waiting for another writer, the limits of a vector, and the words it gives the database."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from polka.db import make_engine
+from polka.search.backend import Change, LockTimeout
+from polka.search.documents import SearchDocument
+from polka.search.pg_backend import PG_INDEX_FORMAT, PostgresBackend
+from polka.search.pg_query import MAX_POSITION, vector_text
+from polka.search.pg_tables import search_state
+from tests.conftest import PG_URL
+from tests.search.backends import doc, find, ids, put
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="the PostgreSQL backend needs POLKA_TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(database: Engine) -> PostgresBackend:
+    return PostgresBackend(database)
+
+
+def no_reload(keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], SearchDocument]:
+    return {}
+
+
+# --- rebuilding --------------------------------------------------------------------------------------
+
+
+def test_a_rebuild_rewrites_everything_and_drops_what_is_gone_while_search_answers(engine):
+    put(engine, doc(1, body="custody old"), doc(2, body="custody gone"))
+    seen_during: list[set[int]] = []
+
+    def documents() -> Iterator[SearchDocument]:
+        yield doc(1, body="custody new")
+        seen_during.append(ids(find(engine, "custody")))  # mid-rebuild: search still answers
+        yield doc(3, body="custody added")
+
+    assert engine.rebuild(documents(), no_reload) == 2
+    assert seen_during == [{1, 2}]
+    assert ids(find(engine, "custody")) == {1, 3}
+    assert ids(find(engine, "new")) == {1}
+    assert engine.document_count() == 2
+
+
+def test_changes_applied_during_a_rebuild_survive_it(engine):
+    put(engine, doc(1, body="custody"), doc(2, body="custody"), doc(3, body="custody"))
+    database = {("wiki", 1): doc(1, body="custody updated"), ("wiki", 3): doc(3, body="custody")}
+
+    def documents() -> Iterator[SearchDocument]:
+        yield doc(1, body="custody")  # read before the update below: stale
+        yield doc(2, body="custody")  # read before the delete below: stale
+        # Meanwhile the applier writes the changes it was told of.
+        engine.apply([Change("wiki", 1, database[("wiki", 1)]), Change("wiki", 2, None)], timeout=5)
+        yield doc(3, body="custody")
+
+    def reload(keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], SearchDocument]:
+        return {key: database[key] for key in keys if key in database}
+
+    engine.rebuild(documents(), reload)
+    assert ids(find(engine, "custody")) == {1, 3}
+    assert ids(find(engine, "updated")) == {1}
+
+
+def test_a_rebuild_that_fails_leaves_the_index_answering_and_the_applier_free(engine, database):
+    put(engine, doc(1, body="custody"), doc(2, body="custody"))
+
+    def documents() -> Iterator[SearchDocument]:
+        yield doc(1, body="custody")
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        engine.rebuild(documents(), no_reload)
+    assert ids(find(engine, "custody")) == {1, 2}
+    with database.connect() as conn:
+        assert conn.execute(select(search_state.c.rebuilding, search_state.c.format)).one() == (
+            False,
+            PG_INDEX_FORMAT,
+        )
+    put(engine, doc(3, body="custody"))
+    assert ids(find(engine, "custody")) == {1, 2, 3}
+
+
+def test_an_apply_waits_for_a_rebuild_to_end_and_is_not_lost(engine, database):
+    put(engine, doc(1, body="custody"))
+    ended = threading.Event()
+    applied: list[float] = []
+
+    def documents() -> Iterator[SearchDocument]:
+        writer = threading.Thread(
+            target=lambda: (put(engine, doc(2, body="custody late")), applied.append(1))
+        )
+        writer.start()
+        writer.join(timeout=10)  # an apply during the rebuild does not wait: rows are not locked yet
+        assert applied
+        yield doc(1, body="custody")
+        ended.set()
+
+    engine.rebuild(documents(), lambda keys: {("wiki", 2): doc(2, body="custody late")})
+    assert ended.is_set()
+    assert ids(find(engine, "custody")) == {1, 2}
+
+
+# --- writers -------------------------------------------------------------------------------------------
+
+
+def test_an_apply_gives_up_when_another_writer_holds_the_row(engine, database):
+    put(engine, doc(1, body="custody"))
+    with database.connect() as other:
+        other.execute(text("SELECT 1 FROM search_documents WHERE object_id = 1 FOR UPDATE"))
+        with pytest.raises(LockTimeout):
+            engine.apply([Change("wiki", 1, doc(1, body="custody changed"))], timeout=0.2)
+        other.rollback()
+    assert ids(find(engine, "changed")) == set()  # nothing was written
+    put(engine, doc(1, body="custody changed"))
+    assert ids(find(engine, "changed")) == {1}
+
+
+# --- vectors -----------------------------------------------------------------------------------------
+
+
+def test_a_very_long_document_is_indexed_and_its_words_found(engine):
+    # 100,000 words (the longest page a wiki takes is about that), far beyond the positions a vector keeps
+    words = " ".join(f"word{n % 5000}" for n in range(100_000))
+    put(engine, doc(1, "Long", f"opening phrase {words} closing remark"))
+    assert ids(find(engine, "word4999")) == {1}  # plain words anywhere
+    assert ids(find(engine, "remark")) == {1}
+    assert ids(find(engine, '"opening phrase"')) == {1}  # phrases within the first 16,383 words
+
+
+def test_the_vector_weights_fields_and_leaves_a_gap_between_them():
+    vector = vector_text(replace(doc(1, "Custody suite", "Custody review"), context="Roads"))
+    assert vector == "'custodi':1A,6D 'suit':2A 'road':4C 'review':7D"
+
+
+def test_positions_past_the_last_one_a_vector_keeps_share_it():
+    vector = vector_text(doc(1, "", " ".join(["custody"] * 5) + " x" * MAX_POSITION + " custody"))
+    assert vector.startswith("'custodi':3D,4D,5D,6D,7D,16383D ")
