@@ -163,6 +163,7 @@ def build_site(app: Flask, docs: int) -> dict[str, Any]:
             [
                 {
                     "email": f"author{n}@police.uk",
+                    "handle": f"author-{n}",
                     "name": f"Author {n}",
                     "password_hash": "x",
                     "organisation_id": organisations[n % len(organisations)],

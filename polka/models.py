@@ -15,6 +15,7 @@ from polka.db import Base
 from polka.drafts import models as drafts
 from polka.features import FEATURES
 from polka.jobs import models as jobs
+from polka.jobs import turns as job_turns
 from polka.moderation import models as moderation
 from polka.notifications import models as notifications
 from polka.organisations import models as organisations
@@ -33,6 +34,7 @@ MODULES = (
     crossrefs,
     drafts,
     jobs,
+    job_turns,
     moderation,
     notifications,
     organisations,

@@ -36,14 +36,25 @@ CSP = "; ".join(
 )
 
 
-def _in_networks(address: str, networks: tuple[IpNetwork, ...]) -> bool:
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``text`` names (an IPv4 address mapped into IPv6 as itself), or None."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(text)
     except ValueError:
-        return False
+        return None
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return any(ip in net for net in networks)
+        return ip.ipv4_mapped
+    return ip
+
+
+def _in_networks(address: str, networks: tuple[IpNetwork, ...]) -> bool:
+    ip = _address(address)
+    return ip is not None and any(ip in net for net in networks)
+
+
+def _is_loopback(address: str) -> bool:
+    ip = _address(address)
+    return ip is not None and ip.is_loopback
 
 
 class TrustedProxyMiddleware:
@@ -84,7 +95,7 @@ def init_security(app: Flask, settings: Settings) -> None:
     def refuse_untrusted_networks() -> Any:
         address = request.remote_addr or ""
         # Static files are public GOV.UK styles and scripts; the refusal page itself needs them.
-        if request.endpoint == "static" or trusted(address):
+        if request.endpoint == "static" or trusted(address) or _probe_from_balancer(address):
             return None
         with session_factory()() as session, transaction(session):
             record(
@@ -95,6 +106,13 @@ def init_security(app: Flask, settings: Settings) -> None:
                 detail={"path": request.path[:200], "method": request.method},
             )
         return render_template("errors/network.html"), 403
+
+    def _probe_from_balancer(address: str) -> bool:
+        """A load balancer's probe (``/healthz``, ``/readyz``) from loopback or a trusted proxy."""
+        view = app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "polka_probe", False):
+            return False
+        return _is_loopback(address) or _in_networks(address, settings.trusted_proxies)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:

@@ -28,6 +28,7 @@ from polka.http import PolkaRequest, close_db, db
 from polka.ids import IdConverter
 from polka.jobs.periodic import Periodic
 from polka.jobs.runner import JobRunner
+from polka.jobs.turns import Turns
 from polka.locks import AdvisoryLock, FileLock, Lock
 from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
@@ -72,10 +73,14 @@ def configure(app: Flask, settings: Settings) -> None:
     app.extensions["polka.settings"] = settings
     app.extensions["polka.engine"] = engine
     app.extensions["polka.sessions"] = make_session_factory(engine)
+    settings.files_dir.mkdir(parents=True, exist_ok=True)  # ready for the first upload (and /readyz)
     app.extensions["polka.files"] = FileStore(settings.files_dir)
     app.extensions["polka.passwords"] = PasswordHashing(settings.argon2_time_cost, settings.argon2_memory_kib)
     app.extensions["polka.jobs"] = JobRunner(
         app.extensions["polka.sessions"], {MAIL_JOB: mail_handler(settings)}
+    )
+    app.extensions["polka.turns"] = Turns(
+        app.extensions["polka.sessions"], _housekeeping_lock(settings, engine)
     )
     _configure_search(app, settings)
     _configure_features(app, settings)
@@ -177,24 +182,37 @@ def _configure_features(app: Flask, settings: Settings) -> None:
         for job in feature.jobs:
             runner.register(job.kind, job.build(settings, store))
         for task in feature.housekeeping:
-            runner.idle_tasks.append(Periodic(task.name, task.interval, _in_transaction(sessions, task.run)))
+            _housekeeping(app, task.name, task.interval, _in_transaction(sessions, task.run))
 
     def referenced() -> set[str]:
         with sessions() as session:
             return referenced_files(session)
 
-    runner.idle_tasks.append(
-        Periodic(
-            "sweep temporary files", timedelta(hours=1), lambda: store.sweep_temp_files(timedelta(hours=6))
-        )
+    _housekeeping(
+        app, "sweep temporary files", timedelta(hours=1), lambda: store.sweep_temp_files(timedelta(hours=6))
     )
-    runner.idle_tasks.append(
-        Periodic(
-            "remove unreferenced files",
-            timedelta(hours=24),
-            lambda: store.collect_garbage(referenced, older_than=timedelta(days=1)),
-        )
+    _housekeeping(
+        app,
+        "remove unreferenced files",
+        timedelta(hours=24),
+        lambda: store.collect_garbage(referenced, older_than=timedelta(days=1)),
     )
+
+
+def _housekeeping(app: Flask, name: str, interval: timedelta, task: Callable[[], object]) -> None:
+    """Have the worker's idle loop run ``task`` once per ``interval``, by one worker at a time however
+    many run (``polka.jobs.turns``)."""
+    turns: Turns = app.extensions["polka.turns"]
+    app.extensions["polka.jobs"].idle_tasks.append(Periodic(name, interval, task, turn=turns.turn))
+
+
+def _housekeeping_lock(settings: Settings, engine: Engine) -> Callable[[str], Lock]:
+    """The lock each housekeeping task is done under: the database's on PostgreSQL (every node shares
+    it), a lock file in the data directory on SQLite (one machine)."""
+    if engine.dialect.name == "postgresql":
+        return lambda name: AdvisoryLock(engine, f"polka.housekeeping:{name}")
+    folder = settings.data_dir / "locks"
+    return lambda name: FileLock(folder / ("".join(c if c.isalnum() else "-" for c in name) + ".lock"))
 
 
 def _in_transaction(sessions: sessionmaker[Session], run: Callable[[Session], object]) -> Callable[[], None]:
@@ -240,12 +258,11 @@ def _configure_notifications(app: Flask) -> None:
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
     runner.register(FAN_OUT_JOB, in_app(app, fan_out))
     runner.register(EMAIL_JOB, in_app(app, email_handler(app)))
-    runner.idle_tasks.append(
-        Periodic(
-            "queue the notification digests that are due",
-            timedelta(minutes=1),
-            _in_transaction(sessions, queue_due_digests),
-        )
+    _housekeeping(
+        app,
+        "queue the notification digests that are due",
+        timedelta(minutes=1),
+        _in_transaction(sessions, queue_due_digests),
     )
     _daily(app, "forget notifications read long ago", forget_old)
 
@@ -253,9 +270,7 @@ def _configure_notifications(app: Flask) -> None:
 def _daily(app: Flask, name: str, work: Callable[[Session], object]) -> None:
     """Housekeeping the worker runs once a day, in a transaction of its own."""
     sessions: sessionmaker[Session] = app.extensions["polka.sessions"]
-    app.extensions["polka.jobs"].idle_tasks.append(
-        Periodic(name, timedelta(hours=24), _in_transaction(sessions, work))
-    )
+    _housekeeping(app, name, timedelta(hours=24), _in_transaction(sessions, work))
 
 
 def _register_content() -> None:
@@ -320,6 +335,7 @@ def core_routes() -> tuple[Routes, ...]:
     from polka.feeds import views as feeds
     from polka.moderation import views as moderation
     from polka.notifications import views as notifications
+    from polka.operations import views as operations
     from polka.people import views as people
     from polka.site_search import views as site_search
     from polka.subscriptions import views as subscriptions
@@ -340,6 +356,7 @@ def core_routes() -> tuple[Routes, ...]:
         Routes(subscriptions.bp, (subscriptions,)),
         Routes(moderation.bp, (moderation,)),
         Routes(notifications.bp, (notifications,)),
+        Routes(operations.bp, (operations,)),
     )
 
 

@@ -82,6 +82,7 @@ LAYERS = {
     "help": COMPOSITION,
     "features": COMPOSITION,
     "error_pages": COMPOSITION,
+    "operations": COMPOSITION,
 }
 PLANNED = {name for name, layer in LAYERS.items() if layer == FEATURE}
 LAYERS.update({feature.name: FEATURE for feature in FEATURES})

@@ -1,14 +1,20 @@
 """Housekeeping run from the worker's idle loop at most once per interval (sweeping temporary files,
-emptying bins): no cron needed on a single machine, and a failure is logged, never fatal."""
+emptying bins): no cron needed, and a failure is logged, never fatal. With a ``turn``
+(``polka.jobs.turns``), several workers, on one machine or many, share each task: one does it per
+interval, and any of them can."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import timedelta
 
 log = logging.getLogger(__name__)
+
+#: Whether it is this worker's turn to do a task due every interval (``polka.jobs.turns.Turns.turn``).
+Turn = Callable[[str, timedelta], AbstractContextManager[bool]]
 
 
 class Periodic:
@@ -20,11 +26,13 @@ class Periodic:
         interval: timedelta,
         task: Callable[[], object],
         clock: Callable[[], float] = time.monotonic,
+        turn: Turn | None = None,
     ) -> None:
         self.name = name
         self.interval = interval.total_seconds()
         self.task = task
         self.clock = clock
+        self.turn = turn
         self._last: float | None = None
 
     def __call__(self) -> None:
@@ -33,7 +41,12 @@ class Periodic:
             return
         self._last = now
         try:
-            self.task()
+            if self.turn is None:
+                self.task()
+                return
+            with self.turn(self.name, timedelta(seconds=self.interval)) as mine:
+                if mine:
+                    self.task()
         except Exception:
             log.exception(
                 "housekeeping task %s failed; it runs again in %s",
