@@ -68,6 +68,8 @@ class Settings:
     #: ``whoosh`` (an index in the data directory: one machine) or ``postgresql`` (tables of the
     #: database: any number of app nodes); unset, PostgreSQL when the database is PostgreSQL.
     search_backend: str = ""
+    #: ``json`` (one JSON object a line, for log collectors) or ``text`` (for a terminal).
+    log_format: str = "json"
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     #: Signed-in pages warn (with JavaScript) this long before the idle limit ends the session.
@@ -157,6 +159,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         settings = replace(settings, database_url=f"sqlite:///{settings.data_dir / 'polka.db'}")
     if not settings.secret_key:
         settings = replace(settings, secret_key=_stored_secret_key(settings.data_dir))
+    if settings.log_format not in ("json", "text"):
+        raise ConfigError(f"POLKA_LOG_FORMAT must be json or text, not {settings.log_format!r}")
     return replace(settings, search_backend=_search_backend(settings))
 
 

@@ -19,6 +19,7 @@ from polka.audit.services import record
 from polka.config import IpNetwork, Settings
 from polka.db import transaction
 from polka.http import session_factory
+from polka.logs import RequestIds
 
 CSP = "; ".join(
     [
@@ -86,6 +87,10 @@ class TrustedProxyMiddleware:
 
 def init_security(app: Flask, settings: Settings) -> None:
     app.wsgi_app = TrustedProxyMiddleware(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
+    # Outside the proxy middleware: it sees the direct peer, whose X-Request-Id is kept if a proxy's.
+    app.wsgi_app = RequestIds(  # type: ignore[method-assign]
+        app.wsgi_app, lambda peer: _in_networks(peer, settings.trusted_proxies)
+    )
 
     @lru_cache(maxsize=1024)  # asked on every request, mostly about the same few addresses
     def trusted(address: str) -> bool:

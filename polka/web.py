@@ -30,6 +30,7 @@ from polka.jobs.periodic import Periodic
 from polka.jobs.runner import JobRunner
 from polka.jobs.turns import Turns
 from polka.locks import AdvisoryLock, FileLock, Lock
+from polka.logs import configure_logging, init_request_logging
 from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
 from polka.permissions import SITE, Action, can, offers
@@ -89,6 +90,8 @@ def configure(app: Flask, settings: Settings) -> None:
     _configure_search_log(app)
     _configure_notifications(app)
 
+    configure_logging(settings.log_format)
+    init_request_logging(app)  # before the network check: a refused request is timed and logged too
     init_security(app, settings)  # first: a refused network's request body is never even read
     csrf = CSRFProtect(app)  # reads a form (an upload's files) before any database work holds a lock
     # One-click unsubscribe (RFC 8058) is a POST from a mail client: the signed token is its authority.

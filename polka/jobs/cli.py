@@ -72,10 +72,12 @@ def _check_schema() -> None:
 
 @contextmanager
 def _logging() -> Iterator[None]:
-    """One line per job on standard error, unless the operator configured logging already."""
+    """One line per job on standard error (POLKA's log lines, ``polka.logs``), unless logging is
+    configured already."""
     jobs_log = logging.getLogger("polka.jobs")
     handler: logging.Handler | None = None
-    if not logging.getLogger().handlers and not jobs_log.handlers:
+    configured = logging.getLogger().handlers or logging.getLogger("polka").handlers
+    if not configured and not jobs_log.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         jobs_log.addHandler(handler)
