@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 PRIVATE_NETWORKS = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+LOOPBACK = "127.0.0.0/8,::1/128"
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -30,6 +31,17 @@ def _networks(value: str) -> tuple[IpNetwork, ...]:
         raise ConfigError(f"not a list of CIDR networks: {value!r} ({exc})") from exc
 
 
+def in_networks(address: str, networks: tuple[IpNetwork, ...]) -> bool:
+    """Whether ``address`` (an IPv4 address mapped into IPv6 counting as itself) is in one of ``networks``."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in net for net in networks)
+
+
 def _bool(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in {"1", "true", "yes", "on"}:
@@ -37,6 +49,10 @@ def _bool(value: str) -> bool:
     if lowered in {"0", "false", "no", "off", ""}:
         return False
     raise ConfigError(f"not a yes/no value: {value!r}")
+
+
+#: The loopback networks (this machine).
+LOOPBACK_NETWORKS = _networks(LOOPBACK)
 
 
 def _words(value: str) -> tuple[str, ...]:
@@ -70,6 +86,8 @@ class Settings:
     search_backend: str = ""
     #: ``json`` (one JSON object a line, for log collectors) or ``text`` (for a terminal).
     log_format: str = "json"
+    #: Networks whose Prometheus servers may read ``/metrics`` (nobody else may, nor learn it is there).
+    metrics_networks: tuple[IpNetwork, ...] = field(default_factory=lambda: _networks(LOOPBACK))
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     #: Signed-in pages warn (with JavaScript) this long before the idle limit ends the session.
@@ -116,6 +134,7 @@ _PARSERS: dict[str, Any] = {
     "data_dir": Path,
     "trusted_networks": _networks,
     "trusted_proxies": _networks,
+    "metrics_networks": _networks,
     "allowed_email_domains": _words,
     "require_approval": _bool,
     "search_inline": _bool,

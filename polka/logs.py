@@ -129,6 +129,12 @@ def configure_logging(log_format: str) -> None:
     polka.setLevel(logging.INFO)
 
 
+def elapsed_seconds() -> float | None:
+    """How long the request being answered has taken so far (None before it was timed)."""
+    started = g.get("request_started")
+    return time.perf_counter() - started if started is not None else None
+
+
 def init_request_logging(app: Flask) -> None:
     """Log one line per request, and show its id on error pages (``request_id`` in templates)."""
 
@@ -138,8 +144,8 @@ def init_request_logging(app: Flask) -> None:
 
     @app.after_request
     def log_request(response: Response) -> Response:
-        started = g.get("request_started")
-        elapsed = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
+        seconds = elapsed_seconds()
+        elapsed = round(seconds * 1000, 1) if seconds is not None else None
         requests_log.info(
             "request",
             extra={

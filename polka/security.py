@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from functools import lru_cache
 from typing import Any
 
@@ -16,7 +15,7 @@ from flask import Flask, render_template, request
 from werkzeug.wrappers import Response
 
 from polka.audit.services import record
-from polka.config import IpNetwork, Settings
+from polka.config import LOOPBACK_NETWORKS, IpNetwork, Settings, in_networks
 from polka.db import transaction
 from polka.http import session_factory
 from polka.logs import RequestIds
@@ -37,27 +36,6 @@ CSP = "; ".join(
 )
 
 
-def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address ``text`` names (an IPv4 address mapped into IPv6 as itself), or None."""
-    try:
-        ip = ipaddress.ip_address(text)
-    except ValueError:
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    return ip
-
-
-def _in_networks(address: str, networks: tuple[IpNetwork, ...]) -> bool:
-    ip = _address(address)
-    return ip is not None and any(ip in net for net in networks)
-
-
-def _is_loopback(address: str) -> bool:
-    ip = _address(address)
-    return ip is not None and ip.is_loopback
-
-
 class TrustedProxyMiddleware:
     """Take the client address and scheme from proxy headers only when a trusted proxy sent them.
 
@@ -71,12 +49,12 @@ class TrustedProxyMiddleware:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         peer = environ.get("REMOTE_ADDR", "")
-        if self.proxies and _in_networks(peer, self.proxies):
+        if self.proxies and in_networks(peer, self.proxies):
             forwarded = [a.strip() for a in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
             client = peer
             for address in reversed(forwarded):
                 client = address
-                if not _in_networks(address, self.proxies):
+                if not in_networks(address, self.proxies):
                     break
             environ["REMOTE_ADDR"] = client
             proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
@@ -89,12 +67,12 @@ def init_security(app: Flask, settings: Settings) -> None:
     app.wsgi_app = TrustedProxyMiddleware(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
     # Outside the proxy middleware: it sees the direct peer, whose X-Request-Id is kept if a proxy's.
     app.wsgi_app = RequestIds(  # type: ignore[method-assign]
-        app.wsgi_app, lambda peer: _in_networks(peer, settings.trusted_proxies)
+        app.wsgi_app, lambda peer: in_networks(peer, settings.trusted_proxies)
     )
 
     @lru_cache(maxsize=1024)  # asked on every request, mostly about the same few addresses
     def trusted(address: str) -> bool:
-        return _in_networks(address, settings.trusted_networks)
+        return in_networks(address, settings.trusted_networks)
 
     @app.before_request
     def refuse_untrusted_networks() -> Any:
@@ -113,11 +91,14 @@ def init_security(app: Flask, settings: Settings) -> None:
         return render_template("errors/network.html"), 403
 
     def _probe_from_balancer(address: str) -> bool:
-        """A load balancer's probe (``/healthz``, ``/readyz``) from loopback or a trusted proxy."""
+        """A load balancer's probe (``/healthz``, ``/readyz``) from loopback or a trusted proxy, or
+        Prometheus reading ``/metrics`` from ``POLKA_METRICS_NETWORKS``."""
         view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, "polka_metrics", False):
+            return in_networks(address, settings.metrics_networks)
         if not getattr(view, "polka_probe", False):
             return False
-        return _is_loopback(address) or _in_networks(address, settings.trusted_proxies)
+        return in_networks(address, LOOPBACK_NETWORKS) or in_networks(address, settings.trusted_proxies)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:

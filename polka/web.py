@@ -33,6 +33,7 @@ from polka.locks import AdvisoryLock, FileLock, Lock
 from polka.logs import configure_logging, init_request_logging
 from polka.mail import MAIL_JOB, mail_handler
 from polka.markings import Marking
+from polka.operations.metrics import init_metrics
 from polka.permissions import SITE, Action, can, offers
 from polka.search.applier import OutboxApplier
 from polka.search.backend import SearchBackend
@@ -92,6 +93,7 @@ def configure(app: Flask, settings: Settings) -> None:
 
     configure_logging(settings.log_format)
     init_request_logging(app)  # before the network check: a refused request is timed and logged too
+    init_metrics(app)
     init_security(app, settings)  # first: a refused network's request body is never even read
     csrf = CSRFProtect(app)  # reads a form (an upload's files) before any database work holds a lock
     # One-click unsubscribe (RFC 8058) is a POST from a mail client: the signed token is its authority.
