@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -22,32 +21,10 @@ from sqlalchemy import select
 
 from polka.docs.models import Document, Version
 from polka.storage import TEMP_DIR, FileStore
+from tests.servers import ROOT, environment, gunicorn, wait_for
 from tests.support import csrf_from
 
-ROOT = Path(__file__).resolve().parents[2]
 BOUNDARY = "polka-crash-boundary"
-WAIT_SECONDS = 30
-
-
-def _environment(settings_overrides: dict[str, Any]) -> dict[str, str]:
-    wanted = ("data_dir", "database_url", "secret_key", "argon2_time_cost", "argon2_memory_kib")
-    settings = {k: settings_overrides[k] for k in wanted}
-    return {**os.environ, **{f"POLKA_{k.upper()}": str(v) for k, v in settings.items()}}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(condition: Any, what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def _children(pid: int) -> list[int]:
@@ -58,46 +35,9 @@ def _children(pid: int) -> list[int]:
 @pytest.fixture
 def server(settings_overrides: dict[str, Any], app: Any) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     """gunicorn serving POLKA on the test's database and data directory (one worker, stopped after)."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--worker-class",
-            "gthread",
-            "--workers",
-            "1",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--graceful-timeout",
-            "2",
-            "--no-control-socket",
-            "polka:create_app()",
-        ],
-        cwd=ROOT,
-        env=_environment(settings_overrides),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-    def answering() -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            return False
-
-    try:
-        _wait_for(answering, "gunicorn to start")
-        yield port, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    options = ("--worker-class", "gthread", "--workers", "1", "--no-control-socket")
+    with gunicorn(settings_overrides, *options, app="polka:create_app()") as served:
+        yield served
 
 
 def _cookie_and_token(web: Any, url: str) -> tuple[str, str]:
@@ -155,7 +95,7 @@ def test_a_worker_killed_mid_upload_leaves_no_row_and_no_half_file(server, web, 
     def arriving() -> bool:
         return temp_dir.is_dir() and any(p.stat().st_size > 1024 * 1024 for p in temp_dir.glob("*.part"))
 
-    _wait_for(arriving, "the upload to start arriving in the store")
+    wait_for(arriving, "the upload to start arriving in the store")
     for worker in _children(process.pid):
         os.kill(worker, signal.SIGKILL)
     connection.close()
@@ -178,7 +118,7 @@ def test_a_process_killed_between_storing_and_committing_leaves_no_row(
     finished = subprocess.run(
         [sys.executable, "-m", "tests.docs.processes", "upload-then-die", json.dumps(options)],
         cwd=ROOT,
-        env=_environment(settings_overrides),
+        env=environment(settings_overrides),
         capture_output=True,
         text=True,
         timeout=60,

@@ -3,8 +3,6 @@ processes: the probes answer, and ``/metrics`` adds up the requests every worker
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.docs.test_crash_safety import ROOT, _environment, _free_port, _wait_for
 from tests.operations.test_metrics import login_page, samples
+from tests.servers import gunicorn, wait_for
 
 
 def _get(port: int, path: str) -> tuple[int, str]:
@@ -27,34 +25,10 @@ def _get(port: int, path: str) -> tuple[int, str]:
 
 @pytest.fixture
 def served(settings_overrides: dict[str, Any], app: Any) -> Iterator[int]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--workers", "2"),
-            *("--bind", f"127.0.0.1:{port}", "--graceful-timeout", "2", "wsgi:app"),
-        ],
-        cwd=ROOT,
-        env={**_environment(settings_overrides), "POLKA_LOG_FORMAT": "text"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-    def up() -> bool:
-        try:
-            return _get(port, "/healthz")[0] == 200
-        except OSError:
-            return False
-
-    try:
-        _wait_for(up, "gunicorn to start")
+    options = ("-c", "deploy/gunicorn.conf.py", "--workers", "2")
+    with gunicorn(settings_overrides, *options, POLKA_LOG_FORMAT="text") as (port, _process):
+        wait_for(lambda: _get(port, "/healthz")[0] == 200, "the workers to answer")
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_the_probes_answer_and_metrics_add_up_every_worker(served, settings_overrides):
