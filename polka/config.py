@@ -64,6 +64,9 @@ class Settings:
     """Every setting POLKA reads, typed, with its default."""
 
     data_dir: Path = Path("instance")
+    #: Where uploaded files are kept; unset, ``files`` in the data directory. Several app nodes share
+    #: one (NFS, say): see the README for what it must guarantee.
+    files_dir: Path = Path()
     database_url: str = ""
     secret_key: str = ""
     trusted_networks: tuple[IpNetwork, ...] = field(default_factory=lambda: _networks(PRIVATE_NETWORKS))
@@ -117,10 +120,6 @@ class Settings:
         return self.data_dir / "mail"
 
     @property
-    def files_dir(self) -> Path:
-        return self.data_dir / "files"
-
-    @property
     def search_dir(self) -> Path:
         return self.data_dir / "search"
 
@@ -132,6 +131,7 @@ class Settings:
 
 _PARSERS: dict[str, Any] = {
     "data_dir": Path,
+    "files_dir": Path,
     "trusted_networks": _networks,
     "trusted_proxies": _networks,
     "metrics_networks": _networks,
@@ -171,6 +171,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
             raw = file_values[key]
             values[f.name] = _parse(f.name, raw, getattr(defaults, f.name)) if isinstance(raw, str) else raw
     values["data_dir"] = data_dir.resolve()
+    files_dir = Path(values.get("files_dir") or "")
+    values["files_dir"] = (data_dir / "files" if files_dir == Path() else files_dir).resolve()
     if "base_url" not in values:
         values["base_url"] = _local_base_url(env.get("PORT", ""))
     settings = Settings(**values)

@@ -75,7 +75,10 @@ def configure(app: Flask, settings: Settings) -> None:
     app.extensions["polka.settings"] = settings
     app.extensions["polka.engine"] = engine
     app.extensions["polka.sessions"] = make_session_factory(engine)
-    settings.files_dir.mkdir(parents=True, exist_ok=True)  # ready for the first upload (and /readyz)
+    if settings.files_dir == settings.data_dir / "files":
+        # Ready for the first upload (and /readyz). A files directory set apart (a shared mount) is
+        # never made here: if it is missing, /readyz says so rather than files going to a local disk.
+        settings.files_dir.mkdir(parents=True, exist_ok=True)
     app.extensions["polka.files"] = FileStore(settings.files_dir)
     app.extensions["polka.passwords"] = PasswordHashing(settings.argon2_time_cost, settings.argon2_memory_kib)
     app.extensions["polka.jobs"] = JobRunner(

@@ -84,3 +84,12 @@ def test_the_search_backend_follows_the_database_unless_chosen(tmp_path, environ
 def test_a_search_backend_that_cannot_work_is_refused_in_words(tmp_path, environ, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         settings_from(tmp_path, environ)
+
+
+# --- the files directory --------------------------------------------------------------------------
+
+
+def test_files_are_kept_in_the_data_directory_unless_a_shared_one_is_named(tmp_path):
+    assert settings_from(tmp_path, {}).files_dir == tmp_path.resolve() / "files"
+    shared = tmp_path / "nfs" / "polka-files"
+    assert settings_from(tmp_path, {"POLKA_FILES_DIR": str(shared)}).files_dir == shared.resolve()

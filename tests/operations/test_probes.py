@@ -11,6 +11,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from polka import create_app
 from polka.db import make_engine
 from polka.dbcli import alembic_config
 from polka.operations.readiness import checks, newest_revision
@@ -89,3 +90,19 @@ def test_not_ready_when_the_database_does_not_answer(tmp_path):
     assert found["database"].startswith("the database does not answer")
     assert found["schema"] == "unknown: the database does not answer"
     assert found["files"] == "ok"
+
+
+def test_a_shared_files_directory_that_is_missing_is_reported_not_made(
+    settings_overrides, tmp_path, database_url
+):
+    """A mount that failed must not quietly become a folder on the local disk."""
+    missing = tmp_path / "nfs" / "polka-files"
+    app = create_app(**{**settings_overrides, "files_dir": missing})
+    try:
+        answer = app.test_client().get("/readyz")
+        assert answer.get_json()["checks"]["files"].startswith(
+            f"the files directory {missing} takes no write"
+        )
+        assert not missing.exists()
+    finally:
+        app.extensions["polka.engine"].dispose()
