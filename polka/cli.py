@@ -18,7 +18,7 @@ def register(app: Flask) -> None:
     from polka.features import FEATURES
     from polka.jobs.cli import worker
     from polka.notifications.cli import notifications_group
-    from polka.operations.cli import backup_command, restore_command
+    from polka.operations.cli import backup_command, doctor_command, restore_command
     from polka.people.cli import people_group
     from polka.site_search.cli import search_group
 
@@ -35,6 +35,7 @@ def register(app: Flask) -> None:
         search_group,
         backup_command,
         restore_command,
+        doctor_command,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -1,4 +1,5 @@
-"""``polka backup FILE`` and ``polka restore FILE`` (``polka.operations.backup``)."""
+"""``polka backup FILE`` and ``polka restore FILE`` (``polka.operations.backup``), and ``polka doctor``
+(``polka.operations.doctor``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask.cli import with_appcontext
 
 from polka.features import referenced_files
 from polka.operations.backup import RestoreRefused, backup, restore
+from polka.operations.doctor import Level, examine
 
 
 @click.command("backup")
@@ -56,3 +58,18 @@ def restore_command(source: Path) -> None:
     )
     indexed = current_app.extensions["polka.search"].rebuild()
     click.echo(f"Search index rebuilt: {indexed:,} items.")
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Check this deployment's settings and state, and say what is wrong in words (exit 1 on a problem)."""
+    findings = examine(current_app._get_current_object())  # type: ignore[attr-defined]
+    marks = {Level.PROBLEM: "PROBLEM", Level.WARNING: "warning", Level.FINE: "fine"}
+    for finding in findings:
+        click.echo(f"{marks[finding.level]:8} {finding.text}")
+    problems = sum(finding.level is Level.PROBLEM for finding in findings)
+    warnings = sum(finding.level is Level.WARNING for finding in findings)
+    click.echo(f"\n{problems} problems, {warnings} warnings.")
+    if problems:
+        raise SystemExit(1)
