@@ -51,6 +51,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 
+from polka.locks import AdvisoryLock
 from polka.search.analysis import STOP_WORDS, stem
 from polka.search.backend import (
     FACETS,
@@ -89,8 +90,8 @@ SPELL_CANDIDATES = 40
 SPELL_SIMILARITY = 0.2
 #: Documents written per statement.
 WRITE_BATCH = 500
-#: Session-level advisory lock held by the one rebuild that may run at a time.
-REBUILD_LOCK = 0x504F4C4B_0001  # "POLK" 1
+#: How long a rebuild waits for one under way in another process (then ``LockBusy``).
+REBUILD_WAIT = 6 * 3600.0
 
 D = search_documents.c
 
@@ -455,16 +456,24 @@ class PostgresBackend:
     def rebuild(self, documents: Iterable[SearchDocument], reload: Loader) -> int:
         """Rewrite every document in place under a new generation while search goes on answering, then
         replay what the applier changed meanwhile and remove what the rebuild did not write (objects
-        gone since). One rebuild at a time (an advisory lock); a failed one leaves the index as it was
-        plus what it had written."""
-        with self.engine.connect() as holder:
-            holder.execute(select(func.pg_advisory_lock(REBUILD_LOCK)))
-            holder.commit()
-            try:
-                return self._rebuild(documents, reload)
-            finally:
-                holder.execute(select(func.pg_advisory_unlock(REBUILD_LOCK)))
-                holder.commit()
+        gone since). One rebuild at a time (an advisory lock); one that waited for another to end
+        does not do the same work again (two workers started on an index of an older format). A failed
+        rebuild leaves the index as it was plus what it had written, marked as needing a rebuild."""
+        with self.engine.connect() as conn:
+            before = conn.execute(select(search_state.c.generation, search_state.c.rebuilding)).one_or_none()
+        with AdvisoryLock(self.engine, "polka.search.rebuild").held(timeout=REBUILD_WAIT):
+            with self.engine.connect() as conn:
+                state = conn.execute(select(search_state)).one_or_none()
+            if (
+                state is not None
+                and before is not None
+                and (before.rebuilding or state.generation > before.generation)  # one ran meanwhile
+                and state.format == PG_INDEX_FORMAT
+                and not state.rebuilding  # and it ended well
+            ):
+                log.info("the search index was rebuilt by another process meanwhile")
+                return self.document_count()
+            return self._rebuild(documents, reload)
 
     def _rebuild(self, documents: Iterable[SearchDocument], reload: Loader) -> int:
         with self.engine.begin() as conn:
@@ -479,8 +488,10 @@ class PostgresBackend:
         try:
             indexed = self._rewrite(documents, reload, generation)
         except BaseException:
-            with self.engine.begin() as conn:  # appliers need not note their changes any longer
-                conn.execute(update(search_state).values(rebuilding=False))
+            # Appliers need not note their changes any longer; the index counts as not built, so the
+            # next worker to start (or one waiting for this rebuild) does it again.
+            with self.engine.begin() as conn:
+                conn.execute(update(search_state).values(rebuilding=False, format=0))
                 conn.execute(delete(search_journal))
             raise
         return indexed

@@ -4,6 +4,7 @@ waiting for another writer, the limits of a vector, and the words it gives the d
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
@@ -13,7 +14,7 @@ from sqlalchemy import Engine, select, text
 from polka.db import make_engine
 from polka.search.backend import Change, LockTimeout
 from polka.search.documents import SearchDocument
-from polka.search.pg_backend import PG_INDEX_FORMAT, PostgresBackend
+from polka.search.pg_backend import PostgresBackend
 from polka.search.pg_query import MAX_POSITION, vector_text
 from polka.search.pg_tables import search_state
 from tests.conftest import PG_URL
@@ -87,10 +88,8 @@ def test_a_rebuild_that_fails_leaves_the_index_answering_and_the_applier_free(en
         engine.rebuild(documents(), no_reload)
     assert ids(find(engine, "custody")) == {1, 2}
     with database.connect() as conn:
-        assert conn.execute(select(search_state.c.rebuilding, search_state.c.format)).one() == (
-            False,
-            PG_INDEX_FORMAT,
-        )
+        assert conn.execute(select(search_state.c.rebuilding)).scalar() is False
+    assert engine.needs_rebuild()  # the next worker to start does it again
     put(engine, doc(3, body="custody"))
     assert ids(find(engine, "custody")) == {1, 2, 3}
 
@@ -150,3 +149,30 @@ def test_the_vector_weights_fields_and_leaves_a_gap_between_them():
 def test_positions_past_the_last_one_a_vector_keeps_share_it():
     vector = vector_text(doc(1, "", " ".join(["custody"] * 5) + " x" * MAX_POSITION + " custody"))
     assert vector.startswith("'custodi':3D,4D,5D,6D,7D,16383D ")
+
+
+def test_a_rebuild_that_waited_for_another_does_not_do_it_again(engine):
+    put(engine, doc(1, body="custody"))
+    started, release = threading.Event(), threading.Event()
+    second_read: list[object] = []
+
+    def slow() -> Iterator[SearchDocument]:
+        started.set()
+        release.wait(timeout=10)
+        yield doc(1, body="custody rebuilt")
+
+    def second() -> Iterator[SearchDocument]:
+        second_read.append("read")
+        yield doc(1, body="custody again")
+
+    first = threading.Thread(target=lambda: engine.rebuild(slow(), no_reload))
+    first.start()
+    assert started.wait(timeout=10)
+    waiting = threading.Thread(target=lambda: second_read.append(engine.rebuild(second(), no_reload)))
+    waiting.start()
+    time.sleep(0.3)  # the second is waiting for the first's lock
+    release.set()
+    first.join(timeout=30)
+    waiting.join(timeout=30)
+    assert second_read == [1]  # it answered the index's size, and read nothing
+    assert ids(find(engine, "rebuilt")) == {1}
