@@ -11,9 +11,12 @@ restricted, 15 private; one page in ten OFFICIAL-SENSITIVE), searched by a user 
 - The outbox: after a page is saved with the applier in the background (as in gunicorn), how long
   until a search finds it (target: within 5 s).
 
-Run with ``.venv/bin/python -m bench.search`` (``make bench`` runs every benchmark). SQLite in a
-temporary directory by default; ``--database-url postgresql://…`` measures PostgreSQL (the database
-must exist and be empty). ``--docs`` changes the size for a quick look.
+Run with ``.venv/bin/python -m bench.search`` (``make bench`` runs every benchmark). SQLite and Whoosh
+in a temporary directory by default; ``--postgresql`` measures PostgreSQL and its own search on a
+scratch database made beside ``POLKA_BENCH_POSTGRESQL``'s (dropped after), against
+``websearch_to_tsquery`` on the same table as the floor; ``--database-url postgresql://…`` names the
+database instead (it must exist and be empty). ``--docs`` changes the size (``make bench`` also runs
+250,000 on PostgreSQL).
 """
 
 from __future__ import annotations
