@@ -48,6 +48,7 @@ LAYERS = {
     "assets": KERNEL,
     "compression": KERNEL,
     "locks": KERNEL,
+    "logs": KERNEL,
     "spreadsheets": KERNEL,
     "accounts": CORE,
     "organisations": CORE,
