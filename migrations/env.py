@@ -38,9 +38,11 @@ def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is None:
         engine = make_engine(database_url())
-        with engine.connect() as connection:
-            _run(connection)
-        engine.dispose()
+        try:
+            with engine.connect() as connection:
+                _run(connection)
+        finally:
+            engine.dispose()  # also when a migration stops with an error: no connection left behind
     else:
         _run(connectable)
 

@@ -46,12 +46,15 @@ def upgrade() -> None:
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('vector', postgresql.TSVECTOR(), nullable=False),
+    sa.Column('lead', postgresql.TSVECTOR(), nullable=False),
     sa.Column('boost', sa.Float(), server_default=sa.text('1'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('generation', sa.Integer(), server_default=sa.text('0'), nullable=False),
     sa.PrimaryKeyConstraint('kind', 'object_id', name=op.f('pk_search_documents'))
     )
+    # Ranking reads each match's lead: keep it in the row rather than out of line.
+    op.execute("ALTER TABLE search_documents ALTER COLUMN lead SET STORAGE MAIN")
     op.create_index('ix_search_documents_community_id', 'search_documents', ['community_id'])
     op.create_index('ix_search_documents_updated_at', 'search_documents', ['updated_at'])
     op.create_index('ix_search_documents_vector', 'search_documents', ['vector'], postgresql_using='gin')

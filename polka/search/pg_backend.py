@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -44,10 +45,9 @@ from sqlalchemy import (
     text,
     true,
     tuple_,
-    union_all,
     update,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import TSQUERY, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 
@@ -65,7 +65,7 @@ from polka.search.backend import (
     Sort,
 )
 from polka.search.documents import Audience, SearchDocument
-from polka.search.pg_query import Translation, vector_text, vocabulary
+from polka.search.pg_query import Translation, vectors, vocabulary
 from polka.search.pg_tables import search_documents, search_journal, search_state, search_words
 from polka.search.query import Query
 from polka.search.snippets import make_snippet
@@ -94,6 +94,16 @@ WRITE_BATCH = 500
 REBUILD_WAIT = 6 * 3600.0
 
 D = search_documents.c
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One pass over a search's matches: their number, facet counts and the page, each entry (kind, id,
+    score, which optional parts it holds — empty unless a partial search)."""
+
+    total: int
+    facets: dict[str, dict[str, int]]
+    page: list[tuple[str, int, float, tuple[bool, ...]]]
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -160,6 +170,7 @@ def _tag(tag: str) -> str:
 
 
 def document_row(document: SearchDocument, generation: int) -> dict[str, Any]:
+    full, lead = vectors(document)
     return {
         "kind": document.kind,
         "object_id": document.object_id,
@@ -171,7 +182,8 @@ def document_row(document: SearchDocument, generation: int) -> dict[str, Any]:
         "tags": sorted({tag for tag in map(_tag, document.tags) if tag}),
         "title": document.title,
         "body": document.body,
-        "vector": vector_text(document),
+        "vector": full,
+        "lead": lead,
         "boost": document.boost,
         "created_at": document.created_at,
         "updated_at": document.updated_at,
@@ -197,40 +209,29 @@ class PostgresBackend:
             if every is None:
                 return nothing
             allowed = _allowed(request)
-            condition = and_(allowed, _matches(every))
-            total, facets = self._counted(conn, condition, request.facets)
-            complete, held = None, None
-            if total < PARTIAL_BELOW and len(translation.optional) > 1:
-                complete = total
-                held = sum(
-                    (cast(_matches(wanted.tsquery), Integer) for wanted in translation.optional),
-                    start=literal(0),
-                )
+            found = self._answer(conn, request, and_(allowed, _matches(every)), every, None)
+            complete = None
+            if found.total < PARTIAL_BELOW and len(translation.optional) > 1:
+                complete = found.total
                 strict = translation.strict()
-                condition = and_(
+                partial = and_(
                     allowed,
                     _matches(translation.either()),
                     _matches(strict) if strict is not None else true(),
-                    held >= translation.least,
                 )
-                total, facets = self._counted(conn, condition, request.facets)
-            if not total:
+                found = self._answer(conn, request, partial, translation.either(), translation)
+            if not found.total:
                 return nothing
-            scoring = every if held is None else translation.either()
-            rows = conn.execute(self._page(request, condition, scoring, held, translation)).all()
+            bodies = self._bodies(conn, [(kind, object_id) for kind, object_id, _score, _held in found.page])
         highlighter = translation.marks.highlighter(stem)
         hits = []
-        for row in rows:
-            missing: tuple[str, ...] = ()
-            if held is not None:
-                missing = tuple(
-                    wanted.label
-                    for number, wanted in enumerate(translation.optional)
-                    if not getattr(row, f"holds_{number}")
-                )
-            snippet = make_snippet(row.body, highlighter)
-            hits.append(Hit(row.kind, row.object_id, float(row.score), snippet, missing))
-        return SearchResults(hits, total, facets, complete)
+        for kind, object_id, score, held in found.page:
+            missing = tuple(
+                wanted.label for wanted, holds in zip(translation.optional, held, strict=False) if not holds
+            )
+            snippet = make_snippet(bodies.get((kind, object_id), ""), highlighter)
+            hits.append(Hit(kind, object_id, float(score), snippet, missing if held else ()))
+        return SearchResults(hits, found.total, found.facets if request.facets else {}, complete)
 
     def count(self, request: SearchRequest) -> int:
         if request.access.is_empty or request.query.is_empty:
@@ -239,7 +240,8 @@ class PostgresBackend:
             every = Translation(request.query, lambda prefix: self._expand(conn, prefix)).every()
             if every is None:
                 return 0
-            return self._counted(conn, and_(_allowed(request), _matches(every)), False)[0]
+            condition = and_(_allowed(request), _matches(every))
+            return int(conn.scalar(select(func.count()).select_from(search_documents).where(condition)) or 0)
 
     def suggest(self, request: SearchRequest, keep: frozenset[str] = frozenset()) -> Query | None:
         if not request.query.words() or request.access.is_empty:
@@ -264,71 +266,106 @@ class PostgresBackend:
             built = conn.scalar(select(search_state.c.format))
         return built is not None and built < PG_INDEX_FORMAT
 
-    def _counted(
-        self, conn: Connection, condition: ColumnElement[bool], facets: bool
-    ) -> tuple[int, dict[str, dict[str, int]]]:
-        """How many documents meet ``condition``, and per facet the count of each value among them."""
-        if not facets:
-            return int(
-                conn.scalar(select(func.count()).select_from(search_documents).where(condition)) or 0
-            ), {}
-        matched = select(D.kind, D.community_id, D.organisation_id, D.tags).where(condition).cte("matched")
-        tag = func.unnest(matched.c.tags).table_valued("value").render_derived(name="tag")
-        statement = union_all(
-            select(literal("kind"), matched.c.kind, func.count()).group_by(matched.c.kind),
-            select(literal("community"), cast(matched.c.community_id, Text), func.count()).group_by(
-                matched.c.community_id
-            ),
-            select(literal("organisation"), cast(matched.c.organisation_id, Text), func.count())
-            .where(matched.c.organisation_id.is_not(None))
-            .group_by(matched.c.organisation_id),
-            select(literal("tag"), tag.c.value, func.count())
-            .select_from(matched)
-            .join(tag, true())
-            .group_by(tag.c.value),
-        )
-        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        for name, value, count in conn.execute(statement):
-            counts[name][value] = count
-        for name, values in counts.items():
-            counts[name] = dict(sorted(values.items(), key=lambda item: -item[1]))
-        return sum(counts["kind"].values()), counts
-
-    def _page(
+    def _answer(
         self,
+        conn: Connection,
         request: SearchRequest,
         condition: ColumnElement[bool],
         scoring: str,
-        held: ColumnElement[int] | None,
-        translation: Translation,
-    ) -> Any:
+        partial: Translation | None,
+    ) -> _Answer:
+        """The matches of ``condition`` in one pass: how many, the facet counts, and the page, best
+        first by ``scoring`` (ranked on each document's lead, kept in its row). For a partial search
+        (``partial``), only documents holding at least ``least`` of its optional parts, those holding
+        more first, each with which parts it holds."""
         by_date = request.sort is Sort.DATE
-        score = (
+        score: ColumnElement[Any] = (
             literal(0.0)
             if by_date
             else func.ts_rank(
-                literal_column(f"'{RANK_WEIGHTS}'::float4[]"), D.vector, _tsquery(scoring), RANK_NORMALISATION
+                literal_column(f"'{RANK_WEIGHTS}'::float4[]"), D.lead, _tsquery(scoring), RANK_NORMALISATION
             )
             * D.boost
-        ).label("score")
-        columns: list[Any] = [D.kind, D.object_id, D.body, score]
-        order: list[Any] = []
-        if held is not None:
-            columns += [
-                _matches(wanted.tsquery).label(f"holds_{number}")
-                for number, wanted in enumerate(translation.optional)
-            ]
-            order.append(held.desc())
-        if not by_date:
-            order.append(score.desc())
-        order += [D.updated_at.desc(), D.kind, D.object_id]
-        return (
-            select(*columns)
-            .where(condition)
+        )
+        holds = [_matches(wanted.tsquery) for wanted in partial.optional] if partial is not None else []
+        held = sum((cast(each, Integer) for each in holds), start=literal(0)) if holds else literal(0)
+        matched = (
+            select(
+                D.kind,
+                D.object_id,
+                D.community_id,
+                D.organisation_id,
+                D.tags,
+                D.updated_at,
+                score.label("score"),
+                held.label("held"),
+                *(each.label(f"holds_{number}") for number, each in enumerate(holds)),
+            )
+            .where(condition, held >= partial.least if partial is not None else true())
+            .cte("matched")
+        )
+        m = matched.c
+        order = [
+            m.held.desc(),
+            *([] if by_date else [m.score.desc()]),
+            m.updated_at.desc(),
+            m.kind,
+            m.object_id,
+        ]
+        entry = [m.kind, m.object_id, m.score, *(m[f"holds_{number}"] for number in range(len(holds)))]
+        page = (
+            select(*entry, func.row_number().over(order_by=order).label("place"))
             .order_by(*order)
             .offset(max(request.offset, 0))
             .limit(request.limit)
+            .subquery("page")
         )
+        listed = func.json_build_array(*(page.c[column.name] for column in entry))
+        page_rows = select(
+            func.coalesce(
+                func.json_agg(aggregate_order_by(listed, page.c.place)), literal_column("'[]'::json")
+            )
+        ).select_from(page)
+        columns: list[Any] = [
+            select(func.count()).select_from(matched).scalar_subquery().label("total"),
+            page_rows.scalar_subquery().label("page"),
+        ]
+        if request.facets:
+            tag = func.unnest(m.tags).table_valued("value").render_derived(name="tag")
+            for name, value, source in (
+                ("kind", m.kind, matched),
+                ("community", m.community_id, matched),
+                ("organisation", m.organisation_id, matched),
+                ("tag", tag.c.value, matched.join(tag, true())),
+            ):
+                counted = (
+                    select(value.label("value"), func.count().label("n"))
+                    .select_from(source)
+                    .where(value.is_not(None))
+                    .group_by(value)
+                    .subquery(name)
+                )
+                columns.append(
+                    select(func.json_object_agg(counted.c.value, counted.c.n)).scalar_subquery().label(name)
+                )
+        row = conn.execute(select(*columns)).one()
+        facets = {
+            name: dict(sorted((getattr(row, name) or {}).items(), key=lambda item: -item[1]))
+            for name in (FACETS if request.facets else ())
+        }
+        entries = [
+            (entry[0], int(entry[1]), float(entry[2] or 0.0), tuple(bool(each) for each in entry[3:]))
+            for entry in row.page
+        ]
+        return _Answer(int(row.total), facets, entries)
+
+    @staticmethod
+    def _bodies(conn: Connection, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The bodies of a page's hits, for their snippets."""
+        if not keys:
+            return {}
+        rows = conn.execute(select(D.kind, D.object_id, D.body).where(tuple_(D.kind, D.object_id).in_(keys)))
+        return {(kind, object_id): body for kind, object_id, body in rows}
 
     def _expand(self, conn: Connection, prefix: str) -> list[str]:
         """The stems of words starting with ``prefix`` that do not start with it themselves."""

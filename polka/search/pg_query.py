@@ -29,6 +29,8 @@ MAX_POSITION = 16_383
 MAX_POSITIONS = 256
 #: A vector is at most 1 MB: beyond about this many bytes, no new word is added (positions still are).
 VECTOR_BUDGET = 900_000
+#: The body words a document's lead holds (what ranks it: ``vectors``).
+LEAD_WORDS = 100
 
 
 def lexeme(text: str) -> str:
@@ -36,12 +38,15 @@ def lexeme(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def vector_text(document: SearchDocument) -> str:
-    """The document's words as ``tsvector`` input: each stem with its positions and field weights."""
+def vectors(document: SearchDocument) -> tuple[str, str]:
+    """The document's words as ``tsvector`` input, each stem with its positions and field weights: the
+    whole document, and its *lead*: its title, where it lives and the first ``LEAD_WORDS`` of its body,
+    small enough to be kept in the table's row and ranked fast."""
     positions: dict[str, list[int]] = {}
     weights: dict[tuple[str, int], str] = {}
-    at, size = 0, 0
-    for field, weight in FIELD_WEIGHTS:
+    at, size, lead_end = 0, 0, 0
+    for field, weight in FIELD_WEIGHTS:  # the body last: the lead ends within it
+        lead_end = at + LEAD_WORDS
         for word in words(getattr(document, field)):
             at += 1
             found = stem(word)
@@ -57,10 +62,18 @@ def vector_text(document: SearchDocument) -> str:
                 weights[(found, where)] = weight
                 size += 2
         at += 1  # a gap: no phrase runs from one field into the next
-    return " ".join(
-        f"{lexeme(found)}:{','.join(f'{where}{weights[(found, where)]}' for where in place)}"
-        for found, place in positions.items()
-    )
+
+    def text(limit: int) -> str:
+        entries = []
+        for found, place in positions.items():
+            kept = [where for where in place if where <= limit]
+            if kept:
+                entries.append(
+                    f"{lexeme(found)}:{','.join(f'{where}{weights[(found, where)]}' for where in kept)}"
+                )
+        return " ".join(entries)
+
+    return text(MAX_POSITION), text(lead_end)
 
 
 def vocabulary(document: SearchDocument) -> set[str]:

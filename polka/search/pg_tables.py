@@ -3,8 +3,9 @@ them (created by a migration that does nothing on SQLite).
 
 - ``search_documents``: one row per indexed object: what trims and filters it, its title and body (for
   snippets), and ``vector``, its words as ``polka.search.analysis`` makes them, each at its position
-  and weighted by field (title ``A``, where it lives ``C``, body ``D``). ``generation`` is the rebuild
-  that last wrote it.
+  and weighted by field (title ``A``, where it lives ``C``, body ``D``); ``lead``, the same for its title,
+  where it lives and the opening of its body, kept in the row (``STORAGE MAIN``) so that ranking many
+  matches reads no out-of-line value. ``generation`` is the rebuild that last wrote it.
 - ``search_words``: every unstemmed word the documents have held, with its stem: the vocabulary that
   prefixes expand over and "Did you mean …?" respells from (a trigram index finds close words).
 - ``search_state``: one row: the ``format`` the index was built by, the current ``generation`` and
@@ -50,6 +51,7 @@ search_documents = Table(
     Column("title", Text, nullable=False),
     Column("body", Text, nullable=False),
     Column("vector", TSVECTOR, nullable=False),
+    Column("lead", TSVECTOR, nullable=False),
     Column("boost", Float, nullable=False, server_default=text("1")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

@@ -15,7 +15,7 @@ from polka.db import make_engine
 from polka.search.backend import Change, LockTimeout
 from polka.search.documents import SearchDocument
 from polka.search.pg_backend import PostgresBackend
-from polka.search.pg_query import MAX_POSITION, vector_text
+from polka.search.pg_query import LEAD_WORDS, MAX_POSITION, vectors
 from polka.search.pg_tables import search_state
 from tests.conftest import PG_URL
 from tests.search.backends import doc, find, ids, put
@@ -142,12 +142,12 @@ def test_a_very_long_document_is_indexed_and_its_words_found(engine):
 
 
 def test_the_vector_weights_fields_and_leaves_a_gap_between_them():
-    vector = vector_text(replace(doc(1, "Custody suite", "Custody review"), context="Roads"))
+    vector, _lead = vectors(replace(doc(1, "Custody suite", "Custody review"), context="Roads"))
     assert vector == "'custodi':1A,6D 'suit':2A 'road':4C 'review':7D"
 
 
 def test_positions_past_the_last_one_a_vector_keeps_share_it():
-    vector = vector_text(doc(1, "", " ".join(["custody"] * 5) + " x" * MAX_POSITION + " custody"))
+    vector, _lead = vectors(doc(1, "", " ".join(["custody"] * 5) + " x" * MAX_POSITION + " custody"))
     assert vector.startswith("'custodi':3D,4D,5D,6D,7D,16383D ")
 
 
@@ -176,3 +176,23 @@ def test_a_rebuild_that_waited_for_another_does_not_do_it_again(engine):
     waiting.join(timeout=30)
     assert second_read == [1]  # it answered the index's size, and read nothing
     assert ids(find(engine, "rebuilt")) == {1}
+
+
+def test_the_lead_that_ranks_holds_the_title_where_it_lives_and_the_opening_of_the_body():
+    body = " ".join(f"w{n}" for n in range(LEAD_WORDS + 50)) + " custody"
+    vector, lead = vectors(replace(doc(1, "Custody suite", body), context="Roads"))
+    assert lead.startswith("'custodi':1A 'suit':2A 'road':4C 'w0':6D")
+    assert f"'w{LEAD_WORDS - 1}':" in lead
+    assert f"'w{LEAD_WORDS}':" not in lead
+    assert f"'w{LEAD_WORDS}':" in vector
+    assert "'custodi':1A," in vector  # the whole vector has its place in the body too
+
+
+def test_a_title_match_still_ranks_first_when_matches_lie_beyond_the_lead(engine):
+    filler = " ".join(f"w{n}" for n in range(LEAD_WORDS + 10))
+    put(
+        engine,
+        doc(1, "Notes", f"{filler} custody custody custody", days=2),
+        doc(2, "Custody notes", "Other things.", days=1),
+    )
+    assert [hit.object_id for hit in find(engine, "custody").hits] == [2, 1]
