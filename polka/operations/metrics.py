@@ -25,6 +25,9 @@ from polka.search.outbox import SearchOutbox
 
 #: The jobs that send an email.
 EMAIL_JOBS = (MAIL_JOB, EMAIL_JOB)
+#: The methods counted by name; any other a client sends is counted as ``other`` (a label may not take
+#: whatever a client chooses: each value is a series kept for ever).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 #: Upper bounds (seconds) of the latency histogram's buckets: POLKA's pages answer in milliseconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -81,7 +84,8 @@ def init_metrics(app: Flask) -> None:
     @app.after_request
     def count(response: Response) -> Response:
         endpoint = request.url_rule.endpoint if request.url_rule is not None else "none"
-        REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+        method = request.method if request.method in METHODS else "other"
+        REQUESTS.labels(endpoint, method, str(response.status_code)).inc()
         seconds = elapsed_seconds()
         if seconds is not None:
             LATENCY.labels(endpoint).observe(seconds)

@@ -61,6 +61,9 @@ def test_requests_are_counted_by_endpoint_and_status_with_their_latency(client):
     assert login_page(after) - login_page(before) == 3
     missing = ("polka_requests_total", (("endpoint", "none"), ("method", "GET"), ("status", "404")))
     assert after[missing] - before.get(missing, 0) == 1
+    client.open("/login", method="BREW", environ_base=INSIDE)  # a method of the client's own invention
+    odd = ("polka_requests_total", (("endpoint", "none"), ("method", "other"), ("status", "405")))
+    assert scrape(client)[odd] >= 1
     count = ("polka_request_duration_seconds_count", (("endpoint", "accounts.login"),))
     assert after[count] - before.get(count, 0) == 3
     assert ("polka_request_duration_seconds_bucket", (("endpoint", "accounts.login"), ("le", "0.1"))) in after
