@@ -87,6 +87,7 @@ bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.search --postgresql
 	$(BIN)/python -m bench.search --postgresql --docs 250000
+	$(BIN)/python -m bench.nodes
 	$(BIN)/python -m bench.relevance
 	$(BIN)/python -m bench.docs
 	$(BIN)/python -m bench.activity
