@@ -99,17 +99,17 @@ def test_a_user_who_may_not_create_pg_trgm_is_told_what_to_ask_for():
     suffix = secrets.token_hex(4)
     name, role = f"polka_migrations_{suffix}", f"polka_limited_{suffix}"
     admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    owner = make_engine(
-        make_url(PG_URL).set(database=name).render_as_string(hide_password=False),
-        isolation_level="AUTOCOMMIT",
-    )
-    with owner.connect() as conn:  # the tables, but not the database's extensions
-        conn.execute(text(f'GRANT USAGE, CREATE ON SCHEMA public TO "{role}"'))
-    owner.dispose()
     try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        owner = make_engine(
+            make_url(PG_URL).set(database=name).render_as_string(hide_password=False),
+            isolation_level="AUTOCOMMIT",
+        )
+        with owner.connect() as conn:  # the tables, but not the database's extensions
+            conn.execute(text(f'GRANT USAGE, CREATE ON SCHEMA public TO "{role}"'))
+        owner.dispose()
         limited = make_url(PG_URL).set(database=name, username=role).render_as_string(hide_password=False)
         with pytest.raises(RuntimeError, match=r"CREATE EXTENSION pg_trgm; in database polka_migrations_"):
             command.upgrade(alembic_config(limited), "head")
