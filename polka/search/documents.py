@@ -12,6 +12,12 @@ def document_key(kind: str, object_id: int) -> str:
     return f"{kind}:{object_id}"
 
 
+def index_tag(tag: str) -> str:
+    """A tag as every index holds and filters it: lower-cased, commas and runs of spaces made one space
+    ("Road  Safety," -> "road safety")."""
+    return " ".join(tag.replace(",", " ").split()).lower()
+
+
 def split_key(key: str) -> tuple[str, int]:
     """``wiki:42`` -> ``("wiki", 42)``."""
     kind, _, number = key.partition(":")

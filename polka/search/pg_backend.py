@@ -64,7 +64,7 @@ from polka.search.backend import (
     SearchResults,
     Sort,
 )
-from polka.search.documents import Audience, SearchDocument
+from polka.search.documents import Audience, SearchDocument, index_tag
 from polka.search.pg_query import Translation, vectors, vocabulary
 from polka.search.pg_tables import search_documents, search_journal, search_state, search_words
 from polka.search.query import Query
@@ -156,17 +156,13 @@ def _allowed(request: SearchRequest) -> ColumnElement[bool]:
     if request.organisations:
         conditions.append(_one_of(D.organisation_id, request.organisations))
     if request.tags:
-        tags = {_tag(tag) for tag in request.tags} - {""}
+        tags = {index_tag(tag) for tag in request.tags} - {""}
         conditions.append(D.tags.overlap(literal(sorted(tags), ARRAY(Text))) if tags else false())
     if request.updated_from is not None:
         conditions.append(D.updated_at >= request.updated_from)
     if request.updated_to is not None:
         conditions.append(D.updated_at <= request.updated_to)
     return and_(*conditions)
-
-
-def _tag(tag: str) -> str:
-    return " ".join(tag.replace(",", " ").split()).lower()
 
 
 def document_row(document: SearchDocument, generation: int) -> dict[str, Any]:
@@ -179,7 +175,7 @@ def document_row(document: SearchDocument, generation: int) -> dict[str, Any]:
         "sensitive": document.sensitive,
         "organisation_id": document.organisation_id,
         "author_id": document.author_id,
-        "tags": sorted({tag for tag in map(_tag, document.tags) if tag}),
+        "tags": sorted({tag for tag in map(index_tag, document.tags) if tag}),
         "title": document.title,
         "body": document.body,
         "vector": full,

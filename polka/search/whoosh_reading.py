@@ -33,7 +33,7 @@ from whoosh.matching import IntersectionMatcher, ListMatcher
 from whoosh.reading import TermNotFound
 
 from polka.search.backend import PARTIAL_BELOW, PARTIAL_SHARE, Hit, SearchRequest, SearchResults, Sort
-from polka.search.documents import Audience, SearchDocument, split_key
+from polka.search.documents import Audience, SearchDocument, index_tag, split_key
 from polka.search.query import WORD_PATTERN, AnyOf, Not, Part, Phrase, Query, Word, format_query
 from polka.search.snippets import Marks, make_snippet
 from polka.search.whoosh_sets import Values, phrase_docs, term_docs
@@ -130,7 +130,7 @@ def document_fields(document: SearchDocument) -> dict[str, Any]:
         fields["organisation"] = str(document.organisation_id)
     if document.author_id is not None:
         fields["author"] = str(document.author_id)
-    tags = [tag for tag in map(_tag, document.tags) if tag]
+    tags = [tag for tag in map(index_tag, document.tags) if tag]
     if tags:
         fields["tags"] = ",".join(tags)
     if document.boost != 1.0:
@@ -152,10 +152,6 @@ def index_stems(text: str) -> set[str]:
 def _naive_utc(moment: datetime) -> datetime:
     """Whoosh compares naive datetimes: an aware one becomes naive UTC."""
     return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _tag(tag: str) -> str:
-    return " ".join(tag.replace(",", " ").split()).lower()
 
 
 # --- queries --------------------------------------------------------------------------------------
@@ -424,7 +420,7 @@ def _allowed(searcher: Any, request: SearchRequest) -> frozenset[int]:
     if request.organisations:
         allowed &= term_docs(searcher, "organisation", map(str, request.organisations))
     if request.tags:
-        allowed &= term_docs(searcher, "tags", {_tag(tag) for tag in request.tags} - {""})
+        allowed &= term_docs(searcher, "tags", {index_tag(tag) for tag in request.tags} - {""})
     if allowed and (request.updated_from is not None or request.updated_to is not None):
         start = _naive_utc(request.updated_from) if request.updated_from is not None else None
         end = _naive_utc(request.updated_to) if request.updated_to is not None else None
