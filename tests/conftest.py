@@ -20,6 +20,7 @@ from typing import Any
 
 import pyotp
 import pytest
+from alembic import command
 from flask import Flask
 from sqlalchemy import Engine, insert, make_url, text, update
 from sqlalchemy.orm import Session
@@ -33,6 +34,7 @@ from polka.accounts.services import create_user
 from polka.communities.models import Community, Role, Visibility
 from polka.communities.services import add_member, create_community
 from polka.db import Base, make_engine, transaction
+from polka.dbcli import alembic_config
 from polka.markings import Marking
 from polka.models import accounts  # noqa: F401  (all tables on Base.metadata)
 from polka.organisations.services import sync_organisations
@@ -69,6 +71,15 @@ def pg_url() -> Iterator[str]:
     admin.dispose()
 
 
+def stamp_newest(url: str) -> None:
+    """Record the database made from the models as at the newest migration, which it is
+    (``tests/test_migrations.py`` checks that the two agree): ``/readyz`` and ``polka doctor`` see a
+    deployment that is up to date, as an operator's would be."""
+    config = alembic_config(url)
+    config.attributes["configure_logger"] = False  # leave the test run's logging alone
+    command.stamp(config, "head")
+
+
 @pytest.fixture(scope="session")
 def pg_engine(pg_url: str) -> Iterator[Engine | None]:
     """On PostgreSQL: one schema for the run, emptied before each test."""
@@ -82,6 +93,7 @@ def pg_engine(pg_url: str) -> Iterator[Engine | None]:
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
     Base.metadata.create_all(engine)
     SEARCH_METADATA.create_all(engine)
+    stamp_newest(pg_url)
     with Session(engine) as session, session.begin():
         sync_organisations(session)  # as every app starts: kept, and put back after each test's emptying
         # The search index as built by this code (a rebuild would otherwise be due).
@@ -157,6 +169,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     template = tmp_path_factory.mktemp("template") / "polka.db"
     engine = make_engine(f"sqlite:///{template}")
     Base.metadata.create_all(engine)
+    stamp_newest(f"sqlite:///{template}")
     with Session(engine) as session, session.begin():
         sync_organisations(session)  # as every app starts (then it finds nothing to add)
     engine.dispose()  # the last connection closing folds the write-ahead log into the file

@@ -199,8 +199,6 @@ def test_every_page_answers_a_hostile_id_in_any_query_value_without_a_server_err
     for rule in rules(app):
         if "GET" not in (rule.methods or set()) or rule.endpoint == "static":
             continue
-        if rule.endpoint == "operations.readyz":
-            continue  # a 503 is its answer here (the test database was never migrated), not a failure
         if not set(rule.arguments) <= set(values):
             continue
         path = path_with(rule, values)

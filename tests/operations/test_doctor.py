@@ -12,7 +12,6 @@ from polka.db import transaction, utcnow
 from polka.jobs.services import enqueue
 from polka.mail import MAIL_JOB
 from tests.kernel.smtp import free_port, smtp_server
-from tests.operations.test_backup import migrated  # noqa: F401  (the database at the newest migration)
 
 
 def doctor(app) -> tuple[int, str]:
@@ -25,7 +24,7 @@ def settings_overrides(settings_overrides):
     return {**settings_overrides, "secret_key": "a-long-and-unguessable-secret-key-for-tests"}
 
 
-def test_a_healthy_single_machine_has_no_problems_and_says_what_to_look_at(app, migrated):  # noqa: F811
+def test_a_healthy_single_machine_has_no_problems_and_says_what_to_look_at(app):
     status, output = doctor(app)
     assert status == 0, output
     assert "fine     database: ready" in output
@@ -37,7 +36,7 @@ def test_a_healthy_single_machine_has_no_problems_and_says_what_to_look_at(app, 
         assert "set POLKA_FILES_DIR to a directory every node mounts" in output
 
 
-def test_a_database_that_was_never_migrated_is_a_problem(app):
+def test_a_database_that_was_never_migrated_is_a_problem(app, unmigrated):
     status, output = doctor(app)
     assert status == 1
     assert "PROBLEM  schema: at no migration, the code needs" in output
@@ -64,7 +63,6 @@ def test_a_database_that_was_never_migrated_is_a_problem(app):
 def test_settings_that_let_anyone_in_are_problems(settings_overrides, setting, value, said, request):
     settings_overrides[setting] = value
     app = request.getfixturevalue("app")
-    request.getfixturevalue("migrated")
     status, output = doctor(app)
     assert status == 1
     assert f"PROBLEM  {said}" in output
@@ -74,7 +72,6 @@ def test_the_mail_server_is_asked_whether_it_answers(settings_overrides, request
     port = free_port()
     settings_overrides["smtp_url"] = f"smtp://127.0.0.1:{port}"
     app = request.getfixturevalue("app")
-    request.getfixturevalue("migrated")
     with smtp_server(port):
         assert f"fine     the mail server 127.0.0.1:{port} answers" in doctor(app)[1]
     status, output = doctor(app)  # the server has stopped
@@ -82,7 +79,7 @@ def test_the_mail_server_is_asked_whether_it_answers(settings_overrides, request
     assert f"PROBLEM  the mail server 127.0.0.1:{port} does not answer" in output
 
 
-def test_work_nobody_does_is_a_problem(app, session, migrated):  # noqa: F811
+def test_work_nobody_does_is_a_problem(app, session):
     with transaction(session):
         enqueue(session, MAIL_JOB, {"to": "pat@example.police.uk"}, run_after=utcnow() - timedelta(hours=1))
     status, output = doctor(app)

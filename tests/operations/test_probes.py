@@ -8,12 +8,9 @@ import ipaddress
 import shutil
 
 import pytest
-from alembic import command
-from sqlalchemy import text
 
 from polka import create_app
 from polka.db import make_engine
-from polka.dbcli import alembic_config
 from polka.operations.readiness import checks, newest_revision
 
 OUTSIDE = "203.0.113.9"  # neither a trusted network nor a proxy
@@ -27,15 +24,6 @@ def settings_overrides(settings_overrides):
         "trusted_networks": (ipaddress.ip_network("10.0.0.0/8"),),
         "trusted_proxies": (ipaddress.ip_network(f"{BALANCER}/32"),),
     }
-
-
-@pytest.fixture
-def migrated(app, database_url):
-    """The test database marked as at the newest migration (its tables are the models' already)."""
-    command.stamp(alembic_config(database_url), "head")
-    yield
-    with app.extensions["polka.engine"].begin() as conn:
-        conn.execute(text("DROP TABLE alembic_version"))
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "::1", BALANCER, "10.1.2.3"])
@@ -55,13 +43,13 @@ def test_a_balancer_outside_the_networks_reaches_the_probes_only(client):
     assert client.get("/login", environ_base={"REMOTE_ADDR": BALANCER}).status_code == 403
 
 
-def test_ready_when_the_database_is_at_the_newest_migration(client, migrated):
+def test_ready_when_the_database_is_at_the_newest_migration(client):
     answer = client.get("/readyz")
     assert answer.status_code == 200
     assert answer.get_json() == {"ready": True, "checks": {"database": "ok", "schema": "ok", "files": "ok"}}
 
 
-def test_not_ready_until_the_database_is_migrated(client):
+def test_not_ready_until_the_database_is_migrated(client, unmigrated):
     answer = client.get("/readyz")
     assert answer.status_code == 503
     body = answer.get_json()
@@ -72,7 +60,7 @@ def test_not_ready_until_the_database_is_migrated(client):
     assert body["checks"]["database"] == "ok"
 
 
-def test_not_ready_when_the_files_directory_takes_no_write(client, app, migrated):
+def test_not_ready_when_the_files_directory_takes_no_write(client, app):
     files = app.extensions["polka.settings"].files_dir
     shutil.rmtree(files, ignore_errors=True)
     files.write_text("not a directory")  # as a lost mount might leave it
