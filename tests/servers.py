@@ -1,9 +1,11 @@
 """Real servers for tests that need processes: gunicorn serving POLKA on the test's database and data
-directory, started on a free port of 127.0.0.1 and always stopped (bounded waits throughout)."""
+directory, started on a free port of 127.0.0.1 and always stopped (bounded waits throughout); and
+scratch PostgreSQL databases beside the tests' own, always dropped."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -12,6 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import make_url, text
+
+from polka.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT_SECONDS = 30
@@ -81,3 +87,23 @@ def gunicorn(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (a gunicorn master's workers)."""
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@contextmanager
+def scratch_postgresql(prefix: str, admin_url: str) -> Iterator[str]:
+    """A new, empty database beside ``admin_url``'s, dropped when the block ends: its URL."""
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -20,6 +20,7 @@ from polka.db import Base, make_engine
 from polka.dbcli import alembic_config
 from polka.models import metadata_for
 from polka.search.pg_tables import SEARCH_METADATA
+from tests.servers import scratch_postgresql
 
 PG_URL = os.environ.get("POLKA_TEST_DATABASE_URL", "")
 
@@ -31,16 +32,8 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         return
     if not PG_URL:
         pytest.skip("POLKA_TEST_DATABASE_URL is not set")
-    name = f"polka_migrations_{secrets.token_hex(4)}"
-    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgresql("polka_migrations", PG_URL) as url:
+        yield url
 
 
 @contextmanager
@@ -96,25 +89,22 @@ def test_downgrade_to_base_and_upgrade_again(empty_database):
 def test_a_user_who_may_not_create_pg_trgm_is_told_what_to_ask_for():
     if not PG_URL:
         pytest.skip("POLKA_TEST_DATABASE_URL is not set")
-    suffix = secrets.token_hex(4)
-    name, role = f"polka_migrations_{suffix}", f"polka_limited_{suffix}"
+    role = f"polka_limited_{secrets.token_hex(4)}"
     admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        owner = make_engine(
-            make_url(PG_URL).set(database=name).render_as_string(hide_password=False),
-            isolation_level="AUTOCOMMIT",
-        )
-        with owner.connect() as conn:  # the tables, but not the database's extensions
-            conn.execute(text(f'GRANT USAGE, CREATE ON SCHEMA public TO "{role}"'))
-        owner.dispose()
-        limited = make_url(PG_URL).set(database=name, username=role).render_as_string(hide_password=False)
-        with pytest.raises(RuntimeError, match=r"CREATE EXTENSION pg_trgm; in database polka_migrations_"):
-            command.upgrade(alembic_config(limited), "head")
+        with scratch_postgresql("polka_migrations", PG_URL) as url:
+            owner = make_engine(url, isolation_level="AUTOCOMMIT")
+            with owner.connect() as conn:  # the tables, but not the database's extensions
+                conn.execute(text(f'GRANT USAGE, CREATE ON SCHEMA public TO "{role}"'))
+            owner.dispose()
+            limited = make_url(url).set(username=role).render_as_string(hide_password=False)
+            with pytest.raises(
+                RuntimeError, match=r"CREATE EXTENSION pg_trgm; in database polka_migrations_"
+            ):
+                command.upgrade(alembic_config(limited), "head")
     finally:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()

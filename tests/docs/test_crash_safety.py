@@ -13,7 +13,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,15 +20,10 @@ from sqlalchemy import select
 
 from polka.docs.models import Document, Version
 from polka.storage import TEMP_DIR, FileStore
-from tests.servers import ROOT, environment, gunicorn, wait_for
+from tests.servers import ROOT, children, environment, gunicorn, wait_for
 from tests.support import csrf_from
 
 BOUNDARY = "polka-crash-boundary"
-
-
-def _children(pid: int) -> list[int]:
-    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(p) for p in found]
 
 
 @pytest.fixture
@@ -96,7 +90,7 @@ def test_a_worker_killed_mid_upload_leaves_no_row_and_no_half_file(server, web, 
         return temp_dir.is_dir() and any(p.stat().st_size > 1024 * 1024 for p in temp_dir.glob("*.part"))
 
     wait_for(arriving, "the upload to start arriving in the store")
-    for worker in _children(process.pid):
+    for worker in children(process.pid):
         os.kill(worker, signal.SIGKILL)
     connection.close()
 

@@ -5,23 +5,20 @@ archive or a deployment that is not empty is refused with nothing written."""
 from __future__ import annotations
 
 import io
-import secrets
 import tarfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from flask import Flask
-from sqlalchemy import Engine, func, make_url, select, text
+from sqlalchemy import Engine, func, select
 
 from polka import create_app
 from polka.accounts.models import User
 from polka.communities.models import Role, Visibility
-from polka.db import Base, make_engine
-from polka.dbcli import alembic_config
+from polka.db import Base
 from polka.features import referenced_files
 from polka.markings import Marking
 from polka.operations.backup import LOADED_BY_UPGRADE
@@ -29,31 +26,24 @@ from polka.site_search import service
 from polka.site_search.params import SearchParams
 from tests.conftest import CHEAP_ARGON2, PG_URL
 from tests.docs.conftest import DocsFactory
+from tests.servers import scratch_postgresql
 from tests.wiki.conftest import WikiFactory
-
-
-@pytest.fixture
-def migrated(app: Flask, database_url: str) -> Iterator[None]:
-    """The test database marked as at the newest migration (its tables are the models' already)."""
-    command.stamp(alembic_config(database_url), "head")
-    yield
-    with app.extensions["polka.engine"].begin() as conn:
-        conn.execute(text("DROP TABLE alembic_version"))
 
 
 @contextmanager
 def deployment(folder: Path, database: str) -> Iterator[Flask]:
     """A new, empty deployment as an operator sets one up: ``polka db upgrade`` on a new database
     (``sqlite`` or ``postgresql``: a scratch database beside the tests')."""
-    admin: Engine | None = None
-    if database == "sqlite":
-        url = f"sqlite:///{folder / 'polka.db'}"
-    else:
-        name = f"polka_restore_{secrets.token_hex(4)}"
-        admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with ExitStack() as stack:
+        if database == "sqlite":
+            url = f"sqlite:///{folder / 'polka.db'}"
+        else:
+            url = stack.enter_context(scratch_postgresql("polka_restore", PG_URL))
+        yield stack.enter_context(_upgraded(folder, url))
+
+
+@contextmanager
+def _upgraded(folder: Path, url: str) -> Iterator[Flask]:
     target = create_app(
         data_dir=folder,
         database_url=url,
@@ -71,10 +61,6 @@ def deployment(folder: Path, database: str) -> Iterator[Flask]:
         if hasattr(backend, "close"):
             backend.close()  # Whoosh's searchers
         target.extensions["polka.engine"].dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 def rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
@@ -89,7 +75,7 @@ def rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def site(app: Flask, session, make, migrated) -> dict[str, Any]:
+def site(app: Flask, session, make) -> dict[str, Any]:
     """A small site: people, communities, a page tree, a document with two versions (files)."""
     roads = make.community("Roads Policing", ceiling=Marking.OFFICIAL_SENSITIVE)
     make.community("Covert Tasking", visibility=Visibility.PRIVATE)

@@ -30,7 +30,7 @@ from polka.communities.models import Membership, Role, Visibility
 from polka.docs.models import Document, Version
 from polka.wiki.models import WikiPage, WikiRevision
 from tests.conftest import PASSWORD, PG_URL
-from tests.servers import ROOT, environment, gunicorn
+from tests.servers import ROOT, children, environment, gunicorn
 from tests.support import csrf_from
 from tests.wiki.conftest import WikiFactory
 
@@ -225,8 +225,7 @@ def act(
 
 
 def _kill_tree(process: subprocess.Popen[bytes]) -> None:
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-    for pid in [process.pid, *map(int, children)]:
+    for pid in [process.pid, *children(process.pid)]:
         os.kill(pid, signal.SIGKILL)
     process.wait(timeout=10)
 
