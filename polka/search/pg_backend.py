@@ -65,7 +65,7 @@ from polka.search.backend import (
     Sort,
 )
 from polka.search.documents import Audience, SearchDocument, index_tag
-from polka.search.pg_query import Translation, vectors, vocabulary
+from polka.search.pg_query import Check, Match, Translation, vectors, vocabulary
 from polka.search.pg_tables import search_documents, search_journal, search_state, search_words
 from polka.search.query import Query
 from polka.search.snippets import make_snippet
@@ -77,7 +77,7 @@ T = TypeVar("T")
 #: How documents are turned into rows and vectors: raise it with any change to ``pg_query``'s vectors
 #: or ``analysis``, and ``polka worker`` rebuilds an index built by an older format. A new database's
 #: index starts at 0 (nothing built), so the worker indexes what is already there.
-PG_INDEX_FORMAT = 1
+PG_INDEX_FORMAT = 2
 #: ``ts_rank``'s weights of D, C, B and A: body, where it lives, (unused), title.
 RANK_WEIGHTS = "{0.5,0.2,0.2,1.0}"
 #: ``ts_rank``'s normalisation: divide by 1 + the logarithm of the document's length.
@@ -117,8 +117,18 @@ def _tsquery(text: str) -> ColumnElement[Any]:
     return cast(literal(text, Text), TSQUERY)
 
 
-def _matches(text: str) -> ColumnElement[bool]:
-    return D.vector.op("@@", return_type=Boolean)(_tsquery(text))
+def _matches(text: str, column: ColumnElement[Any] = D.vector) -> ColumnElement[bool]:
+    return column.op("@@", return_type=Boolean)(_tsquery(text))
+
+
+def _where(match: Match) -> ColumnElement[bool]:
+    """The documents ``match`` finds: those its terms find in the exact index, checked against their
+    vectors as far as the terms are not sure (``Check``)."""
+    found = _matches(match.terms, D.terms) if match.terms is not None else true()
+    if match.check is Check.NONE:
+        return found
+    checked = _matches(match.vector)
+    return and_(found, or_(D.complete, checked) if match.check is Check.INCOMPLETE else checked)
 
 
 def _one_of(column: ColumnElement[Any], values: Iterable[Any], kind: Any = Integer) -> ColumnElement[bool]:
@@ -166,7 +176,7 @@ def _allowed(request: SearchRequest) -> ColumnElement[bool]:
 
 
 def document_row(document: SearchDocument, generation: int) -> dict[str, Any]:
-    full, lead = vectors(document)
+    made = vectors(document)
     return {
         "kind": document.kind,
         "object_id": document.object_id,
@@ -178,8 +188,10 @@ def document_row(document: SearchDocument, generation: int) -> dict[str, Any]:
         "tags": sorted({tag for tag in map(index_tag, document.tags) if tag}),
         "title": document.title,
         "body": document.body,
-        "vector": full,
-        "lead": lead,
+        "vector": made.full,
+        "lead": made.lead,
+        "terms": made.terms,
+        "complete": made.complete,
         "boost": document.boost,
         "created_at": document.created_at,
         "updated_at": document.updated_at,
@@ -205,17 +217,14 @@ class PostgresBackend:
             if every is None:
                 return nothing
             allowed = _allowed(request)
-            found = self._answer(conn, request, and_(allowed, _matches(every)), every, None)
+            found = self._answer(conn, request, and_(allowed, _where(every)), every.vector, None)
             complete = None
             if found.total < PARTIAL_BELOW and len(translation.optional) > 1:
                 complete = found.total
                 strict = translation.strict()
-                partial = and_(
-                    allowed,
-                    _matches(translation.either()),
-                    _matches(strict) if strict is not None else true(),
-                )
-                found = self._answer(conn, request, partial, translation.either(), translation)
+                either = translation.either()
+                partial = and_(allowed, _where(either), _where(strict) if strict is not None else true())
+                found = self._answer(conn, request, partial, either.vector, translation)
             if not found.total:
                 return nothing
             bodies = self._bodies(conn, [(kind, object_id) for kind, object_id, _score, _held in found.page])
@@ -236,7 +245,7 @@ class PostgresBackend:
             every = Translation(request.query, lambda prefix: self._expand(conn, prefix)).every()
             if every is None:
                 return 0
-            condition = and_(_allowed(request), _matches(every))
+            condition = and_(_allowed(request), _where(every))
             return int(conn.scalar(select(func.count()).select_from(search_documents).where(condition)) or 0)
 
     def suggest(self, request: SearchRequest, keep: frozenset[str] = frozenset()) -> Query | None:
@@ -283,7 +292,7 @@ class PostgresBackend:
             )
             * D.boost
         )
-        holds = [_matches(wanted.tsquery) for wanted in partial.optional] if partial is not None else []
+        holds = [_where(wanted.match) for wanted in partial.optional] if partial is not None else []
         held = sum((cast(each, Integer) for each in holds), start=literal(0)) if holds else literal(0)
         matched = (
             select(
@@ -385,8 +394,12 @@ class PostgresBackend:
             .table_valued("stem")
             .render_derived(name="wanted")
         )
-        holds = D.vector.op("@@", return_type=Boolean)(
-            cast(func.quote_literal(wanted.c.stem).concat(":AD"), TSQUERY)
+        stem_query = cast(func.quote_literal(wanted.c.stem), TSQUERY)
+        holds = and_(  # found by the exact index, then where: title or body
+            D.terms.op("@@", return_type=Boolean)(stem_query),
+            D.vector.op("@@", return_type=Boolean)(
+                cast(func.quote_literal(wanted.c.stem).concat(":AD"), TSQUERY)
+            ),
         )
         rows = conn.execute(
             select(wanted.c.stem, func.count())

@@ -6,13 +6,22 @@ after another, a position apart more than the words of one field, so a phrase is
 but never across two. A query part becomes: a stem (``'meet'``), a prefix (``'polic':*``, and the stems
 of words starting with it whose stems are shorter: "investigat*" finds "investigation", stem
 "investig"), a phrase (``'to' <-> 'be' <-> 'confirm'``); ``title:`` restricts each to weight ``A``.
+
+Reading a vector's positions and weights is slow for many documents (a GIN index holds neither, so it
+finds candidates and each is checked), so a document also has *terms*, indexed exactly: its stems,
+its pairs of adjacent words within a field, and its title's stems and pairs marked apart
+(``Vectors.terms``). Words, prefixes, phrases of two words and ``title:`` are then found by the index
+alone; a longer phrase is found by its pairs and checked against the vector (``Check``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import IntEnum
+from itertools import pairwise
 from math import ceil
+from typing import NamedTuple
 
 from polka.search.analysis import query_stems, stem, words
 from polka.search.backend import PARTIAL_SHARE
@@ -31,6 +40,12 @@ MAX_POSITIONS = 256
 VECTOR_BUDGET = 900_000
 #: The body words a document's lead holds (what ranks it: ``vectors``).
 LEAD_WORDS = 100
+#: About the most bytes of a document's terms (a vector is at most 1 MB): pairs beyond are left out.
+TERMS_BUDGET = 950_000
+#: Marks a title term (``'=custodi'``): a word is letters and digits only, so none starts with it.
+TITLE = "="
+#: The term of a document whose terms are not ``complete``.
+INCOMPLETE = "+incomplete"
 
 
 def lexeme(text: str) -> str:
@@ -38,24 +53,52 @@ def lexeme(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def vectors(document: SearchDocument) -> tuple[str, str]:
-    """The document's words as ``tsvector`` input, each stem with its positions and field weights: the
-    whole document, and its *lead*: its title, where it lives and the first ``LEAD_WORDS`` of its body,
-    small enough to be kept in the table's row and ranked fast."""
+class Vectors(NamedTuple):
+    """A document as ``tsvector`` texts (``vectors``)."""
+
+    #: Every stem with its positions and field weights (phrases longer than two words are checked here).
+    full: str
+    #: The same for the title, where it lives and the first ``LEAD_WORDS`` of the body: what ranks.
+    lead: str
+    #: The exact index's terms, without positions: every stem, every pair of adjacent words within a
+    #: field (``'custodi suit'``) and the title's stems and pairs again marked as such
+    #: (``'=custodi suit'``): phrases of two words and ``title:`` are found from the index alone.
+    terms: str
+    #: Whether ``terms`` holds every pair and title term (else it holds ``INCOMPLETE``, and a phrase or
+    #: ``title:`` match is checked against ``full``): false only for a document with more words than
+    #: fit (``VECTOR_BUDGET``, ``TERMS_BUDGET``). Pairs are kept beyond the positions a vector keeps
+    #: (``MAX_POSITION``, ``MAX_POSITIONS``): a phrase of two words is found anywhere.
+    complete: bool
+
+
+def vectors(document: SearchDocument) -> Vectors:
+    """The document's words as ``tsvector`` input (see ``Vectors``)."""
     positions: dict[str, list[int]] = {}
     weights: dict[tuple[str, int], str] = {}
-    at, size, lead_end = 0, 0, 0
+    marked: dict[str, None] = {}  # pairs and title terms, in order
+    at, size, lead_end, complete = 0, 0, 0, True
     for field, weight in FIELD_WEIGHTS:  # the body last: the lead ends within it
         lead_end = at + LEAD_WORDS
+        before: str | None = None
         for word in words(getattr(document, field)):
             at += 1
             found = stem(word)
             place = positions.get(found)
             if place is None:
                 if size > VECTOR_BUDGET:
+                    complete, before = False, None
                     continue
                 place = positions[found] = []
                 size += len(found.encode("utf-8")) + 8
+            # Only of stems the vector holds: a prefix matching a pair's first word matches a stem.
+            if field == "title":
+                marked.setdefault(TITLE + found)
+            if before is not None:
+                pair = f"{before} {found}"
+                marked.setdefault(pair)
+                if field == "title":
+                    marked.setdefault(TITLE + pair)
+            before = found
             where = min(at, MAX_POSITION)
             if len(place) < MAX_POSITIONS and (not place or place[-1] < where):
                 place.append(where)
@@ -73,7 +116,17 @@ def vectors(document: SearchDocument) -> tuple[str, str]:
                 )
         return " ".join(entries)
 
-    return text(MAX_POSITION), text(lead_end)
+    terms = [lexeme(found) for found in positions]
+    room = TERMS_BUDGET - sum(len(each) + 4 for each in terms)
+    for each in marked:
+        room -= len(each.encode("utf-8")) + 4
+        if room < 0:
+            complete = False
+            break
+        terms.append(lexeme(each))
+    if not complete:
+        terms.append(lexeme(INCOMPLETE))
+    return Vectors(text(MAX_POSITION), text(lead_end), " ".join(terms), complete)
 
 
 def vocabulary(document: SearchDocument) -> set[str]:
@@ -81,13 +134,34 @@ def vocabulary(document: SearchDocument) -> set[str]:
     return set(words(document.title)) | set(words(document.body))
 
 
+class Check(IntEnum):
+    """How far a match of ``Match.terms`` is a match of ``Match.vector``, least checking first."""
+
+    #: Always: plain words and prefixes, whose stems every document's terms hold.
+    NONE = 0
+    #: In a document whose terms are ``complete``: phrases of two words and ``title:`` words.
+    INCOMPLETE = 1
+    #: Never for sure: a longer phrase's pairs may lie apart, so its vector is read.
+    ALWAYS = 2
+
+
+@dataclass(frozen=True)
+class Match:
+    """A query, or a part of one, as ``tsquery`` texts: ``terms`` over a document's exact index (a
+    necessary condition: None when it says nothing), ``vector`` over its positions and weights (the
+    condition itself), and when the first must be checked by the second."""
+
+    terms: str | None
+    vector: str
+    check: Check
+
+
 @dataclass(frozen=True)
 class Wanted:
-    """One positive part of a query as ``tsquery`` text. ``required`` parts (quoted phrases) must match
-    even in a partial search; ``label`` is the part as the user typed it, to say what a partial match
-    is missing."""
+    """One positive part of a query. ``required`` parts (quoted phrases) must match even in a partial
+    search; ``label`` is the part as the user typed it, to say what a partial match is missing."""
 
-    tsquery: str
+    match: Match
     required: bool
     label: str
 
@@ -97,14 +171,14 @@ Expand = Callable[[str], list[str]]
 
 
 class Translation:
-    """A parsed query as ``tsquery`` texts, with what a snippet should mark."""
+    """A parsed query as ``Match``-es, with what a snippet should mark."""
 
     def __init__(self, query: Query, expand: Expand) -> None:
         self._expand = expand
         self.marks = Marks()
         #: Every positive part must match; no negative may.
         self.positive: list[Wanted] = []
-        self.negative: list[str] = []
+        self.negative: list[Match] = []
         for part in query.parts:
             self._translate(part)
 
@@ -118,24 +192,22 @@ class Translation:
         """How many of the optional parts a partial match holds at least."""
         return max(1, ceil(len(self.optional) * PARTIAL_SHARE))
 
-    def every(self) -> str | None:
+    def every(self) -> Match | None:
         """Every positive part and no negative one (None: nothing searchable, e.g. only stop words)."""
         if not self.positive:
             return None
-        return _all([wanted.tsquery for wanted in self.positive], self.negative)
+        return _all([wanted.match for wanted in self.positive], self.negative)
 
-    def strict(self) -> str | None:
+    def strict(self) -> Match | None:
         """What a partial match must hold: the required parts, and no negative one (None: anything)."""
-        required = [wanted.tsquery for wanted in self.positive if wanted.required]
+        required = [wanted.match for wanted in self.positive if wanted.required]
         if not required and not self.negative:
             return None
-        if not required:
-            return " & ".join(f"!({each})" for each in self.negative)
         return _all(required, self.negative)
 
-    def either(self) -> str:
+    def either(self) -> Match:
         """Any positive part (what scores a partial match, and finds its candidates)."""
-        return " | ".join(f"({wanted.tsquery})" for wanted in self.positive)
+        return _any([wanted.match for wanted in self.positive])
 
     def _translate(self, part: Part) -> None:
         if isinstance(part, Not):
@@ -148,20 +220,27 @@ class Translation:
         if either:
             self.positive.append(
                 Wanted(
-                    tsquery=either[0] if len(either) == 1 else " | ".join(f"({each})" for each in either),
+                    match=_any(either),
                     required=all(isinstance(item, Phrase) and item.quoted for item in items),
                     label=format_query((part,)),
                 )
             )
 
-    def _item(self, item: Word | Phrase, highlight: bool = True) -> str | None:
-        weight = "A" if item.field == "title" else ""
+    def _item(self, item: Word | Phrase, highlight: bool = True) -> Match | None:
+        title = item.field == "title"
         if isinstance(item, Word) and item.prefix:
             if highlight:
                 self.marks.prefixes.add(item.text)
-            alternatives = [f"{lexeme(item.text)}:*{weight}"]
-            alternatives += [_term(found, weight) for found in self._expand(item.text)]
-            return " | ".join(alternatives)
+            expanded = self._expand(item.text)
+            vector = " | ".join(
+                [f"{lexeme(item.text)}:*{'A' if title else ''}", *(_term(found, title) for found in expanded)]
+            )
+            if not title:
+                return Match(vector, vector, Check.NONE)
+            terms = " | ".join(
+                [f"{lexeme(TITLE + item.text)}:*", *(lexeme(TITLE + found) for found in expanded)]
+            )
+            return _marked(terms, vector, Check.INCOMPLETE)
         typed = (item.text,) if isinstance(item, Word) else item.words
         stems = query_stems(typed, keep_stop_words=False)  # a plain search leaves stop words out
         if isinstance(item, Phrase):
@@ -169,21 +248,54 @@ class Translation:
             if len(every) > 1:
                 if highlight:
                     self.marks.add(stems or every, item.synonym_of)
-                return _in_a_row(every, weight)
+                return _in_a_row(every, title)
         if not stems:
             return None  # only stop words
         if highlight:
             self.marks.add(stems, item.synonym_of)
-        return _term(stems[0], weight) if len(stems) == 1 else _in_a_row(stems, weight)
+        if len(stems) > 1:
+            return _in_a_row(stems, title)
+        if title:
+            return _marked(lexeme(TITLE + stems[0]), _term(stems[0], title), Check.INCOMPLETE)
+        return Match(lexeme(stems[0]), lexeme(stems[0]), Check.NONE)
 
 
-def _term(found: str, weight: str) -> str:
-    return f"{lexeme(found)}:{weight}" if weight else lexeme(found)
+def _term(found: str, title: bool) -> str:
+    return f"{lexeme(found)}:A" if title else lexeme(found)
 
 
-def _in_a_row(stems: tuple[str, ...], weight: str) -> str:
-    return " <-> ".join(_term(found, weight) for found in stems)
+def _marked(terms: str, vector: str, check: Check) -> Match:
+    """A match of pairs or title terms, which a document whose terms are incomplete may lack."""
+    return Match(f"({terms}) | {lexeme(INCOMPLETE)}", vector, check)
 
 
-def _all(parts: list[str], negative: list[str]) -> str:
-    return " & ".join([f"({each})" for each in parts] + [f"!({each})" for each in negative])
+def _in_a_row(stems: tuple[str, ...], title: bool) -> Match:
+    """Words one after another: each adjacent pair in the terms; checked by the vector when more than
+    two (the pairs may lie apart)."""
+    mark = TITLE if title else ""
+    pairs = " & ".join(lexeme(f"{mark}{first} {second}") for first, second in pairwise(stems))
+    vector = " <-> ".join(_term(found, title) for found in stems)
+    return _marked(pairs, vector, Check.INCOMPLETE if len(stems) == 2 else Check.ALWAYS)
+
+
+def _all(parts: list[Match], negative: list[Match]) -> Match:
+    """Every one of ``parts`` and none of ``negative``. An excluded pair or title term says nothing
+    about a document whose terms are incomplete, so it is left to the vector."""
+    terms = [f"({part.terms})" for part in parts if part.terms is not None]
+    terms += [f"!({part.terms})" for part in negative if part.check is Check.NONE and part.terms is not None]
+    check = max(
+        [part.check for part in parts]
+        + [Check.NONE if part.check is Check.NONE else Check.ALWAYS for part in negative]
+    )
+    vector = " & ".join([f"({part.vector})" for part in parts] + [f"!({part.vector})" for part in negative])
+    return Match(" & ".join(terms) or None, vector, check)
+
+
+def _any(parts: list[Match]) -> Match:
+    """Any one of ``parts``."""
+    if len(parts) == 1:
+        return parts[0]
+    terms = (
+        None if any(part.terms is None for part in parts) else " | ".join(f"({part.terms})" for part in parts)
+    )
+    return Match(terms, " | ".join(f"({part.vector})" for part in parts), max(part.check for part in parts))

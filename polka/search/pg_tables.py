@@ -5,7 +5,9 @@ them (created by a migration that does nothing on SQLite).
   snippets), and ``vector``, its words as ``polka.search.analysis`` makes them, each at its position
   and weighted by field (title ``A``, where it lives ``C``, body ``D``); ``lead``, the same for its title,
   where it lives and the opening of its body, kept in the row (``STORAGE MAIN``) so that ranking many
-  matches reads no out-of-line value. ``generation`` is the rebuild that last wrote it.
+  matches reads no out-of-line value; ``terms``, what the exact index finds (stems, pairs of adjacent
+  words, title terms: ``polka.search.pg_query.Vectors``) and whether they are ``complete``.
+  ``generation`` is the rebuild that last wrote it.
 - ``search_words``: every unstemmed word the documents have held, with its stem: the vocabulary that
   prefixes expand over and "Did you mean …?" respells from (a trigram index finds close words).
 - ``search_state``: one row: the ``format`` the index was built by, the current ``generation`` and
@@ -52,11 +54,13 @@ search_documents = Table(
     Column("body", Text, nullable=False),
     Column("vector", TSVECTOR, nullable=False),
     Column("lead", TSVECTOR, nullable=False),
+    Column("terms", TSVECTOR, nullable=False, server_default=text("''")),
+    Column("complete", Boolean, nullable=False, server_default=false()),
     Column("boost", Float, nullable=False, server_default=text("1")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("generation", Integer, nullable=False, server_default=text("0")),
-    Index("ix_search_documents_vector", "vector", postgresql_using="gin"),
+    Index("ix_search_documents_terms", "terms", postgresql_using="gin"),
     Index("ix_search_documents_community_id", "community_id"),
     Index("ix_search_documents_updated_at", "updated_at"),
 )

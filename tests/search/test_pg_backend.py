@@ -3,22 +3,25 @@ waiting for another writer, the limits of a vector, and the words it gives the d
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
 
 from polka.db import make_engine
 from polka.search.backend import Change, LockTimeout
 from polka.search.documents import SearchDocument
 from polka.search.pg_backend import PostgresBackend
-from polka.search.pg_query import LEAD_WORDS, MAX_POSITION, vectors
+from polka.search.pg_query import INCOMPLETE, LEAD_WORDS, MAX_POSITION, vectors
 from polka.search.pg_tables import search_state
 from tests.conftest import PG_URL
 from tests.search.backends import doc, find, ids, put
+from tests.servers import scratch_postgresql
+from tests.test_migrations import upgraded
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="the PostgreSQL backend needs POLKA_TEST_DATABASE_URL")
 
@@ -138,16 +141,83 @@ def test_a_very_long_document_is_indexed_and_its_words_found(engine):
     put(engine, doc(1, "Long", f"opening phrase {words} closing remark"))
     assert ids(find(engine, "word4999")) == {1}  # plain words anywhere
     assert ids(find(engine, "remark")) == {1}
-    assert ids(find(engine, '"opening phrase"')) == {1}  # phrases within the first 16,383 words
+    assert ids(find(engine, '"opening phrase"')) == {1}
+    assert ids(find(engine, '"closing remark"')) == {1}  # two words: anywhere, by their pair
+    assert ids(find(engine, '"phrase word0 word1"')) == {1}  # longer: within the first 16,383 words
+    assert ids(find(engine, '"remark closing"')) == set()
+
+
+def test_a_document_too_big_for_every_pair_is_still_found_by_its_phrases(engine):
+    # 150,000 different pairs do not fit in the terms; such a document's phrases are checked by its vector
+    words = " ".join(f"w{n % 500}x{n % 301}" for n in range(150_000))
+    made = vectors(doc(1, "Huge", f"opening phrase {words} closing remark"))
+    assert not made.complete
+    assert f"'{INCOMPLETE}'" in made.terms
+    put(engine, doc(1, "Huge", f"opening phrase {words} closing remark"), doc(2, "Small", "opening words"))
+    assert ids(find(engine, '"opening phrase"')) == {1}
+    assert ids(find(engine, "title:huge")) == {1}
+    assert ids(find(engine, '"phrase opening"')) == set()
+    assert ids(find(engine, 'opening -"opening phrase"')) == {2}
+
+
+def test_terms_hold_stems_pairs_within_a_field_and_the_title_marked_apart():
+    made = vectors(replace(doc(1, "Custody suite", "Custody review"), context="Roads"))
+    assert made.complete
+    assert set(re.findall(r"'([^']*)'", made.terms)) == {
+        "custodi", "suit", "road", "review",  # every stem
+        "=custodi", "=suit", "=custodi suit",  # the title's, marked
+        "custodi suit", "custodi review",  # pairs; none runs from one field into the next
+    }  # fmt: skip
+
+
+def test_rows_written_before_terms_existed_are_found_until_the_worker_rebuilds():
+    # The index as the previous release left it (vectors, no terms), then migration 7c41d2e8a9b3
+    written = [
+        doc(1, "Custody suite", "The risk assessment was reviewed."),
+        doc(2, "Notes", "risk and assessment"),
+    ]
+
+    def fill(conn: Connection) -> None:
+        for each in written:
+            made = vectors(each)
+            conn.execute(
+                text(
+                    "INSERT INTO search_documents (kind, object_id, audience, community_id, sensitive, title,"
+                    " body, vector, lead, created_at, updated_at) VALUES (:kind, :id, :audience, 1, false,"
+                    " :title, :body, CAST(:vector AS tsvector), CAST(:lead AS tsvector), :at, :at)"
+                ),
+                {
+                    "kind": each.kind,
+                    "id": each.object_id,
+                    "audience": each.audience.value,
+                    "title": each.title,
+                    "body": each.body,
+                    "vector": made.full,
+                    "lead": made.lead,
+                    "at": each.updated_at,
+                },
+            )
+        conn.execute(text("UPDATE search_state SET format = 1"))
+
+    with (
+        scratch_postgresql("polka_terms", PG_URL) as url,
+        upgraded(url, "554f5ece6f14", fill, "head") as database,
+    ):
+        backend = PostgresBackend(database)
+        assert backend.needs_rebuild()  # the worker will rebuild it; meanwhile search finds every row
+        assert ids(find(backend, '"risk assessment"')) == {1}
+        assert ids(find(backend, "title:suite")) == {1}
+        assert ids(find(backend, "risk -title:custody")) == {2}
+        assert ids(find(backend, "assessment")) == {1, 2}
 
 
 def test_the_vector_weights_fields_and_leaves_a_gap_between_them():
-    vector, _lead = vectors(replace(doc(1, "Custody suite", "Custody review"), context="Roads"))
+    vector = vectors(replace(doc(1, "Custody suite", "Custody review"), context="Roads")).full
     assert vector == "'custodi':1A,6D 'suit':2A 'road':4C 'review':7D"
 
 
 def test_positions_past_the_last_one_a_vector_keeps_share_it():
-    vector, _lead = vectors(doc(1, "", " ".join(["custody"] * 5) + " x" * MAX_POSITION + " custody"))
+    vector = vectors(doc(1, "", " ".join(["custody"] * 5) + " x" * MAX_POSITION + " custody")).full
     assert vector.startswith("'custodi':3D,4D,5D,6D,7D,16383D ")
 
 
@@ -180,7 +250,7 @@ def test_a_rebuild_that_waited_for_another_does_not_do_it_again(engine):
 
 def test_the_lead_that_ranks_holds_the_title_where_it_lives_and_the_opening_of_the_body():
     body = " ".join(f"w{n}" for n in range(LEAD_WORDS + 50)) + " custody"
-    vector, lead = vectors(replace(doc(1, "Custody suite", body), context="Roads"))
+    vector, lead, _terms, _complete = vectors(replace(doc(1, "Custody suite", body), context="Roads"))
     assert lead.startswith("'custodi':1A 'suit':2A 'road':4C 'w0':6D")
     assert f"'w{LEAD_WORDS - 1}':" in lead
     assert f"'w{LEAD_WORDS}':" not in lead
