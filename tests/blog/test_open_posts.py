@@ -191,6 +191,8 @@ def test_anyone_signed_in_comments_and_reports_go_to_the_administrators(app, web
     comment = comments(session)[0]
     assert comment.status is CommentStatus.PUBLISHED
     reporter = login(make.user("Reporter"))
+    asked = text(web.get(f"/report/blog.comment/{comment.id}"))
+    assert "POLKA’s administrators will look at it" in asked  # not a community's moderators
     reported = web.post(f"/report/blog.comment/{comment.id}", data={"reason": "inappropriate"})
     assert reported.headers["Location"].endswith(f"{base}#comment-{comment.id}")
     community = make.community("Neighbourhood Policing")
