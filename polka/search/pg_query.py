@@ -44,6 +44,9 @@ LEAD_WORDS = 100
 TERMS_BUDGET = 950_000
 #: Marks a title term (``'=custodi'``): a word is letters and digits only, so none starts with it.
 TITLE = "="
+#: Marks a pair of words (``'~custodi suit'``, in a title ``'=~custodi suit'``), so that a prefix
+#: (``'custod':*``, ``'=custod':*``) runs over stems only, not over every pair a stem begins.
+PAIR = "~"
 #: The term of a document whose terms are not ``complete``.
 INCOMPLETE = "+incomplete"
 
@@ -61,8 +64,8 @@ class Vectors(NamedTuple):
     #: The same for the title, where it lives and the first ``LEAD_WORDS`` of the body: what ranks.
     lead: str
     #: The exact index's terms, without positions: every stem, every pair of adjacent words within a
-    #: field (``'custodi suit'``) and the title's stems and pairs again marked as such
-    #: (``'=custodi suit'``): phrases of two words and ``title:`` are found from the index alone.
+    #: field (``'~custodi suit'``) and the title's stems and pairs again marked as such
+    #: (``'=~custodi suit'``): phrases of two words and ``title:`` are found from the index alone.
     terms: str
     #: Whether ``terms`` holds every pair and title term (else it holds ``INCOMPLETE``, and a phrase or
     #: ``title:`` match is checked against ``full``): false only for a document with more words than
@@ -90,11 +93,11 @@ def vectors(document: SearchDocument) -> Vectors:
                     continue
                 place = positions[found] = []
                 size += len(found.encode("utf-8")) + 8
-            # Only of stems the vector holds: a prefix matching a pair's first word matches a stem.
+            # Only of stems the vector holds (a document too big for its words is ``complete`` no more).
             if field == "title":
                 marked.setdefault(TITLE + found)
             if before is not None:
-                pair = f"{before} {found}"
+                pair = f"{PAIR}{before} {found}"
                 marked.setdefault(pair)
                 if field == "title":
                     marked.setdefault(TITLE + pair)
@@ -273,7 +276,7 @@ def _in_a_row(stems: tuple[str, ...], title: bool) -> Match:
     """Words one after another: each adjacent pair in the terms; checked by the vector when more than
     two (the pairs may lie apart)."""
     mark = TITLE if title else ""
-    pairs = " & ".join(lexeme(f"{mark}{first} {second}") for first, second in pairwise(stems))
+    pairs = " & ".join(lexeme(f"{mark}{PAIR}{first} {second}") for first, second in pairwise(stems))
     vector = " <-> ".join(_term(found, title) for found in stems)
     return _marked(pairs, vector, Check.INCOMPLETE if len(stems) == 2 else Check.ALWAYS)
 
