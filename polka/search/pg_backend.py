@@ -297,7 +297,8 @@ class PostgresBackend:
             )
             * D.boost
         )
-        holds = [_where(wanted.match) for wanted in partial.optional] if partial is not None else []
+        # Which optional parts each match holds, read from its vector (exact, and smaller than its terms).
+        holds = [_matches(wanted.match.vector) for wanted in partial.optional] if partial is not None else []
         held = sum((cast(each, Integer) for each in holds), start=literal(0)) if holds else literal(0)
         matched = (
             select(
