@@ -31,8 +31,9 @@ from polka.search.snippets import Marks
 
 #: Each text field and its weight in a document's vector: title, where it lives, body.
 FIELD_WEIGHTS = (("title", "A"), ("context", "C"), ("body", "D"))
-#: PostgreSQL keeps positions up to this number (later words share it: phrases are found in the first
-#: 16,383 words of a document, plain words anywhere) …
+#: PostgreSQL keeps positions up to this number (later words share it: phrases of three words or more
+#: are found in the first 16,383 words of a document; plain words and two-word phrases, by the terms,
+#: anywhere) …
 MAX_POSITION = 16_383
 #: … and at most this many positions of one word.
 MAX_POSITIONS = 256
