@@ -125,10 +125,10 @@ def _where(match: Match) -> ColumnElement[bool]:
     """The documents ``match`` finds: those its terms find in the exact index, checked against their
     vectors as far as the terms are not sure (``Check``)."""
     found = _matches(match.terms, D.terms) if match.terms is not None else true()
-    if match.check is Check.NONE:
+    if match.check is Check.NEVER:
         return found
     checked = _matches(match.vector)
-    return and_(found, or_(D.complete, checked) if match.check is Check.INCOMPLETE else checked)
+    return and_(found, or_(D.complete, checked) if match.check is Check.IF_INCOMPLETE else checked)
 
 
 def _one_of(column: ColumnElement[Any], values: Iterable[Any], kind: Any = Integer) -> ColumnElement[bool]:
@@ -403,12 +403,10 @@ class PostgresBackend:
             .table_valued("stem")
             .render_derived(name="wanted")
         )
-        stem_query = cast(func.quote_literal(wanted.c.stem), TSQUERY)
+        quoted = func.quote_literal(wanted.c.stem)
         holds = and_(  # found by the exact index, then where: title or body
-            D.terms.op("@@", return_type=Boolean)(stem_query),
-            D.vector.op("@@", return_type=Boolean)(
-                cast(func.quote_literal(wanted.c.stem).concat(":AD"), TSQUERY)
-            ),
+            D.terms.op("@@", return_type=Boolean)(cast(quoted, TSQUERY)),
+            D.vector.op("@@", return_type=Boolean)(cast(quoted.concat(":AD"), TSQUERY)),
         )
         rows = conn.execute(
             select(wanted.c.stem, func.count())

@@ -139,13 +139,13 @@ def vocabulary(document: SearchDocument) -> set[str]:
 
 
 class Check(IntEnum):
-    """How far a match of ``Match.terms`` is a match of ``Match.vector``, least checking first."""
+    """When a document ``Match.terms`` finds is checked against ``Match.vector``, least checking first."""
 
-    #: Always: plain words and prefixes, whose stems every document's terms hold.
-    NONE = 0
-    #: In a document whose terms are ``complete``: phrases of two words and ``title:`` words.
-    INCOMPLETE = 1
-    #: Never for sure: a longer phrase's pairs may lie apart, so its vector is read.
+    #: Plain words and prefixes: every document's terms hold its stems.
+    NEVER = 0
+    #: Phrases of two words and ``title:`` words: only where a document's terms are not ``complete``.
+    IF_INCOMPLETE = 1
+    #: A longer phrase: its pairs may lie apart, so every document's vector is read.
     ALWAYS = 2
 
 
@@ -240,11 +240,11 @@ class Translation:
                 [f"{lexeme(item.text)}:*{'A' if title else ''}", *(_term(found, title) for found in expanded)]
             )
             if not title:
-                return Match(vector, vector, Check.NONE)
+                return Match(vector, vector, Check.NEVER)
             terms = " | ".join(
                 [f"{lexeme(TITLE + item.text)}:*", *(lexeme(TITLE + found) for found in expanded)]
             )
-            return _marked(terms, vector, Check.INCOMPLETE)
+            return _marked(terms, vector, Check.IF_INCOMPLETE)
         typed = (item.text,) if isinstance(item, Word) else item.words
         stems = query_stems(typed, keep_stop_words=False)  # a plain search leaves stop words out
         if isinstance(item, Phrase):
@@ -260,8 +260,8 @@ class Translation:
         if len(stems) > 1:
             return _in_a_row(stems, title)
         if title:
-            return _marked(lexeme(TITLE + stems[0]), _term(stems[0], title), Check.INCOMPLETE)
-        return Match(lexeme(stems[0]), lexeme(stems[0]), Check.NONE)
+            return _marked(lexeme(TITLE + stems[0]), _term(stems[0], title), Check.IF_INCOMPLETE)
+        return Match(lexeme(stems[0]), lexeme(stems[0]), Check.NEVER)
 
 
 def _term(found: str, title: bool) -> str:
@@ -279,17 +279,17 @@ def _in_a_row(stems: tuple[str, ...], title: bool) -> Match:
     mark = TITLE if title else ""
     pairs = " & ".join(lexeme(f"{mark}{PAIR}{first} {second}") for first, second in pairwise(stems))
     vector = " <-> ".join(_term(found, title) for found in stems)
-    return _marked(pairs, vector, Check.INCOMPLETE if len(stems) == 2 else Check.ALWAYS)
+    return _marked(pairs, vector, Check.IF_INCOMPLETE if len(stems) == 2 else Check.ALWAYS)
 
 
 def _all(parts: list[Match], negative: list[Match]) -> Match:
     """Every one of ``parts`` and none of ``negative``. An excluded pair or title term says nothing
     about a document whose terms are incomplete, so it is left to the vector."""
     terms = [f"({part.terms})" for part in parts if part.terms is not None]
-    terms += [f"!({part.terms})" for part in negative if part.check is Check.NONE and part.terms is not None]
+    terms += [f"!({part.terms})" for part in negative if part.check is Check.NEVER and part.terms is not None]
     check = max(
         [part.check for part in parts]
-        + [Check.NONE if part.check is Check.NONE else Check.ALWAYS for part in negative]
+        + [Check.NEVER if part.check is Check.NEVER else Check.ALWAYS for part in negative]
     )
     vector = " & ".join([f"({part.vector})" for part in parts] + [f"!({part.vector})" for part in negative])
     return Match(" & ".join(terms) or None, vector, check)
