@@ -159,15 +159,18 @@ def _allowed(request: SearchRequest) -> ColumnElement[bool]:
     if access.signed_in:
         allowed.append(and_(D.audience == Audience.SIGNED_IN.value, D.sensitive.is_(False)))
     conditions = [or_(*allowed) if allowed else false()]
-    # The communities all of that lies in (people and what is open to everyone signed in are in
-    # community 0: ``Audience``), said once more as one list: the planner then intersects the words'
-    # matches with the community index's before reading any row, instead of reading every match.
-    within = access.communities | access.listed | ({0} if access.directory or access.signed_in else set())
-    conditions.append(_one_of(D.community_id, within))
+    # The same said once more as scopes (``pg_tables.SCOPE``), exactly for content and as 0 for the
+    # rest: the planner then intersects the words' matches with the scope index's before reading any
+    # row, and reads only rows the searcher may see (not every match in every community they may list).
+    scopes = set(access.communities) | {-community for community in access.sensitive_communities}
+    if access.listed or access.directory or access.signed_in:
+        scopes |= {0}
+    if request.communities:
+        scopes = {scope for scope in scopes if scope == 0 or abs(scope) in request.communities}
+        conditions.append(_one_of(D.community_id, request.communities))
+    conditions.append(_one_of(D.scope, scopes))
     if request.kinds:
         conditions.append(_one_of(D.kind, request.kinds, Text))
-    if request.communities:
-        conditions.append(_one_of(D.community_id, request.communities))
     if request.organisations:
         conditions.append(_one_of(D.organisation_id, request.organisations))
     if request.tags:
@@ -494,7 +497,7 @@ class PostgresBackend:
                     set_={
                         column.name: added.excluded[column.name]
                         for column in search_documents.c
-                        if column.name not in kept
+                        if column.name not in kept and column.computed is None
                     },
                 )
             )
@@ -575,6 +578,9 @@ class PostgresBackend:
                 )
             conn.execute(delete(search_documents).where(D.generation < generation))
             conn.execute(update(search_state).values(rebuilding=False, format=PG_INDEX_FORMAT))
-        with self.engine.begin() as conn:  # the planner's figures for the table just rewritten
-            conn.execute(text("ANALYZE search_documents, search_words"))
+        # The rows the rebuild replaced are removed and the rest marked visible to every transaction (so
+        # a search reads no more than it finds), and the planner's figures brought up to date, now
+        # rather than whenever autovacuum comes by.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) search_documents, search_words"))
         return indexed

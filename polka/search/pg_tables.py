@@ -7,7 +7,9 @@ them (created by a migration that does nothing on SQLite).
   where it lives and the opening of its body, kept in the row (``STORAGE MAIN``) so that ranking many
   matches reads no out-of-line value; ``terms``, what the exact index finds (stems, pairs of adjacent
   words, title terms: ``polka.search.pg_query.Vectors``) and whether they are ``complete``.
-  ``generation`` is the rebuild that last wrote it.
+  ``scope`` says who may see it as one number, derived by the database from its audience, community
+  and sensitivity (``SCOPE``), so that one index narrows a word's matches to those a searcher may see
+  before any row is read. ``generation`` is the rebuild that last wrote it.
 - ``search_words``: every unstemmed word the documents have held, with its stem: the vocabulary that
   prefixes expand over and "Did you mean …?" respells from (a trigram index finds close words).
 - ``search_state``: one row: the ``format`` the index was built by, the current ``generation`` and
@@ -20,6 +22,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Computed,
     Float,
     Index,
     Integer,
@@ -38,6 +41,14 @@ SEARCH_METADATA = MetaData(naming_convention=NAMING_CONVENTION)
 
 #: The PostgreSQL extensions the backend needs: trigram similarity, for "Did you mean …?".
 EXTENSIONS = ("pg_trgm",)
+
+#: Who may see a row: its community's id for content its readers may see; the negative id for
+#: OFFICIAL-SENSITIVE content (its members only); 0 for the rest (communities themselves, people, what
+#: is open to everyone signed in), which the full condition sorts out (``pg_backend._allowed``).
+SCOPE = (
+    "CASE WHEN audience = 'readers' THEN CASE WHEN sensitive THEN -community_id ELSE community_id END"
+    " ELSE 0 END"
+)
 
 search_documents = Table(
     "search_documents",
@@ -60,8 +71,9 @@ search_documents = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("generation", Integer, nullable=False, server_default=text("0")),
+    Column("scope", Integer, Computed(SCOPE, persisted=True), nullable=False),
     Index("ix_search_documents_terms", "terms", postgresql_using="gin"),
-    Index("ix_search_documents_community_id", "community_id"),
+    Index("ix_search_documents_scope", "scope"),
     Index("ix_search_documents_updated_at", "updated_at"),
 )
 

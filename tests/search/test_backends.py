@@ -455,6 +455,27 @@ def test_communities_and_people_are_found_by_who_may_list_them_not_who_may_read(
     assert find(backend, "custody", Access(frozenset(), frozenset())).total == 0
 
 
+def test_a_community_filter_keeps_its_sensitive_items_and_the_community_itself(
+    backend: SearchBackend,
+) -> None:
+    community = "communities.community"
+    put(
+        backend,
+        replace(doc(1, "Custody network", kind=community), audience=Audience.LISTERS),
+        doc(2, body="custody open"),
+        doc(3, body="custody sensitive", sensitive=True),
+        doc(4, body="custody elsewhere", community=2),
+        replace(doc(5, body="custody open to everyone signed in", community=0), audience=Audience.SIGNED_IN),
+    )
+    member = Access(frozenset({1, 2}), frozenset({1}), listed=frozenset({1, 2}), signed_in=True)
+    assert ids(find(backend, "custody", member)) == {1, 2, 3, 4, 5}
+    within = find(backend, "custody", member, communities=frozenset({1}))
+    assert ids(within) == {1, 2, 3}
+    assert within.facets["community"] == {"1": 3}
+    reader = Access(frozenset({1}), frozenset(), listed=frozenset({1}))
+    assert ids(find(backend, "custody", reader, communities=frozenset({1}))) == {1, 2}
+
+
 def test_results_totals_and_facets_count_only_allowed_documents(guarded: SearchBackend) -> None:
     results = find(guarded, "custody", MEMBER_OF_1)
     assert ids(results) == {1, 2, 3}
