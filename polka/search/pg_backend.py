@@ -10,7 +10,7 @@ over allowed documents only, by the database. Words are split and stemmed in Pyt
 Ranking is ``ts_rank`` with title words weighing twice a body word and where an item lives 0.4 of one,
 divided by the log of the document's length, times the document's boost; the most recently updated
 first breaks ties. Partial matches (``SearchResults``) are counted in SQL: how many of the optional
-parts each document holds.
+parts each document holds, each part's documents found once through the index.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ from polka.search.backend import (
     Sort,
 )
 from polka.search.documents import Audience, SearchDocument, index_tag
-from polka.search.pg_query import Check, Match, Translation, vectors, vocabulary
+from polka.search.pg_query import Check, Match, Translation, lexeme, vectors, vocabulary
 from polka.search.pg_tables import search_documents, search_journal, search_state, search_words
 from polka.search.query import Query
 from polka.search.snippets import make_snippet
@@ -94,6 +94,15 @@ WRITE_BATCH = 500
 REBUILD_WAIT = 6 * 3600.0
 
 D = search_documents.c
+
+
+@dataclass(frozen=True)
+class Partial:
+    """A partial search's optional parts, as whether each document holds them (``_holding``), and how
+    many of them a match holds at least."""
+
+    holds: list[ColumnElement[bool]]
+    least: int
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,13 @@ def _where(match: Match) -> ColumnElement[bool]:
         return found
     checked = _matches(match.vector)
     return and_(found, or_(D.complete, checked) if match.check is Check.IF_INCOMPLETE else checked)
+
+
+def _holding(allowed: ColumnElement[bool], match: Match, name: str) -> ColumnElement[bool]:
+    """Whether a document holds ``match``: one of the allowed documents the index finds for it, found
+    once for the statement (``name``: its own name in it), not by reading each candidate's vector."""
+    holding = select(D.kind, D.object_id).where(allowed, _where(match)).cte(name).prefix_with("MATERIALIZED")
+    return tuple_(D.kind, D.object_id).in_(select(holding.c.kind, holding.c.object_id))
 
 
 def _one_of(column: ColumnElement[Any], values: Iterable[Any], kind: Any = Integer) -> ColumnElement[bool]:
@@ -225,14 +241,18 @@ class PostgresBackend:
             if every is None:
                 return nothing
             allowed = _allowed(request)
-            found = self._answer(conn, request, and_(allowed, _where(every)), every.vector, None)
+            found = self._answer(conn, request, and_(allowed, _where(every)), every.vector)
             complete = None
             if found.total < PARTIAL_BELOW and len(translation.optional) > 1:
                 complete = found.total
                 strict = translation.strict()
                 either = translation.either()
                 partial = and_(allowed, _where(either), _where(strict) if strict is not None else true())
-                found = self._answer(conn, request, partial, either.vector, translation)
+                holds = [
+                    _holding(allowed, wanted.match, f"part_{number}")
+                    for number, wanted in enumerate(translation.optional)
+                ]
+                found = self._answer(conn, request, partial, either.vector, Partial(holds, translation.least))
             if not found.total:
                 return nothing
             bodies = self._bodies(conn, [(kind, object_id) for kind, object_id, _score, _held in found.page])
@@ -263,7 +283,7 @@ class PostgresBackend:
         with self.engine.connect() as conn:
 
             def respelling(word: str) -> str | None:
-                if word in STOP_WORDS or self._held(conn, allowed, [stem(word)]):
+                if word in STOP_WORDS or self._holds(conn, allowed, stem(word)):
                     return None
                 return self._closest(conn, allowed, word)
 
@@ -285,12 +305,12 @@ class PostgresBackend:
         request: SearchRequest,
         condition: ColumnElement[bool],
         scoring: str,
-        partial: Translation | None,
+        partial: Partial | None = None,
     ) -> _Answer:
         """The matches of ``condition`` in one pass: how many, the facet counts, and the page, best
-        first by ``scoring`` (ranked on each document's lead, kept in its row). For a partial search
-        (``partial``), only documents holding at least ``least`` of its optional parts, those holding
-        more first, each with which parts it holds."""
+        first by ``scoring`` (ranked on each document's lead, kept in its row). For a partial search,
+        only documents holding at least ``partial.least`` of its optional parts, those holding more
+        first, each with which parts it holds."""
         by_date = request.sort is Sort.DATE
         score: ColumnElement[Any] = (
             literal(0.0)
@@ -300,10 +320,8 @@ class PostgresBackend:
             )
             * D.boost
         )
-        # Which optional parts each match holds, read from its vector (exact, and smaller than its terms).
-        holds = [_matches(wanted.match.vector) for wanted in partial.optional] if partial is not None else []
-        held = sum((cast(each, Integer) for each in holds), start=literal(0)) if holds else literal(0)
-        matched = (
+        holds = partial.holds if partial is not None else []
+        found = (
             select(
                 D.kind,
                 D.object_id,
@@ -312,10 +330,16 @@ class PostgresBackend:
                 D.tags,
                 D.updated_at,
                 score.label("score"),
-                held.label("held"),
                 *(each.label(f"holds_{number}") for number, each in enumerate(holds)),
             )
-            .where(condition, held >= partial.least if partial is not None else true())
+            .where(condition)
+            .subquery("found")
+        )
+        f = found.c
+        held = sum((cast(f[f"holds_{number}"], Integer) for number in range(len(holds))), start=literal(0))
+        matched = (
+            select(*f, held.label("held"))
+            .where(held >= partial.least if partial is not None else true())
             .cte("matched")
         )
         m = matched.c
@@ -395,6 +419,14 @@ class PostgresBackend:
                 .limit(PREFIX_STEMS)
             )
         )
+
+    @staticmethod
+    def _holds(conn: Connection, allowed: ColumnElement[bool], found: str) -> bool:
+        """Whether an allowed document holds the stem ``found`` in its title or body: the first one
+        found is enough (a common word's every match is not read)."""
+        term = lexeme(found)
+        first = select(literal(1)).where(allowed, _matches(term, D.terms), _matches(f"{term}:AD")).limit(1)
+        return conn.scalar(first) is not None
 
     def _held(self, conn: Connection, allowed: ColumnElement[bool], stems: Sequence[str]) -> dict[str, int]:
         """How many allowed documents hold each of ``stems`` in their title or body (those none holds
