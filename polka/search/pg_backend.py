@@ -147,6 +147,16 @@ def _holding(allowed: ColumnElement[bool], match: Match, name: str) -> ColumnEle
     return tuple_(D.kind, D.object_id).in_(select(holding.c.kind, holding.c.object_id))
 
 
+def _in_title_or_body(quoted: ColumnElement[str]) -> ColumnElement[bool]:
+    """Whether a document holds a stem (``quoted`` as one lexeme) in its title or body, not only where
+    it lives: what "Did you mean …?" counts as a word the documents hold. Found by the exact index,
+    then checked by the vector's weights."""
+    return and_(
+        D.terms.op("@@", return_type=Boolean)(cast(quoted, TSQUERY)),
+        D.vector.op("@@", return_type=Boolean)(cast(quoted.concat(":AD"), TSQUERY)),
+    )
+
+
 def _one_of(column: ColumnElement[Any], values: Iterable[Any], kind: Any = Integer) -> ColumnElement[bool]:
     return column == any_(literal(sorted(values), ARRAY(kind)))
 
@@ -424,8 +434,7 @@ class PostgresBackend:
     def _holds(conn: Connection, allowed: ColumnElement[bool], found: str) -> bool:
         """Whether an allowed document holds the stem ``found`` in its title or body: the first one
         found is enough (a common word's every match is not read)."""
-        term = lexeme(found)
-        first = select(literal(1)).where(allowed, _matches(term, D.terms), _matches(f"{term}:AD")).limit(1)
+        first = select(literal(1)).where(allowed, _in_title_or_body(literal(lexeme(found), Text))).limit(1)
         return conn.scalar(first) is not None
 
     def _held(self, conn: Connection, allowed: ColumnElement[bool], stems: Sequence[str]) -> dict[str, int]:
@@ -438,15 +447,10 @@ class PostgresBackend:
             .table_valued("stem")
             .render_derived(name="wanted")
         )
-        quoted = func.quote_literal(wanted.c.stem)
-        holds = and_(  # found by the exact index, then where: title or body
-            D.terms.op("@@", return_type=Boolean)(cast(quoted, TSQUERY)),
-            D.vector.op("@@", return_type=Boolean)(cast(quoted.concat(":AD"), TSQUERY)),
-        )
         rows = conn.execute(
             select(wanted.c.stem, func.count())
             .select_from(wanted)
-            .join(search_documents, holds)
+            .join(search_documents, _in_title_or_body(func.quote_literal(wanted.c.stem)))
             .where(allowed)
             .group_by(wanted.c.stem)
         )
