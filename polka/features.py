@@ -12,9 +12,10 @@ from polka.content.feature import CommunityLink, Feature, Glimpse, HomeSection, 
 from polka.docs.feature import FEATURE as DOCS
 from polka.events.feature import FEATURE as EVENTS
 from polka.forum.feature import FEATURE as FORUM
+from polka.live.feature import FEATURE as LIVE
 from polka.wiki.feature import FEATURE as WIKI
 
-FEATURES: tuple[Feature, ...] = (WIKI, DOCS, FORUM, EVENTS, BLOG)
+FEATURES: tuple[Feature, ...] = (WIKI, DOCS, FORUM, EVENTS, BLOG, LIVE)
 
 
 def referenced_files(session: Session) -> set[str]:

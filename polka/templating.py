@@ -25,6 +25,13 @@ def uk_datetime(value: datetime | None) -> str:
     return f"{local.day} {local:%B %Y}, {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 
+def uk_time(value: datetime | None) -> str:
+    """``2:05pm`` in UK time."""
+    if value is None:
+        return ""
+    return f"{value.astimezone(LONDON):%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+
+
 def uk_date(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -70,7 +77,12 @@ def init_templating(app: Flask, cache_dir: Path) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
     app.jinja_env.filters.update(
-        uk_datetime=uk_datetime, uk_date=uk_date, iso=iso, markdown=markdown, filesize=filesize
+        uk_datetime=uk_datetime,
+        uk_date=uk_date,
+        uk_time=uk_time,
+        iso=iso,
+        markdown=markdown,
+        filesize=filesize,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -31,6 +31,7 @@ from tests.conftest import Factory, Login
 from tests.docs.conftest import DocsFactory
 from tests.events.conftest import EventsFactory
 from tests.forum.conftest import ForumFactory
+from tests.live.conftest import LiveFactory
 from tests.support import Web, csrf_from, text
 from tests.test_expired_forms import continue_link, end_sessions, field_value, sign_in_from, wiki_page
 from tests.test_routes import rules
@@ -85,6 +86,10 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
     )
     post = BlogFactory(session, make).post(community, admin, "Weekly update")
     open_post = BlogFactory(session, make).post(None, admin, "Open to everyone")
+    live = LiveFactory(session, make)
+    question_session = live.session_in(community, admin, panel=[admin])
+    question = live.approved(question_session, make.member(community), admin)
+    answer = live.answer(question_session, admin, question)
     return {
         "admin": admin,
         "values": {
@@ -105,6 +110,9 @@ def world(app: Flask, make: Factory, session: Session) -> dict[str, Any]:
             "number": 1,
             "word_id": word.id,
             "silence_id": silenced.id,
+            "live": question_session.id,
+            "question": question.id,
+            "answer": answer.id,
         },
         # a post in a person's own blog is one open to everyone signed in
         "under": {"/people/<int:user_id>/blog/<int:post>": {"post": open_post.id}},

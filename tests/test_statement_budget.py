@@ -45,6 +45,11 @@ from polka.features import FEATURES
 from polka.forum import polls
 from polka.forum import services as forum_services
 from polka.forum.models import ForumCategory, ForumTopic
+from polka.live import answering as live_answering
+from polka.live import moderating as live_moderating
+from polka.live import questions as live_questions
+from polka.live import services as live_services
+from polka.live.models import LiveQuestion, LiveSession
 from polka.markings import Marking
 from polka.recurrence import Repeat
 from polka.subscriptions.services import follow
@@ -94,6 +99,14 @@ class World:
     post: BlogPost
     #: a post of the colleague's own blog open to everyone signed in, with ever more comments
     open_post: BlogPost
+    #: an open question session the reader organises and answers on the panel of, with ever more
+    #: questions approved, voted for and answered, and ever more of the reader's own waiting
+    live: LiveSession
+    #: an approved question of it
+    question: LiveQuestion
+    #: an open session in the community the reader moderates, with ever more questions waiting
+    moderated_live: LiveSession
+    waiting: LiveQuestion
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,12 @@ class PageType:
 def _this_month() -> str:
     today = datetime.now(UTC)
     return f"{today.year}/{today.month}"
+
+
+def _one_back(world: World) -> str:
+    """The token of a page that has seen every change to the walked session but the last (and none of
+    the reader's own): the update it asks for holds one question."""
+    return f"{world.live.version - 1}.0.open.1011"
 
 
 def _wiki(world: World) -> str:
@@ -174,6 +193,29 @@ PAGES: tuple[PageType, ...] = (
     PageType("write a post of one's own blog", lambda w: f"/people/{w.reader.id}/blog/new"),
     PageType("a post open to everyone", lambda w: f"/people/{w.colleague.id}/blog/{w.open_post.id}"),
     PageType("deleted posts of one's own blog", lambda w: f"/people/{w.reader.id}/blog/deleted"),
+    PageType("question sessions", lambda w: f"/c/{w.home.slug}/live/"),
+    PageType("question session", lambda w: f"/c/{w.home.slug}/live/{w.live.id}"),
+    PageType("question session, every update", lambda w: f"/c/{w.home.slug}/live/{w.live.id}/updates"),
+    PageType(
+        "question session, one update",
+        lambda w: f"/c/{w.home.slug}/live/{w.live.id}/updates?since={_one_back(w)}",
+    ),
+    PageType("schedule a question session", lambda w: f"/c/{w.home.slug}/live/new"),
+    PageType("change a question session", lambda w: f"/c/{w.home.slug}/live/{w.live.id}/edit"),
+    PageType(
+        "answer a question", lambda w: f"/c/{w.home.slug}/live/{w.live.id}/questions/{w.question.id}/answer"
+    ),
+    PageType(
+        "moderate a question session", lambda w: f"/c/{w.moderated.slug}/live/{w.moderated_live.id}/moderate"
+    ),
+    PageType(
+        "moderation queue update",
+        lambda w: f"/c/{w.moderated.slug}/live/{w.moderated_live.id}/updates?queue=1",
+    ),
+    PageType(
+        "edit a question's wording",
+        lambda w: f"/c/{w.moderated.slug}/live/{w.moderated_live.id}/questions/{w.waiting.id}/wording",
+    ),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
@@ -259,6 +301,14 @@ class Grower:
             )
             blog_services.publish(s, colleague, self.open_post)
         with self.writing() as s:
+            self.live = self._live(s, s.merge(self.reader), self.home, panel=self.reader)
+            self.moderated_live = self._live(s, s.merge(manager), self.moderated)
+        with self.writing() as s:
+            self.question = self._approved(s, self.live, s.merge(self.colleague), "Who signs the form?")
+            self.waiting = live_questions.ask(
+                s, s.merge(self.colleague), s.merge(self.moderated_live), "When?"
+            )
+        with self.writing() as s:
             # one document and ever more pages: both kinds on the first page of what they follow
             follow(s, s.merge(self.reader), DOCUMENT_KIND, self.document.id)
 
@@ -282,6 +332,34 @@ class Grower:
         return forum_services.start_topic(
             s, s.merge(self.author), s.merge(self.category), title=title, body="How do you record it?"
         )
+
+    def _live(
+        self, s: Session, organiser: User, community: Community, panel: User | None = None
+    ) -> LiveSession:
+        """A session ``organiser`` schedules in ``community`` (for tomorrow), opened now."""
+        live = live_services.create_session(
+            s,
+            organiser,
+            s.merge(community),
+            live_services.SessionFields(
+                title=f"Questions on {community.name}",
+                date=(datetime.now(UTC).date() + timedelta(days=1)).isoformat(),
+                opens="10:00",
+                closes="11:00",
+                panel=f"@{panel.handle}" if panel else "",
+                anonymous_allowed=True,
+            ),
+        )
+        live.opens_at, live.closes_at = (
+            datetime.now(UTC) - timedelta(minutes=5),
+            datetime.now(UTC) + timedelta(days=2),
+        )
+        return live
+
+    def _approved(self, s: Session, live: LiveSession, author: User, body: str) -> LiveQuestion:
+        """A question in the walked session, approved by its community's moderator."""
+        asked = live_questions.ask(s, author, s.merge(live), body, anonymous=body.endswith("?"))
+        return live_moderating.approve(s, s.merge(self.author), s.merge(live), asked.id)
 
     def _post(self, s: Session, writer: User, title: str, *, publish: bool = True) -> BlogPost:
         """A post in the home community's blog, tagged as the procedures are."""
@@ -317,8 +395,12 @@ class Grower:
         the chain of folders to ``size`` deep (as deep as folders go), with a document at its foot."""
         store = self.app.extensions["polka.files"]
         for n in range(self.size, size):
-            for community in (self.home, self.moderated, self.private, self.elsewhere):
-                self.make.member(community, self.make.user(f"Member {community.id}-{n}"), Role.MEMBER)
+            joined = {
+                community.id: self.make.member(
+                    community, self.make.user(f"Member {community.id}-{n}"), Role.MEMBER
+                )
+                for community in (self.home, self.moderated, self.private, self.elsewhere)
+            }
             attendee = self.make.member(self.home, self.make.user(f"Attendee {n}"))
             with self.writing() as s:
                 author, reader = s.merge(self.author), s.merge(self.reader)
@@ -413,6 +495,20 @@ class Grower:
                         blog_services.publish(s, writer, own)
                     elif n % 3 == 0 and community is None:
                         blog_services.delete_post(s, writer, own)  # in its author's deleted posts
+                # ever more questions in the walked session: approved (by anonymous askers, half of
+                # them), voted for and answered; the reader's own waiting; and more waiting to moderate
+                voter = s.merge(attendee)
+                live = s.merge(self.live)
+                question = self._approved(s, live, s.merge(self.colleague), f"Question {n}" + "?" * (n % 2))
+                live_questions.vote(s, reader, live, question.id)
+                live_questions.vote(s, voter, live, question.id)
+                if n % 2:
+                    live_answering.answer(
+                        s, reader, live, question.id, f"Answer {n}, see [[doc:{self.document.id}]]"
+                    )
+                live_questions.ask(s, reader, live, f"My question {n}")
+                asker = s.merge(joined[self.moderated.id])
+                live_questions.ask(s, asker, s.merge(self.moderated_live), f"Waiting {n}")
                 open_post = s.merge(self.open_post)
                 asked = blog_comments.add_comment(s, reader, open_post, f"Question {n}")
                 blog_comments.add_comment(
@@ -465,6 +561,9 @@ class Grower:
         while self.app.extensions["polka.jobs"].run_until_idle() == JOBS_AT_ONCE:
             pass  # the notifications of every change above, and their emails
         self.session.rollback()
+        with self.writing() as s:
+            live = s.get(LiveSession, self.live.id, populate_existing=True)
+            assert live is not None
         return World(
             self.reader,
             self.colleague,
@@ -482,6 +581,10 @@ class Grower:
             "20270401T1000",
             self.post,
             self.open_post,
+            live,
+            self.question,
+            self.moderated_live,
+            self.waiting,
         )
 
 

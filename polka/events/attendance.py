@@ -190,7 +190,18 @@ def counts(session: Session, event: Event, original: datetime) -> Counts:
         .where(EventAnswer.event_id == event.id, EventAnswer.original == original)
         .group_by(EventAnswer.answer, EventAnswer.waiting)
     )
-    by = {(answer_, waiting): n for answer_, waiting, n in rows}
+    return _counts({(answer_, waiting): n for answer_, waiting, n in rows})
+
+
+def counted(found: list[EventAnswer]) -> Counts:
+    """``counts`` of the answers in hand (``answers``: a page that lists them counts them too)."""
+    by: dict[tuple[Answer, bool], int] = {}
+    for each in found:
+        by[each.answer, each.waiting] = by.get((each.answer, each.waiting), 0) + 1
+    return _counts(by)
+
+
+def _counts(by: dict[tuple[Answer, bool], int]) -> Counts:
     return Counts(
         going=by.get((Answer.GOING, False), 0),
         waiting=by.get((Answer.GOING, True), 0),

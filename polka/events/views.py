@@ -20,6 +20,7 @@ from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.content.feature import Glimpse
 from polka.content.kinds import Shown
+from polka.crossrefs.services import used_by
 from polka.db import transaction, utcnow
 from polka.errors import Conflict, ValidationError
 from polka.events import access, attendance, packs, reads, services, wording
@@ -34,7 +35,7 @@ from polka.events.forms import (
     OccurrenceForm,
     PaperForm,
 )
-from polka.events.kinds import CALENDAR_KIND
+from polka.events.kinds import CALENDAR_KIND, EVENT_KIND
 from polka.events.models import Event, PaperRole
 from polka.events.schedule import (
     Occurrence,
@@ -282,6 +283,8 @@ def event_screen(
             formdata=None, data={"answer": mine.answer.value, "note": mine.note} if mine is not None else None
         )
     names = attendance.may_see_names(user, event)
+    # one statement for who is going and the counts, when the page names them
+    everyone = attendance.answers(session, event, occurrence.original) if names else None
     return render_template(
         "events/event.html",
         community=event.community,
@@ -292,6 +295,7 @@ def event_screen(
         may_edit=may_edit,
         papers=papers,
         actions=packs.actions_of(session, event, occurrence.original),
+        linked_from=used_by(session, user, EVENT_KIND, event.id),
         pack=sent.filled(event, occurrence, papers) if may_edit else sent,
         failed_form=sent.failed,
         may_complete=lambda action: packs.may_complete(user, event, action),
@@ -300,10 +304,10 @@ def event_screen(
         today=reads.uk_day(utcnow()),
         mine=mine,
         waiting_place=attendance.waiting_place(session, mine) if mine is not None and mine.waiting else None,
-        counts=attendance.counts(session, event, occurrence.original),
-        going=[a for a in attendance.answers(session, event, occurrence.original) if a.has_place]
-        if names
-        else None,
+        counts=attendance.counted(everyone)
+        if everyone is not None
+        else attendance.counts(session, event, occurrence.original),
+        going=[a for a in everyone if a.has_place] if everyone is not None else None,
         answer_refusal=attendance.answer_refusal(session, user, event, occurrence)
         if user is not None
         else None,

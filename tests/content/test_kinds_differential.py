@@ -36,6 +36,8 @@ from polka.db import utcnow
 from polka.docs.models import Document, DocumentStatus, Folder
 from polka.events.models import Event
 from polka.forum.models import ForumCategory, ForumPost, ForumTopic, PostStatus
+from polka.live.models import LiveAnswer, LiveQuestion, LiveSession
+from polka.live.models import Status as QuestionStatus
 from polka.markings import Marking
 from polka.people.services import active_people, may_see_directory
 from polka.permissions import Action, can, community_ids_offering, is_active, readable_filter, visible_filter
@@ -158,6 +160,50 @@ def _blog_comment(community: Community, marking: Marking, n: int) -> BlogComment
     return BlogComment(post=post, body=f"Comment {n}", status=status)
 
 
+def _live_session(community: Community, marking: Marking, n: int) -> LiveSession:
+    opens = datetime(2027, 4, 13, 9, 0, tzinfo=UTC)
+    return LiveSession(
+        community=community,
+        title=f"Session {n}",
+        marking=marking,
+        opens_at=opens,
+        closes_at=opens + timedelta(hours=1),
+    )
+
+
+#: What becomes of each question in turn: only an approved one is shown by a resolver.
+_QUESTION_STATES = (
+    QuestionStatus.APPROVED,
+    QuestionStatus.WAITING,
+    QuestionStatus.REJECTED,
+    QuestionStatus.MERGED,
+)
+
+
+def _question(community: Community, marking: Marking, n: int) -> LiveQuestion:
+    """A question in a new session, approved, waiting, rejected or merged in turn: seen as its session
+    is while approved (changes go through the session)."""
+    status = _QUESTION_STATES[n % len(_QUESTION_STATES)]
+    return LiveQuestion(
+        live_session=_live_session(community, marking, n), body=f"Question {n}", status=status
+    )
+
+
+def _answer(community: Community, marking: Marking, n: int) -> LiveAnswer:
+    """An answer to a new question, shown while its question is approved."""
+    return LiveAnswer(
+        question=_question(community, marking, n), body=f"Answer {n}", html=f"<p>Answer {n}</p>"
+    )
+
+
+def _live_session_sql() -> ColumnElement[bool]:
+    return LiveSession.deleted_at.is_(None)
+
+
+def _question_shown(question: LiveQuestion) -> bool:
+    return question.status is QuestionStatus.APPROVED and question.live_session.deleted_at is None
+
+
 def _live_comment(comment: BlogComment) -> bool:
     return comment.is_shown and _live_blog_post(comment.post)
 
@@ -239,6 +285,48 @@ FACTORIES: dict[str, Factory] = {
     ),
     # A community's blog as a whole (to follow) is its community, seen by whoever may read it.
     "blog.blog": _part("blog"),
+    "live.session": Factory(
+        _live_session,
+        _live_session_sql,
+        lambda live: live.deleted_at is None,
+        lambda live: live.title,
+    ),
+    # An approved question is seen by whoever may see its session; waiting, rejected and merged ones
+    # by nobody here (the session's own pages show them to their author and the moderators).
+    "live.question": Factory(
+        _question,
+        lambda: and_(
+            LiveQuestion.status == QuestionStatus.APPROVED,
+            LiveQuestion.session_id.in_(select(LiveSession.id).where(_live_session_sql())),
+        ),
+        _question_shown,
+        lambda question: question.live_session.title,
+        policy=lambda user, question: can(user, Action.VIEW, question.live_session),
+        sql=lambda user, model: LiveQuestion.session_id.in_(
+            select(LiveSession.id).where(visible_filter(user, LiveSession))
+        ),
+        community_id=lambda question: question.live_session.community_id,
+        changed=lambda question: question.live_session,
+    ),
+    # An answer is seen while its question is.
+    "live.answer": Factory(
+        _answer,
+        lambda: LiveAnswer.question_id.in_(
+            select(LiveQuestion.id)
+            .join(LiveSession, LiveSession.id == LiveQuestion.session_id)
+            .where(LiveQuestion.status == QuestionStatus.APPROVED, _live_session_sql())
+        ),
+        lambda answer: _question_shown(answer.question),
+        lambda answer: answer.question.live_session.title,
+        policy=lambda user, answer: can(user, Action.VIEW, answer.question.live_session),
+        sql=lambda user, model: LiveAnswer.question_id.in_(
+            select(LiveQuestion.id).where(
+                LiveQuestion.session_id.in_(select(LiveSession.id).where(visible_filter(user, LiveSession)))
+            )
+        ),
+        community_id=lambda answer: answer.question.live_session.community_id,
+        changed=lambda answer: answer.question.live_session,
+    ),
     # A blog's tag is seen by whoever may read its blog; it has no marking of its own and no bin.
     "blog.tag": Factory(
         lambda community, marking, n: BlogTag(community=community, name=f"tag {n}"),

@@ -256,6 +256,7 @@ def test_the_daily_purge_removes_both_features_items_past_the_window_and_keeps_t
         "blog.post": 0,
         "docs.document": 1,
         "events.event": 0,
+        "live.session": 0,
         "wiki.page": 1,
     }  # each feature says how many
     assert session.get(WikiPage, old_page.id) is None
