@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from polka.accounts.web import current_user, signed_in
 from polka.db import transaction
@@ -19,6 +19,7 @@ from polka.live.blueprint import bp
 from polka.live.forms import MergeForm, ReasonForm, WordingForm
 from polka.live.models import LiveSession, Status
 from polka.live.views import acted, find_live, session_url
+from polka.live.watching import queue_token
 
 T = TypeVar("T")
 
@@ -44,12 +45,19 @@ def queue_screen(
         live=live,
         queue=queue,
         state=access.state(live),
+        token=queue_token(live),
         failed=failed,
         bar_failed=bar_failed,
         author_shown=lambda question: reads.author_shown(question, user, True),
         section="communities",
         page_title=f"Moderate: {live.title} – {live.community.name}",
     ), status
+
+
+def _seen() -> Status:
+    """What the moderator saw the question as when they decided (the form says): if it is no longer so,
+    another moderator came first."""
+    return Status.APPROVED if request.form.get("seen") == Status.APPROVED.value else Status.WAITING
 
 
 def _moderating(slug: str, live: int) -> LiveSession:
@@ -152,7 +160,7 @@ def reject(slug: str, live: int, question: int) -> Any:
     return _decided(
         found,
         form,
-        lambda: moderating.reject(db(), signed_in(), found, question, form.reason.data or ""),
+        lambda: moderating.reject(db(), signed_in(), found, question, form.reason.data or "", seen=_seen()),
         lambda _: "Turned down: only its author sees it, with your reason.",
         lambda: queue_screen(found, failed=(question, form), status=400),
     )
@@ -168,7 +176,7 @@ def merge(slug: str, live: int, question: int) -> Any:
         if into is None:
             message = "Choose an approved question from the list"
             raise ValidationError(message, {"into": message})
-        return moderating.merge(db(), signed_in(), found, question, into)
+        return moderating.merge(db(), signed_in(), found, question, into, seen=_seen())
 
     return _decided(
         found,

@@ -35,7 +35,7 @@ from polka.permissions import Action, can
 from polka.text import check_line
 
 _ALREADY = {
-    Status.WAITING: "This question is waiting again.",
+    Status.WAITING: "This question has not been approved: it is still waiting.",
     Status.APPROVED: "Another moderator has already approved this question.",
     Status.REJECTED: "Another moderator has already turned this question down.",
     Status.MERGED: "Another moderator has already merged this question with another.",
@@ -137,28 +137,36 @@ def _reason(reason: str) -> str:
 
 
 def reject(
-    session: Session, moderator: User, live: LiveSession, question_id: int, reason: str
+    session: Session,
+    moderator: User,
+    live: LiveSession,
+    question_id: int,
+    reason: str,
+    *,
+    seen: Status = Status.WAITING,
 ) -> LiveQuestion:
-    """Turn a question down with a reason only its author sees; an approved one is withdrawn from every
-    participant's page."""
-    version = public_change(session, live)
+    """Turn down a question the moderator saw ``seen`` (waiting, or approved: it is withdrawn from every
+    participant's page), with a reason only its author sees. If it is no longer as they saw it, another
+    moderator came first: they are told what became of it."""
     queue_change(session, live)
     access.require_moderate(moderator, live)
     question = _question(session, live, question_id)
-    _expect(question, Status.WAITING, Status.APPROVED)
-    _turn_down(session, live, question, moderator, _reason(reason), version)
+    _expect(question, seen if seen in (Status.WAITING, Status.APPROVED) else Status.WAITING)
+    _turn_down(session, live, question, moderator, _reason(reason))
     _audit(session, moderator, live, "rejected", question.id, reason=question.reason)
     return question
 
 
 def _turn_down(
-    session: Session, live: LiveSession, question: LiveQuestion, moderator: User, reason: str, version: int
+    session: Session, live: LiveSession, question: LiveQuestion, moderator: User, reason: str
 ) -> None:
+    """Turn ``question`` down (the session's row already locked): only a question that was approved
+    changes what participants see, so only then is their version raised."""
     was_public = question.is_public
     question.status, question.reason = Status.REJECTED, reason
     question.decided_at, question.decided_by_id = utcnow(), moderator.id
     if was_public:
-        question.public_version = version
+        question.public_version = public_change(session, live)
         if live.answering_id == question.id:
             live.answering_id = None
     session.flush()
@@ -168,15 +176,22 @@ def _turn_down(
 
 
 def merge(
-    session: Session, moderator: User, live: LiveSession, question_id: int, into_id: int
+    session: Session,
+    moderator: User,
+    live: LiveSession,
+    question_id: int,
+    into_id: int,
+    *,
+    seen: Status = Status.WAITING,
 ) -> LiveQuestion:
-    """Merge a duplicate (waiting or approved) into an approved question: the duplicate's voters, and
-    its author, count as voting for the question it joins; return that question."""
+    """Merge a duplicate the moderator saw ``seen`` (waiting or approved) into an approved question: the
+    duplicate's voters, and its author, count as voting for the question it joins; return that
+    question."""
     version = public_change(session, live)
     queue_change(session, live)
     access.require_moderate(moderator, live)
     duplicate = _question(session, live, question_id)
-    _expect(duplicate, Status.WAITING, Status.APPROVED)
+    _expect(duplicate, seen if seen in (Status.WAITING, Status.APPROVED) else Status.WAITING)
     if into_id == duplicate.id:
         raise ValidationError("Choose another question to merge it into", {"into": "Choose another question"})
     target = _question(session, live, into_id)
@@ -211,7 +226,6 @@ def merge(
 def bar(session: Session, moderator: User, live: LiveSession, user_id: int, reason: str) -> LiveParticipant:
     """Stop a participant taking part in ``live``: they no longer ask or vote there, and their questions
     still waiting are turned down. They are told so; the reason is for the moderators."""
-    version = public_change(session, live)
     queue_change(session, live)
     access.require_moderate(moderator, live)
     reason = check_line("reason", reason, REASON_MAX, "a reason for the other moderators", required=True)
@@ -235,7 +249,7 @@ def bar(session: Session, moderator: User, live: LiveSession, user_id: int, reas
             LiveQuestion.status == Status.WAITING,
         )
     ):
-        _turn_down(session, live, question, moderator, BARRED, version)
+        _turn_down(session, live, question, moderator, BARRED)
     own_change(session, live, person.id)
     audit_moderation(
         session,
@@ -327,11 +341,10 @@ def _live_of(session: Session, question_id: int) -> LiveSession:
 def hide_question(session: Session, moderator: User, question_id: int, reason: str) -> None:
     """Turn a question down from the community's review queue (a reported or waiting one)."""
     live = _live_of(session, question_id)
-    version = public_change(session, live)
     queue_change(session, live)
     question = _question(session, live, question_id)
     if question.status in (Status.WAITING, Status.APPROVED):
-        _turn_down(session, live, question, moderator, reason, version)
+        _turn_down(session, live, question, moderator, reason)
 
 
 def approve_question(session: Session, moderator: User, question_id: int) -> None:

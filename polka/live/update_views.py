@@ -15,7 +15,6 @@ the whole board. The moderators' queue is sent whole: few people watch it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, jsonify, render_template, request
@@ -27,40 +26,10 @@ from polka.live.blueprint import bp
 from polka.live.models import LiveSession
 from polka.live.versions import participant
 from polka.live.views import find_live
+from polka.live.watching import Token, queue_token, token_for
 
 #: How a page is told to wait before asking again, in milliseconds (``Retry-After`` is for errors).
 POLL_MS = 2_000
-
-
-@dataclass(frozen=True)
-class Token:
-    """What a page had when it last looked."""
-
-    version: int
-    own: int
-    state: str
-    powers: str
-
-    def __str__(self) -> str:
-        return f"{self.version}.{self.own}.{self.state}.{self.powers}"
-
-    @classmethod
-    def parse(cls, written: str | None) -> Token | None:
-        parts = (written or "").strip().strip('"').split(".")
-        if len(parts) != 4 or not all(part.isdigit() and len(part) <= 12 for part in parts[:2]):
-            return None
-        return cls(int(parts[0]), int(parts[1]), parts[2], parts[3])
-
-
-def _powers(user: Any, live: LiveSession, refusal: str | None) -> str:
-    """What the viewer may do on the page, as flags: a change means the whole board again."""
-    flags = (
-        refusal is None,
-        access.may_moderate(user, live),
-        access.is_panel(user, live),
-        access.may_set_answering(user, live),
-    )
-    return "".join("1" if flag else "0" for flag in flags)
 
 
 def _answer(token: str, body: dict[str, Any] | None) -> Response:
@@ -82,12 +51,7 @@ def updates(slug: str, live: int) -> Any:
         return _queue_updates(found)
     standing = participant(session, found, user.id)
     refusal = access.take_part_refusal(user, found, standing)
-    now = Token(
-        found.version,
-        standing.version if standing else 0,
-        access.state(found).value,
-        _powers(user, found, refusal),
-    )
+    now = token_for(user, found, standing, refusal)
     if _unchanged(str(now)):
         return _answer(str(now), None)
     had = Token.parse(request.args.get("since"))
@@ -136,7 +100,7 @@ def updates(slug: str, live: int) -> Any:
 def _queue_updates(live: LiveSession) -> Any:
     user = signed_in()
     access.require_moderate(user, live)
-    now = f"q{live.version}.{live.queue_version}.{access.state(live).value}"
+    now = queue_token(live)
     if _unchanged(now):
         return _answer(now, None)
     queue = reads.queue(db(), user, live)

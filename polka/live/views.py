@@ -27,6 +27,7 @@ from polka.live.forms import QuestionForm
 from polka.live.kinds import SESSION_KIND
 from polka.live.models import LiveSession, Part
 from polka.live.services import EVENT_KIND
+from polka.live.watching import token_for
 from polka.subscriptions.services import is_following
 from polka.subscriptions.web import follow_from_form
 
@@ -58,6 +59,7 @@ def session_screen(live: LiveSession, form: QuestionForm | None = None, *, statu
     ``status`` says why it was refused."""
     session, user = db(), current_user()
     shown = reads.shown(session, user, live)
+    refusal = access.take_part_refusal(user, live, shown.participant)
     event = resolve(session, user, EVENT_KIND, live.event_id) if live.event_id else None
     return render_template(
         "live/session.html",
@@ -66,7 +68,8 @@ def session_screen(live: LiveSession, form: QuestionForm | None = None, *, statu
         shown=shown,
         event=event,
         form=form or QuestionForm(),
-        refusal=access.take_part_refusal(user, live, shown.participant),
+        refusal=refusal,
+        token=token_for(user, live, shown.participant, refusal),
         panel=access.named(live, Part.PANEL),
         is_panel=access.is_panel(user, live),
         may_set_answering=access.may_set_answering(user, live),

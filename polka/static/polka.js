@@ -93,3 +93,9 @@ if (document.querySelector("input[data-polka-copy]")) {
 if (document.querySelector("[data-polka-extraction]")) {
   import("./extraction.js").then((extraction) => extraction.init());
 }
+
+// A question session's page and its moderators' queue: new questions, votes and answers appear by
+// themselves (without this module the page says to refresh, and every form still works).
+if (document.querySelector("[data-live-updates]")) {
+  import("./live.js").then((live) => live.init());
+}
