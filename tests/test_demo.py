@@ -71,6 +71,7 @@ def test_demo_content_is_searchable_as_soon_as_it_is_loaded(runner, session):
     from polka.docs.models import Document
     from polka.events.models import Event
     from polka.forum.models import ForumPost, PostStatus
+    from polka.live.models import LiveSession
     from polka.people.services import active_people
     from polka.wiki.models import WikiPage
 
@@ -102,8 +103,12 @@ def test_demo_content_is_searchable_as_soon_as_it_is_loaded(runner, session):
         select(func.count()).select_from(BlogComment).where(BlogComment.status == CommentStatus.PUBLISHED)
     )
     assert comments
+    sessions = session.scalar(  # each with its transcript of approved questions and answers
+        select(func.count()).select_from(LiveSession).where(LiveSession.deleted_at.is_(None))
+    )
+    assert sessions
     status = runner.invoke(args=["search", "status"]).output
-    indexed = pages + documents + communities + people + posts + events + blog_posts + comments
+    indexed = pages + documents + communities + people + posts + events + blog_posts + comments + sessions
     assert f"Indexed items: {indexed}" in status
     assert "Changes waiting: 0" in status
 

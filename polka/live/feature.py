@@ -15,6 +15,7 @@ from polka.live import (
     views,
 )
 from polka.live.blueprint import bp
+from polka.live.demo import load_demo_live
 from polka.live.kinds import ANSWER, QUESTION, SESSION
 from polka.live.models import LiveSession
 from polka.live.moderating import QUESTIONS
@@ -28,6 +29,7 @@ FEATURE = Feature(
     kinds=(SESSION, QUESTION, ANSWER),
     search=(SessionSearch(),),
     moderated=(QUESTIONS,),
+    demo=load_demo_live,
     purges=(Purge(SESSION.name, removing(LiveSession, SESSION.name)),),
     community_link=CommunityLink(
         "Question sessions", "live.index", "a panel answers the community's questions live"
