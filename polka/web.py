@@ -291,6 +291,7 @@ def _register_content() -> None:
     from polka.content.deletion import register_purger
     from polka.content.filing import register_filer
     from polka.content.kinds import register_kind as register_content_kind
+    from polka.content.pages import register_page_writer
     from polka.content.waiting import register_waiting
     from polka.drafts.services import register_draft_kind
     from polka.moderation.registry import register_moderated
@@ -317,6 +318,8 @@ def _register_content() -> None:
             register_waiting(queue.name, queue.provider)
         if feature.filer is not None:
             register_filer(feature.filer)
+        if feature.page_writer is not None:
+            register_page_writer(feature.page_writer)
         for purge in feature.purges:
             register_purger(purge.kind, purge.run)
         for moderated_kind in feature.moderated:

@@ -25,6 +25,7 @@ from polka.config import Settings
 from polka.content.deletion import Purger
 from polka.content.filing import Filer
 from polka.content.kinds import Kind
+from polka.content.pages import PageWriter
 from polka.content.waiting import Provider
 from polka.drafts.services import DraftKind
 from polka.jobs.runner import Handler
@@ -197,6 +198,8 @@ class Feature:
     moderated: tuple[ModeratedKind, ...] = ()
     #: how it keeps a paper another feature was given (``polka.content.filing``): the library's
     filer: Filer | None = None
+    #: how it writes a page another feature made (``polka.content.pages``): the wiki's
+    page_writer: PageWriter | None = None
     #: what it shows on a signed-in user's home page
     home: HomeSections | None = None
     #: its entry on each person's profile

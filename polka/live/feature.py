@@ -4,7 +4,7 @@ place that imports the live sessions' view modules."""
 from __future__ import annotations
 
 from polka.content.deletion import removing
-from polka.content.feature import CommunityLink, Feature, Purge, Routes
+from polka.content.feature import CommunityLink, Feature, Housekeeping, Purge, Routes
 from polka.live import (
     answer_views,
     bin_views,
@@ -19,6 +19,7 @@ from polka.live.demo import load_demo_live
 from polka.live.kinds import ANSWER, QUESTION, SESSION
 from polka.live.models import LiveSession
 from polka.live.moderating import QUESTIONS
+from polka.live.notices import OPENING_SWEEP, tell_opened
 from polka.live.search import SessionSearch
 
 FEATURE = Feature(
@@ -30,6 +31,9 @@ FEATURE = Feature(
     search=(SessionSearch(),),
     moderated=(QUESTIONS,),
     demo=load_demo_live,
+    housekeeping=(
+        Housekeeping("tell followers of the question sessions that have opened", OPENING_SWEEP, tell_opened),
+    ),
     purges=(Purge(SESSION.name, removing(LiveSession, SESSION.name)),),
     community_link=CommunityLink(
         "Question sessions", "live.index", "a panel answers the community's questions live"

@@ -14,7 +14,7 @@ from polka.db import transaction
 from polka.errors import Conflict, ValidationError
 from polka.forms import show_errors
 from polka.http import db
-from polka.live import access, moderating, reads
+from polka.live import access, moderating, reads, transcript
 from polka.live.blueprint import bp
 from polka.live.forms import MergeForm, ReasonForm, WordingForm
 from polka.live.models import LiveSession, Status
@@ -211,3 +211,21 @@ def unbar(slug: str, live: int, user_id: int) -> Any:
         "They can take part again.",
         queue_url(found, "barred"),
     )
+
+
+@bp.post("/c/<slug>/live/<int:live>/transcript")
+def publish_transcript(slug: str, live: int) -> Any:
+    """Publish a closed session's transcript as a page of the community's wiki."""
+    found = find_live(slug, live)
+    session = db()
+    try:
+        with transaction(session):
+            written = transcript.publish(session, signed_in(), found)
+    except (Conflict, ValidationError) as refused:
+        flash(str(refused), "error")
+        return redirect(session_url(found))
+    if written.pending:
+        flash("The transcript is in the wiki, waiting for a reviewer to approve the new page.", "success")
+    else:
+        flash(f"The transcript is published in the wiki as “{written.title}”.", "success")
+    return redirect(session_url(found))

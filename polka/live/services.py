@@ -243,6 +243,8 @@ def edit_session(session: Session, user: User, live: LiveSession, fields: Sessio
         user, live, checked.marking, "Only the community's moderators can give a session a lower marking"
     )
     _place(live, checked)
+    if live.opens_at > utcnow():
+        live.opening_told_at = None  # moved later: its followers are told when it opens then
     live.updated_at, live.updated_by_id = utcnow(), user.id
     session.flush()
     _linked(session, live)

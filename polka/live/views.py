@@ -27,6 +27,7 @@ from polka.live.forms import QuestionForm
 from polka.live.kinds import SESSION_KIND
 from polka.live.models import LiveSession, Part
 from polka.live.services import EVENT_KIND
+from polka.live.transcript import published_page
 from polka.live.watching import token_for
 from polka.subscriptions.services import is_following
 from polka.subscriptions.web import follow_from_form
@@ -76,6 +77,7 @@ def session_screen(live: LiveSession, form: QuestionForm | None = None, *, statu
         offers_moderation=access.offers_moderation(user, live),
         may_manage=access.may_manage(user, live),
         following=is_following(session, user, SESSION_KIND, live.id),
+        transcript_page=published_page(session, user, live),
         author_shown=lambda question: reads.author_shown(question, user, shown.moderator),
         section="communities",
         page_title=f"{live.title} – {live.community.name}",

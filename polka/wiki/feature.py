@@ -19,6 +19,7 @@ from polka.wiki import (
     manage_views,
     models,
     pages,
+    pages_port,
     pick_views,
     views,
 )
@@ -44,4 +45,5 @@ FEATURE = Feature(
     stored_files=(attachments.stored_hashes,),
     community_link=CommunityLink("Wiki", "wiki.index", "pages, manuals and case studies"),
     waiting=(WaitingQueue(EDITS, edits_waiting),),
+    page_writer=pages_port.write_page,
 )
