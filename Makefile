@@ -96,6 +96,7 @@ bench: install
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.notifications
+	$(BIN)/python -m bench.live
 
 check: lint typecheck
 	$(MAKE) --no-print-directory test
