@@ -4,7 +4,7 @@ place that imports the live sessions' view modules."""
 from __future__ import annotations
 
 from polka.content.deletion import removing
-from polka.content.feature import CommunityLink, Feature, Housekeeping, Purge, Routes
+from polka.content.feature import CommunityLink, Feature, Housekeeping, Purge, Routes, WaitingQueue
 from polka.live import (
     answer_views,
     bin_views,
@@ -21,6 +21,7 @@ from polka.live.models import LiveSession
 from polka.live.moderating import QUESTIONS
 from polka.live.notices import OPENING_SWEEP, tell_opened
 from polka.live.search import SessionSearch
+from polka.live.waiting import HELD, held_waiting
 
 FEATURE = Feature(
     name="live",
@@ -30,6 +31,7 @@ FEATURE = Feature(
     kinds=(SESSION, QUESTION, ANSWER),
     search=(SessionSearch(),),
     moderated=(QUESTIONS,),
+    waiting=(WaitingQueue(HELD, held_waiting),),
     demo=load_demo_live,
     housekeeping=(
         Housekeeping("tell followers of the question sessions that have opened", OPENING_SWEEP, tell_opened),

@@ -440,6 +440,7 @@ FACTORIES.update(
             "moderation.reports",
             "forum.held",
             "blog.held",
+            "live.held",
             "wiki.edits",
             "docs.documents",
         )
