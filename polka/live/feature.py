@@ -38,6 +38,6 @@ FEATURE = Feature(
     ),
     purges=(Purge(SESSION.name, removing(LiveSession, SESSION.name)),),
     community_link=CommunityLink(
-        "Question sessions", "live.index", "a panel answers the community's questions live"
+        "Question sessions", "live.index", "a panel answers the members’ questions live"
     ),
 )

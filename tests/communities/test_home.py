@@ -156,7 +156,14 @@ def test_home_links_each_features_pages_from_the_manifest_for_readers_only(web, 
 
     community = make.community("Restricted", visibility=Visibility.RESTRICTED)
     links = [feature.community_link for feature in FEATURES if feature.community_link is not None]
-    assert [link.label for link in links] == ["Wiki", "Documents", "Forum", "Events", "Blog"]
+    assert [link.label for link in links] == [
+        "Wiki",
+        "Documents",
+        "Forum",
+        "Events",
+        "Blog",
+        "Question sessions",
+    ]
     with web.client.application.test_request_context():
         addresses = [url_for(link.endpoint, slug=community.slug) for link in links]
 

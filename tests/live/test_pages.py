@@ -234,6 +234,7 @@ def test_a_sensitive_session_is_for_members_only(web, login, make, live):
     held = live.session_in(community, make.member(community), marking=Marking.OFFICIAL_SENSITIVE)
     login(make.user("Reader of an open community"))
     assert web.get(f"/c/{community.slug}/live/{held.id}").status_code == 404
+    assert web.get(f"/c/{community.slug}/live/{held.id}/updates").status_code == 404
     assert held.title not in text(web.get(f"/c/{community.slug}/live/"))
     login(make.member(community))
     assert web.get(f"/c/{community.slug}/live/{held.id}").status_code == 200
