@@ -18,7 +18,7 @@ from polka.accounts.web import current_user, signed_in
 from polka.communities.web import community_for
 from polka.content.kinds import resolve
 from polka.db import transaction
-from polka.errors import Conflict, ValidationError
+from polka.errors import Conflict, Forbidden, ValidationError
 from polka.forms import show_errors
 from polka.http import db
 from polka.live import access, questions, reads
@@ -102,6 +102,9 @@ def ask(slug: str, live: int) -> Any:
     except ValidationError as error:
         show_errors(form, error)
         return session_screen(found, form, status=400)
+    except Forbidden as refused:  # silenced in the community, barred, or the session has closed
+        form.form_errors.append(str(refused))
+        return session_screen(found, form, status=403)
     if asked.is_public:
         flash("Your question is on the list.", "success")
     else:

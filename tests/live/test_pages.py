@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from polka.communities.models import Role, Visibility
+from polka.db import transaction
 from polka.live.models import LiveQuestion, LiveSession, Status
 from polka.markings import Marking
 from tests.support import text
@@ -293,3 +294,36 @@ def test_the_organiser_changes_closes_and_deletes_and_a_manager_restores(web, lo
     assert held.title in text(web.get(f"/c/{community.slug}/live/deleted"))
     assert web.post(f"/c/{community.slug}/live/deleted/{held.id}/restore").status_code == 302
     assert web.get(url).status_code == 200
+
+
+def test_watched_words_and_silences_apply_to_questions(web, login, make, live, session):
+    from polka.moderation import rules
+    from polka.moderation.models import WordAction
+
+    community = make.community("PNC Operators")
+    moderator = make.member(community, make.user("Mo Derator"), Role.MODERATOR)
+    held = live.session_in(community, make.member(community))
+    with transaction(session):
+        rules.add_word(session, session.merge(moderator), session.merge(community), "scum", WordAction.BLOCK)
+        rules.add_word(
+            session, session.merge(moderator), session.merge(community), "useless", WordAction.FLAG
+        )
+    asker = make.member(community, make.user("Asha Asker"))
+    url = f"/c/{community.slug}/live/{held.id}"
+    login(asker)
+    refused = web.post(f"{url}/questions", {"body": "Why are the scum let off?"})
+    assert refused.status_code == 400
+    assert "Your post contains “scum”, which is not allowed here." in text(refused)
+    assert "Why are the scum let off?" in refused.get_data(as_text=True)  # kept to change
+    assert web.post(f"{url}/questions", {"body": "Is the old form useless now?"}).status_code == 302
+    login(moderator)
+    assert "It contains “useless”" in text(web.get(f"{url}/moderate"))
+    with transaction(session):
+        rules.silence(
+            session, session.merge(moderator), session.merge(community), session.merge(asker), 1, "Calm down"
+        )
+    login(asker)
+    silenced = web.post(f"{url}/questions", {"body": "And another thing"})
+    assert silenced.status_code == 403
+    assert "A moderator has stopped you posting in this community" in text(silenced)
+    assert "And another thing" in silenced.get_data(as_text=True)
