@@ -31,7 +31,7 @@ from polka.live.search import reindex_session
 from polka.live.versions import own_change, participant, public_change, queue_change
 from polka.moderation.registry import ModeratedKind, Reviewed
 from polka.moderation.services import audit_moderation
-from polka.permissions import Action, can
+from polka.permissions import Action, offers
 from polka.text import check_line
 
 _ALREADY = {
@@ -237,7 +237,9 @@ def bar(session: Session, moderator: User, live: LiveSession, user_id: int, reas
     person = barred.user
     if person.id == moderator.id:
         raise Conflict("You cannot bar yourself.")
-    if can(person, Action.MODERATE, live.community) or any(role.user_id == person.id for role in live.named):
+    if offers(person, Action.MODERATE, live.community) or any(
+        role.user_id == person.id for role in live.named
+    ):
         raise Conflict(
             f"{person.name} is named in this session or moderates the community: they cannot be barred."
         )
