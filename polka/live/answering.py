@@ -8,6 +8,7 @@ session's followers, and goes into the session's transcript and search at once.
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
@@ -113,6 +114,7 @@ def set_answering(session: Session, user: User, live: LiveSession, question_id: 
     version = public_change(session, live)
     if not access.may_set_answering(user, live):
         access.require_moderate(user, live)
+    before = live.answering_id
     if question_id is None:
         live.answering_id = None
     else:
@@ -121,6 +123,14 @@ def set_answering(session: Session, user: User, live: LiveSession, question_id: 
             raise Conflict("The session is not live: nothing is being answered now.")
         live.answering_id = question.id
         question.public_version = version
+    if before is not None and before != live.answering_id:
+        # the question answered until now loses its "Answering now" on every page
+        session.execute(
+            update(LiveQuestion)
+            .where(LiveQuestion.id == before, LiveQuestion.session_id == live.id)
+            .values(public_version=version)
+            .execution_options(synchronize_session=False)
+        )
     session.flush()
 
 

@@ -168,3 +168,25 @@ def test_the_queue_is_for_moderators_only(web, login, make, live):
     assert again.status_code == 200
     assert "New in the queue" in again.get_json()["queue"]
     assert again.get_json()["waiting"] == 1
+
+
+def test_moving_now_answering_to_another_question_updates_both_on_every_page(web, login, make, live, session):
+    community, moderator, lead, held = _world(make, live)
+    first = live.approved(held, make.member(community), moderator, "First question?")
+    second = live.approved(held, make.member(community), moderator, "Second question?")
+    url = f"/c/{community.slug}/live/{held.id}"
+    from polka.live import answering
+
+    with transaction(session):
+        answering.set_answering(session, session.merge(lead), live.fresh(held), first.id)
+    login(make.member(community))
+    token = _token(web, url)
+    with transaction(session):
+        answering.set_answering(session, session.merge(lead), live.fresh(held), second.id)
+    data = _poll(web, url, token).get_json()
+    assert data["answering_id"] == second.id
+    items = data["items"]
+    first_item = items[items.index(f'id="question-{first.id}"') :]
+    assert "Answering now" not in first_item.split("</li>")[0]  # its tag is taken away
+    second_item = items[items.index(f'id="question-{second.id}"') :]
+    assert "Answering now" in second_item.split("</li>")[0]
