@@ -367,6 +367,8 @@ class Run:
                     question = int(found)
                     if question % 2 != turn and random.random() < 0.8:
                         continue  # the other moderator's turn, mostly
+                    if time.monotonic() >= self.writing_until:
+                        break  # what is approved from here has no time left to be seen
                     sent = time.monotonic()
                     if await self.post(connection, f"/questions/{question}/approve", csrf) == 302:
                         results.approved_at.setdefault(question, sent)
@@ -533,7 +535,7 @@ def report(
     print(
         f"  approval to seen: median {statistics.median(delays) if delays else float('nan'):.2f} s, "
         f"p95 {p95:.2f} s, max {max(delays) if delays else float('nan'):.2f} s "
-        f"(goal p95 < {GOAL_P95:g} s) over {len(delays)} (question, participant) pairs"
+        f"({'goal' if goal else 'steady load goal'} p95 < {GOAL_P95:g} s) over {len(delays)} (question, participant) pairs"
     )
     print(f"  reached: {reached} of {expected} (every approved question on every participant's page)")
     print(
@@ -637,6 +639,7 @@ def main() -> None:
                     args.participants,
                     None,
                     client,
+                    goal=False,
                 )
                 and met
             )
