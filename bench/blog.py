@@ -31,13 +31,14 @@ from bench.pages import sign_in
 from polka.accounts.services import create_user
 from polka.blog import rendering
 from polka.blog.models import BlogComment, BlogPost, BlogPostTag, CommentStatus, PostStatus
-from polka.blog.months import Month, uk_month
+from polka.blog.months import uk_month
 from polka.blog.reads import COMMENTS_PER_PAGE, PER_PAGE
 from polka.blog.services import tag_id
 from polka.communities.models import Role
 from polka.communities.services import add_member
 from polka.db import transaction
 from polka.markings import Marking
+from polka.months import Month
 from polka.pagination import page_count
 
 TARGET_MS = 30
@@ -167,7 +168,7 @@ def build(app: Flask, posts: int, comments: int) -> Blog:
     _settle(app)
     print(f"loaded {posts:,} posts and {comments:,} comments in {time.perf_counter() - started:.1f} s")
     tag = THEMES[0][0]
-    month = Month.of(written[len(written) // 2].month)
+    month = Month.from_key(written[len(written) // 2].month)
     return Blog(
         community=slug,
         post=written[-1].id,

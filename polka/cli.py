@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     from polka.dbcli import db_group
     from polka.demo import demo
     from polka.features import FEATURES
+    from polka.insights.cli import insights_group
     from polka.jobs.cli import worker
     from polka.notifications.cli import notifications_group
     from polka.operations.cli import backup_command, doctor_command, restore_command
@@ -33,6 +34,7 @@ def register(app: Flask) -> None:
         worker,
         *features,
         search_group,
+        insights_group,
         backup_command,
         restore_command,
         doctor_command,

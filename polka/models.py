@@ -14,6 +14,7 @@ from polka.crossrefs import models as crossrefs
 from polka.db import Base
 from polka.drafts import models as drafts
 from polka.features import FEATURES
+from polka.insights import models as insights
 from polka.jobs import models as jobs
 from polka.jobs import turns as job_turns
 from polka.moderation import models as moderation
@@ -33,6 +34,7 @@ MODULES = (
     communities,
     crossrefs,
     drafts,
+    insights,
     jobs,
     job_turns,
     moderation,

@@ -59,6 +59,7 @@ class Action(enum.StrEnum):
     LOWER_MARKING = "lower_marking"  # give a content item a lower marking than it has: moderators
     RESTORE = "restore"  # bring back a deleted content item, within the restore window: managers
     MANAGE = "manage"  # members, roles, join requests, invitations, settings
+    SEE_INSIGHTS = "see_insights"  # a community's insights: what it talks about, who takes part
     ADMINISTER = "administer"  # the site: accounts, communities, organisations, audit log
 
 
@@ -75,6 +76,7 @@ _LEAST_ROLE = {
     Action.LEAVE: Role.READER,
     Action.CONTRIBUTE: Role.MEMBER,
     Action.MODERATE: Role.MODERATOR,
+    Action.SEE_INSIGHTS: Role.MODERATOR,
     Action.MANAGE: Role.MANAGER,
 }
 

@@ -92,6 +92,7 @@ def configure(app: Flask, settings: Settings) -> None:
     _configure_deletion(app)
     _configure_drafts(app)
     _configure_search_log(app)
+    _configure_insights(app)
     _configure_notifications(app)
 
     configure_logging(settings.log_format)
@@ -255,6 +256,14 @@ def _configure_search_log(app: Flask) -> None:
     _daily(app, "forget searches older than 13 months", forget_old)
 
 
+def _configure_insights(app: Flask) -> None:
+    """The worker's housekeeping: each night, this month's words are counted again for the community
+    insights (``polka.insights.rebuild``)."""
+    from polka.insights.rebuild import refresh
+
+    _daily(app, "count this month's words for the community insights", refresh)
+
+
 def _configure_notifications(app: Flask) -> None:
     """Fanning notices out and sending notification email in the worker; each minute, the digests due."""
     from polka.notifications.announce import EMAIL_JOB, FAN_OUT_JOB
@@ -344,6 +353,7 @@ def core_routes() -> tuple[Routes, ...]:
     from polka.crossrefs import views as crossrefs
     from polka.drafts import views as drafts
     from polka.feeds import views as feeds
+    from polka.insights import views as insights
     from polka.moderation import views as moderation
     from polka.notifications import views as notifications
     from polka.operations import views as operations
@@ -368,6 +378,7 @@ def core_routes() -> tuple[Routes, ...]:
         Routes(moderation.bp, (moderation,)),
         Routes(notifications.bp, (notifications,)),
         Routes(operations.bp, (operations,)),
+        Routes(insights.bp, (insights,)),
     )
 
 

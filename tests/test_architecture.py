@@ -44,6 +44,7 @@ LAYERS = {
     "text": KERNEL,
     "tags": KERNEL,
     "localtime": KERNEL,
+    "months": KERNEL,
     "recurrence": KERNEL,
     "assets": KERNEL,
     "compression": KERNEL,
@@ -84,6 +85,7 @@ LAYERS = {
     "features": COMPOSITION,
     "error_pages": COMPOSITION,
     "operations": COMPOSITION,
+    "insights": COMPOSITION,
 }
 PLANNED = {name for name, layer in LAYERS.items() if layer == FEATURE}
 LAYERS.update({feature.name: FEATURE for feature in FEATURES})

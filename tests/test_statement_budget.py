@@ -45,6 +45,7 @@ from polka.features import FEATURES
 from polka.forum import polls
 from polka.forum import services as forum_services
 from polka.forum.models import ForumCategory, ForumTopic
+from polka.insights.rebuild import refresh
 from polka.live import answering as live_answering
 from polka.live import moderating as live_moderating
 from polka.live import questions as live_questions
@@ -217,6 +218,8 @@ PAGES: tuple[PageType, ...] = (
         lambda w: f"/c/{w.moderated.slug}/live/{w.moderated_live.id}/questions/{w.waiting.id}/wording",
     ),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
+    PageType("community insights", lambda w: f"/c/{w.moderated.slug}/insights"),
+    PageType("community insights, a year", lambda w: f"/c/{w.moderated.slug}/insights?months=12"),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
     PageType("your reports", lambda w: "/account/reports"),
@@ -561,6 +564,8 @@ class Grower:
         while self.app.extensions["polka.jobs"].run_until_idle() == JOBS_AT_ONCE:
             pass  # the notifications of every change above, and their emails
         self.session.rollback()
+        with self.writing() as s:
+            refresh(s)  # the worker's nightly count of the month's words, for the insights
         with self.writing() as s:
             live = s.get(LiveSession, self.live.id, populate_existing=True)
             assert live is not None

@@ -23,6 +23,7 @@ from polka.blog.publishing import SWEEP_INTERVAL, publish_all_due, publish_handl
 from polka.blog.search import BlogSearch, CommentSearch
 from polka.blog.services import PUBLISH_JOB
 from polka.blog.waiting import HELD, held_waiting
+from polka.blog.writings import blog_writings
 from polka.content.deletion import removing
 from polka.content.feature import (
     CommunityLink,
@@ -55,4 +56,5 @@ FEATURE = Feature(
     community_link=CommunityLink(
         "Blog", "blog.index", "weekly updates and write-ups of what worked", glimpses=latest_posts
     ),
+    writings=(blog_writings,),
 )

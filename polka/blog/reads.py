@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, joinedload
 from polka.accounts.models import User
 from polka.blog import access
 from polka.blog.models import BlogComment, BlogPost, BlogPostTag, BlogTag, CommentStatus, PostStatus
-from polka.blog.months import Month
 from polka.communities.models import Community
 from polka.errors import NotFound
+from polka.months import Month
 from polka.pagination import LIMIT, OFFSET, Page, Paged, paginate
 
 PER_PAGE = 10
@@ -138,7 +138,7 @@ def archive(session: Session, user: User | None, community: Community) -> list[t
             BY_MONTH,
         )
     )
-    return [(Month.of(month), count) for month, count in rows if month is not None]
+    return [(Month.from_key(month), count) for month, count in rows if month is not None]
 
 
 def more_from(session: Session, user: User | None, post: BlogPost) -> list[BlogPost]:

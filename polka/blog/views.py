@@ -19,12 +19,13 @@ from polka.blog.blueprint import bp
 from polka.blog.forms import CommentForm
 from polka.blog.kinds import BLOG_KIND, TAG_KIND, post_place
 from polka.blog.models import BlogPost, Writers
-from polka.blog.months import Month, parse_month
+from polka.blog.months import parse_month
 from polka.communities.models import Community
 from polka.communities.web import community_for
 from polka.downloads import DOWNLOAD_CSP
 from polka.errors import NotFound
 from polka.http import db, file_store
+from polka.months import Month
 from polka.subscriptions.services import is_following
 from polka.subscriptions.web import follow_from_form
 from polka.tags import TAG_MAX

@@ -27,6 +27,7 @@ from polka.content.filing import Filer
 from polka.content.kinds import Kind
 from polka.content.pages import PageWriter
 from polka.content.waiting import Provider
+from polka.content.writings import WritingsSource
 from polka.drafts.services import DraftKind
 from polka.jobs.runner import Handler
 from polka.markings import Marking
@@ -204,6 +205,8 @@ class Feature:
     home: HomeSections | None = None
     #: its entry on each person's profile
     person_link: PersonLink | None = None
+    #: what its people wrote in the communities, for the community insights (``polka.content.writings``)
+    writings: tuple[WritingsSource, ...] = ()
 
     def __post_init__(self) -> None:
         if self.routes.blueprint.name != self.name:

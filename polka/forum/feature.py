@@ -12,6 +12,7 @@ from polka.forum.kinds import CATEGORY, FORUM, POST, TOPIC
 from polka.forum.moderation import POSTS
 from polka.forum.search import ForumSearch
 from polka.forum.waiting import HELD, held_waiting
+from polka.forum.writings import forum_writings
 
 FEATURE = Feature(
     name="forum",
@@ -25,4 +26,5 @@ FEATURE = Feature(
     moderated=(POSTS,),
     waiting=(WaitingQueue(HELD, held_waiting),),
     community_link=CommunityLink("Forum", "forum.index", "questions, discussions and announcements"),
+    writings=(forum_writings,),
 )

@@ -22,6 +22,7 @@ from polka.live.moderating import QUESTIONS
 from polka.live.notices import OPENING_SWEEP, tell_opened
 from polka.live.search import SessionSearch
 from polka.live.waiting import HELD, held_waiting
+from polka.live.writings import live_writings
 
 FEATURE = Feature(
     name="live",
@@ -40,4 +41,5 @@ FEATURE = Feature(
     community_link=CommunityLink(
         "Question sessions", "live.index", "a panel answers the members’ questions live"
     ),
+    writings=(live_writings,),
 )

@@ -29,6 +29,7 @@ from polka.wiki.demo import load_demo_wiki
 from polka.wiki.kinds import PAGE
 from polka.wiki.search import WikiSearch
 from polka.wiki.waiting import EDITS, edits_waiting
+from polka.wiki.writings import wiki_writings
 
 FEATURE = Feature(
     name="wiki",
@@ -46,4 +47,5 @@ FEATURE = Feature(
     community_link=CommunityLink("Wiki", "wiki.index", "pages, manuals and case studies"),
     waiting=(WaitingQueue(EDITS, edits_waiting),),
     page_writer=pages_port.write_page,
+    writings=(wiki_writings,),
 )

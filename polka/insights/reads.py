@@ -1,0 +1,144 @@
+"""What a community's insights page shows, counted only over what the viewer may see.
+
+A member counts everything the community holds; someone who reads it without being a member (an
+administrator looking at an open community, say) counts only its ``open`` part. Figures come from the
+derived tables (``polka.insights.rebuild``): a period is whole UK months, the current one as counted
+last night.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from polka.accounts.models import User
+from polka.communities.models import Community
+from polka.db import utcnow
+from polka.insights.models import InsightsMonth, InsightsTerm, Scope
+from polka.insights.terms import Counted, Rising, most_used, rising
+from polka.months import Month, span
+from polka.permissions import Action, is_member, require
+
+#: The periods the page offers, in months.
+PERIODS = (1, 3, 12)
+
+
+def scope_for(user: User | None, community: Community) -> Scope:
+    """What of ``community`` the viewer's figures count."""
+    return Scope.EVERYTHING if is_member(user, community) else Scope.OPEN
+
+
+@dataclass(frozen=True)
+class Period:
+    months: list[Month]
+
+    @property
+    def first(self) -> Month:
+        return self.months[0]
+
+    @property
+    def last(self) -> Month:
+        return self.months[-1]
+
+    @property
+    def label(self) -> str:
+        """ "November 2026", or "September – November 2026"."""
+        if len(self.months) == 1:
+            return self.first.label
+        if self.first.year == self.last.year:
+            return f"{self.first.label.split()[0]} – {self.last.label}"
+        return f"{self.first.label} – {self.last.label}"
+
+    @property
+    def keys(self) -> list[int]:
+        return [month.key for month in self.months]
+
+    def before(self) -> Period:
+        """The period of the same length just before."""
+        return Period(span(self.first.plus(-1), len(self.months)))
+
+
+def period(months: int, last: Month | None = None, now: datetime | None = None) -> Period:
+    """``months`` months ending with ``last`` (this month when None)."""
+    return Period(span(last or Month.of(now or utcnow()), months))
+
+
+@dataclass(frozen=True)
+class Totals:
+    writings: int
+    #: people who wrote, summed over the months (someone writing in three months counts three times)
+    authors: int
+    #: when the newest of these months was counted (None: never)
+    counted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Topics:
+    community: Community
+    scope: Scope
+    period: Period
+    previous: Period
+    now: Totals
+    before: Totals
+    most_used: list[Counted]
+    rising: list[Rising]
+
+
+def _totals(session: Session, community: Community, scope: Scope, keys: list[int]) -> Totals:
+    row = session.execute(
+        select(
+            func.coalesce(func.sum(InsightsMonth.writings), 0),
+            func.coalesce(func.sum(InsightsMonth.authors), 0),
+            func.max(InsightsMonth.computed_at),
+        ).where(
+            InsightsMonth.community_id == community.id,
+            InsightsMonth.scope == scope,
+            InsightsMonth.month.in_(keys),
+        )
+    ).one()
+    return Totals(int(row[0]), int(row[1]), row[2])
+
+
+def _terms(session: Session, community: Community, scope: Scope, keys: list[int]) -> list[Counted]:
+    rows = session.execute(
+        select(
+            InsightsTerm.term,
+            func.max(InsightsTerm.shown),
+            func.sum(InsightsTerm.authors),
+            func.sum(InsightsTerm.uses),
+        )
+        .where(
+            InsightsTerm.community_id == community.id,
+            InsightsTerm.scope == scope,
+            InsightsTerm.month.in_(keys),
+        )
+        .group_by(InsightsTerm.term)
+    )
+    return [Counted(term, shown, int(authors), int(uses)) for term, shown, authors, uses in rows]
+
+
+def topics(session: Session, user: User | None, community: Community, chosen: Period) -> Topics:
+    """The hot topics and rising terms of ``community`` in ``chosen`` against the period before, for a
+    viewer who may see its insights."""
+    require(user, Action.SEE_INSIGHTS, community)
+    scope = scope_for(user, community)
+    previous = chosen.before()
+    counted_now = _terms(session, community, scope, chosen.keys)
+    now = _totals(session, community, scope, chosen.keys)
+    before = _totals(session, community, scope, previous.keys)
+    before_terms = {
+        counted.term: counted.authors for counted in _terms(session, community, scope, previous.keys)
+    }
+    return Topics(
+        community=community,
+        scope=scope,
+        period=chosen,
+        previous=previous,
+        now=now,
+        before=before,
+        most_used=most_used(counted_now),
+        rising=rising(counted_now, now.authors, before_terms, before.authors),
+    )

@@ -1,0 +1,43 @@
+"""The insights pages: a community's (``/c/<slug>/insights``, for its moderators and managers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from polka.accounts.web import signed_in
+from polka.communities.web import community_for
+from polka.errors import ValidationError
+from polka.http import db
+from polka.insights import charts, reads
+from polka.months import Month
+from polka.permissions import Action
+
+bp = Blueprint("insights", __name__)
+
+
+def _chosen() -> reads.Period:
+    """The period the page's form asked for: ``months`` (1, 3 or 12) ending with ``until`` (this month
+    when not given)."""
+    written = request.args.get("months", "1")
+    if not written.isdigit() or int(written) not in reads.PERIODS:
+        message = "Choose a period of 1, 3 or 12 months"
+        raise ValidationError(message, {"months": message})
+    until = request.args.get("until", "").strip()
+    return reads.period(int(written), Month.parse(until, "until") if until else None)
+
+
+@bp.get("/c/<slug>/insights")
+def community(slug: str) -> Any:
+    found = community_for(slug, Action.SEE_INSIGHTS)
+    topics = reads.topics(db(), signed_in(), found, _chosen())
+    return render_template(
+        "insights/community.html",
+        community=found,
+        topics=topics,
+        periods=reads.PERIODS,
+        rising_chart=charts.rising_chart(topics),
+        section="communities",
+        page_title=f"Insights – {found.name}",
+    )

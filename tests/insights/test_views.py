@@ -1,0 +1,166 @@
+"""A community's insights page, per role: its moderators and managers see what rose and what was most
+discussed, everyone else is refused as the policy says, and bad periods are told plainly."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from polka.communities.models import Community, Role, Visibility
+from polka.content.writings import Writing
+from polka.db import transaction, utcnow
+from polka.insights.rebuild import rebuild_month
+from polka.months import Month
+from tests.conftest import Factory, Login
+from tests.support import Web, text
+
+
+def _rows(page: str, caption: str) -> list[list[str]]:
+    """The rows of the table whose caption starts with ``caption``: each cell's visible text."""
+    table = page.split(f">{caption}", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tbody.*", table, flags=re.S)[0]
+    return [
+        [
+            re.sub(
+                r"\s+", " ", re.sub(r"<span class=\"govuk-visually-hidden\">.*?</span>|<[^>]+>", "", cell)
+            ).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", rows, flags=re.S)
+    ]
+
+
+def _counted(
+    session: Session, community: Community, this: list[tuple[int, str]], before: list[tuple[int, str]]
+) -> Month:
+    """Count writings (author, text) in ``community`` this month and the month before."""
+    month = Month.of(utcnow())
+
+    def at(when: Month, rows: list[tuple[int, str]]) -> list[Writing]:
+        moment = when.start + timedelta(days=1)
+        return [
+            Writing("forum.post", n, community.id, author, moment, False, body)
+            for n, (author, body) in enumerate(rows)
+        ]
+
+    for when, rows in ((month, this), (month.plus(-1), before)):
+        writings = at(when, rows)
+
+        def source(
+            _s: Session, start: datetime, end: datetime, writings: list[Writing] = writings
+        ) -> Iterator[Writing]:
+            return (w for w in writings if start <= w.written_at < end)
+
+        with transaction(session):
+            rebuild_month(session, when, [source])
+    return month
+
+
+def _busy(session: Session, community: Community) -> Month:
+    return _counted(
+        session,
+        community,
+        [(n, "Drones at collisions on the motorway") for n in range(1, 9)]
+        + [(9, "Custody custody custody")] * 5
+        + [(n, "Shift rota") for n in range(10, 14)],
+        [(n, "Shift rota changes") for n in range(1, 12)] + [(12, "Drones once"), (13, "Drones again")],
+    )
+
+
+def test_a_manager_sees_what_rose_with_a_chart_a_table_and_a_search_for_each_term(
+    web: Web, login: Login, make: Factory, session: Session
+) -> None:
+    community = make.community("Roads Policing")
+    month = _busy(session, community)
+    login.as_manager(community)
+
+    page = web.get(f"/c/{community.slug}/insights")
+
+    assert page.status_code == 200
+    said = text(page)
+    assert f"Rising since {month.plus(-1).label}" in said
+    body = page.get_data(as_text=True)
+    assert '<svg class="polka-chart"' in body
+    assert 'role="img"' in body
+    assert f'<title id="rising-chart-title">Terms used by more people in {month.label}' in body
+    assert f'href="/c/{community.slug}/search?q=drones"' in body
+    # drones rose (8 people of 13, against 2 of 13); custody is one person's; the rota did not rise
+    rising = {row[0]: row[1:] for row in _rows(body, "Rising terms")}
+    assert rising["drones"][:3] == ["8", "2", "8"]
+    assert "custody" not in rising
+    assert "rota" not in rising
+    assert "17 writings by 13 people" in said
+    most = [row[0] for row in _rows(body, "Terms most people used")]
+    assert most.index("drones") < most.index("rota")
+
+
+def test_moderators_see_the_page_members_and_outsiders_are_refused(
+    web: Web, login: Login, make: Factory
+) -> None:
+    community = make.community("Roads Policing")
+    private = make.community("Covert Tasking", visibility=Visibility.PRIVATE)
+    login.as_role(community, Role.MODERATOR)
+    assert web.get(f"/c/{community.slug}/insights").status_code == 200
+    assert web.get(f"/c/{private.slug}/insights").status_code == 404
+
+    login.as_member(community)
+    refused = web.get(f"/c/{community.slug}/insights")
+    assert refused.status_code == 403
+    assert "Rising" not in text(refused)
+    home = text(web.get(f"/c/{community.slug}/"))
+    assert "What this community writes about" not in home
+
+    login.as_admin()  # an administrator who is not a member: the site-wide view is theirs, not this
+    assert web.get(f"/c/{community.slug}/insights").status_code == 403
+
+
+def test_the_community_page_links_its_managers_to_the_insights(web: Web, login: Login, make: Factory) -> None:
+    community = make.community("Roads Policing")
+    login.as_manager(community)
+    home = web.get(f"/c/{community.slug}/").get_data(as_text=True)
+    assert f'href="/c/{community.slug}/insights"' in home
+
+
+def test_an_empty_community_and_a_quiet_period_say_so(web: Web, login: Login, make: Factory) -> None:
+    community = make.community("Quiet Lane")
+    login.as_manager(community)
+
+    said = text(web.get(f"/c/{community.slug}/insights?months=12"))
+
+    assert "0 writings by 0 people" in said
+    assert "nothing was written in this period" in said
+    assert "No word or tag was used by two people or more in this period" in said
+
+
+def test_a_period_that_is_not_offered_is_refused_plainly(web: Web, login: Login, make: Factory) -> None:
+    community = make.community("Roads Policing")
+    login.as_manager(community)
+
+    for query, message in (
+        ("months=7", "Choose a period of 1, 3 or 12 months"),
+        ("months=x", "Choose a period of 1, 3 or 12 months"),
+        ("months=3&until=November", "Give the month as year and month, like 2026-11"),
+        ("months=3&until=2026-13", "Give the month as year and month, like 2026-11"),
+    ):
+        page = web.get(f"/c/{community.slug}/insights?{query}")
+        assert page.status_code == 400, query
+        assert message in text(page)
+
+
+def test_a_chosen_period_ending_in_an_earlier_month(
+    web: Web, login: Login, make: Factory, session: Session
+) -> None:
+    community = make.community("Roads Policing")
+    month = _busy(session, community)
+    login.as_manager(community)
+
+    page = web.get(f"/c/{community.slug}/insights?months=1&until={month.plus(-1)}")
+
+    said = text(page)
+    assert f"Rising since {month.plus(-2).label}" in said
+    assert "13 writings by 13 people" in said
+    rising = {row[0]: row[1:] for row in _rows(page.get_data(as_text=True), "Rising terms")}
+    assert rising["rota"][:3] == ["11", "under 2", "11"]
