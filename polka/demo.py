@@ -29,7 +29,9 @@ from polka.content.feature import DemoWorld
 from polka.db import transaction, utcnow
 from polka.features import FEATURES
 from polka.http import session_factory, settings
+from polka.insights.rebuild import rebuild_month
 from polka.markings import Marking
+from polka.months import Month
 from polka.organisations.services import sync_organisations
 from polka.people.services import ProfileChanges, update_profile
 from polka.site_search.synonyms import sync_synonyms
@@ -353,6 +355,10 @@ def load_demo(session: Session, hasher: PasswordHashing, settings: Settings) -> 
         for feature in FEATURES:
             if feature.demo is not None:
                 feature.demo(world)
+    session.flush()
+    this_month = Month.of(utcnow())
+    for month in (this_month.plus(-1), this_month):  # as the worker counts them each night
+        rebuild_month(session, month)
     return people
 
 

@@ -44,6 +44,9 @@ COMMON = frozenset(
     soon still such sure take than thank thanks their theirs them then there these they thing
     things think those though through thus too under until upon used using very via want was way well
     were what whatever where whether which while who whom whose why within without would yes yet
+    today tomorrow yesterday day days week weeks weekly month months monthly year years yearly
+    monday tuesday wednesday thursday friday saturday sunday january february march april june july
+    august september october november december
     """.split()  # noqa: SIM905
 )
 _SKIPPED = STOP_WORDS | COMMON
