@@ -97,6 +97,7 @@ bench: install
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.notifications
 	$(BIN)/python -m bench.live
+	$(BIN)/python -m bench.insights
 
 check: lint typecheck
 	$(MAKE) --no-print-directory test

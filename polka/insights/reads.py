@@ -21,6 +21,7 @@ from polka.insights.models import InsightsMonth, InsightsTerm, Scope
 from polka.insights.terms import Counted, Rising, most_used, rising
 from polka.months import Month, span
 from polka.permissions import Action, is_member, require
+from polka.site_search.models import SearchLogEntry
 
 #: The periods the page offers, in months.
 PERIODS = (1, 3, 12)
@@ -142,3 +143,46 @@ def topics(session: Session, user: User | None, community: Community, chosen: Pe
         most_used=most_used(counted_now),
         rising=rising(counted_now, now.authors, before_terms, before.authors),
     )
+
+
+@dataclass(frozen=True)
+class SearchGap:
+    """Words searched for in the community that found nothing, or whose results nobody opened."""
+
+    words: str
+    searches: int
+    found_nothing: int
+    #: searches that found something of which no result was opened
+    unopened: int
+    last: datetime
+
+
+def search_gaps(
+    session: Session, user: User | None, community: Community, chosen: Period, limit: int = 20
+) -> list[SearchGap]:
+    """The searches made in ``community`` in ``chosen`` that found nothing or led nowhere, by their words
+    (case and spacing aside), most frequent first. The search log holds no searcher: words only."""
+    require(user, Action.SEE_INSIGHTS, community)
+    words = func.lower(SearchLogEntry.words)
+    nothing = SearchLogEntry.results == 0
+    rows = session.execute(
+        select(
+            func.min(SearchLogEntry.words),
+            func.count(),
+            func.count().filter(nothing),
+            func.max(SearchLogEntry.searched_at),
+        )
+        .where(
+            SearchLogEntry.community_id == community.id,
+            SearchLogEntry.searched_at >= chosen.first.start,
+            SearchLogEntry.searched_at < chosen.last.end,
+            SearchLogEntry.opened.is_(False),
+        )
+        .group_by(words)
+        .order_by(func.count().desc(), func.max(SearchLogEntry.searched_at).desc(), words)
+        .limit(limit)
+    )
+    return [
+        SearchGap(shown, searches, found_nothing, searches - found_nothing, last)
+        for shown, searches, found_nothing, last in rows
+    ]

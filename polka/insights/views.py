@@ -31,11 +31,13 @@ def _chosen() -> reads.Period:
 @bp.get("/c/<slug>/insights")
 def community(slug: str) -> Any:
     found = community_for(slug, Action.SEE_INSIGHTS)
-    topics = reads.topics(db(), signed_in(), found, _chosen())
+    chosen, session, user = _chosen(), db(), signed_in()
+    topics = reads.topics(session, user, found, chosen)
     return render_template(
         "insights/community.html",
         community=found,
         topics=topics,
+        search_gaps=reads.search_gaps(session, user, found, chosen),
         periods=reads.PERIODS,
         rising_chart=charts.rising_chart(topics),
         section="communities",

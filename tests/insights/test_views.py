@@ -14,6 +14,7 @@ from polka.content.writings import Writing
 from polka.db import transaction, utcnow
 from polka.insights.rebuild import rebuild_month
 from polka.months import Month
+from polka.site_search.log import mark_opened, record_search
 from tests.conftest import Factory, Login
 from tests.support import Web, text
 
@@ -166,3 +167,55 @@ def test_a_chosen_period_ending_in_an_earlier_month(
     assert f"Nobody wrote here in {month.plus(-2).label}, so nothing can have risen since" in said
     most = {row[0]: row[1:] for row in _rows(page.get_data(as_text=True), "Terms most people used")}
     assert most["rota"] == ["11", "11"]
+
+
+def _searched(
+    session: Session, community: Community | None, words: str, results: int, *, opened: bool = False
+) -> None:
+    with transaction(session):
+        entry = record_search(session, words, community.id if community else None, results)
+        if opened:
+            mark_opened(session, entry)
+
+
+def test_searches_that_led_nowhere_in_the_community_are_listed_by_their_words(
+    web: Web, login: Login, make: Factory, session: Session
+) -> None:
+    community = make.community("Roads Policing")
+    other = make.community("Custody Suites")
+    for _ in range(3):
+        _searched(session, community, "ULEZ exemptions", 0)
+    _searched(session, community, "ulez  exemptions", 0)  # case and spacing aside, the same words
+    _searched(session, community, "tachograph", 4)  # found things, none opened
+    _searched(session, community, "speed awareness", 7, opened=True)  # led somewhere
+    _searched(session, other, "custody only words", 0)  # another community's
+    _searched(session, None, "site wide words", 0)  # no community's
+    login.as_manager(community)
+
+    page = web.get(f"/c/{community.slug}/insights")
+
+    rows = _rows(page.get_data(as_text=True), "Searches that found nothing")
+    assert [row[:3] for row in rows] == [["ULEZ exemptions", "4", "0"], ["tachograph", "0", "1"]]
+    said = text(page)
+    assert "never who searched" in said
+    assert "Add a synonym" not in said  # a manager is not an administrator
+
+
+def test_an_administrator_who_manages_the_community_is_offered_a_synonym_for_each(
+    web: Web, login: Login, make: Factory, session: Session
+) -> None:
+    community = make.community("Roads Policing")
+    _searched(session, community, "ULEZ exemptions", 0)
+    admin = login.as_admin()
+    make.member(community, admin, Role.MANAGER)
+
+    body = web.get(f"/c/{community.slug}/insights").get_data(as_text=True)
+
+    assert 'href="/admin/search/synonyms?terms=ULEZ+exemptions"' in body
+
+
+def test_the_privacy_notice_is_open_to_everyone_and_linked_from_every_page(web: Web) -> None:
+    notice = web.get("/help/privacy")
+    assert notice.status_code == 200
+    assert "never who searched" in text(notice)
+    assert 'href="/help/privacy"' in web.get("/login").get_data(as_text=True)
