@@ -218,8 +218,11 @@ PAGES: tuple[PageType, ...] = (
         lambda w: f"/c/{w.moderated.slug}/live/{w.moderated_live.id}/questions/{w.waiting.id}/wording",
     ),
     PageType("review queue", lambda w: f"/c/{w.moderated.slug}/moderation/"),
-    PageType("community insights", lambda w: f"/c/{w.moderated.slug}/insights"),
-    PageType("community insights, a year", lambda w: f"/c/{w.moderated.slug}/insights?months=12"),
+    # the insights follow up what every feature asked, each item named through its kind's resolver
+    PageType("community insights", lambda w: f"/c/{w.moderated.slug}/insights", GATHERING_BUDGET),
+    PageType(
+        "community insights, a year", lambda w: f"/c/{w.moderated.slug}/insights?months=12", GATHERING_BUDGET
+    ),
     PageType("moderation log", lambda w: f"/c/{w.moderated.slug}/moderation/log"),
     PageType("moderation settings", lambda w: f"/c/{w.moderated.slug}/moderation/settings"),
     PageType("your reports", lambda w: "/account/reports"),

@@ -22,6 +22,7 @@ from polka.accounts.models import User
 from polka.communities.content import AboveCeilingCounter
 from polka.communities.models import Community
 from polka.config import Settings
+from polka.content.asking import AskedSource
 from polka.content.deletion import Purger
 from polka.content.filing import Filer
 from polka.content.kinds import Kind
@@ -207,6 +208,8 @@ class Feature:
     person_link: PersonLink | None = None
     #: what its people wrote in the communities, for the community insights (``polka.content.writings``)
     writings: tuple[WritingsSource, ...] = ()
+    #: what is asked in the communities and waits for answers, for the insights (``polka.content.asking``)
+    asked: tuple[AskedSource, ...] = ()
 
     def __post_init__(self) -> None:
         if self.routes.blueprint.name != self.name:

@@ -12,7 +12,7 @@ from polka.forum.kinds import CATEGORY, FORUM, POST, TOPIC
 from polka.forum.moderation import POSTS
 from polka.forum.search import ForumSearch
 from polka.forum.waiting import HELD, held_waiting
-from polka.forum.writings import forum_writings
+from polka.forum.writings import forum_asked, forum_writings
 
 FEATURE = Feature(
     name="forum",
@@ -27,4 +27,5 @@ FEATURE = Feature(
     waiting=(WaitingQueue(HELD, held_waiting),),
     community_link=CommunityLink("Forum", "forum.index", "questions, discussions and announcements"),
     writings=(forum_writings,),
+    asked=(forum_asked,),
 )

@@ -1,17 +1,18 @@
-"""The forum's writings for the community insights (``polka.content.writings``): published posts in
-topics that are neither deleted nor waiting for a moderator; a topic's first post carries its title and
-tags."""
+"""The forum for the community insights: its writings (``polka.content.writings``) — published posts in
+topics that are neither deleted nor waiting for a moderator, a topic's first post carrying its title
+and tags — and what was asked (``polka.content.asking``): its topics, with their first reply."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from polka.content.asking import Asked, AskedQuery
 from polka.content.writings import Writing
-from polka.forum.kinds import POST_KIND
+from polka.forum.kinds import POST_KIND, TOPIC_KIND
 from polka.forum.models import ForumPost, ForumTopic, PostStatus
 from polka.tags import split_tags
 
@@ -45,3 +46,33 @@ def forum_writings(session: Session, start: datetime, end: datetime) -> Iterator
             yield Writing.of_row(POST_KIND, row, f"{row.title}\n{row.text}", split_tags(row.tags))
         else:
             yield Writing.of_row(POST_KIND, row)
+
+
+def forum_asked(session: Session, query: AskedQuery) -> Iterator[Asked]:
+    """The community's topics started in the period (not deleted, waiting or merged away), each with its
+    first published reply's time."""
+    first_reply = (
+        select(func.min(ForumPost.created_at))
+        .where(
+            ForumPost.topic_id == ForumTopic.id,
+            ForumPost.number > 1,
+            ForumPost.status == PostStatus.PUBLISHED,
+            ForumPost.deleted_at.is_(None),
+        )
+        .correlate(ForumTopic)
+        .scalar_subquery()
+    )
+    found = select(
+        ForumTopic.id, ForumTopic.created_at, ForumTopic.is_question, first_reply.label("first")
+    ).where(
+        ForumTopic.community_id == query.community_id,
+        ForumTopic.created_at >= query.start,
+        ForumTopic.created_at < query.end,
+        ForumTopic.deleted_at.is_(None),
+        ForumTopic.waiting.is_(False),
+        ForumTopic.merged_into_id.is_(None),
+    )
+    if query.unanswered:
+        found = found.where(first_reply.is_(None))
+    for row in session.execute(found):
+        yield Asked(TOPIC_KIND, row.id, row.created_at, row.first, row.is_question)

@@ -8,15 +8,19 @@ last night.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
 from polka.communities.models import Community
+from polka.content.asking import Asked, AskedQuery
+from polka.content.kinds import Shown, resolve_all
 from polka.db import utcnow
+from polka.features import FEATURES
 from polka.insights.models import InsightsMonth, InsightsTerm, Scope
 from polka.insights.terms import Counted, Rising, most_used, rising
 from polka.months import Month, span
@@ -186,3 +190,91 @@ def search_gaps(
         SearchGap(shown, searches, found_nothing, searches - found_nothing, last)
         for shown, searches, found_nothing, last in rows
     ]
+
+
+#: How far back the lists of what waits for an answer look.
+LOOK_BACK = timedelta(days=365)
+#: How many items each list shows (the counts count them all).
+LISTED = 20
+
+
+@dataclass(frozen=True)
+class Followed:
+    """One thing asked, as the viewer may see it, with when it was asked and first answered."""
+
+    shown: Shown
+    asked_at: datetime
+    answered_at: datetime | None
+
+    @property
+    def waited(self) -> timedelta:
+        return (self.answered_at or utcnow()) - self.asked_at
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    #: what counts as unanswered: asked more than this many days ago
+    days: int
+    #: questions nobody has answered, oldest first (at most ``LISTED``) and how many in all
+    unanswered: list[Followed]
+    unanswered_count: int
+    #: topics nobody has replied to
+    unreplied: list[Followed]
+    unreplied_count: int
+    #: the questions asked in the period and answered, slowest first answer first
+    slowest: list[Followed]
+    answered_count: int
+    median_wait: timedelta | None
+
+
+def follow_up(
+    session: Session,
+    user: User | None,
+    community: Community,
+    chosen: Period,
+    days: int,
+    now: datetime | None = None,
+) -> FollowUp:
+    """What was asked in ``community`` and waits for an answer for more than ``days`` days (in the last
+    year), and how long the questions asked in ``chosen`` waited for their first answer — only what the
+    viewer may see (each item named through its kind's resolver)."""
+    require(user, Action.SEE_INSIGHTS, community)
+    now = now or utcnow()
+    sources = [source for feature in FEATURES for source in feature.asked]
+    waiting = [
+        asked
+        for source in sources
+        for asked in source(
+            session, AskedQuery(community.id, now - LOOK_BACK, now - timedelta(days=days), True)
+        )
+    ]
+    answered = [
+        asked
+        for source in sources
+        for asked in source(session, AskedQuery(community.id, chosen.first.start, chosen.last.end))
+        if asked.question and asked.answered_at is not None
+    ]
+    shown = resolve_all(session, user, [(asked.kind, asked.id) for asked in [*waiting, *answered]])
+
+    def seen(found: list[Asked]) -> list[Followed]:
+        return [
+            Followed(shown[(a.kind, a.id)], a.asked_at, a.answered_at)
+            for a in found
+            if (a.kind, a.id) in shown
+        ]
+
+    unanswered = sorted(seen([a for a in waiting if a.question]), key=lambda f: f.asked_at)
+    unreplied = sorted(seen([a for a in waiting if not a.question]), key=lambda f: f.asked_at)
+    slowest = sorted(seen(answered), key=lambda f: f.waited, reverse=True)
+    return FollowUp(
+        days=days,
+        unanswered=unanswered[:LISTED],
+        unanswered_count=len(unanswered),
+        unreplied=unreplied[:LISTED],
+        unreplied_count=len(unreplied),
+        slowest=slowest[:10],
+        answered_count=len(slowest),
+        median_wait=timedelta(seconds=statistics.median(f.waited.total_seconds() for f in slowest))
+        if slowest
+        else None,
+    )

@@ -28,6 +28,18 @@ def _chosen() -> reads.Period:
     return reads.period(int(written), Month.parse(until, "until") if until else None)
 
 
+#: What the page calls unanswered unless asked otherwise: asked more than a week ago.
+DAYS = 7
+
+
+def _days() -> int:
+    written = request.args.get("days", str(DAYS)).strip()
+    if not written.isdigit() or not 1 <= int(written) <= 365:
+        message = "Give the number of days as a whole number from 1 to 365"
+        raise ValidationError(message, {"days": message})
+    return int(written)
+
+
 @bp.get("/c/<slug>/insights")
 def community(slug: str) -> Any:
     found = community_for(slug, Action.SEE_INSIGHTS)
@@ -38,6 +50,7 @@ def community(slug: str) -> Any:
         community=found,
         topics=topics,
         search_gaps=reads.search_gaps(session, user, found, chosen),
+        follow_up=reads.follow_up(session, user, found, chosen, _days()),
         periods=reads.PERIODS,
         rising_chart=charts.rising_chart(topics),
         section="communities",

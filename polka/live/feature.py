@@ -22,7 +22,7 @@ from polka.live.moderating import QUESTIONS
 from polka.live.notices import OPENING_SWEEP, tell_opened
 from polka.live.search import SessionSearch
 from polka.live.waiting import HELD, held_waiting
-from polka.live.writings import live_writings
+from polka.live.writings import live_asked, live_writings
 
 FEATURE = Feature(
     name="live",
@@ -42,4 +42,5 @@ FEATURE = Feature(
         "Question sessions", "live.index", "a panel answers the members’ questions live"
     ),
     writings=(live_writings,),
+    asked=(live_asked,),
 )
