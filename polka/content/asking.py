@@ -24,6 +24,8 @@ class AskedQuery:
     end: datetime
     #: only what has had no answer at all
     unanswered: bool = False
+    #: only what was asked as a question
+    questions_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Asked:
     answered_at: datetime | None
     #: asked as a question (a forum question, a session's question); False: a topic wanting replies
     question: bool
+    #: marked OFFICIAL-SENSITIVE or above: counted only for the community's members
+    sensitive: bool = False
 
 
 #: What a feature had asked in one community, by ``AskedQuery``.

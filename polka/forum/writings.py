@@ -14,6 +14,7 @@ from polka.content.asking import Asked, AskedQuery
 from polka.content.writings import Writing
 from polka.forum.kinds import POST_KIND, TOPIC_KIND
 from polka.forum.models import ForumPost, ForumTopic, PostStatus
+from polka.markings import Marking
 from polka.tags import split_tags
 
 
@@ -63,7 +64,11 @@ def forum_asked(session: Session, query: AskedQuery) -> Iterator[Asked]:
         .scalar_subquery()
     )
     found = select(
-        ForumTopic.id, ForumTopic.created_at, ForumTopic.is_question, first_reply.label("first")
+        ForumTopic.id,
+        ForumTopic.created_at,
+        ForumTopic.is_question,
+        ForumTopic.marking,
+        first_reply.label("first"),
     ).where(
         ForumTopic.community_id == query.community_id,
         ForumTopic.created_at >= query.start,
@@ -73,6 +78,10 @@ def forum_asked(session: Session, query: AskedQuery) -> Iterator[Asked]:
         ForumTopic.merged_into_id.is_(None),
     )
     if query.unanswered:
-        found = found.where(first_reply.is_(None))
+        found = found.where(ForumTopic.reply_count == 0)  # the forum keeps its published replies' count
+    if query.questions_only:
+        found = found.where(ForumTopic.is_question.is_(True))
     for row in session.execute(found):
-        yield Asked(TOPIC_KIND, row.id, row.created_at, row.first, row.is_question)
+        yield Asked(
+            TOPIC_KIND, row.id, row.created_at, row.first, row.is_question, Marking(row.marking).sensitive
+        )

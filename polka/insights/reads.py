@@ -194,8 +194,9 @@ def search_gaps(
 
 #: How far back the lists of what waits for an answer look.
 LOOK_BACK = timedelta(days=365)
-#: How many items each list shows (the counts count them all).
+#: How many items each list shows (the counts count them all), and how many of the slowest answers.
 LISTED = 20
+SLOWEST = 10
 
 
 @dataclass(frozen=True)
@@ -236,45 +237,53 @@ def follow_up(
     now: datetime | None = None,
 ) -> FollowUp:
     """What was asked in ``community`` and waits for an answer for more than ``days`` days (in the last
-    year), and how long the questions asked in ``chosen`` waited for their first answer — only what the
-    viewer may see (each item named through its kind's resolver)."""
+    year), and how long the questions asked in ``chosen`` waited for their first answer — counted over
+    what the viewer may see (sensitive items for members only), the items listed named through their
+    kinds' resolvers (only those are looked up: a year of questions is counted, not resolved)."""
     require(user, Action.SEE_INSIGHTS, community)
     now = now or utcnow()
+    everything = scope_for(user, community) is Scope.EVERYTHING
     sources = [source for feature in FEATURES for source in feature.asked]
-    waiting = [
-        asked
-        for source in sources
-        for asked in source(
-            session, AskedQuery(community.id, now - LOOK_BACK, now - timedelta(days=days), True)
-        )
-    ]
-    answered = [
-        asked
-        for source in sources
-        for asked in source(session, AskedQuery(community.id, chosen.first.start, chosen.last.end))
-        if asked.question and asked.answered_at is not None
-    ]
-    shown = resolve_all(session, user, [(asked.kind, asked.id) for asked in [*waiting, *answered]])
 
-    def seen(found: list[Asked]) -> list[Followed]:
+    def asked(query: AskedQuery) -> list[Asked]:
+        found = (item for source in sources for item in source(session, query))
+        return [item for item in found if everything or not item.sensitive]
+
+    waiting = asked(AskedQuery(community.id, now - LOOK_BACK, now - timedelta(days=days), unanswered=True))
+    waiting.sort(key=lambda item: item.asked_at)
+    unanswered = [item for item in waiting if item.question]
+    unreplied = [item for item in waiting if not item.question]
+    answered = [
+        item
+        for item in asked(AskedQuery(community.id, chosen.first.start, chosen.last.end, questions_only=True))
+        if item.question and item.answered_at is not None
+    ]
+    answered.sort(key=_waited, reverse=True)
+    listed = [*unanswered[:LISTED], *unreplied[:LISTED], *answered[:SLOWEST]]
+    shown = resolve_all(session, user, [(item.kind, item.id) for item in listed])
+
+    def named(found: list[Asked], limit: int) -> list[Followed]:
         return [
-            Followed(shown[(a.kind, a.id)], a.asked_at, a.answered_at)
-            for a in found
-            if (a.kind, a.id) in shown
+            Followed(shown[(item.kind, item.id)], item.asked_at, item.answered_at)
+            for item in found[:limit]
+            if (item.kind, item.id) in shown
         ]
 
-    unanswered = sorted(seen([a for a in waiting if a.question]), key=lambda f: f.asked_at)
-    unreplied = sorted(seen([a for a in waiting if not a.question]), key=lambda f: f.asked_at)
-    slowest = sorted(seen(answered), key=lambda f: f.waited, reverse=True)
     return FollowUp(
         days=days,
-        unanswered=unanswered[:LISTED],
+        unanswered=named(unanswered, LISTED),
         unanswered_count=len(unanswered),
-        unreplied=unreplied[:LISTED],
+        unreplied=named(unreplied, LISTED),
         unreplied_count=len(unreplied),
-        slowest=slowest[:10],
-        answered_count=len(slowest),
-        median_wait=timedelta(seconds=statistics.median(f.waited.total_seconds() for f in slowest))
-        if slowest
-        else None,
+        slowest=named(answered, SLOWEST),
+        answered_count=len(answered),
+        median_wait=(
+            timedelta(seconds=statistics.median(_waited(item).total_seconds() for item in answered))
+            if answered
+            else None
+        ),
     )
+
+
+def _waited(item: Asked) -> timedelta:
+    return (item.answered_at or utcnow()) - item.asked_at

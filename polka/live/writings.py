@@ -16,6 +16,7 @@ from polka.content.asking import Asked, AskedQuery
 from polka.content.writings import Writing
 from polka.live.kinds import ANSWER_KIND, QUESTION_KIND
 from polka.live.models import LiveAnswer, LiveQuestion, LiveSession, Status
+from polka.markings import Marking
 
 
 def live_writings(session: Session, start: datetime, end: datetime) -> Iterator[Writing]:
@@ -54,7 +55,11 @@ def live_asked(session: Session, query: AskedQuery) -> Iterator[Asked]:
     )
     found = (
         select(
-            LiveQuestion.id, LiveQuestion.created_at, LiveQuestion.answered_at, first_answer.label("first")
+            LiveQuestion.id,
+            LiveQuestion.created_at,
+            LiveQuestion.answered_at,
+            LiveSession.marking,
+            first_answer.label("first"),
         )
         .join(LiveSession, LiveSession.id == LiveQuestion.session_id)
         .where(
@@ -69,4 +74,5 @@ def live_asked(session: Session, query: AskedQuery) -> Iterator[Asked]:
         found = found.where(LiveQuestion.answered_at.is_(None), first_answer.is_(None))
     for row in session.execute(found):
         answered = [at for at in (row.answered_at, row.first) if at is not None]
-        yield Asked(QUESTION_KIND, row.id, row.created_at, min(answered) if answered else None, True)
+        first = min(answered) if answered else None
+        yield Asked(QUESTION_KIND, row.id, row.created_at, first, True, Marking(row.marking).sensitive)
