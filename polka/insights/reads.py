@@ -12,11 +12,11 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.communities.models import Community
+from polka.communities.models import Community, CommunityStatus, Membership
 from polka.content.asking import Asked, AskedQuery
 from polka.content.kinds import Shown, resolve_all
 from polka.db import utcnow
@@ -24,7 +24,7 @@ from polka.features import FEATURES
 from polka.insights.models import InsightsMonth, InsightsTerm, Scope
 from polka.insights.terms import Counted, Rising, most_used, rising
 from polka.months import Month, span
-from polka.permissions import Action, is_member, require
+from polka.permissions import SITE, Action, is_member, readable_filter, require
 from polka.site_search.models import SearchLogEntry
 
 #: The periods the page offers, in months.
@@ -81,9 +81,33 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class Counting:
+    """Which communities' counts a figure sums, and in which scope: everything of the communities the
+    viewer belongs to, the open part of those they read without belonging."""
+
+    everything: tuple[int, ...] = ()
+    open: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, user: User | None, community: Community) -> Counting:
+        if scope_for(user, community) is Scope.EVERYTHING:
+            return cls(everything=(community.id,))
+        return cls(open=(community.id,))
+
+    def where(self, model: type[InsightsMonth] | type[InsightsTerm], keys: list[int]) -> ColumnElement[bool]:
+        return and_(
+            or_(
+                and_(model.community_id.in_(self.everything), model.scope == Scope.EVERYTHING),
+                and_(model.community_id.in_(self.open), model.scope == Scope.OPEN),
+            ),
+            model.month.in_(keys),
+        )
+
+
+@dataclass(frozen=True)
 class Topics:
-    community: Community
-    scope: Scope
+    #: what the figures count: None for the site-wide view (several communities, each in its scope)
+    scope: Scope | None
     period: Period
     previous: Period
     now: Totals
@@ -92,22 +116,18 @@ class Topics:
     rising: list[Rising]
 
 
-def _totals(session: Session, community: Community, scope: Scope, keys: list[int]) -> Totals:
+def _totals(session: Session, counting: Counting, keys: list[int]) -> Totals:
     row = session.execute(
         select(
             func.coalesce(func.sum(InsightsMonth.writings), 0),
             func.coalesce(func.sum(InsightsMonth.authors), 0),
             func.max(InsightsMonth.computed_at),
-        ).where(
-            InsightsMonth.community_id == community.id,
-            InsightsMonth.scope == scope,
-            InsightsMonth.month.in_(keys),
-        )
+        ).where(counting.where(InsightsMonth, keys))
     ).one()
     return Totals(int(row[0]), int(row[1]), row[2])
 
 
-def _terms(session: Session, community: Community, scope: Scope, keys: list[int]) -> list[Counted]:
+def _terms(session: Session, counting: Counting, keys: list[int]) -> list[Counted]:
     rows = session.execute(
         select(
             InsightsTerm.term,
@@ -115,30 +135,19 @@ def _terms(session: Session, community: Community, scope: Scope, keys: list[int]
             func.sum(InsightsTerm.authors),
             func.sum(InsightsTerm.uses),
         )
-        .where(
-            InsightsTerm.community_id == community.id,
-            InsightsTerm.scope == scope,
-            InsightsTerm.month.in_(keys),
-        )
+        .where(counting.where(InsightsTerm, keys))
         .group_by(InsightsTerm.term)
     )
     return [Counted(term, shown, int(authors), int(uses)) for term, shown, authors, uses in rows]
 
 
-def topics(session: Session, user: User | None, community: Community, chosen: Period) -> Topics:
-    """The hot topics and rising terms of ``community`` in ``chosen`` against the period before, for a
-    viewer who may see its insights."""
-    require(user, Action.SEE_INSIGHTS, community)
-    scope = scope_for(user, community)
+def _topics(session: Session, counting: Counting, scope: Scope | None, chosen: Period) -> Topics:
     previous = chosen.before()
-    counted_now = _terms(session, community, scope, chosen.keys)
-    now = _totals(session, community, scope, chosen.keys)
-    before = _totals(session, community, scope, previous.keys)
-    before_terms = {
-        counted.term: counted.authors for counted in _terms(session, community, scope, previous.keys)
-    }
+    counted_now = _terms(session, counting, chosen.keys)
+    now = _totals(session, counting, chosen.keys)
+    before = _totals(session, counting, previous.keys)
+    before_terms = {counted.term: counted.authors for counted in _terms(session, counting, previous.keys)}
     return Topics(
-        community=community,
         scope=scope,
         period=chosen,
         previous=previous,
@@ -147,6 +156,73 @@ def topics(session: Session, user: User | None, community: Community, chosen: Pe
         most_used=most_used(counted_now),
         rising=rising(counted_now, now.authors, before_terms, before.authors),
     )
+
+
+def topics(session: Session, user: User | None, community: Community, chosen: Period) -> Topics:
+    """The hot topics and rising terms of ``community`` in ``chosen`` against the period before, for a
+    viewer who may see its insights."""
+    require(user, Action.SEE_INSIGHTS, community)
+    return _topics(session, Counting.of(user, community), scope_for(user, community), chosen)
+
+
+def site_topics(session: Session, admin: User | None, chosen: Period) -> Topics:
+    """The rising and most discussed terms across every community an administrator may read: all of
+    those they belong to, the open part of open ones they do not; nothing of any other."""
+    require(admin, Action.ADMINISTER, SITE)
+    return _topics(session, _site_counting(session, admin), None, chosen)
+
+
+def _site_counting(session: Session, user: User | None) -> Counting:
+    readable = session.execute(select(Community.id, Community.visibility).where(readable_filter(user))).all()
+    members = {
+        community_id
+        for (community_id,) in session.execute(
+            select(Membership.community_id).where(Membership.user_id == (user.id if user else 0))
+        )
+    }
+    return Counting(
+        everything=tuple(sorted(c for c, _ in readable if c in members)),
+        open=tuple(sorted(c for c, _ in readable if c not in members)),
+    )
+
+
+@dataclass(frozen=True)
+class CommunityCounts:
+    """How much was written in one community, now and in the period before: counts only."""
+
+    community: Community
+    writings: int
+    authors: int
+    writings_before: int
+    authors_before: int
+
+
+def site_counts(session: Session, admin: User | None, chosen: Period) -> list[CommunityCounts]:
+    """Every active community's writings and writers in ``chosen`` and the period before, for an
+    administrator: counts of everything, never words, whether or not they belong (busiest first)."""
+    require(admin, Action.ADMINISTER, SITE)
+    previous = chosen.before()
+    sums: dict[tuple[int, bool], tuple[int, int]] = {}
+    for later, keys in ((True, chosen.keys), (False, previous.keys)):
+        rows = session.execute(
+            select(
+                InsightsMonth.community_id, func.sum(InsightsMonth.writings), func.sum(InsightsMonth.authors)
+            )
+            .where(InsightsMonth.scope == Scope.EVERYTHING, InsightsMonth.month.in_(keys))
+            .group_by(InsightsMonth.community_id)
+        )
+        for community_id, writings, authors in rows:
+            sums[(community_id, later)] = (int(writings), int(authors))
+    communities = session.scalars(
+        select(Community).where(Community.status == CommunityStatus.ACTIVE).order_by(Community.name)
+    )
+    counted = [
+        CommunityCounts(
+            community, *sums.get((community.id, True), (0, 0)), *sums.get((community.id, False), (0, 0))
+        )
+        for community in communities
+    ]
+    return sorted(counted, key=lambda c: (-c.writings, c.community.name))
 
 
 @dataclass(frozen=True)

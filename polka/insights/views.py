@@ -1,4 +1,5 @@
-"""The insights pages: a community's (``/c/<slug>/insights``, for its moderators and managers)."""
+"""The insights pages: a community's (``/c/<slug>/insights``, for its moderators and managers) and the
+site-wide one (``/insights``, for administrators)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from polka.accounts.web import signed_in
+from polka.accounts.web import signed_in, two_factor_required
 from polka.communities.web import community_for
 from polka.errors import ValidationError
 from polka.http import db
@@ -55,4 +56,20 @@ def community(slug: str) -> Any:
         rising_chart=charts.rising_chart(topics),
         section="communities",
         page_title=f"Insights – {found.name}",
+    )
+
+
+@bp.get("/insights")
+@two_factor_required
+def site() -> Any:
+    chosen, session, user = _chosen(), db(), signed_in()
+    topics = reads.site_topics(session, user, chosen)
+    return render_template(
+        "insights/site.html",
+        topics=topics,
+        counts=reads.site_counts(session, user, chosen),
+        periods=reads.PERIODS,
+        rising_chart=charts.rising_chart(topics),
+        section="admin",
+        page_title="Insights across every community",
     )
