@@ -3,6 +3,7 @@ site-wide one (``/insights``, for administrators)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, render_template, request
@@ -18,58 +19,80 @@ from polka.permissions import Action
 bp = Blueprint("insights", __name__)
 
 
-def _chosen() -> reads.Period:
-    """The period the page's form asked for: ``months`` (1, 3 or 12) ending with ``until`` (this month
-    when not given)."""
-    written = request.args.get("months", "1")
-    if not written.isdigit() or int(written) not in reads.PERIODS:
-        message = "Choose a period of 1, 3 or 12 months"
-        raise ValidationError(message, {"months": message})
-    until = request.args.get("until", "").strip()
-    return reads.period(int(written), Month.parse(until, "until") if until else None)
-
-
 #: What the page calls unanswered unless asked otherwise: asked more than a week ago.
 DAYS = 7
 
 
-def _days() -> int:
-    written = request.args.get("days", str(DAYS)).strip()
-    if not written.isdigit() or not 1 <= int(written) <= 365:
-        message = "Give the number of days as a whole number from 1 to 365"
-        raise ValidationError(message, {"days": message})
-    return int(written)
+@dataclass(frozen=True)
+class Asked:
+    """What the page's form asked for, as typed, what it means (the defaults where it was refused) and
+    why any of it was refused, by field."""
+
+    typed: dict[str, str]
+    chosen: reads.Period
+    days: int
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _asked(*, with_days: bool = True) -> Asked:
+    """``months`` (1, 3 or 12) ending with ``until`` (this month when not given), and for a community
+    after how many ``days`` a question counts as unanswered."""
+    typed = {
+        "months": request.args.get("months", "1").strip(),
+        "until": request.args.get("until", "").strip(),
+        "days": request.args.get("days", str(DAYS)).strip(),
+    }
+    errors: dict[str, str] = {}
+    months = 1
+    if typed["months"].isdigit() and int(typed["months"]) in reads.PERIODS:
+        months = int(typed["months"])
+    else:
+        errors["months"] = "Choose a period of 1, 3 or 12 months"
+    last = None
+    if typed["until"]:
+        try:
+            last = Month.parse(typed["until"], "until")
+        except ValidationError as refused:
+            errors.update(refused.field_errors)
+    days = DAYS
+    if typed["days"].isdigit() and 1 <= int(typed["days"]) <= 365:
+        days = int(typed["days"])
+    elif with_days:
+        errors["days"] = "Give the number of days as a whole number from 1 to 365"
+    return Asked(typed, reads.period(months, last), days, errors)
 
 
 @bp.get("/c/<slug>/insights")
 def community(slug: str) -> Any:
     found = community_for(slug, Action.SEE_INSIGHTS)
-    chosen, session, user = _chosen(), db(), signed_in()
-    topics = reads.topics(session, user, found, chosen)
+    asked, session, user = _asked(), db(), signed_in()
+    topics = reads.topics(session, user, found, asked.chosen)
     return render_template(
         "insights/community.html",
         community=found,
+        asked=asked,
         topics=topics,
-        search_gaps=reads.search_gaps(session, user, found, chosen),
-        follow_up=reads.follow_up(session, user, found, chosen, _days()),
+        search_gaps=reads.search_gaps(session, user, found, asked.chosen),
+        follow_up=reads.follow_up(session, user, found, asked.chosen, asked.days),
         periods=reads.PERIODS,
         rising_chart=charts.rising_chart(topics),
         section="communities",
         page_title=f"Insights – {found.name}",
-    )
+    ), 400 if asked.errors else 200
 
 
 @bp.get("/insights")
 @two_factor_required
 def site() -> Any:
-    chosen, session, user = _chosen(), db(), signed_in()
-    topics = reads.site_topics(session, user, chosen)
+    asked, session, user = _asked(with_days=False), db(), signed_in()
+    topics = reads.site_topics(session, user, asked.chosen)
     return render_template(
         "insights/site.html",
+        asked=asked,
         topics=topics,
-        counts=reads.site_counts(session, user, chosen),
+        counts=reads.site_counts(session, user, asked.chosen),
         periods=reads.PERIODS,
         rising_chart=charts.rising_chart(topics),
         section="admin",
         page_title="Insights across every community",
-    )
+    ), 400 if asked.errors else 200

@@ -67,3 +67,9 @@ def test_a_manager_reads_what_rose_in_their_community(tab: Tab, make: Factory, s
     assert "months=12" in tab.path()
     assert tab.page.locator("#months").input_value() == "12"
     check_page(tab, "a community's insights, a year")
+
+    tab.page.set_viewport_size({"width": 1280, "height": 900})
+    tab.visit(f"/c/{community.slug}/insights?months=3&until=Nov&days=0", status=400)
+    assert tab.page.locator(".govuk-error-summary").is_visible()
+    assert tab.page.input_value("#until") == "Nov"
+    check_page(tab, "a community's insights, asked for a period it cannot show")

@@ -98,3 +98,4 @@ def test_a_number_of_days_that_is_not_one_is_refused_plainly(web: Web, login: Lo
         page = web.get(f"/c/{community.slug}/insights?days={days}")
         assert page.status_code == 400
         assert "Give the number of days as a whole number from 1 to 365" in text(page)
+        assert f'value="{days}"' in page.get_data(as_text=True)  # kept as typed

@@ -137,19 +137,25 @@ def test_an_empty_community_and_a_quiet_period_say_so(web: Web, login: Login, ma
     assert "No word or tag was used by two people or more in this period" in said
 
 
-def test_a_period_that_is_not_offered_is_refused_plainly(web: Web, login: Login, make: Factory) -> None:
+def test_a_period_that_is_not_offered_is_refused_plainly_and_kept_as_typed(
+    web: Web, login: Login, make: Factory
+) -> None:
     community = make.community("Roads Policing")
     login.as_manager(community)
 
-    for query, message in (
-        ("months=7", "Choose a period of 1, 3 or 12 months"),
-        ("months=x", "Choose a period of 1, 3 or 12 months"),
-        ("months=3&until=November", "Give the month as year and month, like 2026-11"),
-        ("months=3&until=2026-13", "Give the month as year and month, like 2026-11"),
+    for query, message, kept in (
+        ("months=7", "Choose a period of 1, 3 or 12 months", None),
+        ("months=x", "Choose a period of 1, 3 or 12 months", None),
+        ("months=3&until=November", "Give the month as year and month, like 2026-11", 'value="November"'),
+        ("months=3&until=2026-13", "Give the month as year and month, like 2026-11", 'value="2026-13"'),
     ):
         page = web.get(f"/c/{community.slug}/insights?{query}")
         assert page.status_code == 400, query
-        assert message in text(page)
+        said = text(page)
+        assert f"There is a problem {message}" in said  # the summary at the top, linked to the field
+        assert "Rising since" in said  # the page itself, with the defaults' figures, not an error page
+        if kept:
+            assert kept in page.get_data(as_text=True)
 
 
 def test_a_chosen_period_ending_in_an_earlier_month(
