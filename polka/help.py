@@ -1,5 +1,5 @@
 """Help pages: how to write POLKA's Markdown (for signed-in people), and what POLKA keeps about the
-people who use it (the privacy notice, for anyone: it is linked from the sign-in page's footer)."""
+people who use it (the privacy notice, for anyone: every page's footer links it, the sign-in page's too)."""
 
 from __future__ import annotations
 
