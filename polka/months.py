@@ -29,13 +29,19 @@ class Month:
         return cls(key // 100, key % 100)
 
     @classmethod
+    def named(cls, year: int, month: int) -> Month | None:
+        """The month of ``year`` and ``month``, or None when they name none POLKA counts."""
+        return cls(year, month) if 2000 <= year <= 2999 and 1 <= month <= 12 else None
+
+    @classmethod
     def parse(cls, written: str, field: str = "month") -> Month:
         """``2026-11`` as a month; a clear refusal for anything else."""
         found = _WRITTEN.fullmatch(written or "")
-        if found is None or not (2000 <= int(found.group(1)) <= 2999 and 1 <= int(found.group(2)) <= 12):
+        named = cls.named(int(found.group(1)), int(found.group(2))) if found is not None else None
+        if named is None:
             message = "Give the month as year and month, like 2026-11"
             raise ValidationError(message, {field: message})
-        return cls(int(found.group(1)), int(found.group(2)))
+        return named
 
     @property
     def key(self) -> int:

@@ -15,6 +15,4 @@ def uk_month(at: datetime) -> int:
 
 def parse_month(year: int, month: int) -> Month | None:
     """The month an address names, or None when it names none."""
-    if not (2000 <= year <= 2999 and 1 <= month <= 12):
-        return None
-    return Month(year, month)
+    return Month.named(year, month)

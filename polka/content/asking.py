@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
+
+from polka.db import utcnow
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ class Asked:
     question: bool
     #: marked OFFICIAL-SENSITIVE or above: counted only for the community's members
     sensitive: bool = False
+
+    @property
+    def waited(self) -> timedelta:
+        """How long it waited for its first answer, or has waited so far."""
+        return (self.answered_at or utcnow()) - self.asked_at
 
 
 #: What a feature had asked in one community, by ``AskedQuery``.

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from polka.accounts.models import User
-from polka.communities.models import Community, CommunityStatus, Membership
+from polka.communities.models import Community, CommunityStatus
 from polka.content.asking import Asked, AskedQuery
 from polka.content.kinds import Shown, resolve_all
 from polka.db import utcnow
@@ -24,7 +24,7 @@ from polka.features import FEATURES
 from polka.insights.models import InsightsMonth, InsightsTerm, Scope
 from polka.insights.terms import Counted, Rising, most_used, rising
 from polka.months import Month, span
-from polka.permissions import SITE, Action, is_member, readable_filter, require
+from polka.permissions import SITE, Action, is_member, readable_filter, require, role_in
 from polka.site_search.models import SearchLogEntry
 
 #: The periods the page offers, in months.
@@ -89,10 +89,9 @@ class Counting:
     open: tuple[int, ...] = ()
 
     @classmethod
-    def of(cls, user: User | None, community: Community) -> Counting:
-        if scope_for(user, community) is Scope.EVERYTHING:
-            return cls(everything=(community.id,))
-        return cls(open=(community.id,))
+    def of(cls, scope: Scope, community: Community) -> Counting:
+        """One community, in ``scope``."""
+        return cls(everything=(community.id,)) if scope is Scope.EVERYTHING else cls(open=(community.id,))
 
     def where(self, model: type[InsightsMonth] | type[InsightsTerm], keys: list[int]) -> ColumnElement[bool]:
         return and_(
@@ -162,7 +161,8 @@ def topics(session: Session, user: User | None, community: Community, chosen: Pe
     """The hot topics and rising terms of ``community`` in ``chosen`` against the period before, for a
     viewer who may see its insights."""
     require(user, Action.SEE_INSIGHTS, community)
-    return _topics(session, Counting.of(user, community), scope_for(user, community), chosen)
+    scope = scope_for(user, community)
+    return _topics(session, Counting.of(scope, community), scope, chosen)
 
 
 def site_topics(session: Session, admin: User | None, chosen: Period) -> Topics:
@@ -173,16 +173,10 @@ def site_topics(session: Session, admin: User | None, chosen: Period) -> Topics:
 
 
 def _site_counting(session: Session, user: User | None) -> Counting:
-    readable = session.execute(select(Community.id, Community.visibility).where(readable_filter(user))).all()
-    members = {
-        community_id
-        for (community_id,) in session.execute(
-            select(Membership.community_id).where(Membership.user_id == (user.id if user else 0))
-        )
-    }
+    readable = list(session.scalars(select(Community.id).where(readable_filter(user)).order_by(Community.id)))
     return Counting(
-        everything=tuple(sorted(c for c, _ in readable if c in members)),
-        open=tuple(sorted(c for c, _ in readable if c not in members)),
+        everything=tuple(c for c in readable if role_in(user, c) is not None),
+        open=tuple(c for c in readable if role_in(user, c) is None),
     )
 
 
@@ -277,15 +271,18 @@ SLOWEST = 10
 
 @dataclass(frozen=True)
 class Followed:
-    """One thing asked, as the viewer may see it, with when it was asked and first answered."""
+    """One thing asked, as the viewer may see it."""
 
     shown: Shown
-    asked_at: datetime
-    answered_at: datetime | None
+    asked: Asked
+
+    @property
+    def asked_at(self) -> datetime:
+        return self.asked.asked_at
 
     @property
     def waited(self) -> timedelta:
-        return (self.answered_at or utcnow()) - self.asked_at
+        return self.asked.waited
 
 
 @dataclass(frozen=True)
@@ -334,13 +331,13 @@ def follow_up(
         for item in asked(AskedQuery(community.id, chosen.first.start, chosen.last.end, questions_only=True))
         if item.question and item.answered_at is not None
     ]
-    answered.sort(key=_waited, reverse=True)
+    answered.sort(key=lambda item: item.waited, reverse=True)
     listed = [*unanswered[:LISTED], *unreplied[:LISTED], *answered[:SLOWEST]]
     shown = resolve_all(session, user, [(item.kind, item.id) for item in listed])
 
     def named(found: list[Asked], limit: int) -> list[Followed]:
         return [
-            Followed(shown[(item.kind, item.id)], item.asked_at, item.answered_at)
+            Followed(shown[(item.kind, item.id)], item)
             for item in found[:limit]
             if (item.kind, item.id) in shown
         ]
@@ -354,12 +351,8 @@ def follow_up(
         slowest=named(answered, SLOWEST),
         answered_count=len(answered),
         median_wait=(
-            timedelta(seconds=statistics.median(_waited(item).total_seconds() for item in answered))
+            timedelta(seconds=statistics.median(item.waited.total_seconds() for item in answered))
             if answered
             else None
         ),
     )
-
-
-def _waited(item: Asked) -> timedelta:
-    return (item.answered_at or utcnow()) - item.asked_at

@@ -24,7 +24,7 @@ DAYS = 7
 
 
 @dataclass(frozen=True)
-class Asked:
+class PeriodForm:
     """What the page's form asked for, as typed, what it means (the defaults where it was refused) and
     why any of it was refused, by field."""
 
@@ -34,7 +34,7 @@ class Asked:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _asked(*, with_days: bool = True) -> Asked:
+def _asked(*, with_days: bool = True) -> PeriodForm:
     """``months`` (1, 3 or 12) ending with ``until`` (this month when not given), and for a community
     after how many ``days`` a question counts as unanswered."""
     typed = {
@@ -59,7 +59,7 @@ def _asked(*, with_days: bool = True) -> Asked:
         days = int(typed["days"])
     elif with_days:
         errors["days"] = "Give the number of days as a whole number from 1 to 365"
-    return Asked(typed, reads.period(months, last), days, errors)
+    return PeriodForm(typed, reads.period(months, last), days, errors)
 
 
 @bp.get("/c/<slug>/insights")
