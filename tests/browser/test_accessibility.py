@@ -122,6 +122,7 @@ PAGES = [
     ("resend-verification-sent", "/verify/resend/sent", "anonymous", 200),
     ("reset-request", "/reset", "anonymous", 200),
     ("reset-sent", "/reset/sent", "anonymous", 200),
+    ("privacy-notice", "/help/privacy", "anonymous", 200),
     ("home", "/", "member", 200),
     ("home-manager", "/", "manager", 200),
     ("home-admin", "/", "admin", 200),
@@ -139,6 +140,7 @@ PAGES = [
     ("join-requests", "/c/{restricted}/requests", "manager", 200),
     ("invite", "/c/{sensitive}/invite", "manager", 200),
     ("community-settings", "/c/{restricted}/settings", "manager", 200),
+    ("community-insights", "/c/{restricted}/insights", "manager", 200),
     ("people", "/people/", "member", 200),
     ("people-search", "/people/?q=Priya", "member", 200),
     ("search", "/search?q=social+media", "member", 200),
@@ -159,6 +161,7 @@ PAGES = [
     ("admin-organisation-new", "/admin/organisations/new", "admin", 200),
     ("admin-searches", "/admin/search", "admin", 200),
     ("admin-synonyms", "/admin/search/synonyms", "admin", 200),
+    ("admin-insights", "/insights", "admin", 200),
     ("not-found", "/c/no-such-community/", "member", 404),
 ]
 
